@@ -1,0 +1,55 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { authRoutes, meRoutes } from './auth/routes';
+import { loadUser } from './auth/middleware';
+import type { AppEnv } from './env';
+import { eventTypeRoutes } from './event-types/routes';
+import { ApiError, errorResponse } from './lib/errors';
+import { userRoutes } from './users/routes';
+
+/** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
+export function handleError(err: Error, c: Context<AppEnv>) {
+  if (err instanceof ApiError) return errorResponse(c, err.code, err.message, err.issues);
+  if (err instanceof HTTPException) {
+    // Hono's validator throws 400 for malformed JSON; keep the status family of the others.
+    if (err.status === 400) return errorResponse(c, 'validation_failed', err.message || 'Malformed request');
+    if (err.status === 401) return errorResponse(c, 'unauthorized', err.message || 'Unauthorized');
+    if (err.status === 413) return errorResponse(c, 'payload_too_large', err.message || 'Payload too large');
+  }
+  console.error('unhandled error', err);
+  return errorResponse(c, 'internal', 'Internal server error');
+}
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const api = new Hono<AppEnv>()
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+    }),
+  )
+  .use(async (c, next) => {
+    // Without this, a body sent as text/plain would be ignored rather than validated.
+    const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.raw.body !== null;
+    const type = c.req.header('content-type') ?? '';
+    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+      throw new ApiError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)');
+    }
+    await next();
+  })
+  .use(loadUser)
+  .route('/auth', authRoutes)
+  .route('/me', meRoutes)
+  .route('/users', userRoutes)
+  .route('/event-types', eventTypeRoutes);
+
+export const app = new Hono<AppEnv>()
+  // No I/O at all: the baseline every benchmark divides by.
+  .get('/health', (c) => c.json({ ok: true }))
+  .route('/v2', api)
+  .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
+  .onError(handleError);
+
+export type App = typeof app;

@@ -1,0 +1,40 @@
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { getDb } from '../db/client';
+import type { AppEnv } from '../env';
+import { ApiError } from '../lib/errors';
+import { userForToken } from './sessions';
+
+export const SESSION_COOKIE = 'session';
+
+/** The session token from `Authorization: Bearer` or, failing that, the `session` cookie. */
+export function sessionToken(header: string | undefined, cookie: string | undefined): string | null {
+  const bearer = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  return bearer ?? (cookie || null);
+}
+
+/** Resolves the user once per request; routes decide whether they need one. */
+export const loadUser = createMiddleware<AppEnv>(async (c, next) => {
+  const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
+  c.set('user', token ? await userForToken(getDb(c.env.DB), token) : null);
+  await next();
+});
+
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get('user')) throw new ApiError('unauthorized', 'A valid session token is required');
+  await next();
+});
+
+export const requireSuperAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.get('user');
+  if (!user) throw new ApiError('unauthorized', 'A valid session token is required');
+  if (user.role !== 'super_admin') throw new ApiError('forbidden', 'Super admin role required');
+  await next();
+});
+
+/** The signed-in user inside a route guarded by requireUser. */
+export function currentUser(c: { get(key: 'user'): AppEnv['Variables']['user'] }) {
+  const user = c.get('user');
+  if (!user) throw new ApiError('unauthorized', 'A valid session token is required');
+  return user;
+}

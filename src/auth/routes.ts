@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getDb } from '../db/client';
+import type { AppEnv } from '../env';
+import { ApiError } from '../lib/errors';
+import { validate } from '../lib/validation';
+import { findUserByEmail, userJson } from '../users/repo';
+import { verifyPassword } from './crypto';
+import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from './middleware';
+import { loginBody } from './schemas';
+import { createSession, deleteSession } from './sessions';
+
+// Verified when the email is unknown, so a wrong email costs as much time as a wrong password.
+const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export function sessionTtlMs(env: AppEnv['Bindings']): number {
+  return Number(env.SESSION_TTL_HOURS || 720) * 3_600_000;
+}
+
+/** Checks credentials and opens a session; shared by the API login and the admin login form. */
+export async function logIn(env: AppEnv['Bindings'], emailAddress: string, password: string) {
+  const db = getDb(env.DB);
+  const user = await findUserByEmail(db, emailAddress);
+  const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !valid || !user.isActive) throw new ApiError('unauthorized', 'Invalid email or password');
+  const session = await createSession(db, user.id, sessionTtlMs(env));
+  return { user, ...session };
+}
+
+export function setSessionCookie(c: Parameters<typeof setCookie>[0], token: string, expiresAt: number) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
+export const authRoutes = new Hono<AppEnv>()
+  .post('/login', validate('json', loginBody), async (c) => {
+    const { email, password } = c.req.valid('json');
+    const { user, token, expiresAt } = await logIn(c.env, email, password);
+    setSessionCookie(c, token, expiresAt);
+    return c.json({ token, expires_at: new Date(expiresAt).toISOString(), user: userJson(user) });
+  })
+  .post('/logout', requireUser, async (c) => {
+    const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
+    if (token) await deleteSession(getDb(c.env.DB), token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+    return c.body(null, 204);
+  });
+
+export const meRoutes = new Hono<AppEnv>().get('/', requireUser, (c) => c.json(userJson(currentUser(c))));

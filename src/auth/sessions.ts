@@ -1,0 +1,31 @@
+import { and, eq, gt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { sessions, users, type User } from '../db/schema';
+import { randomToken, sha256Hex } from './crypto';
+
+export async function createSession(db: Db, userId: number, ttlMs: number) {
+  const token = randomToken(32);
+  const now = Date.now();
+  const expiresAt = now + ttlMs;
+  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt, createdAt: now });
+  return { token, expiresAt };
+}
+
+/** The active user behind a token, or null for an unknown, expired or deactivated one. */
+export async function userForToken(db: Db, token: string): Promise<User | null> {
+  const row = await db
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, Date.now()), eq(users.isActive, true)))
+    .get();
+  return row?.user ?? null;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
+}
+
+export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}

@@ -1,0 +1,246 @@
+// The D1 schema. Instants are UTC epoch milliseconds (integer); wall-clock rules are 'HH:MM' text
+// interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull();
+const updatedAt = () => integer('updated_at').notNull();
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['user', 'super_admin'] }).notNull().default('user'),
+  timezone: text('timezone').notNull().default('UTC'),
+  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const schedules = sqliteTable(
+  'booking_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull(),
+    isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('booking_schedules_user_idx').on(t.userId),
+    // At most one default schedule per user, enforced by the database itself.
+    uniqueIndex('booking_schedules_one_default_idx').on(t.userId).where(sql`is_default = 1`),
+  ],
+);
+
+export const availability = sqliteTable(
+  'booking_availability',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scheduleId: integer('schedule_id')
+      .notNull()
+      .references(() => schedules.id, { onDelete: 'cascade' }),
+    dayOfWeek: integer('day_of_week').notNull(),
+    startTime: text('start_time').notNull(),
+    endTime: text('end_time').notNull(),
+  },
+  (t) => [index('booking_availability_schedule_idx').on(t.scheduleId)],
+);
+
+export const dateOverrides = sqliteTable(
+  'booking_date_overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scheduleId: integer('schedule_id')
+      .notNull()
+      .references(() => schedules.id, { onDelete: 'cascade' }),
+    date: text('date').notNull(),
+    // Both null: the whole local date is blocked. Both set: replaces that date's weekly hours.
+    startTime: text('start_time'),
+    endTime: text('end_time'),
+  },
+  (t) => [index('booking_date_overrides_schedule_date_idx').on(t.scheduleId, t.date)],
+);
+
+export const eventTypes = sqliteTable(
+  'booking_event_types',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scheduleId: integer('schedule_id').references(() => schedules.id, { onDelete: 'restrict' }),
+    title: text('title').notNull(),
+    slug: text('slug').notNull(),
+    description: text('description'),
+    durationMinutes: integer('duration_minutes').notNull(),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    minimumNoticeHours: integer('minimum_notice_hours').notNull().default(0),
+    slotIntervalMinutes: integer('slot_interval_minutes'),
+    bookingWindowDays: integer('booking_window_days').notNull().default(60),
+    locationType: text('location_type', { enum: ['google_meet', 'zoom', 'phone', 'in_person'] }),
+    locationValue: text('location_value'),
+    requiresConfirmation: integer('requires_confirmation', { mode: 'boolean' }).notNull().default(false),
+    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('booking_event_types_owner_slug_idx').on(t.ownerId, t.slug),
+    index('booking_event_types_active_idx').on(t.isActive, t.id),
+  ],
+);
+
+export const BOOKING_STATUSES = ['accepted', 'pending', 'cancelled', 'rejected'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    uid: text('uid').notNull().unique(),
+    // Bookings outlive their event type: they keep the host, title and times of their own.
+    eventTypeId: integer('event_type_id').references(() => eventTypes.id, { onDelete: 'set null' }),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+    // [start - buffer_before, end + buffer_after): what this booking takes from the host's calendar.
+    occupiedStart: integer('occupied_start').notNull(),
+    occupiedEnd: integer('occupied_end').notNull(),
+    status: text('status', { enum: BOOKING_STATUSES }).notNull(),
+    locationType: text('location_type'),
+    locationValue: text('location_value'),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+    cancellationReason: text('cancellation_reason'),
+    rejectionReason: text('rejection_reason'),
+    rescheduleReason: text('reschedule_reason'),
+    previousStartAt: integer('previous_start_at'),
+    idempotencyKey: text('idempotency_key').unique(),
+    idempotencyHash: text('idempotency_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('bookings_host_occupied_idx').on(t.hostId, t.occupiedStart),
+    index('bookings_host_start_idx').on(t.hostId, t.startAt),
+    index('bookings_event_type_start_idx').on(t.eventTypeId, t.startAt),
+    index('bookings_start_idx').on(t.startAt),
+  ],
+);
+
+export const attendees = sqliteTable(
+  'booking_attendees',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    timezone: text('timezone').notNull(),
+    notes: text('notes'),
+  },
+  (t) => [index('booking_attendees_booking_idx').on(t.bookingId)],
+);
+
+export const WEBHOOK_TRIGGERS = [
+  'BOOKING_CREATED',
+  'BOOKING_RESCHEDULED',
+  'BOOKING_CANCELLED',
+  'BOOKING_REQUESTED',
+  'BOOKING_CONFIRMED',
+  'BOOKING_REJECTED',
+] as const;
+export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+
+export const webhooks = sqliteTable(
+  'booking_webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    subscriberUrl: text('subscriber_url').notNull(),
+    eventTriggers: text('event_triggers', { mode: 'json' }).$type<WebhookTrigger[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    secret: text('secret').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('booking_webhooks_owner_idx').on(t.ownerId)],
+);
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+export const webhookDeliveries = sqliteTable(
+  'booking_webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Stable across retries: sent as the `webhook-id` header so receivers can deduplicate.
+    eventId: text('event_id').notNull().unique(),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    triggerEvent: text('trigger_event').notNull(),
+    // The exact body bytes that are signed and sent on every attempt.
+    payload: text('payload').notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    // Every attempt: [{attempt, at, status_code, duration_ms, error, next_attempt_at}].
+    attemptLog: text('attempt_log', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull().default([]),
+    nextAttemptAt: integer('next_attempt_at'),
+    // Null until the queue accepted a message for it; the cron sweep re-sends rows left null.
+    enqueuedAt: integer('enqueued_at'),
+    deliveredAt: integer('delivered_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('booking_webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+    index('booking_webhook_deliveries_outbox_idx').on(t.status, t.enqueuedAt),
+  ],
+);
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  next_attempt_at: number | null;
+}
+
+export type User = typeof users.$inferSelect;
+export type EventType = typeof eventTypes.$inferSelect;
+export type Schedule = typeof schedules.$inferSelect;
+export type Booking = typeof bookings.$inferSelect;
+export type Attendee = typeof attendees.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

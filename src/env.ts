@@ -1,0 +1,40 @@
+import type { HostCalendar } from './bookings/host-calendar';
+import type { User } from './db/schema';
+
+export interface Bindings {
+  DB: D1Database;
+  HOST_CALENDAR: DurableObjectNamespace<HostCalendar>;
+  WEBHOOKS: Queue<WebhookMessage>;
+  WEBHOOKS_DLQ: Queue<WebhookMessage>;
+  WEBHOOK_MAX_ATTEMPTS: string;
+  WEBHOOK_RETRY_BASE_SECONDS: string;
+  WEBHOOK_ALLOW_PRIVATE_URLS: string;
+  SESSION_TTL_HOURS: string;
+}
+
+/** One queue message per webhook delivery row; the row holds the payload. */
+export interface WebhookMessage {
+  delivery_id: number;
+}
+
+export interface Variables {
+  /** The signed-in user, when the request carried a valid session token. */
+  user: User | null;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+  interface D1Migration {
+    name: string;
+    queries: string[];
+  }
+}

@@ -1,0 +1,128 @@
+import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { eventTypes, type EventType, type User } from '../db/schema';
+import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
+
+/** Who may see an event type: everyone its active ones, owners their own, super admins all. */
+function visibleTo(viewer: User | null): SQL | undefined {
+  if (viewer?.role === 'super_admin') return undefined;
+  if (viewer) return or(eq(eventTypes.isActive, true), eq(eventTypes.ownerId, viewer.id));
+  return eq(eventTypes.isActive, true);
+}
+
+/** Only the owner's (or, for a super admin, any) event type; someone else's is indistinguishable from missing. */
+export function ownedBy(viewer: User): SQL | undefined {
+  return viewer.role === 'super_admin' ? undefined : eq(eventTypes.ownerId, viewer.id);
+}
+
+export async function listEventTypes(
+  db: Db,
+  viewer: User | null,
+  opts: { ownerId?: number; afterId: number; limit: number },
+): Promise<EventType[]> {
+  return db
+    .select()
+    .from(eventTypes)
+    .where(
+      and(
+        visibleTo(viewer),
+        gt(eventTypes.id, opts.afterId),
+        opts.ownerId === undefined ? undefined : eq(eventTypes.ownerId, opts.ownerId),
+      ),
+    )
+    .orderBy(asc(eventTypes.id))
+    .limit(opts.limit)
+    .all();
+}
+
+export async function findOwnedEventType(db: Db, viewer: User, id: number): Promise<EventType | undefined> {
+  return db.select().from(eventTypes).where(and(eq(eventTypes.id, id), ownedBy(viewer))).get();
+}
+
+export async function slugTaken(db: Db, ownerId: number, slug: string, exceptId = 0): Promise<boolean> {
+  const row = await db
+    .select({ id: eventTypes.id })
+    .from(eventTypes)
+    .where(and(eq(eventTypes.ownerId, ownerId), eq(eventTypes.slug, slug)))
+    .get();
+  return row !== undefined && row.id !== exceptId;
+}
+
+export async function insertEventType(
+  db: Db,
+  ownerId: number,
+  scheduleId: number,
+  body: Omit<CreateEventTypeBody, 'owner_id' | 'schedule_id'>,
+): Promise<EventType> {
+  const now = Date.now();
+  return db
+    .insert(eventTypes)
+    .values({
+      ...columnsOf(body),
+      ownerId,
+      scheduleId,
+      title: body.title,
+      slug: body.slug,
+      durationMinutes: body.duration_minutes,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+}
+
+export async function updateEventType(db: Db, id: number, body: UpdateEventTypeBody): Promise<EventType | undefined> {
+  return db
+    .update(eventTypes)
+    .set({ ...columnsOf(body), updatedAt: Date.now() })
+    .where(eq(eventTypes.id, id))
+    .returning()
+    .get();
+}
+
+export async function deleteEventType(db: Db, id: number): Promise<void> {
+  await db.delete(eventTypes).where(eq(eventTypes.id, id));
+}
+
+/** API field names to columns; undefined fields stay untouched on update. */
+function columnsOf(body: UpdateEventTypeBody) {
+  return {
+    title: body.title,
+    slug: body.slug,
+    description: body.description,
+    durationMinutes: body.duration_minutes,
+    bufferBeforeMinutes: body.buffer_before_minutes,
+    bufferAfterMinutes: body.buffer_after_minutes,
+    minimumNoticeHours: body.minimum_notice_hours,
+    slotIntervalMinutes: body.slot_interval_minutes,
+    bookingWindowDays: body.booking_window_days,
+    locationType: body.location_type,
+    locationValue: body.location_value,
+    requiresConfirmation: body.requires_confirmation,
+    isActive: body.is_active,
+    scheduleId: body.schedule_id,
+  };
+}
+
+export function eventTypeJson(et: EventType) {
+  return {
+    id: et.id,
+    owner_id: et.ownerId,
+    title: et.title,
+    slug: et.slug,
+    description: et.description,
+    duration_minutes: et.durationMinutes,
+    buffer_before_minutes: et.bufferBeforeMinutes,
+    buffer_after_minutes: et.bufferAfterMinutes,
+    minimum_notice_hours: et.minimumNoticeHours,
+    slot_interval_minutes: et.slotIntervalMinutes,
+    booking_window_days: et.bookingWindowDays,
+    location_type: et.locationType,
+    location_value: et.locationValue,
+    requires_confirmation: et.requiresConfirmation,
+    is_active: et.isActive,
+    schedule_id: et.scheduleId,
+    created_at: new Date(et.createdAt).toISOString(),
+    updated_at: new Date(et.updatedAt).toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { pageQuery } from '../lib/validation';
+
+export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
+
+const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
+
+// Every writable field with its range; create requires title, slug and duration, update takes any subset.
+const fields = {
+  title: z.string().trim().min(1).max(200),
+  slug: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes'),
+  description: z.string().max(5000).nullable(),
+  duration_minutes: minutes(5, 720),
+  buffer_before_minutes: minutes(0, 240),
+  buffer_after_minutes: minutes(0, 240),
+  minimum_notice_hours: z.number().int().min(0).max(8760),
+  slot_interval_minutes: minutes(5, 720).nullable(),
+  booking_window_days: z.number().int().min(1).max(730),
+  location_type: z.enum(LOCATION_TYPES).nullable(),
+  location_value: z.string().trim().max(500).nullable(),
+  requires_confirmation: z.boolean(),
+  is_active: z.boolean(),
+  schedule_id: z.number().int().positive(),
+};
+
+export const createEventTypeBody = z.strictObject({
+  ...fields,
+  description: fields.description.default(null),
+  buffer_before_minutes: fields.buffer_before_minutes.default(0),
+  buffer_after_minutes: fields.buffer_after_minutes.default(0),
+  minimum_notice_hours: fields.minimum_notice_hours.default(0),
+  slot_interval_minutes: fields.slot_interval_minutes.default(null),
+  booking_window_days: fields.booking_window_days.default(60),
+  location_type: fields.location_type.default(null),
+  location_value: fields.location_value.default(null),
+  requires_confirmation: fields.requires_confirmation.default(false),
+  is_active: fields.is_active.default(true),
+  schedule_id: fields.schedule_id.optional(),
+  /** Super admins may create an event type for another user. */
+  owner_id: z.number().int().positive().optional(),
+});
+
+export const updateEventTypeBody = z
+  .strictObject(fields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+
+export const listEventTypesQuery = z.strictObject({
+  ...pageQuery,
+  owner_id: z.coerce.number().int().positive().optional(),
+});
+
+export type CreateEventTypeBody = z.infer<typeof createEventTypeBody>;
+export type UpdateEventTypeBody = z.infer<typeof updateEventTypeBody>;

@@ -1,0 +1,50 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { users, type User } from '../db/schema';
+import { provisionUserStatements, type NewUser } from './provision';
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return db.select().from(users).where(eq(users.email, email)).get();
+}
+
+export async function findUserById(db: Db, id: number): Promise<User | undefined> {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** Inserts the user with its default schedule in one atomic batch; returns undefined when the email is taken. */
+export async function createUser(d1: D1Database, db: Db, user: NewUser): Promise<User | undefined> {
+  const statements = provisionUserStatements(user, Date.now(), true);
+  const [insertUser] = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)));
+  if (!insertUser?.meta.changes) return undefined;
+  return findUserByEmail(db, user.email);
+}
+
+export async function listUsers(db: Db, afterId: number, limit: number): Promise<User[]> {
+  return db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all();
+}
+
+export async function updateUser(
+  db: Db,
+  id: number,
+  changes: Partial<Pick<User, 'name' | 'role' | 'timezone' | 'isActive' | 'passwordHash'>>,
+): Promise<User | undefined> {
+  return db
+    .update(users)
+    .set({ ...changes, updatedAt: Date.now() })
+    .where(and(eq(users.id, id)))
+    .returning()
+    .get();
+}
+
+/** What the API shows of a user: never the password hash. */
+export function userJson(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    timezone: user.timezone,
+    is_active: user.isActive,
+    created_at: new Date(user.createdAt).toISOString(),
+  };
+}

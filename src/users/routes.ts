@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { currentUser, requireSuperAdmin } from '../auth/middleware';
+import { hashPassword } from '../auth/crypto';
+import { deleteUserSessions } from '../auth/sessions';
+import { getDb } from '../db/client';
+import type { AppEnv } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { idParam, validate } from '../lib/validation';
+import { createUser, findUserById, listUsers, updateUser, userJson } from './repo';
+import { createUserBody, listUsersQuery, updateUserBody } from './schemas';
+
+export const userRoutes = new Hono<AppEnv>()
+  .use(requireSuperAdmin)
+  .get('/', validate('query', listUsersQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const rows = await listUsers(getDb(c.env.DB), afterId, limit + 1);
+    const result = page(rows, limit, (u) => u.id);
+    return c.json({ data: result.data.map(userJson), next_cursor: result.next_cursor });
+  })
+  .post('/', validate('json', createUserBody), async (c) => {
+    const body = c.req.valid('json');
+    const user = await createUser(c.env.DB, getDb(c.env.DB), {
+      email: body.email,
+      name: body.name,
+      role: body.role,
+      timezone: body.timezone,
+      passwordHash: await hashPassword(body.password),
+    });
+    if (!user) throw new ApiError('conflict', 'A user with this email already exists');
+    return c.json(userJson(user), 201);
+  })
+  .get('/:id', validate('param', idParam), async (c) => {
+    const user = await findUserById(getDb(c.env.DB), c.req.valid('param').id);
+    if (!user) throw notFound('User');
+    return c.json(userJson(user));
+  })
+  .patch('/:id', validate('param', idParam), validate('json', updateUserBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    if (id === currentUser(c).id && (body.is_active === false || body.role === 'user')) {
+      throw new ApiError('conflict', 'You cannot deactivate or demote yourself');
+    }
+    const user = await updateUser(db, id, {
+      name: body.name,
+      role: body.role,
+      timezone: body.timezone,
+      isActive: body.is_active,
+      passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
+    });
+    if (!user) throw notFound('User');
+    if (!user.isActive || body.password !== undefined) await deleteUserSessions(db, id);
+    return c.json(userJson(user));
+  })
+  // Users are deactivated, never erased: their bookings and history stay intact.
+  .delete('/:id', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    if (id === currentUser(c).id) throw new ApiError('conflict', 'You cannot deactivate yourself');
+    const db = getDb(c.env.DB);
+    const user = await updateUser(db, id, { isActive: false });
+    if (!user) throw notFound('User');
+    await deleteUserSessions(db, id);
+    return c.json(userJson(user));
+  });

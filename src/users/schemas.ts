@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { email } from '../auth/schemas';
+import { passwordWeakness } from '../auth/crypto';
+import { pageQuery, timeZoneSchema } from '../lib/validation';
+
+const password = z.string().superRefine((value, ctx) => {
+  const weakness = passwordWeakness(value);
+  if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
+});
+const name = z.string().trim().min(1).max(120);
+const role = z.enum(['user', 'super_admin']);
+
+export const createUserBody = z.strictObject({
+  email,
+  name,
+  password,
+  role: role.default('user'),
+  timezone: timeZoneSchema.default('UTC'),
+});
+
+export const updateUserBody = z
+  .strictObject({ name, role, timezone: timeZoneSchema, is_active: z.boolean(), password })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+
+export const listUsersQuery = z.strictObject(pageQuery);
