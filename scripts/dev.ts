@@ -39,9 +39,9 @@ async function seedStatements(adminToken: string): Promise<SqlStatement[]> {
   return [...admin, ...host, thirtyMinuteMeeting, adminSession];
 }
 
-applyMigrations(false);
+applyMigrations();
 const adminToken = randomToken();
-execute(await seedStatements(adminToken), false);
+execute(await seedStatements(adminToken));
 
 console.log(`
 calflare local dev: http://127.0.0.1:${PORT}

@@ -1,7 +1,7 @@
 // npm run user:create -- --email a@b.c --password '...' [--role super_admin] [--name N] [--timezone Z] [--remote]
 import { hashPassword, passwordWeakness } from '../src/auth/crypto';
 import { email as emailSchema } from '../src/auth/schemas';
-import { isKnownTimeZone } from '../src/lib/validation';
+import { isValidTimeZone } from '../src/slots/time';
 import { provisionUserStatements } from '../src/users/provision';
 import { applyMigrations, argValue, execute, query } from './lib/d1';
 
@@ -21,14 +21,15 @@ if (weakness) fail(`weak password: ${weakness}`);
 const role = argValue(args, 'role') ?? 'user';
 if (role !== 'user' && role !== 'super_admin') fail('--role must be user or super_admin');
 const timezone = argValue(args, 'timezone') ?? 'UTC';
-if (!isKnownTimeZone(timezone)) fail(`unknown timezone ${timezone}`);
+if (!isValidTimeZone(timezone)) fail(`unknown timezone ${timezone}`);
 const name = argValue(args, 'name') ?? email.split('@')[0]!;
 
-if (!remote) applyMigrations(false);
+const target = { remote };
+if (!remote) applyMigrations(target);
 const byEmail = { sql: 'SELECT id FROM users WHERE email = ?', params: [email] };
-if (query(byEmail, remote).length > 0) fail(`a user with email ${email} already exists`);
-execute(provisionUserStatements({ email, name, role, timezone, passwordHash: await hashPassword(password) }, Date.now()), remote);
-const [created] = query<{ id: number }>(byEmail, remote);
+if (query(byEmail, target).length > 0) fail(`a user with email ${email} already exists`);
+execute(provisionUserStatements({ email, name, role, timezone, passwordHash: await hashPassword(password) }, Date.now()), target);
+const [created] = query<{ id: number }>(byEmail, target);
 if (!created) fail('the user was not created');
 console.log(`created ${role} ${email} with id ${created.id}`);
 console.log(created.id);

@@ -2,11 +2,15 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { authRoutes, meRoutes } from './auth/routes';
+import { bookingRoutes } from './bookings/routes';
 import { loadUser } from './auth/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
+import { scheduleRoutes } from './schedules/routes';
+import { slotRoutes } from './slots/routes';
 import { userRoutes } from './users/routes';
+import { webhookRoutes } from './webhooks/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
@@ -43,7 +47,11 @@ const api = new Hono<AppEnv>()
   .route('/auth', authRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
-  .route('/event-types', eventTypeRoutes);
+  .route('/event-types', eventTypeRoutes)
+  .route('/schedules', scheduleRoutes)
+  .route('/slots', slotRoutes)
+  .route('/bookings', bookingRoutes)
+  .route('/webhooks', webhookRoutes);
 
 export const app = new Hono<AppEnv>()
   // No I/O at all: the baseline every benchmark divides by.

@@ -1,15 +1,16 @@
 import { app } from './app';
 import type { Bindings, WebhookMessage } from './env';
+import { consumeWebhookBatch } from './webhooks/consumer';
+import { sweepOutbox } from './webhooks/sweep';
 
 export { HostCalendar } from './bookings/host-calendar';
 
 export default {
   fetch: app.fetch,
-  async queue(batch) {
-    // Webhook delivery consumer: see src/webhooks (until it lands, messages are acknowledged one by one).
-    for (const message of batch.messages) message.ack();
+  async queue(batch, env) {
+    await consumeWebhookBatch(batch, env);
   },
-  async scheduled() {
-    // Outbox sweep: see src/webhooks.
+  async scheduled(_controller, env) {
+    await sweepOutbox(env, Date.now());
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;

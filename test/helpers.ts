@@ -63,3 +63,32 @@ export function expectError(res: { status: number; json: any }, status: number, 
     throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.json)}`);
   }
 }
+
+/** YYYY-MM-DD of the first date at least `daysAhead` days from now that falls on `weekday` (0 = Sunday), in UTC. */
+export function upcomingDate(weekday: number, daysAhead = 7): string {
+  const d = new Date(Date.now() + daysAhead * 86_400_000);
+  while (d.getUTCDay() !== weekday) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function createEventType(token: string, body: Record<string, unknown> = {}) {
+  const res = await api('POST', '/v2/event-types', {
+    token,
+    body: { title: 'Intro Call', slug: `intro-${Math.random().toString(36).slice(2, 10)}`, duration_minutes: 30, ...body },
+  });
+  if (res.status !== 201) throw new Error(`event type not created: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as { id: number; owner_id: number; slug: string; [k: string]: unknown };
+}
+
+export const ATTENDEE = { name: 'Jane Doe', email: 'jane@example.com', timezone: 'America/New_York', notes: 'Looking forward to the meeting' };
+
+export function book(eventTypeId: number, start: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  return api('POST', '/v2/bookings', { body: { event_type_id: eventTypeId, start, attendee: ATTENDEE, ...extra }, headers });
+}
+
+/** A host (UTC, Mon-Fri 09:00-17:00) with a 30-minute event type and no notice. */
+export async function hostWithEventType(eventType: Record<string, unknown> = {}) {
+  const host = await makeUser();
+  const et = await createEventType(host.token, eventType);
+  return { ...host, eventType: et };
+}

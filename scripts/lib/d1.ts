@@ -11,22 +11,33 @@ function wrangler(args: string[]): string {
   return execFileSync('npx', ['wrangler', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function applyMigrations(remote: boolean): void {
-  execFileSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', remote ? '--remote' : '--local'], {
+/** Where the statements go: the local D1 (default, or a given --persist-to directory) or production. */
+export interface Target {
+  remote?: boolean;
+  persistTo?: string;
+}
+
+function targetArgs({ remote = false, persistTo }: Target): string[] {
+  if (remote) return ['--remote'];
+  return persistTo ? ['--local', '--persist-to', persistTo] : ['--local'];
+}
+
+export function applyMigrations(target: Target = {}): void {
+  execFileSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', ...targetArgs(target)], {
     env,
     stdio: 'inherit',
   });
 }
 
 /** Executes the statements as one file (wrangler runs a file as a single batch). */
-export function execute(statements: SqlStatement[], remote: boolean): void {
+export function execute(statements: SqlStatement[], target: Target = {}): void {
   const file = join(mkdtempSync(join(tmpdir(), 'calflare-')), 'statements.sql');
   writeFileSync(file, statements.map((s) => `${inlineSql(s)};`).join('\n'));
-  wrangler(['d1', 'execute', 'DB', remote ? '--remote' : '--local', '--file', file, '--yes']);
+  wrangler(['d1', 'execute', 'DB', ...targetArgs(target), '--file', file, '--yes']);
 }
 
-export function query<T>(statement: SqlStatement, remote: boolean): T[] {
-  const out = wrangler(['d1', 'execute', 'DB', remote ? '--remote' : '--local', '--json', '--command', inlineSql(statement)]);
+export function query<T>(statement: SqlStatement, target: Target = {}): T[] {
+  const out = wrangler(['d1', 'execute', 'DB', ...targetArgs(target), '--json', '--command', inlineSql(statement)]);
   const parsed = JSON.parse(out) as { results: T[] }[];
   return parsed[0]?.results ?? [];
 }

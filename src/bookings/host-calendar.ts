@@ -1,9 +1,259 @@
 import { DurableObject } from 'cloudflare:workers';
+import { getDb } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
+import type { ErrorCode } from '../lib/errors';
+import { Mutex } from '../lib/mutex';
+import { checkSlot } from '../slots/engine';
+import { loadSlotContext, slotRules } from '../slots/repo';
+import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
+import {
+  bookingFromRow,
+  bookingJson,
+  byIdempotencyKey,
+  findBooking,
+  findBookingForWrite,
+  guardedInsert,
+  guardedMove,
+  insertAttendee,
+  transition,
+  type BookingForWrite,
+  type BookingJson,
+} from './repo';
+import { newBookingUid } from './uid';
 
-/** One instance per host: serializes every write that changes the host's occupied time. */
+export interface BookRequest {
+  eventTypeId: number;
+  start: number;
+  attendee: Omit<Attendee, 'id' | 'bookingId'>;
+  location: string | null;
+  metadata: Record<string, unknown> | null;
+  idempotencyKey: string | null;
+  idempotencyHash: string | null;
+}
+
+/** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
+export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string };
+
+type Written = Outcome & { deliveryIds?: number[] };
+
+const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
+
+/**
+ * One instance per host (`idFromName("host:" + hostId)`). Every write that changes the host's occupied time runs
+ * here, one at a time under `lock`; the SQL of each write is guarded as well, so the database never holds two live
+ * bookings of one host whose occupied spans overlap.
+ */
 export class HostCalendar extends DurableObject<Bindings> {
-  async ping(): Promise<string> {
-    return 'ok';
+  private readonly lock = new Mutex();
+
+  book(req: BookRequest): Promise<Outcome> {
+    return this.write(() => this.bookLocked(req));
   }
+
+  reschedule(uid: string, start: number, reason: string | null): Promise<Outcome> {
+    return this.write(() => this.rescheduleLocked(uid, start, reason));
+  }
+
+  cancel(uid: string, reason: string | null): Promise<Outcome> {
+    return this.write(async () => {
+      const current = await findBookingForWrite(this.db, uid);
+      if (!current) return fail('not_found', 'Booking not found');
+      // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
+      if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
+        return { ok: true, booking: bookingJson(current) };
+      }
+      return this.applyTransition(current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
+    });
+  }
+
+  confirm(uid: string): Promise<Outcome> {
+    return this.write(async () => {
+      const current = await findBookingForWrite(this.db, uid);
+      if (!current) return fail('not_found', 'Booking not found');
+      if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
+      return this.applyTransition(current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
+    });
+  }
+
+  decline(uid: string, reason: string | null): Promise<Outcome> {
+    return this.write(async () => {
+      const current = await findBookingForWrite(this.db, uid);
+      if (!current) return fail('not_found', 'Booking not found');
+      if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be declined; this one is ${current.booking.status}`);
+      return this.applyTransition(current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
+    });
+  }
+
+  private get db() {
+    return getDb(this.env.DB);
+  }
+
+  /** Runs a write under the lock, then hands its webhook deliveries to the queue outside it. */
+  private async write(fn: () => Promise<Written>): Promise<Outcome> {
+    const { deliveryIds, ...outcome } = await this.lock.run(fn);
+    if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds);
+    return outcome;
+  }
+
+  private async bookLocked(req: BookRequest): Promise<Written> {
+    if (req.idempotencyKey) {
+      const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+      if (replay) return replay;
+    }
+    const now = Date.now();
+    const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 });
+    if (!ctx) return fail('not_found', 'Event type not found');
+    const check = checkSlot(slotRules(ctx, now), req.start);
+    if (!check.ok) return fail('slot_unavailable', check.message);
+
+    const et = ctx.eventType;
+    const end = req.start + et.durationMinutes * 60_000;
+    const booking = {
+      uid: newBookingUid(),
+      eventTypeId: et.id,
+      hostId: ctx.host.id,
+      title: `${et.title} between ${ctx.host.name} and ${req.attendee.name}`,
+      startAt: req.start,
+      endAt: end,
+      occupiedStart: req.start - et.bufferBeforeMinutes * 60_000,
+      occupiedEnd: end + et.bufferAfterMinutes * 60_000,
+      status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
+      locationType: et.locationType,
+      locationValue: req.location ?? et.locationValue,
+      metadata: req.metadata,
+      idempotencyKey: req.idempotencyKey,
+      idempotencyHash: req.idempotencyHash,
+      now,
+    };
+    const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
+      booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, createdAt: now, updatedAt: now },
+      attendee: { id: 0, bookingId: 0, ...req.attendee },
+      host: ctx.host,
+      eventType: et,
+    });
+
+    let results: D1Result[];
+    try {
+      // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
+      results = await this.env.DB.batch([
+        guardedInsert(this.env.DB, booking),
+        outboxInsert(this.env.DB, snapshot, now),
+        insertAttendee(this.env.DB, booking.uid, req.attendee),
+      ]);
+    } catch (error) {
+      // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
+      if (req.idempotencyKey && isUniqueViolation(error)) {
+        const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+    const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
+    if (!inserted) return fail('slot_unavailable', 'This time overlaps another booking of the host');
+    return {
+      ok: true,
+      booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
+      deliveryIds: deliveryIdsOf(results[1]!),
+    };
+  }
+
+  /** The first answer for an Idempotency-Key, or a 422 when the key comes back with a different request. */
+  private async replay(key: string, hash: string | null): Promise<Written | null> {
+    const prior = await findBooking(this.db, byIdempotencyKey(key));
+    if (!prior) return null;
+    if (prior.booking.idempotencyHash !== hash) {
+      return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+    }
+    return { ok: true, booking: bookingJson(prior), replayed: true };
+  }
+
+  private async rescheduleLocked(uid: string, start: number, reason: string | null): Promise<Written> {
+    const current = await findBookingForWrite(this.db, uid);
+    if (!current) return fail('not_found', 'Booking not found');
+    const { booking } = current;
+    const now = Date.now();
+    if (booking.status === 'cancelled' || booking.status === 'rejected') {
+      return fail('conflict', `A ${booking.status} booking cannot be rescheduled`);
+    }
+    if (booking.startAt <= now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
+    if (!current.eventType) return fail('conflict', 'The event type of this booking no longer exists');
+
+    const ctx = await loadSlotContext(this.db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
+    if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');
+    const check = checkSlot(slotRules(ctx, now), start);
+    if (!check.ok) return fail('slot_unavailable', check.message);
+
+    const et = ctx.eventType;
+    const end = start + et.durationMinutes * 60_000;
+    const move = {
+      startAt: start,
+      endAt: end,
+      occupiedStart: start - et.bufferBeforeMinutes * 60_000,
+      occupiedEnd: end + et.bufferAfterMinutes * 60_000,
+      reason,
+    };
+    const snapshot = snapshotOf(
+      'BOOKING_RESCHEDULED',
+      { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
+      { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+    );
+    const [moved, outbox] = await this.env.DB.batch([guardedMove(this.env.DB, booking, move, now), outboxInsert(this.env.DB, snapshot, now)]);
+    const row = moved?.results[0] as Record<string, unknown> | undefined;
+    if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
+    return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+  }
+
+  private async applyTransition(
+    current: BookingForWrite,
+    t: Parameters<typeof transition>[2],
+    trigger: WebhookTrigger,
+  ): Promise<Written> {
+    const now = Date.now();
+    const after = {
+      ...current.booking,
+      status: t.to,
+      cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason,
+      rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
+    };
+    const snapshot = snapshotOf(trigger, { ...current, booking: after });
+    const [changed, outbox] = await this.env.DB.batch([
+      transition(this.env.DB, current.booking.id, t, now),
+      outboxInsert(this.env.DB, snapshot, now),
+    ]);
+    const row = changed?.results[0] as Record<string, unknown> | undefined;
+    if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+    return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+  }
+}
+
+/** What a webhook needs to know about a booking change, as of right after the change. */
+function snapshotOf(
+  trigger: WebhookTrigger,
+  state: BookingForWrite,
+  reschedule?: BookingEventSnapshot['reschedule'],
+): BookingEventSnapshot {
+  const { booking: b, attendee: a, host, eventType } = state;
+  return {
+    trigger,
+    hostId: b.hostId,
+    booking: {
+      uid: b.uid,
+      title: b.title,
+      description: eventType?.description ?? null,
+      startAt: b.startAt,
+      endAt: b.endAt,
+      status: b.status,
+      locationType: b.locationType,
+      locationValue: b.locationValue,
+      metadata: b.metadata,
+      cancellationReason: b.cancellationReason,
+      rejectionReason: b.rejectionReason,
+    },
+    eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
+    organizer: host,
+    attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },
+    reschedule,
+  };
 }

@@ -126,3 +126,7 @@ export function eventTypeJson(et: EventType) {
     updated_at: new Date(et.updatedAt).toISOString(),
   };
 }
+
+export async function eventTypeOwner(db: Db, id: number): Promise<number | undefined> {
+  return (await db.select({ ownerId: eventTypes.ownerId }).from(eventTypes).where(eq(eventTypes.id, id)).get())?.ownerId;
+}

@@ -56,3 +56,26 @@ export const listEventTypesQuery = z.strictObject({
 
 export type CreateEventTypeBody = z.infer<typeof createEventTypeBody>;
 export type UpdateEventTypeBody = z.infer<typeof updateEventTypeBody>;
+
+// Response shape (what `eventTypeJson` answers), for the OpenAPI document and its contract tests. Strict, so a
+// field added to the serializer but not here fails those tests instead of going undocumented.
+export const eventTypeResponse = z.strictObject({
+  id: z.number().int().positive(),
+  owner_id: z.number().int().positive(),
+  title: z.string(),
+  slug: z.string(),
+  description: z.string().nullable(),
+  duration_minutes: z.number().int(),
+  buffer_before_minutes: z.number().int(),
+  buffer_after_minutes: z.number().int(),
+  minimum_notice_hours: z.number().int(),
+  slot_interval_minutes: z.number().int().nullable().describe('Null: slots step by the duration'),
+  booking_window_days: z.number().int(),
+  location_type: z.enum(LOCATION_TYPES).nullable(),
+  location_value: z.string().nullable(),
+  requires_confirmation: z.boolean(),
+  is_active: z.boolean(),
+  schedule_id: z.number().int().positive(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'slot_unavailable'
   | 'payload_too_large'
+  | 'idempotency_key_reused'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal';
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   slot_unavailable: 409,
   payload_too_large: 413,
+  idempotency_key_reused: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,

@@ -24,3 +24,15 @@ export const updateUserBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
 export const listUsersQuery = z.strictObject(pageQuery);
+
+// Response shapes (what `userJson` answers), for the OpenAPI document and its contract tests. Strict, so a field
+// added to the serializer but not here fails those tests instead of going undocumented.
+export const userResponse = z.strictObject({
+  id: z.number().int().positive(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  timezone: z.string(),
+  is_active: z.boolean(),
+  created_at: z.iso.datetime(),
+});

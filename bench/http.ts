@@ -1,0 +1,217 @@
+/**
+ * HTTP benchmark against a real `wrangler dev` (workerd, local D1, Durable Objects, Queues) on 127.0.0.1 only.
+ * Run: npx tsx bench/http.ts            (about a minute; bounded in requests and in time; stops by itself)
+ *
+ * It starts its own `wrangler dev` on port 8788 with a throwaway state directory, seeds a super admin and 100 hosts,
+ * then measures, in one run so the figures can be divided by each other:
+ *   - GET /health (no I/O): the baseline;
+ *   - a 31-day GET /v2/slots/available for a New York host viewed from Berlin;
+ *   - POST /v2/bookings spread over 100 hosts, and all on one host (the serialized path);
+ *   - 100 parallel POSTs for one slot (exactly one may win).
+ * Results are printed as a table and written to bench/out/http.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword, randomToken, sha256Hex } from '../src/auth/crypto';
+import { provisionUserStatements } from '../src/users/provision';
+import { applyMigrations, execute } from '../scripts/lib/d1';
+import { summarize, type Summary } from './lib/stats';
+
+const PORT = 8788;
+const BASE = `http://127.0.0.1:${PORT}`;
+const HARD_DEADLINE_MS = 240_000;
+const HOSTS = 100;
+const startedAt = Date.now();
+
+const hardStop = setTimeout(() => {
+  console.error('bench: hard deadline reached, stopping');
+  process.exit(2);
+}, HARD_DEADLINE_MS);
+
+interface Timed {
+  status: number;
+  ms: number;
+}
+
+async function timedFetch(path: string, init?: RequestInit): Promise<Timed> {
+  const t0 = performance.now();
+  const res = await fetch(`${BASE}${path}`, init);
+  await res.arrayBuffer();
+  return { status: res.status, ms: performance.now() - t0 };
+}
+
+/** Runs `count` requests with at most `concurrency` in flight, stopping early at `deadlineMs`. */
+async function load(count: number, concurrency: number, deadlineMs: number, request: (i: number) => Promise<Timed>) {
+  const results: Timed[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const stopAt = Date.now() + deadlineMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count && Date.now() < stopAt) results.push(await request(next++));
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { results, seconds };
+}
+
+interface Phase {
+  name: string;
+  summary: Summary;
+  perSecond: number;
+  statuses: Record<number, number>;
+}
+
+function phase(name: string, run: { results: Timed[]; seconds: number }): Phase {
+  const statuses: Record<number, number> = {};
+  for (const r of run.results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  return { name, summary: summarize(run.results.map((r) => r.ms)), perSecond: run.results.length / run.seconds, statuses };
+}
+
+async function api(path: string, token: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Weekdays from `from` on, as YYYY-MM-DD (hosts work Mon-Fri). */
+function weekdays(from: Date, count: number): string[] {
+  const out: string[] = [];
+  for (const d = new Date(from); out.length < count; d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+async function waitForServer() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('wrangler dev did not start');
+}
+
+const state = mkdtempSync(join(tmpdir(), 'calflare-bench-'));
+applyMigrations({ persistTo: state });
+const adminToken = randomToken();
+const now = Date.now();
+execute(
+  [
+    ...provisionUserStatements(
+      { email: 'bench-admin@calflare.dev', name: 'Bench Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword('bench-admin-password') },
+      now,
+    ),
+    {
+      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+      params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
+    },
+  ],
+  { persistTo: state },
+);
+
+const server = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state, '--log-level', 'error'], {
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+  detached: true,
+});
+const stopServer = () => {
+  try {
+    process.kill(-server.pid!, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+};
+process.on('exit', stopServer);
+
+try {
+  await waitForServer();
+
+  // Seed: 100 hosts (UTC, Mon-Fri 09:00-17:00), each with a 30-minute event type bookable a year ahead,
+  // plus a New York host for the slots measurement.
+  const eventTypeIds: number[] = [];
+  for (let i = 0; i < HOSTS; i++) {
+    const user = await api('/v2/users', adminToken, { email: `host${i}@bench.dev`, name: `Host ${i}`, password: 'bench-host-password' });
+    const et = await api('/v2/event-types', adminToken, { owner_id: user.id, title: 'Bench', slug: 'bench', duration_minutes: 30, booking_window_days: 365 });
+    eventTypeIds.push(et.id);
+  }
+  const nyHost = await api('/v2/users', adminToken, { email: 'ny@bench.dev', name: 'NY', password: 'bench-host-password', timezone: 'America/New_York' });
+  const nyType = await api('/v2/event-types', adminToken, {
+    owner_id: nyHost.id, title: 'Slots', slug: 'slots', duration_minutes: 30, slot_interval_minutes: 15, booking_window_days: 365,
+  });
+
+  const days = weekdays(new Date(Date.now() + 7 * 86_400_000), 60);
+  const slotStarts = days.flatMap((d) => Array.from({ length: 16 }, (_, k) => `${d}T${String(9 + Math.floor(k / 2)).padStart(2, '0')}:${k % 2 ? '30' : '00'}:00Z`));
+  const bookingBody = (eventTypeId: number, start: string, i: number) =>
+    JSON.stringify({ event_type_id: eventTypeId, start, attendee: { name: `Guest ${i}`, email: `guest${i}@bench.dev`, timezone: 'Europe/Berlin' } });
+  const post = (body: string) => timedFetch('/v2/bookings', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  const monthStart = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
+  const monthEnd = new Date(Date.parse(monthStart) + 31 * 86_400_000).toISOString();
+  const slotsPath = `/v2/slots/available?event_type_id=${nyType.id}&start_time=${monthStart}&end_time=${monthEnd}&timezone=Europe/Berlin`;
+
+  // Warm up both paths so the first measured request does not pay for compilation.
+  await load(50, 4, 10_000, () => timedFetch('/health'));
+  await load(20, 4, 10_000, () => timedFetch(slotsPath));
+
+  const phases: Phase[] = [];
+  // Latency without queueing: one request at a time, health and slots interleaved so both see the same machine.
+  const sequential: { health: Timed[]; slots: Timed[] } = { health: [], slots: [] };
+  for (let i = 0; i < 300; i++) {
+    sequential.health.push(await timedFetch('/health'));
+    sequential.slots.push(await timedFetch(slotsPath));
+  }
+  phases.push(phase('GET /health, sequential', { results: sequential.health, seconds: sequential.health.reduce((s, r) => s + r.ms, 0) / 1000 }));
+  phases.push(phase('GET /v2/slots/available (31 days), sequential', { results: sequential.slots, seconds: sequential.slots.reduce((s, r) => s + r.ms, 0) / 1000 }));
+  // Throughput under load: 8 in flight.
+  phases.push(phase('GET /health, 8 in flight', await load(1000, 8, 20_000, () => timedFetch('/health'))));
+  phases.push(phase('GET /v2/slots/available (31 days), 8 in flight', await load(500, 8, 30_000, () => timedFetch(slotsPath))));
+  // Spread: request i goes to host i % 100, slot floor(i / 100): every request targets a free slot.
+  phases.push(
+    phase('POST /v2/bookings, 100 hosts', await load(2000, 16, 40_000, (i) => post(bookingBody(eventTypeIds[i % HOSTS]!, slotStarts[Math.floor(i / HOSTS)]!, i)))),
+  );
+  // One host: every request serializes through the same HostCalendar object; each targets its own free slot.
+  const oneHost = eventTypeIds[HOSTS - 1]!;
+  const oneHostSlots = slotStarts.slice(Math.ceil(2000 / HOSTS) + 1);
+  phases.push(
+    phase('POST /v2/bookings, 1 host', await load(Math.min(600, oneHostSlots.length), 16, 40_000, (i) => post(bookingBody(oneHost, oneHostSlots[i]!, i)))),
+  );
+  phases.push(phase('GET /health, 8 in flight (again)', await load(1000, 8, 20_000, () => timedFetch('/health'))));
+  // Contention: 100 requests at once for one slot of a fresh host's event type.
+  const contended = eventTypeIds[0]!;
+  const contendedSlot = slotStarts[slotStarts.length - 1]!;
+  const race = await Promise.all(Array.from({ length: 100 }, (_, i) => post(bookingBody(contended, contendedSlot, i))));
+  phases.push(phase('100 parallel POSTs, one slot', { results: race, seconds: 1 }));
+
+  // Each phase is divided by the health median measured the same way (sequential or 8 in flight).
+  const healthOf = (p: Phase) => (p.name.includes('sequential') ? phases[0]! : phases[2]!).summary.median;
+  const rows = phases.map((p) => ({
+    phase: p.name,
+    requests: p.summary.count,
+    'req/s': p.name.startsWith('100 parallel') ? '-' : p.perSecond.toFixed(0),
+    'median ms': p.summary.median.toFixed(2),
+    'p99 ms': p.summary.p99.toFixed(2),
+    '÷ health median': (p.summary.median / healthOf(p)).toFixed(2),
+    statuses: Object.entries(p.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+  }));
+  console.table(rows);
+  const fiveHundreds = phases.reduce((n, p) => n + Object.entries(p.statuses).filter(([s]) => Number(s) >= 500).reduce((m, [, c]) => m + c, 0), 0);
+  console.log(`5xx responses: ${fiveHundreds}; contention winners: ${phases.at(-1)!.statuses[201] ?? 0}; total ${(Date.now() - startedAt) / 1000}s`);
+  mkdirSync('bench/out', { recursive: true });
+  writeFileSync('bench/out/http.json', JSON.stringify({ at: new Date().toISOString(), rows, fiveHundreds }, null, 2));
+} finally {
+  stopServer();
+  clearTimeout(hardStop);
+  rmSync(state, { recursive: true, force: true });
+}
+process.exit(0);

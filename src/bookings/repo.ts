@@ -1,0 +1,257 @@
+// SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
+// caller that bypassed the host's Durable Object could not create an overlap.
+import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
+
+const HOLDS_TIME = `status IN ('accepted', 'pending')`;
+
+/** Another live booking of the host whose occupied span overlaps [?, ?) (half-open: touching is fine). */
+const OVERLAP = `SELECT 1 FROM bookings o WHERE o.host_id = ? AND o.${HOLDS_TIME} AND o.occupied_start < ? AND o.occupied_end > ?`;
+
+export interface NewBooking {
+  uid: string;
+  eventTypeId: number;
+  hostId: number;
+  title: string;
+  startAt: number;
+  endAt: number;
+  occupiedStart: number;
+  occupiedEnd: number;
+  status: BookingStatus;
+  locationType: string | null;
+  locationValue: string | null;
+  metadata: Record<string, unknown> | null;
+  idempotencyKey: string | null;
+  idempotencyHash: string | null;
+  now: number;
+}
+
+/** INSERT that inserts nothing when the occupied span overlaps a live booking of the host; RETURNING the row. */
+export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
+         location_type, location_value, metadata, idempotency_key, idempotency_hash, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (${OVERLAP})
+       RETURNING *`,
+    )
+    .bind(
+      b.uid,
+      b.eventTypeId,
+      b.hostId,
+      b.title,
+      b.startAt,
+      b.endAt,
+      b.occupiedStart,
+      b.occupiedEnd,
+      b.status,
+      b.locationType,
+      b.locationValue,
+      b.metadata === null ? null : JSON.stringify(b.metadata),
+      b.idempotencyKey,
+      b.idempotencyHash,
+      b.now,
+      b.now,
+      b.hostId,
+      b.occupiedEnd,
+      b.occupiedStart,
+    );
+}
+
+export function insertAttendee(d1: D1Database, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes)
+       SELECT id, ?, ?, ?, ? FROM bookings WHERE uid = ?`,
+    )
+    .bind(a.name, a.email, a.timezone, a.notes, uid);
+}
+
+export interface Move {
+  startAt: number;
+  endAt: number;
+  occupiedStart: number;
+  occupiedEnd: number;
+  reason: string | null;
+}
+
+/**
+ * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
+ * nothing changes when the new span overlaps another live booking of the host.
+ */
+export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
+         reschedule_reason = ?, updated_at = ?
+       WHERE id = ? AND ${HOLDS_TIME} AND start_at > ?
+         AND NOT EXISTS (${OVERLAP} AND o.id != ?)
+       RETURNING *`,
+    )
+    .bind(
+      move.startAt,
+      move.endAt,
+      move.occupiedStart,
+      move.occupiedEnd,
+      move.reason,
+      now,
+      booking.id,
+      now,
+      booking.hostId,
+      move.occupiedEnd,
+      move.occupiedStart,
+      booking.id,
+    );
+}
+
+type Transition =
+  | { to: 'cancelled'; reason: string | null }
+  | { to: 'rejected'; reason: string | null }
+  | { to: 'accepted' };
+
+/** Status change that only applies from the allowed states (cancel: any live; confirm/decline: pending). */
+export function transition(d1: D1Database, bookingId: number, t: Transition, now: number): D1PreparedStatement {
+  switch (t.to) {
+    case 'cancelled':
+      return d1
+        .prepare(`UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, updated_at = ? WHERE id = ? AND ${HOLDS_TIME} RETURNING *`)
+        .bind(t.reason, now, bookingId);
+    case 'rejected':
+      return d1
+        .prepare(`UPDATE bookings SET status = 'rejected', rejection_reason = ?, updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`)
+        .bind(t.reason, now, bookingId);
+    case 'accepted':
+      return d1
+        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`)
+        .bind(now, bookingId);
+  }
+}
+
+/** A raw RETURNING row (snake_case columns) as the drizzle Booking shape. */
+export function bookingFromRow(row: Record<string, unknown>): Booking {
+  return {
+    id: row.id as number,
+    uid: row.uid as string,
+    eventTypeId: row.event_type_id as number | null,
+    hostId: row.host_id as number,
+    title: row.title as string,
+    startAt: row.start_at as number,
+    endAt: row.end_at as number,
+    occupiedStart: row.occupied_start as number,
+    occupiedEnd: row.occupied_end as number,
+    status: row.status as BookingStatus,
+    locationType: row.location_type as string | null,
+    locationValue: row.location_value as string | null,
+    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    cancellationReason: row.cancellation_reason as string | null,
+    rejectionReason: row.rejection_reason as string | null,
+    rescheduleReason: row.reschedule_reason as string | null,
+    previousStartAt: row.previous_start_at as number | null,
+    idempotencyKey: row.idempotency_key as string | null,
+    idempotencyHash: row.idempotency_hash as string | null,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+export interface BookingWithAttendee {
+  booking: Booking;
+  attendee: Attendee;
+}
+
+export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttendee | undefined> {
+  return db.select({ booking: bookings, attendee: attendees }).from(bookings).innerJoin(attendees, eq(attendees.bookingId, bookings.id)).where(where).get();
+}
+
+export const byUid = (uid: string) => eq(bookings.uid, uid);
+export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
+
+export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {
+  return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.uid, uid)).get())?.hostId;
+}
+
+export interface BookingFilters {
+  status?: BookingStatus;
+  from?: number;
+  to?: number;
+  eventTypeId?: number;
+  hostId?: number;
+  /** Sort key of the last row of the previous page. */
+  after?: [number, number];
+  limit: number;
+}
+
+/** Bookings a viewer may list (own as host; super admins all), by start time. */
+export async function listBookings(db: Db, viewer: User, f: BookingFilters): Promise<BookingWithAttendee[]> {
+  return db
+    .select({ booking: bookings, attendee: attendees })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .where(
+      and(
+        viewer.role === 'super_admin' ? undefined : eq(bookings.hostId, viewer.id),
+        f.hostId === undefined ? undefined : eq(bookings.hostId, f.hostId),
+        f.status === undefined ? undefined : eq(bookings.status, f.status),
+        f.from === undefined ? undefined : gte(bookings.startAt, f.from),
+        f.to === undefined ? undefined : lt(bookings.startAt, f.to),
+        f.eventTypeId === undefined ? undefined : eq(bookings.eventTypeId, f.eventTypeId),
+        f.after === undefined
+          ? undefined
+          : or(gt(bookings.startAt, f.after[0]), and(eq(bookings.startAt, f.after[0]), gt(bookings.id, f.after[1]))),
+      ),
+    )
+    .orderBy(asc(bookings.startAt), asc(bookings.id))
+    .limit(f.limit)
+    .all();
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
+  return {
+    id: b.id,
+    uid: b.uid,
+    status: b.status,
+    event_type_id: b.eventTypeId,
+    host_id: b.hostId,
+    title: b.title,
+    start: iso(b.startAt),
+    end: iso(b.endAt),
+    attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },
+    location_type: b.locationType,
+    location: b.locationValue,
+    metadata: b.metadata ?? {},
+    cancellation_reason: b.cancellationReason,
+    rejection_reason: b.rejectionReason,
+    reschedule_reason: b.rescheduleReason,
+    previous_start: iso(b.previousStartAt),
+    created_at: iso(b.createdAt),
+    updated_at: iso(b.updatedAt),
+  };
+}
+
+export type BookingJson = ReturnType<typeof bookingJson>;
+
+export interface BookingForWrite extends BookingWithAttendee {
+  host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes'> | null;
+}
+
+/** A booking with everything its webhook payload needs, in one query. */
+export async function findBookingForWrite(db: Db, uid: string): Promise<BookingForWrite | undefined> {
+  return db
+    .select({
+      booking: bookings,
+      attendee: attendees,
+      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
+      eventType: { id: eventTypes.id, slug: eventTypes.slug, description: eventTypes.description, durationMinutes: eventTypes.durationMinutes },
+    })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .innerJoin(users, eq(users.id, bookings.hostId))
+    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
+    .where(eq(bookings.uid, uid))
+    .get();
+}

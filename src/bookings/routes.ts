@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import { currentUser, requireUser } from '../auth/middleware';
+import { sha256Hex } from '../auth/crypto';
+import { getDb } from '../db/client';
+import type { AppEnv } from '../env';
+import { ApiError } from '../lib/errors';
+import { decodeCursor, page } from '../lib/pagination';
+import { toIssues, validate } from '../lib/validation';
+import { bookingJson, listBookings } from './repo';
+import { createBooking, getBooking, cancelBooking, rescheduleBooking, settleBooking } from './service';
+import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam } from './schemas';
+
+const isSortKey = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
+
+export const bookingRoutes = new Hono<AppEnv>()
+  .post('/', validate('json', createBookingBody), async (c) => {
+    const body = c.req.valid('json');
+    const keyHeader = c.req.header('idempotency-key');
+    const key = keyHeader === undefined ? null : idempotencyKeySchema.safeParse(keyHeader);
+    if (key && !key.success) {
+      throw new ApiError('validation_failed', 'Invalid Idempotency-Key header', toIssues(key.error).map((i) => ({ ...i, path: 'Idempotency-Key' })));
+    }
+    const { booking } = await createBooking(c.env, {
+      eventTypeId: body.event_type_id,
+      start: body.start,
+      attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+      location: body.location ?? null,
+      metadata: body.metadata ?? null,
+      idempotencyKey: key?.data ?? null,
+      // Same key with the same validated body replays; a different body is a 422.
+      idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
+    });
+    return c.json(booking, 201);
+  })
+  .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
+    const q = c.req.valid('query');
+    const rows = await listBookings(getDb(c.env.DB), currentUser(c), {
+      status: q.status,
+      from: q.from,
+      to: q.to,
+      eventTypeId: q.event_type_id,
+      after: q.cursor ? decodeCursor(q.cursor, isSortKey) : undefined,
+      limit: q.limit + 1,
+    });
+    const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
+    return c.json({ data: result.data.map(bookingJson), next_cursor: result.next_cursor });
+  })
+  .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.env, c.req.valid('param').uid))))
+  .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
+    const body = c.req.valid('json');
+    return c.json(await rescheduleBooking(c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
+  })
+  .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
+    return c.json(await cancelBooking(c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
+  })
+  .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
+    return c.json(await settleBooking(c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));
+  })
+  .post('/:uid/decline', requireUser, validate('param', uidParam), validate('json', reasonBody), async (c) => {
+    const { reason } = c.req.valid('json');
+    return c.json(await settleBooking(c.env, currentUser(c), c.req.valid('param').uid, 'decline', reason ?? null));
+  });

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { email } from '../auth/schemas';
+import { BOOKING_STATUSES } from '../db/schema';
+import { isoInstant, pageQuery, timeZoneSchema } from '../lib/validation';
+
+export const attendeeSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  email,
+  timezone: timeZoneSchema,
+  notes: z.string().max(2000).nullable().optional(),
+});
+
+/** Small, flat, JSON-safe: metadata travels in every webhook payload. */
+const metadataSchema = z
+  .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .refine((m) => Object.keys(m).length <= 50, { message: 'At most 50 metadata keys' });
+
+export const createBookingBody = z.strictObject({
+  event_type_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  start: isoInstant,
+  attendee: attendeeSchema,
+  location: z.string().trim().min(1).max(500).optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const rescheduleBody = z.strictObject({
+  start: isoInstant,
+  reason: z.string().trim().max(1000).optional(),
+});
+
+export const reasonBody = z.strictObject({ reason: z.string().trim().max(1000).optional() }).default({});
+
+export const uidParam = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
+
+export const listBookingsQuery = z
+  .strictObject({
+    ...pageQuery,
+    status: z.enum(BOOKING_STATUSES).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    event_type_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
+    path: ['to'],
+    message: 'to must be after from',
+  });
+
+export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'Printable ASCII only');
+
+export type CreateBookingBody = z.infer<typeof createBookingBody>;
+
+// Response shape (what `bookingJson` answers), for the OpenAPI document and its contract tests. Strict, so a field
+// added to the serializer but not here fails those tests instead of going undocumented.
+export const bookingResponse = z.strictObject({
+  id: z.number().int().positive(),
+  uid: z.string().describe("Random and unguessable: the attendee's capability to read, reschedule and cancel"),
+  status: z.enum(BOOKING_STATUSES),
+  event_type_id: z.number().int().positive().nullable().describe('Null once the event type was deleted'),
+  host_id: z.number().int().positive(),
+  title: z.string(),
+  start: z.iso.datetime(),
+  end: z.iso.datetime(),
+  attendee: z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable() }),
+  location_type: z.string().nullable(),
+  location: z.string().nullable(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  cancellation_reason: z.string().nullable(),
+  rejection_reason: z.string().nullable(),
+  reschedule_reason: z.string().nullable(),
+  previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});

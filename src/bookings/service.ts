@@ -1,0 +1,54 @@
+// The booking operations shared by the API routes and the admin pages: find the host, run the change in the
+// host's HostCalendar object, turn its outcome into a result or an ApiError.
+import { getDb } from '../db/client';
+import type { User } from '../db/schema';
+import type { Bindings } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import type { BookRequest, Outcome } from './host-calendar';
+import { findBooking, byUid, hostOfBooking, type BookingJson } from './repo';
+import { eventTypeOwner } from '../event-types/repo';
+
+export function hostCalendar(env: Bindings, hostId: number) {
+  return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`));
+}
+
+function unwrap(outcome: Outcome): { booking: BookingJson; replayed: boolean } {
+  if (!outcome.ok) throw new ApiError(outcome.code, outcome.message);
+  return { booking: outcome.booking, replayed: outcome.replayed ?? false };
+}
+
+export async function createBooking(env: Bindings, req: BookRequest) {
+  const hostId = await eventTypeOwner(getDb(env.DB), req.eventTypeId);
+  if (hostId === undefined) throw notFound('Event type');
+  return unwrap(await hostCalendar(env, hostId).book(req));
+}
+
+async function hostOrNotFound(env: Bindings, uid: string): Promise<number> {
+  const hostId = await hostOfBooking(getDb(env.DB), uid);
+  if (hostId === undefined) throw notFound('Booking');
+  return hostId;
+}
+
+export async function getBooking(env: Bindings, uid: string) {
+  const found = await findBooking(getDb(env.DB), byUid(uid));
+  if (!found) throw notFound('Booking');
+  return found;
+}
+
+export async function rescheduleBooking(env: Bindings, uid: string, start: number, reason: string | null) {
+  const hostId = await hostOrNotFound(env, uid);
+  return unwrap(await hostCalendar(env, hostId).reschedule(uid, start, reason)).booking;
+}
+
+export async function cancelBooking(env: Bindings, uid: string, reason: string | null) {
+  const hostId = await hostOrNotFound(env, uid);
+  return unwrap(await hostCalendar(env, hostId).cancel(uid, reason)).booking;
+}
+
+/** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */
+export async function settleBooking(env: Bindings, actor: User, uid: string, decision: 'confirm' | 'decline', reason: string | null) {
+  const hostId = await hostOrNotFound(env, uid);
+  if (actor.role !== 'super_admin' && actor.id !== hostId) throw notFound('Booking');
+  const calendar = hostCalendar(env, hostId);
+  return unwrap(decision === 'confirm' ? await calendar.confirm(uid) : await calendar.decline(uid, reason)).booking;
+}

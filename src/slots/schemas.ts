@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { isoInstant, timeZoneSchema } from '../lib/validation';
+
+export const MAX_RANGE_DAYS = 93;
+
+export const availableSlotsQuery = z
+  .strictObject({
+    event_type_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    start_time: isoInstant,
+    end_time: isoInstant,
+    timezone: timeZoneSchema.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.end_time <= q.start_time) {
+      ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
+    } else if (q.end_time - q.start_time > MAX_RANGE_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['end_time'], message: `The range may span at most ${MAX_RANGE_DAYS} days` });
+    }
+  });
+
+// Response shape of GET /v2/slots/available, for the OpenAPI document and its contract tests.
+const slotTime = z.iso.datetime({ offset: true }).describe("Carries the requested zone's offset");
+export const slotsResponse = z.strictObject({
+  event_type_id: z.number().int().positive(),
+  timezone: z.string(),
+  duration_minutes: z.number().int(),
+  slots: z
+    .record(z.iso.date(), z.array(z.strictObject({ start: slotTime, end: slotTime })))
+    .describe('Local dates (YYYY-MM-DD in the requested timezone) to the slots starting on them'),
+});

@@ -1,0 +1,269 @@
+/**
+ * Time-zone helpers for the slot engine: the offset of an IANA zone at an instant,
+ * wall-clock -> instant resolution with explicit DST rules, and ISO formatting.
+ *
+ * Offsets come from Intl (the tz database the runtime ships), read through one cached Intl.DateTimeFormat per
+ * zone, which is what date-fns-tz does internally. We call Intl directly rather than date-fns-tz's public functions
+ * because those round-trip through the host's local time (Date#getHours/setHours, and getTimezoneOffset's fixOffset):
+ * exact on workerd, whose clock zone is UTC, but an hour off around the host's own DST changes when Node runs in
+ * another zone.
+ *
+ * Cost model: a ZoneCalendar samples the offset once per UTC day (memoised) and treats
+ * a stretch whose samples agree as having one offset; only days next to a change pay for
+ * exact lookups. This relies on a zone changing its offset at most once in 48 hours,
+ * which holds for the tz database.
+ */
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+
+/** Which instant a repeated wall-clock time (DST fall-back) resolves to. */
+export type Fold = 'earlier' | 'later';
+
+// ---------------------------------------------------------------------------
+// Zone validation and raw offsets
+// ---------------------------------------------------------------------------
+
+interface ZoneReader {
+  format: Intl.DateTimeFormat;
+  /** Where year, month, day, hour, minute, second sit among the digit runs of format(). */
+  order: number[];
+}
+
+const MAX_CACHED_ZONES = 1000;
+const readers = new Map<string, ZoneReader>();
+const FIELD_ORDER = ['year', 'month', 'day', 'hour', 'minute', 'second'];
+
+/** Throws RangeError for a zone Intl does not know. */
+function zoneReader(timeZone: string): ZoneReader {
+  const cached = readers.get(timeZone);
+  if (cached) return cached;
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  // Learn the field order once so the hot path can parse format() (about 3x cheaper
+  // than formatToParts) without assuming a locale layout.
+  const numericParts = format.formatToParts(0).filter((p) => /^\d+$/.test(p.value));
+  const order = FIELD_ORDER.map((type) => numericParts.findIndex((p) => p.type === type));
+  if (order.some((i) => i < 0)) throw new RangeError(`Unsupported time zone: ${timeZone}`);
+  // Zone names come from requests; bound the cache so odd spellings cannot grow it forever.
+  if (readers.size >= MAX_CACHED_ZONES) readers.clear();
+  const reader = { format, order };
+  readers.set(timeZone, reader);
+  return reader;
+}
+
+/** True for an IANA zone name the runtime's Intl knows ("UTC" included; "+05:00" not). */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
+  // Newer engines accept bare offsets as zones; they are not IANA names and have no DST rules.
+  if (/^[+-]/.test(timeZone)) return false;
+  try {
+    zoneReader(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const digitRuns: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+/**
+ * UTC offset (ms, east positive) of the zone at instant t, straight from Intl. Not date-fns-tz's getTimezoneOffset:
+ * that one reads its argument as a wall-clock time of the host zone (its fixOffset step), so near a DST change it
+ * answers for the wrong instant.
+ */
+export function zoneOffsetAt(timeZone: string, t: number): number {
+  const { format, order } = zoneReader(timeZone);
+  const text = format.format(t);
+  let count = 0;
+  let value = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) {
+      value = (value < 0 ? 0 : value * 10) + (code - 48);
+    } else if (value >= 0) {
+      digitRuns[count++] = value;
+      value = -1;
+    }
+  }
+  if (value >= 0) digitRuns[count++] = value;
+  const field = (index: number): number => digitRuns[order[index]!]!;
+  // Some ICU builds print midnight as hour 24 of the same day.
+  const wallAsUtc = Date.UTC(field(0), field(1) - 1, field(2), field(3) % 24, field(4), field(5));
+  const wholeSecond = t - (((t % 1000) + 1000) % 1000);
+  return wallAsUtc - wholeSecond;
+}
+
+// ---------------------------------------------------------------------------
+// Local dates as day numbers (days since 1970-01-01)
+// ---------------------------------------------------------------------------
+
+/** "YYYY-MM-DD" -> day number, or NaN when the text is not a real calendar date. */
+export function dayOfDateKey(key: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!match) return NaN;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const date = Number(match[3]);
+  const ms = Date.UTC(year, month - 1, date);
+  const check = new Date(ms);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) return NaN;
+  return ms / DAY_MS;
+}
+
+export function dateKeyOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday .. 6 = Saturday; day 0 (1970-01-01) was a Thursday. */
+export function weekdayOfDay(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** "HH:MM" -> minutes after midnight; "24:00" is allowed as the end of a day. NaN if malformed. */
+export function minutesOfWallTime(text: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return NaN;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (minutes > 59 || hours > 24 || (hours === 24 && minutes !== 0)) return NaN;
+  return hours * 60 + minutes;
+}
+
+// ---------------------------------------------------------------------------
+// ZoneCalendar: memoised offsets for one computation
+// ---------------------------------------------------------------------------
+
+export class ZoneCalendar {
+  private readonly samples = new Map<number, number>();
+  // offsetAt is called per slot when formatting; consecutive calls mostly hit one UTC day.
+  private steadyDay = NaN;
+  private steadyOffset = 0;
+
+  /** Throws RangeError for an unknown zone. */
+  constructor(readonly timeZone: string) {
+    if (!isValidTimeZone(timeZone)) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  }
+
+  /** Offset at 00:00 UTC of UTC day k, one Intl call per day per computation. */
+  private sample(k: number): number {
+    let offset = this.samples.get(k);
+    if (offset === undefined) {
+      offset = zoneOffsetAt(this.timeZone, k * DAY_MS);
+      this.samples.set(k, offset);
+    }
+    return offset;
+  }
+
+  /** Offset in effect at instant t. */
+  offsetAt(t: number): number {
+    const k = Math.floor(t / DAY_MS);
+    if (k === this.steadyDay) return this.steadyOffset;
+    const offset = this.sample(k);
+    if (offset !== this.sample(k + 1)) return zoneOffsetAt(this.timeZone, t);
+    this.steadyDay = k;
+    this.steadyOffset = offset;
+    return offset;
+  }
+
+  /** The local date (day number) of instant t. */
+  localDayOf(t: number): number {
+    return Math.floor((t + this.offsetAt(t)) / DAY_MS);
+  }
+
+  /**
+   * The instant of wall-clock time `minute` (0..1440) on local date `day`.
+   * A time skipped by a DST gap moves forward by the gap's length (02:30 -> 03:30);
+   * a time that occurs twice resolves to its earlier or later occurrence per `fold`.
+   */
+  toInstant(day: number, minute: number, fold: Fold): number {
+    const wall = day * DAY_MS + minute * MINUTE_MS;
+    // Every instant whose wall time is `wall` lies within [wall - 14h, wall + 12h],
+    // so samples from the day before to two days after bracket all of them.
+    const before = this.sample(day - 1);
+    const after = this.sample(day + 2);
+    if (before === after && this.sample(day) === before && this.sample(day + 1) === before) {
+      return wall - before;
+    }
+    return this.resolveNearChange(wall, fold, [before, this.sample(day), this.sample(day + 1), after]);
+  }
+
+  private resolveNearChange(wall: number, fold: Fold, offsets: number[]): number {
+    let found = NaN;
+    let latestCandidate = -Infinity;
+    for (const offset of new Set(offsets)) {
+      const candidate = wall - offset;
+      latestCandidate = Math.max(latestCandidate, candidate);
+      if (zoneOffsetAt(this.timeZone, candidate) !== offset) continue;
+      if (Number.isNaN(found)) found = candidate;
+      else found = fold === 'earlier' ? Math.min(found, candidate) : Math.max(found, candidate);
+    }
+    if (!Number.isNaN(found)) return found;
+    // In a gap, reading the wall time with the offset from before the change lands exactly
+    // gap-length past it: the largest candidate, since clocks jump to a larger offset.
+    return latestCandidate;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// ISO formatting with the zone's offset
+// ---------------------------------------------------------------------------
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** "HH:MM:00" for every minute of the day, so formatting a slot is string concatenation. */
+const MINUTE_LABELS: string[] = Array.from({ length: 1440 }, (_, m) => `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}:00`);
+
+function timeOfDayLabel(msOfDay: number): string {
+  if (msOfDay % MINUTE_MS === 0) return MINUTE_LABELS[msOfDay / MINUTE_MS]!;
+  const seconds = Math.floor(msOfDay / 1000);
+  const ms = msOfDay % 1000;
+  const base = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}`;
+}
+
+/** "+05:45", "-07:00", "+00:00" (never "Z": slot times always carry a numeric offset). */
+export function formatOffset(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  const minutes = Math.round(Math.abs(offsetMs) / MINUTE_MS);
+  return `${sign}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+}
+
+/**
+ * Formats instants as ISO 8601 local time with offset. Keeps the last date prefix and
+ * offset suffix, so a run of sorted instants costs one concatenation each.
+ */
+export class IsoFormatter {
+  /** Local date ("YYYY-MM-DD") of the instant formatted last. */
+  dateKey = '';
+  private day = NaN;
+  private offset = NaN;
+  private offsetLabel = '';
+
+  constructor(private readonly calendar: ZoneCalendar) {}
+
+  format(t: number): string {
+    const offset = this.calendar.offsetAt(t);
+    const local = t + offset;
+    const day = Math.floor(local / DAY_MS);
+    if (day !== this.day) {
+      this.day = day;
+      this.dateKey = dateKeyOfDay(day);
+    }
+    if (offset !== this.offset) {
+      this.offset = offset;
+      this.offsetLabel = formatOffset(offset);
+    }
+    return `${this.dateKey}T${timeOfDayLabel(local - day * DAY_MS)}${this.offsetLabel}`;
+  }
+}

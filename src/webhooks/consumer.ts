@@ -1,0 +1,149 @@
+// The sending side: the Queue consumer that delivers outbox rows, and the direct send behind the ping endpoint.
+//
+// Each message is settled on its own (ack or retry with a delay); one slow or failing subscriber never makes the
+// batch retry. The queue's dead-letter queue (wrangler.toml, max_retries 100) is only the last net for messages that
+// keep crashing the consumer itself; nothing consumes it for now: its messages name delivery ids that stay visible,
+// pending, in the delivery log.
+import { getDb, type Db } from '../db/client';
+import type { DeliveryAttempt, User, Webhook, WebhookDelivery } from '../db/schema';
+import type { Bindings, WebhookMessage } from '../env';
+import { isPositiveInt } from '../lib/pagination';
+import { retryDelaySeconds, retrySettings } from './backoff';
+import { newEventId } from './outbox';
+import { pingEnvelope } from './payload';
+import { abandonDelivery, findDeliveryToSend, insertSettledDelivery, recordAttempt, type DeliveryOutcome } from './repo';
+import { deliveryHeaders } from './signing';
+import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
+
+/** How long a subscriber gets to answer one attempt. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export interface SendOptions {
+  /** Tests shorten it; production uses DELIVERY_TIMEOUT_MS. */
+  timeoutMs?: number;
+  random?: () => number;
+}
+
+export interface HttpAttempt {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** One signed POST of the stored body. Never throws: every way it can go wrong becomes the attempt's error. */
+export async function postDelivery(
+  target: { url: string; secret: string },
+  delivery: { eventId: string; payload: string },
+  attemptAt: number,
+  timeoutMs = DELIVERY_TIMEOUT_MS,
+): Promise<HttpAttempt> {
+  const headers = await deliveryHeaders(target.secret, delivery.payload, delivery.eventId, attemptAt);
+  const signal = AbortSignal.timeout(timeoutMs);
+  const started = Date.now();
+  try {
+    // Redirects are not followed: a public URL could otherwise bounce the request to a private address.
+    const res = await fetch(target.url, { method: 'POST', headers, body: delivery.payload, redirect: 'manual', signal });
+    const durationMs = Date.now() - started;
+    await res.body?.cancel().catch(() => undefined); // only the status matters; free the connection
+    const ok = res.status >= 200 && res.status < 300;
+    const redirect = res.status >= 300 && res.status < 400 ? ' (redirects are not followed)' : '';
+    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}${redirect}`, durationMs };
+  } catch (error) {
+    const durationMs = Date.now() - started;
+    const message = signal.aborted ? `Timed out after ${timeoutMs} ms` : `Request failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, statusCode: null, error: message, durationMs };
+  }
+}
+
+export type Settlement = { action: 'ack' } | { action: 'retry'; delaySeconds: number };
+const ACK: Settlement = { action: 'ack' };
+
+/** Delivers one outbox row if it still needs it, records the attempt, and says how to settle its message. */
+export async function processDelivery(env: Bindings, deliveryId: number, opts: SendOptions = {}): Promise<Settlement> {
+  const db = getDb(env.DB);
+  const found = await findDeliveryToSend(db, deliveryId);
+  // Gone: its webhook was deleted (the rows cascade). Settled: this message is a duplicate.
+  if (!found || found.delivery.status !== 'pending') return ACK;
+  const { delivery, webhook } = found;
+  const now = Date.now();
+  // A webhook switched off drops what is still queued for it, rather than bursting old events when it is switched on.
+  if (!webhook.active) {
+    await abandonDelivery(db, delivery.id, 'webhook inactive', now);
+    return ACK;
+  }
+  const verdict = checkSubscriberUrl(webhook.subscriberUrl, { allowPrivate: privateUrlsAllowed(env) });
+  if (!verdict.ok) {
+    await abandonDelivery(db, delivery.id, `subscriber URL not allowed: ${verdict.reason}`, now);
+    return ACK;
+  }
+
+  const attempt = delivery.attempts + 1;
+  const result = await postDelivery({ url: webhook.subscriberUrl, secret: webhook.secret }, delivery, now, opts.timeoutMs);
+  const { maxAttempts, baseSeconds } = retrySettings(env);
+  let outcome: DeliveryOutcome;
+  let delaySeconds: number | null = null;
+  if (result.ok) outcome = 'delivered';
+  else if (attempt < maxAttempts) {
+    outcome = 'pending';
+    delaySeconds = retryDelaySeconds(attempt, baseSeconds, opts.random);
+  } else outcome = 'failed';
+  await recordAttempt(db, delivery.id, attemptEntry(attempt, now, result, delaySeconds), outcome);
+  return delaySeconds === null ? ACK : { action: 'retry', delaySeconds };
+}
+
+function attemptEntry(attempt: number, at: number, result: HttpAttempt, delaySeconds: number | null): DeliveryAttempt {
+  return {
+    attempt,
+    at,
+    status_code: result.statusCode,
+    duration_ms: result.durationMs,
+    error: result.error,
+    next_attempt_at: delaySeconds === null ? null : at + result.durationMs + delaySeconds * 1000,
+  };
+}
+
+/** The Worker's `queue` handler. */
+export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Bindings, opts: SendOptions = {}): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const id = (message.body as Partial<WebhookMessage> | null)?.delivery_id;
+      if (!isPositiveInt(id)) {
+        console.error('webhook message without a delivery id dropped', { messageId: message.id });
+        message.ack();
+        return;
+      }
+      try {
+        const settlement = await processDelivery(env, id, opts);
+        if (settlement.action === 'ack') message.ack();
+        else message.retry({ delaySeconds: settlement.delaySeconds });
+      } catch (error) {
+        // Our own failure (D1 unavailable...), not the subscriber's: try the message again later.
+        console.error('webhook delivery crashed; retrying the message', { deliveryId: id, error: String(error) });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, retrySettings(env).baseSeconds) });
+      }
+    }),
+  );
+}
+
+/**
+ * The ping endpoint: a test event sent at once (one attempt, no retries, so the caller sees the result) and recorded
+ * in the webhook's delivery log like any other delivery. Inactive webhooks can be pinged: testing before switching on.
+ */
+export async function pingWebhook(db: Db, env: Bindings, webhook: Webhook, owner: User, opts: SendOptions = {}): Promise<WebhookDelivery> {
+  const now = Date.now();
+  const eventId = newEventId(webhook.id);
+  const payload = JSON.stringify(pingEnvelope(owner, now));
+  const verdict = checkSubscriberUrl(webhook.subscriberUrl, { allowPrivate: privateUrlsAllowed(env) });
+  const result: HttpAttempt = verdict.ok
+    ? await postDelivery({ url: webhook.subscriberUrl, secret: webhook.secret }, { eventId, payload }, now, opts.timeoutMs)
+    : { ok: false, statusCode: null, error: `subscriber URL not allowed: ${verdict.reason}`, durationMs: 0 };
+  return insertSettledDelivery(db, {
+    eventId,
+    webhookId: webhook.id,
+    triggerEvent: 'PING',
+    payload,
+    attempt: attemptEntry(1, now, result, null),
+    delivered: result.ok,
+  });
+}

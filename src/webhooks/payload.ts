@@ -1,0 +1,102 @@
+// Webhook bodies in Cal.com's shape, so existing Cal.com consumers work unchanged. Pure.
+import type { BookingStatus, WebhookTrigger } from '../db/schema';
+
+/** What the bookings code knows about a booking change; the booking fields are its state after the change. */
+export interface BookingEventSnapshot {
+  trigger: WebhookTrigger;
+  hostId: number;
+  booking: {
+    uid: string;
+    title: string;
+    description: string | null;
+    startAt: number;
+    endAt: number;
+    status: BookingStatus;
+    locationType: string | null;
+    locationValue: string | null;
+    metadata: Record<string, unknown> | null;
+    cancellationReason: string | null;
+    rejectionReason: string | null;
+  };
+  eventType: { id: number; slug: string; durationMinutes: number } | null;
+  organizer: { id: number; name: string; email: string; timezone: string };
+  attendee: { name: string; email: string; timezone: string; notes: string | null };
+  reschedule?: { previousStartAt: number; previousEndAt: number };
+}
+
+export type EnvelopeTrigger = WebhookTrigger | 'PING';
+
+export interface Envelope {
+  triggerEvent: EnvelopeTrigger;
+  createdAt: string;
+  payload: Record<string, unknown>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Cal.com's location identifiers, used when the booking has no concrete link, address or number. */
+const CAL_LOCATION: Record<string, string> = {
+  google_meet: 'integrations:google:meet',
+  zoom: 'integrations:zoom',
+  phone: 'phone',
+  in_person: 'inPerson',
+};
+
+/** A form answer the way Cal.com sends `responses`: the label key, and `value` only when something was answered. */
+const answer = (label: string, value: string | null) => (value === null ? { label } : { label, value });
+
+/**
+ * The envelope for a booking event. `bookingId` is null here: the booking row may not exist yet when this is built,
+ * so the outbox statement fills it in SQL (json_set) from the row it finds by uid.
+ */
+export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envelope {
+  const { booking, eventType, organizer, attendee } = event;
+  const payload: Record<string, unknown> = {
+    type: eventType?.slug ?? null,
+    title: booking.title,
+    description: booking.description,
+    additionalNotes: attendee.notes ?? '',
+    startTime: iso(booking.startAt),
+    endTime: iso(booking.endAt),
+    organizer: { id: organizer.id, name: organizer.name, email: organizer.email, timeZone: organizer.timezone },
+    attendees: [{ name: attendee.name, email: attendee.email, timeZone: attendee.timezone }],
+    responses: {
+      name: answer('your_name', attendee.name),
+      email: answer('email_address', attendee.email),
+      notes: answer('additional_notes', attendee.notes),
+    },
+    location: booking.locationValue ?? (booking.locationType ? (CAL_LOCATION[booking.locationType] ?? booking.locationType) : null),
+    uid: booking.uid,
+    bookingId: null,
+    eventTypeId: eventType?.id ?? null,
+    length: Math.round((booking.endAt - booking.startAt) / 60_000),
+    status: booking.status.toUpperCase(),
+    metadata: booking.metadata ?? {},
+  };
+  if (event.trigger === 'BOOKING_RESCHEDULED' && event.reschedule) {
+    // Cal.com names the previous booking with these; here the uid survives a reschedule, so it is the same uid.
+    payload.rescheduleUid = booking.uid;
+    payload.rescheduleStartTime = iso(event.reschedule.previousStartAt);
+    payload.rescheduleEndTime = iso(event.reschedule.previousEndAt);
+  }
+  if (event.trigger === 'BOOKING_CANCELLED') payload.cancellationReason = booking.cancellationReason;
+  if (event.trigger === 'BOOKING_REJECTED') payload.rejectionReason = booking.rejectionReason;
+  return { triggerEvent: event.trigger, createdAt: iso(now), payload };
+}
+
+/** Cal.com's "Ping test" body: a made-up booking an hour from now, organized by the webhook's owner. */
+export function pingEnvelope(owner: { id: number; name: string; email: string; timezone: string }, now: number): Envelope {
+  const start = Math.ceil(now / 3_600_000) * 3_600_000 + 3_600_000;
+  return {
+    triggerEvent: 'PING',
+    createdAt: iso(now),
+    payload: {
+      type: 'Test',
+      title: 'Test trigger event',
+      startTime: iso(start),
+      endTime: iso(start + 30 * 60_000),
+      organizer: { id: owner.id, name: owner.name, email: owner.email, timeZone: owner.timezone },
+      attendees: [{ name: 'John Doe', email: 'john.doe@example.com', timeZone: 'Europe/London' }],
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import {
+  webhookDeliveries,
+  webhooks,
+  type DeliveryAttempt,
+  type User,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookTrigger,
+} from '../db/schema';
+
+/** Only the owner's (or, for a super admin, any) webhook; someone else's is indistinguishable from missing. */
+function ownedBy(viewer: User): SQL | undefined {
+  return viewer.role === 'super_admin' ? undefined : eq(webhooks.ownerId, viewer.id);
+}
+
+export async function listWebhooks(db: Db, viewer: User, opts: { afterId: number; limit: number }): Promise<Webhook[]> {
+  return db
+    .select()
+    .from(webhooks)
+    .where(and(ownedBy(viewer), gt(webhooks.id, opts.afterId)))
+    .orderBy(asc(webhooks.id))
+    .limit(opts.limit)
+    .all();
+}
+
+export async function findOwnedWebhook(db: Db, viewer: User, id: number): Promise<Webhook | undefined> {
+  return db.select().from(webhooks).where(and(eq(webhooks.id, id), ownedBy(viewer))).get();
+}
+
+export interface WebhookFields {
+  subscriberUrl: string;
+  eventTriggers: WebhookTrigger[];
+  active: boolean;
+  secret: string;
+}
+
+export async function insertWebhook(db: Db, ownerId: number, fields: WebhookFields): Promise<Webhook> {
+  const now = Date.now();
+  return db
+    .insert(webhooks)
+    .values({ ...fields, ownerId, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+}
+
+export async function updateWebhook(db: Db, id: number, changes: Partial<WebhookFields>): Promise<Webhook | undefined> {
+  return db
+    .update(webhooks)
+    .set({ ...changes, updatedAt: Date.now() })
+    .where(eq(webhooks.id, id))
+    .returning()
+    .get();
+}
+
+/** Its delivery log goes with it (ON DELETE CASCADE); queued messages for it then find nothing and are dropped. */
+export async function deleteWebhook(db: Db, id: number): Promise<void> {
+  await db.delete(webhooks).where(eq(webhooks.id, id));
+}
+
+/** Newest first: the id is the cursor, so a page never repeats or skips a row while new deliveries arrive. */
+export async function listDeliveries(
+  db: Db,
+  webhookId: number,
+  opts: { beforeId: number | null; status?: WebhookDelivery['status']; limit: number },
+): Promise<WebhookDelivery[]> {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        opts.beforeId === null ? undefined : lt(webhookDeliveries.id, opts.beforeId),
+        opts.status === undefined ? undefined : eq(webhookDeliveries.status, opts.status),
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(opts.limit)
+    .all();
+}
+
+/** A delivery with what sending it needs; undefined once its webhook (and so the row) was deleted. */
+export async function findDeliveryToSend(db: Db, id: number) {
+  return db
+    .select({ delivery: webhookDeliveries, webhook: webhooks })
+    .from(webhookDeliveries)
+    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .where(eq(webhookDeliveries.id, id))
+    .get();
+}
+
+export type DeliveryOutcome = 'delivered' | 'pending' | 'failed';
+
+/**
+ * Appends one attempt and moves the status. Written as one UPDATE so that two copies of the same message (delivery is
+ * at least once) both land in the log, and a failure that finishes late never turns a delivered row back.
+ */
+export async function recordAttempt(db: Db, id: number, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<void> {
+  const delivered = sql`${webhookDeliveries.status} = 'delivered'`;
+  await db
+    .update(webhookDeliveries)
+    .set({
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
+      lastStatusCode: attempt.status_code,
+      lastError: attempt.error,
+      lastDurationMs: attempt.duration_ms,
+      attemptLog: sql`json_insert(${webhookDeliveries.attemptLog}, '$[#]', json(${JSON.stringify(attempt)}))`,
+      status: sql`CASE WHEN ${delivered} THEN ${webhookDeliveries.status} ELSE ${outcome} END`,
+      nextAttemptAt: sql`CASE WHEN ${delivered} THEN NULL ELSE ${attempt.next_attempt_at} END`,
+      deliveredAt: sql`CASE WHEN ${delivered} THEN ${webhookDeliveries.deliveredAt} ELSE ${outcome === 'delivered' ? attempt.at : null} END`,
+      updatedAt: attempt.at,
+    })
+    .where(eq(webhookDeliveries.id, id));
+}
+
+/** Gives up on a pending delivery without sending it (its webhook was switched off, or its URL is no longer allowed). */
+export async function abandonDelivery(db: Db, id: number, error: string, now: number): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: 'failed', lastError: error, nextAttemptAt: null, updatedAt: now })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending')));
+}
+
+/** A ping is sent before it is logged, so its row is written once, already settled. */
+export async function insertSettledDelivery(
+  db: Db,
+  row: { eventId: string; webhookId: number; triggerEvent: string; payload: string; attempt: DeliveryAttempt; delivered: boolean },
+): Promise<WebhookDelivery> {
+  const { attempt } = row;
+  return db
+    .insert(webhookDeliveries)
+    .values({
+      eventId: row.eventId,
+      webhookId: row.webhookId,
+      triggerEvent: row.triggerEvent,
+      payload: row.payload,
+      status: row.delivered ? 'delivered' : 'failed',
+      attempts: 1,
+      lastStatusCode: attempt.status_code,
+      lastError: attempt.error,
+      lastDurationMs: attempt.duration_ms,
+      attemptLog: [attempt],
+      enqueuedAt: attempt.at,
+      deliveredAt: row.delivered ? attempt.at : null,
+      createdAt: attempt.at,
+      updatedAt: attempt.at,
+    })
+    .returning()
+    .get();
+}
+
+/** Pending rows whose queue message was never sent, oldest first. */
+export async function unsentDeliveryIds(db: Db, olderThan: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        sql`${webhookDeliveries.enqueuedAt} IS NULL`,
+        lt(webhookDeliveries.createdAt, olderThan),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** What the API shows of a webhook: never its secret. */
+export function webhookJson(w: Webhook) {
+  return {
+    id: w.id,
+    owner_id: w.ownerId,
+    subscriber_url: w.subscriberUrl,
+    event_triggers: w.eventTriggers,
+    active: w.active,
+    created_at: new Date(w.createdAt).toISOString(),
+    updated_at: new Date(w.updatedAt).toISOString(),
+  };
+}
+
+export function deliveryJson(d: WebhookDelivery) {
+  return {
+    id: d.id,
+    webhook_id: d.webhookId,
+    event_id: d.eventId,
+    trigger_event: d.triggerEvent,
+    status: d.status,
+    attempts: d.attempts,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    last_duration_ms: d.lastDurationMs,
+    next_attempt_at: isoOrNull(d.nextAttemptAt),
+    delivered_at: isoOrNull(d.deliveredAt),
+    created_at: new Date(d.createdAt).toISOString(),
+    attempt_log: d.attemptLog.map((a) => ({
+      attempt: a.attempt,
+      at: new Date(a.at).toISOString(),
+      status_code: a.status_code,
+      duration_ms: a.duration_ms,
+      error: a.error,
+      next_attempt_at: isoOrNull(a.next_attempt_at),
+    })),
+  };
+}

@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import { randomToken } from '../auth/crypto';
+import { currentUser, requireUser } from '../auth/middleware';
+import { getDb } from '../db/client';
+import type { AppEnv, Bindings } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { idParam, validate } from '../lib/validation';
+import { findUserById } from '../users/repo';
+import { pingWebhook } from './consumer';
+import {
+  deleteWebhook,
+  deliveryJson,
+  findOwnedWebhook,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  updateWebhook,
+  webhookJson,
+} from './repo';
+import { createWebhookBody, listDeliveriesQuery, listWebhooksQuery, updateWebhookBody } from './schemas';
+import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
+
+/** The scheme and host rules of url-guard.ts, reported like any other validation issue. */
+function assertAllowedUrl(env: Bindings, url: string): void {
+  const verdict = checkSubscriberUrl(url, { allowPrivate: privateUrlsAllowed(env) });
+  if (!verdict.ok) {
+    throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'subscriber_url', message: verdict.reason }]);
+  }
+}
+
+export const webhookRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .get('/', validate('query', listWebhooksQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const rows = await listWebhooks(getDb(c.env.DB), currentUser(c), { afterId, limit: limit + 1 });
+    const result = page(rows, limit, (w) => w.id);
+    return c.json({ data: result.data.map(webhookJson), next_cursor: result.next_cursor });
+  })
+  .post('/', validate('json', createWebhookBody), async (c) => {
+    const body = c.req.valid('json');
+    assertAllowedUrl(c.env, body.subscriber_url);
+    const generated = body.secret === undefined ? `whsec_${randomToken(24)}` : undefined;
+    const created = await insertWebhook(getDb(c.env.DB), currentUser(c).id, {
+      subscriberUrl: body.subscriber_url,
+      eventTriggers: body.event_triggers,
+      active: body.active,
+      secret: body.secret ?? generated!,
+    });
+    // The secret is write-only; a generated one has to be shown once or nobody could verify signatures.
+    return c.json(generated ? { ...webhookJson(created), secret: generated } : webhookJson(created), 201);
+  })
+  .get('/:id', validate('param', idParam), async (c) => {
+    const found = await findOwnedWebhook(getDb(c.env.DB), currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Webhook');
+    return c.json(webhookJson(found));
+  })
+  .patch('/:id', validate('param', idParam), validate('json', updateWebhookBody), async (c) => {
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Webhook');
+    if (body.subscriber_url !== undefined) assertAllowedUrl(c.env, body.subscriber_url);
+    const updated = await updateWebhook(db, found.id, {
+      subscriberUrl: body.subscriber_url,
+      eventTriggers: body.event_triggers,
+      active: body.active,
+      secret: body.secret,
+    });
+    if (!updated) throw notFound('Webhook');
+    return c.json(webhookJson(updated));
+  })
+  .delete('/:id', validate('param', idParam), async (c) => {
+    const db = getDb(c.env.DB);
+    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Webhook');
+    await deleteWebhook(db, found.id);
+    return c.body(null, 204);
+  })
+  .get('/:id/deliveries', validate('param', idParam), validate('query', listDeliveriesQuery), async (c) => {
+    const { limit, cursor, status } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Webhook');
+    const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
+    const rows = await listDeliveries(db, found.id, { beforeId, status, limit: limit + 1 });
+    const result = page(rows, limit, (d) => d.id);
+    return c.json({ data: result.data.map(deliveryJson), next_cursor: result.next_cursor });
+  })
+  .post('/:id/ping', validate('param', idParam), async (c) => {
+    const db = getDb(c.env.DB);
+    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Webhook');
+    const owner = await findUserById(db, found.ownerId);
+    if (!owner) throw notFound('Webhook');
+    // 200, not 201: the answer is the outcome of the test send (status, status code, error), logged as a delivery.
+    return c.json(deliveryJson(await pingWebhook(db, c.env, found, owner)));
+  });

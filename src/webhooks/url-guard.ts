@@ -1,0 +1,117 @@
+// Which subscriber URLs a webhook may point at. Pure: no DNS, no bindings.
+//
+// A Worker cannot resolve names before it connects, so a public name that resolves to a private address is not
+// caught here (Cloudflare's own egress does not reach private networks anyway); this guard stops the obvious
+// server-side request forgery: literal private, loopback and link-local addresses and local-only names.
+
+export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
+
+/** The `WEBHOOK_ALLOW_PRIVATE_URLS` var: only the exact string "true" opens the guard (dev and tests). */
+export function privateUrlsAllowed(env: { WEBHOOK_ALLOW_PRIVATE_URLS?: string }): boolean {
+  return env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true';
+}
+
+export function checkSubscriberUrl(raw: string, opts: { allowPrivate: boolean }): UrlVerdict {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'Must be an absolute URL' };
+  }
+  if (url.protocol !== 'https:' && !(opts.allowPrivate && url.protocol === 'http:')) {
+    return { ok: false, reason: opts.allowPrivate ? 'Must be an http or https URL' : 'Must be an https URL' };
+  }
+  // fetch() refuses URLs with credentials, so such a webhook could never be delivered.
+  if (url.username || url.password) return { ok: false, reason: 'Must not contain credentials' };
+  if (opts.allowPrivate) return { ok: true, url };
+  const reason = privateHostReason(url.hostname);
+  return reason ? { ok: false, reason } : { ok: true, url };
+}
+
+/** Why a URL host (as `URL.hostname` gives it: lowercase, IPv4 canonical dotted, IPv6 in brackets) is private, or null. */
+export function privateHostReason(hostname: string): string | null {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host.startsWith('[') && host.endsWith(']')) {
+    const groups = parseIPv6(host.slice(1, -1));
+    if (!groups) return 'Must be a valid IPv6 address';
+    return privateIPv6Reason(groups);
+  }
+  const v4 = parseIPv4(host);
+  if (v4) return privateIPv4Reason(v4);
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'Must not point at localhost';
+  if (host.endsWith('.local') || host.endsWith('.internal')) return 'Must not point at a local-only host name';
+  return null;
+}
+
+type IPv4 = [number, number, number, number];
+
+function parseIPv4(host: string): IPv4 | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  return parts.every((p) => p <= 255) ? (parts as IPv4) : null;
+}
+
+// [first octet, prefix of the address, prefix length, what it is]
+const PRIVATE_V4: [number, number, number, number, string][] = [
+  [0, 0, 0, 8, 'an unspecified address'],
+  [10, 0, 0, 8, 'a private address'],
+  [100, 64, 0, 10, 'a shared (carrier-grade NAT) address'],
+  [127, 0, 0, 8, 'a loopback address'],
+  [169, 254, 0, 16, 'a link-local address'],
+  [172, 16, 0, 12, 'a private address'],
+  [192, 168, 0, 16, 'a private address'],
+  [224, 0, 0, 4, 'a multicast address'],
+  [240, 0, 0, 4, 'a reserved address'],
+];
+
+function privateIPv4Reason(ip: IPv4): string | null {
+  const value = ((ip[0] << 24) | (ip[1] << 16) | (ip[2] << 8) | ip[3]) >>> 0;
+  for (const [a, b, c, bits, what] of PRIVATE_V4) {
+    const net = ((a << 24) | (b << 16) | (c << 8)) >>> 0;
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    if ((value & mask) >>> 0 === net) return `Must not point at ${what}`;
+  }
+  return null;
+}
+
+/** Eight 16-bit groups, or null. Accepts `::` compression and a trailing dotted IPv4 (::ffff:10.0.0.1). */
+export function parseIPv6(text: string): number[] | null {
+  if (text.includes('%')) return null; // zone ids are meaningless for a remote host
+  let tail: number[] = [];
+  let body = text;
+  const dotted = /^(.*:)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
+  if (dotted) {
+    const v4 = parseIPv4(dotted[2]!);
+    if (!v4) return null;
+    tail = [(v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]];
+    body = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
+  }
+  const halves = body.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string) => (s === '' ? [] : s.split(':').map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN)));
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  if ([...head, ...rest].some(Number.isNaN)) return null;
+  const known = head.length + rest.length + tail.length;
+  if (halves.length === 1) return known === 8 ? [...head, ...tail] : null;
+  if (known > 7) return null;
+  return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
+}
+
+function privateIPv6Reason(g: number[]): string | null {
+  const zerosUntil = (n: number) => g.slice(0, n).every((x) => x === 0);
+  if (zerosUntil(7) && g[7] === 1) return 'Must not point at a loopback address';
+  if (zerosUntil(8)) return 'Must not point at an unspecified address';
+  const embedded = (): IPv4 => [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff];
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach the embedded IPv4.
+  if (zerosUntil(5) && g[5] === 0xffff) return privateIPv4Reason(embedded());
+  if (zerosUntil(6)) return privateIPv4Reason(embedded());
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return privateIPv4Reason(embedded());
+  const first = g[0]!;
+  if ((first & 0xfe00) === 0xfc00) return 'Must not point at a unique local address';
+  if ((first & 0xffc0) === 0xfe80) return 'Must not point at a link-local address';
+  if ((first & 0xffc0) === 0xfec0) return 'Must not point at a site-local address';
+  if ((first & 0xff00) === 0xff00) return 'Must not point at a multicast address';
+  return null;
+}

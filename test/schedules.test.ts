@@ -1,0 +1,702 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../src/db/client';
+import { addOverride } from '../src/schedules/repo';
+import { api, expectError, makeAdmin, makeUser } from './helpers';
+
+const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((day) => ({ day_of_week: day, start_time: '09:00', end_time: '17:00' }));
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+async function createSchedule(token: string, body: Record<string, unknown> = {}) {
+  const res = await api('POST', '/v2/schedules', { token, body: { name: 'Evenings', timezone: 'Europe/Berlin', ...body } });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+async function listOwn(token: string) {
+  const res = await api('GET', '/v2/schedules?limit=200', { token });
+  expect(res.status).toBe(200);
+  return res.json.data as { id: number; name: string; is_default: boolean }[];
+}
+
+const defaults = async (token: string) => (await listOwn(token)).filter((s) => s.is_default).map((s) => s.id);
+
+/** Makes `updated_at` old, so a test can see whether a request touched the schedule. */
+const ageSchedule = (id: number) => env.DB.prepare('UPDATE booking_schedules SET updated_at = 0 WHERE id = ?').bind(id).run();
+
+const issuePaths = (res: { json: any }) => (res.json.error.issues as { path: string }[]).map((i) => i.path);
+
+/** `count` distinct half-hour ranges spread over the week: 00:00-00:30 on every day, then 01:00-01:30, ... */
+function halfHours(count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const hour = String(Math.floor(i / 7)).padStart(2, '0');
+    return { day_of_week: i % 7, start_time: `${hour}:00`, end_time: `${hour}:30` };
+  });
+}
+
+/** Ids of the user's default schedules, read from D1 (a super admin's list would show everyone's). */
+async function defaultIdsOf(userId: number) {
+  const { results } = await env.DB.prepare('SELECT id FROM booking_schedules WHERE user_id = ? AND is_default = 1').bind(userId).all<{ id: number }>();
+  return results.map((r) => r.id);
+}
+
+function datesFrom(start: string, count: number): string[] {
+  const first = Date.parse(`${start}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10));
+}
+
+describe('POST /v2/schedules', () => {
+  it('creates a schedule and answers it with both lists sorted', async () => {
+    const { user, token } = await makeUser();
+    const res = await api('POST', '/v2/schedules', {
+      token,
+      body: {
+        name: 'Split shifts',
+        timezone: 'America/New_York',
+        availability: [
+          { day_of_week: 3, start_time: '13:00', end_time: '17:00' },
+          { day_of_week: 1, start_time: '09:00', end_time: '12:00' },
+          { day_of_week: 3, start_time: '08:00', end_time: '12:00' },
+        ],
+        date_overrides: [
+          { date: '2025-12-31', start_time: '10:00', end_time: '12:00' },
+          { date: '2025-12-24' },
+          { date: '2025-12-31', start_time: '08:00', end_time: '09:00' },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toEqual({
+      id: expect.any(Number),
+      user_id: user.id,
+      name: 'Split shifts',
+      timezone: 'America/New_York',
+      is_default: false,
+      availability: [
+        { day_of_week: 1, start_time: '09:00', end_time: '12:00' },
+        { day_of_week: 3, start_time: '08:00', end_time: '12:00' },
+        { day_of_week: 3, start_time: '13:00', end_time: '17:00' },
+      ],
+      date_overrides: [
+        { id: expect.any(Number), date: '2025-12-24', start_time: null, end_time: null },
+        { id: expect.any(Number), date: '2025-12-31', start_time: '08:00', end_time: '09:00' },
+        { id: expect.any(Number), date: '2025-12-31', start_time: '10:00', end_time: '12:00' },
+      ],
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      updated_at: expect.stringMatching(/Z$/),
+    });
+    expect((await api('GET', `/v2/schedules/${res.json.id}`, { token })).json).toEqual(res.json);
+  });
+
+  it('creates a schedule with no hours when the lists are left out', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token);
+    expect(created).toMatchObject({ name: 'Evenings', timezone: 'Europe/Berlin', is_default: false, availability: [], date_overrides: [] });
+  });
+
+  it('accepts adjacent ranges, ranges ending at 24:00, and a null-time whole-day block', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token, {
+      availability: [
+        { day_of_week: 0, start_time: '09:00', end_time: '12:00' },
+        { day_of_week: 0, start_time: '12:00', end_time: '24:00' },
+        { day_of_week: 1, start_time: '00:00', end_time: '23:59' },
+      ],
+      date_overrides: [{ date: '2024-02-29', start_time: null, end_time: null }],
+    });
+    expect(created.availability).toHaveLength(3);
+    expect(created.date_overrides[0]).toMatchObject({ date: '2024-02-29', start_time: null, end_time: null });
+  });
+
+  it('accepts exactly 50 availability ranges and 500 overrides', async () => {
+    const { token } = await makeUser();
+    const availability = halfHours(50);
+    const dates = datesFrom('2026-01-01', 500);
+    const created = await createSchedule(token, { availability, date_overrides: dates.map((date) => ({ date })) });
+    expect(created.availability).toHaveLength(50);
+    expect(created.date_overrides.map((o: { date: string }) => o.date)).toEqual(dates);
+  });
+
+  it('requires a session', async () => {
+    expectError(await api('POST', '/v2/schedules', { body: { name: 'x', timezone: 'UTC' } }), 401, 'unauthorized');
+  });
+
+  it('requires name and timezone', async () => {
+    const { token } = await makeUser();
+    const res = await api('POST', '/v2/schedules', { token, body: {} });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res).sort()).toEqual(['name', 'timezone']);
+  });
+
+  const range = (start_time: string, end_time: string, day_of_week = 1) => ({ day_of_week, start_time, end_time });
+  it.each([
+    ['name', { name: '' }],
+    ['name', { name: '   ' }],
+    ['name', { name: 'x'.repeat(101) }],
+    ['timezone', { timezone: 'Mars/Olympus_Mons' }],
+    ['timezone', { timezone: '+05:00' }],
+    ['is_default', { is_default: 'yes' }],
+    ['availability', { availability: 'Mon-Fri' }],
+    ['availability.0.day_of_week', { availability: [range('09:00', '17:00', 7)] }],
+    ['availability.0.day_of_week', { availability: [range('09:00', '17:00', -1)] }],
+    ['availability.0.day_of_week', { availability: [range('09:00', '17:00', 1.5)] }],
+    ['availability.0.start_time', { availability: [range('24:00', '24:00')] }],
+    ['availability.0.start_time', { availability: [range('9:00', '17:00')] }],
+    ['availability.0.end_time', { availability: [range('09:00', '24:01')] }],
+    ['availability.0.end_time', { availability: [range('09:00', '17:60')] }],
+    ['availability.1.end_time', { availability: [range('09:00', '12:00'), range('17:00', '09:00')] }],
+    ['availability.0.end_time', { availability: [range('09:00', '09:00')] }],
+    ['availability.2', { availability: [range('09:00', '12:00'), range('09:00', '12:00', 2), range('11:00', '13:00')] }],
+    ['availability.0.color', { availability: [{ ...range('09:00', '17:00'), color: 'red' }] }],
+    ['date_overrides.0.date', { date_overrides: [{ date: '2025-02-30' }] }],
+    ['date_overrides.0.date', { date_overrides: [{ date: '1999-12-31' }] }],
+    ['date_overrides.0.date', { date_overrides: [{ date: '2101-01-01' }] }],
+    ['date_overrides.0.date', { date_overrides: [{ date: '2025-12-24T00:00:00Z' }] }],
+    ['date_overrides.0.end_time', { date_overrides: [{ date: '2025-12-24', start_time: '09:00' }] }],
+    ['date_overrides.0.start_time', { date_overrides: [{ date: '2025-12-24', end_time: '12:00' }] }],
+    ['date_overrides.0.end_time', { date_overrides: [{ date: '2025-12-24', start_time: '12:00', end_time: '09:00' }] }],
+    ['date_overrides.0.start_time', { date_overrides: [{ date: '2025-12-24', start_time: '24:00', end_time: '24:00' }] }],
+    ['date_overrides.1', { date_overrides: [{ date: '2025-12-24' }, { date: '2025-12-24', start_time: '09:00', end_time: '12:00' }] }],
+    ['date_overrides.1', { date_overrides: [{ date: '2025-12-24' }, { date: '2025-12-24' }] }],
+    [
+      'date_overrides.1',
+      { date_overrides: [{ date: '2025-12-24', start_time: '09:00', end_time: '12:00' }, { date: '2025-12-24', start_time: '10:00', end_time: '11:00' }] },
+    ],
+    ['date_overrides.0.id', { date_overrides: [{ id: 1, date: '2025-12-24' }] }],
+    ['user_id', { user_id: 0 }],
+    ['color', { color: 'red' }],
+  ])('rejects an invalid %s', async (path, patch) => {
+    const { token } = await makeUser();
+    const res = await api('POST', '/v2/schedules', { token, body: { name: 'Bad', timezone: 'UTC', ...patch } });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res)).toContain(path);
+  });
+
+  it('names both ranges when two ranges of a day overlap', async () => {
+    const { token } = await makeUser();
+    const res = await api('POST', '/v2/schedules', {
+      token,
+      body: { name: 'Overlap', timezone: 'UTC', availability: [range('09:00', '12:00', 2), range('11:30', '14:00', 2)] },
+    });
+    expectError(res, 400, 'validation_failed');
+    expect(res.json.error.issues).toEqual([
+      { path: 'availability.1', message: 'Tuesday 11:30-14:00 overlaps Tuesday 09:00-12:00 (availability.0)' },
+    ]);
+  });
+
+  it('explains why an override needs both times or neither', async () => {
+    const { token } = await makeUser();
+    const res = await api('POST', '/v2/schedules', {
+      token,
+      body: { name: 'Half', timezone: 'UTC', date_overrides: [{ date: '2025-12-24', start_time: '09:00' }] },
+    });
+    expect(res.json.error.issues).toEqual([
+      { path: 'date_overrides.0.end_time', message: 'Give both start_time and end_time for a time range, or neither to block the whole day' },
+    ]);
+  });
+
+  it('rejects more than 50 availability ranges and more than 500 overrides', async () => {
+    const { token } = await makeUser();
+    const tooManyRanges = await api('POST', '/v2/schedules', { token, body: { name: 'Many', timezone: 'UTC', availability: halfHours(51) } });
+    expectError(tooManyRanges, 400, 'validation_failed');
+    expect(issuePaths(tooManyRanges)).toEqual(['availability']);
+    const overrides = datesFrom('2026-01-01', 501).map((date) => ({ date }));
+    const tooManyOverrides = await api('POST', '/v2/schedules', { token, body: { name: 'Many', timezone: 'UTC', date_overrides: overrides } });
+    expectError(tooManyOverrides, 400, 'validation_failed');
+    expect(issuePaths(tooManyOverrides)).toEqual(['date_overrides']);
+    expect(await listOwn(token)).toHaveLength(1);
+  });
+
+  it('lets a super admin create a schedule for another user; a regular user gets 403', async () => {
+    const admin = await makeAdmin();
+    const host = await makeUser();
+    const created = await api('POST', '/v2/schedules', { token: admin.token, body: { name: 'For host', timezone: 'UTC', user_id: host.user.id } });
+    expect(created.status).toBe(201);
+    expect(created.json.user_id).toBe(host.user.id);
+    expect((await listOwn(host.token)).map((s) => s.id)).toContain(created.json.id);
+
+    const other = await makeUser();
+    expectError(
+      await api('POST', '/v2/schedules', { token: other.token, body: { name: 'Sneaky', timezone: 'UTC', user_id: host.user.id } }),
+      403,
+      'forbidden',
+    );
+    const own = await api('POST', '/v2/schedules', { token: other.token, body: { name: 'Mine', timezone: 'UTC', user_id: other.user.id } });
+    expect(own.status).toBe(201);
+  });
+
+  it('answers 400 on user_id when a super admin names a user that does not exist', async () => {
+    const admin = await makeAdmin();
+    const res = await api('POST', '/v2/schedules', { token: admin.token, body: { name: 'Ghost', timezone: 'UTC', user_id: 99_999_999 } });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res)).toEqual(['user_id']);
+  });
+});
+
+describe('the one default schedule per user', () => {
+  it('starts every user with a default "Working hours" schedule in their timezone', async () => {
+    const { user, token } = await makeUser({ timezone: 'Asia/Tokyo' });
+    const list = await api('GET', '/v2/schedules', { token });
+    expect(list.json.data).toEqual([
+      expect.objectContaining({
+        user_id: user.id,
+        name: 'Working hours',
+        timezone: 'Asia/Tokyo',
+        is_default: true,
+        availability: WEEKDAYS_9_TO_5,
+        date_overrides: [],
+      }),
+    ]);
+  });
+
+  it('creating a schedule with is_default true makes it the only default', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const created = await createSchedule(token, { is_default: true });
+    expect(created.is_default).toBe(true);
+    expect(await defaults(token)).toEqual([created.id]);
+    expect((await api('GET', `/v2/schedules/${original}`, { token })).json.is_default).toBe(false);
+  });
+
+  it("makes a user's first schedule the default even when asked otherwise", async () => {
+    const { user, token } = await makeUser();
+    await env.DB.prepare('DELETE FROM booking_schedules WHERE user_id = ?').bind(user.id).run();
+    const first = await createSchedule(token, { is_default: false });
+    expect(first.is_default).toBe(true);
+    const second = await createSchedule(token);
+    expect(second.is_default).toBe(false);
+  });
+
+  it('PATCH is_default true moves the default; the old default stops being one', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const other = await createSchedule(token);
+    const patched = await api('PATCH', `/v2/schedules/${other.id}`, { token, body: { is_default: true } });
+    expect(patched.status).toBe(200);
+    expect(patched.json.is_default).toBe(true);
+    expect(await defaults(token)).toEqual([other.id]);
+    // And back again.
+    expect((await api('PATCH', `/v2/schedules/${original}`, { token, body: { is_default: true } })).json.is_default).toBe(true);
+    expect(await defaults(token)).toEqual([original]);
+  });
+
+  it('PATCH is_default true on the schedule that already is the default changes nothing else', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const res = await api('PATCH', `/v2/schedules/${original}`, { token, body: { is_default: true } });
+    expect(res.status).toBe(200);
+    expect(await defaults(token)).toEqual([original]);
+  });
+
+  it('PATCH is_default false on the default answers 409 and asks for another default instead', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const res = await api('PATCH', `/v2/schedules/${original}`, { token, body: { is_default: false, name: 'Renamed' } });
+    expectError(res, 409, 'conflict');
+    expect(res.json.error.message).toMatch(/make another schedule the default instead/);
+    const still = await api('GET', `/v2/schedules/${original}`, { token });
+    expect(still.json).toMatchObject({ is_default: true, name: 'Working hours' });
+  });
+
+  it('PATCH is_default false on a schedule that is not the default is accepted', async () => {
+    const { token } = await makeUser();
+    const other = await createSchedule(token);
+    const res = await api('PATCH', `/v2/schedules/${other.id}`, { token, body: { is_default: false } });
+    expect(res.status).toBe(200);
+    expect(res.json.is_default).toBe(false);
+  });
+
+  it("one user's default does not affect another user's", async () => {
+    const a = await makeUser();
+    const b = await makeUser();
+    const [bDefault] = await defaults(b.token);
+    await createSchedule(a.token, { is_default: true });
+    expect(await defaults(b.token)).toEqual([bDefault]);
+  });
+});
+
+describe('GET /v2/schedules', () => {
+  it("lists only the caller's own schedules", async () => {
+    const a = await makeUser();
+    const b = await makeUser();
+    const mine = await createSchedule(a.token);
+    const theirs = await createSchedule(b.token);
+    const ids = (await listOwn(a.token)).map((s) => s.id);
+    expect(ids).toContain(mine.id);
+    expect(ids).not.toContain(theirs.id);
+    expect(ids).toHaveLength(2);
+  });
+
+  it("gives a regular user nothing when filtering on another user's id", async () => {
+    const a = await makeUser();
+    const b = await makeUser();
+    const res = await api('GET', `/v2/schedules?user_id=${b.user.id}`, { token: a.token });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ data: [], next_cursor: null });
+  });
+
+  it("lets a super admin list anyone's schedules, filtered by user_id", async () => {
+    const admin = await makeAdmin();
+    const host = await makeUser();
+    const extra = await createSchedule(host.token);
+    const res = await api('GET', `/v2/schedules?user_id=${host.user.id}`, { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.json.data.map((s: { user_id: number }) => s.user_id)).toEqual([host.user.id, host.user.id]);
+    expect(res.json.data[1]).toEqual(extra);
+    const all = await api('GET', '/v2/schedules?limit=200', { token: admin.token });
+    expect(new Set(all.json.data.map((s: { user_id: number }) => s.user_id)).size).toBeGreaterThan(1);
+  });
+
+  it('paginates with a cursor, with each page carrying its lists', async () => {
+    const { token } = await makeUser();
+    const ids = (await listOwn(token)).map((s) => s.id);
+    for (const name of ['B', 'C']) {
+      ids.push((await createSchedule(token, { name, availability: [{ day_of_week: 6, start_time: '10:00', end_time: '11:00' }] })).id);
+    }
+    const first = await api('GET', '/v2/schedules?limit=2', { token });
+    expect(first.json.data.map((s: { id: number }) => s.id)).toEqual(ids.slice(0, 2));
+    expect(first.json.data[0].availability).toEqual(WEEKDAYS_9_TO_5);
+    expect(first.json.next_cursor).toEqual(expect.any(String));
+    const second = await api('GET', `/v2/schedules?limit=2&cursor=${first.json.next_cursor}`, { token });
+    expect(second.json.data.map((s: { id: number }) => s.id)).toEqual(ids.slice(2));
+    expect(second.json.data[0].availability).toEqual([{ day_of_week: 6, start_time: '10:00', end_time: '11:00' }]);
+    expect(second.json.next_cursor).toBeNull();
+  });
+
+  it('rejects unknown query parameters, bad limits and bad cursors', async () => {
+    const { token } = await makeUser();
+    const unknown = await api('GET', '/v2/schedules?color=red', { token });
+    expectError(unknown, 400, 'validation_failed');
+    expect(issuePaths(unknown)).toEqual(['color']);
+    expectError(await api('GET', '/v2/schedules?limit=0', { token }), 400, 'validation_failed');
+    expectError(await api('GET', '/v2/schedules?limit=201', { token }), 400, 'validation_failed');
+    expectError(await api('GET', '/v2/schedules?cursor=nonsense', { token }), 400, 'validation_failed');
+  });
+
+  it('requires a session', async () => {
+    expectError(await api('GET', '/v2/schedules'), 401, 'unauthorized');
+  });
+});
+
+describe('GET/PATCH/DELETE /v2/schedules/{id}', () => {
+  it('PATCH changes only the given fields and keeps the lists', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token, {
+      availability: [{ day_of_week: 2, start_time: '18:00', end_time: '21:00' }],
+      date_overrides: [{ date: '2025-12-24' }],
+    });
+    await ageSchedule(created.id);
+    const res = await api('PATCH', `/v2/schedules/${created.id}`, { token, body: { name: 'Late evenings', timezone: 'Asia/Kolkata' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ...created, name: 'Late evenings', timezone: 'Asia/Kolkata', updated_at: expect.any(String) });
+    expect(res.json.updated_at).not.toBe(EPOCH);
+  });
+
+  it('PATCH with a list replaces that whole list and leaves the other alone', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token, {
+      availability: [{ day_of_week: 2, start_time: '18:00', end_time: '21:00' }, { day_of_week: 4, start_time: '18:00', end_time: '21:00' }],
+      date_overrides: [{ date: '2025-12-24' }],
+    });
+    const res = await api('PATCH', `/v2/schedules/${created.id}`, {
+      token,
+      body: { availability: [{ day_of_week: 5, start_time: '07:00', end_time: '08:00' }] },
+    });
+    expect(res.json.availability).toEqual([{ day_of_week: 5, start_time: '07:00', end_time: '08:00' }]);
+    expect(res.json.date_overrides).toEqual(created.date_overrides);
+
+    const replaced = await api('PATCH', `/v2/schedules/${created.id}`, {
+      token,
+      body: { date_overrides: [{ date: '2026-01-01', start_time: '10:00', end_time: '11:00' }, { date: '2026-01-02' }] },
+    });
+    expect(replaced.json.date_overrides).toEqual([
+      { id: expect.any(Number), date: '2026-01-01', start_time: '10:00', end_time: '11:00' },
+      { id: expect.any(Number), date: '2026-01-02', start_time: null, end_time: null },
+    ]);
+    const cleared = await api('PATCH', `/v2/schedules/${created.id}`, { token, body: { availability: [], date_overrides: [] } });
+    expect(cleared.json).toMatchObject({ availability: [], date_overrides: [] });
+    expect((await api('GET', `/v2/schedules/${created.id}`, { token })).json).toEqual(cleared.json);
+  });
+
+  it('PATCH with an invalid list changes nothing at all', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token, { availability: [{ day_of_week: 2, start_time: '18:00', end_time: '21:00' }] });
+    const res = await api('PATCH', `/v2/schedules/${created.id}`, {
+      token,
+      body: {
+        name: 'Should not stick',
+        availability: [{ day_of_week: 1, start_time: '09:00', end_time: '12:00' }, { day_of_week: 1, start_time: '10:00', end_time: '11:00' }],
+      },
+    });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res)).toEqual(['availability.1']);
+    expect((await api('GET', `/v2/schedules/${created.id}`, { token })).json).toEqual(created);
+  });
+
+  it('validates PATCH bodies: empty, unknown fields, user_id, bad values, malformed JSON', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token);
+    const path = `/v2/schedules/${created.id}`;
+    expectError(await api('PATCH', path, { token, body: {} }), 400, 'validation_failed');
+    const unknown = await api('PATCH', path, { token, body: { color: 'red' } });
+    expectError(unknown, 400, 'validation_failed');
+    expect(issuePaths(unknown)).toEqual(['color']);
+    expectError(await api('PATCH', path, { token, body: { user_id: 1 } }), 400, 'validation_failed');
+    expectError(await api('PATCH', path, { token, body: { name: '' } }), 400, 'validation_failed');
+    expectError(await api('PATCH', path, { token, body: { timezone: 'Nowhere/Special' } }), 400, 'validation_failed');
+    const badDate = await api('PATCH', path, { token, body: { date_overrides: [{ date: '2025-02-29' }] } });
+    expect(issuePaths(badDate)).toEqual(['date_overrides.0.date']);
+    expectError(await api('PATCH', path, { token, body: '{"name":' }), 400, 'validation_failed');
+  });
+
+  it('DELETE removes a schedule with its lists; it is gone afterwards', async () => {
+    const { token } = await makeUser();
+    const created = await createSchedule(token, {
+      availability: [{ day_of_week: 2, start_time: '18:00', end_time: '21:00' }],
+      date_overrides: [{ date: '2025-12-24' }],
+    });
+    const res = await api('DELETE', `/v2/schedules/${created.id}`, { token });
+    expect(res.status).toBe(204);
+    expect(res.json).toBeNull();
+    expectError(await api('GET', `/v2/schedules/${created.id}`, { token }), 404, 'not_found');
+    expectError(await api('DELETE', `/v2/schedules/${created.id}`, { token }), 404, 'not_found');
+    const rows = await env.DB.prepare(
+      'SELECT (SELECT count(*) FROM booking_availability WHERE schedule_id = ?1) + (SELECT count(*) FROM booking_date_overrides WHERE schedule_id = ?1) AS n',
+    )
+      .bind(created.id)
+      .first<{ n: number }>();
+    expect(rows!.n).toBe(0);
+  });
+
+  it('DELETE of the default schedule answers 409', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const res = await api('DELETE', `/v2/schedules/${original}`, { token });
+    expectError(res, 409, 'conflict');
+    expect(res.json.error.message).toMatch(/default schedule/);
+    expect((await api('GET', `/v2/schedules/${original}`, { token })).status).toBe(200);
+  });
+
+  it('DELETE of a schedule an event type uses answers 409 naming the event type, and works once it is moved', async () => {
+    const { token } = await makeUser();
+    const [original] = await defaults(token);
+    const schedule = await createSchedule(token);
+    const et = await api('POST', '/v2/event-types', {
+      token,
+      body: { title: 'Evening call', slug: 'evening-call', duration_minutes: 30, schedule_id: schedule.id },
+    });
+    expect(et.status).toBe(201);
+    const res = await api('DELETE', `/v2/schedules/${schedule.id}`, { token });
+    expectError(res, 409, 'conflict');
+    expect(res.json.error.message).toContain(`evening-call (id ${et.json.id})`);
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token })).status).toBe(200);
+
+    expect((await api('PATCH', `/v2/event-types/${et.json.id}`, { token, body: { schedule_id: original } })).status).toBe(200);
+    expect((await api('DELETE', `/v2/schedules/${schedule.id}`, { token })).status).toBe(204);
+  });
+
+  it("answers 404 for another user's schedule on read, update and delete, and leaves it untouched", async () => {
+    const owner = await makeUser();
+    const other = await makeUser();
+    const schedule = await createSchedule(owner.token, { availability: [{ day_of_week: 1, start_time: '09:00', end_time: '10:00' }] });
+    expectError(await api('GET', `/v2/schedules/${schedule.id}`, { token: other.token }), 404, 'not_found');
+    expectError(await api('PATCH', `/v2/schedules/${schedule.id}`, { token: other.token, body: { name: 'Hijacked' } }), 404, 'not_found');
+    expectError(await api('PATCH', `/v2/schedules/${schedule.id}`, { token: other.token, body: { is_default: true } }), 404, 'not_found');
+    expectError(await api('DELETE', `/v2/schedules/${schedule.id}`, { token: other.token }), 404, 'not_found');
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: owner.token })).json).toEqual(schedule);
+    expect(await defaults(other.token)).toHaveLength(1);
+  });
+
+  it('lets a super admin read, update and delete any schedule', async () => {
+    const owner = await makeUser();
+    const admin = await makeAdmin();
+    const [ownerDefault] = await defaults(owner.token);
+    const schedule = await createSchedule(owner.token);
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: admin.token })).json).toEqual(schedule);
+    const patched = await api('PATCH', `/v2/schedules/${schedule.id}`, { token: admin.token, body: { name: 'By admin', is_default: true } });
+    expect(patched.json).toMatchObject({ name: 'By admin', is_default: true, user_id: owner.user.id });
+    // The default moved among the owner's schedules, not the admin's.
+    expect(await defaults(owner.token)).toEqual([schedule.id]);
+    expect(await defaultIdsOf(admin.user.id)).toHaveLength(1);
+    expect((await api('DELETE', `/v2/schedules/${ownerDefault}`, { token: admin.token })).status).toBe(204);
+  });
+
+  it('requires a session for every route', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token, { date_overrides: [{ date: '2025-12-24' }] });
+    const overrideId = schedule.date_overrides[0].id;
+    expectError(await api('GET', `/v2/schedules/${schedule.id}`), 401, 'unauthorized');
+    expectError(await api('PATCH', `/v2/schedules/${schedule.id}`, { body: { name: 'x' } }), 401, 'unauthorized');
+    expectError(await api('DELETE', `/v2/schedules/${schedule.id}`), 401, 'unauthorized');
+    expectError(await api('POST', `/v2/schedules/${schedule.id}/overrides`, { body: { date: '2025-12-25' } }), 401, 'unauthorized');
+    expectError(await api('DELETE', `/v2/schedules/${schedule.id}/overrides/${overrideId}`), 401, 'unauthorized');
+    expectError(await api('GET', `/v2/schedules/${schedule.id}`, { token: 'not-a-real-token' }), 401, 'unauthorized');
+  });
+
+  it('answers 404 for ids that cannot exist', async () => {
+    const { token } = await makeUser();
+    expectError(await api('GET', '/v2/schedules/0', { token }), 404, 'not_found');
+    expectError(await api('GET', '/v2/schedules/abc', { token }), 404, 'not_found');
+    expectError(await api('PATCH', '/v2/schedules/99999999', { token, body: { name: 'x' } }), 404, 'not_found');
+    expectError(await api('DELETE', '/v2/schedules/99999999', { token }), 404, 'not_found');
+    expectError(await api('DELETE', '/v2/schedules/99999999/overrides/abc', { token }), 404, 'not_found');
+  });
+});
+
+describe('POST /v2/schedules/{id}/overrides', () => {
+  it('adds a whole-day block and a time range, and the schedule shows them', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token);
+    await ageSchedule(schedule.id);
+    const block = await api('POST', `/v2/schedules/${schedule.id}/overrides`, { token, body: { date: '2025-12-25' } });
+    expect(block.status).toBe(201);
+    expect(block.json).toEqual({ id: expect.any(Number), date: '2025-12-25', start_time: null, end_time: null });
+    const timed = await api('POST', `/v2/schedules/${schedule.id}/overrides`, {
+      token,
+      body: { date: '2025-12-24', start_time: '09:00', end_time: '12:00' },
+    });
+    expect(timed.status).toBe(201);
+    expect(timed.json).toEqual({ id: expect.any(Number), date: '2025-12-24', start_time: '09:00', end_time: '12:00' });
+    const read = await api('GET', `/v2/schedules/${schedule.id}`, { token });
+    expect(read.json.date_overrides).toEqual([timed.json, block.json]);
+    expect(read.json.updated_at).not.toBe(EPOCH);
+  });
+
+  it('accepts several non-overlapping ranges on one date, adjacent ones included', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token, { date_overrides: [{ date: '2025-12-24', start_time: '09:00', end_time: '12:00' }] });
+    const path = `/v2/schedules/${schedule.id}/overrides`;
+    expect((await api('POST', path, { token, body: { date: '2025-12-24', start_time: '12:00', end_time: '13:00' } })).status).toBe(201);
+    expect((await api('POST', path, { token, body: { date: '2025-12-24', start_time: '07:00', end_time: '09:00' } })).status).toBe(201);
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token })).json.date_overrides.map((o: { start_time: string }) => o.start_time)).toEqual([
+      '07:00',
+      '09:00',
+      '12:00',
+    ]);
+  });
+
+  it('answers 409 naming the stored override when the new one clashes on its date', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token, {
+      date_overrides: [{ date: '2025-12-24', start_time: '09:00', end_time: '12:00' }, { date: '2025-12-31' }],
+    });
+    const [range, block] = schedule.date_overrides;
+    const path = `/v2/schedules/${schedule.id}/overrides`;
+    const overlapping = await api('POST', path, { token, body: { date: '2025-12-24', start_time: '11:00', end_time: '13:00' } });
+    expectError(overlapping, 409, 'conflict');
+    expect(overlapping.json.error.message).toBe(
+      `2025-12-24 11:00-13:00 clashes with override ${range.id} (2025-12-24 09:00-12:00): a date has either one whole-day block or non-overlapping time ranges`,
+    );
+    const wholeDayOverRanges = await api('POST', path, { token, body: { date: '2025-12-24' } });
+    expectError(wholeDayOverRanges, 409, 'conflict');
+    expect(wholeDayOverRanges.json.error.message).toContain(`override ${range.id}`);
+    const rangeOnBlockedDay = await api('POST', path, { token, body: { date: '2025-12-31', start_time: '10:00', end_time: '11:00' } });
+    expectError(rangeOnBlockedDay, 409, 'conflict');
+    expect(rangeOnBlockedDay.json.error.message).toContain(`override ${block.id}`);
+    expectError(await api('POST', path, { token, body: { date: '2025-12-31' } }), 409, 'conflict');
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token })).json.date_overrides).toEqual(schedule.date_overrides);
+  });
+
+  it.each([
+    ['date', { date: '2025-02-30' }],
+    ['date', { date: '2101-01-01' }],
+    ['date', { date: 20251224 }],
+    ['date', {}],
+    ['end_time', { date: '2025-12-24', start_time: '09:00' }],
+    ['start_time', { date: '2025-12-24', end_time: '12:00' }],
+    ['end_time', { date: '2025-12-24', start_time: '12:00', end_time: '12:00' }],
+    ['start_time', { date: '2025-12-24', start_time: '24:00', end_time: '24:00' }],
+    ['end_time', { date: '2025-12-24', start_time: '09:00', end_time: '25:00' }],
+    ['reason', { date: '2025-12-24', reason: 'holiday' }],
+  ])('rejects an invalid %s', async (path, body) => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token);
+    const res = await api('POST', `/v2/schedules/${schedule.id}/overrides`, { token, body });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res)).toContain(path);
+  });
+
+  it('answers 409 once a schedule holds 500 overrides', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token, { date_overrides: datesFrom('2026-01-01', 500).map((date) => ({ date })) });
+    const res = await api('POST', `/v2/schedules/${schedule.id}/overrides`, { token, body: { date: '2030-01-01' } });
+    expectError(res, 409, 'conflict');
+    expect(res.json.error.message).toMatch(/at most 500/);
+  });
+
+  // Two requests can pass the route's check at the same time; the insert itself must still refuse.
+  it('refuses a clashing or 501st override in SQL too, not only in the route check', async () => {
+    const { token } = await makeUser();
+    const db = getDb(env.DB);
+    const schedule = await createSchedule(token, {
+      date_overrides: [{ date: '2025-12-24', start_time: '09:00', end_time: '12:00' }, { date: '2025-12-31' }],
+    });
+    expect(await addOverride(db, schedule.id, { date: '2025-12-24' })).toBeUndefined();
+    expect(await addOverride(db, schedule.id, { date: '2025-12-24', start_time: '11:59', end_time: '13:00' })).toBeUndefined();
+    expect(await addOverride(db, schedule.id, { date: '2025-12-31', start_time: '10:00', end_time: '11:00' })).toBeUndefined();
+    expect(await addOverride(db, schedule.id, { date: '2025-12-31' })).toBeUndefined();
+    expect(await addOverride(db, schedule.id, { date: '2025-12-24', start_time: '12:00', end_time: '24:00' })).toMatchObject({ startTime: '12:00' });
+    expect(await addOverride(db, schedule.id, { date: '2025-12-25' })).toMatchObject({ date: '2025-12-25', startTime: null });
+
+    const full = await createSchedule(token, { date_overrides: datesFrom('2026-01-01', 500).map((date) => ({ date })) });
+    expect(await addOverride(db, full.id, { date: '2030-01-01' })).toBeUndefined();
+    const stored = await env.DB.prepare('SELECT count(*) AS n FROM booking_date_overrides WHERE schedule_id = ?').bind(full.id).first<{ n: number }>();
+    expect(stored!.n).toBe(500);
+  });
+
+  it("answers 404 for another user's schedule, and super admins may add to any", async () => {
+    const owner = await makeUser();
+    const other = await makeUser();
+    const admin = await makeAdmin();
+    const schedule = await createSchedule(owner.token);
+    const path = `/v2/schedules/${schedule.id}/overrides`;
+    expectError(await api('POST', path, { token: other.token, body: { date: '2025-12-24' } }), 404, 'not_found');
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: owner.token })).json.date_overrides).toEqual([]);
+    expect((await api('POST', path, { token: admin.token, body: { date: '2025-12-24' } })).status).toBe(201);
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: owner.token })).json.date_overrides).toHaveLength(1);
+  });
+});
+
+describe('DELETE /v2/schedules/{id}/overrides/{override_id}', () => {
+  it('removes the override; a second delete is a 404', async () => {
+    const { token } = await makeUser();
+    const schedule = await createSchedule(token, { date_overrides: [{ date: '2025-12-24' }, { date: '2025-12-25' }] });
+    const [first, second] = schedule.date_overrides;
+    await ageSchedule(schedule.id);
+    const res = await api('DELETE', `/v2/schedules/${schedule.id}/overrides/${first.id}`, { token });
+    expect(res.status).toBe(204);
+    const read = await api('GET', `/v2/schedules/${schedule.id}`, { token });
+    expect(read.json.date_overrides).toEqual([second]);
+    expect(read.json.updated_at).not.toBe(EPOCH);
+    expectError(await api('DELETE', `/v2/schedules/${schedule.id}/overrides/${first.id}`, { token }), 404, 'not_found');
+  });
+
+  it("answers 404 for an override of another schedule, even the caller's own, and changes nothing", async () => {
+    const { token } = await makeUser();
+    const a = await createSchedule(token, { date_overrides: [{ date: '2025-12-24' }] });
+    const b = await createSchedule(token);
+    await ageSchedule(b.id);
+    expectError(await api('DELETE', `/v2/schedules/${b.id}/overrides/${a.date_overrides[0].id}`, { token }), 404, 'not_found');
+    expect((await api('GET', `/v2/schedules/${a.id}`, { token })).json.date_overrides).toEqual(a.date_overrides);
+    expect((await api('GET', `/v2/schedules/${b.id}`, { token })).json.updated_at).toBe(EPOCH);
+  });
+
+  it("answers 404 for another user's override; super admins may delete any", async () => {
+    const owner = await makeUser();
+    const other = await makeUser();
+    const admin = await makeAdmin();
+    const schedule = await createSchedule(owner.token, { date_overrides: [{ date: '2025-12-24' }] });
+    const path = `/v2/schedules/${schedule.id}/overrides/${schedule.date_overrides[0].id}`;
+    expectError(await api('DELETE', path, { token: other.token }), 404, 'not_found');
+    // Not even through a schedule of their own.
+    const [otherDefault] = await defaults(other.token);
+    expectError(
+      await api('DELETE', `/v2/schedules/${otherDefault}/overrides/${schedule.date_overrides[0].id}`, { token: other.token }),
+      404,
+      'not_found',
+    );
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: owner.token })).json.date_overrides).toHaveLength(1);
+    expect((await api('DELETE', path, { token: admin.token })).status).toBe(204);
+    expect((await api('GET', `/v2/schedules/${schedule.id}`, { token: owner.token })).json.date_overrides).toEqual([]);
+  });
+});
