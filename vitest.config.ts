@@ -1,23 +1,44 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
+// One `vitest run` (so one JSON report) for two suites: the Worker's tests inside workerd, and the end-to-end tests
+// that drive a real `wrangler dev` with headless Chromium from Node.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1' },
-          queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 } },
-        },
-      }),
-    ],
     test: {
-      setupFiles: ['./test/setup.ts'],
-      include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-      exclude: ['test/e2e/**'],
-      testTimeout: 20_000,
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1' },
+                queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 } },
+              },
+            }),
+          ],
+          test: {
+            name: 'workers',
+            setupFiles: ['./test/setup.ts'],
+            include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+            exclude: ['test/e2e/**'],
+            testTimeout: 20_000,
+          },
+        },
+        {
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['test/e2e/**/*.e2e.test.ts'],
+            // Starting wrangler dev and Chromium takes a while on a small machine.
+            testTimeout: 120_000,
+            hookTimeout: 240_000,
+            // After the workers project, not beside it: both are heavy, and CI machines have few cores.
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ],
     },
   };
 });

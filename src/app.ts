@@ -1,12 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
 import { loadUser } from './auth/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
+import { docsRoutes, openApiRoutes } from './openapi/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
 import { userRoutes } from './users/routes';
@@ -51,12 +53,16 @@ const api = new Hono<AppEnv>()
   .route('/schedules', scheduleRoutes)
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
-  .route('/webhooks', webhookRoutes);
+  .route('/webhooks', webhookRoutes)
+  .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()
   // No I/O at all: the baseline every benchmark divides by.
   .get('/health', (c) => c.json({ ok: true }))
   .route('/v2', api)
+  .route('/admin', adminRoutes)
+  // The API reference, rendered from /v2/openapi.json.
+  .route('/docs', docsRoutes)
   .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
   .onError(handleError);
 

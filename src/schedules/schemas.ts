@@ -21,8 +21,15 @@ function reportIssues<T>(rule: (value: T) => RuleIssue[]) {
   };
 }
 
-const startTime = z.string().refine(isStartTime, { message: 'Use HH:MM between 00:00 and 23:59' });
-const endTime = z.string().refine(isEndTime, { message: 'Use HH:MM between 00:00 and 24:00' });
+// The descriptions are for the OpenAPI document (a refinement has no JSON Schema of its own); validation is unchanged.
+const startTime = z
+  .string()
+  .refine(isStartTime, { message: 'Use HH:MM between 00:00 and 23:59' })
+  .meta({ description: 'HH:MM, 00:00-23:59, wall clock in the schedule’s timezone', examples: ['09:00'] });
+const endTime = z
+  .string()
+  .refine(isEndTime, { message: 'Use HH:MM between 00:00 and 24:00' })
+  .meta({ description: 'HH:MM, 00:00-24:00, after start_time', examples: ['17:00'] });
 
 const weeklyRange = z.strictObject({
   day_of_week: z.number().int().min(0).max(6, { message: 'Use 0 (Sunday) to 6 (Saturday)' }),
@@ -31,9 +38,12 @@ const weeklyRange = z.strictObject({
 });
 
 const overrideFields = {
-  date: z.string().refine(isCalendarDate, {
-    message: `Use a real calendar date YYYY-MM-DD between ${MIN_OVERRIDE_YEAR} and ${MAX_OVERRIDE_YEAR}`,
-  }),
+  date: z
+    .string()
+    .refine(isCalendarDate, {
+      message: `Use a real calendar date YYYY-MM-DD between ${MIN_OVERRIDE_YEAR} and ${MAX_OVERRIDE_YEAR}`,
+    })
+    .meta({ description: 'YYYY-MM-DD, a local date in the schedule’s timezone', examples: ['2025-12-24'] }),
   start_time: startTime.nullable().optional(),
   end_time: endTime.nullable().optional(),
 };

@@ -1,7 +1,7 @@
 // Everything the slot rules need about one event type, read in a single D1 round trip.
-import { and, asc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { availability, bookings, dateOverrides, eventTypes, schedules, users, type EventType, type User } from '../db/schema';
+import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
 import type { BusySpan, DateOverride, RulesInput, WeeklyRange } from './engine';
 
 export interface SlotContext {
@@ -18,9 +18,9 @@ const DATE_MARGIN_MS = 2 * 86_400_000;
 const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /**
- * Loads the event type (only when active and its host active), its schedule, and the host's busy spans that can
- * touch slots starting in [from, to). Every statement keys off the event type id through subqueries, so all five
- * run as one batch. `ignoreBookingId` leaves out the booking being rescheduled.
+ * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
+ * busy spans that can touch slots starting in [from, to), in ONE statement: the lists come back as JSON arrays from
+ * correlated subqueries. `ignoreBookingId` leaves out the booking being rescheduled.
  */
 export async function loadSlotContext(
   db: Db,
@@ -28,49 +28,38 @@ export async function loadSlotContext(
   window: { from: number; to: number },
   ignoreBookingId?: number,
 ): Promise<SlotContext | null> {
-  const scheduleId = sql<number>`(SELECT schedule_id FROM booking_event_types WHERE id = ${eventTypeId})`;
-  const hostId = sql<number>`(SELECT owner_id FROM booking_event_types WHERE id = ${eventTypeId})`;
   // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
   // and the duration (max 720 min).
   const reach = (240 + 720) * 60_000;
-  // No joins here: drizzle maps batched rows by column name, and joined tables share names such as `id`.
-  const [eventTypeRows, hostRows, scheduleRows, weekly, overrides, busy] = await db.batch([
-    db.select().from(eventTypes).where(and(eq(eventTypes.id, eventTypeId), eq(eventTypes.isActive, true))),
-    db
-      .select({ id: users.id, name: users.name, email: users.email, timezone: users.timezone })
-      .from(users)
-      .where(and(eq(users.id, hostId), eq(users.isActive, true))),
-    db.select({ timezone: schedules.timezone }).from(schedules).where(eq(schedules.id, scheduleId)),
-    db
-      .select({ dayOfWeek: availability.dayOfWeek, startTime: availability.startTime, endTime: availability.endTime })
-      .from(availability)
-      .where(eq(availability.scheduleId, scheduleId)),
-    db
-      .select({ date: dateOverrides.date, startTime: dateOverrides.startTime, endTime: dateOverrides.endTime })
-      .from(dateOverrides)
-      .where(
-        and(
-          eq(dateOverrides.scheduleId, scheduleId),
-          sql`${dateOverrides.date} BETWEEN ${isoDate(window.from - DATE_MARGIN_MS)} AND ${isoDate(window.to + DATE_MARGIN_MS)}`,
-        ),
-      ),
-    db
-      .select({ start: bookings.occupiedStart, end: bookings.occupiedEnd })
-      .from(bookings)
-      .where(
-        and(
-          eq(bookings.hostId, hostId),
-          inArray(bookings.status, ['accepted', 'pending']),
-          lt(bookings.occupiedStart, window.to + reach),
-          gt(bookings.occupiedEnd, window.from - reach),
-          ignoreBookingId === undefined ? undefined : ne(bookings.id, ignoreBookingId),
-        ),
-      )
-      .orderBy(asc(bookings.occupiedStart)),
-  ]);
-  const [eventType, host, schedule] = [eventTypeRows[0], hostRows[0], scheduleRows[0]];
-  if (!eventType || !host || !schedule) return null;
-  return { eventType, host, scheduleTimeZone: schedule.timezone, availability: weekly, overrides, busy };
+  const row = await db
+    .select({
+      eventType: eventTypes,
+      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
+      scheduleTimeZone: schedules.timezone,
+      weekly: sql<string>`(SELECT json_group_array(json_array(a.day_of_week, a.start_time, a.end_time))
+        FROM booking_availability a WHERE a.schedule_id = ${schedules.id})`,
+      overrides: sql<string>`(SELECT json_group_array(json_array(o.date, o.start_time, o.end_time))
+        FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
+          AND o.date BETWEEN ${isoDate(window.from - DATE_MARGIN_MS)} AND ${isoDate(window.to + DATE_MARGIN_MS)})`,
+      busy: sql<string>`(SELECT json_group_array(json_array(b.occupied_start, b.occupied_end))
+        FROM bookings b WHERE b.host_id = ${users.id} AND b.status IN ('accepted', 'pending')
+          AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
+          AND b.id != ${ignoreBookingId ?? 0})`,
+    })
+    .from(eventTypes)
+    .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
+    .innerJoin(schedules, eq(schedules.id, eventTypes.scheduleId))
+    .where(and(eq(eventTypes.id, eventTypeId), eq(eventTypes.isActive, true)))
+    .get();
+  if (!row) return null;
+  return {
+    eventType: row.eventType,
+    host: row.host,
+    scheduleTimeZone: row.scheduleTimeZone,
+    availability: (JSON.parse(row.weekly) as [number, string, string][]).map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
+    overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
+    busy: (JSON.parse(row.busy) as [number, number][]).map(([start, end]) => ({ start, end })),
+  };
 }
 
 /** The engine's rules for this event type at `now`. */

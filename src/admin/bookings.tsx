@@ -1,0 +1,360 @@
+// The Bookings tab: every booking with its attendee, shown in a timezone the viewer picks; filters, pages, and the
+// host's decisions (cancel, confirm, decline) run through the same booking service as the API.
+import { formatInTimeZone } from 'date-fns-tz';
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { z } from 'zod';
+import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings/repo';
+import { reasonBody, uidParam } from '../bookings/schemas';
+import { cancelBooking, settleBooking } from '../bookings/service';
+import { getDb } from '../db/client';
+import { BOOKING_STATUSES, type BookingStatus } from '../db/schema';
+import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
+import { decodeCursor, page as pageRows } from '../lib/pagination';
+import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
+import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
+import { eventTypesByIds, peopleByIds, type Person } from './data';
+import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
+import { Badge, CsrfField, Empty, ErrorSummary, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+
+const LIST = '/admin/bookings';
+const PAGE_SIZE = 25;
+
+// Offered in the timezone box; any other IANA name can be typed.
+const COMMON_ZONES = [
+  'UTC', 'Europe/London', 'Europe/Dublin', 'Europe/Lisbon', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'Europe/Rome',
+  'Europe/Amsterdam', 'Europe/Stockholm', 'Europe/Warsaw', 'Europe/Athens', 'Europe/Istanbul', 'Europe/Moscow', 'Africa/Lagos',
+  'Africa/Cairo', 'Africa/Johannesburg', 'Asia/Dubai', 'Asia/Karachi', 'Asia/Kolkata', 'Asia/Kathmandu', 'Asia/Dhaka',
+  'Asia/Bangkok', 'Asia/Singapore', 'Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Seoul', 'Australia/Perth',
+  'Australia/Adelaide', 'Australia/Sydney', 'Pacific/Auckland', 'Pacific/Honolulu', 'America/Anchorage', 'America/Los_Angeles',
+  'America/Denver', 'America/Phoenix', 'America/Chicago', 'America/Mexico_City', 'America/New_York', 'America/Toronto',
+  'America/Bogota', 'America/Lima', 'America/Santiago', 'America/Sao_Paulo', 'America/Argentina/Buenos_Aires', 'America/St_Johns',
+];
+
+const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
+const STATUS_LABEL: Record<BookingStatus, string> = { accepted: 'Accepted', pending: 'Pending', cancelled: 'Cancelled', rejected: 'Declined' };
+
+// ---- Filters (all in the query string, so a view can be bookmarked and every link keeps it) ----
+
+/** What the filter form shows: the query as typed. */
+interface FilterInput {
+  status: string;
+  from: string;
+  to: string;
+  tz: string;
+  /** Page size; not in the form, but kept in links when given. */
+  limit: string;
+}
+
+interface Filters {
+  input: FilterInput;
+  /** The zone times are shown in: the requested one when valid, else UTC. */
+  tz: string;
+  limit: number;
+  status?: BookingStatus;
+  fromMs?: number;
+  toMs?: number;
+  after?: [number, number];
+  cursor?: string;
+  issues: ErrorIssue[];
+}
+
+const isSortKey = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
+
+/** Reads the filters; an invalid one is reported in the page and ignored rather than failing the whole list. */
+function readFilters(c: AdminContext): Filters {
+  const q = (name: string) => (c.req.query(name) ?? '').trim();
+  const input: FilterInput = { status: q('status'), from: q('from'), to: q('to'), tz: q('tz') || 'UTC', limit: q('limit') };
+  const filters: Filters = { input, tz: 'UTC', limit: PAGE_SIZE, issues: [] };
+  const report = (path: string, error: { issues: z.core.$ZodIssue[] }) =>
+    filters.issues.push(...toIssues(error).map((i) => ({ ...i, path })));
+
+  const zone = timeZoneSchema.safeParse(input.tz);
+  if (!zone.success) report('tz', zone.error);
+  // The slot engine's zone check is a little stricter (length); both must agree before the zone is used.
+  else if (isValidTimeZone(zone.data)) filters.tz = zone.data;
+  else filters.issues.push({ path: 'tz', message: 'Unknown IANA timezone' });
+
+  if (input.status) {
+    const status = z.enum(BOOKING_STATUSES).safeParse(input.status);
+    if (status.success) filters.status = status.data;
+    else report('status', status.error);
+  }
+
+  // Dates are whole local days of the chosen zone: from its first instant to the end of the `to` day.
+  const calendar = new ZoneCalendar(filters.tz);
+  const day = (path: 'from' | 'to', text: string) => {
+    if (!text) return undefined;
+    const d = dayOfDateKey(text);
+    if (Number.isNaN(d)) filters.issues.push({ path, message: 'Use a date like 2025-11-17' });
+    return Number.isNaN(d) ? undefined : d;
+  };
+  const fromDay = day('from', input.from);
+  const toDay = day('to', input.to);
+  if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
+    filters.issues.push({ path: 'to', message: 'to must be after from' });
+  } else {
+    if (fromDay !== undefined) filters.fromMs = calendar.toInstant(fromDay, 0, 'earlier');
+    if (toDay !== undefined) filters.toMs = calendar.toInstant(toDay + 1, 0, 'earlier');
+  }
+
+  if (input.limit) {
+    const limit = pageQuery.limit.safeParse(input.limit);
+    if (limit.success) filters.limit = limit.data;
+    else report('limit', limit.error);
+  }
+
+  const cursor = q('cursor');
+  if (cursor) {
+    try {
+      filters.after = decodeCursor(cursor, isSortKey);
+      filters.cursor = cursor;
+    } catch {
+      filters.issues.push({ path: 'cursor', message: 'Invalid cursor: showing the first page' });
+    }
+  }
+  return filters;
+}
+
+function listUrl(input: FilterInput, cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const key of ['status', 'from', 'to', 'tz', 'limit'] as const) if (input[key]) params.set(key, input[key]);
+  if (cursor) params.set('cursor', cursor);
+  const query = params.toString();
+  return query ? `${LIST}?${query}` : LIST;
+}
+
+// ---- Page ----
+
+interface Row {
+  item: BookingWithAttendee;
+  host?: Person;
+  eventType?: { title: string; slug: string };
+}
+
+const When: FC<{ startMs: number; endMs: number; tz: string }> = ({ startMs, endMs, tz }) => {
+  const start = new Date(startMs);
+  const end = new Date(endMs);
+  const sameDay = formatInTimeZone(start, tz, 'yyyy-MM-dd') === formatInTimeZone(end, tz, 'yyyy-MM-dd');
+  return (
+    <div class="stack nowrap">
+      <div>
+        <time class="start" datetime={start.toISOString()}>
+          {formatInTimeZone(start, tz, 'EEE d MMM yyyy, HH:mm')}
+        </time>
+      </div>
+      <div class="muted small">
+        until{' '}
+        <time class="end" datetime={end.toISOString()}>
+          {formatInTimeZone(end, tz, sameDay ? 'HH:mm' : 'EEE d MMM yyyy, HH:mm')}
+        </time>{' '}
+        {formatInTimeZone(start, tz, 'zzz')}
+      </div>
+    </div>
+  );
+};
+
+const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: string; button: string; danger?: boolean }> = (p) => (
+  <details class="inline">
+    <summary>{p.summary}</summary>
+    <form method="post" action={p.action}>
+      <CsrfField token={p.csrf} />
+      <input type="hidden" name="back" value={p.back} />
+      <input type="text" name="reason" maxlength={1000} placeholder="Reason (optional)" aria-label="Reason" />
+      <button type="submit" class={p.danger ? 'btn small danger' : 'btn small'}>
+        {p.button}
+      </button>
+    </form>
+  </details>
+);
+
+const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ row, tz, csrf, back }) => {
+  const { booking: b, attendee: a } = row.item;
+  const live = b.status === 'accepted' || b.status === 'pending';
+  const reason = b.cancellationReason ?? b.rejectionReason;
+  return (
+    <tr id={`booking-${b.uid}`} data-status={b.status}>
+      <td>
+        <When startMs={b.startAt} endMs={b.endAt} tz={tz} />
+      </td>
+      <td class="stack">
+        <div>{row.eventType?.title ?? <span class="muted">Deleted event type</span>}</div>
+        <div class="muted small">{b.title}</div>
+      </td>
+      <td class="stack">
+        <div>{row.host?.name ?? `User #${b.hostId}`}</div>
+        {row.host && <div class="muted small nowrap">{row.host.email}</div>}
+      </td>
+      <td class="stack attendee">
+        <div>
+          <strong>{a.name}</strong>
+        </div>
+        <div class="small">
+          <a href={`mailto:${a.email}`}>{a.email}</a>
+        </div>
+        <div class="muted small">{a.timezone}</div>
+        {a.notes && <div class="small notes">“{a.notes}”</div>}
+      </td>
+      <td class="stack">
+        <Badge tone={STATUS_TONE[b.status]}>{STATUS_LABEL[b.status]}</Badge>
+        {reason && <div class="muted small">Reason: {reason}</div>}
+      </td>
+      <td>
+        {live ? (
+          <div class="actions">
+            {b.status === 'pending' && <PostButton action={`${LIST}/${b.uid}/confirm`} csrf={csrf} label="Confirm" class="btn small primary" hidden={{ back }} />}
+            {b.status === 'pending' && <ReasonForm action={`${LIST}/${b.uid}/decline`} csrf={csrf} back={back} summary="Decline…" button="Decline booking" danger />}
+            <ReasonForm action={`${LIST}/${b.uid}/cancel`} csrf={csrf} back={back} summary="Cancel…" button="Cancel booking" danger />
+          </div>
+        ) : (
+          <span class="muted small">None</span>
+        )}
+      </td>
+    </tr>
+  );
+};
+
+const FilterBar: FC<{ input: FilterInput }> = ({ input }) => (
+  <form method="get" action={LIST} class="filters panel" id="booking-filters">
+    <div class="field">
+      <label for="status">Status</label>
+      <select id="status" name="status">
+        <option value="" selected={input.status === ''}>
+          Any
+        </option>
+        {BOOKING_STATUSES.map((s) => (
+          <option value={s} selected={input.status === s}>
+            {STATUS_LABEL[s]}
+          </option>
+        ))}
+      </select>
+    </div>
+    <div class="field">
+      <label for="from">From</label>
+      <input type="date" id="from" name="from" value={input.from} />
+    </div>
+    <div class="field">
+      <label for="to">To (inclusive)</label>
+      <input type="date" id="to" name="to" value={input.to} />
+    </div>
+    <div class="field tz">
+      <label for="tz">Show times in</label>
+      <input type="text" id="tz" name="tz" value={input.tz} list="zones" autocomplete="off" spellcheck={false} />
+      <datalist id="zones">
+        {COMMON_ZONES.map((z) => (
+          <option value={z} />
+        ))}
+      </datalist>
+    </div>
+    <div class="actions">
+      <button type="submit" class="btn primary">
+        Apply
+      </button>
+      <a class="btn" href={LIST}>
+        Reset
+      </a>
+    </div>
+  </form>
+);
+
+const BookingList: FC<{ page: Page; filters: Filters; rows: Row[]; next: string | null; back: string }> = ({ page, filters, rows, next, back }) => (
+  <Layout page={page} title="Bookings" tab="bookings">
+    <PageHead title="Bookings" sub={`All hosts, by start time. Times in ${filters.tz}.`} />
+    {filters.issues.length > 0 && <ErrorSummary message="Some filters were ignored:" issues={filters.issues} />}
+    <FilterBar input={filters.input} />
+    <div class="table-wrap">
+      {rows.length === 0 ? (
+        <Empty title="No bookings match">
+          {filters.status || filters.fromMs !== undefined || filters.toMs !== undefined ? 'Try other filters.' : 'Bookings appear here as soon as someone books.'}
+        </Empty>
+      ) : (
+        <table id="bookings">
+          <thead>
+            <tr>
+              <th>When ({filters.tz})</th>
+              <th>Event type</th>
+              <th>Host</th>
+              <th>Attendee</th>
+              <th>Status</th>
+              <th>Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <BookingRow row={row} tz={filters.tz} csrf={page.csrf} back={back} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+    <Pager count={rows.length} next={next} first={filters.cursor ? listUrl(filters.input) : null} />
+  </Layout>
+);
+
+// ---- Handlers ----
+
+function uidOf(c: AdminContext): string {
+  const parsed = uidParam.safeParse({ uid: c.req.param('uid') });
+  if (!parsed.success) throw notFound('Booking');
+  return parsed.data.uid;
+}
+
+/** The optional reason, checked like the API's `reason`; null when blank. */
+function reasonOf(form: FormData): { ok: true; reason: string | null } | { ok: false; message: string } {
+  const text = field(form, 'reason');
+  const parsed = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
+  if (!parsed.success) return { ok: false, message: toIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ') };
+  return { ok: true, reason: parsed.data.reason || null };
+}
+
+/** Runs a booking decision and reports its outcome on the list it came from; a refused one is a message, not a page. */
+async function decide(c: AdminContext, verb: string, run: (reason: string | null) => Promise<ReturnType<typeof bookingJson>>) {
+  const form = (await formOf(c))!;
+  const back = safeReturn(form.get('back'), LIST);
+  const reason = reasonOf(form);
+  if (!reason.ok) return redirectWith(c, back, { kind: 'error', text: `Nothing changed: ${reason.message}` });
+  try {
+    const booking = await run(reason.reason);
+    return redirectWith(c, back, { kind: 'ok', text: `Booking “${booking.title}” ${verb}.` });
+  } catch (error) {
+    if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: `Nothing changed: ${error.message}` });
+    throw error;
+  }
+}
+
+export const bookingPages = new Hono<AdminEnv>()
+  .get('/', async (c) => {
+    const db = getDb(c.env.DB);
+    const filters = readFilters(c);
+    const items = await listBookings(db, c.get('user')!, {
+      status: filters.status,
+      from: filters.fromMs,
+      to: filters.toMs,
+      after: filters.after,
+      limit: filters.limit + 1,
+    });
+    const result = pageRows(items, filters.limit, (r) => [r.booking.startAt, r.booking.id]);
+    const [hosts, eventTypes] = await Promise.all([
+      peopleByIds(db, result.data.map((r) => r.booking.hostId)),
+      eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),
+    ]);
+    const rows: Row[] = result.data.map((item) => ({
+      item,
+      host: hosts.get(item.booking.hostId),
+      eventType: item.booking.eventTypeId === null ? undefined : eventTypes.get(item.booking.eventTypeId),
+    }));
+    const next = result.next_cursor ? listUrl(filters.input, result.next_cursor) : null;
+    return c.html(<BookingList page={pageOf(c)} filters={filters} rows={rows} next={next} back={listUrl(filters.input, filters.cursor)} />);
+  })
+  .post('/:uid/cancel', async (c) => {
+    const uid = uidOf(c);
+    return decide(c, 'cancelled', (reason) => cancelBooking(c.env, uid, reason));
+  })
+  .post('/:uid/confirm', async (c) => {
+    const uid = uidOf(c);
+    return decide(c, 'confirmed', () => settleBooking(c.env, c.get('user')!, uid, 'confirm', null));
+  })
+  .post('/:uid/decline', async (c) => {
+    const uid = uidOf(c);
+    return decide(c, 'declined', (reason) => settleBooking(c.env, c.get('user')!, uid, 'decline', reason));
+  });

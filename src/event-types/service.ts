@@ -1,0 +1,47 @@
+// Creating and changing event types, with the rules that need the database (owner exists, schedule belongs to the
+// owner, slug unique per owner). Shared by the API routes and the admin pages; failures are ApiErrors.
+import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import type { EventType, User } from '../db/schema';
+import { ApiError } from '../lib/errors';
+import { defaultScheduleId, scheduleBelongsTo } from '../schedules/repo';
+import { findUserById } from '../users/repo';
+import { insertEventType, slugTaken, updateEventType } from './repo';
+import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
+
+const slugConflict = () => new ApiError('conflict', 'The owner already has an event type with this slug');
+const invalid = (path: string, message: string) => new ApiError('validation_failed', 'Request validation failed', [{ path, message }]);
+
+async function assertScheduleOfOwner(db: Db, scheduleId: number, ownerId: number) {
+  if (!(await scheduleBelongsTo(db, scheduleId, ownerId))) throw invalid('schedule_id', "Schedule not found among the owner's schedules");
+}
+
+/** Two concurrent writes can both pass the pre-check; the unique index decides, and the loser gets a 409. */
+function rethrowSlugConflict(error: unknown): never {
+  if (isUniqueViolation(error)) throw slugConflict();
+  throw error;
+}
+
+/** Creates an event type for `owner_id` (super admins only) or the actor; the schedule defaults to the owner's default. */
+export async function createEventType(db: Db, actor: User, body: CreateEventTypeBody): Promise<EventType> {
+  const { owner_id, schedule_id, ...fields } = body;
+  const ownerId = owner_id ?? actor.id;
+  if (ownerId !== actor.id) {
+    if (actor.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set owner_id');
+    if (!(await findUserById(db, ownerId))) throw invalid('owner_id', 'User not found');
+  }
+  if (schedule_id !== undefined) await assertScheduleOfOwner(db, schedule_id, ownerId);
+  const scheduleId = schedule_id ?? (await defaultScheduleId(db, ownerId));
+  if (scheduleId === undefined) throw new ApiError('conflict', 'The owner has no default schedule');
+  if (await slugTaken(db, ownerId, fields.slug)) throw slugConflict();
+  return insertEventType(db, ownerId, scheduleId, fields).catch(rethrowSlugConflict);
+}
+
+/** Applies an update to an event type the caller already may change. */
+export async function changeEventType(db: Db, existing: EventType, body: UpdateEventTypeBody): Promise<EventType> {
+  if (body.schedule_id !== undefined) await assertScheduleOfOwner(db, body.schedule_id, existing.ownerId);
+  if (body.slug !== undefined && (await slugTaken(db, existing.ownerId, body.slug, existing.id))) throw slugConflict();
+  const updated = await updateEventType(db, existing.id, body).catch(rethrowSlugConflict);
+  if (!updated) throw new ApiError('not_found', 'Event type not found');
+  return updated;
+}

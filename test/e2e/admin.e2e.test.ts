@@ -1,0 +1,359 @@
+/**
+ * The admin in a real browser: headless Chromium (driven by playwright-core) against a real `wrangler dev` (workerd,
+ * local D1, Durable Objects, Queues) that this file starts on a free port with a throwaway state directory, seeded with
+ * a super admin and a host with an event type. Screenshots of each tab land in test-results/screenshots/.
+ *
+ * Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`) or at $CHROMIUM_PATH.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, execute } from '../../scripts/lib/d1';
+import { hashPassword, randomToken, sha256Hex } from '../../src/auth/crypto';
+import { provisionUserStatements } from '../../src/users/provision';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+const ADMIN = { email: 'e2e-admin@calflare.dev', password: 'e2e-admin-password', name: 'Erin Admin' };
+const HOST = { email: 'e2e-host@calflare.dev', password: 'e2e-host-password', name: 'Hugo Host' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** YYYY-MM-DD of the first Monday at least a week away (the host works Mon-Fri 09:00-17:00 UTC). */
+function nextMonday(): string {
+  const d = new Date(Date.now() + 7 * 86_400_000);
+  while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+let state: string;
+let userDataDir: string;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let base: string;
+let adminToken: string;
+let eventTypeId: number;
+let context: BrowserContext | undefined;
+let page: Page;
+let receiver: Server | undefined;
+let receiverUrl: string;
+const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+const cspViolations: string[] = [];
+
+async function seed() {
+  const now = Date.now();
+  adminToken = randomToken();
+  const hostId = '(SELECT id FROM users WHERE email = ?)';
+  execute(
+    [
+      ...provisionUserStatements({ ...ADMIN, role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(ADMIN.password) }, now),
+      ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword(HOST.password) }, now),
+      {
+        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, description, duration_minutes, buffer_before_minutes,
+                buffer_after_minutes, minimum_notice_hours, booking_window_days, location_type, location_value, requires_confirmation,
+                is_active, created_at, updated_at)
+              SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 'First conversation.', 30, 0, 0, 0, 60, 'google_meet',
+                'https://meet.google.com/e2e', 0, 1, ?, ?
+              FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+        params: [HOST.email, now, now, HOST.email],
+      },
+      {
+        // A session for checking the browser's work through the API.
+        sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+        params: [await sha256Hex(adminToken), now + 86_400_000, now, ADMIN.email],
+      },
+    ],
+    { persistTo: state },
+  );
+}
+
+async function startServer() {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    'npx',
+    [
+      'wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
+      '--persist-to', state, '--log-level', 'warn', '--show-interactive-dev-session=false',
+      // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
+      '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true',
+    ],
+    // Its own process group, so stopping it also stops the workerd it spawns.
+    { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  // A last resort if the run dies before afterAll: never leave a wrangler dev (and its workerd) behind.
+  const pid = server.pid!;
+  process.once('exit', () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  server.stdout!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}:\n${serverLog}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev did not answer within 120 s:\n${serverLog}`);
+}
+
+async function stopServer() {
+  const child = server;
+  server = undefined;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function startReceiver(): Promise<void> {
+  receiver = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  return new Promise((resolve) => {
+    receiver!.listen(0, '127.0.0.1', () => {
+      receiverUrl = `http://127.0.0.1:${(receiver!.address() as { port: number }).port}/hooks/calflare`;
+      resolve();
+    });
+  });
+}
+
+async function apiJson(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+// The ids Chromium gives the admin's rows: the page's own HTML, not a test-only hook.
+const rowOf = (id: string) => page.locator(`tr#${id}`);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  state = mkdtempSync(join(tmpdir(), 'calflare-e2e-state-'));
+  userDataDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-chromium-'));
+  applyMigrations({ persistTo: state });
+  await seed();
+  await Promise.all([startServer(), startReceiver()]);
+  const types = await apiJson('GET', '/v2/event-types');
+  eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 860 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await stopServer();
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  for (const dir of [state, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin in headless Chromium', () => {
+  it('sends an anonymous visitor to the login page and shows a wrong password there', async () => {
+    await page.goto(`${base}/admin/bookings`);
+    expect(new URL(page.url()).pathname).toBe('/admin/login');
+    await page.fill('#email', ADMIN.email);
+    await page.fill('#password', 'not-the-password');
+    await page.click('#login-form button[type=submit]');
+    await expect.poll(() => page.textContent('.errors')).toContain('Invalid email or password');
+    await screenshot('1-login');
+  });
+
+  it('signs a super admin in with a Secure, HttpOnly session cookie and renders the styled bookings tab', async () => {
+    await page.fill('#email', ADMIN.email);
+    await page.fill('#password', ADMIN.password);
+    await Promise.all([page.waitForURL(`${base}/admin/bookings`), page.click('#login-form button[type=submit]')]);
+    expect(await page.textContent('h1')).toBe('Bookings');
+    // Chromium keeps a Secure cookie set over http://127.0.0.1 (a potentially trustworthy origin): the redirect above
+    // only reached the bookings tab because the cookie came back.
+    const session = (await context!.cookies(base)).find((c) => c.name === 'session');
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    // The nonce'd stylesheet applied under the CSP.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(246, 247, 249)');
+  });
+
+  it('creates an event type for the host and switches it off in one click', async () => {
+    await page.click('nav.tabs >> text=Event Types');
+    await page.click('text=New event type');
+    await page.selectOption('#owner_id', { label: `${HOST.name} (${HOST.email})` });
+    await page.fill('#title', 'Team Sync');
+    await page.fill('#slug', 'team-sync');
+    await page.fill('#duration_minutes', '45');
+    await page.fill('#buffer_before_minutes', '5');
+    await page.fill('#buffer_after_minutes', '10');
+    await page.selectOption('#location_type', 'zoom');
+    await page.fill('#location_value', 'https://zoom.us/j/42');
+    await page.fill('#description', 'Weekly sync of the team.');
+    // The host already has this slug: only the server knows, and says so in the page, keeping what was typed.
+    await page.fill('#slug', 'intro-call');
+    await page.click('#event-type-form button[type=submit]');
+    await expect.poll(() => page.textContent('.errors')).toContain('The owner already has an event type with this slug');
+    expect(await page.inputValue('#title')).toBe('Team Sync');
+    expect(await page.inputValue('#duration_minutes')).toBe('45');
+    await screenshot('2a-event-type-form-error');
+    await page.fill('#slug', 'team-sync');
+    await Promise.all([page.waitForURL(`${base}/admin/event-types`), page.click('#event-type-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('Event type “Team Sync” created for Hugo Host.');
+
+    const row = page.locator('tr[data-slug="team-sync"]');
+    expect(await row.textContent()).toContain(HOST.email);
+    expect(await row.textContent()).toContain('5 / 10 min');
+    const id = Number((await row.getAttribute('id'))!.replace('event-type-', ''));
+    expect((await apiJson('GET', `/v2/event-types/${id}`)).json).toMatchObject({ title: 'Team Sync', duration_minutes: 45, is_active: true });
+
+    await row.locator('button', { hasText: 'Deactivate' }).click();
+    await expect.poll(() => page.textContent('.flash')).toContain('“Team Sync” is now inactive.');
+    expect(await page.locator('tr[data-slug="team-sync"] .badge', { hasText: 'Inactive' }).count()).toBe(1);
+    expect((await apiJson('GET', `/v2/event-types/${id}`)).json.is_active).toBe(false);
+    await screenshot('2-event-types');
+  });
+
+  it('deletes an event type through its confirmation page', async () => {
+    await page.locator('tr[data-slug="team-sync"] a', { hasText: 'Delete' }).click();
+    expect(await page.textContent('h1')).toBe('Delete “Team Sync”?');
+    await screenshot('2b-event-type-delete');
+    await Promise.all([page.waitForURL(`${base}/admin/event-types`), page.click('button:has-text("Delete event type")')]);
+    expect(await page.textContent('.flash')).toContain('Event type “Team Sync” deleted.');
+    expect(await page.locator('tr[data-slug="team-sync"]').count()).toBe(0);
+    const left = await apiJson('GET', '/v2/event-types');
+    expect(left.json.data.map((et: { slug: string }) => et.slug)).toEqual(['intro-call']);
+  });
+
+  it('shows a booking made through the API in the chosen timezone, and cancels it with a reason', async () => {
+    const attendee = { name: 'Ada Lovelace', email: 'ada@example.com', timezone: 'Europe/London', notes: 'Agenda: the analytical engine' };
+    const created = await fetch(`${base}/v2/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event_type_id: eventTypeId, start: `${nextMonday()}T15:00:00Z`, attendee }),
+    });
+    expect(created.status).toBe(201);
+    const { uid } = (await created.json()) as { uid: string };
+
+    await page.click('nav.tabs >> text=Bookings');
+    await page.fill('#tz', 'Asia/Kolkata');
+    await Promise.all([page.waitForURL(/tz=Asia%2FKolkata/), page.click('#booking-filters button[type=submit]')]);
+    const row = rowOf(`booking-${uid}`);
+    const text = (await row.textContent())!;
+    for (const part of [attendee.name, attendee.email, attendee.timezone, attendee.notes, HOST.email, 'Intro Call', 'Accepted']) expect(text).toContain(part);
+    // 15:00Z is 20:30 in India.
+    expect(await row.locator('time.start').textContent()).toMatch(/20:30$/);
+    expect(await row.locator('time.end').textContent()).toBe('21:00');
+    await screenshot('3-bookings');
+
+    await row.locator('summary', { hasText: 'Cancel…' }).click();
+    await row.locator('form[action$="/cancel"] input[name=reason]').fill('Host unavailable');
+    await row.locator('button', { hasText: 'Cancel booking' }).click();
+    await expect.poll(() => page.textContent('.flash')).toContain('cancelled.');
+    expect(page.url()).toContain('tz=Asia%2FKolkata');
+    expect(await rowOf(`booking-${uid}`).textContent()).toContain('Cancelled');
+    expect(await rowOf(`booking-${uid}`).textContent()).toContain('Reason: Host unavailable');
+    expect((await apiJson('GET', `/v2/bookings/${uid}`)).json).toMatchObject({ status: 'cancelled', cancellation_reason: 'Host unavailable' });
+  });
+
+  it('creates a webhook, shows its generated secret once, and pings it', async () => {
+    await page.click('nav.tabs >> text=Webhooks');
+    expect(await page.textContent('.empty')).toContain('No webhooks yet');
+    await page.click('text=New webhook');
+    await page.fill('#subscriber_url', receiverUrl);
+    await page.check('input[name=event_triggers][value=BOOKING_REQUESTED]');
+    await Promise.all([page.waitForURL(`${base}/admin/webhooks`), page.click('#webhook-form button[type=submit]')]);
+    const secret = (await page.textContent('#generated-secret'))!.trim();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    const listed = await apiJson('GET', '/v2/webhooks');
+    expect(listed.json.data).toHaveLength(1);
+    expect(listed.json.data[0]).toMatchObject({ subscriber_url: receiverUrl, active: true });
+    expect(listed.json.data[0].event_triggers).toContain('BOOKING_REQUESTED');
+    await screenshot('4-webhooks');
+    await page.reload();
+    expect(await page.locator('#generated-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+
+    await page.click('text=Deliveries');
+    await page.click('button:has-text("Send test ping")');
+    await expect.poll(() => page.textContent('.flash')).toContain('Test ping delivered: HTTP 200');
+    expect(await page.locator('#deliveries tbody tr').count()).toBe(1);
+    expect(received).toHaveLength(1);
+    // Signed with the secret shown once: the receiver can verify it.
+    const signature = createHmac('sha256', secret).update(received[0]!.body).digest('hex');
+    expect(received[0]!.headers['x-cal-signature-256']).toBe(signature);
+    await screenshot('5-webhook-deliveries');
+  });
+
+  it('signs out, after which the admin asks for a login again', async () => {
+    await Promise.all([page.waitForURL(`${base}/admin/login`), page.click('header button:has-text("Sign out")')]);
+    expect(await page.textContent('.flash')).toContain('You are signed out.');
+    await page.goto(`${base}/admin/event-types`);
+    expect(new URL(page.url()).pathname).toBe('/admin/login');
+  });
+
+  it('never tripped the Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
