@@ -1,17 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api, expectError, makeAdmin, makeUser } from './helpers';
+import { SPEC_EXAMPLES } from './spec-examples';
 
-const SPEC_BODY = {
-  title: '30 Minute Meeting',
-  slug: '30min',
-  duration_minutes: 30,
-  buffer_before_minutes: 5,
-  buffer_after_minutes: 5,
-  minimum_notice_hours: 24,
-  location_type: 'google_meet',
-  is_active: true,
-};
+const SPEC_BODY = SPEC_EXAMPLES.createEventType;
 
 async function createEventType(token: string, body: Record<string, unknown> = {}) {
   const res = await api('POST', '/v2/event-types', { token, body: { ...SPEC_BODY, ...body } });
@@ -46,7 +38,7 @@ describe('POST /v2/event-types', () => {
     const { token } = await makeUser();
     const res = await api('POST', '/v2/event-types', {
       cookie: `session=${token}`,
-      body: { title: 'Coffee Chat', slug: 'coffee-chat', duration_minutes: 30, buffer_before_minutes: 5, buffer_after_minutes: 5, is_active: true },
+      body: SPEC_EXAMPLES.coffeeChat,
     });
     expect(res.status).toBe(201);
     expect(res.json.slug).toBe('coffee-chat');

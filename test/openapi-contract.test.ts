@@ -10,6 +10,7 @@ import { bookingEnvelope, pingEnvelope, type BookingEventSnapshot } from '../src
 import { deliveryHeaders } from '../src/webhooks/signing';
 import { api, ATTENDEE, book, createEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
 import { expectDocumented, expectValidAt, pointer, servedDocument } from './openapi-helpers';
+import { SPEC_EXAMPLES } from './spec-examples';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
@@ -64,22 +65,13 @@ describe('event types, schedules and slots answer as documented', () => {
     const { token } = await makeUser();
     const created = await api('POST', '/v2/event-types', {
       token,
-      body: {
-        title: '30 Minute Meeting',
-        slug: '30min',
-        duration_minutes: 30,
-        buffer_before_minutes: 5,
-        buffer_after_minutes: 5,
-        minimum_notice_hours: 24,
-        location_type: 'google_meet',
-        is_active: true,
-      },
+      body: SPEC_EXAMPLES.createEventType,
     });
     expect(created.status).toBe(201);
     await expectDocumented('POST', '/v2/event-types', created);
     const coffee = await api('POST', '/v2/event-types', {
       cookie: `session=${token}`,
-      body: { title: 'Coffee Chat', slug: 'coffee-chat', duration_minutes: 30, buffer_before_minutes: 5, buffer_after_minutes: 5, is_active: true },
+      body: SPEC_EXAMPLES.coffeeChat,
     });
     expect(coffee.status).toBe(201);
     await expectDocumented('POST', '/v2/event-types', coffee);
