@@ -16,7 +16,10 @@ import { webhookRoutes } from './webhooks/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
-  if (err instanceof ApiError) return errorResponse(c, err.code, err.message, err.issues);
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+    return errorResponse(c, err.code, err.message, err.issues);
+  }
   if (err instanceof HTTPException) {
     // Hono's validator throws 400 for malformed JSON; keep the status family of the others.
     if (err.status === 400) return errorResponse(c, 'validation_failed', err.message || 'Malformed request');

@@ -40,6 +40,10 @@ describe('auth and users answer as documented', () => {
     await expectDocumented('GET', '/v2/me', await api('GET', '/v2/me', { token }));
     await expectDocumented('POST', '/v2/auth/login', await api('POST', '/v2/auth/login', { body: { email: user.email, password: 'wrong password' } }));
     await expectDocumented('POST', '/v2/auth/login', await api('POST', '/v2/auth/login', { body: { email: 'not-an-email' } }));
+    for (let i = 0; i < 10; i++) await api('POST', '/v2/auth/login', { body: { email: user.email, password: 'wrong password' } });
+    const throttled = await api('POST', '/v2/auth/login', { body: { email: user.email, password: TEST_PASSWORD } });
+    expect(throttled.status).toBe(429);
+    await expectDocumented('POST', '/v2/auth/login', throttled);
   });
 
   it('user management by a super admin, and 403 for others', async () => {

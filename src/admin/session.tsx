@@ -24,7 +24,7 @@ const LOGIN_COOKIE = 'admin_login';
 interface LoginState {
   email: string;
   next: string;
-  status?: 400 | 401 | 403;
+  status?: 400 | 401 | 403 | 429;
   message?: string;
   issues?: ErrorIssue[];
 }
@@ -82,7 +82,9 @@ export const sessionPages = new Hono<AdminEnv>()
     try {
       session = await logIn(c.env, parsed.data.email, parsed.data.password);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'unauthorized') return renderLogin(c, { ...state, status: 401, message: error.message });
+      if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
+        return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });
+      }
       throw error;
     }
     if (session.user.role !== 'super_admin') {

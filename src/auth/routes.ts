@@ -9,6 +9,7 @@ import { verifyPassword } from './crypto';
 import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from './middleware';
 import { loginBody } from './schemas';
 import { createSession, deleteSession } from './sessions';
+import { clearFailures, lockedForSeconds, recordFailure, throttleState } from './throttle';
 
 // Verified when the email is unknown, so a wrong email costs as much time as a wrong password.
 const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -20,9 +21,20 @@ export function sessionTtlMs(env: AppEnv['Bindings']): number {
 /** Checks credentials and opens a session; shared by the API login and the admin login form. */
 export async function logIn(env: AppEnv['Bindings'], emailAddress: string, password: string) {
   const db = getDb(env.DB);
+  const now = Date.now();
+  const waitSeconds = lockedForSeconds(await throttleState(db, emailAddress), now);
+  if (waitSeconds > 0) {
+    throw new ApiError('rate_limited', `Too many failed sign-ins for this email; try again in ${waitSeconds} seconds`, undefined, {
+      'Retry-After': String(waitSeconds),
+    });
+  }
   const user = await findUserByEmail(db, emailAddress);
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !valid || !user.isActive) throw new ApiError('unauthorized', 'Invalid email or password');
+  if (!user || !valid || !user.isActive) {
+    await recordFailure(db, emailAddress, now);
+    throw new ApiError('unauthorized', 'Invalid email or password');
+  }
+  await clearFailures(db, emailAddress);
   const session = await createSession(db, user.id, sessionTtlMs(env));
   return { user, ...session };
 }

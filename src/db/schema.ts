@@ -32,6 +32,16 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * Failed sign-ins per email (known or not, so the answer reveals nothing) within a window: too many answer 429 until
+ * the window ends. A successful sign-in clears the row.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: integer('window_start').notNull(),
+});
+
 export const schedules = sqliteTable(
   'booking_schedules',
   {

@@ -174,7 +174,10 @@ export const OPERATIONS: Operation[] = [
       schema: R.LoginResponse,
       headers: { 'Set-Cookie': 'session=<token>; HttpOnly; Secure; SameSite=Lax; Path=/' },
     },
-    errors: { unauthorized: 'Wrong email or password, or the user is deactivated' },
+    errors: {
+      unauthorized: 'Wrong email or password, or the user is deactivated',
+      rate_limited: 'Ten failed sign-ins for this email within 15 minutes; the Retry-After header says when to try again',
+    },
   },
   {
     operationId: 'logout',
