@@ -5,7 +5,6 @@ export interface Bindings {
   DB: D1Database;
   HOST_CALENDAR: DurableObjectNamespace<HostCalendar>;
   WEBHOOKS: Queue<WebhookMessage>;
-  WEBHOOKS_DLQ: Queue<WebhookMessage>;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

@@ -1,6 +1,6 @@
 import { app } from './app';
 import type { Bindings, WebhookMessage } from './env';
-import { consumeWebhookBatch } from './webhooks/consumer';
+import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 
 export { HostCalendar } from './bookings/host-calendar';
@@ -8,7 +8,8 @@ export { HostCalendar } from './bookings/host-calendar';
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    await consumeWebhookBatch(batch, env);
+    if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch, env);
+    else await consumeWebhookBatch(batch, env);
   },
   async scheduled(_controller, env) {
     await sweepOutbox(env, Date.now());

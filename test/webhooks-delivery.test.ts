@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BookingStatus, DeliveryAttempt, WebhookTrigger } from '../src/db/schema';
 import type { Bindings, WebhookMessage } from '../src/env';
 import worker from '../src/index';
-import { consumeWebhookBatch } from '../src/webhooks/consumer';
+import { consumeWebhookBatch, DEAD_LETTER_QUEUE } from '../src/webhooks/consumer';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../src/webhooks/outbox';
 import { signBody } from '../src/webhooks/signing';
 import { api, makeAdmin, makeUser } from './helpers';
@@ -96,9 +96,9 @@ async function insertDelivery(webhookId: number, opts: { payload?: string; enque
 
 let messageSeq = 0;
 /** Runs the Worker's real `queue` handler on one batch and answers how each message was settled. */
-async function runQueue(bodies: WebhookMessage[], opts: { attempts?: number; env?: Bindings; timeoutMs?: number } = {}) {
+async function runQueue(bodies: WebhookMessage[], opts: { attempts?: number; env?: Bindings; timeoutMs?: number; queue?: string } = {}) {
   const batch = createMessageBatch<WebhookMessage>(
-    'calflare-webhooks',
+    opts.queue ?? 'calflare-webhooks',
     bodies.map((body) => ({ id: `m${++messageSeq}`, timestamp: new Date(), attempts: opts.attempts ?? 1, body })),
   );
   // getQueueResult reports which messages were retried but not their delay; the spies keep the delays.
@@ -243,6 +243,19 @@ describe('queue consumer', () => {
     expect(duplicate.acked).toEqual(duplicate.ids);
     expect(spy).toHaveBeenCalledTimes(1);
     expect((await delivery(row.id))!.attempts).toBe(1);
+  });
+
+  it('marks a dead-lettered delivery failed without sending it, and leaves a delivered one alone', async () => {
+    const { token } = await makeUser();
+    const hook = await createWebhook(token);
+    const stuck = await insertDelivery(hook.id);
+    const done = await insertDelivery(hook.id, { status: 'delivered' });
+    const { spy } = stubSubscribers();
+    const { ids, acked } = await runQueue([{ delivery_id: stuck.id }, { delivery_id: done.id }], { queue: DEAD_LETTER_QUEUE });
+    expect(acked).toEqual(ids);
+    expect(spy).not.toHaveBeenCalled();
+    expect(await delivery(stuck.id)).toMatchObject({ status: 'failed', last_error: expect.stringContaining('dead-lettered') });
+    expect((await delivery(done.id))!.status).toBe('delivered');
   });
 
   it('drops the message of a deleted webhook without sending', async () => {

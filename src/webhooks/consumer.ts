@@ -1,9 +1,9 @@
 // The sending side: the Queue consumer that delivers outbox rows, and the direct send behind the ping endpoint.
 //
 // Each message is settled on its own (ack or retry with a delay); one slow or failing subscriber never makes the
-// batch retry. The queue's dead-letter queue (wrangler.toml, max_retries 100) is only the last net for messages that
-// keep crashing the consumer itself; nothing consumes it for now: its messages name delivery ids that stay visible,
-// pending, in the delivery log.
+// batch retry. The queue's dead-letter queue (wrangler.toml, max_retries 100) is the last net for messages that keep
+// crashing the consumer itself: `settleDeadLetters` marks their deliveries failed, so the log never shows them pending
+// forever.
 import { getDb, type Db } from '../db/client';
 import type { DeliveryAttempt, User, Webhook, WebhookDelivery } from '../db/schema';
 import type { Bindings, WebhookMessage } from '../env';
@@ -121,6 +121,26 @@ export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, e
         // Our own failure (D1 unavailable...), not the subscriber's: try the message again later.
         console.error('webhook delivery crashed; retrying the message', { deliveryId: id, error: String(error) });
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts, retrySettings(env).baseSeconds) });
+      }
+    }),
+  );
+}
+
+/** wrangler.toml: the webhook queue's dead-letter queue, consumed by this Worker too. */
+export const DEAD_LETTER_QUEUE = 'calflare-webhooks-dlq';
+
+/** Consumer of the dead-letter queue: the queue gave up on these messages, so their deliveries are failed. */
+export async function settleDeadLetters(batch: MessageBatch<WebhookMessage>, env: Bindings): Promise<void> {
+  const db = getDb(env.DB);
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const id = (message.body as Partial<WebhookMessage> | null)?.delivery_id;
+      try {
+        if (isPositiveInt(id)) await abandonDelivery(db, id, 'dead-lettered: the queue gave up after repeated consumer failures', Date.now());
+        message.ack();
+      } catch (error) {
+        console.error('dead-letter settlement failed; retrying', { deliveryId: id, error: String(error) });
+        message.retry({ delaySeconds: 60 });
       }
     }),
   );
