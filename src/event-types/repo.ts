@@ -127,6 +127,19 @@ export function eventTypeJson(et: EventType) {
   };
 }
 
+// An event type's owner never changes and AUTOINCREMENT never reuses an id, so the answer can be kept for the life of
+// the isolate: it saves a D1 round trip on every booking. Bounded, oldest first out.
+const ownerCache = new Map<number, number>();
+const OWNER_CACHE_MAX = 10_000;
+
+/** The owner of an event type (active or not), which picks the host's HostCalendar object. */
 export async function eventTypeOwner(db: Db, id: number): Promise<number | undefined> {
-  return (await db.select({ ownerId: eventTypes.ownerId }).from(eventTypes).where(eq(eventTypes.id, id)).get())?.ownerId;
+  const cached = ownerCache.get(id);
+  if (cached !== undefined) return cached;
+  const ownerId = (await db.select({ ownerId: eventTypes.ownerId }).from(eventTypes).where(eq(eventTypes.id, id)).get())?.ownerId;
+  if (ownerId !== undefined) {
+    if (ownerCache.size >= OWNER_CACHE_MAX) ownerCache.delete(ownerCache.keys().next().value!);
+    ownerCache.set(id, ownerId);
+  }
+  return ownerId;
 }
