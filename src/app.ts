@@ -46,6 +46,10 @@ const api = new Hono<AppEnv>()
     if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
       throw new ApiError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)');
     }
+    // An empty body is no body, even under a JSON Content-Type (many clients send that header on every request): the
+    // validators then read {} (an optional body's default, or missing fields) rather than failing as malformed JSON.
+    // Hono's body cache holds promises, whatever its type says.
+    if (!hasBody) (c.req.bodyCache as unknown as { text?: Promise<string> }).text ??= Promise.resolve('{}');
     await next();
   })
   .use(loadUser)

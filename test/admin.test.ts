@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { csrfToken } from '../src/admin/csrf';
-import { api, ATTENDEE, BASE, book, hostWithEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
+import { api, ATTENDEE, BASE, book, createEventType, hostWithEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
 
 // ---- A tiny browser: cookies in, form posts out, redirects not followed so each step can be checked. ----
 
@@ -401,6 +401,19 @@ describe('admin Event Types tab', () => {
     expect(res.status).toBe(409);
     expect(res.html).toContain('already has an event type with this slug');
     expect(await count('SELECT COUNT(*) AS n FROM booking_event_types WHERE owner_id = ?', host.user.id)).toBe(1);
+  });
+
+  it('refuses a slug the owner already uses when editing, and says why in the page', async () => {
+    const host = await hostWithEventType();
+    const other = await createEventType(host.token);
+    const admin = await signedInAdmin();
+    const res = await admin.post(`/admin/event-types/${other.id}`, {
+      ...eventTypeForm(host.user.id, { slug: host.eventType.slug }),
+      schedule_id: String(other.schedule_id),
+    });
+    expect(res.status).toBe(409);
+    expect(res.html).toContain('already has an event type with this slug');
+    expect(await row('SELECT slug FROM booking_event_types WHERE id = ?', other.id)).toEqual({ slug: other.slug });
   });
 
   it('edits an event type', async () => {

@@ -230,6 +230,29 @@ describe('DELETE /v2/bookings/{uid} (cancel)', () => {
   });
 });
 
+describe('a JSON Content-Type with no body (a common client default)', () => {
+  it('cancels and declines without a reason, like confirm, instead of answering "malformed JSON"', async () => {
+    const { token, eventType } = await hostWithEventType({ requires_confirmation: true });
+    const a = await book(eventType.id, at(MONDAY, '10:00'));
+    const b = await book(eventType.id, at(MONDAY, '11:00'));
+    const json = { 'content-type': 'application/json' };
+    const cancelled = await api('DELETE', `/v2/bookings/${a.json.uid}`, { headers: json });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', cancellation_reason: null });
+    const declined = await api('POST', `/v2/bookings/${b.json.uid}/decline`, { token, headers: { ...json, 'content-length': '0' } });
+    expect(declined.status).toBe(200);
+    expect(declined.json).toMatchObject({ status: 'rejected', rejection_reason: null });
+  });
+
+  it('still requires the fields of a body that is not optional, and still refuses malformed JSON', async () => {
+    const { eventType } = await hostWithEventType();
+    const empty = await api('POST', '/v2/bookings', { headers: { 'content-type': 'application/json' } });
+    expectError(empty, 400, 'validation_failed');
+    expect(empty.json.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['event_type_id', 'start', 'attendee']));
+    expectError(await api('POST', '/v2/bookings', { body: `{"event_type_id": ${eventType.id},` }), 400, 'validation_failed');
+  });
+});
+
 describe('confirm and decline', () => {
   it('lets the host confirm a pending booking', async () => {
     const { token, eventType } = await hostWithEventType({ requires_confirmation: true });

@@ -211,6 +211,18 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
     expect((await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { slug: et.slug } })).status).toBe(200);
   });
 
+  it('refuses a blank location_value (null clears it), so bookings and webhooks never carry an empty location', async () => {
+    const { token } = await makeUser();
+    const create = await api('POST', '/v2/event-types', { token, body: { title: 'Call', slug: 'blank-location', duration_minutes: 30, location_type: 'zoom', location_value: '   ' } });
+    expectError(create, 400, 'validation_failed');
+    expect(create.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['location_value']);
+    const et = await createEventType(token, { location_type: 'zoom', location_value: 'https://zoom.us/j/1' });
+    expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { location_value: '' } }), 400, 'validation_failed');
+    const cleared = await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { location_value: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.json.location_value).toBeNull();
+  });
+
   it('answers 404 for ids that cannot exist', async () => {
     const { token } = await makeUser();
     expectError(await api('GET', '/v2/event-types/0', { token }), 404, 'not_found');

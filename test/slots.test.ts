@@ -78,3 +78,31 @@ describe('GET /v2/slots/available', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('slots of hours that run through midnight day after day', () => {
+  const dayAfter = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+  it('keeps one slot grid whatever range is asked, so a slot offered for a wide range is bookable', async () => {
+    const host = await makeUser();
+    const schedule = (await api('GET', '/v2/schedules', { token: host.token })).json.data[0];
+    // A blocked day ends the run of 24-hour days: the grid of 50-minute slots counts from the next midnight. Pick a
+    // blocked day after which whole days are no multiple of 50 minutes away from 2000-01-01.
+    let blocked = dayAfter(new Date().toISOString().slice(0, 10), 10);
+    while (((Date.parse(`${dayAfter(blocked, 1)}T00:00:00Z`) - Date.parse('2000-01-01T00:00:00Z')) / 60_000) % 50 === 0) blocked = dayAfter(blocked, 1);
+    const allDay = [0, 1, 2, 3, 4, 5, 6].map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' }));
+    const patched = await api('PATCH', `/v2/schedules/${schedule.id}`, { token: host.token, body: { availability: allDay, date_overrides: [{ date: blocked }] } });
+    expect(patched.status).toBe(200);
+    const et = await createEventType(host.token, { duration_minutes: 50 });
+    const target = dayAfter(blocked, 5);
+    const slotsOf = async (from: string) => {
+      const res = await query({ event_type_id: et.id, start_time: `${from}T00:00:00Z`, end_time: `${dayAfter(target, 1)}T00:00:00Z`, timezone: 'UTC' });
+      expect(res.status).toBe(200);
+      return res.json.slots[target] as { start: string }[];
+    };
+    const wide = await slotsOf(dayAfter(blocked, 1));
+    expect(wide[0]!.start).toBe(`${target}T00:40:00+00:00`); // 5 days of 1440 minutes after the grid's start, on the 50-minute grid
+    expect(await slotsOf(target)).toEqual(wide);
+    const booked = await book(et.id, wide[0]!.start);
+    expect(booked.status).toBe(201);
+  });
+});

@@ -281,6 +281,19 @@ describe('queue consumer', () => {
     expect((await delivery(row.id))!).toMatchObject({ status: 'failed', attempts: 0, last_error: 'webhook inactive' });
   });
 
+  it("drops what is still queued for the webhooks of an owner deactivated meanwhile, without sending", async () => {
+    const { user, token } = await makeUser();
+    const hook = await createWebhook(token);
+    const row = await insertDelivery(hook.id);
+    const admin = await makeAdmin();
+    expect((await api('DELETE', `/v2/users/${user.id}`, { token: admin.token })).status).toBe(200);
+    const { spy } = stubSubscribers();
+    const { ids, acked } = await runQueue([{ delivery_id: row.id }]);
+    expect(acked).toEqual(ids);
+    expect(spy).not.toHaveBeenCalled();
+    expect((await delivery(row.id))!).toMatchObject({ status: 'failed', attempts: 0, last_error: 'webhook owner deactivated' });
+  });
+
   it('refuses at delivery time a URL the guard does not allow', async () => {
     const { token } = await makeUser();
     const hook = await createWebhook(token);

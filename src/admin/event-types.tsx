@@ -290,11 +290,12 @@ export const eventTypePages = new Hono<AdminEnv>()
     const et = await loadEventType(c, db);
     // The owner cannot change (the API has no such update either); it only labels the form.
     const values = { ...eventTypeValuesFrom((await formOf(c))!), owner_id: String(et.ownerId) };
-    const again = (issues: ErrorIssue[], status: 400 | 409) => renderForm(c, db, { mode: 'edit', id: et.id, values, issues }, status);
+    const again = (failure: { issues: ErrorIssue[]; message?: string }, status: 400 | 409) =>
+      renderForm(c, db, { mode: 'edit', id: et.id, values, ...failure }, status);
     const parsed = parseEventTypeUpdate(values);
-    if (!parsed.ok) return again(parsed.issues, 400);
+    if (!parsed.ok) return again({ issues: parsed.issues }, 400);
     const updated = await changeEventType(db, et, parsed.data).catch(asFormError);
-    if ('failure' in updated) return again(updated.failure.issues, updated.status);
+    if ('failure' in updated) return again(updated.failure, updated.status);
     return redirectWith(c, LIST, { kind: 'ok', text: `Event type “${updated.title}” saved.` });
   })
   .post('/:id/active', async (c) => {

@@ -21,7 +21,7 @@ const fields = {
   slot_interval_minutes: minutes(5, 720).nullable(),
   booking_window_days: z.number().int().min(1).max(730),
   location_type: z.enum(LOCATION_TYPES).nullable(),
-  location_value: z.string().trim().max(500).nullable(),
+  location_value: z.string().trim().min(1).max(500).nullable(),
   requires_confirmation: z.boolean(),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive(),

@@ -13,7 +13,11 @@ export interface SlotContext {
   busy: BusySpan[];
 }
 
-/** Local dates may differ from UTC dates by up to 14 hours either way; two days of margin covers every zone. */
+/**
+ * Local dates may differ from UTC dates by up to 14 hours either way; two days of margin covers every zone. Overrides
+ * have no lower bound: hours that run through midnight day after day form one interval whose slot grid starts where
+ * the chain starts, which an override long before the range can decide (a schedule holds at most 500 overrides).
+ */
 const DATE_MARGIN_MS = 2 * 86_400_000;
 const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -40,7 +44,7 @@ export async function loadSlotContext(
         FROM booking_availability a WHERE a.schedule_id = ${schedules.id})`,
       overrides: sql<string>`(SELECT json_group_array(json_array(o.date, o.start_time, o.end_time))
         FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
-          AND o.date BETWEEN ${isoDate(window.from - DATE_MARGIN_MS)} AND ${isoDate(window.to + DATE_MARGIN_MS)})`,
+          AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})`,
       busy: sql<string>`(SELECT json_group_array(json_array(b.occupied_start, b.occupied_end))
         FROM bookings b WHERE b.host_id = ${users.id} AND b.status IN ('accepted', 'pending')
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}

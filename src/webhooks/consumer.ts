@@ -72,6 +72,11 @@ export async function processDelivery(env: Bindings, deliveryId: number, opts: S
     await abandonDelivery(db, delivery.id, 'webhook inactive', now);
     return ACK;
   }
+  // Deactivated owners' webhooks stop firing, retries of events from before the deactivation included.
+  if (!found.ownerActive) {
+    await abandonDelivery(db, delivery.id, 'webhook owner deactivated', now);
+    return ACK;
+  }
   const verdict = checkSubscriberUrl(webhook.subscriberUrl, { allowPrivate: privateUrlsAllowed(env) });
   if (!verdict.ok) {
     await abandonDelivery(db, delivery.id, `subscriber URL not allowed: ${verdict.reason}`, now);

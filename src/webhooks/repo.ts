@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
+  users,
   webhookDeliveries,
   webhooks,
   type DeliveryAttempt,
@@ -83,9 +84,10 @@ export async function listDeliveries(
 /** A delivery with what sending it needs; undefined once its webhook (and so the row) was deleted. */
 export async function findDeliveryToSend(db: Db, id: number) {
   return db
-    .select({ delivery: webhookDeliveries, webhook: webhooks })
+    .select({ delivery: webhookDeliveries, webhook: webhooks, ownerActive: users.isActive })
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .innerJoin(users, eq(users.id, webhooks.ownerId))
     .where(eq(webhookDeliveries.id, id))
     .get();
 }
