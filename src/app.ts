@@ -42,8 +42,9 @@ const api = new Hono<AppEnv>()
   .use(async (c, next) => {
     // Without this, a body sent as text/plain would be ignored rather than validated.
     const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.raw.body !== null;
-    const type = c.req.header('content-type') ?? '';
-    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    // The same media-type test as Hono's JSON validator, so whatever passes here is also parsed there.
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (hasBody && !/^application\/([\w.-]+\+)?json$/.test(mediaType)) {
       throw new ApiError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)');
     }
     // An empty body is no body, even under a JSON Content-Type (many clients send that header on every request): the

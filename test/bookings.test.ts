@@ -1,5 +1,7 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import type { HostCalendar } from '../src/bookings/host-calendar';
 import { api, ATTENDEE, book, createEventType, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
@@ -366,5 +368,58 @@ describe('offered slots are exactly the bookable ones', () => {
     expect((await book(eventType.id, at(MONDAY, '10:00'))).status).toBe(201);
     expect(await slotsOn(other.id, MONDAY)).not.toContain('10:00');
     expectError(await book(other.id, at(MONDAY, '09:30')), 409, 'slot_unavailable');
+  });
+});
+
+describe('races with deletions answer 4xx, never 500', () => {
+  it('a booking whose event type is deleted between the check and the write gets 404', async () => {
+    const { user, eventType } = await hostWithEventType();
+    const stub = env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${user.id}`));
+    const outcome = await runInDurableObject(stub, async (obj) => {
+      const instance = obj as unknown as HostCalendar;
+      // The host's object checked the slot; before its write batch runs, someone deletes the event type.
+      const holder = instance as unknown as { env: { DB: D1Database } };
+      const realEnv = holder.env;
+      const racing = new Proxy(realEnv.DB, {
+        get(target, prop) {
+          if (prop === 'batch') {
+            return async (statements: D1PreparedStatement[]) => {
+              await target.prepare('DELETE FROM booking_event_types WHERE id = ?').bind(eventType.id).run();
+              return target.batch(statements);
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      holder.env = { ...realEnv, DB: racing };
+      try {
+        return await instance.book({
+          eventTypeId: eventType.id,
+          start: Date.parse(at(MONDAY, '10:00')),
+          attendee: { ...ATTENDEE },
+          location: null,
+          metadata: null,
+          idempotencyKey: null,
+          idempotencyHash: null,
+        });
+      } finally {
+        holder.env = realEnv;
+      }
+    });
+    expect(outcome).toEqual({ ok: false, code: 'not_found', message: 'Event type not found' });
+    const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM bookings WHERE host_id = ?').bind(user.id).first<{ n: number }>();
+    expect(rows!.n).toBe(0);
+  });
+});
+
+describe('normalised input', () => {
+  it('stores a blank reason as null and an attendee timezone in its canonical spelling', async () => {
+    const { eventType } = await hostWithEventType();
+    const created = await book(eventType.id, at(MONDAY, '10:00'), { attendee: { ...ATTENDEE, timezone: 'america/new_york' } });
+    expect(created.json.attendee.timezone).toBe('America/New_York');
+    const cancelled = await api('DELETE', `/v2/bookings/${created.json.uid}`, { body: { reason: '   ' } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.cancellation_reason).toBeNull();
   });
 });

@@ -56,3 +56,20 @@ describe('error shape', () => {
     expect(res.json.error.issues[0].path).toBe('owner_id');
   });
 });
+
+describe('JSON bodies only', () => {
+  it.each(['application/json-seq', 'text/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'answers a body sent as %s with 415',
+    async (type) => {
+      const res = await api('POST', '/v2/auth/login', { body: '{"email":"a@b.co","password":"x"}', headers: { 'content-type': type } });
+      expectError(res, 415, 'unsupported_media_type');
+    },
+  );
+
+  it('accepts JSON with a charset and vendor +json types', async () => {
+    for (const type of ['application/json; charset=utf-8', 'application/vnd.api+json']) {
+      const res = await api('POST', '/v2/auth/login', { body: '{"email":"nobody@example.com","password":"whatever-123"}', headers: { 'content-type': type } });
+      expectError(res, 401, 'unauthorized');
+    }
+  });
+});

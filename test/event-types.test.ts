@@ -230,3 +230,32 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
     expectError(await api('DELETE', '/v2/event-types/99999999', { token }), 404, 'not_found');
   });
 });
+
+describe('races with deletions', () => {
+  it('an event type whose schedule is deleted between the check and the write gets 400 on schedule_id', async () => {
+    const { user, token } = await makeUser();
+    const schedule = await env.DB.prepare('SELECT id FROM booking_schedules WHERE user_id = ?').bind(user.id).first<{ id: number }>();
+    const trigger = `race_delete_schedule_${schedule!.id}`;
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON booking_event_types WHEN NEW.schedule_id = ${schedule!.id}
+       BEGIN DELETE FROM booking_schedules WHERE id = NEW.schedule_id; END`,
+    ).run();
+    try {
+      const res = await api('POST', '/v2/event-types', { token, body: SPEC_BODY });
+      expectError(res, 400, 'validation_failed');
+      expect(res.json.error.issues[0].path).toBe('schedule_id');
+    } finally {
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+    }
+  });
+
+  it("hides a deactivated host's event types from the public list", async () => {
+    const { user, token } = await makeUser();
+    const et = await api('POST', '/v2/event-types', { token, body: SPEC_BODY });
+    expect((await api('GET', `/v2/event-types?owner_id=${user.id}`)).json.data.map((e: { id: number }) => e.id)).toEqual([et.json.id]);
+    await env.DB.prepare('UPDATE users SET is_active = 0 WHERE id = ?').bind(user.id).run();
+    expect((await api('GET', `/v2/event-types?owner_id=${user.id}`)).json.data).toEqual([]);
+    const admin = await makeAdmin();
+    expect((await api('GET', `/v2/event-types?owner_id=${user.id}`, { token: admin.token })).json.data).toHaveLength(1);
+  });
+});

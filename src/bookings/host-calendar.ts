@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { getDb } from '../db/client';
-import { isUniqueViolation } from '../db/errors';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode } from '../lib/errors';
@@ -148,6 +148,8 @@ export class HostCalendar extends DurableObject<Bindings> {
         const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
         if (replay) return replay;
       }
+      // The event type was deleted between the check and the write.
+      if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
       throw error;
     }
     const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;

@@ -15,6 +15,14 @@ const metadataSchema = z
   .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
   .refine((m) => Object.keys(m).length <= 50, { message: 'At most 50 metadata keys' });
 
+/** A blank reason is no reason: stored as null, not as ''. */
+const optionalReason = z
+  .string()
+  .trim()
+  .max(1000)
+  .transform((s) => s || undefined)
+  .optional();
+
 export const createBookingBody = z.strictObject({
   event_type_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   start: isoInstant,
@@ -25,10 +33,10 @@ export const createBookingBody = z.strictObject({
 
 export const rescheduleBody = z.strictObject({
   start: isoInstant,
-  reason: z.string().trim().max(1000).optional(),
+  reason: optionalReason,
 });
 
-export const reasonBody = z.strictObject({ reason: z.string().trim().max(1000).optional() }).default({});
+export const reasonBody = z.strictObject({ reason: optionalReason }).default({});
 
 export const uidParam = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, type EventType, type User } from '../db/schema';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
@@ -6,8 +6,9 @@ import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 /** Who may see an event type: everyone its active ones, owners their own, super admins all. */
 function visibleTo(viewer: User | null): SQL | undefined {
   if (viewer?.role === 'super_admin') return undefined;
-  if (viewer) return or(eq(eventTypes.isActive, true), eq(eventTypes.ownerId, viewer.id));
-  return eq(eventTypes.isActive, true);
+  // A deactivated host's event types offer no slots, so they are not listed as bookable either.
+  const bookable = and(eq(eventTypes.isActive, true), sql`EXISTS (SELECT 1 FROM users u WHERE u.id = ${eventTypes.ownerId} AND u.is_active = 1)`);
+  return viewer ? or(bookable, eq(eventTypes.ownerId, viewer.id)) : bookable;
 }
 
 /** Only the owner's (or, for a super admin, any) event type; someone else's is indistinguishable from missing. */

@@ -1,7 +1,7 @@
 // Creating and changing event types, with the rules that need the database (owner exists, schedule belongs to the
 // owner, slug unique per owner). Shared by the API routes and the admin pages; failures are ApiErrors.
 import type { Db } from '../db/client';
-import { isUniqueViolation } from '../db/errors';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { EventType, User } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { defaultScheduleId, scheduleBelongsTo } from '../schedules/repo';
@@ -16,9 +16,11 @@ async function assertScheduleOfOwner(db: Db, scheduleId: number, ownerId: number
   if (!(await scheduleBelongsTo(db, scheduleId, ownerId))) throw invalid('schedule_id', "Schedule not found among the owner's schedules");
 }
 
-/** Two concurrent writes can both pass the pre-check; the unique index decides, and the loser gets a 409. */
+/** Concurrent writes can both pass the pre-checks; the database's constraints decide, and the loser gets a 4xx. */
 function rethrowSlugConflict(error: unknown): never {
   if (isUniqueViolation(error)) throw slugConflict();
+  // The schedule was deleted between the check and the write.
+  if (isForeignKeyViolation(error)) throw invalid('schedule_id', "Schedule not found among the owner's schedules");
   throw error;
 }
 

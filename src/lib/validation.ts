@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
-import { isValidTimeZone } from '../slots/time';
+import { canonicalTimeZone, isValidTimeZone } from '../slots/time';
 import { ApiError, type ErrorIssue } from './errors';
 
 /** Flattens zod issues into DESIGN's `issues: [{path, message}]`, one entry per unknown key. */
@@ -35,7 +35,7 @@ export const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** ISO 8601 instant with an explicit offset or Z, e.g. 2025-11-15T14:00:00Z. */
 export const isoInstant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 
-export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'Unknown IANA timezone' });
+export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'Unknown IANA timezone' }).transform(canonicalTimeZone);
 
 /** `limit` and `cursor` of every list endpoint. */
 export const pageQuery = {

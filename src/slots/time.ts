@@ -73,6 +73,15 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * The zone's own spelling ("america/new_york" -> "America/New_York"): Intl matches names case-insensitively, and a
+ * stored zone should read the same way everywhere. Only the case changes; links (Asia/Calcutta) stay as given.
+ */
+export function canonicalTimeZone(timeZone: string): string {
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+}
+
 const digitRuns: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
 
 /**
