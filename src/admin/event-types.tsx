@@ -55,7 +55,7 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
     <td class="num">{et.minimumNoticeHours} h</td>
     <td class="stack">
       <div>{et.locationType ? LOCATION_LABELS[et.locationType] : <span class="muted">None</span>}</div>
-      {et.locationValue && <div class="muted small">{et.locationValue}</div>}
+      {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
     <td>{et.isActive ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
@@ -95,7 +95,7 @@ const EventTypeList: FC<{ page: Page; rows: EventType[]; owners: Map<number, Per
               <th>Event type</th>
               <th>Owner</th>
               <th>Duration</th>
-              <th>Buffers (before / after)</th>
+              <th title="Buffer before / after the meeting">Buffers</th>
               <th>Notice</th>
               <th>Location</th>
               <th>Confirmation</th>

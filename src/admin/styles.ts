@@ -43,6 +43,8 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .muted { color: var(--muted); }
 .small { font-size: .84rem; }
 .nowrap { white-space: nowrap; }
+/* Long links and addresses wrap inside their cell instead of pushing the actions column out of view. */
+.break { overflow-wrap: anywhere; }
 .stack > * + * { margin-top: .15rem; }
 .actions { display: flex; gap: .4rem; flex-wrap: wrap; align-items: flex-start; }
 .actions form { margin: 0; }

@@ -50,7 +50,7 @@ const Owner: FC<{ owner?: Person; id: number }> = ({ owner, id }) => (
 const WebhookRow: FC<{ w: Webhook; owner?: Person; csrf: string; back: string }> = ({ w, owner, csrf, back }) => (
   <tr id={`webhook-${w.id}`}>
     <td class="stack">
-      <div class="mono">{w.subscriberUrl}</div>
+      <div class="mono break">{w.subscriberUrl}</div>
       <div class="muted small">#{w.id} · created {utc(w.createdAt)}</div>
     </td>
     <td>
