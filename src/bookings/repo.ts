@@ -2,6 +2,7 @@
 // caller that bypassed the host's Durable Object could not create an overlap.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { ownedBy } from '../auth/ownership';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 
 const HOLDS_TIME = `status IN ('accepted', 'pending')`;
@@ -191,7 +192,7 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters): Pro
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(
       and(
-        viewer.role === 'super_admin' ? undefined : eq(bookings.hostId, viewer.id),
+        ownedBy(bookings.hostId, viewer),
         f.hostId === undefined ? undefined : eq(bookings.hostId, f.hostId),
         f.status === undefined ? undefined : eq(bookings.status, f.status),
         f.from === undefined ? undefined : gte(bookings.startAt, f.from),

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { ownedBy } from '../auth/ownership';
 import { eventTypes, type EventType, type User } from '../db/schema';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 
@@ -9,11 +10,6 @@ function visibleTo(viewer: User | null): SQL | undefined {
   // A deactivated host's event types offer no slots, so they are not listed as bookable either.
   const bookable = and(eq(eventTypes.isActive, true), sql`EXISTS (SELECT 1 FROM users u WHERE u.id = ${eventTypes.ownerId} AND u.is_active = 1)`);
   return viewer ? or(bookable, eq(eventTypes.ownerId, viewer.id)) : bookable;
-}
-
-/** Only the owner's (or, for a super admin, any) event type; someone else's is indistinguishable from missing. */
-export function ownedBy(viewer: User): SQL | undefined {
-  return viewer.role === 'super_admin' ? undefined : eq(eventTypes.ownerId, viewer.id);
 }
 
 export async function listEventTypes(
@@ -37,7 +33,7 @@ export async function listEventTypes(
 }
 
 export async function findOwnedEventType(db: Db, viewer: User, id: number): Promise<EventType | undefined> {
-  return db.select().from(eventTypes).where(and(eq(eventTypes.id, id), ownedBy(viewer))).get();
+  return db.select().from(eventTypes).where(and(eq(eventTypes.id, id), ownedBy(eventTypes.ownerId, viewer))).get();
 }
 
 export async function slugTaken(db: Db, ownerId: number, slug: string, exceptId = 0): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { ownedBy } from '../auth/ownership';
 import { availability, dateOverrides, eventTypes, schedules, type Schedule, type User } from '../db/schema';
 import { MAX_DATE_OVERRIDES } from './rules';
 import type { OverrideBody, UpdateScheduleBody, WeeklyRangeBody } from './schemas';
@@ -31,13 +32,8 @@ export async function scheduleBelongsTo(db: Db, scheduleId: number, userId: numb
   return row !== undefined;
 }
 
-/** Only the viewer's own schedules (a super admin's: all); someone else's is indistinguishable from missing. */
-function ownedBy(viewer: User): SQL | undefined {
-  return viewer.role === 'super_admin' ? undefined : eq(schedules.userId, viewer.id);
-}
-
 export async function findOwnedSchedule(db: Db, viewer: User, id: number): Promise<Schedule | undefined> {
-  return db.select().from(schedules).where(and(eq(schedules.id, id), ownedBy(viewer))).get();
+  return db.select().from(schedules).where(and(eq(schedules.id, id), ownedBy(schedules.userId, viewer))).get();
 }
 
 export async function listSchedules(
@@ -50,7 +46,7 @@ export async function listSchedules(
     .from(schedules)
     .where(
       and(
-        ownedBy(viewer),
+        ownedBy(schedules.userId, viewer),
         gt(schedules.id, opts.afterId),
         opts.userId === undefined ? undefined : eq(schedules.userId, opts.userId),
       ),

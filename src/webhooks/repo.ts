@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { ownedBy } from '../auth/ownership';
 import {
   users,
   webhookDeliveries,
@@ -11,23 +12,18 @@ import {
   type WebhookTrigger,
 } from '../db/schema';
 
-/** Only the owner's (or, for a super admin, any) webhook; someone else's is indistinguishable from missing. */
-function ownedBy(viewer: User): SQL | undefined {
-  return viewer.role === 'super_admin' ? undefined : eq(webhooks.ownerId, viewer.id);
-}
-
 export async function listWebhooks(db: Db, viewer: User, opts: { afterId: number; limit: number }): Promise<Webhook[]> {
   return db
     .select()
     .from(webhooks)
-    .where(and(ownedBy(viewer), gt(webhooks.id, opts.afterId)))
+    .where(and(ownedBy(webhooks.ownerId, viewer), gt(webhooks.id, opts.afterId)))
     .orderBy(asc(webhooks.id))
     .limit(opts.limit)
     .all();
 }
 
 export async function findOwnedWebhook(db: Db, viewer: User, id: number): Promise<Webhook | undefined> {
-  return db.select().from(webhooks).where(and(eq(webhooks.id, id), ownedBy(viewer))).get();
+  return db.select().from(webhooks).where(and(eq(webhooks.id, id), ownedBy(webhooks.ownerId, viewer))).get();
 }
 
 export interface WebhookFields {
