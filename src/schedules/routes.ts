@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
 import { getDb, type Db } from '../db/client';
+import { isForeignKeyViolation } from '../db/errors';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
@@ -47,13 +48,6 @@ async function inUseConflict(db: Db, scheduleId: number): Promise<ApiError | und
     `This schedule is still used by event types: ${names.join(', ')}. Move them to another schedule first`,
   );
 }
-
-const isForeignKeyViolation = (error: unknown): boolean => {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
-  }
-  return false;
-};
 
 export const scheduleRoutes = new Hono<AppEnv>()
   .use(requireUser)
