@@ -48,6 +48,8 @@ calflare local dev: http://127.0.0.1:${PORT}
   super admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
   admin token   ${adminToken}
   demo host     ${DEMO_HOST.email} / ${DEMO_HOST.password}  (event type "30 Minute Meeting", slug 30min)
+  admin pages   http://127.0.0.1:${PORT}/admin/bookings  (sign in as the super admin)
+  API reference http://127.0.0.1:${PORT}/docs
   try           curl -H "Authorization: Bearer ${adminToken}" http://127.0.0.1:${PORT}/v2/me
 `);
 
