@@ -1,13 +1,14 @@
+import { fromBase64Url, toBase64Url } from './encoding';
 import { ApiError } from './errors';
 
 // Cursors are opaque to clients: base64url of a small JSON value (the sort key of the last row returned).
 export function encodeCursor(value: unknown): string {
-  return btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(new TextEncoder().encode(JSON.stringify(value)));
 }
 
 export function decodeCursor<T>(cursor: string, isValid: (v: unknown) => v is T): T {
   try {
-    const value: unknown = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')));
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(fromBase64Url(cursor)));
     if (isValid(value)) return value;
   } catch {
     // fall through to the error below

@@ -2,6 +2,7 @@
 // committed booking always has its deliveries and a rolled-back one never does. Queue messages are sent only after
 // the commit; a send that is lost (crash, Queues outage) leaves `enqueued_at` NULL for the cron sweep to redo.
 import type { Bindings } from '../env';
+import { toHex } from '../lib/encoding';
 import { bookingEnvelope, type BookingEventSnapshot } from './payload';
 
 export type { BookingEventSnapshot } from './payload';
@@ -12,7 +13,7 @@ const SEND_BATCH_MAX = 100;
 /** A random prefix per event; the webhook id is appended in SQL, so every delivery row gets its own event_id. */
 function eventIdPrefix(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return 'msg_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return 'msg_' + toHex(bytes);
 }
 
 /** The event id of a delivery made outside `outboxInsert` (pings), in the same `msg_<random>_<webhook id>` form. */

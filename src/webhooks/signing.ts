@@ -3,6 +3,8 @@
 // `X-Cal-Signature-256` is Cal.com's header: lowercase hex HMAC-SHA256 of the exact body bytes (UTF-8) keyed with the
 // secret's UTF-8 bytes, which is what the spec's Python `verify_webhook_signature` recomputes.
 
+import { toHex } from '../lib/encoding';
+
 const encoder = new TextEncoder();
 
 export const SIGNATURE_HEADER = 'X-Cal-Signature-256';
@@ -13,7 +15,7 @@ async function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<Crypto
 
 export async function signBody(secret: string, body: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), encoder.encode(body));
-  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(mac);
 }
 
 /** Constant-time check (crypto.subtle.verify) of a hex signature; anything that is not 64 hex digits is false. */
