@@ -13,8 +13,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1' },
-                queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 } },
+                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1', EMAIL_TRANSPORT: 'memory', EMAIL_RETRY_BASE_SECONDS: '1' },
+                queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 }, 'calflare-emails': { maxBatchTimeout: 0.05 } },
               },
             }),
           ],

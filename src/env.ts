@@ -6,6 +6,24 @@ export interface Bindings {
   DB: D1Database;
   HOST_CALENDAR: DurableObjectNamespace<HostCalendar>;
   WEBHOOKS: Queue<WebhookMessage>;
+  EMAILS: Queue<EmailQueueMessage>;
+  /** Cloudflare Email Service (send_email binding); used when EMAIL_TRANSPORT is "cloudflare". */
+  EMAIL?: SendEmail;
+  /** "cloudflare" (default), "smtp", or "memory" (tests). */
+  EMAIL_TRANSPORT: string;
+  /** The sender of every notification, e.g. `calflare <bookings@cal.example.com>`. */
+  EMAIL_FROM: string;
+  /** "false" turns every email notification off (no outbox rows are written). */
+  EMAIL_NOTIFICATIONS: string;
+  EMAIL_MAX_ATTEMPTS: string;
+  EMAIL_RETRY_BASE_SECONDS: string;
+  SMTP_HOST?: string;
+  SMTP_PORT?: string;
+  /** "starttls" (default), "tls" or "off". */
+  SMTP_SECURITY?: string;
+  SMTP_USER?: string;
+  /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
+  SMTP_PASSWORD?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
@@ -17,6 +35,11 @@ export interface Bindings {
 /** One queue message per webhook delivery row; the row holds the payload. */
 export interface WebhookMessage {
   delivery_id: number;
+}
+
+/** One queue message per email notification row; the row holds everything to send. */
+export interface EmailQueueMessage {
+  notification_id: number;
 }
 
 export interface Variables {

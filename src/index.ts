@@ -1,17 +1,25 @@
 import { app } from './app';
-import type { Bindings, WebhookMessage } from './env';
+import type { Bindings, EmailQueueMessage, WebhookMessage } from './env';
+import { consumeEmailBatch, EMAIL_DEAD_LETTER_QUEUE, EMAIL_QUEUE, settleEmailDeadLetters } from './notifications/consumer';
+import { sweepEmailOutbox } from './notifications/sweep';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 
 export { HostCalendar } from './bookings/host-calendar';
 
+type QueueMessage = WebhookMessage | EmailQueueMessage;
+
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch, env);
-    else await consumeWebhookBatch(batch, env);
+    // Each queue carries one kind of message (wrangler.toml).
+    if (batch.queue === EMAIL_QUEUE) await consumeEmailBatch(batch as MessageBatch<EmailQueueMessage>, env);
+    else if (batch.queue === EMAIL_DEAD_LETTER_QUEUE) await settleEmailDeadLetters(batch as MessageBatch<EmailQueueMessage>, env);
+    else if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch as MessageBatch<WebhookMessage>, env);
+    else await consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env);
   },
   async scheduled(_controller, env) {
-    await sweepOutbox(env, Date.now());
+    const now = Date.now();
+    await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
   },
-} satisfies ExportedHandler<Bindings, WebhookMessage>;
+} satisfies ExportedHandler<Bindings, QueueMessage>;

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
 import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
+import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
 import {
   bookingFromRow,
@@ -36,7 +37,7 @@ export interface BookRequest {
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string };
 
-type Written = Outcome & { deliveryIds?: number[] };
+type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
 
@@ -90,10 +91,11 @@ export class HostCalendar extends DurableObject<Bindings> {
     return getDb(this.env.DB);
   }
 
-  /** Runs a write under the lock, then hands its webhook deliveries to the queue outside it. */
+  /** Runs a write under the lock, then hands its webhook deliveries and email notifications to the queues outside it. */
   private async write(fn: () => Promise<Written>): Promise<Outcome> {
-    const { deliveryIds, ...outcome } = await this.lock.run(fn);
+    const { deliveryIds, notificationIds, ...outcome } = await this.lock.run(fn);
     if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds);
+    if (notificationIds?.length) await enqueueNotifications(this.env, notificationIds);
     return outcome;
   }
 
@@ -141,6 +143,8 @@ export class HostCalendar extends DurableObject<Bindings> {
         guardedInsert(this.env.DB, booking),
         outboxInsert(this.env.DB, snapshot, now),
         insertAttendee(this.env.DB, booking.uid, req.attendee),
+        // Email outbox rows last: results[3...] (src/notifications/outbox.ts).
+        ...notificationInserts(this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
       ]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
@@ -158,6 +162,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
       deliveryIds: deliveryIdsOf(results[1]!),
+      notificationIds: notificationIdsOf(results.slice(3)),
     };
   }
 
@@ -201,10 +206,19 @@ export class HostCalendar extends DurableObject<Bindings> {
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
       { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
     );
-    const [moved, outbox] = await this.env.DB.batch([guardedMove(this.env.DB, booking, move, now), outboxInsert(this.env.DB, snapshot, now)]);
+    const [moved, outbox, ...emails] = await this.env.DB.batch([
+      guardedMove(this.env.DB, booking, move, now),
+      outboxInsert(this.env.DB, snapshot, now),
+      ...notificationInserts(this.env, snapshot, nextCalendarState(booking, now), now),
+    ]);
     const row = moved?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
-    return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+    return {
+      ok: true,
+      booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
+      deliveryIds: deliveryIdsOf(outbox!),
+      notificationIds: notificationIdsOf(emails),
+    };
   }
 
   private async applyTransition(
@@ -220,14 +234,25 @@ export class HostCalendar extends DurableObject<Bindings> {
       rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
-    const [changed, outbox] = await this.env.DB.batch([
+    const [changed, outbox, ...emails] = await this.env.DB.batch([
       transition(this.env.DB, current.booking.id, t, now),
       outboxInsert(this.env.DB, snapshot, now),
+      ...notificationInserts(this.env, snapshot, nextCalendarState(current.booking, now), now),
     ]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
-    return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+    return {
+      ok: true,
+      booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
+      deliveryIds: deliveryIdsOf(outbox!),
+      notificationIds: notificationIdsOf(emails),
+    };
   }
+}
+
+/** Reschedule, cancel, confirm and decline each raise the calendar SEQUENCE by one (the SQL does the same). */
+function nextCalendarState(b: { sequence: number; createdAt: number }, now: number) {
+  return { sequence: b.sequence + 1, createdAt: b.createdAt, updatedAt: now };
 }
 
 /** What a webhook needs to know about a booking change, as of right after the change. */

@@ -111,6 +111,8 @@ export const eventTypes = sqliteTable(
     locationType: text('location_type', { enum: ['google_meet', 'zoom', 'phone', 'in_person'] }),
     locationValue: text('location_value'),
     requiresConfirmation: integer('requires_confirmation', { mode: 'boolean' }).notNull().default(false),
+    // Off: bookings of this event type send no emails (webhooks still fire).
+    emailNotifications: integer('email_notifications', { mode: 'boolean' }).notNull().default(true),
     isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -241,6 +243,58 @@ export const webhookDeliveries = sqliteTable(
   ],
 );
 
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export const RECIPIENT_ROLES = ['attendee', 'host'] as const;
+export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
+
+/**
+ * The email outbox: one row per recipient per booking change, written in the same D1 batch as the change
+ * (src/notifications/outbox.ts), sent by the email queue consumer (src/notifications/consumer.ts).
+ */
+export const emailNotifications = sqliteTable(
+  'booking_email_notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Random and stable across retries: the Message-ID is <notification_id@domain>, so a retry is the same message.
+    notificationId: text('notification_id').notNull().unique(),
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    bookingUid: text('booking_uid').notNull(),
+    triggerEvent: text('trigger_event').$type<WebhookTrigger>().notNull(),
+    recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
+    recipientEmail: text('recipient_email').notNull(),
+    recipientName: text('recipient_name').notNull(),
+    // What the message is rendered from (NotificationPayload), as of the change.
+    payload: text('payload').notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    // Every attempt: [{attempt, at, duration_ms, error, permanent, next_attempt_at}].
+    attemptLog: text('attempt_log', { mode: 'json' }).$type<EmailAttempt[]>().notNull().default([]),
+    nextAttemptAt: integer('next_attempt_at'),
+    // A consumer holds the row until then while it sends, so two copies of its message never send twice at once.
+    leaseUntil: integer('lease_until'),
+    // Null until the queue accepted a message for it; the cron sweep re-sends rows left null.
+    enqueuedAt: integer('enqueued_at'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('booking_email_notifications_outbox_idx').on(t.status, t.enqueuedAt),
+    index('booking_email_notifications_booking_idx').on(t.bookingId),
+  ],
+);
+
+export interface EmailAttempt {
+  attempt: number;
+  at: number;
+  duration_ms: number;
+  error: string | null;
+  permanent: boolean;
+  next_attempt_at: number | null;
+}
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -257,3 +311,4 @@ export type Booking = typeof bookings.$inferSelect;
 export type Attendee = typeof attendees.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type EmailNotification = typeof emailNotifications.$inferSelect;

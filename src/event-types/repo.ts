@@ -96,6 +96,7 @@ function columnsOf(body: UpdateEventTypeBody) {
     locationType: body.location_type,
     locationValue: body.location_value,
     requiresConfirmation: body.requires_confirmation,
+    emailNotifications: body.email_notifications,
     isActive: body.is_active,
     scheduleId: body.schedule_id,
   };
@@ -117,6 +118,7 @@ export function eventTypeJson(et: EventType) {
     location_type: et.locationType,
     location_value: et.locationValue,
     requires_confirmation: et.requiresConfirmation,
+    email_notifications: et.emailNotifications,
     is_active: et.isActive,
     schedule_id: et.scheduleId,
     created_at: new Date(et.createdAt).toISOString(),

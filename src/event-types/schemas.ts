@@ -23,6 +23,7 @@ const fields = {
   location_type: z.enum(LOCATION_TYPES).nullable(),
   location_value: z.string().trim().min(1).max(500).nullable(),
   requires_confirmation: z.boolean(),
+  email_notifications: z.boolean(),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive(),
 };
@@ -38,6 +39,7 @@ export const createEventTypeBody = z.strictObject({
   location_type: fields.location_type.default(null),
   location_value: fields.location_value.default(null),
   requires_confirmation: fields.requires_confirmation.default(false),
+  email_notifications: fields.email_notifications.default(true),
   is_active: fields.is_active.default(true),
   schedule_id: fields.schedule_id.optional(),
   /** Super admins may create an event type for another user. */
@@ -74,6 +76,7 @@ export const eventTypeResponse = z.strictObject({
   location_type: z.enum(LOCATION_TYPES).nullable(),
   location_value: z.string().nullable(),
   requires_confirmation: z.boolean(),
+  email_notifications: z.boolean().describe('Off: bookings of this event type send no emails (webhooks still fire)'),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive(),
   created_at: z.iso.datetime(),

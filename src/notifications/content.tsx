@@ -1,0 +1,142 @@
+/** @jsxImportSource hono/jsx */
+// The words of each notification: subject, plain text and HTML (Hono JSX, inline styles, no remote images), and its
+// calendar part. Pure apart from rendering JSX to a string.
+import { bookingEvent, locationText, methodFor } from '../calendar/booking-event';
+import { renderCalendar, type IcsMethod } from '../calendar/ics';
+import { calendarSite, type Site } from '../calendar/site';
+import type { RecipientRole, WebhookTrigger } from '../db/schema';
+import { recipientOf, type NotificationPayload } from './payload';
+import { formatShort, formatWhen } from './when';
+
+export interface RenderedNotification {
+  subject: string;
+  text: string;
+  html: string;
+  calendar: { method: Exclude<IcsMethod, 'PUBLISH'>; ics: string; filename: string };
+}
+
+type Wording = { subject: string; headline: string; lead?: (p: NotificationPayload) => string };
+
+const ATTENDEE: Record<WebhookTrigger, Wording> = {
+  BOOKING_CREATED: { subject: 'Confirmed', headline: 'Your meeting is booked' },
+  BOOKING_REQUESTED: {
+    subject: 'Request received',
+    headline: 'Your booking request was received',
+    lead: (p) => `${p.booking.organizer.name} will confirm or decline it. The time is held for you meanwhile.`,
+  },
+  BOOKING_CONFIRMED: { subject: 'Confirmed', headline: 'Your booking is confirmed' },
+  BOOKING_REJECTED: { subject: 'Declined', headline: 'Your booking request was declined' },
+  BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'Your meeting was rescheduled' },
+  BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'Your meeting was cancelled' },
+};
+
+const HOST: Record<WebhookTrigger, Wording> = {
+  BOOKING_CREATED: { subject: 'New booking', headline: 'You have a new booking' },
+  BOOKING_REQUESTED: {
+    subject: 'Booking request',
+    headline: 'You have a new booking request',
+    lead: () => 'It needs your confirmation: confirm or decline it with POST /v2/bookings/{uid}/confirm or /decline, or on the admin pages.',
+  },
+  BOOKING_CONFIRMED: { subject: 'Confirmed', headline: 'You confirmed a booking' },
+  BOOKING_REJECTED: { subject: 'Declined', headline: 'You declined a booking request' },
+  BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'A booking was rescheduled' },
+  BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'A booking was cancelled' },
+};
+
+interface Row {
+  label: string;
+  value: string;
+  strike?: boolean;
+}
+
+function detailRows(p: NotificationPayload, role: RecipientRole, timezone: string): Row[] {
+  const b = p.booking;
+  const rows: Row[] = [{ label: 'What', value: b.title }, { label: 'When', value: formatWhen(b.startAt, b.endAt, timezone) }];
+  if (p.previous) rows.push({ label: 'Was', value: formatWhen(p.previous.startAt, p.previous.endAt, timezone), strike: true });
+  const where = locationText(b.locationType, b.locationValue);
+  if (where) rows.push({ label: 'Where', value: where });
+  rows.push(
+    role === 'attendee'
+      ? { label: 'Host', value: `${b.organizer.name} <${b.organizer.email}>` }
+      : { label: 'Attendee', value: `${b.attendee.name} <${b.attendee.email}>` },
+  );
+  if (b.attendee.notes) rows.push({ label: 'Notes', value: b.attendee.notes });
+  if (p.reason) rows.push({ label: 'Reason', value: p.reason });
+  return rows;
+}
+
+interface Link {
+  label: string;
+  href: string;
+}
+
+function links(p: NotificationPayload, site: Site): Link[] {
+  const out: Link[] = [];
+  const page = calendarSite(site, p.booking.uid).bookingUrl;
+  if (page && p.booking.status !== 'cancelled' && p.booking.status !== 'rejected') out.push({ label: 'Reschedule or cancel', href: page });
+  out.push({ label: 'Download the calendar file (.ics)', href: `${site.baseUrl}/v2/bookings/${p.booking.uid}/ics` });
+  return out;
+}
+
+const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; links: Link[]; footer: string }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width" />
+      <title>{props.headline}</title>
+    </head>
+    <body style="margin:0;padding:24px;background:#f5f5f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1c1917">
+      <div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e7e5e4;border-radius:8px;padding:24px">
+        <h1 style="font-size:20px;margin:0 0 12px">{props.headline}</h1>
+        {props.lead ? <p style="margin:0 0 16px">{props.lead}</p> : null}
+        <table style="border-collapse:collapse;width:100%" role="presentation">
+          {props.rows.map((r) => (
+            <tr>
+              <th style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;color:#57534e;font-weight:600;white-space:nowrap">{r.label}</th>
+              <td style={`padding:6px 0;white-space:pre-wrap${r.strike ? ';text-decoration:line-through;color:#78716c' : ''}`}>{r.value}</td>
+            </tr>
+          ))}
+        </table>
+        <p style="margin:20px 0 0">
+          {props.links.map((l) => (
+            <>
+              <a href={l.href} style="color:#1d4ed8">
+                {l.label}
+              </a>
+              <br />
+            </>
+          ))}
+        </p>
+        <p style="margin:20px 0 0;font-size:12px;color:#78716c">{props.footer}</p>
+      </div>
+    </body>
+  </html>
+);
+
+const FOOTER = 'Sent by calflare. The invitation is attached: your calendar updates the same event when the booking changes.';
+
+export async function renderNotification(p: NotificationPayload, role: RecipientRole, site: Site, stamp: number): Promise<RenderedNotification> {
+  const wording = (role === 'attendee' ? ATTENDEE : HOST)[p.trigger];
+  const reader = recipientOf(p, role);
+  const rows = detailRows(p, role, reader.timezone);
+  const lead = wording.lead?.(p) ?? null;
+  const linkList = links(p, site);
+  const subject = `${wording.subject}: ${p.booking.title} (${formatShort(p.booking.startAt, reader.timezone)})`;
+
+  const text = [
+    wording.headline,
+    '',
+    ...(lead ? [lead, ''] : []),
+    ...rows.map((r) => `${r.label}: ${r.strike ? `(was) ${r.value}` : r.value}`),
+    '',
+    ...linkList.map((l) => `${l.label}: ${l.href}`),
+    '',
+    FOOTER,
+    '',
+  ].join('\n');
+  const html = '<!doctype html>' + (await (<EmailBody headline={wording.headline} lead={lead} rows={rows} links={linkList} footer={FOOTER} />).toString());
+
+  const method = methodFor(p.booking.status) as 'REQUEST' | 'CANCEL';
+  const ics = renderCalendar({ method, events: [bookingEvent(p.booking, calendarSite(site, p.booking.uid), stamp)] });
+  return { subject, text, html, calendar: { method, ics, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' } };
+}

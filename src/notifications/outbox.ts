@@ -1,0 +1,123 @@
+// The email outbox, the same pattern as the webhook outbox (src/webhooks/outbox.ts): a booking change and its
+// notification rows are written in one D1 batch, so a committed change always has its emails and a refused or
+// rolled-back one never does. Queue messages are sent only after the commit; a lost send leaves `enqueued_at` NULL
+// for the cron sweep (src/notifications/sweep.ts).
+import type { BookingCalendarData } from '../calendar/booking-event';
+import type { Bindings } from '../env';
+import { toHex } from '../lib/encoding';
+import type { BookingEventSnapshot } from '../webhooks/payload';
+import { RECIPIENTS, recipientOf, type NotificationPayload } from './payload';
+
+/** Queues' sendBatch takes at most 100 messages per call. */
+const SEND_BATCH_MAX = 100;
+
+/** The global switch: only an explicit "false" turns emails off. */
+export function emailsEnabled(env: Pick<Bindings, 'EMAIL_NOTIFICATIONS'>): boolean {
+  return (env.EMAIL_NOTIFICATIONS ?? '').trim().toLowerCase() !== 'false';
+}
+
+export function newNotificationId(): string {
+  return 'ntf_' + toHex(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** What the calendar and the emails need beyond the webhook snapshot: the SEQUENCE after the change and the row's times. */
+export interface CalendarState {
+  sequence: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
+  const b = event.booking;
+  const booking: BookingCalendarData = {
+    uid: b.uid,
+    title: b.title,
+    description: b.description,
+    startAt: b.startAt,
+    endAt: b.endAt,
+    status: b.status,
+    sequence: state.sequence,
+    locationType: b.locationType,
+    locationValue: b.locationValue,
+    organizer: { name: event.organizer.name, email: event.organizer.email },
+    attendee: { name: event.attendee.name, email: event.attendee.email, notes: event.attendee.notes },
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+  };
+  return {
+    trigger: event.trigger,
+    booking,
+    hostTimezone: event.organizer.timezone,
+    attendeeTimezone: event.attendee.timezone,
+    previous: event.reschedule ? { startAt: event.reschedule.previousStartAt, endAt: event.reschedule.previousEndAt } : null,
+    reason: event.trigger === 'BOOKING_CANCELLED' ? b.cancellationReason : event.trigger === 'BOOKING_REJECTED' ? b.rejectionReason : null,
+  };
+}
+
+/**
+ * Statements to put in the same D1 batch as the booking write (after it): one pending notification per recipient
+ * of this change (RECIPIENTS), each answering its new id (see `notificationIdsOf`). None when emails are off.
+ *
+ * Each finds the booking by uid inside SQL, and only in the state the snapshot describes (status, times and
+ * SEQUENCE), so a guarded write earlier in the batch that changed nothing produces no email; and only when the
+ * booking's event type has emails on (a booking whose event type was deleted still notifies).
+ */
+export function notificationInserts(env: Pick<Bindings, 'DB' | 'EMAIL_NOTIFICATIONS'>, event: BookingEventSnapshot, state: CalendarState, now: number): D1PreparedStatement[] {
+  if (!emailsEnabled(env)) return [];
+  const payload = notificationPayload(event, state);
+  const body = JSON.stringify(payload);
+  return RECIPIENTS[event.trigger].map((role) => {
+    const to = recipientOf(payload, role);
+    return env.DB.prepare(
+      `INSERT INTO booking_email_notifications
+         (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
+          status, attempts, attempt_log, created_at, updated_at)
+       SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
+       FROM bookings b
+       LEFT JOIN booking_event_types e ON e.id = b.event_type_id
+       WHERE b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ? AND b.sequence = ?
+         AND (e.id IS NULL OR e.email_notifications = 1)
+       RETURNING id`,
+    ).bind(
+      newNotificationId(),
+      event.trigger,
+      role,
+      to.email,
+      to.name,
+      body,
+      now,
+      now,
+      event.booking.uid,
+      event.booking.status,
+      event.booking.startAt,
+      event.booking.endAt,
+      state.sequence,
+    );
+  });
+}
+
+/** The notification ids from the D1 batch results of `notificationInserts` statements. */
+export function notificationIdsOf(results: D1Result[]): number[] {
+  return results.flatMap((r) => (r.results as { id: number }[]).map((row) => row.id));
+}
+
+/**
+ * After the batch committed: one queue message per notification, then `enqueued_at` on those rows. Never throws:
+ * a booking that was written must not fail because of its emails; the sweep re-sends what was not enqueued.
+ */
+export async function enqueueNotifications(env: Pick<Bindings, 'DB' | 'EMAILS'>, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
+    const chunk = ids.slice(i, i + SEND_BATCH_MAX);
+    try {
+      await env.EMAILS.sendBatch(chunk.map((id) => ({ body: { notification_id: id } })));
+      await env.DB.prepare(
+        `UPDATE booking_email_notifications SET enqueued_at = ?
+         WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+      )
+        .bind(Date.now(), JSON.stringify(chunk))
+        .run();
+    } catch (error) {
+      console.error('email enqueue failed; the outbox sweep will retry', { notificationIds: chunk, error: String(error) });
+    }
+  }
+}

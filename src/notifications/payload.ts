@@ -1,0 +1,34 @@
+// Who is told what about a booking change, and the data each message is rendered from. Pure.
+import type { BookingCalendarData } from '../calendar/booking-event';
+import type { RecipientRole, WebhookTrigger } from '../db/schema';
+
+/**
+ * The recipients of each change. The attendee hears about everything; the host about what they did not do
+ * themselves (they confirm and decline, so those reach only the attendee).
+ */
+export const RECIPIENTS: Record<WebhookTrigger, readonly RecipientRole[]> = {
+  BOOKING_CREATED: ['attendee', 'host'],
+  BOOKING_REQUESTED: ['attendee', 'host'],
+  BOOKING_CONFIRMED: ['attendee'],
+  BOOKING_REJECTED: ['attendee'],
+  BOOKING_RESCHEDULED: ['attendee', 'host'],
+  BOOKING_CANCELLED: ['attendee', 'host'],
+};
+
+/** Stored with each notification row; rendering it again on a retry gives the same message. */
+export interface NotificationPayload {
+  trigger: WebhookTrigger;
+  booking: BookingCalendarData;
+  hostTimezone: string;
+  attendeeTimezone: string;
+  /** The times before a reschedule. */
+  previous: { startAt: number; endAt: number } | null;
+  /** The cancellation or rejection reason, when one was given. */
+  reason: string | null;
+}
+
+export function recipientOf(p: NotificationPayload, role: RecipientRole): { name: string; email: string; timezone: string } {
+  return role === 'attendee'
+    ? { name: p.booking.attendee.name, email: p.booking.attendee.email, timezone: p.attendeeTimezone }
+    : { name: p.booking.organizer.name, email: p.booking.organizer.email, timezone: p.hostTimezone };
+}
