@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { hashPassword, randomToken, sha256Hex } from '../src/auth/crypto';
 import { provisionUserStatements, type SqlStatement } from '../src/users/provision';
 import { applyMigrations, execute } from './lib/d1';
+import { startMailCatcher } from './lib/mail-catcher';
 
 export const DEMO_ADMIN = { email: 'admin@calflare.dev', password: 'calflare-admin-demo' };
 export const DEMO_HOST = { email: 'host@calflare.dev', password: 'calflare-host-demo' };
@@ -43,6 +44,15 @@ applyMigrations();
 const adminToken = randomToken();
 execute(await seedStatements(adminToken));
 
+// Every email the dev Worker sends lands here (SMTP on a free 127.0.0.1 port), is saved under .wrangler/mail/ and
+// printed, so booking a meeting shows its invitation at once.
+const MAIL_DIR = '.wrangler/mail';
+const catcher = await startMailCatcher({
+  dir: MAIL_DIR,
+  port: process.env.MAIL_PORT ? Number(process.env.MAIL_PORT) : 0,
+  onMail: (m) => console.log(`\n[mail] to ${m.to.join(', ')}: ${m.subject}\n       saved as ${m.file} (open it in any mail client)`),
+});
+
 console.log(`
 calflare local dev: http://127.0.0.1:${PORT}
   super admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
@@ -50,13 +60,19 @@ calflare local dev: http://127.0.0.1:${PORT}
   demo host     ${DEMO_HOST.email} / ${DEMO_HOST.password}  (event type "30 Minute Meeting", slug 30min)
   admin pages   http://127.0.0.1:${PORT}/admin/bookings  (sign in as the super admin)
   API reference http://127.0.0.1:${PORT}/docs
+  emails        caught by a local SMTP server on 127.0.0.1:${catcher.port}, saved in ${MAIL_DIR}/ and listed here
   try           curl -H "Authorization: Bearer ${adminToken}" http://127.0.0.1:${PORT}/v2/me
 `);
 
 const dev = spawn(
   'npx',
-  ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`],
+  [
+    'wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1',
+    '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`,
+    '--var', 'EMAIL_TRANSPORT:smtp', '--var', 'SMTP_HOST:127.0.0.1', '--var', `SMTP_PORT:${catcher.port}`, '--var', 'SMTP_SECURITY:off',
+    '--var', 'EMAIL_RETRY_BASE_SECONDS:2',
+  ],
   { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
 );
-dev.on('exit', (code) => process.exit(code ?? 0));
+dev.on('exit', (code) => void catcher.close().finally(() => process.exit(code ?? 0)));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));

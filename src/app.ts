@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
+import { calendarFeedRoutes, feedRoutes } from './calendar-feeds/routes';
 import { loadUser } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
@@ -63,6 +64,7 @@ const api = new Hono<AppEnv>()
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)
+  .route('/calendar-feeds', calendarFeedRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()
@@ -71,6 +73,8 @@ export const app = new Hono<AppEnv>()
   .use(useDb)
   .route('/v2', api)
   .route('/admin', adminRoutes)
+  // Secret iCalendar subscription feeds (/feeds/{token}.ics), made with /v2/calendar-feeds.
+  .route('/feeds', feedRoutes)
   // The API reference, rendered from /v2/openapi.json.
   .route('/docs', docsRoutes)
   .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))

@@ -28,6 +28,7 @@ describe('POST /v2/event-types', () => {
       booking_window_days: 60,
       location_value: null,
       requires_confirmation: false,
+      email_notifications: true,
       schedule_id: schedule!.id,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),

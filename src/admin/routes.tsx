@@ -11,6 +11,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { loadUser } from '../auth/middleware';
 import { bookingPages } from './bookings';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from './csrf';
+import { emailPages } from './emails';
 import { adminError, errorPage, FORGED_FORM } from './errors';
 import { eventTypePages } from './event-types';
 import { currentSessionToken, formOf, type AdminEnv } from './http';
@@ -77,5 +78,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/event-types', eventTypePages)
   .route('/bookings', bookingPages)
   .route('/webhooks', webhookPages)
+  .route('/emails', emailPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);

@@ -286,6 +286,25 @@ export const emailNotifications = sqliteTable(
   ],
 );
 
+/**
+ * Secret subscription feeds of a host's bookings (`/feeds/{token}.ics`). Only the token's SHA-256 is stored: the
+ * token is shown once, at creation. Deleting the row revokes the URL.
+ */
+export const calendarFeeds = sqliteTable(
+  'booking_calendar_feeds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    tokenHash: text('token_hash').notNull().unique(),
+    lastUsedAt: integer('last_used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('booking_calendar_feeds_user_idx').on(t.userId, t.id)],
+);
+
 export interface EmailAttempt {
   attempt: number;
   at: number;
@@ -312,3 +331,4 @@ export type Attendee = typeof attendees.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type EmailNotification = typeof emailNotifications.$inferSelect;
+export type CalendarFeed = typeof calendarFeeds.$inferSelect;

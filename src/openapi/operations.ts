@@ -18,6 +18,7 @@ import {
   listEventTypesQuery,
   updateEventTypeBody,
 } from '../event-types/schemas';
+import { createFeedBody, feedCreatedResponse, feedResponse, listFeedsQuery } from '../calendar-feeds/schemas';
 import type { ErrorCode } from '../lib/errors';
 import { idParam } from '../lib/validation';
 import {
@@ -62,6 +63,13 @@ export const TAGS = [
     description: "Booking, rescheduling and cancelling need no session: a booking's uid is the attendee's capability.",
   },
   { name: 'Webhooks', description: 'Signed HTTP callbacks on booking changes; see the webhooks section for the bodies.' },
+  {
+    name: 'Calendar feeds',
+    description:
+      'Secret iCalendar subscription URLs (`/feeds/{token}.ics`) listing your accepted and pending bookings from 30 days ' +
+      'back to your booking window, for Google, Apple or Outlook calendars. The feed answers `ETag` and honours ' +
+      '`If-None-Match` with 304; a revoked or unknown token is a 404.',
+  },
   { name: 'Meta', description: 'This API description.' },
 ] as const;
 
@@ -83,6 +91,7 @@ export const REQUEST_SCHEMAS = {
   ReasonBody: reasonBody,
   CreateWebhookBody: createWebhookBody,
   UpdateWebhookBody: updateWebhookBody,
+  CreateCalendarFeedBody: createFeedBody,
 } satisfies Record<string, z.ZodType>;
 
 export const RESPONSE_SCHEMAS = {
@@ -103,6 +112,9 @@ export const RESPONSE_SCHEMAS = {
   WebhookList: listEnvelope(webhookResponse),
   WebhookDelivery: deliveryResponse,
   WebhookDeliveryList: listEnvelope(deliveryResponse),
+  CalendarFeed: feedResponse,
+  CalendarFeedCreated: feedCreatedResponse,
+  CalendarFeedList: listEnvelope(feedResponse),
 } satisfies Record<string, z.ZodType>;
 
 const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This OpenAPI 3.1 document');
@@ -618,5 +630,38 @@ export const OPERATIONS: Operation[] = [
     auth: 'session',
     params: idParam,
     success: { status: 200, description: 'The logged test delivery', schema: R.WebhookDelivery },
+  },
+  {
+    operationId: 'listCalendarFeeds',
+    method: 'get',
+    path: '/v2/calendar-feeds',
+    tag: 'Calendar feeds',
+    summary: 'List your calendar feeds',
+    description: 'Without their tokens: those are shown once, at creation. A super admin sees every user\'s feeds.',
+    auth: 'session',
+    query: listFeedsQuery,
+    success: { status: 200, description: 'A page of feeds, by id', schema: R.CalendarFeedList },
+  },
+  {
+    operationId: 'createCalendarFeed',
+    method: 'post',
+    path: '/v2/calendar-feeds',
+    tag: 'Calendar feeds',
+    summary: 'Make a secret subscription URL for your bookings',
+    description: 'Answers the token and the URL once; subscribe to the URL in your calendar app ("From URL" / "Subscribe").',
+    auth: 'session',
+    body: { schema: B.CreateCalendarFeedBody, required: false },
+    success: { status: 201, description: 'Created; the only time the token is shown', schema: R.CalendarFeedCreated },
+  },
+  {
+    operationId: 'deleteCalendarFeed',
+    method: 'delete',
+    path: '/v2/calendar-feeds/{id}',
+    tag: 'Calendar feeds',
+    summary: 'Revoke a calendar feed',
+    description: 'Its URL answers 404 from now on.',
+    auth: 'session',
+    params: idParam,
+    success: { status: 204, description: 'Revoked' },
   },
 ];

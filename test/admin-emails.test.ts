@@ -1,0 +1,91 @@
+// The admin's Emails tab: the outbox with status, attempts and last error, and resend.
+import { SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { csrfToken } from '../src/admin/csrf';
+import { BASE, book, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
+
+async function page(path: string, cookie: string) {
+  const res = await SELF.fetch(`${BASE}${path}`, { headers: { cookie }, redirect: 'manual' });
+  return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+}
+
+async function postForm(path: string, cookie: string, fields: Record<string, string>) {
+  const res = await SELF.fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { cookie, origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}
+
+async function waitSettled(uid: string) {
+  const deadline = Date.now() + 8000;
+  for (;;) {
+    const { results } = await env.DB.prepare('SELECT id, status FROM booking_email_notifications WHERE booking_uid = ? ORDER BY id').bind(uid).all<{ id: number; status: string }>();
+    if (results.length > 0 && results.every((r) => r.status !== 'pending')) return results;
+    if (Date.now() > deadline) throw new Error('notifications not settled');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('/admin/emails', () => {
+  it('lists notifications with status, attempts and last error, filters by status, and resends a settled one as a new message', async () => {
+    const admin = await makeAdmin();
+    const cookie = `session=${admin.token}`;
+    const { eventType } = await hostWithEventType();
+    const { json: b } = await book(eventType.id, `${upcomingDate(2, 7)}T10:00:00Z`);
+    const [first] = await waitSettled(b.uid);
+    // One that failed, as a permanent failure leaves it.
+    await env.DB.prepare(`UPDATE booking_email_notifications SET status = 'failed', attempts = 1, last_error = 'E_RECIPIENT_SUPPRESSED: suppressed' WHERE id = ?`).bind(first!.id).run();
+
+    const list = await page('/admin/emails', cookie);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('aria-current="page">Emails<');
+    expect(list.html).toContain(`id="email-${first!.id}"`);
+    expect(list.html).toContain('E_RECIPIENT_SUPPRESSED: suppressed');
+    expect(list.html).toContain(b.uid);
+
+    const failedOnly = await page('/admin/emails?status=failed', cookie);
+    expect(failedOnly.html).toContain(`id="email-${first!.id}"`);
+    expect(failedOnly.html).not.toMatch(/<span class="badge ok">sent<\/span>/);
+
+    const csrf = await csrfToken(admin.token, 'session');
+    const resent = await postForm(`/admin/emails/${first!.id}/resend`, cookie, { _csrf: csrf });
+    expect(resent.status).toBe(303);
+    expect(resent.location).toBe('/admin/emails');
+    const copies = await env.DB.prepare('SELECT id, notification_id, recipient_email, payload FROM booking_email_notifications WHERE booking_uid = ? ORDER BY id').bind(b.uid).all<Record<string, any>>();
+    expect(copies.results).toHaveLength(3);
+    const [orig, , copy] = copies.results;
+    expect(copy!.recipient_email).toBe(orig!.recipient_email);
+    expect(copy!.payload).toBe(orig!.payload);
+    expect(copy!.notification_id).not.toBe(orig!.notification_id);
+    const settled = await waitSettled(b.uid);
+    expect(settled.at(-1)!.status).toBe('sent');
+  });
+
+  it('refuses to resend one still pending, needs the CSRF token, answers unknown ids with 404, and is for super admins only', async () => {
+    const admin = await makeAdmin();
+    const cookie = `session=${admin.token}`;
+    const csrf = await csrfToken(admin.token, 'session');
+    const now = Date.now();
+    const pending = await env.DB.prepare(
+      `INSERT INTO booking_email_notifications (notification_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload, status, attempts, attempt_log, created_at, updated_at)
+       VALUES (?, 'bk_admin_pending_000001', 'BOOKING_CREATED', 'attendee', 'a@example.com', 'A', '{}', 'pending', 0, '[]', ?, ?) RETURNING id`,
+    )
+      .bind(`ntf_admin_${now}`, now, now)
+      .first<{ id: number }>();
+    const refused = await postForm(`/admin/emails/${pending!.id}/resend`, cookie, { _csrf: csrf });
+    expect(refused.status).toBe(303);
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ?').bind('bk_admin_pending_000001').first<{ n: number }>())!.n).toBe(1);
+
+    expect((await postForm(`/admin/emails/${pending!.id}/resend`, cookie, {})).status).toBe(403);
+    expect((await postForm('/admin/emails/999999999/resend', cookie, { _csrf: csrf })).status).toBe(404);
+    expect((await postForm('/admin/emails/abc/resend', cookie, { _csrf: csrf })).status).toBe(404);
+
+    const user = await makeUser();
+    expect((await page('/admin/emails', `session=${user.token}`)).status).toBe(403);
+    expect((await page('/admin/emails', '')).status).toBe(302);
+  });
+});
