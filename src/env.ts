@@ -13,6 +13,8 @@ export interface Bindings {
   SESSION_TTL_HOURS: string;
   /** Where the D1 primary runs (a location hint such as `weur`); HostCalendar objects are created next to it. */
   D1_PRIMARY_LOCATION?: string;
+  /** Public origin of this deployment: links in emails and feeds, and the domain of calendar UIDs. */
+  APP_URL: string;
 }
 
 /** One queue message per webhook delivery row; the row holds the payload. */
