@@ -108,9 +108,9 @@ describe('email outbox rows', () => {
       attendee: { name: 'A', email: 'a@example.com', timezone: 'UTC', notes: null },
     };
     const state = { sequence: 0, createdAt: 0, updatedAt: 0 };
-    expect(notificationInserts({ DB: env.DB, EMAIL_NOTIFICATIONS: 'false' }, snapshot, state, 0)).toHaveLength(0);
-    expect(notificationInserts({ DB: env.DB, EMAIL_NOTIFICATIONS: 'FALSE ' }, snapshot, state, 0)).toHaveLength(0);
-    expect(notificationInserts({ DB: env.DB, EMAIL_NOTIFICATIONS: 'true' }, snapshot, state, 0)).toHaveLength(2);
+    expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'false' }, snapshot, state, 0)).toHaveLength(0);
+    expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'FALSE ' }, snapshot, state, 0)).toHaveLength(0);
+    expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'true' }, snapshot, state, 0)).toHaveLength(2);
   });
 });
 

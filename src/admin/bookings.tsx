@@ -93,8 +93,8 @@ function readFilters(c: AdminContext): Filters {
   if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
     filters.issues.push({ path: 'to', message: 'to must be after from' });
   } else {
-    if (fromDay !== undefined) filters.fromMs = calendar.toInstant(fromDay, 0, 'earlier');
-    if (toDay !== undefined) filters.toMs = calendar.toInstant(toDay + 1, 0, 'earlier');
+    if (fromDay !== undefined) filters.fromMs = calendar.startOfLocalDay(fromDay);
+    if (toDay !== undefined) filters.toMs = calendar.startOfLocalDay(toDay + 1);
   }
 
   if (input.limit) {
@@ -347,13 +347,13 @@ export const bookingPages = new Hono<AdminEnv>()
   })
   .post('/:uid/cancel', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.db, c.env, uid, reason));
+    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.d1, c.env, uid, reason));
   })
   .post('/:uid/confirm', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'confirmed', () => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'confirm', null));
+    return decide(c, 'confirmed', () => settleBooking(c.var.d1, c.env, c.get('user')!, uid, 'confirm', null));
   })
   .post('/:uid/decline', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'declined', (reason) => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'decline', reason));
+    return decide(c, 'declined', (reason) => settleBooking(c.var.d1, c.env, c.get('user')!, uid, 'decline', reason));
   });

@@ -3,6 +3,7 @@
 // rolled-back one never does. Queue messages are sent only after the commit; a lost send leaves `enqueued_at` NULL
 // for the cron sweep (src/notifications/sweep.ts).
 import type { BookingCalendarData } from '../calendar/booking-event';
+import type { D1Queryable } from '../db/client';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
 import type { BookingEventSnapshot } from '../webhooks/payload';
@@ -62,13 +63,19 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
  * SEQUENCE), so a guarded write earlier in the batch that changed nothing produces no email; and only when the
  * booking's event type has emails on (a booking whose event type was deleted still notifies).
  */
-export function notificationInserts(env: Pick<Bindings, 'DB' | 'EMAIL_NOTIFICATIONS'>, event: BookingEventSnapshot, state: CalendarState, now: number): D1PreparedStatement[] {
+export function notificationInserts(
+  d1: D1Queryable,
+  env: Pick<Bindings, 'EMAIL_NOTIFICATIONS'>,
+  event: BookingEventSnapshot,
+  state: CalendarState,
+  now: number,
+): D1PreparedStatement[] {
   if (!emailsEnabled(env)) return [];
   const payload = notificationPayload(event, state);
   const body = JSON.stringify(payload);
   return RECIPIENTS[event.trigger].map((role) => {
     const to = recipientOf(payload, role);
-    return env.DB.prepare(
+    return d1.prepare(
       `INSERT INTO booking_email_notifications
          (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
           status, attempts, attempt_log, created_at, updated_at)
@@ -105,12 +112,12 @@ export function notificationIdsOf(results: D1Result[]): number[] {
  * After the batch committed: one queue message per notification, then `enqueued_at` on those rows. Never throws:
  * a booking that was written must not fail because of its emails; the sweep re-sends what was not enqueued.
  */
-export async function enqueueNotifications(env: Pick<Bindings, 'DB' | 'EMAILS'>, ids: number[]): Promise<void> {
+export async function enqueueNotifications(env: Pick<Bindings, 'DB' | 'EMAILS'>, ids: number[], d1: D1Queryable = env.DB): Promise<void> {
   for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
     const chunk = ids.slice(i, i + SEND_BATCH_MAX);
     try {
       await env.EMAILS.sendBatch(chunk.map((id) => ({ body: { notification_id: id } })));
-      await env.DB.prepare(
+      await d1.prepare(
         `UPDATE booking_email_notifications SET enqueued_at = ?
          WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
       )
