@@ -88,4 +88,15 @@ describe('/admin/emails', () => {
     expect((await page('/admin/emails', `session=${user.token}`)).status).toBe(403);
     expect((await page('/admin/emails', '')).status).toBe(302);
   });
+
+  it('the event type form shows and saves the email switch', async () => {
+    const admin = await makeAdmin();
+    const cookie = `session=${admin.token}`;
+    const { eventType } = await hostWithEventType({ email_notifications: false });
+    const form = await page(`/admin/event-types/${eventType.id}/edit`, cookie);
+    expect(form.status).toBe(200);
+    expect(form.html).toMatch(/<input type="checkbox" name="email_notifications" value="on"\/?>/);
+    const on = await hostWithEventType();
+    expect((await page(`/admin/event-types/${on.eventType.id}/edit`, cookie)).html).toMatch(/name="email_notifications" value="on" checked/);
+  });
 });

@@ -2,6 +2,7 @@
 // (read-your-writes across requests), and the primary retry for a session token a replica has not seen yet.
 // Local D1 has no replicas, so test/d1-probe.ts records each statement's session and can make replicas lag.
 import { SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newerBookmark, sessionStartFor, validBookmark } from '../src/db/session';
 import { measureD1, withLaggingReplica } from './d1-probe';
@@ -41,7 +42,7 @@ describe('bookmarks', () => {
 
 describe('the x-d1-bookmark round trip', () => {
   it('answers a bookmark that grows after a write, and a read sent with it starts at that bookmark', async () => {
-    const host = await hostWithEventType();
+    const host = await hostWithEventType({ email_notifications: false });
     const day = upcomingDate(1);
     const before = await api('GET', `/v2/slots/available?event_type_id=${host.eventType.id}&start_time=${day}T00:00:00Z&end_time=${day}T23:59:59Z`);
     const first = before.headers.get('x-d1-bookmark');
@@ -61,7 +62,7 @@ describe('the x-d1-bookmark round trip', () => {
   });
 
   it('ignores a malformed bookmark instead of failing: the read starts unconstrained', async () => {
-    const host = await hostWithEventType();
+    const host = await hostWithEventType({ email_notifications: false });
     for (const garbage of ['garbage', '../../etc', 'first-primary', '0000-0000', 'x'.repeat(300)]) {
       const { result, statements } = await measureD1(() => api('GET', `/v2/event-types?owner_id=${host.user.id}`, { headers: { 'x-d1-bookmark': garbage } }));
       expect(result.status).toBe(200);
@@ -109,6 +110,11 @@ describe('writes run on the primary', () => {
     const writes = statements.filter((s) => WRITE.test(s.sql));
     expect(writes.length).toBeGreaterThan(8);
     expect(writes.filter((s) => s.session !== 'first-primary')).toEqual([]);
+    // The booking's emails are sent in the background; let them finish so the next test measures only itself.
+    for (const deadline = Date.now() + 8000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const pending = await env.DB.prepare("SELECT COUNT(*) AS n FROM booking_email_notifications WHERE status = 'pending'").first<{ n: number }>();
+      if (pending!.n === 0) break;
+    }
   });
 
   it('a read-only request writes nothing', async () => {
@@ -124,7 +130,7 @@ describe('writes run on the primary', () => {
 
 describe('a session token minted a moment ago', () => {
   it('works on the very next request even when the replica has not seen it: the lookup retries once on the primary', async () => {
-    const host = await hostWithEventType();
+    const host = await hostWithEventType({ email_notifications: false });
     const login = await api('POST', '/v2/auth/login', { body: { email: host.user.email, password: TEST_PASSWORD } });
     expect(login.status).toBe(200);
     const { result, statements } = await withLaggingReplica(/from "sessions"/, () =>
@@ -142,7 +148,7 @@ describe('a session token minted a moment ago', () => {
   });
 
   it('a known token found on the replica costs no retry', async () => {
-    const host = await hostWithEventType();
+    const host = await hostWithEventType({ email_notifications: false });
     const { statements } = await measureD1(() => api('GET', '/v2/me', { token: host.token }));
     expect(statements.map((s) => s.session)).toEqual(['first-unconstrained']);
   });

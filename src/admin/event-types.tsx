@@ -201,6 +201,7 @@ const EventTypeForm: FC<FormProps> = (p) => {
           </Field>
           <div class="field wide">
             <Checkbox name="requires_confirmation" label="Bookings need the host's confirmation" checked={v.requires_confirmation} />
+            <Checkbox name="email_notifications" label="Email the attendee and host about bookings (with calendar invites)" checked={v.email_notifications} />
             <Checkbox name="is_active" label="Active (can be booked)" checked={v.is_active} />
           </div>
           <div class="form-actions">

@@ -43,6 +43,7 @@ export interface EventTypeValues {
   location_type: string;
   location_value: string;
   requires_confirmation: boolean;
+  email_notifications: boolean;
   is_active: boolean;
 }
 
@@ -62,6 +63,7 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     location_type: '',
     location_value: '',
     requires_confirmation: false,
+    email_notifications: true,
     is_active: true,
   };
 }
@@ -82,6 +84,7 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     location_type: et.locationType ?? '',
     location_value: et.locationValue ?? '',
     requires_confirmation: et.requiresConfirmation,
+    email_notifications: et.emailNotifications,
     is_active: et.isActive,
   };
 }
@@ -104,6 +107,7 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     location_value: text('location_value'),
     // An unchecked checkbox is simply absent from the submission.
     requires_confirmation: form.has('requires_confirmation'),
+    email_notifications: form.has('email_notifications'),
     is_active: form.has('is_active'),
   };
 }
@@ -123,6 +127,7 @@ function eventTypeFields(v: EventTypeValues) {
     location_type: textOrNull(v.location_type),
     location_value: textOrNull(v.location_value),
     requires_confirmation: v.requires_confirmation,
+    email_notifications: v.email_notifications,
     is_active: v.is_active,
   };
 }

@@ -6,6 +6,7 @@
 // Worker dies between the send and the record, the retry sends the very same message again (same Message-ID, same
 // bytes), which receiving servers and clients treat as one message.
 import { siteOf } from '../calendar/site';
+import type { D1Queryable } from '../db/client';
 import type { EmailAttempt, EmailNotification, NotificationStatus } from '../db/schema';
 import type { Bindings, EmailQueueMessage } from '../env';
 import { isPositiveInt } from '../lib/pagination';
@@ -48,8 +49,8 @@ export type Settlement = { action: 'ack' } | { action: 'retry'; delaySeconds: nu
 const ACK: Settlement = { action: 'ack' };
 
 /** Claims a pending, unclaimed row for LEASE_MS; undefined when it is settled, gone, or being sent right now. */
-async function claim(env: Bindings, id: number, now: number): Promise<EmailNotification | undefined> {
-  const row = await env.DB.prepare(
+async function claim(d1: D1Queryable, id: number, now: number): Promise<EmailNotification | undefined> {
+  const row = await d1.prepare(
     `UPDATE booking_email_notifications SET lease_until = ?, updated_at = ?
      WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
      RETURNING *`,
@@ -105,8 +106,8 @@ export async function composeEmail(env: Bindings, n: EmailNotification): Promise
   return { from: from.email, to: n.recipientEmail, raw, subject: content.subject };
 }
 
-async function record(env: Bindings, id: number, entry: EmailAttempt, status: NotificationStatus): Promise<void> {
-  await env.DB.prepare(
+async function record(d1: D1Queryable, id: number, entry: EmailAttempt, status: NotificationStatus): Promise<void> {
+  await d1.prepare(
     `UPDATE booking_email_notifications
      SET attempts = attempts + 1, attempt_log = json_insert(attempt_log, '$[#]', json(?)), last_error = ?, status = ?,
          next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, lease_until = NULL, updated_at = ?
@@ -119,7 +120,9 @@ async function record(env: Bindings, id: number, entry: EmailAttempt, status: No
 /** Sends one outbox row if it still needs it, records the attempt, and says how to settle its message. */
 export async function processNotification(env: Bindings, id: number, opts: SendOptions = {}): Promise<Settlement> {
   const started = Date.now();
-  const n = await claim(env, id, started);
+  // Every statement here writes: on the primary, like every write (docs/DESIGN.md, D1 sessions).
+  const d1 = env.DB.withSession('first-primary');
+  const n = await claim(d1, id, started);
   if (!n) return ACK;
   const attempt = n.attempts + 1;
   const email = await composeEmail(env, n);
@@ -141,7 +144,7 @@ export async function processNotification(env: Bindings, id: number, opts: SendO
     permanent: !result.ok && result.permanent,
     next_attempt_at: delaySeconds === null ? null : at + delaySeconds * 1000,
   };
-  await record(env, n.id, entry, status);
+  await record(d1, n.id, entry, status);
   // Every attempt is in attempt_log; the Worker's log gets the failures.
   if (!result.ok) console.warn('email attempt failed', { notification: n.notificationId, attempt, status, error: entry.error });
   return delaySeconds === null ? ACK : { action: 'retry', delaySeconds };
@@ -181,7 +184,7 @@ export async function settleEmailDeadLetters(batch: MessageBatch<EmailQueueMessa
       const id = (message.body as Partial<EmailQueueMessage> | null)?.notification_id;
       try {
         if (isPositiveInt(id)) {
-          await env.DB.prepare(
+          await env.DB.withSession('first-primary').prepare(
             `UPDATE booking_email_notifications SET status = 'failed', last_error = ?, lease_until = NULL, updated_at = ?
              WHERE id = ? AND status = 'pending'`,
           )

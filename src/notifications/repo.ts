@@ -24,7 +24,8 @@ export type ResendOutcome = { ok: true; id: number } | { ok: false; reason: 'not
  * way and is left alone.
  */
 export async function resendNotification(env: Pick<Bindings, 'DB' | 'EMAILS'>, id: number, now: number): Promise<ResendOutcome> {
-  const copied = await env.DB.prepare(
+  const d1 = env.DB.withSession('first-primary');
+  const copied = await d1.prepare(
     `INSERT INTO booking_email_notifications
        (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
         status, attempts, attempt_log, created_at, updated_at)
@@ -35,9 +36,9 @@ export async function resendNotification(env: Pick<Bindings, 'DB' | 'EMAILS'>, i
     .bind(newNotificationId(), now, now, id)
     .first<{ id: number }>();
   if (!copied) {
-    const exists = await env.DB.prepare('SELECT 1 FROM booking_email_notifications WHERE id = ?').bind(id).first();
+    const exists = await d1.prepare('SELECT 1 FROM booking_email_notifications WHERE id = ?').bind(id).first();
     return { ok: false, reason: exists ? 'still_pending' : 'not_found' };
   }
-  await enqueueNotifications(env, [copied.id]);
+  await enqueueNotifications(env, [copied.id], d1);
   return { ok: true, id: copied.id };
 }

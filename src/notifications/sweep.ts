@@ -12,7 +12,8 @@ export const EMAIL_SWEEP_MAX_ROWS = 1_000;
 
 /** Returns how many notifications it re-enqueued. */
 export async function sweepEmailOutbox(env: Bindings, now: number): Promise<number> {
-  const { results } = await env.DB.prepare(
+  const d1 = env.DB.withSession('first-primary');
+  const { results } = await d1.prepare(
     `SELECT id FROM booking_email_notifications
      WHERE status = 'pending'
        AND ((enqueued_at IS NULL AND created_at < ?)
@@ -25,7 +26,7 @@ export async function sweepEmailOutbox(env: Bindings, now: number): Promise<numb
   const ids = results.map((r) => r.id);
   if (ids.length > 0) {
     console.warn('email outbox sweep re-enqueues notifications', { count: ids.length });
-    await enqueueNotifications(env, ids);
+    await enqueueNotifications(env, ids, d1);
   }
   return ids.length;
 }
