@@ -176,7 +176,7 @@ export const OPERATIONS: Operation[] = [
     },
     errors: {
       unauthorized: 'Wrong email or password, or the user is deactivated',
-      rate_limited: 'Ten failed sign-ins for this email within 15 minutes; the Retry-After header says when to try again',
+      rate_limited: 'Ten attempts for this email from this network (or a hundred from all networks) within 15 minutes; the Retry-After header says when to try again',
     },
   },
   {
