@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
-import { loadUser } from './auth/middleware';
+import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
@@ -54,6 +54,7 @@ const api = new Hono<AppEnv>()
     await next();
   })
   .use(loadUser)
+  .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
