@@ -41,7 +41,7 @@ function expectNoCrash(res: { status: number; json: any }, what: string) {
 }
 
 describe('random input never crashes the API', () => {
-  it('bodies and queries of every write and list route', async () => {
+  it('bodies and queries of every write and list route', { timeout: 120_000 }, async () => {
     const admin = await makeAdmin();
     const host = await hostWithEventType();
     const booking = await book(host.eventType.id, `${upcomingDate(1, 7)}T10:00:00Z`);
@@ -75,7 +75,7 @@ describe('random input never crashes the API', () => {
     );
   });
 
-  it('path segments of every route with an id or uid', async () => {
+  it('path segments of every route with an id or uid', { timeout: 120_000 }, async () => {
     const admin = await makeAdmin();
     const templates = [
       'GET /v2/users/:x', 'GET /v2/event-types/:x', 'DELETE /v2/event-types/:x', 'GET /v2/schedules/:x',
