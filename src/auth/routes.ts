@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { getDb } from '../db/client';
+import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validation';
@@ -22,8 +22,7 @@ export function sessionTtlMs(env: AppEnv['Bindings']): number {
  * Checks credentials and opens a session; shared by the API login and the admin login form. `clientIp` is the
  * `CF-Connecting-IP` of the request: the attempt is counted (throttle.ts) before the password is checked.
  */
-export async function logIn(env: AppEnv['Bindings'], emailAddress: string, password: string, clientIp: string | undefined) {
-  const db = getDb(env.DB);
+export async function logIn(db: Db, env: AppEnv['Bindings'], emailAddress: string, password: string, clientIp: string | undefined) {
   const waitSeconds = await takeSignInAttempt(db, emailAddress, clientIp, Date.now());
   if (waitSeconds > 0) {
     throw new ApiError('rate_limited', `Too many sign-in attempts for this email; try again in ${waitSeconds} seconds`, undefined, {
@@ -51,13 +50,13 @@ export function setSessionCookie(c: Parameters<typeof setCookie>[0], token: stri
 export const authRoutes = new Hono<AppEnv>()
   .post('/login', validate('json', loginBody), async (c) => {
     const { email, password } = c.req.valid('json');
-    const { user, token, expiresAt } = await logIn(c.env, email, password, c.req.header('cf-connecting-ip'));
+    const { user, token, expiresAt } = await logIn(c.var.db, c.env, email, password, c.req.header('cf-connecting-ip'));
     setSessionCookie(c, token, expiresAt);
     return c.json({ token, expires_at: new Date(expiresAt).toISOString(), user: userJson(user) });
   })
   .post('/logout', requireUser, async (c) => {
     const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
-    if (token) await deleteSession(getDb(c.env.DB), token);
+    if (token) await deleteSession(c.var.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return c.body(null, 204);
   });

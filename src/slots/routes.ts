@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { validate } from '../lib/validation';
@@ -9,7 +8,7 @@ import { availableSlotsQuery } from './schemas';
 
 export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query', availableSlotsQuery), async (c) => {
   const q = c.req.valid('query');
-  const ctx = await loadSlotContext(getDb(c.env.DB), q.event_type_id, { from: q.start_time, to: q.end_time });
+  const ctx = await loadSlotContext(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time });
   if (!ctx) throw notFound('Event type');
   const timezone = q.timezone ?? ctx.scheduleTimeZone;
   const slots = computeSlotStarts({ ...slotRules(ctx, Date.now()), rangeStart: q.start_time, rangeEnd: q.end_time });

@@ -12,7 +12,8 @@ export async function findUserById(db: Db, id: number): Promise<User | undefined
 }
 
 /** Inserts the user with its default schedule in one atomic batch; returns undefined when the email is taken. */
-export async function createUser(d1: D1Database, db: Db, user: NewUser): Promise<User | undefined> {
+export async function createUser(db: Db, user: NewUser): Promise<User | undefined> {
+  const d1 = db.$client;
   const statements = provisionUserStatements(user, Date.now(), true);
   const [insertUser] = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)));
   if (!insertUser?.meta.changes) return undefined;
