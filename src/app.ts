@@ -67,6 +67,11 @@ const api = new Hono<AppEnv>()
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    await next();
+    // Browsers must read JSON as JSON, never sniff it into something they would render or run.
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  })
   // No I/O at all: the baseline every benchmark divides by.
   .get('/health', (c) => c.json({ ok: true }))
   .use(useDb)

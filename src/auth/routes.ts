@@ -52,6 +52,8 @@ export const authRoutes = new Hono<AppEnv>()
     const { email, password } = c.req.valid('json');
     const { user, token, expiresAt } = await logIn(c.var.db, c.env, email, password, c.req.header('cf-connecting-ip'));
     setSessionCookie(c, token, expiresAt);
+    // The body carries the session token: no cache along the way may keep it.
+    c.header('Cache-Control', 'no-store');
     return c.json({ token, expires_at: new Date(expiresAt).toISOString(), user: userJson(user) });
   })
   .post('/logout', requireUser, async (c) => {

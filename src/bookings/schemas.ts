@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { BOOKING_STATUSES } from '../db/schema';
-import { isoInstant, pageQuery, timeZoneSchema } from '../lib/validation';
+import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 
 export const attendeeSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS),
   email,
   timezone: timeZoneSchema,
-  notes: z.string().max(2000).nullable().optional(),
+  notes: z.string().max(2000).refine(multiLine, NO_CONTROL_CHARS).nullable().optional(),
 });
 
 /** Small, flat, JSON-safe: metadata travels in every webhook payload. */
 const metadataSchema = z
-  .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .record(z.string().min(1).max(40).refine(singleLine, NO_CONTROL_CHARS), z.union([z.string().max(500).refine(multiLine, NO_CONTROL_CHARS), z.number(), z.boolean(), z.null()]))
   .refine((m) => Object.keys(m).length <= 50, { message: 'At most 50 metadata keys' });
 
 /** A blank reason is no reason: stored as null, not as ''. */
@@ -20,6 +20,7 @@ const optionalReason = z
   .string()
   .trim()
   .max(1000)
+  .refine(multiLine, NO_CONTROL_CHARS)
   .transform((s) => s || undefined)
   .optional();
 
@@ -46,7 +47,7 @@ export const listBookingsQuery = z
     status: z.enum(BOOKING_STATUSES).optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
-    event_type_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    event_type_id: decimalId.optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     path: ['to'],
