@@ -72,10 +72,10 @@ export const eventTypeResponse = z.strictObject({
   slot_interval_minutes: z.number().int().nullable().describe('Null: slots step by the duration'),
   booking_window_days: z.number().int(),
   location_type: z.enum(LOCATION_TYPES).nullable(),
-  location_value: z.string().nullable(),
+  location_value: z.string().nullable().optional().describe('Only for the owner and super admins; attendees get it in the booking'),
   requires_confirmation: z.boolean(),
   is_active: z.boolean(),
-  schedule_id: z.number().int().positive(),
+  schedule_id: z.number().int().positive().optional().describe('Only for the owner and super admins'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
