@@ -148,6 +148,9 @@ export const bookings = sqliteTable(
     rejectionReason: text('rejection_reason'),
     rescheduleReason: text('reschedule_reason'),
     previousStartAt: integer('previous_start_at'),
+    // iCalendar SEQUENCE of the booking's event: 0 at creation, +1 on every change the attendee sees (reschedule,
+    // cancel, confirm, decline), so invitations update the same calendar entry in place.
+    sequence: integer('sequence').notNull().default(0),
     idempotencyKey: text('idempotency_key').unique(),
     idempotencyHash: text('idempotency_hash'),
     createdAt: createdAt(),
