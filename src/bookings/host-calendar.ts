@@ -3,7 +3,7 @@ import { getDb } from '../db/client';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
-import type { ErrorCode } from '../lib/errors';
+import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
 import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
@@ -21,6 +21,7 @@ import {
   type BookingForWrite,
   type BookingJson,
 } from './repo';
+import { attendeeLocation } from './location';
 import { newBookingUid } from './uid';
 
 export interface BookRequest {
@@ -34,11 +35,14 @@ export interface BookRequest {
 }
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
-export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string };
+export type Outcome =
+  | { ok: true; booking: BookingJson; replayed?: boolean }
+  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
 type Written = Outcome & { deliveryIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
+const invalid = (path: string, message: string): Written => ({ ok: false, code: 'validation_failed', message: 'Request validation failed', issues: [{ path, message }] });
 
 /**
  * One instance per host (`idFromName("host:" + hostId)`). Every write that changes the host's occupied time runs
@@ -109,6 +113,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;
+    const location = attendeeLocation(et, req.location);
+    if (!location.ok) return invalid('location', location.message);
     const end = req.start + et.durationMinutes * 60_000;
     const booking = {
       uid: newBookingUid(),
@@ -121,7 +127,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       occupiedEnd: end + et.bufferAfterMinutes * 60_000,
       status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
       locationType: et.locationType,
-      locationValue: req.location ?? et.locationValue,
+      locationValue: location.value,
       metadata: req.metadata,
       idempotencyKey: req.idempotencyKey,
       idempotencyHash: req.idempotencyHash,

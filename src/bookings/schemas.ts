@@ -28,7 +28,8 @@ export const createBookingBody = z.strictObject({
   event_type_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   start: isoInstant,
   attendee: attendeeSchema,
-  location: z.string().trim().min(1).max(500).optional(),
+  /** Only where the event type asks the attendee (src/bookings/location.ts): a phone number or a place. */
+  location: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).optional(),
   metadata: metadataSchema.optional(),
 });
 
