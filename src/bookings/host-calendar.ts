@@ -22,6 +22,7 @@ import {
   type BookingJson,
 } from './repo';
 import { attendeeLocation } from './location';
+import { hasStarted } from './status';
 import { newBookingUid } from './uid';
 
 export interface BookRequest {
@@ -60,13 +61,17 @@ export class HostCalendar extends DurableObject<Bindings> {
     return this.write(() => this.rescheduleLocked(uid, start, reason));
   }
 
-  cancel(uid: string, reason: string | null): Promise<Outcome> {
+  /** `byHost`: the host or a super admin, who may still mark a booking that has started as cancelled. */
+  cancel(uid: string, reason: string | null, byHost = false): Promise<Outcome> {
     return this.write(async () => {
       const current = await findBookingForWrite(this.db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
       if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
         return { ok: true, booking: bookingJson(current) };
+      }
+      if (!byHost && hasStarted(current.booking, Date.now())) {
+        return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
       }
       return this.applyTransition(current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
@@ -77,6 +82,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       const current = await findBookingForWrite(this.db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
+      if (hasStarted(current.booking, Date.now())) return fail('conflict', 'This request has expired: its start has passed, so it can no longer be confirmed');
       return this.applyTransition(current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
     });
   }

@@ -58,7 +58,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json(await rescheduleBooking(c.var.db, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
   .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
-    return c.json(await cancelBooking(c.var.db, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
+    return c.json(await cancelBooking(c.var.db, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null, c.get('user')));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
     return c.json(await settleBooking(c.var.db, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));

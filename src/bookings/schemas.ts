@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
-import { BOOKING_STATUSES } from '../db/schema';
+import { BOOKING_VIEW_STATUSES } from './status';
 import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 
 export const attendeeSchema = z.strictObject({
@@ -45,7 +45,7 @@ export const uidParam = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{1
 export const listBookingsQuery = z
   .strictObject({
     ...pageQuery,
-    status: z.enum(BOOKING_STATUSES).optional(),
+    status: z.enum(BOOKING_VIEW_STATUSES).optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
     event_type_id: decimalId.optional(),
@@ -64,7 +64,7 @@ export type CreateBookingBody = z.infer<typeof createBookingBody>;
 export const bookingResponse = z.strictObject({
   id: z.number().int().positive(),
   uid: z.string().describe("Random and unguessable: the attendee's capability to read, reschedule and cancel"),
-  status: z.enum(BOOKING_STATUSES),
+  status: z.enum(BOOKING_VIEW_STATUSES).describe('`expired`: a pending request whose start has passed; it holds no time and cannot be confirmed'),
   event_type_id: z.number().int().positive().nullable().describe('Null once the event type was deleted'),
   host_id: z.number().int().positive(),
   title: z.string(),
