@@ -14,6 +14,7 @@ import {
   byIdempotencyKey,
   findBooking,
   findBookingForWrite,
+  forgetIdempotencyKey,
   guardedInsert,
   guardedMove,
   insertAttendee,
@@ -21,6 +22,7 @@ import {
   type BookingForWrite,
   type BookingJson,
 } from './repo';
+import { idempotencyExpired } from './idempotency';
 import { attendeeLocation } from './location';
 import { hasStarted } from './status';
 import { newBookingUid } from './uid';
@@ -177,6 +179,11 @@ export class HostCalendar extends DurableObject<Bindings> {
   private async replay(key: string, hash: string | null): Promise<Written | null> {
     const prior = await findBooking(this.db, byIdempotencyKey(key));
     if (!prior) return null;
+    // Older than 24 hours: forgotten (the cron clears such keys too; this covers the time until it runs).
+    if (idempotencyExpired(prior.booking.createdAt, Date.now())) {
+      await forgetIdempotencyKey(this.db, prior.booking.id, key);
+      return null;
+    }
     if (prior.booking.idempotencyHash !== hash) {
       return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }

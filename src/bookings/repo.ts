@@ -1,8 +1,9 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
+import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { holdsTimeSql, viewStatus, type BookingViewStatus } from './status';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 
@@ -175,6 +176,22 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
+
+/** Frees an expired Idempotency-Key (the unique index would refuse its reuse otherwise). */
+export async function forgetIdempotencyKey(db: Db, bookingId: number, key: string): Promise<void> {
+  await db
+    .update(bookings)
+    .set({ idempotencyKey: null, idempotencyHash: null })
+    .where(and(eq(bookings.id, bookingId), eq(bookings.idempotencyKey, key)));
+}
+
+/** The cron purge: keys of bookings made more than 24 hours ago are forgotten. */
+export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
+  await db
+    .update(bookings)
+    .set({ idempotencyKey: null, idempotencyHash: null })
+    .where(and(isNotNull(bookings.idempotencyKey), lte(bookings.createdAt, now - IDEMPOTENCY_TTL_MS)));
+}
 
 export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {
   return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.uid, uid)).get())?.hostId;
