@@ -8,7 +8,7 @@ import { findUserByEmail, userJson } from '../users/repo';
 import { verifyPassword } from './crypto';
 import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from './middleware';
 import { loginBody } from './schemas';
-import { createSession, deleteSession } from './sessions';
+import { deleteSession, prepareSession } from './sessions';
 import { signInSucceeded, takeSignInAttempt } from './throttle';
 
 // Verified when the email is unknown, so a wrong email costs as much time as a wrong password.
@@ -32,9 +32,10 @@ export async function logIn(db: Db, env: AppEnv['Bindings'], emailAddress: strin
   const user = await findUserByEmail(db, emailAddress);
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !valid || !user.isActive) throw new ApiError('unauthorized', 'Invalid email or password');
-  await signInSucceeded(db, emailAddress, clientIp);
-  const session = await createSession(db, user.id, sessionTtlMs(env));
-  return { user, ...session };
+  const { token, expiresAt, insert } = await prepareSession(db, user.id, sessionTtlMs(env));
+  // One round trip: the throttle's bookkeeping and the new session.
+  await db.batch([insert, ...signInSucceeded(db, emailAddress, clientIp)]);
+  return { user, token, expiresAt };
 }
 
 export function setSessionCookie(c: Parameters<typeof setCookie>[0], token: string, expiresAt: number) {

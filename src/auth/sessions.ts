@@ -3,11 +3,18 @@ import type { Db } from '../db/client';
 import { sessions, users, type User } from '../db/schema';
 import { randomToken, sha256Hex } from './crypto';
 
-export async function createSession(db: Db, userId: number, ttlMs: number) {
+/** A new session's token and the INSERT that stores it, for a caller that batches it with other writes. */
+export async function prepareSession(db: Db, userId: number, ttlMs: number) {
   const token = randomToken(32);
   const now = Date.now();
   const expiresAt = now + ttlMs;
-  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt, createdAt: now });
+  const insert = db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt, createdAt: now });
+  return { token, expiresAt, insert };
+}
+
+export async function createSession(db: Db, userId: number, ttlMs: number) {
+  const { token, expiresAt, insert } = await prepareSession(db, userId, ttlMs);
+  await insert;
   return { token, expiresAt };
 }
 

@@ -33,13 +33,19 @@ export interface WebhookFields {
   secret: string;
 }
 
-export async function insertWebhook(db: Db, ownerId: number, fields: WebhookFields): Promise<Webhook> {
+/**
+ * Inserts the webhook only while the owner has fewer than `maxPerOwner`, in one statement, so parallel creates cannot
+ * overshoot the cap. Undefined when the owner is at the cap.
+ */
+export async function insertWebhook(db: Db, ownerId: number, fields: WebhookFields, maxPerOwner: number): Promise<Webhook | undefined> {
   const now = Date.now();
-  return db
-    .insert(webhooks)
-    .values({ ...fields, ownerId, createdAt: now, updatedAt: now })
-    .returning()
-    .get();
+  const row = await db.get<Record<string, unknown>>(sql`
+    INSERT INTO booking_webhooks (owner_id, subscriber_url, event_triggers, active, secret, created_at, updated_at)
+    SELECT ${ownerId}, ${fields.subscriberUrl}, ${JSON.stringify(fields.eventTriggers)}, ${fields.active ? 1 : 0}, ${fields.secret}, ${now}, ${now}
+    WHERE (SELECT count(*) FROM booking_webhooks WHERE owner_id = ${ownerId}) < ${maxPerOwner}
+    RETURNING id`);
+  if (!row) return undefined;
+  return db.select().from(webhooks).where(eq(webhooks.id, row.id as number)).get();
 }
 
 export async function updateWebhook(db: Db, id: number, changes: Partial<WebhookFields>): Promise<Webhook | undefined> {

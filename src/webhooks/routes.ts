@@ -11,12 +11,12 @@ import {
   deleteWebhook,
   deliveryJson,
   findOwnedWebhook,
-  insertWebhook,
   listDeliveries,
   listWebhooks,
   updateWebhook,
   webhookJson,
 } from './repo';
+import { createWebhook } from './service';
 import { createWebhookBody, listDeliveriesQuery, listWebhooksQuery, updateWebhookBody } from './schemas';
 import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
 
@@ -41,7 +41,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     assertAllowedUrl(c.env, body.subscriber_url);
     const generated = body.secret === undefined ? `whsec_${randomToken(24)}` : undefined;
-    const created = await insertWebhook(c.var.db, currentUser(c).id, {
+    const created = await createWebhook(c.var.db, c.env, currentUser(c), {
       subscriberUrl: body.subscriber_url,
       eventTriggers: body.event_triggers,
       active: body.active,
