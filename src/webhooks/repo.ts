@@ -172,6 +172,35 @@ export async function unsentDeliveryIds(db: Db, olderThan: number, limit: number
   return rows.map((r) => r.id);
 }
 
+/**
+ * Pending rows that were enqueued but whose due attempt (next_attempt_at for a retry, else enqueued_at) is older than
+ * `dueBefore` with nothing recorded since: their queue message was lost. Oldest first.
+ */
+export async function expiredLeaseIds(db: Db, dueBefore: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        sql`${webhookDeliveries.enqueuedAt} IS NOT NULL`,
+        sql`COALESCE(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.enqueuedAt}) < ${dueBefore}`,
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** A re-sent row is due now: its lease starts over. */
+export async function renewLeases(db: Db, ids: number[], now: number): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: now })
+    .where(and(eq(webhookDeliveries.status, 'pending'), sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`));
+}
+
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What the API shows of a webhook: never its secret. */
