@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { attendeeLocation } from '../src/bookings/location';
 import { book, expectError, hostWithEventType, upcomingDate } from './helpers';
+import { expectDocumented } from './openapi-helpers';
 
 const START = () => `${upcomingDate(1)}T10:00:00Z`;
 
@@ -12,6 +13,7 @@ describe('POST /v2/bookings with a location', () => {
       const res = await book(eventType.id, START(), { location });
       expectError(res, 400, 'validation_failed');
       expect(res.json.error.issues).toEqual([{ path: 'location', message: expect.any(String) }]);
+      await expectDocumented('POST', '/v2/bookings', res);
     }
     const ok = await book(eventType.id, START());
     expect(ok.json.location).toBe('https://zoom.us/j/1');

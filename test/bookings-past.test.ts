@@ -4,6 +4,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expectDocumented } from './openapi-helpers';
 import { api, BASE, book, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
 
 const HOUR = 3_600_000;
@@ -46,6 +47,7 @@ describe('cancelling a booking that has started', () => {
     const res = await api('DELETE', `/v2/bookings/${booked.json.uid}`, { body: { reason: 'too late' } });
     expectError(res, 409, 'conflict');
     expect(res.json.error.message).toMatch(/started/i);
+    await expectDocumented('DELETE', '/v2/bookings/{uid}', res);
     expect((await api('GET', `/v2/bookings/${booked.json.uid}`)).json.status).toBe('accepted');
     expect(await deliveriesOf(booked.json.uid)).toBe(0);
   });
@@ -91,6 +93,8 @@ describe('a pending request whose start has passed', () => {
     const confirm = await api('POST', `/v2/bookings/${booked.json.uid}/confirm`, { token: host.token });
     expectError(confirm, 409, 'conflict');
     expect(confirm.json.error.message).toMatch(/expired/i);
+    await expectDocumented('POST', '/v2/bookings/{uid}/confirm', confirm);
+    await expectDocumented('GET', '/v2/bookings/{uid}', await api('GET', `/v2/bookings/${booked.json.uid}`));
     expect(await deliveriesOf(booked.json.uid)).toBe(0);
     const list = async (status: string) =>
       ((await api('GET', `/v2/bookings?status=${status}&event_type_id=${host.eventType.id}`, { token: host.token })).json.data as { uid: string }[]).map((b) => b.uid);

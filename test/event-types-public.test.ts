@@ -1,12 +1,14 @@
 // What the public list shows of other people's event types: enough to book, nothing the host keeps for attendees.
 import { describe, expect, it } from 'vitest';
 import { api, book, createEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
+import { expectDocumented } from './openapi-helpers';
 
 const ZOOM = { location_type: 'zoom', location_value: 'https://zoom.us/j/123?pwd=secret' };
 
 async function listed(ownerId: number, token?: string) {
   const res = await api('GET', `/v2/event-types?owner_id=${ownerId}`, { token });
   expect(res.status).toBe(200);
+  await expectDocumented('GET', '/v2/event-types', res);
   return res.json.data as Record<string, unknown>[];
 }
 

@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { csrfToken } from '../src/admin/csrf';
 import { api, BASE, expectError, makeAdmin, makeUser } from './helpers';
+import { expectDocumented } from './openapi-helpers';
 
 const CAP = 25;
 const hookBody = (n: number | string) => ({ subscriber_url: `https://hooks.example.com/${n}`, event_triggers: ['BOOKING_CREATED'] });
@@ -23,6 +24,7 @@ describe('webhooks per owner', () => {
     const over = await api('POST', '/v2/webhooks', { token, body: hookBody('over') });
     expectError(over, 409, 'conflict');
     expect(over.json.error.message).toContain(String(CAP));
+    await expectDocumented('POST', '/v2/webhooks', over);
     expect(await countOf(user.id)).toBe(CAP);
     expect((await api('DELETE', `/v2/webhooks/${last}`, { token })).status).toBe(204);
     expect((await api('POST', '/v2/webhooks', { token, body: hookBody('again') })).status).toBe(201);
