@@ -99,6 +99,8 @@ describe('a pending request whose start has passed', () => {
     const list = async (status: string) =>
       ((await api('GET', `/v2/bookings?status=${status}&event_type_id=${host.eventType.id}`, { token: host.token })).json.data as { uid: string }[]).map((b) => b.uid);
     expect(await list('expired')).toEqual([booked.json.uid]);
+    const listed = await api('GET', `/v2/bookings?event_type_id=${host.eventType.id}`, { token: host.token });
+    expect(listed.json.data.map((b: { status: string }) => b.status)).toEqual(['expired']);
     expect(await list('pending')).toEqual([]);
   });
 

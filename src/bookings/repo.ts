@@ -241,11 +241,12 @@ function statusIs(status: BookingViewStatus, now: number): SQL | undefined {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee, now = Date.now()) {
+/** The API shape of a booking, as of now (a pending request past its start shows as `expired`). */
+export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
   return {
     id: b.id,
     uid: b.uid,
-    status: viewStatus(b, now),
+    status: viewStatus(b, Date.now()),
     event_type_id: b.eventTypeId,
     host_id: b.hostId,
     title: b.title,

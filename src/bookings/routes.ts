@@ -49,7 +49,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       limit: q.limit + 1,
     });
     const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
-    return c.json({ data: result.data.map(bookingJson), next_cursor: result.next_cursor });
+    return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })
   .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))
   .get('/:uid/ics', validate('param', uidParam), async (c) => {
