@@ -2,6 +2,8 @@ import { app } from './app';
 import type { Bindings, EmailQueueMessage, WebhookMessage } from './env';
 import { consumeEmailBatch, EMAIL_DEAD_LETTER_QUEUE, EMAIL_QUEUE, settleEmailDeadLetters } from './notifications/consumer';
 import { sweepEmailOutbox } from './notifications/sweep';
+import { getDb } from './db/client';
+import { purgeExpiredRows } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 
@@ -21,5 +23,6 @@ export default {
   async scheduled(_controller, env) {
     const now = Date.now();
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
+    await purgeExpiredRows(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, QueueMessage>;
