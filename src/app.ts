@@ -10,6 +10,7 @@ import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
 import { docsRoutes, openApiRoutes } from './openapi/routes';
+import { reservationRoutes } from './reservations/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
 import { userRoutes } from './users/routes';
@@ -60,6 +61,7 @@ const api = new Hono<AppEnv>()
   .route('/users', userRoutes)
   .route('/event-types', eventTypeRoutes)
   .route('/schedules', scheduleRoutes)
+  .route('/slots/reservations', reservationRoutes)
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)

@@ -1,4 +1,6 @@
 import { app } from './app';
+import { getDb } from './db/client';
+import { deleteExpiredHolds } from './reservations/repo';
 import type { Bindings, WebhookMessage } from './env';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
@@ -12,6 +14,9 @@ export default {
     else await consumeWebhookBatch(batch, env);
   },
   async scheduled(_controller, env) {
-    await sweepOutbox(env, Date.now());
+    const now = Date.now();
+    await sweepOutbox(env, now);
+    // Expired holds already count for nothing (every guard compares with now); this only keeps the table small.
+    await deleteExpiredHolds(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;

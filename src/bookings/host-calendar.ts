@@ -8,12 +8,16 @@ import { Mutex } from '../lib/mutex';
 import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
+import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
+import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldOutcome, type HoldRequest } from '../reservations/holds';
+import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
 import {
   bookingFromRow,
   bookingJson,
   byIdempotencyKey,
   findBooking,
   findBookingForWrite,
+  futureBookingsOfAttendee,
   guardedInsert,
   guardedMove,
   insertAttendee,
@@ -31,6 +35,8 @@ export interface BookRequest {
   metadata: Record<string, unknown> | null;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
+  /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
+  reservationUid?: string | null;
 }
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
@@ -47,6 +53,9 @@ const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, 
  */
 export class HostCalendar extends DurableObject<Bindings> {
   private readonly lock = new Mutex();
+
+  /** The object's clock: holds and bookings compare expiries with it. Tests move it (runInDurableObject). */
+  clock: () => number = () => Date.now();
 
   book(req: BookRequest): Promise<Outcome> {
     return this.write(() => this.bookLocked(req));
@@ -102,11 +111,17 @@ export class HostCalendar extends DurableObject<Bindings> {
       const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
       if (replay) return replay;
     }
-    const now = Date.now();
-    const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 });
+    const now = this.clock();
+    const holdUid = req.reservationUid ?? null;
+    if (holdUid && !(await holdForBooking(this.db, holdUid, req.eventTypeId, req.start, now))) {
+      return fail('not_found', 'Reservation not found for this event type and start (it may have expired or been released)');
+    }
+    const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, { now, ownUid: holdUid });
     if (!ctx) return fail('not_found', 'Event type not found');
     const check = checkSlot(slotRules(ctx, now), req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
+    const capped = await this.attendeeCapFailure(ctx.host.id, req.attendee.email, now);
+    if (capped) return capped;
 
     const et = ctx.eventType;
     const end = req.start + et.durationMinutes * 60_000;
@@ -138,9 +153,11 @@ export class HostCalendar extends DurableObject<Bindings> {
     try {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
       results = await this.env.DB.batch([
-        guardedInsert(this.env.DB, booking),
+        guardedInsert(this.env.DB, booking, holdUid),
         outboxInsert(this.env.DB, snapshot, now),
         insertAttendee(this.env.DB, booking.uid, req.attendee),
+        // The consumed hold goes in the same transaction, and only if the booking was written.
+        ...(holdUid ? [deleteHoldIfBooked(this.env.DB, holdUid, booking.uid)] : []),
       ]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
@@ -153,7 +170,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       throw error;
     }
     const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
-    if (!inserted) return fail('slot_unavailable', 'This time overlaps another booking of the host');
+    if (!inserted) return fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
@@ -227,6 +244,37 @@ export class HostCalendar extends DurableObject<Bindings> {
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+  }
+
+  // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
+
+  /** Beyond the host-wide cap of future bookings for one attendee email: a 409 (cancelling one frees a place). */
+  private async attendeeCapFailure(hostId: number, email: string, now: number): Promise<Written | null> {
+    const cap = positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
+    if ((await futureBookingsOfAttendee(this.db, hostId, email, now)) < cap) return null;
+    return fail('too_many_bookings', `This email already has ${cap} upcoming bookings with this host; cancel one to book another`);
+  }
+
+  private holdEnv(): HoldEnv {
+    return {
+      d1: this.env.DB,
+      db: this.db,
+      now: this.clock(),
+      maxHoldsPerClient: positiveIntVar(this.env.MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT),
+    };
+  }
+
+  reserve(req: HoldRequest): Promise<HoldOutcome> {
+    return this.lock.run(() => takeHold(this.holdEnv(), req));
+  }
+
+  changeReservation(uid: string, change: HoldChangeRequest): Promise<HoldOutcome> {
+    return this.lock.run(() => changeHold(this.holdEnv(), uid, change));
+  }
+
+  /** Freeing time cannot overlap anything, but it still queues behind a write in progress, like every change. */
+  releaseReservation(uid: string): Promise<boolean> {
+    return this.lock.run(() => deleteHold(this.db, uid));
   }
 }
 

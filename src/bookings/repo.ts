@@ -1,9 +1,10 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
+import { HELD_OVERLAP } from '../reservations/repo';
 
 const HOLDS_TIME = `status IN ('accepted', 'pending')`;
 
@@ -28,14 +29,17 @@ export interface NewBooking {
   now: number;
 }
 
-/** INSERT that inserts nothing when the occupied span overlaps a live booking of the host; RETURNING the row. */
-export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatement {
+/**
+ * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
+ * (except `consumedHoldUid`, the holder's own reservation that this booking replaces); RETURNING the row.
+ */
+export function guardedInsert(d1: D1Database, b: NewBooking, consumedHoldUid: string | null = null): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, idempotency_key, idempotency_hash, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${OVERLAP})
+       WHERE NOT EXISTS (${OVERLAP}) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(
@@ -58,6 +62,11 @@ export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatemen
       b.hostId,
       b.occupiedEnd,
       b.occupiedStart,
+      b.hostId,
+      b.now,
+      b.occupiedEnd,
+      b.occupiedStart,
+      consumedHoldUid,
     );
 }
 
@@ -80,7 +89,7 @@ export interface Move {
 
 /**
  * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
- * nothing changes when the new span overlaps another live booking of the host.
+ * nothing changes when the new span overlaps another live booking or a live slot reservation of the host.
  */
 export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: number): D1PreparedStatement {
   return d1
@@ -88,7 +97,7 @@ export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: n
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${HOLDS_TIME} AND start_at > ?
-         AND NOT EXISTS (${OVERLAP} AND o.id != ?)
+         AND NOT EXISTS (${OVERLAP} AND o.id != ?) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(
@@ -104,6 +113,11 @@ export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: n
       move.occupiedEnd,
       move.occupiedStart,
       booking.id,
+      booking.hostId,
+      now,
+      move.occupiedEnd,
+      move.occupiedStart,
+      null,
     );
 }
 
@@ -172,6 +186,24 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
+
+/** Live bookings of the host, starting after `now`, whose attendee has this (lower-case) email. */
+export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .where(
+      and(
+        eq(bookings.hostId, hostId),
+        inArray(bookings.status, ['accepted', 'pending']),
+        gt(bookings.startAt, now),
+        eq(sql`lower(${attendees.email})`, email.toLowerCase()),
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}
 
 export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {
   return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.uid, uid)).get())?.hostId;

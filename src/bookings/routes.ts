@@ -3,6 +3,7 @@ import { currentUser, requireUser } from '../auth/middleware';
 import { sha256Hex } from '../auth/crypto';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
+import { rateLimit } from '../lib/rate-limit';
 import { decodeCursor, page } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { bookingJson, listBookings } from './repo';
@@ -13,7 +14,7 @@ const isSortKey = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
 
 export const bookingRoutes = new Hono<AppEnv>()
-  .post('/', validate('json', createBookingBody), async (c) => {
+  .post('/', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('json', createBookingBody), async (c) => {
     const body = c.req.valid('json');
     const keyHeader = c.req.header('idempotency-key');
     const key = keyHeader === undefined ? null : idempotencyKeySchema.safeParse(keyHeader);
@@ -29,6 +30,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       idempotencyKey: key?.data ?? null,
       // Same key with the same validated body replays; a different body is a 422.
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
+      reservationUid: body.reservation_uid ?? null,
     });
     return c.json(booking, 201);
   })
@@ -53,11 +55,11 @@ export const bookingRoutes = new Hono<AppEnv>()
       'content-disposition': `attachment; filename="booking-${uid}.ics"`,
     });
   })
-  .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
+  .patch('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
     const body = c.req.valid('json');
     return c.json(await rescheduleBooking(c.var.db, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
-  .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
+  .delete('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', reasonBody), async (c) => {
     return c.json(await cancelBooking(c.var.db, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { BOOKING_STATUSES } from '../db/schema';
 import { isoInstant, pageQuery, timeZoneSchema } from '../lib/validation';
+import { reservationUid } from '../reservations/schemas';
 
 export const attendeeSchema = z.strictObject({
   name: z.string().trim().min(1).max(120),
@@ -29,6 +30,9 @@ export const createBookingBody = z.strictObject({
   attendee: attendeeSchema,
   location: z.string().trim().min(1).max(500).optional(),
   metadata: metadataSchema.optional(),
+  reservation_uid: reservationUid
+    .optional()
+    .describe('Your slot reservation for exactly this event type and start: the booking replaces it atomically'),
 });
 
 export const rescheduleBody = z.strictObject({

@@ -21,16 +21,24 @@ export interface SlotContext {
 const DATE_MARGIN_MS = 2 * 86_400_000;
 const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
+/** Which slot reservations count as busy: those live at `now`, except the caller's own (`ownUid`). */
+export interface HoldView {
+  now: number;
+  ownUid: string | null;
+}
+
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
- * busy spans that can touch slots starting in [from, to), in ONE statement: the lists come back as JSON arrays from
- * correlated subqueries. `ignoreBookingId` leaves out the booking being rescheduled.
+ * busy spans (live bookings and live slot reservations) that can touch slots starting in [from, to), in ONE
+ * statement: the lists come back as JSON arrays from correlated subqueries. `ignoreBookingId` leaves out the booking
+ * being rescheduled; `holds` says which reservations count (default: all live now).
  */
 export async function loadSlotContext(
   db: Db,
   eventTypeId: number,
   window: { from: number; to: number },
   ignoreBookingId?: number,
+  holds: HoldView = { now: Date.now(), ownUid: null },
 ): Promise<SlotContext | null> {
   // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
   // and the duration (max 720 min).
@@ -49,6 +57,10 @@ export async function loadSlotContext(
         FROM bookings b WHERE b.host_id = ${users.id} AND b.status IN ('accepted', 'pending')
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0})`,
+      held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
+        FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${holds.now}
+          AND h.occupied_start < ${window.to + reach} AND h.occupied_end > ${window.from - reach}
+          AND h.uid IS NOT ${holds.ownUid})`,
     })
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
@@ -62,7 +74,7 @@ export async function loadSlotContext(
     scheduleTimeZone: row.scheduleTimeZone,
     availability: (JSON.parse(row.weekly) as [number, string, string][]).map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
     overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
-    busy: (JSON.parse(row.busy) as [number, number][]).map(([start, end]) => ({ start, end })),
+    busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
   };
 }
 
