@@ -139,7 +139,8 @@ describe('expiry', () => {
     const hold = await reserve(eventType.id, at('10:00'), { ip: freshIp() });
     expect(hold.status).toBe(201);
     const stub = env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${user.id}`));
-    const outcome = await runInDurableObject(stub, async (obj: HostCalendar) => {
+    const outcome = await runInDurableObject(stub, async (instance) => {
+      const obj = instance as unknown as HostCalendar;
       obj.clock = () => Date.now() + 6 * 60_000;
       try {
         return await obj.book({
@@ -164,7 +165,7 @@ describe('expiry', () => {
     const live = await reserve(eventType.id, at('11:00'), { ip: freshIp() });
     await env.DB.prepare('UPDATE slot_reservations SET expires_at = ? WHERE uid = ?').bind(Date.now() - 1, expired.json.uid).run();
     const worker = (await import('../src/index')).default;
-    await worker.scheduled({} as ScheduledController, env, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+    await worker.scheduled({} as ScheduledController, env);
     const uids = await env.DB.prepare('SELECT uid FROM slot_reservations WHERE uid IN (?, ?)').bind(expired.json.uid, live.json.uid).all<{ uid: string }>();
     expect(uids.results.map((r) => r.uid)).toEqual([live.json.uid]);
   });
