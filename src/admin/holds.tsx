@@ -81,7 +81,7 @@ export async function releaseHoldFromAdmin(c: AdminContext, env: Bindings) {
   const parsed = reservationParam.safeParse({ uid: c.req.param('uid') });
   if (!parsed.success) return redirectWith(c, back, { kind: 'error', text: 'Nothing changed: no such hold.' });
   try {
-    await releaseReservation(c.var.db, env, parsed.data.uid);
+    await releaseReservation(c.var.d1, env, parsed.data.uid);
     return redirectWith(c, back, { kind: 'ok', text: 'Hold released: the slot is offered again.' });
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: 'Nothing changed: the hold had already ended.' });

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { getDb } from '../db/client';
+import type { Db } from '../db/client';
+import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
@@ -9,7 +10,7 @@ import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
-import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldOutcome, type HoldRequest } from '../reservations/holds';
+import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
 import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
 import {
   bookingFromRow,
@@ -42,6 +43,9 @@ export interface BookRequest {
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string };
 
+/** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
+export type CalendarReply = Outcome & { d1: D1Report };
+
 type Written = Outcome & { deliveryIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
@@ -57,70 +61,70 @@ export class HostCalendar extends DurableObject<Bindings> {
   /** The object's clock: holds and bookings compare expiries with it. Tests move it (runInDurableObject). */
   clock: () => number = () => Date.now();
 
-  book(req: BookRequest): Promise<Outcome> {
-    return this.write(() => this.bookLocked(req));
+  book(req: BookRequest): Promise<CalendarReply> {
+    return this.write((db) => this.bookLocked(db, req));
   }
 
-  reschedule(uid: string, start: number, reason: string | null): Promise<Outcome> {
-    return this.write(() => this.rescheduleLocked(uid, start, reason));
+  reschedule(uid: string, start: number, reason: string | null): Promise<CalendarReply> {
+    return this.write((db) => this.rescheduleLocked(db, uid, start, reason));
   }
 
-  cancel(uid: string, reason: string | null): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  cancel(uid: string, reason: string | null): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
       if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
         return { ok: true, booking: bookingJson(current) };
       }
-      return this.applyTransition(current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
+      return this.applyTransition(db, current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
   }
 
-  confirm(uid: string): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  confirm(uid: string): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
-      return this.applyTransition(current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
+      return this.applyTransition(db, current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
     });
   }
 
-  decline(uid: string, reason: string | null): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  decline(uid: string, reason: string | null): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be declined; this one is ${current.booking.status}`);
-      return this.applyTransition(current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
+      return this.applyTransition(db, current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
     });
   }
 
-  private get db() {
-    return getDb(this.env.DB);
+  /**
+   * Runs a write under the lock on its own D1 session, started on the primary (the object is placed next to it, see
+   * D1_PRIMARY_LOCATION), then hands its webhook deliveries to the queue outside the lock.
+   */
+  private async write(fn: (db: Db) => Promise<Written>): Promise<CalendarReply> {
+    const d1 = new RequestDb(this.env.DB, 'first-primary');
+    const { deliveryIds, ...outcome } = await this.lock.run(() => fn(d1.db));
+    if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds, d1.db.$client);
+    return { ...outcome, d1: d1.report() };
   }
 
-  /** Runs a write under the lock, then hands its webhook deliveries to the queue outside it. */
-  private async write(fn: () => Promise<Written>): Promise<Outcome> {
-    const { deliveryIds, ...outcome } = await this.lock.run(fn);
-    if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds);
-    return outcome;
-  }
-
-  private async bookLocked(req: BookRequest): Promise<Written> {
+  private async bookLocked(db: Db, req: BookRequest): Promise<Written> {
     if (req.idempotencyKey) {
-      const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+      const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
       if (replay) return replay;
     }
     const now = this.clock();
     const holdUid = req.reservationUid ?? null;
-    if (holdUid && !(await holdForBooking(this.db, holdUid, req.eventTypeId, req.start, now))) {
+    if (holdUid && !(await holdForBooking(db, holdUid, req.eventTypeId, req.start, now))) {
       return fail('not_found', 'Reservation not found for this event type and start (it may have expired or been released)');
     }
-    const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, { now, ownUid: holdUid });
+    const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, { now, ownUid: holdUid });
     if (!ctx) return fail('not_found', 'Event type not found');
     const check = checkSlot(slotRules(ctx, now), req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
-    const capped = await this.attendeeCapFailure(ctx.host.id, req.attendee.email, now);
+    const capped = await this.attendeeCapFailure(db, ctx.host.id, req.attendee.email, now);
     if (capped) return capped;
 
     const et = ctx.eventType;
@@ -152,17 +156,18 @@ export class HostCalendar extends DurableObject<Bindings> {
     let results: D1Result[];
     try {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
-      results = await this.env.DB.batch([
-        guardedInsert(this.env.DB, booking, holdUid),
-        outboxInsert(this.env.DB, snapshot, now),
-        insertAttendee(this.env.DB, booking.uid, req.attendee),
+      const d1 = db.$client;
+      results = await d1.batch([
+        guardedInsert(d1, booking, holdUid),
+        outboxInsert(d1, snapshot, now),
+        insertAttendee(d1, booking.uid, req.attendee),
         // The consumed hold goes in the same transaction, and only if the booking was written.
-        ...(holdUid ? [deleteHoldIfBooked(this.env.DB, holdUid, booking.uid)] : []),
+        ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
       ]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
-        const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+        const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
         if (replay) return replay;
       }
       // The event type was deleted between the check and the write.
@@ -179,8 +184,8 @@ export class HostCalendar extends DurableObject<Bindings> {
   }
 
   /** The first answer for an Idempotency-Key, or a 422 when the key comes back with a different request. */
-  private async replay(key: string, hash: string | null): Promise<Written | null> {
-    const prior = await findBooking(this.db, byIdempotencyKey(key));
+  private async replay(db: Db, key: string, hash: string | null): Promise<Written | null> {
+    const prior = await findBooking(db, byIdempotencyKey(key));
     if (!prior) return null;
     if (prior.booking.idempotencyHash !== hash) {
       return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
@@ -188,8 +193,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     return { ok: true, booking: bookingJson(prior), replayed: true };
   }
 
-  private async rescheduleLocked(uid: string, start: number, reason: string | null): Promise<Written> {
-    const current = await findBookingForWrite(this.db, uid);
+  private async rescheduleLocked(db: Db, uid: string, start: number, reason: string | null): Promise<Written> {
+    const current = await findBookingForWrite(db, uid);
     if (!current) return fail('not_found', 'Booking not found');
     const { booking } = current;
     const now = Date.now();
@@ -199,7 +204,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (booking.startAt <= now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
     if (!current.eventType) return fail('conflict', 'The event type of this booking no longer exists');
 
-    const ctx = await loadSlotContext(this.db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
+    const ctx = await loadSlotContext(db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
     if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');
     const check = checkSlot(slotRules(ctx, now), start);
     if (!check.ok) return fail('slot_unavailable', check.message);
@@ -218,13 +223,15 @@ export class HostCalendar extends DurableObject<Bindings> {
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
       { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
     );
-    const [moved, outbox] = await this.env.DB.batch([guardedMove(this.env.DB, booking, move, now), outboxInsert(this.env.DB, snapshot, now)]);
+    const d1 = db.$client;
+    const [moved, outbox] = await d1.batch([guardedMove(d1, booking, move, now), outboxInsert(d1, snapshot, now)]);
     const row = moved?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
   }
 
   private async applyTransition(
+    db: Db,
     current: BookingForWrite,
     t: Parameters<typeof transition>[2],
     trigger: WebhookTrigger,
@@ -237,10 +244,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
-    const [changed, outbox] = await this.env.DB.batch([
-      transition(this.env.DB, current.booking.id, t, now),
-      outboxInsert(this.env.DB, snapshot, now),
-    ]);
+    const d1 = db.$client;
+    const [changed, outbox] = await d1.batch([transition(d1, current.booking.id, t, now), outboxInsert(d1, snapshot, now)]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
@@ -249,32 +254,37 @@ export class HostCalendar extends DurableObject<Bindings> {
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
 
   /** Beyond the host-wide cap of future bookings for one attendee email: a 409 (cancelling one frees a place). */
-  private async attendeeCapFailure(hostId: number, email: string, now: number): Promise<Written | null> {
+  private async attendeeCapFailure(db: Db, hostId: number, email: string, now: number): Promise<Written | null> {
     const cap = positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
-    if ((await futureBookingsOfAttendee(this.db, hostId, email, now)) < cap) return null;
+    if ((await futureBookingsOfAttendee(db, hostId, email, now)) < cap) return null;
     return fail('too_many_bookings', `This email already has ${cap} upcoming bookings with this host; cancel one to book another`);
   }
 
-  private holdEnv(): HoldEnv {
-    return {
-      d1: this.env.DB,
-      db: this.db,
-      now: this.clock(),
-      maxHoldsPerClient: positiveIntVar(this.env.MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT),
-    };
+  /** Runs a hold operation under the lock on its own primary D1 session, like `write`, and reports its D1 cost. */
+  private async holdWrite<T extends object>(fn: (e: HoldEnv) => Promise<T>): Promise<T & { d1: D1Report }> {
+    const d1 = new RequestDb(this.env.DB, 'first-primary');
+    const result = await this.lock.run(() =>
+      fn({
+        d1: d1.db.$client,
+        db: d1.db,
+        now: this.clock(),
+        maxHoldsPerClient: positiveIntVar(this.env.MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT),
+      }),
+    );
+    return { ...result, d1: d1.report() };
   }
 
-  reserve(req: HoldRequest): Promise<HoldOutcome> {
-    return this.lock.run(() => takeHold(this.holdEnv(), req));
+  reserve(req: HoldRequest): Promise<HoldReply> {
+    return this.holdWrite((e) => takeHold(e, req));
   }
 
-  changeReservation(uid: string, change: HoldChangeRequest): Promise<HoldOutcome> {
-    return this.lock.run(() => changeHold(this.holdEnv(), uid, change));
+  changeReservation(uid: string, change: HoldChangeRequest): Promise<HoldReply> {
+    return this.holdWrite((e) => changeHold(e, uid, change));
   }
 
   /** Freeing time cannot overlap anything, but it still queues behind a write in progress, like every change. */
-  releaseReservation(uid: string): Promise<boolean> {
-    return this.lock.run(() => deleteHold(this.db, uid));
+  releaseReservation(uid: string): Promise<{ released: boolean; d1: D1Report }> {
+    return this.holdWrite(async (e) => ({ released: await deleteHold(e.db, uid) }));
   }
 }
 

@@ -1,7 +1,8 @@
 // The hold operations HostCalendar runs under its lock: check the slot the way a booking would, then write behind the
 // same SQL guard, so a hold and a booking (or two holds) of one host never overlap. Kept out of host-calendar.ts so
 // the booking code there stays as it was.
-import type { Db } from '../db/client';
+import type { D1Queryable, Db } from '../db/client';
+import type { D1Report } from '../db/session';
 import type { SlotReservation } from '../db/schema';
 import type { ErrorCode } from '../lib/errors';
 import { checkSlot } from '../slots/engine';
@@ -28,8 +29,11 @@ export interface HoldChangeRequest {
 
 export type HoldOutcome = { ok: true; hold: HoldJson } | { ok: false; code: ErrorCode; message: string };
 
+/** What the object's hold methods answer: the outcome plus its D1 cost and bookmark (see src/db/session.ts). */
+export type HoldReply = HoldOutcome & { d1: D1Report };
+
 export interface HoldEnv {
-  d1: D1Database;
+  d1: D1Queryable;
   db: Db;
   now: number;
   maxHoldsPerClient: number;

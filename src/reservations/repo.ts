@@ -1,7 +1,7 @@
 // SQL for slot reservations (holds). Like bookings, every write that takes time from a host's calendar is guarded in
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { D1Queryable, Db } from '../db/client';
 import { eventTypes, slotReservations, type SlotReservation } from '../db/schema';
 
 /**
@@ -30,7 +30,7 @@ export interface NewHold {
 }
 
 /** INSERT that writes nothing when the span overlaps a live booking or live hold of the host; RETURNING the row. */
-export function guardedHoldInsert(d1: D1Database, h: NewHold, now: number): D1PreparedStatement {
+export function guardedHoldInsert(d1: D1Queryable, h: NewHold, now: number): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO slot_reservations (uid, host_id, event_type_id, slot_start, slot_end, occupied_start, occupied_end,
@@ -56,7 +56,7 @@ export interface HoldChange {
 }
 
 /** Moves and/or extends a live hold in one guarded statement (its own old span does not count against it). */
-export function guardedHoldUpdate(d1: D1Database, hold: SlotReservation, change: HoldChange, now: number): D1PreparedStatement {
+export function guardedHoldUpdate(d1: D1Queryable, hold: SlotReservation, change: HoldChange, now: number): D1PreparedStatement {
   return d1
     .prepare(
       `UPDATE slot_reservations SET slot_start = ?, slot_end = ?, occupied_start = ?, occupied_end = ?, expires_at = ?,
@@ -88,7 +88,7 @@ export async function deleteHold(db: Db, uid: string): Promise<boolean> {
 }
 
 /** The booking batch's last statement: the consumed hold goes, but only if the booking row was written. */
-export function deleteHoldIfBooked(d1: D1Database, holdUid: string, bookingUid: string): D1PreparedStatement {
+export function deleteHoldIfBooked(d1: D1Queryable, holdUid: string, bookingUid: string): D1PreparedStatement {
   return d1
     .prepare(`DELETE FROM slot_reservations WHERE uid = ? AND EXISTS (SELECT 1 FROM bookings WHERE uid = ?)`)
     .bind(holdUid, bookingUid);

@@ -9,7 +9,7 @@ import { changeReservation, getReservation, releaseReservation, reserveSlot } fr
 export const reservationRoutes = new Hono<AppEnv>()
   .post('/', rateLimit('WRITE_RATE_LIMIT', 'reservation'), validate('json', createReservationBody), async (c) => {
     const body = c.req.valid('json');
-    const hold = await reserveSlot(c.var.db, c.env, c.var.user, await clientHash(c), {
+    const hold = await reserveSlot(c.var.d1, c.env, c.var.user, await clientHash(c), {
       eventTypeId: body.event_type_id,
       slotStart: body.slot_start,
       durationMinutes: body.reservation_duration_minutes,
@@ -20,13 +20,13 @@ export const reservationRoutes = new Hono<AppEnv>()
   .patch('/:uid', rateLimit('WRITE_RATE_LIMIT', 'reservation'), validate('param', reservationParam), validate('json', updateReservationBody), async (c) => {
     const body = c.req.valid('json');
     return c.json(
-      await changeReservation(c.var.db, c.env, c.var.user, c.req.valid('param').uid, {
+      await changeReservation(c.var.d1, c.env, c.var.user, c.req.valid('param').uid, {
         slotStart: body.slot_start,
         durationMinutes: body.reservation_duration_minutes,
       }),
     );
   })
   .delete('/:uid', rateLimit('WRITE_RATE_LIMIT', 'reservation'), validate('param', reservationParam), async (c) => {
-    await releaseReservation(c.var.db, c.env, c.req.valid('param').uid);
+    await releaseReservation(c.var.d1, c.env, c.req.valid('param').uid);
     return c.body(null, 204);
   });

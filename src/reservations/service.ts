@@ -1,12 +1,13 @@
 // Slot reservations as the API routes and the admin pages use them: find the host, decide who may choose a duration,
 // run the change in the host's HostCalendar object, turn its outcome into a result or an ApiError.
 import type { Db } from '../db/client';
+import type { RequestDb } from '../db/session';
 import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { hostCalendar } from '../bookings/service';
 import { eventTypeOwner } from '../event-types/repo';
 import { ApiError, notFound } from '../lib/errors';
-import type { HoldOutcome } from './holds';
+import type { HoldReply } from './holds';
 import { findLiveHold, holdJson, type HoldJson } from './repo';
 import { holdMinutes, type HoldCaller } from './rules';
 
@@ -21,7 +22,7 @@ function minutesOrThrow(requested: number | undefined, actor: User | null, hostI
   return decision.value;
 }
 
-function unwrap(outcome: HoldOutcome): HoldJson {
+function unwrap(outcome: HoldReply): HoldJson {
   if (!outcome.ok) throw new ApiError(outcome.code, outcome.message);
   return outcome.hold;
 }
@@ -32,20 +33,12 @@ export interface ReserveInput {
   durationMinutes?: number;
 }
 
-export async function reserveSlot(db: Db, env: Bindings, actor: User | null, clientHash: string, input: ReserveInput): Promise<HoldJson> {
-  const hostId = await eventTypeOwner(db, input.eventTypeId);
+export async function reserveSlot(d1: RequestDb, env: Bindings, actor: User | null, clientHash: string, input: ReserveInput): Promise<HoldJson> {
+  const hostId = await eventTypeOwner(d1.db, input.eventTypeId);
   if (hostId === undefined) throw notFound('Event type');
   const minutes = minutesOrThrow(input.durationMinutes, actor, hostId);
-  return unwrap(
-    await hostCalendar(env, hostId).reserve({
-      hostId,
-      eventTypeId: input.eventTypeId,
-      slotStart: input.slotStart,
-      minutes,
-      clientHash,
-      holderId: actor?.id ?? null,
-    }),
-  );
+  const request = { hostId, eventTypeId: input.eventTypeId, slotStart: input.slotStart, minutes, clientHash, holderId: actor?.id ?? null };
+  return unwrap(await d1.callObject<HoldReply>(() => hostCalendar(env, hostId).reserve(request)));
 }
 
 async function liveHoldOrNotFound(db: Db, uid: string) {
@@ -59,19 +52,20 @@ export async function getReservation(db: Db, uid: string): Promise<HoldJson> {
 }
 
 export async function changeReservation(
-  db: Db,
+  d1: RequestDb,
   env: Bindings,
   actor: User | null,
   uid: string,
   change: { slotStart?: number; durationMinutes?: number },
 ): Promise<HoldJson> {
-  const hold = await liveHoldOrNotFound(db, uid);
+  const hold = await liveHoldOrNotFound(d1.db, uid);
   const minutes = change.durationMinutes === undefined ? undefined : minutesOrThrow(change.durationMinutes, actor, hold.hostId);
-  return unwrap(await hostCalendar(env, hold.hostId).changeReservation(uid, { slotStart: change.slotStart, minutes }));
+  return unwrap(await d1.callObject<HoldReply>(() => hostCalendar(env, hold.hostId).changeReservation(uid, { slotStart: change.slotStart, minutes })));
 }
 
 /** Releases a live hold (the holder with its uid, or an admin from the bookings page). */
-export async function releaseReservation(db: Db, env: Bindings, uid: string): Promise<void> {
-  const hold = await liveHoldOrNotFound(db, uid);
-  if (!(await hostCalendar(env, hold.hostId).releaseReservation(uid))) throw notFound('Reservation');
+export async function releaseReservation(d1: RequestDb, env: Bindings, uid: string): Promise<void> {
+  const hold = await liveHoldOrNotFound(d1.db, uid);
+  const { released } = await d1.callObject(() => hostCalendar(env, hold.hostId).releaseReservation(uid));
+  if (!released) throw notFound('Reservation');
 }
