@@ -85,6 +85,24 @@ describe('future bookings per attendee email and host', () => {
     expectError(await book(eventType.id, slot(BOOKING_CAP + 2), { attendee }), 409, 'too_many_bookings');
   });
 
+  it('the cap is part of the guarded INSERT itself (even a write that bypassed the object is refused)', async () => {
+    const { eventType, user } = await hostWithEventType();
+    const email = `sql-${crypto.randomUUID()}@example.com`;
+    expect((await book(eventType.id, slot(0), { attendee: { ...ATTENDEE, email } })).status).toBe(201);
+    const { guardedInsert } = await import('../src/bookings/repo');
+    const start = Date.parse(slot(5));
+    const attempt = (max: number) =>
+      env.DB.batch([
+        guardedInsert(
+          env.DB,
+          { uid: `capbypass${crypto.randomUUID().slice(0, 12)}`, eventTypeId: eventType.id, hostId: user.id, title: 't', startAt: start, endAt: start + 1_800_000, occupiedStart: start, occupiedEnd: start + 1_800_000, status: 'accepted', locationType: null, locationValue: null, metadata: null, idempotencyKey: null, idempotencyHash: null, now: Date.now() },
+          { attendeeCap: { email: email.toUpperCase(), max } },
+        ),
+      ]);
+    expect((await attempt(1))[0]!.results).toHaveLength(0);
+    expect((await attempt(2))[0]!.results).toHaveLength(1);
+  });
+
   it('parallel bookings by one email cannot slip past the cap', async () => {
     const { eventType } = await hostWithEventType();
     const attendee = { ...ATTENDEE, email: `burst-${crypto.randomUUID()}@example.com` };

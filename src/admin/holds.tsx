@@ -8,7 +8,6 @@ import { listLiveHolds, type ActiveHold } from '../reservations/repo';
 import { reservationParam } from '../reservations/schemas';
 import { releaseReservation } from '../reservations/service';
 import type { Bindings } from '../env';
-import { peopleByIds, type Person } from './data';
 import { formOf, redirectWith, safeReturn, type AdminContext } from './http';
 import { PostButton } from './layout';
 
@@ -25,14 +24,13 @@ export function timeLeft(ms: number): string {
 
 export interface HoldRows {
   holds: ActiveHold[];
-  hosts: Map<number, Person>;
   now: number;
 }
 
+/** One query: the holds with their event type and host names. */
 export async function loadHoldRows(db: Db): Promise<HoldRows> {
   const now = Date.now();
-  const holds = await listLiveHolds(db, now, undefined, MAX_SHOWN);
-  return { holds, hosts: await peopleByIds(db, holds.map((h) => h.hold.hostId)), now };
+  return { holds: await listLiveHolds(db, now, undefined, MAX_SHOWN), now };
 }
 
 export const HoldsPanel: FC<{ rows: HoldRows; tz: string; csrf: string; back: string }> = ({ rows, tz, csrf, back }) =>
@@ -54,13 +52,13 @@ export const HoldsPanel: FC<{ rows: HoldRows; tz: string; csrf: string; back: st
           </tr>
         </thead>
         <tbody>
-          {rows.holds.map(({ hold: h, eventTypeTitle }) => (
+          {rows.holds.map(({ hold: h, eventTypeTitle, hostName }) => (
             <tr id={`hold-${h.uid}`}>
               <td class="nowrap">
                 <time datetime={new Date(h.slotStart).toISOString()}>{formatInTimeZone(new Date(h.slotStart), tz, 'EEE d MMM yyyy, HH:mm zzz')}</time>
               </td>
               <td>{eventTypeTitle}</td>
-              <td>{rows.hosts.get(h.hostId)?.name ?? `User #${h.hostId}`}</td>
+              <td>{hostName}</td>
               <td class="time-left">
                 <time datetime={new Date(h.expiresAt).toISOString()}>{timeLeft(h.expiresAt - rows.now)}</time>
               </td>

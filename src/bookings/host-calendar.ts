@@ -124,8 +124,6 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!ctx) return fail('not_found', 'Event type not found');
     const check = checkSlot(slotRules(ctx, now), req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
-    const capped = await this.attendeeCapFailure(db, ctx.host.id, req.attendee.email, now);
-    if (capped) return capped;
 
     const et = ctx.eventType;
     const end = req.start + et.durationMinutes * 60_000;
@@ -158,7 +156,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
       const d1 = db.$client;
       results = await d1.batch([
-        guardedInsert(d1, booking, holdUid),
+        guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: { email: req.attendee.email, max: this.attendeeCap() } }),
         outboxInsert(d1, snapshot, now),
         insertAttendee(d1, booking.uid, req.attendee),
         // The consumed hold goes in the same transaction, and only if the booking was written.
@@ -175,7 +173,9 @@ export class HostCalendar extends DurableObject<Bindings> {
       throw error;
     }
     const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
-    if (!inserted) return fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+    if (!inserted) {
+      return (await this.attendeeCapFailure(db, ctx.host.id, req.attendee.email, now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+    }
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
@@ -253,9 +253,16 @@ export class HostCalendar extends DurableObject<Bindings> {
 
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
 
-  /** Beyond the host-wide cap of future bookings for one attendee email: a 409 (cancelling one frees a place). */
+  private attendeeCap(): number {
+    return positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
+  }
+
+  /**
+   * Why a guarded insert wrote nothing, when the reason is the host-wide cap of future bookings for one attendee
+   * email (checked in the INSERT itself; asked again only on this failure path): a 409 too_many_bookings.
+   */
   private async attendeeCapFailure(db: Db, hostId: number, email: string, now: number): Promise<Written | null> {
-    const cap = positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
+    const cap = this.attendeeCap();
     if ((await futureBookingsOfAttendee(db, hostId, email, now)) < cap) return null;
     return fail('too_many_bookings', `This email already has ${cap} upcoming bookings with this host; cancel one to book another`);
   }

@@ -29,17 +29,34 @@ export interface NewBooking {
   now: number;
 }
 
+/** Extra conditions of a new booking (issue #14), checked in the same INSERT so no concurrent write slips past. */
+export interface InsertGuards {
+  /** The holder's own slot reservation that this booking replaces: it does not stand in the way. */
+  consumedHoldUid?: string | null;
+  /** At most `max` live future bookings with this host for this attendee email (lower case). */
+  attendeeCap?: { email: string; max: number };
+}
+
+/**
+ * Live future bookings with the host whose attendee has this email. Binds: host id, now, email (lower case).
+ * Attendee emails are stored lower case (the schema lowercases them).
+ */
+const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
+  WHERE c.host_id = ? AND c.${HOLDS_TIME} AND c.start_at > ? AND a.email = ?`;
+
 /**
  * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
- * (except `consumedHoldUid`, the holder's own reservation that this booking replaces); RETURNING the row.
+ * (except the consumed one), or when the attendee cap is reached; RETURNING the row.
  */
-export function guardedInsert(d1: D1Queryable, b: NewBooking, consumedHoldUid: string | null = null): D1PreparedStatement {
+export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuards = {}): D1PreparedStatement {
+  const cap = guards.attendeeCap;
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, idempotency_key, idempotency_hash, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${OVERLAP}) AND NOT EXISTS (${HELD_OVERLAP})
+         AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
     .bind(
@@ -66,7 +83,12 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, consumedHoldUid: s
       b.now,
       b.occupiedEnd,
       b.occupiedStart,
-      consumedHoldUid,
+      guards.consumedHoldUid ?? null,
+      cap ? 1 : null,
+      b.hostId,
+      b.now,
+      cap?.email.toLowerCase() ?? '',
+      cap?.max ?? 0,
     );
 }
 
@@ -187,7 +209,7 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
 
-/** Live bookings of the host, starting after `now`, whose attendee has this (lower-case) email. */
+/** Live bookings of the host, starting after `now`, whose attendee has this email (stored lower case). */
 export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number): Promise<number> {
   const row = await db
     .select({ n: sql<number>`count(*)` })
@@ -198,7 +220,7 @@ export async function futureBookingsOfAttendee(db: Db, hostId: number, email: st
         eq(bookings.hostId, hostId),
         inArray(bookings.status, ['accepted', 'pending']),
         gt(bookings.startAt, now),
-        eq(sql`lower(${attendees.email})`, email.toLowerCase()),
+        eq(attendees.email, email.toLowerCase()),
       ),
     )
     .get();

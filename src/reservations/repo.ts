@@ -2,7 +2,7 @@
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
-import { eventTypes, slotReservations, type SlotReservation } from '../db/schema';
+import { eventTypes, slotReservations, users, type SlotReservation } from '../db/schema';
 
 /**
  * Another live hold of the host whose occupied span overlaps [?, ?), other than the one named by uid (`IS NOT NULL`
@@ -116,14 +116,16 @@ export async function liveHoldCounts(
 export interface ActiveHold {
   hold: SlotReservation;
   eventTypeTitle: string;
+  hostName: string;
 }
 
 /** Live holds for the admin page (a host: their own; undefined: every host), soonest slot first. */
 export async function listLiveHolds(db: Db, now: number, hostId: number | undefined, limit: number): Promise<ActiveHold[]> {
   return db
-    .select({ hold: slotReservations, eventTypeTitle: eventTypes.title })
+    .select({ hold: slotReservations, eventTypeTitle: eventTypes.title, hostName: users.name })
     .from(slotReservations)
     .innerJoin(eventTypes, eq(eventTypes.id, slotReservations.eventTypeId))
+    .innerJoin(users, eq(users.id, slotReservations.hostId))
     .where(and(gt(slotReservations.expiresAt, now), hostId === undefined ? undefined : eq(slotReservations.hostId, hostId)))
     .orderBy(asc(slotReservations.slotStart), asc(slotReservations.id))
     .limit(limit)
