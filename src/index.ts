@@ -1,6 +1,6 @@
 import { app } from './app';
 import { getDb } from './db/client';
-import { deleteExpiredHolds } from './reservations/repo';
+import { purgeExpiredRows } from './housekeeping';
 import type { Bindings, WebhookMessage } from './env';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
@@ -16,7 +16,6 @@ export default {
   async scheduled(_controller, env) {
     const now = Date.now();
     await sweepOutbox(env, now);
-    // Expired holds already count for nothing (every guard compares with now); this only keeps the table small.
-    await deleteExpiredHolds(getDb(env.DB), now);
+    await purgeExpiredRows(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;

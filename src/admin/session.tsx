@@ -82,7 +82,7 @@ export const sessionPages = new Hono<AdminEnv>()
     try {
       // The same per-IP budget as POST /v2/auth/login (one counter for both doors).
       await enforceRateLimit(c, 'LOGIN_RATE_LIMIT', 'login');
-      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password);
+      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password, c.req.header('cf-connecting-ip'));
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
         for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);

@@ -58,7 +58,7 @@ export async function takeHold(e: HoldEnv, req: HoldRequest): Promise<HoldOutcom
   if (holdCapReached(counts, req.holderId !== null, e.maxHoldsPerClient)) {
     return fail('too_many_holds', `At most ${e.maxHoldsPerClient} live reservations per client with one host; book or release one first`);
   }
-  const ctx = await loadSlotContext(e.db, req.eventTypeId, { from: req.slotStart, to: req.slotStart + 1 }, undefined, { now: e.now, ownUid: null });
+  const ctx = await loadSlotContext(e.db, req.eventTypeId, { from: req.slotStart, to: req.slotStart + 1 }, undefined, e.now, null);
   if (!ctx) return fail('not_found', 'Event type not found');
   const check = checkSlot(slotRules(ctx, e.now), req.slotStart);
   if (!check.ok) return fail('slot_unavailable', check.message);
@@ -87,7 +87,7 @@ export async function changeHold(e: HoldEnv, uid: string, change: HoldChangeRequ
   const hold = await findLiveHold(e.db, uid, e.now);
   if (!hold) return fail('not_found', 'Reservation not found (it may have expired)');
   const start = change.slotStart ?? hold.slotStart;
-  const ctx = await loadSlotContext(e.db, hold.eventTypeId, { from: start, to: start + 1 }, undefined, { now: e.now, ownUid: uid });
+  const ctx = await loadSlotContext(e.db, hold.eventTypeId, { from: start, to: start + 1 }, undefined, e.now, uid);
   if (!ctx) return fail('slot_unavailable', 'The event type is no longer bookable');
   const check = checkSlot(slotRules(ctx, e.now), start);
   if (!check.ok) return fail('slot_unavailable', check.message);

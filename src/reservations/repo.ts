@@ -1,6 +1,7 @@
 // SQL for slot reservations (holds). Like bookings, every write that takes time from a host's calendar is guarded in
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { holdsTimeSql } from '../bookings/status';
 import type { D1Queryable, Db } from '../db/client';
 import { eventTypes, slotReservations, users, type SlotReservation } from '../db/schema';
 
@@ -12,8 +13,8 @@ import { eventTypes, slotReservations, users, type SlotReservation } from '../db
 export const HELD_OVERLAP = `SELECT 1 FROM slot_reservations h WHERE h.host_id = ? AND h.expires_at > ?
   AND h.occupied_start < ? AND h.occupied_end > ? AND h.uid IS NOT ?`;
 
-/** Another live booking of the host overlapping [?, ?). Binds: host id, span end, span start. */
-const BOOKED_OVERLAP = `SELECT 1 FROM bookings b WHERE b.host_id = ? AND b.status IN ('accepted', 'pending')
+/** A booking of the host holding time at `now` that overlaps [?, ?). Binds: host id, span end, span start. */
+const bookedOverlap = (now: number) => `SELECT 1 FROM bookings b WHERE b.host_id = ? AND ${holdsTimeSql(now, 'b')}
   AND b.occupied_start < ? AND b.occupied_end > ?`;
 
 export interface NewHold {
@@ -36,7 +37,7 @@ export function guardedHoldInsert(d1: D1Queryable, h: NewHold, now: number): D1P
       `INSERT INTO slot_reservations (uid, host_id, event_type_id, slot_start, slot_end, occupied_start, occupied_end,
          expires_at, client_hash, holder_id, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${BOOKED_OVERLAP}) AND NOT EXISTS (${HELD_OVERLAP})
+       WHERE NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(
@@ -62,7 +63,7 @@ export function guardedHoldUpdate(d1: D1Queryable, hold: SlotReservation, change
       `UPDATE slot_reservations SET slot_start = ?, slot_end = ?, occupied_start = ?, occupied_end = ?, expires_at = ?,
          updated_at = ?
        WHERE id = ? AND expires_at > ?
-         AND NOT EXISTS (${BOOKED_OVERLAP}) AND NOT EXISTS (${HELD_OVERLAP})
+         AND NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(

@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
+import { holdsTimeSql } from '../bookings/status';
 import type { BusySpan, DateOverride, RulesInput, WeeklyRange } from './engine';
 
 export interface SlotContext {
@@ -21,24 +22,20 @@ export interface SlotContext {
 const DATE_MARGIN_MS = 2 * 86_400_000;
 const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-/** Which slot reservations count as busy: those live at `now`, except the caller's own (`ownUid`). */
-export interface HoldView {
-  now: number;
-  ownUid: string | null;
-}
-
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
- * busy spans (live bookings and live slot reservations) that can touch slots starting in [from, to), in ONE
- * statement: the lists come back as JSON arrays from correlated subqueries. `ignoreBookingId` leaves out the booking
- * being rescheduled; `holds` says which reservations count (default: all live now).
+ * busy spans (bookings and slot reservations) that can touch slots starting in [from, to), in ONE statement: the
+ * lists come back as JSON arrays from correlated subqueries. `ignoreBookingId` leaves out the booking being
+ * rescheduled. Busy means holding time at `now` (an expired request or an expired hold does not); `ownHoldUid` is
+ * the caller's own slot reservation, which does not count against it.
  */
 export async function loadSlotContext(
   db: Db,
   eventTypeId: number,
   window: { from: number; to: number },
   ignoreBookingId?: number,
-  holds: HoldView = { now: Date.now(), ownUid: null },
+  now = Date.now(),
+  ownHoldUid: string | null = null,
 ): Promise<SlotContext | null> {
   // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
   // and the duration (max 720 min).
@@ -54,13 +51,13 @@ export async function loadSlotContext(
         FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
           AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})`,
       busy: sql<string>`(SELECT json_group_array(json_array(b.occupied_start, b.occupied_end))
-        FROM bookings b WHERE b.host_id = ${users.id} AND b.status IN ('accepted', 'pending')
+        FROM bookings b WHERE b.host_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0})`,
       held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
-        FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${holds.now}
+        FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${now}
           AND h.occupied_start < ${window.to + reach} AND h.occupied_end > ${window.from - reach}
-          AND h.uid IS NOT ${holds.ownUid})`,
+          AND h.uid IS NOT ${ownHoldUid})`,
     })
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))

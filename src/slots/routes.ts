@@ -12,10 +12,7 @@ export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query',
   // Generous, per (client, event type): a calendar page asks for a few ranges, a scraper for thousands.
   await enforceRateLimit(c, 'SLOTS_RATE_LIMIT', `slots:${q.event_type_id}`);
   const now = Date.now();
-  const ctx = await loadSlotContext(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, undefined, {
-    now,
-    ownUid: q.reservation_uid ?? null,
-  });
+  const ctx = await loadSlotContext(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, undefined, now, q.reservation_uid ?? null);
   if (!ctx) throw notFound('Event type');
   const timezone = q.timezone ?? ctx.scheduleTimeZone;
   const slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: q.start_time, rangeEnd: q.end_time });
