@@ -4,7 +4,7 @@ import { api, expectError, freshIp, hostWithEventType, upcomingDate } from './he
 // Limits from wrangler.toml [[ratelimits]] (period 60 s). The emulated limiter counts in wall-clock-aligned windows,
 // so a burst may straddle two windows: the first `limit` requests always pass, and within 2 * limit + 1 requests
 // (well under a minute) some window must see more than `limit`.
-const LOGIN_LIMIT = 10;
+const LOGIN_LIMIT = 20;
 const WRITE_LIMIT = 30;
 const SLOTS_LIMIT = 120;
 
