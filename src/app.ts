@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
+import { calendarRoutes } from './calendars/routes';
 import { loadUser } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
@@ -65,6 +66,7 @@ const api = new Hono<AppEnv>()
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)
+  .route('/calendars', calendarRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

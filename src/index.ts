@@ -1,5 +1,6 @@
 import { app } from './app';
-import type { Bindings, WebhookMessage } from './env';
+import { CALENDAR_SYNC_QUEUE, consumeCalendarBatch, sweepCalendars } from './calendars/queue';
+import type { Bindings, CalendarSyncMessage, WebhookMessage } from './env';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 
@@ -8,10 +9,13 @@ export { HostCalendar } from './bookings/host-calendar';
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch, env);
+    if (batch.queue === CALENDAR_SYNC_QUEUE) await consumeCalendarBatch(batch as MessageBatch<unknown> as MessageBatch<CalendarSyncMessage>, env);
+    else if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch, env);
     else await consumeWebhookBatch(batch, env);
   },
   async scheduled(_controller, env) {
-    await sweepOutbox(env, Date.now());
+    const now = Date.now();
+    await sweepOutbox(env, now);
+    await sweepCalendars(env, now);
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;

@@ -10,6 +10,7 @@ import { createMiddleware } from 'hono/factory';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { loadUser } from '../auth/middleware';
 import { bookingPages } from './bookings';
+import { calendarPages } from './calendars';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from './csrf';
 import { adminError, errorPage, FORGED_FORM } from './errors';
 import { eventTypePages } from './event-types';
@@ -77,5 +78,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/event-types', eventTypePages)
   .route('/bookings', bookingPages)
   .route('/webhooks', webhookPages)
+  .route('/calendars', calendarPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);
