@@ -1,5 +1,7 @@
 import { app } from './app';
 import { CALENDAR_SYNC_QUEUE, consumeCalendarBatch, sweepCalendars } from './calendars/queue';
+import { getDb } from './db/client';
+import { purgeExpiredRows } from './housekeeping';
 import type { Bindings, CalendarSyncMessage, WebhookMessage } from './env';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
@@ -17,5 +19,6 @@ export default {
     const now = Date.now();
     await sweepOutbox(env, now);
     await sweepCalendars(env, now);
+    await purgeExpiredRows(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;
