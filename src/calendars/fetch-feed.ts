@@ -1,5 +1,5 @@
-// Fetching a subscribed calendar: conditional GET, timeout, size cap, redirects re-checked by the SSRF guard.
-// Never on the slots or booking path: only the queue consumer calls this.
+// Fetching a subscribed calendar (and CalDAV requests): timeout, size cap, redirects re-checked by the SSRF guard,
+// conditional GET for feeds. Never on the slots or booking path: only the queue consumer calls this.
 import { checkSubscriberUrl } from '../webhooks/url-guard';
 
 export const FETCH_TIMEOUT_MS = 10_000;
@@ -11,9 +11,7 @@ export interface Validators {
   lastModified: string | null;
 }
 
-export type FeedResult =
-  | { status: 'not_modified' }
-  | { status: 'ok'; text: string; validators: Validators };
+export type FeedResult = { status: 'not_modified' } | { status: 'ok'; text: string; validators: Validators };
 
 /** A fetch that failed; the message is for the host (it never contains the address, which is secret). */
 export class FeedError extends Error {}
@@ -34,23 +32,38 @@ export function normalizeFeedUrl(raw: string): string {
   return raw.trim().replace(/^webcals?:\/\//i, 'https://');
 }
 
-export async function fetchFeed(rawUrl: string, validators: Validators, opts: FetchOptions): Promise<FeedResult> {
-  const fetcher = opts.fetcher ?? ((input, init) => fetch(input, init));
+export interface GuardedResponse {
+  status: number;
+  headers: Headers;
+  /** The body as UTF-8, read up to the cap ('' for 304). */
+  text: string;
+}
+
+/**
+ * One request with the webhook SSRF guard on the address and on every redirect target (at most MAX_REDIRECTS), a
+ * timeout over the whole exchange, and a cap on the body (a lying or absent Content-Length included). Method, headers
+ * and body are kept across redirects.
+ */
+export async function guardedFetch(
+  rawUrl: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  opts: FetchOptions,
+): Promise<GuardedResponse> {
+  const fetcher = opts.fetcher ?? ((input, requestInit) => fetch(input, requestInit));
   const maxBytes = opts.maxBytes ?? MAX_FEED_BYTES;
-  const signal = AbortSignal.timeout(opts.timeoutMs ?? FETCH_TIMEOUT_MS);
+  const timeoutMs = opts.timeoutMs ?? FETCH_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const headers: Record<string, string> = { 'user-agent': 'calflare-calendar-sync/1', ...init.headers };
+  if (opts.basicAuth) headers.authorization = `Basic ${base64Utf8(`${opts.basicAuth.username}:${opts.basicAuth.password}`)}`;
   let url = normalizeFeedUrl(rawUrl);
   for (let hop = 0; ; hop++) {
     const verdict = checkSubscriberUrl(url, { allowPrivate: opts.allowPrivate });
-    if (!verdict.ok) throw new FeedError(`${hop ? 'The feed redirected to an address that is not allowed' : 'The address is not allowed'}: ${verdict.reason}`);
-    const headers: Record<string, string> = { accept: 'text/calendar, */*;q=0.5', 'user-agent': 'calflare-calendar-sync/1' };
-    if (validators.etag) headers['if-none-match'] = validators.etag;
-    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-    if (opts.basicAuth) headers.authorization = `Basic ${btoa(`${opts.basicAuth.username}:${opts.basicAuth.password}`)}`;
+    if (!verdict.ok) throw new FeedError(`${hop ? 'The server redirected to an address that is not allowed' : 'The address is not allowed'}: ${verdict.reason}`);
     let res: Response;
     try {
-      res = await fetcher(url, { method: 'GET', headers, redirect: 'manual', signal });
+      res = await fetcher(url, { method: init.method, headers, body: init.body, redirect: 'manual', signal });
     } catch (error) {
-      if (signal.aborted) throw new FeedError(`The calendar server did not answer within ${(opts.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`);
+      if (signal.aborted) throw new FeedError(`The calendar server did not answer within ${timeoutMs / 1000} s`);
       throw new FeedError(`The calendar server could not be reached (${error instanceof Error ? error.message : 'network error'})`);
     }
     if (res.status >= 300 && res.status < 400 && res.status !== 304) {
@@ -63,20 +76,26 @@ export async function fetchFeed(rawUrl: string, validators: Validators, opts: Fe
     }
     if (res.status === 304) {
       await res.body?.cancel();
-      return { status: 'not_modified' };
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new FeedError(describeStatus(res.status));
+      return { status: 304, headers: res.headers, text: '' };
     }
     const declared = Number(res.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {
       await res.body?.cancel();
       throw new FeedError(tooLarge(maxBytes));
     }
-    const text = await readCapped(res, maxBytes, signal);
-    return { status: 'ok', text, validators: { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') } };
+    return { status: res.status, headers: res.headers, text: await readCapped(res, maxBytes, signal) };
   }
+}
+
+/** GET with the stored validators: a 304 costs nothing. */
+export async function fetchFeed(rawUrl: string, validators: Validators, opts: FetchOptions): Promise<FeedResult> {
+  const headers: Record<string, string> = { accept: 'text/calendar, */*;q=0.5' };
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+  const res = await guardedFetch(rawUrl, { method: 'GET', headers }, opts);
+  if (res.status === 304) return { status: 'not_modified' };
+  if (res.status < 200 || res.status >= 300) throw new FeedError(describeStatus(res.status));
+  return { status: 'ok', text: res.text, validators: { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') } };
 }
 
 const tooLarge = (maxBytes: number) => `The calendar file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`;
@@ -87,7 +106,13 @@ function describeStatus(status: number): string {
   return `The calendar server answered HTTP ${status}`;
 }
 
-/** Reads the body as UTF-8, stopping as soon as it passes the cap (a lying or absent Content-Length included). */
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** Reads the body as UTF-8, stopping as soon as it passes the cap. */
 async function readCapped(res: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();

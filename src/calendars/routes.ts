@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
+import type { CalendarConnection } from '../db/schema';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
@@ -18,15 +19,31 @@ import {
   updateConnection,
 } from './repo';
 import { createCalendarBody, listCalendarsQuery, updateCalendarBody } from './schemas';
-import { displayUrl, encryptSecret } from './secrets';
+import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
 
 /** The webhook SSRF rules (url-guard.ts), reported like any other validation issue. */
-function allowedFeedUrl(env: Bindings, raw: string): string {
+function allowedUrl(env: Bindings, raw: string, path = 'url'): string {
   const url = normalizeFeedUrl(raw);
   const verdict = checkSubscriberUrl(url, { allowPrivate: privateUrlsAllowed(env) });
-  if (!verdict.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'url', message: verdict.reason }]);
+  if (!verdict.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path, message: verdict.reason }]);
   return verdict.url.toString();
 }
+
+/** A CalDAV collection: the URL itself, or `calendar_path` on that server. */
+function collectionUrl(env: Bindings, url: string, calendarPath: string | undefined): string {
+  const base = allowedUrl(env, url);
+  if (calendarPath === undefined) return base;
+  let resolved: string;
+  try {
+    resolved = new URL(calendarPath, base).toString();
+  } catch {
+    throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'calendar_path', message: 'Must be a path on the server' }]);
+  }
+  return allowedUrl(env, resolved, 'calendar_path');
+}
+
+const credentialsOnlyForCaldav = () =>
+  new ApiError('validation_failed', 'Request validation failed', [{ path: 'username', message: 'Only CalDAV calendars have credentials or a calendar path' }]);
 
 export const calendarRoutes = new Hono<AppEnv>()
   .use(requireUser)
@@ -49,16 +66,19 @@ export const calendarRoutes = new Hono<AppEnv>()
       }
       ownerId = body.owner_id;
     }
-    const url = allowedFeedUrl(c.env, body.url);
+    const secret: ConnectionSecret =
+      body.kind === 'ics'
+        ? { url: allowedUrl(c.env, body.url) }
+        : { url: collectionUrl(c.env, body.url, body.calendar_path), username: body.username, password: body.password };
     const now = Date.now();
     const created = await insertConnection(
       c.var.db.$client,
       {
         ownerId,
-        kind: 'ics',
+        kind: body.kind,
         name: body.name ?? null,
-        urlDisplay: displayUrl(url),
-        secret: await encryptSecret(c.env, { url }),
+        urlDisplay: displayUrl(secret.url),
+        secret: await encryptSecret(c.env, secret),
         calendarPath: null,
         includeTransparent: body.include_transparent,
         enabled: body.enabled,
@@ -79,23 +99,23 @@ export const calendarRoutes = new Hono<AppEnv>()
     const db = c.var.db;
     const found = await findOwnedConnection(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Calendar');
-    const url = body.url === undefined ? undefined : allowedFeedUrl(c.env, body.url);
+    const secret = await changedSecret(c.env, found, body);
     const now = Date.now();
     const updated = await updateConnection(
       db,
       found.id,
       {
         name: body.name,
-        urlDisplay: url === undefined ? undefined : displayUrl(url),
-        secret: url === undefined ? undefined : await encryptSecret(c.env, { url }),
+        urlDisplay: secret === undefined ? undefined : displayUrl(secret.url),
+        secret: secret === undefined ? undefined : await encryptSecret(c.env, secret),
         includeTransparent: body.include_transparent,
         enabled: body.enabled,
-        resetValidators: url !== undefined || (body.include_transparent !== undefined && body.include_transparent !== found.includeTransparent),
+        resetValidators: secret !== undefined || (body.include_transparent !== undefined && body.include_transparent !== found.includeTransparent),
       },
       now,
     );
     if (!updated) throw notFound('Calendar');
-    const needsSync = updated.enabled && (url !== undefined || updated.includeTransparent !== found.includeTransparent || !found.enabled);
+    const needsSync = updated.enabled && (secret !== undefined || updated.includeTransparent !== found.includeTransparent || !found.enabled);
     if (needsSync) await enqueueSync(c.env, updated.id, now);
     return c.json(connectionJson(updated, now));
   })
@@ -115,3 +135,23 @@ export const calendarRoutes = new Hono<AppEnv>()
     // 202: the sync runs in the background; poll the connection for last_synced_at / last_error.
     return c.json(connectionJson(found, now), 202);
   });
+
+/** The connection's new address and credentials, when the update touches any of them (merged with the stored ones). */
+async function changedSecret(
+  env: Bindings,
+  found: CalendarConnection,
+  body: { url?: string; username?: string; password?: string; calendar_path?: string },
+): Promise<ConnectionSecret | undefined> {
+  const touchesCredentials = body.username !== undefined || body.password !== undefined || body.calendar_path !== undefined;
+  if (found.kind === 'ics') {
+    if (touchesCredentials) throw credentialsOnlyForCaldav();
+    return body.url === undefined ? undefined : { url: allowedUrl(env, body.url) };
+  }
+  if (body.url === undefined && !touchesCredentials) return undefined;
+  const current = await decryptSecret(env, found.secret);
+  return {
+    url: body.url === undefined && body.calendar_path === undefined ? current.url : collectionUrl(env, body.url ?? current.url, body.calendar_path),
+    username: body.username ?? current.username,
+    password: body.password ?? current.password,
+  };
+}

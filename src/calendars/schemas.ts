@@ -10,17 +10,38 @@ const fields = {
   enabled: z.boolean(),
 };
 
-export const createCalendarBody = z.strictObject({
-  kind: z.literal('ics').describe('An ICS subscription. (CalDAV is planned.)'),
-  url: fields.url,
+const credentials = {
+  username: z.string().min(1).max(256),
+  password: z.string().min(1).max(1024).describe('Write-only; an app-specific password where the server offers one'),
+  calendar_path: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1024)
+    .describe("The calendar collection's path on the server (`/dav/calendars/user/me/Default/`), when `url` is only the server"),
+};
+
+const common = {
   name: fields.name.optional(),
   include_transparent: fields.include_transparent.default(false),
   enabled: fields.enabled.default(true),
   owner_id: z.number().int().positive().optional().describe('Super admins only: connect a calendar for another user'),
-});
+};
+
+export const createCalendarBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('ics').describe('An ICS subscription (a private iCal address)'), url: fields.url, ...common }),
+  z.strictObject({
+    kind: z.literal('caldav').describe('A CalDAV calendar, read with Basic auth'),
+    url: z.string().trim().min(1).max(2048).describe('The calendar collection URL (or the server, with `calendar_path`). Write-only'),
+    username: credentials.username,
+    password: credentials.password,
+    calendar_path: credentials.calendar_path.optional(),
+    ...common,
+  }),
+]);
 
 export const updateCalendarBody = z
-  .strictObject(fields)
+  .strictObject({ ...fields, username: credentials.username, password: credentials.password, calendar_path: credentials.calendar_path })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 

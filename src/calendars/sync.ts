@@ -1,12 +1,13 @@
-// One sync of one connection, run by the queue consumer (never on the slots or booking path): fetch the feed
-// (conditional GET), expand its busy time over [now - 1 day, now + the host's longest booking window], replace the
+// One sync of one connection, run by the queue consumer (never on the slots or booking path): fetch the ICS feed
+// (conditional GET) or ask the CalDAV server (caldav.ts), expand its busy time over [now - 1 day, now + the host's longest booking window], replace the
 // stored spans in one batch. A failure keeps the last good busy set and records a readable reason.
 import { siteOf } from '../calendar/site';
 import { getDb } from '../db/client';
 import type { Bindings } from '../env';
 import { privateUrlsAllowed } from '../webhooks/url-guard';
-import { fetchFeed, FeedError, type Fetcher } from './fetch-feed';
-import { icsBusy, IcsError, MAX_INSTANCES } from './ics-busy';
+import { caldavBusy } from './caldav';
+import { fetchFeed, FeedError, type Fetcher, type Validators } from './fetch-feed';
+import { icsBusy, IcsError, MAX_INSTANCES, type BusyResult } from './ics-busy';
 import { loadForSync, writeNotModified, writeSyncFailure, writeSyncSuccess } from './repo';
 import { decryptSecret } from './secrets';
 
@@ -32,27 +33,31 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
   // A 304 only says the feed is unchanged; recurring events still walk into the window as time passes.
   const expansionStillCovers = (connection.expandedUntil ?? 0) >= now + windowDays * DAY_MS + DAY_MS;
   try {
-    if (connection.kind !== 'ics') throw new FeedError(`Connections of kind ${connection.kind} cannot be synced yet`);
     const secret = await decryptSecret(env, connection.secret);
-    const validators = expansionStillCovers ? { etag: connection.etag, lastModified: connection.lastModified } : { etag: null, lastModified: null };
-    const fetched = await fetchFeed(secret.url, validators, { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher });
-    if (fetched.status === 'not_modified') {
-      await writeNotModified(env.DB, connection.id, now);
-      return 'not_modified';
+    const busyOptions = { hostTimeZone: loaded.hostTimeZone, window, includeTransparent: connection.includeTransparent, ownUidDomain: siteOf(env).domain };
+    const fetchOptions = { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher };
+    let result: BusyResult;
+    let validators: Validators = { etag: null, lastModified: null };
+    if (connection.kind === 'caldav') {
+      // The server answers for the window asked: nothing to validate, every sync asks afresh.
+      result = await caldavBusy({ url: secret.url, username: secret.username ?? '', password: secret.password ?? '' }, busyOptions, fetchOptions);
+    } else {
+      const known = expansionStillCovers ? { etag: connection.etag, lastModified: connection.lastModified } : { etag: null, lastModified: null };
+      const fetched = await fetchFeed(secret.url, known, fetchOptions);
+      if (fetched.status === 'not_modified') {
+        await writeNotModified(env.DB, connection.id, now);
+        return 'not_modified';
+      }
+      validators = fetched.validators;
+      result = icsBusy(fetched.text, busyOptions);
     }
-    const result = icsBusy(fetched.text, {
-      hostTimeZone: loaded.hostTimeZone,
-      window,
-      includeTransparent: connection.includeTransparent,
-      ownUidDomain: siteOf(env).domain,
-    });
     const note = result.capped
       ? `The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`
       : null;
     await writeSyncSuccess(
       env.DB,
       connection,
-      { spans: result.spans, etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, expandedUntil: window.end, capped: result.capped, note },
+      { spans: result.spans, etag: validators.etag, lastModified: validators.lastModified, expandedUntil: window.end, capped: result.capped, note },
       now,
     );
     return 'synced';
