@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { BOOKING_VIEW_STATUSES } from './status';
 import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
+import { reservationUid } from '../reservations/schemas';
 
 export const attendeeSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS),
@@ -31,6 +32,9 @@ export const createBookingBody = z.strictObject({
   /** Only where the event type asks the attendee (src/bookings/location.ts): a phone number or a place. */
   location: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).optional(),
   metadata: metadataSchema.optional(),
+  reservation_uid: reservationUid
+    .optional()
+    .describe('Your slot reservation for exactly this event type and start: the booking replaces it atomically'),
 });
 
 export const rescheduleBody = z.strictObject({
