@@ -5,6 +5,7 @@ import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
 import { calendarFeedRoutes, feedRoutes } from './calendar-feeds/routes';
+import { calendarRoutes } from './calendars/routes';
 import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
@@ -70,6 +71,7 @@ const api = new Hono<AppEnv>()
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)
   .route('/calendar-feeds', calendarFeedRoutes)
+  .route('/calendars', calendarRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

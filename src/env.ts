@@ -25,6 +25,10 @@ export interface Bindings {
   SMTP_USER?: string;
   /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
   SMTP_PASSWORD?: string;
+  /** Calendar connections to sync (src/calendars/queue.ts). */
+  CALENDAR_SYNC: Queue<CalendarSyncMessage>;
+  /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
+  CALENDAR_ENCRYPTION_KEY?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
@@ -52,6 +56,11 @@ export interface WebhookMessage {
 /** One queue message per email notification row; the row holds everything to send. */
 export interface EmailQueueMessage {
   notification_id: number;
+}
+
+/** One queue message per calendar connection to sync. */
+export interface CalendarSyncMessage {
+  connection_id: number;
 }
 
 export interface Variables {

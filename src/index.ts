@@ -1,5 +1,6 @@
 import { app } from './app';
-import type { Bindings, EmailQueueMessage, WebhookMessage } from './env';
+import type { Bindings, CalendarSyncMessage, EmailQueueMessage, WebhookMessage } from './env';
+import { CALENDAR_SYNC_QUEUE, consumeCalendarBatch, sweepCalendars } from './calendars/queue';
 import { consumeEmailBatch, EMAIL_DEAD_LETTER_QUEUE, EMAIL_QUEUE, settleEmailDeadLetters } from './notifications/consumer';
 import { sweepEmailOutbox } from './notifications/sweep';
 import { getDb } from './db/client';
@@ -9,20 +10,22 @@ import { sweepOutbox } from './webhooks/sweep';
 
 export { HostCalendar } from './bookings/host-calendar';
 
-type QueueMessage = WebhookMessage | EmailQueueMessage;
+type QueueMessage = WebhookMessage | EmailQueueMessage | CalendarSyncMessage;
 
 export default {
   fetch: app.fetch,
   async queue(batch, env) {
     // Each queue carries one kind of message (wrangler.toml).
-    if (batch.queue === EMAIL_QUEUE) await consumeEmailBatch(batch as MessageBatch<EmailQueueMessage>, env);
-    else if (batch.queue === EMAIL_DEAD_LETTER_QUEUE) await settleEmailDeadLetters(batch as MessageBatch<EmailQueueMessage>, env);
-    else if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch as MessageBatch<WebhookMessage>, env);
-    else await consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env);
+    if (batch.queue === CALENDAR_SYNC_QUEUE) await consumeCalendarBatch(batch as MessageBatch<unknown> as MessageBatch<CalendarSyncMessage>, env);
+    else if (batch.queue === EMAIL_QUEUE) await consumeEmailBatch(batch as MessageBatch<unknown> as MessageBatch<EmailQueueMessage>, env);
+    else if (batch.queue === EMAIL_DEAD_LETTER_QUEUE) await settleEmailDeadLetters(batch as MessageBatch<unknown> as MessageBatch<EmailQueueMessage>, env);
+    else if (batch.queue === DEAD_LETTER_QUEUE) await settleDeadLetters(batch as MessageBatch<unknown> as MessageBatch<WebhookMessage>, env);
+    else await consumeWebhookBatch(batch as MessageBatch<unknown> as MessageBatch<WebhookMessage>, env);
   },
   async scheduled(_controller, env) {
     const now = Date.now();
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
+    await sweepCalendars(env, now);
     await purgeExpiredRows(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, QueueMessage>;

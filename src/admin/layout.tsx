@@ -6,12 +6,13 @@ import { CSRF_FIELD } from './csrf';
 import type { Flash, Page } from './http';
 import { STYLES } from './styles';
 
-export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'emails';
+export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars' | 'emails';
 
 const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'event-types', label: 'Event Types', href: '/admin/event-types' },
   { id: 'bookings', label: 'Bookings', href: '/admin/bookings' },
   { id: 'webhooks', label: 'Webhooks', href: '/admin/webhooks' },
+  { id: 'calendars', label: 'Calendars', href: '/admin/calendars' },
   { id: 'emails', label: 'Emails', href: '/admin/emails' },
 ];
 

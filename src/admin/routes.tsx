@@ -10,6 +10,7 @@ import { createMiddleware } from 'hono/factory';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { loadUser } from '../auth/middleware';
 import { bookingPages } from './bookings';
+import { calendarPages } from './calendars';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from './csrf';
 import { emailPages } from './emails';
 import { adminError, errorPage, FORGED_FORM } from './errors';
@@ -79,5 +80,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/bookings', bookingPages)
   .route('/webhooks', webhookPages)
   .route('/emails', emailPages)
+  .route('/calendars', calendarPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);

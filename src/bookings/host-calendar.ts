@@ -6,8 +6,7 @@ import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
-import { checkSlot } from '../slots/engine';
-import { loadSlotContext, slotRules } from '../slots/repo';
+import { checkBookable, loadSlotContext } from '../slots/repo';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
@@ -136,7 +135,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
-    const check = checkSlot(slotRules(ctx, now), req.start);
+    const check = checkBookable(ctx, now, req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;
@@ -230,7 +229,7 @@ export class HostCalendar extends DurableObject<Bindings> {
 
     const ctx = await loadSlotContext(db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
     if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');
-    const check = checkSlot(slotRules(ctx, now), start);
+    const check = checkBookable(ctx, now, start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;
