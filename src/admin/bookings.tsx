@@ -15,7 +15,7 @@ import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
 import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
 import { eventTypesByIds, peopleByIds, type Person } from './data';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, CsrfField, Empty, ErrorSummary, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 
 const LIST = '/admin/bookings';
 const PAGE_SIZE = 25;
@@ -262,31 +262,18 @@ const BookingList: FC<{ page: Page; filters: Filters; rows: Row[]; next: string 
     <PageHead title="Bookings" sub={`All hosts, by start time. Times in ${filters.tz}.`} />
     {filters.issues.length > 0 && <ErrorSummary message="Some filters were ignored:" issues={filters.issues} />}
     <FilterBar input={filters.input} />
-    <div class="table-wrap">
-      {rows.length === 0 ? (
-        <Empty title="No bookings match">
+    <ListTable
+      id="bookings"
+      count={rows.length}
+      columns={[`When (${filters.tz})`, 'Event type', 'Host', 'Attendee', 'Status', 'Actions']}
+      empty={<Empty title="No bookings match">
           {filters.status || filters.fromMs !== undefined || filters.toMs !== undefined ? 'Try other filters.' : 'Bookings appear here as soon as someone books.'}
-        </Empty>
-      ) : (
-        <table id="bookings">
-          <thead>
-            <tr>
-              <th>When ({filters.tz})</th>
-              <th>Event type</th>
-              <th>Host</th>
-              <th>Attendee</th>
-              <th>Status</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <BookingRow row={row} tz={filters.tz} csrf={page.csrf} back={back} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+        </Empty>}
+    >
+      {rows.map((row) => (
+        <BookingRow row={row} tz={filters.tz} csrf={page.csrf} back={back} />
+      ))}
+    </ListTable>
     <Pager count={rows.length} next={next} first={filters.cursor ? listUrl(filters.input) : null} />
   </Layout>
 );
