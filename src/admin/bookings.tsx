@@ -8,6 +8,7 @@ import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { getDb } from '../db/client';
+import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
 import { BOOKING_STATUSES, type BookingStatus } from '../db/schema';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, page as pageRows } from '../lib/pagination';
@@ -129,7 +130,7 @@ function listUrl(input: FilterInput, cursor?: string): string {
 interface Row {
   item: BookingWithAttendee;
   host?: Person;
-  eventType?: { title: string; slug: string };
+  eventType?: { title: string; slug: string; bookingFields: BookingField[] | null };
 }
 
 const When: FC<{ startMs: number; endMs: number; tz: string }> = ({ startMs, endMs, tz }) => {
@@ -194,6 +195,11 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         </div>
         <div class="muted small">{a.timezone}</div>
         {a.notes && <div class="small notes">“{a.notes}”</div>}
+        {labelledAnswers(row.eventType?.bookingFields ?? null, b.bookingFieldsResponses).map((answer) => (
+          <div class="small answer" data-field={answer.name}>
+            <span class="muted">{answer.label}:</span> {answer.display}
+          </div>
+        ))}
       </td>
       <td class="stack">
         <Badge tone={STATUS_TONE[b.status]}>{STATUS_LABEL[b.status]}</Badge>

@@ -183,6 +183,17 @@ const EventTypeForm: FC<FormProps> = (p) => {
               {v.description}
             </textarea>
           </Field>
+          <Field
+            label="Booking questions (JSON)"
+            name="booking_fields"
+            issues={p.issues}
+            wide
+            hint='An ordered list like [{"name": "company", "type": "text", "label": "Company", "required": true}]. Types: text, textarea, number, email, phone, url, select, multiselect, checkbox, radio (these four need "options": [{"value", "label"}]), boolean, multiemail. The built-ins name, email, notes and guests are always asked (guests only when listed with "hidden": false). Blank: the built-ins only.'
+          >
+            <textarea id="booking_fields" name="booking_fields" class="mono" rows={6} spellcheck={false}>
+              {v.booking_fields}
+            </textarea>
+          </Field>
           <div class="field wide">
             <Checkbox name="requires_confirmation" label="Bookings need the host's confirmation" checked={v.requires_confirmation} />
             <Checkbox name="is_active" label="Active (can be booked)" checked={v.is_active} />

@@ -3,7 +3,8 @@ import { getDb } from '../db/client';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
-import type { ErrorCode } from '../lib/errors';
+import type { ErrorCode, ErrorIssue } from '../lib/errors';
+import { checkAnswers, completeFields, labelledAnswers } from '../event-types/booking-fields';
 import { Mutex } from '../lib/mutex';
 import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
@@ -29,12 +30,14 @@ export interface BookRequest {
   attendee: Omit<Attendee, 'id' | 'bookingId'>;
   location: string | null;
   metadata: Record<string, unknown> | null;
+  /** booking_fields_responses as sent: checked here against the event type's questions, read under the lock. */
+  responses?: Record<string, unknown>;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
 }
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
-export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string };
+export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
 type Written = Outcome & { deliveryIds?: number[] };
 
@@ -105,6 +108,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     const now = Date.now();
     const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 });
     if (!ctx) return fail('not_found', 'Event type not found');
+    const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
+    if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
     const check = checkSlot(slotRules(ctx, now), req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
@@ -123,6 +128,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       locationType: et.locationType,
       locationValue: req.location ?? et.locationValue,
       metadata: req.metadata,
+      bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
       idempotencyKey: req.idempotencyKey,
       idempotencyHash: req.idempotencyHash,
       now,
@@ -253,6 +259,7 @@ function snapshotOf(
       cancellationReason: b.cancellationReason,
       rejectionReason: b.rejectionReason,
     },
+    answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
     eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
     organizer: host,
     attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },

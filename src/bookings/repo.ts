@@ -2,6 +2,7 @@
 // caller that bypassed the host's Durable Object could not create an overlap.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 
@@ -23,6 +24,7 @@ export interface NewBooking {
   locationType: string | null;
   locationValue: string | null;
   metadata: Record<string, unknown> | null;
+  bookingFieldsResponses: BookingFieldResponses | null;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
   now: number;
@@ -33,8 +35,8 @@ export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatemen
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
-         location_type, location_value, metadata, idempotency_key, idempotency_hash, created_at, updated_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${OVERLAP})
        RETURNING *`,
     )
@@ -51,6 +53,7 @@ export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatemen
       b.locationType,
       b.locationValue,
       b.metadata === null ? null : JSON.stringify(b.metadata),
+      b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
       b.idempotencyKey,
       b.idempotencyHash,
       b.now,
@@ -150,6 +153,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     rejectionReason: row.rejection_reason as string | null,
     rescheduleReason: row.reschedule_reason as string | null,
     previousStartAt: row.previous_start_at as number | null,
+    bookingFieldsResponses: typeof row.booking_fields_responses === 'string' ? (JSON.parse(row.booking_fields_responses) as BookingFieldResponses) : null,
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
     createdAt: row.created_at as number,
@@ -228,6 +232,7 @@ export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
     rejection_reason: b.rejectionReason,
     reschedule_reason: b.rescheduleReason,
     previous_start: iso(b.previousStartAt),
+    booking_fields_responses: b.bookingFieldsResponses ?? {},
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };
@@ -237,7 +242,7 @@ export type BookingJson = ReturnType<typeof bookingJson>;
 
 export interface BookingForWrite extends BookingWithAttendee {
   host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
-  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes'> | null;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
 }
 
 /** A booking with everything its webhook payload needs, in one query. */
@@ -247,7 +252,13 @@ export async function findBookingForWrite(db: Db, uid: string): Promise<BookingF
       booking: bookings,
       attendee: attendees,
       host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
-      eventType: { id: eventTypes.id, slug: eventTypes.slug, description: eventTypes.description, durationMinutes: eventTypes.durationMinutes },
+      eventType: {
+        id: eventTypes.id,
+        slug: eventTypes.slug,
+        description: eventTypes.description,
+        durationMinutes: eventTypes.durationMinutes,
+        bookingFields: eventTypes.bookingFields,
+      },
     })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { BOOKING_STATUSES } from '../db/schema';
+import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
 import { isoInstant, pageQuery, timeZoneSchema } from '../lib/validation';
 
 export const attendeeSchema = z.strictObject({
@@ -29,6 +30,11 @@ export const createBookingBody = z.strictObject({
   attendee: attendeeSchema,
   location: z.string().trim().min(1).max(500).optional(),
   metadata: metadataSchema.optional(),
+  booking_fields_responses: z
+    .record(z.string().max(40), z.unknown())
+    .refine((r) => Object.keys(r).length <= 50, { message: 'At most 50 answers' })
+    .optional()
+    .describe("Answers to the event type's booking questions other than name, email and notes, checked against its booking_fields"),
 });
 
 export const rescheduleBody = z.strictObject({
@@ -76,6 +82,7 @@ export const bookingResponse = z.strictObject({
   rejection_reason: z.string().nullable(),
   reschedule_reason: z.string().nullable(),
   previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
+  booking_fields_responses: bookingFieldsResponsesSchema,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -13,7 +13,7 @@ export function hostCalendar(env: Bindings, hostId: number) {
 }
 
 function unwrap(outcome: Outcome): { booking: BookingJson; replayed: boolean } {
-  if (!outcome.ok) throw new ApiError(outcome.code, outcome.message);
+  if (!outcome.ok) throw new ApiError(outcome.code, outcome.message, outcome.issues);
   return { booking: outcome.booking, replayed: outcome.replayed ?? false };
 }
 

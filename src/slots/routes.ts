@@ -3,20 +3,17 @@ import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { validate } from '../lib/validation';
-import { computeSlotStarts, groupSlotsByLocalDate } from './engine';
-import { loadSlotContext, slotRules } from './repo';
+import { availableSlots } from './service';
 import { availableSlotsQuery } from './schemas';
 
 export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query', availableSlotsQuery), async (c) => {
   const q = c.req.valid('query');
-  const ctx = await loadSlotContext(getDb(c.env.DB), q.event_type_id, { from: q.start_time, to: q.end_time });
-  if (!ctx) throw notFound('Event type');
-  const timezone = q.timezone ?? ctx.scheduleTimeZone;
-  const slots = computeSlotStarts({ ...slotRules(ctx, Date.now()), rangeStart: q.start_time, rangeEnd: q.end_time });
+  const found = await availableSlots(getDb(c.env.DB), q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone);
+  if (!found) throw notFound('Event type');
   return c.json({
-    event_type_id: ctx.eventType.id,
-    timezone,
-    duration_minutes: ctx.eventType.durationMinutes,
-    slots: groupSlotsByLocalDate(slots, timezone),
+    event_type_id: found.ctx.eventType.id,
+    timezone: found.timezone,
+    duration_minutes: found.ctx.eventType.durationMinutes,
+    slots: found.byDate,
   });
 });

@@ -23,6 +23,7 @@ export const userRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const user = await createUser(c.env.DB, getDb(c.env.DB), {
       email: body.email,
+      username: body.username,
       name: body.name,
       role: body.role,
       timezone: body.timezone,
@@ -45,6 +46,7 @@ export const userRoutes = new Hono<AppEnv>()
     }
     const user = await updateUser(db, id, {
       name: body.name,
+      username: body.username,
       role: body.role,
       timezone: body.timezone,
       isActive: body.is_active,
