@@ -5,6 +5,7 @@ import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookingRoutes } from './bookings/routes';
 import { loadUser } from './auth/middleware';
+import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
@@ -67,6 +68,7 @@ const api = new Hono<AppEnv>()
 export const app = new Hono<AppEnv>()
   // No I/O at all: the baseline every benchmark divides by.
   .get('/health', (c) => c.json({ ok: true }))
+  .use(useDb)
   .route('/v2', api)
   .route('/admin', adminRoutes)
   // The API reference, rendered from /v2/openapi.json.

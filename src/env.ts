@@ -1,4 +1,5 @@
 import type { HostCalendar } from './bookings/host-calendar';
+import type { Db } from './db/client';
 import type { User } from './db/schema';
 
 export interface Bindings {
@@ -17,6 +18,8 @@ export interface WebhookMessage {
 }
 
 export interface Variables {
+  /** The request's database handle, set once by `useDb` (src/db/middleware.ts). */
+  db: Db;
   /** The signed-in user, when the request carried a valid session token. */
   user: User | null;
 }

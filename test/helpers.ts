@@ -44,7 +44,7 @@ export async function makeUser(opts: { role?: 'user' | 'super_admin'; timezone?:
   sharedHash ??= hashPassword(TEST_PASSWORD);
   const db = getDb(env.DB);
   const email = opts.email ?? `user${Date.now()}-${++counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const user = await createUser(env.DB, db, {
+  const user = await createUser(db, {
     email,
     name: `Test ${counter}`,
     passwordHash: await sharedHash,

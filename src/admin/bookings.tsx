@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings/repo';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
-import { getDb } from '../db/client';
 import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
 import { BOOKING_STATUSES, type BookingStatus } from '../db/schema';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
@@ -317,7 +316,7 @@ async function decide(c: AdminContext, verb: string, run: (reason: string | null
 
 export const bookingPages = new Hono<AdminEnv>()
   .get('/', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const filters = readFilters(c);
     const items = await listBookings(db, c.get('user')!, {
       status: filters.status,
@@ -341,13 +340,13 @@ export const bookingPages = new Hono<AdminEnv>()
   })
   .post('/:uid/cancel', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'cancelled', (reason) => cancelBooking(c.env, uid, reason));
+    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.db, c.env, uid, reason));
   })
   .post('/:uid/confirm', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'confirmed', () => settleBooking(c.env, c.get('user')!, uid, 'confirm', null));
+    return decide(c, 'confirmed', () => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'confirm', null));
   })
   .post('/:uid/decline', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'declined', (reason) => settleBooking(c.env, c.get('user')!, uid, 'decline', reason));
+    return decide(c, 'declined', (reason) => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'decline', reason));
   });

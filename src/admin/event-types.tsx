@@ -1,7 +1,7 @@
 // The Event Types tab: every host's event types; create (for any owner), edit, switch on and off, delete.
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import type { EventType, Schedule } from '../db/schema';
 import { deleteEventType, findOwnedEventType, listEventTypes, updateEventType } from '../event-types/repo';
 import { changeEventType, createEventType } from '../event-types/service';
@@ -255,7 +255,7 @@ function asFormError(error: unknown): { failure: { issues: ErrorIssue[]; message
 
 export const eventTypePages = new Hono<AdminEnv>()
   .get('/', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
     const rows = await listEventTypes(db, c.get('user')!, { afterId, limit: limit + 1 });
@@ -264,9 +264,9 @@ export const eventTypePages = new Hono<AdminEnv>()
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<EventTypeList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} back={link(cursor)} />);
   })
-  .get('/new', async (c) => renderForm(c, getDb(c.env.DB), { mode: 'new', values: newEventTypeValues(c.get('user')!.id), issues: [] }))
+  .get('/new', async (c) => renderForm(c, c.var.db, { mode: 'new', values: newEventTypeValues(c.get('user')!.id), issues: [] }))
   .post('/', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const values = eventTypeValuesFrom((await formOf(c))!);
     const parsed = parseNewEventType(values);
     if (!parsed.ok) return renderForm(c, db, { mode: 'new', values, issues: parsed.issues }, 400);
@@ -276,12 +276,12 @@ export const eventTypePages = new Hono<AdminEnv>()
     return redirectWith(c, LIST, { kind: 'ok', text: `Event type “${created.title}” created for ${owners.get(created.ownerId)?.name ?? 'its owner'}.` });
   })
   .get('/:id/edit', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const et = await loadEventType(c, db);
     return renderForm(c, db, { mode: 'edit', id: et.id, values: eventTypeValues(et), issues: [] });
   })
   .post('/:id', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const et = await loadEventType(c, db);
     // The owner cannot change (the API has no such update either); it only labels the form.
     const values = { ...eventTypeValuesFrom((await formOf(c))!), owner_id: String(et.ownerId) };
@@ -294,7 +294,7 @@ export const eventTypePages = new Hono<AdminEnv>()
     return redirectWith(c, LIST, { kind: 'ok', text: `Event type “${updated.title}” saved.` });
   })
   .post('/:id/active', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const et = await loadEventType(c, db);
     const form = (await formOf(c))!;
     // The target state travels in the form, so a double click cannot flip it back.
@@ -304,13 +304,13 @@ export const eventTypePages = new Hono<AdminEnv>()
     return redirectWith(c, back, { kind: 'ok', text: `“${et.title}” is now ${active ? 'active' : 'inactive'}.` });
   })
   .get('/:id/delete', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const et = await loadEventType(c, db);
     const owners = await peopleByIds(db, [et.ownerId]);
     return c.html(<DeletePage page={pageOf(c)} et={et} owner={owners.get(et.ownerId)} />);
   })
   .post('/:id/delete', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const et = await loadEventType(c, db);
     await deleteEventType(db, et.id);
     return redirectWith(c, LIST, { kind: 'ok', text: `Event type “${et.title}” deleted.` });

@@ -7,7 +7,6 @@ import { SESSION_COOKIE } from '../auth/middleware';
 import { logIn, setSessionCookie } from '../auth/routes';
 import { loginBody } from '../auth/schemas';
 import { deleteSession } from '../auth/sessions';
-import { getDb } from '../db/client';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
@@ -80,7 +79,7 @@ export const sessionPages = new Hono<AdminEnv>()
     if (!parsed.success) return renderLogin(c, { ...state, status: 400, issues: toIssues(parsed.error) });
     let session: Awaited<ReturnType<typeof logIn>>;
     try {
-      session = await logIn(c.env, parsed.data.email, parsed.data.password);
+      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password);
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
         return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });
@@ -89,7 +88,7 @@ export const sessionPages = new Hono<AdminEnv>()
     }
     if (session.user.role !== 'super_admin') {
       // The credentials are right but this door is not theirs: leave no session behind.
-      await deleteSession(getDb(c.env.DB), session.token);
+      await deleteSession(c.var.db, session.token);
       return renderLogin(c, { ...state, status: 403, message: 'This account is not a super admin. The admin is for super admins only.' });
     }
     setSessionCookie(c, session.token, session.expiresAt);
@@ -102,7 +101,7 @@ export const sessionPages = new Hono<AdminEnv>()
     if (!c.get('user') || !token) return c.redirect('/admin/login', 303);
     const form = await formOf(c);
     if (!form || !(await csrfTokenValid(token, 'session', form.get(CSRF_FIELD)))) return errorPage(c, 403, FORGED_FORM);
-    await deleteSession(getDb(c.env.DB), token);
+    await deleteSession(c.var.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return redirectWith(c, '/admin/login', { kind: 'ok', text: 'You are signed out.' });
   });

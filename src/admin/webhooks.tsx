@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { randomToken } from '../auth/crypto';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { WEBHOOK_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
 import { notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
@@ -288,7 +288,7 @@ async function renderForm(c: AdminContext, db: Db, props: Omit<FormProps, 'page'
 
 export const webhookPages = new Hono<AdminEnv>()
   .get('/', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
     const result = pageRows(await listWebhooks(db, c.get('user')!, { afterId, limit: limit + 1 }), limit, (w) => w.id);
@@ -296,9 +296,9 @@ export const webhookPages = new Hono<AdminEnv>()
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<WebhookList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} back={link(cursor)} />);
   })
-  .get('/new', async (c) => renderForm(c, getDb(c.env.DB), { mode: 'new', values: newWebhookValues(c.get('user')!.id), issues: [] }))
+  .get('/new', async (c) => renderForm(c, c.var.db, { mode: 'new', values: newWebhookValues(c.get('user')!.id), issues: [] }))
   .post('/', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const values = webhookValuesFrom((await formOf(c))!);
     const owner = parseOwnerId(values.owner_id);
     const parsed = parseNewWebhook(values);
@@ -322,12 +322,12 @@ export const webhookPages = new Hono<AdminEnv>()
     });
   })
   .get('/:id/edit', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     return renderForm(c, db, { mode: 'edit', id: w.id, values: webhookValues(w), issues: [] });
   })
   .post('/:id', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     const values = { ...webhookValuesFrom((await formOf(c))!), owner_id: String(w.ownerId) };
     const parsed = parseWebhookUpdate(values);
@@ -343,7 +343,7 @@ export const webhookPages = new Hono<AdminEnv>()
     return redirectWith(c, LIST, { kind: 'ok', text: `Webhook #${w.id} saved${parsed.data.secret ? ' with its new secret' : ''}.` });
   })
   .post('/:id/active', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     const form = (await formOf(c))!;
     // The target state travels in the form, so a double click cannot flip it back.
@@ -352,17 +352,17 @@ export const webhookPages = new Hono<AdminEnv>()
     return redirectWith(c, safeReturn(form.get('back'), LIST), { kind: 'ok', text: `Webhook #${w.id} is now ${active ? 'active' : 'inactive'}.` });
   })
   .get('/:id/delete', async (c) => {
-    const w = await loadWebhook(c, getDb(c.env.DB));
+    const w = await loadWebhook(c, c.var.db);
     return c.html(<DeletePage page={pageOf(c)} w={w} />);
   })
   .post('/:id/delete', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     await deleteWebhook(db, w.id);
     return redirectWith(c, LIST, { kind: 'ok', text: `Webhook #${w.id} deleted.` });
   })
   .get('/:id/deliveries', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     const { cursor, limit, link } = listParams(c, `${LIST}/${w.id}/deliveries`, LOG_PAGE_SIZE);
     const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
@@ -372,7 +372,7 @@ export const webhookPages = new Hono<AdminEnv>()
     return c.html(<DeliveryLog page={pageOf(c)} w={w} owner={owner} rows={result.data} next={next} first={cursor ? link() : null} />);
   })
   .post('/:id/ping', async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const w = await loadWebhook(c, db);
     const owner = await findUserById(db, w.ownerId);
     if (!owner) throw notFound('Webhook');

@@ -1,6 +1,5 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { userForToken } from './sessions';
@@ -16,7 +15,7 @@ export function sessionToken(header: string | undefined, cookie: string | undefi
 /** Resolves the user once per request; routes decide whether they need one. */
 export const loadUser = createMiddleware<AppEnv>(async (c, next) => {
   const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
-  c.set('user', token ? await userForToken(getDb(c.env.DB), token) : null);
+  c.set('user', token ? await userForToken(c.var.db, token) : null);
   await next();
 });
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { getDb } from '../db/client';
+import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { validate } from '../lib/validation';
@@ -20,8 +20,7 @@ export function sessionTtlMs(env: AppEnv['Bindings']): number {
 }
 
 /** Checks credentials and opens a session; shared by the API login and the admin login form. */
-export async function logIn(env: AppEnv['Bindings'], emailAddress: string, password: string) {
-  const db = getDb(env.DB);
+export async function logIn(db: Db, env: AppEnv['Bindings'], emailAddress: string, password: string) {
   const now = Date.now();
   const waitSeconds = lockedForSeconds(await throttleState(db, emailAddress), now);
   if (waitSeconds > 0) {
@@ -53,13 +52,13 @@ export function setSessionCookie(c: Parameters<typeof setCookie>[0], token: stri
 export const authRoutes = new Hono<AppEnv>()
   .post('/login', validate('json', loginBody), async (c) => {
     const { email, password } = c.req.valid('json');
-    const { user, token, expiresAt } = await logIn(c.env, email, password);
+    const { user, token, expiresAt } = await logIn(c.var.db, c.env, email, password);
     setSessionCookie(c, token, expiresAt);
     return c.json({ token, expires_at: new Date(expiresAt).toISOString(), user: userJson(user) });
   })
   .post('/logout', requireUser, async (c) => {
     const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
-    if (token) await deleteSession(getDb(c.env.DB), token);
+    if (token) await deleteSession(c.var.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
     return c.body(null, 204);
   });
@@ -68,7 +67,7 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/', requireUser, (c) => c.json(userJson(currentUser(c))))
   .patch('/', requireUser, validate('json', updateMeBody), async (c) => {
     const body = c.req.valid('json');
-    const user = await updateUser(getDb(c.env.DB), currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone });
+    const user = await updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone });
     if (!user) throw new ApiError('not_found', 'User not found');
     return c.json(userJson(user));
   });

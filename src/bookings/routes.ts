@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
 import { sha256Hex } from '../auth/crypto';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { decodeCursor, page } from '../lib/pagination';
@@ -21,7 +20,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (key && !key.success) {
       throw new ApiError('validation_failed', 'Invalid Idempotency-Key header', toIssues(key.error).map((i) => ({ ...i, path: 'Idempotency-Key' })));
     }
-    const { booking } = await createBooking(c.env, {
+    const { booking } = await createBooking(c.var.db, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
@@ -36,7 +35,7 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
     const q = c.req.valid('query');
-    const rows = await listBookings(getDb(c.env.DB), currentUser(c), {
+    const rows = await listBookings(c.var.db, currentUser(c), {
       status: q.status,
       from: q.from,
       to: q.to,
@@ -47,18 +46,18 @@ export const bookingRoutes = new Hono<AppEnv>()
     const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
     return c.json({ data: result.data.map(bookingJson), next_cursor: result.next_cursor });
   })
-  .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.env, c.req.valid('param').uid))))
+  .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))
   .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
     const body = c.req.valid('json');
-    return c.json(await rescheduleBooking(c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
+    return c.json(await rescheduleBooking(c.var.db, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
   .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
-    return c.json(await cancelBooking(c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
+    return c.json(await cancelBooking(c.var.db, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
-    return c.json(await settleBooking(c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));
+    return c.json(await settleBooking(c.var.db, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));
   })
   .post('/:uid/decline', requireUser, validate('param', uidParam), validate('json', reasonBody), async (c) => {
     const { reason } = c.req.valid('json');
-    return c.json(await settleBooking(c.env, currentUser(c), c.req.valid('param').uid, 'decline', reason ?? null));
+    return c.json(await settleBooking(c.var.db, c.env, currentUser(c), c.req.valid('param').uid, 'decline', reason ?? null));
   });

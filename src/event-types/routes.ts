@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
@@ -13,27 +12,27 @@ export const eventTypeRoutes = new Hono<AppEnv>()
   .get('/', validate('query', listEventTypesQuery), async (c) => {
     const { limit, cursor, owner_id } = c.req.valid('query');
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listEventTypes(getDb(c.env.DB), c.get('user'), { ownerId: owner_id, afterId, limit: limit + 1 });
+    const rows = await listEventTypes(c.var.db, c.get('user'), { ownerId: owner_id, afterId, limit: limit + 1 });
     const result = page(rows, limit, (et) => et.id);
     return c.json({ data: result.data.map(eventTypeJson), next_cursor: result.next_cursor });
   })
   .post('/', requireUser, validate('json', createEventTypeBody), async (c) => {
-    const created = await createEventType(getDb(c.env.DB), currentUser(c), c.req.valid('json'));
+    const created = await createEventType(c.var.db, currentUser(c), c.req.valid('json'));
     return c.json(eventTypeJson(created), 201);
   })
   .get('/:id', requireUser, validate('param', idParam), async (c) => {
-    const found = await findOwnedEventType(getDb(c.env.DB), currentUser(c), c.req.valid('param').id);
+    const found = await findOwnedEventType(c.var.db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Event type');
     return c.json(eventTypeJson(found));
   })
   .patch('/:id', requireUser, validate('param', idParam), validate('json', updateEventTypeBody), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedEventType(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Event type');
     return c.json(eventTypeJson(await changeEventType(db, found, c.req.valid('json'))));
   })
   .delete('/:id', requireUser, validate('param', idParam), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedEventType(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Event type');
     await deleteEventType(db, found.id);

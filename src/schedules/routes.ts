@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { isForeignKeyViolation } from '../db/errors';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
@@ -53,7 +53,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get('/', validate('query', listSchedulesQuery), async (c) => {
     const { limit, cursor, user_id } = c.req.valid('query');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
     const rows = await listSchedules(db, currentUser(c), { userId: user_id, afterId, limit: limit + 1 });
     const result = page(rows, limit, (s) => s.id);
@@ -63,7 +63,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createScheduleBody), async (c) => {
     const { user_id, ...body } = c.req.valid('json');
     const viewer = currentUser(c);
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const userId = user_id ?? viewer.id;
     if (userId !== viewer.id) {
       if (viewer.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set user_id');
@@ -82,14 +82,14 @@ export const scheduleRoutes = new Hono<AppEnv>()
     return c.json(await scheduleResponse(db, id), 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Schedule');
     return c.json(await scheduleResponse(db, found.id));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateScheduleBody), async (c) => {
     const body = c.req.valid('json');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Schedule');
     // A user always has exactly one default; it moves by making another one the default.
@@ -98,7 +98,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     return c.json(await scheduleResponse(db, found.id));
   })
   .delete('/:id', validate('param', idParam), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Schedule');
     if (found.isDefault) throw defaultConflict();
@@ -118,7 +118,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   })
   .post('/:id/overrides', validate('param', idParam), validate('json', createOverrideBody), async (c) => {
     const body = c.req.valid('json');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Schedule');
     const [sameDate, count] = await Promise.all([overridesOnDate(db, found.id, body.date), countOverrides(db, found.id)]);
@@ -136,7 +136,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   })
   .delete('/:id/overrides/:override_id', validate('param', overrideParam), async (c) => {
     const { id, override_id } = c.req.valid('param');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedSchedule(db, currentUser(c), id);
     if (!found) throw notFound('Schedule');
     if (!(await deleteOverride(db, found.id, override_id))) throw notFound('Date override');

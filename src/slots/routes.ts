@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { validate } from '../lib/validation';
@@ -8,7 +7,7 @@ import { availableSlotsQuery } from './schemas';
 
 export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query', availableSlotsQuery), async (c) => {
   const q = c.req.valid('query');
-  const found = await availableSlots(getDb(c.env.DB), q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone);
+  const found = await availableSlots(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone);
   if (!found) throw notFound('Event type');
   return c.json({
     event_type_id: found.ctx.eventType.id,

@@ -23,7 +23,8 @@ export const USERNAME_TAKEN = 'This username is taken';
  * Inserts the user with its default schedule in one atomic batch; returns undefined when the email is taken, and
  * throws a 409 when the given username is.
  */
-export async function createUser(d1: D1Database, db: Db, user: NewUser): Promise<User | undefined> {
+export async function createUser(db: Db, user: NewUser): Promise<User | undefined> {
+  const d1 = db.$client;
   const statements = provisionUserStatements(user, Date.now(), true);
   let insertUser: D1Result | undefined;
   try {

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { currentUser, requireSuperAdmin } from '../auth/middleware';
 import { hashPassword } from '../auth/crypto';
 import { deleteUserSessions } from '../auth/sessions';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
@@ -15,13 +14,13 @@ export const userRoutes = new Hono<AppEnv>()
   .get('/', validate('query', listUsersQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listUsers(getDb(c.env.DB), afterId, limit + 1);
+    const rows = await listUsers(c.var.db, afterId, limit + 1);
     const result = page(rows, limit, (u) => u.id);
     return c.json({ data: result.data.map(userJson), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createUserBody), async (c) => {
     const body = c.req.valid('json');
-    const user = await createUser(c.env.DB, getDb(c.env.DB), {
+    const user = await createUser(c.var.db, {
       email: body.email,
       username: body.username,
       name: body.name,
@@ -33,14 +32,14 @@ export const userRoutes = new Hono<AppEnv>()
     return c.json(userJson(user), 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const user = await findUserById(getDb(c.env.DB), c.req.valid('param').id);
+    const user = await findUserById(c.var.db, c.req.valid('param').id);
     if (!user) throw notFound('User');
     return c.json(userJson(user));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateUserBody), async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     if (id === currentUser(c).id && (body.is_active === false || body.role === 'user')) {
       throw new ApiError('conflict', 'You cannot deactivate or demote yourself');
     }
@@ -60,7 +59,7 @@ export const userRoutes = new Hono<AppEnv>()
   .delete('/:id', validate('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     if (id === currentUser(c).id) throw new ApiError('conflict', 'You cannot deactivate yourself');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const user = await updateUser(db, id, { isActive: false });
     if (!user) throw notFound('User');
     await deleteUserSessions(db, id);

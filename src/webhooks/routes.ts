@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { randomToken } from '../auth/crypto';
 import { currentUser, requireUser } from '../auth/middleware';
-import { getDb } from '../db/client';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
@@ -34,7 +33,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   .get('/', validate('query', listWebhooksQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listWebhooks(getDb(c.env.DB), currentUser(c), { afterId, limit: limit + 1 });
+    const rows = await listWebhooks(c.var.db, currentUser(c), { afterId, limit: limit + 1 });
     const result = page(rows, limit, (w) => w.id);
     return c.json({ data: result.data.map(webhookJson), next_cursor: result.next_cursor });
   })
@@ -42,7 +41,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     assertAllowedUrl(c.env, body.subscriber_url);
     const generated = body.secret === undefined ? `whsec_${randomToken(24)}` : undefined;
-    const created = await insertWebhook(getDb(c.env.DB), currentUser(c).id, {
+    const created = await insertWebhook(c.var.db, currentUser(c).id, {
       subscriberUrl: body.subscriber_url,
       eventTriggers: body.event_triggers,
       active: body.active,
@@ -52,13 +51,13 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json(generated ? { ...webhookJson(created), secret: generated } : webhookJson(created), 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const found = await findOwnedWebhook(getDb(c.env.DB), currentUser(c), c.req.valid('param').id);
+    const found = await findOwnedWebhook(c.var.db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Webhook');
     return c.json(webhookJson(found));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateWebhookBody), async (c) => {
     const body = c.req.valid('json');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Webhook');
     if (body.subscriber_url !== undefined) assertAllowedUrl(c.env, body.subscriber_url);
@@ -72,7 +71,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json(webhookJson(updated));
   })
   .delete('/:id', validate('param', idParam), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Webhook');
     await deleteWebhook(db, found.id);
@@ -80,7 +79,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .get('/:id/deliveries', validate('param', idParam), validate('query', listDeliveriesQuery), async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Webhook');
     const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
@@ -89,7 +88,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json({ data: result.data.map(deliveryJson), next_cursor: result.next_cursor });
   })
   .post('/:id/ping', validate('param', idParam), async (c) => {
-    const db = getDb(c.env.DB);
+    const db = c.var.db;
     const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
     if (!found) throw notFound('Webhook');
     const owner = await findUserById(db, found.ownerId);
