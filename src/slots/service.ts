@@ -4,6 +4,7 @@
 import type { Db } from '../db/client';
 import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
 import { loadSlotContext, slotRules, type EventTypeKey, type SlotContext } from './repo';
+import { DAY_MS, dayOfDateKey, ZoneCalendar } from './time';
 
 export interface AvailableSlots {
   ctx: SlotContext;
@@ -14,17 +15,53 @@ export interface AvailableSlots {
   byDate: Record<string, { start: string; end: string }[]>;
 }
 
+export interface SlotOptions {
+  now?: number;
+  /** Rescheduling: the booking being moved does not block its own new time. */
+  ignoreBookingId?: number;
+}
+
 /** Null when the event type does not exist, is inactive, or its host is deactivated. */
 export async function availableSlots(
   db: Db,
   eventType: EventTypeKey,
   range: { from: number; to: number },
   timezone?: string,
-  now = Date.now(),
+  opts: SlotOptions = {},
 ): Promise<AvailableSlots | null> {
-  const ctx = await loadSlotContext(db, eventType, range);
+  const ctx = await loadSlotContext(db, eventType, range, opts.ignoreBookingId);
   if (!ctx) return null;
-  const zone = timezone ?? ctx.scheduleTimeZone;
+  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, opts.now ?? Date.now());
+}
+
+/**
+ * The slots of one local month ("YYYY-MM") in a zone that may depend on the event type (the booker's default is the
+ * host's zone, known only once loaded). Still one read: it loads a window a day wider on each side than any zone's
+ * month, then computes for the exact local month.
+ */
+export async function availableMonth(
+  db: Db,
+  eventType: EventTypeKey,
+  month: string,
+  zoneOf: (ctx: SlotContext) => string,
+  opts: SlotOptions = {},
+): Promise<AvailableSlots | null> {
+  const first = dayOfDateKey(`${month}-01`);
+  const next = dayOfDateKey(`${nextMonth(month)}-01`);
+  const ctx = await loadSlotContext(db, eventType, { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, opts.ignoreBookingId);
+  if (!ctx) return null;
+  const zone = zoneOf(ctx);
+  const calendar = new ZoneCalendar(zone);
+  const range = { from: calendar.toInstant(first, 0, 'earlier'), to: calendar.toInstant(next, 0, 'earlier') };
+  return compute(ctx, zone, range, opts.now ?? Date.now());
+}
+
+function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number): AvailableSlots {
   const slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: range.from, rangeEnd: range.to });
   return { ctx, timezone: zone, slots, byDate: groupSlotsByLocalDate(slots, zone) };
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
