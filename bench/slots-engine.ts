@@ -4,7 +4,8 @@
  *
  * Host in America/New_York, Mon-Fri 09:00-17:00; output grouped in Europe/Berlin (so both
  * zones change DST inside the range); March 2027; 30-minute event every 15 minutes.
- * Each case times computeSlotStarts + groupSlotsByLocalDate together.
+ * Each case times computeSlotStarts + groupSlotsByLocalDate together. The "lunch" cases use
+ * hours that touch midnight on every day (00:00-12:00 + 13:00-24:00), which once looped forever.
  */
 import { computeSlotStarts, groupSlotsByLocalDate, type BusySpan, type DateOverride, type SlotInput } from '../src/slots/engine';
 
@@ -43,7 +44,13 @@ const OVERRIDES: DateOverride[] = [
   { date: '2027-03-29', startTime: '10:00', endTime: '12:00' },
 ];
 
-function input(busy: BusySpan[], overrides: DateOverride[]): SlotInput {
+const WORKDAYS = [1, 2, 3, 4, 5].map((dayOfWeek) => ({ dayOfWeek, startTime: '09:00', endTime: '17:00' }));
+const ALL_DAY_EXCEPT_LUNCH = [0, 1, 2, 3, 4, 5, 6].flatMap((dayOfWeek) => [
+  { dayOfWeek, startTime: '00:00', endTime: '12:00' },
+  { dayOfWeek, startTime: '13:00', endTime: '24:00' },
+]);
+
+function input(busy: BusySpan[], overrides: DateOverride[], availability = WORKDAYS, rangeEnd = RANGE_END): SlotInput {
   return {
     durationMinutes: 30,
     slotIntervalMinutes: 15,
@@ -52,12 +59,12 @@ function input(busy: BusySpan[], overrides: DateOverride[]): SlotInput {
     minimumNoticeMinutes: 0,
     bookingWindowDays: 365,
     scheduleTimeZone: 'America/New_York',
-    availability: [1, 2, 3, 4, 5].map((dayOfWeek) => ({ dayOfWeek, startTime: '09:00', endTime: '17:00' })),
+    availability,
     overrides,
     busy,
     now: RANGE_START,
     rangeStart: RANGE_START,
-    rangeEnd: RANGE_END,
+    rangeEnd,
   };
 }
 
@@ -104,6 +111,9 @@ for (const count of [0, 500, 5000]) {
   rows.push(measure(`${count} busy`, input(busy, [])));
   rows.push(measure(`${count} busy + 4 overrides`, input(busy, OVERRIDES)));
 }
+rows.push(measure('lunch, 1 day', input([], [], ALL_DAY_EXCEPT_LUNCH, RANGE_START + 86_400_000)));
+rows.push(measure('lunch, 1 day + 4 overrides', input([], OVERRIDES, ALL_DAY_EXCEPT_LUNCH, RANGE_START + 86_400_000)));
+rows.push(measure('lunch, month, 500 busy', input(busySpans(500, 7), [], ALL_DAY_EXCEPT_LUNCH)));
 
 const fmt = (ms: number): string => ms.toFixed(3);
 console.log(`slot engine, ${MEASURED_ITERATIONS} iterations after ${WARMUP_ITERATIONS} warm-up, node ${process.version}`);

@@ -61,7 +61,7 @@ calflare local dev: http://127.0.0.1:${PORT}
 
 const dev = spawn(
   'npx',
-  ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2'],
+  ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`],
   { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
 );
 dev.on('exit', (code) => process.exit(code ?? 0));

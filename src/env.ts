@@ -10,6 +10,8 @@ export interface Bindings {
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
   SESSION_TTL_HOURS: string;
+  /** Public origin of this deployment: links in emails and feeds, and the domain of calendar UIDs. */
+  APP_URL: string;
 }
 
 /** One queue message per webhook delivery row; the row holds the payload. */

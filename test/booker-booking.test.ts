@@ -46,12 +46,15 @@ describe('booking page /booking/{uid}', () => {
     expect((await page('/booking/short')).status).toBe(404);
   });
 
-  it('serves an .ics file with the booking’s UID and times', async () => {
+  it('serves the same .ics file as GET /v2/bookings/{uid}/ics (one UID and SEQUENCE with the emails)', async () => {
     const { uid, start } = await booked();
     const res = await page(`/booking/${uid}.ics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
-    expect(res.html).toContain(`UID:${uid}@calflare\r\n`);
+    expect(res.html).toBe((await page(`/v2/bookings/${uid}/ics`)).html);
+    expect(res.html).toContain(`UID:${uid}@`);
+    expect(res.html).toContain(`/booking/${uid}`);
+    expect((await page('/booking/AAAAAAAAAAAAAAAAAAAAAA.ics')).status).toBe(404);
     expect(res.html).toContain(`DTSTART:${start.replace(/[-:]/g, '')}\r\n`);
     expect(res.html).toContain('STATUS:CONFIRMED');
     expect(res.html).toContain('SUMMARY:Intro Call between');

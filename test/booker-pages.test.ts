@@ -19,8 +19,8 @@ function monthRange(month: string, tz: string) {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return {
-    start: new Date(cal.toInstant(dayOfDateKey(`${month}-01`), 0, 'earlier')).toISOString(),
-    end: new Date(cal.toInstant(dayOfDateKey(`${next}-01`), 0, 'earlier')).toISOString(),
+    start: new Date(cal.startOfLocalDay(dayOfDateKey(`${month}-01`))).toISOString(),
+    end: new Date(cal.startOfLocalDay(dayOfDateKey(`${next}-01`))).toISOString(),
   };
 }
 

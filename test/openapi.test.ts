@@ -115,6 +115,7 @@ describe('security', () => {
       'get /v2/slots/available',
       'post /v2/bookings',
       'get /v2/bookings/{uid}',
+      'get /v2/bookings/{uid}/ics',
       'patch /v2/bookings/{uid}',
       'delete /v2/bookings/{uid}',
     ]);

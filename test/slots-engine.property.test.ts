@@ -1,10 +1,11 @@
 // Property tests for the slot engine against a slow, independent reference model.
 //
 // The reference reads zone offsets through a different Intl path (timeZoneName:
-// 'longOffset'), resolves a wall time by trying every offset seen within +-36 hours and
-// keeping the instants whose wall time really matches (earliest for a range start, latest
-// for a range end, "offset from before the change" in a gap), walks every grid point from
-// each merged interval's start and checks busy spans by brute force.
+// 'longOffset'), finds each offset change to the minute by scanning, then reads the wall
+// clock minute by minute: an instant is available when the local time it shows lies inside
+// that local date's ranges (the engine's definition, which settles gaps and repeated hours).
+// It walks every grid point from each run of available minutes and checks busy spans by
+// brute force.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -67,15 +68,6 @@ function refDay(timeZone: string, t: number): number {
   return Math.floor((t + refOffset(timeZone, t)) / DAY);
 }
 
-function refInstant(timeZone: string, day: number, minute: number, fold: 'earlier' | 'later'): number {
-  const wall = day * DAY + minute * MIN;
-  const offsets = new Set<number>();
-  for (let h = -36; h <= 36; h += 3) offsets.add(refOffset(timeZone, wall + h * HOUR));
-  const matching = [...offsets].map((offset) => wall - offset).filter((t) => t + refOffset(timeZone, t) === wall);
-  if (matching.length > 0) return fold === 'earlier' ? Math.min(...matching) : Math.max(...matching);
-  return wall - refOffset(timeZone, wall - 36 * HOUR);
-}
-
 const minutesOf = (text: string): number => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
 
 function refRanges(input: SlotInput, day: number): [number, number][] {
@@ -105,24 +97,69 @@ interface Interval {
   end: number;
 }
 
-function refIntervals(input: SlotInput, firstDay: number, lastDay: number): Interval[] {
-  const tz = input.scheduleTimeZone;
-  const intervals: Interval[] = [];
-  for (let day = firstDay; day <= lastDay; day++) {
-    for (const [startMinute, endMinute] of refRanges(input, day)) {
-      const start = refInstant(tz, day, startMinute, 'earlier');
-      const end = refInstant(tz, day, endMinute, 'later');
-      if (end > start) intervals.push({ start, end });
+/** The zone's offset for every whole minute in [fromMinute, toMinute) (UTC minutes since the epoch). */
+function refMinuteOffsets(timeZone: string, fromMinute: number, toMinute: number): Int32Array {
+  const offsets = new Int32Array(toMinute - fromMinute);
+  const SAMPLE = 180;
+  for (let m = fromMinute; m < toMinute; m += SAMPLE) {
+    const end = Math.min(m + SAMPLE, toMinute);
+    const first = refOffset(timeZone, m * MIN);
+    if (refOffset(timeZone, end * MIN) === first) {
+      offsets.fill(first, m - fromMinute, end - fromMinute);
+    } else {
+      for (let k = m; k < end; k++) offsets[k - fromMinute] = refOffset(timeZone, k * MIN);
     }
   }
-  intervals.sort((a, b) => a.start - b.start);
-  const merged: Interval[] = [];
-  for (const interval of intervals) {
-    const last = merged.at(-1);
-    if (last && interval.start <= last.end) last.end = Math.max(last.end, interval.end);
-    else merged.push({ ...interval });
+  return offsets;
+}
+
+interface WallReader {
+  /** UTC minute -> whether the host's wall clock then shows a time inside that local date's ranges. */
+  inside(minute: number): boolean;
+  /** The first scanned minute whose local date is the first day or later. */
+  firstMinute: number;
+  fromMinute: number;
+  toMinute: number;
+}
+
+function refWallReader(input: SlotInput, firstDay: number, lastDay: number): WallReader {
+  // Local dates firstDay..lastDay are read by instants within 14 hours before and 12 after them.
+  const fromMinute = firstDay * 1440 - 14 * 60;
+  const toMinute = (lastDay + 1) * 1440 + 12 * 60;
+  const offsets = refMinuteOffsets(input.scheduleTimeZone, fromMinute, toMinute);
+  const rangesByDay = new Map<number, [number, number][]>();
+  const wallOf = (minute: number) => minute + offsets[minute - fromMinute]! / MIN;
+  let firstMinute = fromMinute;
+  while (Math.floor(wallOf(firstMinute) / 1440) < firstDay) firstMinute++;
+  return {
+    fromMinute,
+    toMinute,
+    firstMinute,
+    inside(minute) {
+      if (minute < fromMinute || minute >= toMinute) throw new Error('minute outside the scanned window');
+      const wall = wallOf(minute);
+      const day = Math.floor(wall / 1440);
+      if (day < firstDay || day > lastDay) return false;
+      let ranges = rangesByDay.get(day);
+      if (!ranges) rangesByDay.set(day, (ranges = refRanges(input, day)));
+      const minuteOfDay = wall - day * 1440;
+      return ranges.some(([start, end]) => start <= minuteOfDay && minuteOfDay < end);
+    },
+  };
+}
+
+function refIntervals(reader: WallReader): Interval[] {
+  const intervals: Interval[] = [];
+  let open = NaN;
+  for (let m = reader.fromMinute; m <= reader.toMinute; m++) {
+    const inside = m < reader.toMinute && reader.inside(m);
+    if (inside && Number.isNaN(open)) open = m;
+    if (!inside && !Number.isNaN(open)) {
+      intervals.push({ start: open * MIN, end: m * MIN });
+      open = NaN;
+    }
   }
-  return merged;
+  return intervals;
 }
 
 const LOOKBACK_DAYS = 10;
@@ -147,8 +184,9 @@ function overlapsBusy(input: SlotInput, start: number): boolean {
  */
 function refSlotStarts(input: SlotInput): number[] | null {
   const { firstDay, lastDay } = refWindow(input);
-  const intervals = refIntervals(input, firstDay, lastDay);
-  const cut = refInstant(input.scheduleTimeZone, firstDay, 0, 'earlier');
+  const reader = refWallReader(input, firstDay, lastDay);
+  const intervals = refIntervals(reader);
+  const cut = reader.firstMinute * MIN;
   const first = intervals[0];
   if (first && first.start <= cut && first.end > input.rangeStart - DAY) return null;
   const duration = input.durationMinutes * MIN;
@@ -334,7 +372,46 @@ const aroundChange: fc.Arbitrary<SlotInput> = fc
     };
   });
 
-const scenario = fc.oneof(anywhere, aroundChange);
+/**
+ * Every day has a range from 00:00 and one to 24:00 (all day except lunch, or night shifts), so availability chains
+ * across every midnight; sometimes whole-day, blocking or timed overrides break or extend the chain.
+ */
+const midnightEveryDay: fc.Arbitrary<SlotInput> = fc
+  .record({
+    base: anywhere,
+    days: fc.array(
+      fc
+        .tuple(fc.integer({ min: 1, max: 1438 }), fc.integer({ min: 1, max: 1438 }))
+        .map(([a, b]) => [Math.min(a, b), Math.max(a, b) + 1] as const),
+      { minLength: 7, maxLength: 7 },
+    ),
+    overrideSpecs: fc.array(
+      fc.record({
+        dayOffset: fc.integer({ min: -12, max: 12 }),
+        kind: fc.constantFrom('whole', 'blocked', 'timed'),
+        range: wallRange,
+      }),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ base, days, overrideSpecs }): SlotInput => {
+    const firstDate = Math.floor(base.rangeStart / DAY);
+    return {
+      ...base,
+      rangeEnd: Math.min(base.rangeEnd, base.rangeStart + 3 * DAY),
+      availability: days.flatMap(([morningEnd, eveningStart], dayOfWeek) => [
+        { dayOfWeek, startTime: '00:00', endTime: hhmm(morningEnd) },
+        { dayOfWeek, startTime: hhmm(eveningStart), endTime: '24:00' },
+      ]),
+      overrides: overrideSpecs.map(({ dayOffset, kind, range }) => ({
+        date: new Date((firstDate + dayOffset) * DAY).toISOString().slice(0, 10),
+        startTime: kind === 'blocked' ? null : kind === 'whole' ? '00:00' : range.startTime,
+        endTime: kind === 'blocked' ? null : kind === 'whole' ? '24:00' : range.endTime,
+      })),
+    };
+  });
+
+const scenario = fc.oneof(anywhere, aroundChange, midnightEveryDay);
 
 const starts = (input: SlotInput): number[] => computeSlotStarts(input).map((slot) => slot.start);
 
@@ -373,18 +450,39 @@ describe('slot engine properties', () => {
     );
   });
 
-  it('every slot lies inside the availability of the reference model', () => {
+  it("every offered slot, read on the host's wall clock minute by minute, lies inside that date's ranges", () => {
     fc.assert(
       fc.property(scenario, (input) => {
         const slots = computeSlotStarts(input);
         if (slots.length === 0) return;
         const { firstDay, lastDay } = refWindow(input);
-        const intervals = refIntervals(input, firstDay, lastDay);
+        const reader = refWallReader(input, firstDay, lastDay);
         for (const slot of slots) {
-          expect(intervals.some((iv) => iv.start <= slot.start && slot.end <= iv.end)).toBe(true);
+          // Starts may carry "now"'s milliseconds; a minute is inside when every instant of it is.
+          for (let m = Math.floor(slot.start / MIN); m < Math.ceil(slot.end / MIN); m++) {
+            if (!reader.inside(m)) {
+              throw new Error(`slot ${new Date(slot.start).toISOString()} reads outside the hours at ${new Date(m * MIN).toISOString()}`);
+            }
+          }
         }
       }),
-      { numRuns: RUNS },
+      // The DST rule's own statement: thousands of runs, cheap enough.
+      { numRuns: 8 * RUNS },
+    );
+  });
+
+  it('hours touching midnight on every day always answer, with the starts of the reference model', () => {
+    fc.assert(
+      fc.property(midnightEveryDay, fc.array(fc.integer({ min: -600, max: 3 * 1440 }), { maxLength: 8 }), (input, minuteOffsets) => {
+        const expected = refSlotStarts(input);
+        const offered = starts(input);
+        if (expected !== null) expect(offered).toEqual(expected);
+        for (const minutes of minuteOffsets) {
+          const t = Math.floor(input.rangeStart / MIN) * MIN + minutes * MIN;
+          expect(checkSlot(input, t).ok).toBe(starts({ ...input, rangeStart: t, rangeEnd: t + 1 }).length === 1);
+        }
+      }),
+      { numRuns: 4 * RUNS },
     );
   });
 

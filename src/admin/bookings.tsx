@@ -94,8 +94,8 @@ function readFilters(c: AdminContext): Filters {
   if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
     filters.issues.push({ path: 'to', message: 'to must be after from' });
   } else {
-    if (fromDay !== undefined) filters.fromMs = calendar.toInstant(fromDay, 0, 'earlier');
-    if (toDay !== undefined) filters.toMs = calendar.toInstant(toDay + 1, 0, 'earlier');
+    if (fromDay !== undefined) filters.fromMs = calendar.startOfLocalDay(fromDay);
+    if (toDay !== undefined) filters.toMs = calendar.startOfLocalDay(toDay + 1);
   }
 
   if (input.limit) {

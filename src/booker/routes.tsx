@@ -17,8 +17,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sha256Hex } from '../auth/crypto';
 import { randomToken } from '../auth/crypto';
 import { createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
-import { bookingIcs } from '../bookings/ics';
-import { cancelBooking, createBooking, rescheduleBooking } from '../bookings/service';
+import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
 import { completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
@@ -244,22 +243,14 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .use(csrf())
   .get(`/booking/:file{[A-Za-z0-9_-]{16,64}\\.ics}`, async (c) => {
     const uid = c.req.param('file').slice(0, -4);
-    const data = await findBookingPage(c.var.db, uid);
-    if (!data) return notFoundPage(c, NO_BOOKING);
-    const { booking: b, attendee: a, host, eventType } = data;
-    const body = bookingIcs({
-      uid: b.uid,
-      title: b.title,
-      description: eventType?.description ?? null,
-      location: b.locationValue,
-      start: b.startAt,
-      end: b.endAt,
-      status: b.status,
-      organizer: { name: host.name, email: `${host.username ?? 'host'}@calflare.invalid` },
-      attendee: { name: a.name, email: a.email },
-      updatedAt: b.updatedAt,
+    if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, NO_BOOKING);
+    // The same file as GET /v2/bookings/{uid}/ics: one UID and SEQUENCE with the invitation emails (src/calendar/).
+    const body = await getBookingIcs(c.var.db, c.env, uid).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'not_found') return null;
+      throw error;
     });
-    return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': 'attachment; filename="booking.ics"' });
+    if (body === null) return notFoundPage(c, NO_BOOKING);
+    return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="booking-${uid}.ics"` });
   })
   .get(`/booking/:uid${UID}`, async (c) => {
     const data = await loadBooking(c);

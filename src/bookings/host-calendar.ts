@@ -134,7 +134,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       now,
     };
     const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-      booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, createdAt: now, updatedAt: now },
+      booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
       attendee: { id: 0, bookingId: 0, ...req.attendee },
       host: ctx.host,
       eventType: et,

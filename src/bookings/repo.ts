@@ -89,7 +89,7 @@ export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: n
   return d1
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
-         reschedule_reason = ?, updated_at = ?
+         reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${HOLDS_TIME} AND start_at > ?
          AND NOT EXISTS (${OVERLAP} AND o.id != ?)
        RETURNING *`,
@@ -115,20 +115,23 @@ type Transition =
   | { to: 'rejected'; reason: string | null }
   | { to: 'accepted' };
 
-/** Status change that only applies from the allowed states (cancel: any live; confirm/decline: pending). */
+/**
+ * Status change that only applies from the allowed states (cancel: any live; confirm/decline: pending). Each raises
+ * the calendar SEQUENCE: the attendee sees every one of them.
+ */
 export function transition(d1: D1Database, bookingId: number, t: Transition, now: number): D1PreparedStatement {
   switch (t.to) {
     case 'cancelled':
       return d1
-        .prepare(`UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, updated_at = ? WHERE id = ? AND ${HOLDS_TIME} RETURNING *`)
+        .prepare(`UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? AND ${HOLDS_TIME} RETURNING *`)
         .bind(t.reason, now, bookingId);
     case 'rejected':
       return d1
-        .prepare(`UPDATE bookings SET status = 'rejected', rejection_reason = ?, updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`)
+        .prepare(`UPDATE bookings SET status = 'rejected', rejection_reason = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? AND status = 'pending' RETURNING *`)
         .bind(t.reason, now, bookingId);
     case 'accepted':
       return d1
-        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`)
+        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ?, sequence = sequence + 1 WHERE id = ? AND status = 'pending' RETURNING *`)
         .bind(now, bookingId);
   }
 }
@@ -154,6 +157,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     rescheduleReason: row.reschedule_reason as string | null,
     previousStartAt: row.previous_start_at as number | null,
     bookingFieldsResponses: typeof row.booking_fields_responses === 'string' ? (JSON.parse(row.booking_fields_responses) as BookingFieldResponses) : null,
+    sequence: row.sequence as number,
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
     createdAt: row.created_at as number,

@@ -6,7 +6,7 @@ import { ApiError } from '../lib/errors';
 import { decodeCursor, page } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { bookingJson, listBookings } from './repo';
-import { createBooking, getBooking, cancelBooking, rescheduleBooking, settleBooking } from './service';
+import { createBooking, getBooking, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
 import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam } from './schemas';
 
 const isSortKey = (v: unknown): v is [number, number] =>
@@ -47,6 +47,13 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ data: result.data.map(bookingJson), next_cursor: result.next_cursor });
   })
   .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))
+  .get('/:uid/ics', validate('param', uidParam), async (c) => {
+    const { uid } = c.req.valid('param');
+    return c.body(await getBookingIcs(c.var.db, c.env, uid), 200, {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': `attachment; filename="booking-${uid}.ics"`,
+    });
+  })
   .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
     const body = c.req.valid('json');
     return c.json(await rescheduleBooking(c.var.db, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));

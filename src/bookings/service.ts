@@ -5,7 +5,9 @@ import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import type { BookRequest, Outcome } from './host-calendar';
-import { findBooking, byUid, hostOfBooking, type BookingJson } from './repo';
+import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
+import { bookingIcsFile } from './calendar';
+import { siteOf } from '../calendar/site';
 import { eventTypeOwner } from '../event-types/repo';
 
 export function hostCalendar(env: Bindings, hostId: number) {
@@ -33,6 +35,13 @@ export async function getBooking(db: Db, uid: string) {
   const found = await findBooking(db, byUid(uid));
   if (!found) throw notFound('Booking');
   return found;
+}
+
+/** GET /v2/bookings/{uid}/ics: the booking as an iCalendar file (cancelled ones too, with STATUS:CANCELLED). */
+export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise<string> {
+  const found = await findBookingForWrite(db, uid);
+  if (!found) throw notFound('Booking');
+  return bookingIcsFile(found, siteOf(env));
 }
 
 export async function rescheduleBooking(db: Db, env: Bindings, uid: string, start: number, reason: string | null) {

@@ -156,6 +156,9 @@ export const bookings = sqliteTable(
     previousStartAt: integer('previous_start_at'),
     // Answers to the event type's custom booking questions, by field name (the built-ins live on the attendee).
     bookingFieldsResponses: text('booking_fields_responses', { mode: 'json' }).$type<BookingFieldResponses>(),
+    // iCalendar SEQUENCE of the booking's event: 0 at creation, +1 on every change the attendee sees (reschedule,
+    // cancel, confirm, decline), so invitations update the same calendar entry in place.
+    sequence: integer('sequence').notNull().default(0),
     idempotencyKey: text('idempotency_key').unique(),
     idempotencyHash: text('idempotency_hash'),
     createdAt: createdAt(),

@@ -211,6 +211,8 @@ function operationObject(op: Operation): OpenApiOperation {
   const success: OpenApiResponse = { description: op.success.description };
   if (op.success.schema) {
     success.content = { 'application/json': { schema: schemaRef(op.success.schema, RESPONSE_SCHEMAS, 'output') } };
+  } else if (op.success.mediaType) {
+    success.content = { [op.success.mediaType]: { schema: { type: 'string' } } };
   }
   if (op.success.headers) {
     success.headers = Object.fromEntries(

@@ -133,6 +133,8 @@ export interface Operation {
     status: 200 | 201 | 204;
     description: string;
     schema?: z.ZodType;
+    /** A body that is not JSON (an iCalendar file): its media type, documented as a string. */
+    mediaType?: string;
     headers?: Record<string, string>;
   };
   /**
@@ -477,6 +479,24 @@ export const OPERATIONS: Operation[] = [
     auth: 'public',
     params: uidParam,
     success: { status: 200, description: 'The booking', schema: R.Booking },
+  },
+  {
+    operationId: 'getBookingIcs',
+    method: 'get',
+    path: '/v2/bookings/{uid}/ics',
+    tag: 'Bookings',
+    summary: 'Download a booking as an iCalendar file',
+    description:
+      'RFC 5545, one VEVENT with the same UID and SEQUENCE as the invitation emails, so importing it and receiving ' +
+      'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED.',
+    auth: 'public',
+    params: uidParam,
+    success: {
+      status: 200,
+      description: 'The .ics file',
+      mediaType: 'text/calendar',
+      headers: { 'Content-Disposition': 'attachment; filename="booking-<uid>.ics"' },
+    },
   },
   {
     operationId: 'rescheduleBooking',

@@ -7,14 +7,22 @@
  *   without times blocks the whole date and wins over timed overrides on the same date.
  *   Ranges whose end is not after their start are ignored. A date's ranges are first
  *   united in wall-clock time (09:00-12:00 + 11:00-13:00 = 09:00-13:00).
- * - Each united range becomes a UTC interval [start, end). DST:
- *   - a wall time skipped by a spring-forward gap moves forward by the gap
- *     (02:30 on 2027-03-14 in New York is 03:30 EDT). A range lying wholly inside a gap is empty. Uniting before converting matters here:
- *     00:00-03:00 + 02:30-04:00 must stay one range, or 02:30 -> 03:30 would leave
- *     03:00-03:30 uncovered;
- *   - a wall time that occurs twice (fall back) resolves to its EARLIER instant as a range
- *     start and its LATER instant as a range end, so 00:00-02:00 on the fall-back day
- *     lasts three real hours and no repeated minute is lost.
+ * - Each united range becomes the instants whose wall clock, read in the schedule's zone,
+ *   shows a time of that date inside the range. One definition, so DST needs no special
+ *   cases, and every minute of an offered slot reads inside that date's ranges:
+ *   - a boundary inside a spring-forward gap resolves to the instant of the jump. New York
+ *     2027-03-14 (02:00 EST -> 03:00 EDT): 02:30-05:00 starts at 03:00 EDT (the clock
+ *     already reads past 02:30), and an override 00:00-02:30 ends at 03:00 EDT, so no slot
+ *     starts at 03:00 EDT. A range wholly inside a gap is empty. Uniting before converting
+ *     matters: 00:00-03:00 + 02:30-04:00 stays one range;
+ *   - on a fall-back date the repeated minutes count wherever the clock shows them.
+ *     A range running through the whole repeated hour keeps its full real length (New
+ *     York 00:00-02:00 on 2027-11-07 lasts three real hours). A range ending at the first
+ *     repeated wall time ends at its first occurrence (Berlin 00:00-02:00 on 2027-10-31
+ *     ends at 02:00 CEST; New York 00:00-01:00 on 2027-11-07 at 01:00 EDT). A range that
+ *     ends inside the repeated hour, or starts after its first minute, splits in two:
+ *     New York 01:30-03:00 on 2027-11-07 is 01:30-02:00 EDT plus 01:30-03:00 EST, so the
+ *     01:00 EST slot (reading 01:00-01:29) is not offered, and 01:30 is offered twice.
  * - Overlapping or touching intervals merge, across midnight too: 22:00-24:00 followed by
  *   next day's 00:00-02:00 is one interval, and a slot may cross midnight.
  *
@@ -30,6 +38,8 @@
  *   back to the true start of the interval, not clipped at the range start. checkSlot runs
  *   the same generator on a one-millisecond range, so "offered" and "bookable" agree.
  *
+ * Bounds: every walk over days is bounded by its inputs: forward by the requested range cut
+ * to [now + notice, now + booking window], backward by the number of overrides.
  * Cost: O(days + slots + busy log busy); zone offsets are read once per day (time.ts).
  */
 import {
@@ -244,14 +254,11 @@ function rangesOfDay(plan: Plan, day: number): MinuteRange[] {
   return plan.overrides.get(day) ?? plan.weekly[weekdayOfDay(day)]!;
 }
 
-/** One local date's ranges as instants, sorted by start (DST can reorder them) and merged. */
+/** One local date's ranges as instants (the instants whose wall clock reads inside them), sorted and merged. */
 function intervalsOfDay(plan: Plan, day: number): Interval[] {
   const intervals: Interval[] = [];
   for (const [startMinute, endMinute] of rangesOfDay(plan, day)) {
-    const start = plan.calendar.toInstant(day, startMinute, 'earlier');
-    const end = plan.calendar.toInstant(day, endMinute, 'later');
-    // A range lying wholly inside a DST gap, or ending in one it starts after, is empty.
-    if (end > start) intervals.push({ start, end });
+    plan.calendar.wallRangeIntervals(day, startMinute, endMinute, intervals);
   }
   return mergeIntervals(intervals);
 }
@@ -297,7 +304,7 @@ function availabilityIntervals(plan: Plan, from: number, to: number): GridInterv
     ...interval,
     anchor: Number.isFinite(interval.start)
       ? interval.start
-      : calendar.toInstant(ENDLESS_CHAIN_ORIGIN_DAY, 0, 'earlier'),
+      : calendar.startOfLocalDay(ENDLESS_CHAIN_ORIGIN_DAY),
   }));
 }
 
@@ -305,24 +312,35 @@ function availabilityIntervals(plan: Plan, from: number, to: number): GridInterv
  * Hours that run through midnight make the first interval continue from earlier days.
  * Follows them back to where the interval really starts, so its grid does not depend on
  * the range asked for. A start of -Infinity means a run of whole days with no beginning.
+ *
+ * Only the chain that reaches the interval's start is followed: an earlier day's other
+ * ranges end before it. The walk goes on only through whole available days: a weekday
+ * is one at most 6 days in a row unless all 7 are (then it jumps from override to
+ * override), and each override day is one at most once, so it is bounded by the
+ * number of overrides; the bound is enforced rather than trusted.
  */
 function extendBackwards(plan: Plan, merged: Interval[], firstDay: number): Interval[] {
+  const first = merged[0];
+  if (!first) return merged;
+  const maxSteps = 7 * (plan.overrideDays.length + 1) + 2;
   let day = firstDay - 1;
-  for (;;) {
-    const first = merged[0];
-    if (!first) return merged;
+  for (let step = 0; ; step++) {
+    if (step > maxSteps) throw new Error('slot engine: the walk back through whole days exceeded its bound');
     const earlier = intervalsOfDay(plan, day);
-    const last = earlier.at(-1);
-    if (!last || last.end < first.start) return merged;
-    merged = mergeIntervals([...earlier, ...merged]);
+    let reached = false;
+    for (let i = earlier.length - 1; i >= 0 && earlier[i]!.end >= first.start; i--) {
+      first.start = Math.min(first.start, earlier[i]!.start);
+      reached = true;
+    }
+    if (!reached) return merged;
     if (plan.alwaysAvailableWeekly && !plan.overrides.has(day)) {
       // Every day back to the previous override is 00:00-24:00, hence part of this interval.
       const overrideDay = overrideDayBefore(plan, day);
       if (overrideDay === undefined) {
-        merged[0]!.start = -Infinity;
+        first.start = -Infinity;
         return merged;
       }
-      merged[0]!.start = plan.calendar.toInstant(overrideDay + 1, 0, 'earlier');
+      first.start = plan.calendar.startOfLocalDay(overrideDay + 1);
       day = overrideDay;
     } else {
       day -= 1;

@@ -52,7 +52,7 @@ export async function availableMonth(
   if (!ctx) return null;
   const zone = zoneOf(ctx);
   const calendar = new ZoneCalendar(zone);
-  const range = { from: calendar.toInstant(first, 0, 'earlier'), to: calendar.toInstant(next, 0, 'earlier') };
+  const range = { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
   return compute(ctx, zone, range, opts.now ?? Date.now());
 }
 

@@ -1,6 +1,6 @@
 /**
  * Time-zone helpers for the slot engine: the offset of an IANA zone at an instant,
- * wall-clock -> instant resolution with explicit DST rules, and ISO formatting.
+ * wall-clock ranges -> the instants that read them (DST included), and ISO formatting.
  *
  * Offsets come from Intl (the tz database the runtime ships), read through one cached Intl.DateTimeFormat per
  * zone, which is what date-fns-tz does internally. We call Intl directly rather than date-fns-tz's public functions
@@ -16,9 +16,6 @@
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
-
-/** Which instant a repeated wall-clock time (DST fall-back) resolves to. */
-export type Fold = 'earlier' | 'later';
 
 // ---------------------------------------------------------------------------
 // Zone validation and raw offsets
@@ -151,6 +148,13 @@ export function minutesOfWallTime(text: string): number {
 // ZoneCalendar: memoised offsets for one computation
 // ---------------------------------------------------------------------------
 
+/**
+ * "zone|UTC day" -> the instant the zone's offset changes that day. Facts of the tz database, so shared by every
+ * computation in the isolate; bounded, as zone names come from requests.
+ */
+const transitions = new Map<string, number>();
+const MAX_CACHED_TRANSITIONS = 10_000;
+
 export class ZoneCalendar {
   private readonly samples = new Map<number, number>();
   // offsetAt is called per slot when formatting; consecutive calls mostly hit one UTC day.
@@ -189,36 +193,76 @@ export class ZoneCalendar {
   }
 
   /**
-   * The instant of wall-clock time `minute` (0..1440) on local date `day`.
-   * A time skipped by a DST gap moves forward by the gap's length (02:30 -> 03:30);
-   * a time that occurs twice resolves to its earlier or later occurrence per `fold`.
+   * The instants whose wall-clock reading lies in [startMinute, endMinute) of local date `day` (minutes 0..1440),
+   * as disjoint sorted intervals. This one definition settles every DST case:
+   * - a boundary inside a spring-forward gap resolves to the instant of the jump (no wall time in between exists);
+   * - on a fall-back date the repeated minutes count wherever the clock shows them, so a range that runs through the
+   *   whole repeated hour keeps its full real length, and one that ends inside it (or starts after its first minute)
+   *   splits into two intervals: no instant reads outside the range, and no listed minute is lost.
+   * Appends to `out` (the slot engine's hot path, so no array per call) and returns it.
    */
-  toInstant(day: number, minute: number, fold: Fold): number {
-    const wall = day * DAY_MS + minute * MINUTE_MS;
-    // Every instant whose wall time is `wall` lies within [wall - 14h, wall + 12h],
-    // so samples from the day before to two days after bracket all of them.
-    const before = this.sample(day - 1);
-    const after = this.sample(day + 2);
-    if (before === after && this.sample(day) === before && this.sample(day + 1) === before) {
-      return wall - before;
+  wallRangeIntervals(
+    day: number,
+    startMinute: number,
+    endMinute: number,
+    out: { start: number; end: number }[] = [],
+  ): { start: number; end: number }[] {
+    const from = day * DAY_MS + startMinute * MINUTE_MS;
+    const to = day * DAY_MS + endMinute * MINUTE_MS;
+    if (!(to > from)) return out;
+    // Every instant reading a time of this date lies within [day - 14h, day + 1 + 12h]: samples from the day before
+    // to two days after bracket them, and a zone changes offset at most once between two samples.
+    let offset = this.sample(day - 1);
+    if (offset === this.sample(day) && offset === this.sample(day + 1) && offset === this.sample(day + 2)) {
+      out.push({ start: from - offset, end: to - offset });
+      return out;
     }
-    return this.resolveNearChange(wall, fold, [before, this.sample(day), this.sample(day + 1), after]);
+    const firstOwn = out.length;
+    // A stretch [segmentStart, segmentEnd) with one offset holds one interval of instants reading [from, to).
+    const addSegment = (segmentStart: number, segmentEnd: number, segmentOffset: number) => {
+      const start = Math.max(from - segmentOffset, segmentStart);
+      const end = Math.min(to - segmentOffset, segmentEnd);
+      if (!(end > start)) return;
+      const last = out.length > firstOwn ? out[out.length - 1]! : undefined;
+      if (last && start <= last.end) last.end = Math.max(last.end, end);
+      else out.push({ start, end });
+    };
+    let segmentStart = -Infinity;
+    for (let k = day - 1; k <= day + 1; k++) {
+      const next = this.sample(k + 1);
+      if (next === offset) continue;
+      const change = this.transitionIn(k);
+      addSegment(segmentStart, change, offset);
+      segmentStart = change;
+      offset = next;
+    }
+    addSegment(segmentStart, Infinity, offset);
+    return out;
   }
 
-  private resolveNearChange(wall: number, fold: Fold, offsets: number[]): number {
-    let found = NaN;
-    let latestCandidate = -Infinity;
-    for (const offset of new Set(offsets)) {
-      const candidate = wall - offset;
-      latestCandidate = Math.max(latestCandidate, candidate);
-      if (zoneOffsetAt(this.timeZone, candidate) !== offset) continue;
-      if (Number.isNaN(found)) found = candidate;
-      else found = fold === 'earlier' ? Math.min(found, candidate) : Math.max(found, candidate);
+  /** The first instant of local date `day`. */
+  startOfLocalDay(day: number): number {
+    return this.wallRangeIntervals(day, 0, 1440)[0]!.start;
+  }
+
+  /** The instant the offset changes within UTC day k (whose two end samples differ), to the second. */
+  private transitionIn(k: number): number {
+    const key = `${this.timeZone}|${k}`;
+    let found = transitions.get(key);
+    if (found !== undefined) return found;
+    const before = this.sample(k);
+    // Invariant: the offset at `low` is `before`, at `high` it is not. Offsets change on whole seconds.
+    let low = k * 86_400;
+    let high = (k + 1) * 86_400;
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (zoneOffsetAt(this.timeZone, mid * 1000) === before) low = mid;
+      else high = mid;
     }
-    if (!Number.isNaN(found)) return found;
-    // In a gap, reading the wall time with the offset from before the change lands exactly
-    // gap-length past it: the largest candidate, since clocks jump to a larger offset.
-    return latestCandidate;
+    found = high * 1000;
+    if (transitions.size >= MAX_CACHED_TRANSITIONS) transitions.clear();
+    transitions.set(key, found);
+    return found;
   }
 }
 

@@ -1,0 +1,32 @@
+// The booking as calendar data: the bridge from the bookings tables to src/calendar (pure mapping).
+import { bookingEvent, type BookingCalendarData } from '../calendar/booking-event';
+import { renderCalendar } from '../calendar/ics';
+import { calendarSite, type Site } from '../calendar/site';
+import type { BookingForWrite } from './repo';
+
+export function calendarDataOf({ booking: b, attendee: a, host, eventType }: BookingForWrite): BookingCalendarData {
+  return {
+    uid: b.uid,
+    title: b.title,
+    description: eventType?.description ?? null,
+    startAt: b.startAt,
+    endAt: b.endAt,
+    status: b.status,
+    sequence: b.sequence,
+    locationType: b.locationType,
+    locationValue: b.locationValue,
+    organizer: { name: host.name, email: host.email },
+    attendee: { name: a.name, email: a.email, notes: a.notes },
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+  };
+}
+
+/**
+ * The booking as a downloadable .ics file: no METHOD (a file to import is no iTIP message), the same UID and
+ * SEQUENCE as the invitation emails, and DTSTAMP at the last change so the bytes only change when the booking does.
+ */
+export function bookingIcsFile(state: BookingForWrite, site: Site): string {
+  const data = calendarDataOf(state);
+  return renderCalendar({ events: [bookingEvent(data, calendarSite(site, data.uid), data.updatedAt)] });
+}

@@ -1,0 +1,87 @@
+// A booking as an iCalendar VEVENT: the one mapping used by invitation emails, the .ics download and the host feed,
+// so all three describe the same event (same UID, same SEQUENCE). Pure.
+import type { BookingStatus } from '../db/schema';
+import { icsUid, type IcsEvent, type IcsMethod, type IcsStatus } from './ics';
+
+/** What the calendar needs to know about a booking, as of one moment. */
+export interface BookingCalendarData {
+  uid: string;
+  title: string;
+  /** The event type's description, if any. */
+  description: string | null;
+  startAt: number;
+  endAt: number;
+  status: BookingStatus;
+  /** bookings.sequence: 0 at creation, raised by every change the attendee sees (see docs/DESIGN.md). */
+  sequence: number;
+  locationType: string | null;
+  locationValue: string | null;
+  organizer: { name: string; email: string };
+  attendee: { name: string; email: string; notes: string | null };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CalendarSite {
+  /** Host name used in UIDs (and Message-IDs): stable for a deployment. */
+  domain: string;
+  /** Absolute link to the booking's page, when there is one. */
+  bookingUrl: string | null;
+}
+
+const STATUS: Record<BookingStatus, IcsStatus> = {
+  accepted: 'CONFIRMED',
+  pending: 'TENTATIVE',
+  cancelled: 'CANCELLED',
+  rejected: 'CANCELLED',
+};
+
+/** The iTIP method of a message about a booking in this state: a booking that no longer holds time is cancelled. */
+export function methodFor(status: BookingStatus): IcsMethod {
+  return STATUS[status] === 'CANCELLED' ? 'CANCEL' : 'REQUEST';
+}
+
+const LOCATION_NAMES: Record<string, string> = {
+  google_meet: 'Google Meet',
+  zoom: 'Zoom',
+  phone: 'Phone call',
+  in_person: 'In person',
+};
+
+/** The link, address or number when there is one; otherwise the kind of location in words. */
+export function locationText(locationType: string | null, locationValue: string | null): string | null {
+  if (locationValue) return locationValue;
+  if (!locationType) return null;
+  return LOCATION_NAMES[locationType] ?? locationType;
+}
+
+/** DESCRIPTION: what the event is, where to manage the booking, and what the attendee wrote. */
+export function descriptionText(b: BookingCalendarData, site: CalendarSite): string {
+  const parts: string[] = [];
+  if (b.description) parts.push(b.description);
+  if (b.attendee.notes) parts.push(`Notes from ${b.attendee.name}:\n${b.attendee.notes}`);
+  if (site.bookingUrl) parts.push(`Manage this booking: ${site.bookingUrl}`);
+  return parts.join('\n\n');
+}
+
+/** `stamp`: when this version was produced; for a download or feed, the booking's last change keeps it stable. */
+export function bookingEvent(b: BookingCalendarData, site: CalendarSite, stamp: number): IcsEvent {
+  const status = STATUS[b.status];
+  return {
+    uid: icsUid(b.uid, site.domain),
+    sequence: b.sequence,
+    stamp,
+    start: b.startAt,
+    end: b.endAt,
+    summary: b.title,
+    description: descriptionText(b, site) || null,
+    location: locationText(b.locationType, b.locationValue),
+    url: site.bookingUrl,
+    status,
+    organizer: b.organizer,
+    // The attendee chose this time, so they have accepted it; nothing for their client to answer.
+    attendee: { name: b.attendee.name, email: b.attendee.email, partstat: 'ACCEPTED', rsvp: false },
+    created: b.createdAt,
+    lastModified: b.updatedAt,
+  };
+}

@@ -1,0 +1,135 @@
+// iCalendar text (RFC 5545) for bookings, with the iTIP methods of RFC 5546. Pure: no bindings, no clock.
+//
+// What calendar clients rely on, and this module guarantees:
+// - lines end in CRLF and are folded so that no line exceeds 75 octets (continuations start with one space, and a
+//   fold never splits a UTF-8 sequence);
+// - TEXT values escape backslash, semicolon, comma and newlines; parameter values are quoted and stripped of what
+//   a quoted parameter cannot hold;
+// - one VEVENT per booking whose UID never changes (the booking uid at our domain) and whose SEQUENCE the caller
+//   raises on every change the attendee sees, so REQUEST/CANCEL messages update the same event in place.
+
+export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
+export type IcsStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+export type PartStat = 'NEEDS-ACTION' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
+
+export interface IcsPerson {
+  name: string;
+  email: string;
+}
+
+export interface IcsEvent {
+  uid: string;
+  sequence: number;
+  /** When this version of the event was produced (epoch ms). */
+  stamp: number;
+  start: number;
+  end: number;
+  summary: string;
+  description: string | null;
+  location: string | null;
+  url: string | null;
+  status: IcsStatus;
+  organizer: IcsPerson;
+  attendee: IcsPerson & { partstat: PartStat; rsvp: boolean };
+  created?: number;
+  lastModified?: number;
+}
+
+export interface IcsCalendar {
+  /** Omitted for a plain file or a subscription feed, which are no iTIP messages. */
+  method?: IcsMethod;
+  /** X-WR-CALNAME: the name a client shows for a subscribed feed. */
+  name?: string;
+  events: IcsEvent[];
+}
+
+export const PRODID = '-//calflare//calflare bookings//EN';
+
+const CRLF = '\r\n';
+const MAX_OCTETS = 75;
+const encoder = new TextEncoder();
+
+/** `<booking uid>@<domain>`: the same for every message and download of one booking, unique across deployments. */
+export function icsUid(bookingUid: string, domain: string): string {
+  return `${bookingUid}@${domain}`;
+}
+
+/** UTC date-time form 19980119T070000Z. */
+export function icsDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** TEXT value escaping (RFC 5545 3.3.11). Any line break becomes the two characters `\n`. */
+export function escapeText(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+/** A quoted parameter value (RFC 5545 3.2): DQUOTE and control characters cannot appear in one, so they go. */
+export function paramValue(value: string): string {
+  return `"${value.replace(/["\u0000-\u001f\u007f]/g, '')}"`;
+}
+
+/** Folds one content line into chunks of at most 75 octets, never splitting a code point. */
+export function foldLine(line: string): string {
+  if (encoder.encode(line).length <= MAX_OCTETS) return line;
+  const out: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const ch of line) {
+    const size = encoder.encode(ch).length;
+    // Continuation lines begin with a space, which counts towards their 75 octets.
+    const limit = out.length === 0 ? MAX_OCTETS : MAX_OCTETS - 1;
+    if (octets + size > limit) {
+      out.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += ch;
+    octets += size;
+  }
+  out.push(current);
+  return out.join(CRLF + ' ');
+}
+
+const mailto = (email: string) => `mailto:${email}`;
+
+function eventLines(e: IcsEvent): string[] {
+  const lines = [
+    'BEGIN:VEVENT',
+    `UID:${e.uid}`,
+    `SEQUENCE:${e.sequence}`,
+    `DTSTAMP:${icsDateTime(e.stamp)}`,
+    `DTSTART:${icsDateTime(e.start)}`,
+    `DTEND:${icsDateTime(e.end)}`,
+    `SUMMARY:${escapeText(e.summary)}`,
+  ];
+  if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
+  if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
+  if (e.url) lines.push(`URL:${e.url}`);
+  lines.push(
+    `ORGANIZER;CN=${paramValue(e.organizer.name)}:${mailto(e.organizer.email)}`,
+    `ATTENDEE;CN=${paramValue(e.attendee.name)};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${e.attendee.partstat};RSVP=${e.attendee.rsvp ? 'TRUE' : 'FALSE'}:${mailto(e.attendee.email)}`,
+    `STATUS:${e.status}`,
+    // A cancelled event no longer blocks time in the attendee's calendar.
+    `TRANSP:${e.status === 'CANCELLED' ? 'TRANSPARENT' : 'OPAQUE'}`,
+  );
+  if (e.created !== undefined) lines.push(`CREATED:${icsDateTime(e.created)}`);
+  if (e.lastModified !== undefined) lines.push(`LAST-MODIFIED:${icsDateTime(e.lastModified)}`);
+  lines.push('END:VEVENT');
+  return lines;
+}
+
+/** The whole VCALENDAR object, CRLF line ends, folded. */
+export function renderCalendar(cal: IcsCalendar): string {
+  const lines = ['BEGIN:VCALENDAR', `PRODID:${PRODID}`, 'VERSION:2.0', 'CALSCALE:GREGORIAN'];
+  if (cal.method) lines.push(`METHOD:${cal.method}`);
+  if (cal.name) lines.push(`X-WR-CALNAME:${escapeText(cal.name)}`);
+  for (const e of cal.events) lines.push(...eventLines(e));
+  lines.push('END:VCALENDAR');
+  return lines.map(foldLine).join(CRLF) + CRLF;
+}
