@@ -433,7 +433,15 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
       </EventHead>
       <div class="card">
         <h2>Your details</h2>
-        <ErrorSummary message={p.message ?? (p.issues.length ? 'Please correct the following:' : undefined)} issues={p.issues} fieldIds={fieldIds} id="error-summary" />
+        <ErrorSummary
+          message={p.message ?? (p.issues.length ? 'Please correct the following:' : undefined)}
+          issues={p.issues.map((i) => {
+            const f = shown.find((x) => x.name === fieldOfIssue(i));
+            return f ? { ...i, message: `${f.label}: ${i.message}` } : i;
+          })}
+          fieldIds={fieldIds}
+          id="error-summary"
+        />
         <form method="post" action={p.action} class="stack-form" id="booking-form" novalidate={p.issues.length > 0}>
           <input type="hidden" name="key" value={p.submissionKey} />
           <input type="hidden" name="tz" value={p.state.tz} />

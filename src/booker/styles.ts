@@ -15,7 +15,8 @@ body.public { color-scheme: light dark; }
 }
 .public a { text-decoration: underline; text-underline-offset: 2px; }
 .public a.btn, .public .times a, .public .cal a, .public .et a.et-link { text-decoration: none; }
-.booker { display: grid; grid-template-columns: 1fr; gap: 1rem; margin-top: 1rem; }
+.booker { display: grid; grid-template-columns: 1fr; gap: 1rem; margin-top: 1rem; align-items: start; }
+.booker .card + .card { margin-top: 0; }
 @media (min-width: 720px) { .booker.has-day { grid-template-columns: 1.15fr 1fr; } }
 .month-nav { display: flex; align-items: center; justify-content: space-between; gap: .5rem; margin-bottom: .5rem; }
 .month-nav h2 { margin: 0; }
