@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers, type BookingField } from '../src/event-types/booking-fields';
+import { bookingEnvelopeSchemas } from '../src/openapi/schemas';
 import { bookingEnvelope } from '../src/webhooks/payload';
 import { api, ATTENDEE, book, createEventType, expectError, makeUser, upcomingDate } from './helpers';
 
@@ -124,6 +125,8 @@ describe('booking_fields (pure)', () => {
       notes: { label: 'additional_notes' },
       size: { label: 'Team size', value: 'big' },
     });
+    // As documented in the OpenAPI document's webhook envelopes.
+    expect(bookingEnvelopeSchemas.BOOKING_CREATED.safeParse(envelope).success).toBe(true);
   });
 });
 
