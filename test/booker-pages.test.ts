@@ -90,6 +90,19 @@ describe('booker /{username}/{slug}', () => {
     expect(dayPage.html).toContain('<h2 id="day-heading">');
   });
 
+  it('without ?month= shows this month as the visitor’s zone sees it (even when UTC is still in the previous one)', async () => {
+    const host = await publicHost();
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const local = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+      const range = monthRange(local, tz);
+      const slots = await api('GET', `/v2/slots/available?event_type_id=${host.eventType.id}&start_time=${range.start}&end_time=${range.end}&timezone=${tz}`);
+      const res = await page(`${host.booker}?tz=${tz}`);
+      const [y, m] = local.split('-').map(Number) as [number, number];
+      expect(res.html).toContain(`<h2 id="month-heading">${new Date(Date.UTC(y, m - 1, 15)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${y}</h2>`);
+      expect(links(res.html, 'data-date')).toEqual(Object.keys(slots.json.slots));
+    }
+  });
+
   it('shows Berlin’s local times right across the spring DST change, with the zone and its offset', async () => {
     const host = await publicHost({ timezone: 'Europe/Berlin', eventType: { booking_window_days: 730 } });
     const before = await page(`${host.booker}?month=2027-03&date=2027-03-26&tz=Europe/Berlin&fmt=24h`);

@@ -96,18 +96,25 @@ interface BookerMode {
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
   let state: ViewState | undefined;
-  const found = await availableMonth(
+  const slotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
+  const guess = monthOf(c, opts.date);
+  let found = await availableMonth(
     c.var.db,
     mode.key,
-    monthOf(c, opts.date),
+    guess,
     (ctx) => {
       state = viewState(c, mode.defaultZone(ctx));
       if (opts.date) state = { ...state, month: opts.date.slice(0, 7), date: opts.date };
       return state.tz;
     },
-    { ignoreBookingId: mode.rescheduling?.bookingId },
+    slotOptions,
   );
   if (!found || !state) return null;
+  // Without ?month= the month is "this month" in a zone known only after the read: at a month's edge it can differ
+  // from the guess (UTC's), and then the right month is read.
+  const s0: ViewState = state;
+  if (s0.month !== guess) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
+  if (!found) return null;
   const now = Date.now();
   const thisMonth = localDateKey(state.tz, now).slice(0, 7);
   const lastMonth = localDateKey(state.tz, now + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
@@ -138,7 +145,7 @@ function monthOf(c: PublicContext, date?: string): string {
   if (month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return month;
   const day = c.req.query('date');
   if (day && /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(day)) return day.slice(0, 7);
-  // Today's month in the widest sense: a zone's month differs from UTC's by at most a day at either end.
+  // This month in UTC; renderBooker reads again when the visitor's zone is already in another month.
   return new Date().toISOString().slice(0, 7);
 }
 
