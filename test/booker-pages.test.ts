@@ -172,3 +172,16 @@ describe('booker /{username}/{slug}', () => {
     expect(res.html).toContain('<option selected="">UTC</option>');
   });
 });
+
+describe('the pages leave every other path alone', () => {
+  it('unknown API paths of any method stay JSON 404s (the pages’ CSRF and body limits do not apply there)', async () => {
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+      for (const path of ['/v2/', '/v2/nothing', '/v2/schedules/../overrides/..', '/docs/x/y']) {
+        const res = await api(method, path);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.json.error.code, `${method} ${path}`).toBe('not_found');
+        expect(res.headers.get('content-security-policy'), `${method} ${path}`).toBeNull();
+      }
+    }
+  });
+});

@@ -7,7 +7,7 @@
 //   /reschedule/{uid}               the booker in reschedule mode (?start=: confirm), POST moves the booking
 // Slots come from src/slots/service.ts and every write from src/bookings/service.ts: the same code as the API, no
 // HTTP calls to ourselves. Failures render pages, never JSON.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
@@ -237,17 +237,31 @@ async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
 
 const NO_BOOKING = 'There is no booking at this address. Check the link in your confirmation.';
 
+/**
+ * Mounted at the root, this app's middleware would otherwise run for every request that reaches it, the API's
+ * unknown paths included (a DELETE /v2/nothing must stay a JSON 404, not a CSRF page). Only its own paths get it.
+ */
+function isPublicPath(path: string): boolean {
+  const first = path.split('/')[1] ?? '';
+  if (first === 'booking' || first === 'reschedule') return true;
+  return /^[a-z0-9-]{3,40}$/.test(first) && !RESERVED_USERNAMES.has(first);
+}
+
+const onlyPublic = (mw: MiddlewareHandler<PublicEnv>): MiddlewareHandler<PublicEnv> => (c, next) => (isPublicPath(c.req.path) ? mw(c, next) : next());
+
 export const bookerRoutes = new Hono<PublicEnv>()
-  .use(pageSecurityHeaders({ scripts: true }))
-  .use(async (c, next) => {
-    await next();
-    // Booking pages show personal data, forms carry per-visit keys, slots change by the minute: nothing is cached
-    // unless a handler says otherwise (the host page).
-    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
-  })
-  .use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => messagePage(c as PublicContext, 413, 'Too large', 'The submitted form is too large.') }))
+  .use(onlyPublic(pageSecurityHeaders({ scripts: true })))
+  .use(
+    onlyPublic(async (c, next) => {
+      await next();
+      // Booking pages show personal data, forms carry per-visit keys, slots change by the minute: nothing is cached
+      // unless a handler says otherwise (the host page).
+      if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+    }),
+  )
+  .use(onlyPublic(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => messagePage(c as PublicContext, 413, 'Too large', 'The submitted form is too large.') })))
   // Cross-site form posts are refused (Origin / Sec-Fetch-Site): a booking is made from our own pages.
-  .use(csrf())
+  .use(onlyPublic(csrf()))
   .get(`/booking/:file{[A-Za-z0-9_-]{16,64}\\.ics}`, async (c) => {
     const uid = c.req.param('file').slice(0, -4);
     if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, NO_BOOKING);
