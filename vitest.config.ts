@@ -13,7 +13,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1' },
+                // D1_PRIMARY_LOCATION: every booking test creates its HostCalendar objects with a location hint.
+                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1', D1_PRIMARY_LOCATION: 'weur' },
                 queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 } },
               },
             }),
@@ -24,6 +25,8 @@ export default defineConfig(async () => {
             include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
             exclude: ['test/e2e/**'],
             testTimeout: 20_000,
+            // The Worker logs one JSON line per request; thousands of them would bury the test report.
+            onConsoleLog: (log: string) => !log.startsWith('{"level":"info","msg":"request"'),
           },
         },
         {

@@ -10,6 +10,7 @@ import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
+import { logUnexpectedError, observe } from './lib/request-log';
 import { docsRoutes, openApiRoutes } from './openapi/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
@@ -28,8 +29,9 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     if (err.status === 401) return errorResponse(c, 'unauthorized', err.message || 'Unauthorized');
     if (err.status === 413) return errorResponse(c, 'payload_too_large', err.message || 'Payload too large');
   }
-  console.error('unhandled error', err);
-  return errorResponse(c, 'internal', 'Internal server error');
+  logUnexpectedError(c, err);
+  // The request id lets whoever reports the failure point at its log line.
+  return c.json({ error: { code: 'internal', message: 'Internal server error', request_id: c.get('requestId') } }, 500);
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -68,6 +70,7 @@ const api = new Hono<AppEnv>()
 
 export const app = new Hono<AppEnv>()
   // No I/O at all: the baseline every benchmark divides by.
+  .use(observe)
   .get('/health', (c) => c.json({ ok: true }))
   .use(useDb)
   .route('/v2', api)

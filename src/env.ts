@@ -1,5 +1,6 @@
 import type { HostCalendar } from './bookings/host-calendar';
 import type { Db } from './db/client';
+import type { RequestDb } from './db/session';
 import type { User } from './db/schema';
 
 export interface Bindings {
@@ -10,6 +11,8 @@ export interface Bindings {
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
   SESSION_TTL_HOURS: string;
+  /** Where the D1 primary runs (a location hint such as `weur`); HostCalendar objects are created next to it. */
+  D1_PRIMARY_LOCATION?: string;
   /** Public origin of this deployment: links in emails and feeds, and the domain of calendar UIDs. */
   APP_URL: string;
 }
@@ -20,8 +23,12 @@ export interface WebhookMessage {
 }
 
 export interface Variables {
-  /** The request's database handle, set once by `useDb` (src/db/middleware.ts). */
+  /** The request's database handle (on its D1 session), set once by `useDb` (src/db/middleware.ts). */
   db: Db;
+  /** The request's D1 session behind `db`: its primary fallback, bookmark, HostCalendar calls and cost. */
+  d1: RequestDb;
+  /** From a sane incoming x-request-id, or generated; in every log line and 500 body. */
+  requestId: string;
   /** The signed-in user, when the request carried a valid session token. */
   user: User | null;
 }

@@ -380,14 +380,23 @@ describe('races with deletions answer 4xx, never 500', () => {
       // The host's object checked the slot; before its write batch runs, someone deletes the event type.
       const holder = instance as unknown as { env: { DB: D1Database } };
       const realEnv = holder.env;
+      // The object runs its writes on a D1 session: delete the event type just before that session's batch.
+      const racingSession = (session: D1DatabaseSession) =>
+        new Proxy(session, {
+          get(target, prop) {
+            if (prop === 'batch') {
+              return async (statements: D1PreparedStatement[]) => {
+                await realEnv.DB.prepare('DELETE FROM booking_event_types WHERE id = ?').bind(eventType.id).run();
+                return target.batch(statements);
+              };
+            }
+            const value = Reflect.get(target, prop);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
       const racing = new Proxy(realEnv.DB, {
         get(target, prop) {
-          if (prop === 'batch') {
-            return async (statements: D1PreparedStatement[]) => {
-              await target.prepare('DELETE FROM booking_event_types WHERE id = ?').bind(eventType.id).run();
-              return target.batch(statements);
-            };
-          }
+          if (prop === 'withSession') return (start?: string) => racingSession(target.withSession(start));
           const value = Reflect.get(target, prop);
           return typeof value === 'function' ? value.bind(target) : value;
         },
@@ -407,7 +416,7 @@ describe('races with deletions answer 4xx, never 500', () => {
         holder.env = realEnv;
       }
     });
-    expect(outcome).toEqual({ ok: false, code: 'not_found', message: 'Event type not found' });
+    expect(outcome).toMatchObject({ ok: false, code: 'not_found', message: 'Event type not found' });
     const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM bookings WHERE host_id = ?').bind(user.id).first<{ n: number }>();
     expect(rows!.n).toBe(0);
   });

@@ -340,13 +340,13 @@ export const bookingPages = new Hono<AdminEnv>()
   })
   .post('/:uid/cancel', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.db, c.env, uid, reason));
+    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.d1, c.env, uid, reason));
   })
   .post('/:uid/confirm', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'confirmed', () => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'confirm', null));
+    return decide(c, 'confirmed', () => settleBooking(c.var.d1, c.env, c.get('user')!, uid, 'confirm', null));
   })
   .post('/:uid/decline', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'declined', (reason) => settleBooking(c.var.db, c.env, c.get('user')!, uid, 'decline', reason));
+    return decide(c, 'declined', (reason) => settleBooking(c.var.d1, c.env, c.get('user')!, uid, 'decline', reason));
   });

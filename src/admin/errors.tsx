@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from '../lib/errors';
+import { logUnexpectedError } from '../lib/request-log';
 import type { AdminContext, Page } from './http';
 import { Layout, PostButton } from './layout';
 
@@ -49,6 +50,6 @@ export function adminError(err: Error, c: AdminContext) {
     if (err.status === 413) return errorPage(c, 413, 'The submitted form is too large.');
     if (err.status < 500) return errorPage(c, err.status as ContentfulStatusCode, err.message || 'The request could not be handled.');
   }
-  console.error('admin: unhandled error', err);
-  return errorPage(c, 500, "The server hit an unexpected error. Please try again; if it keeps happening, the Worker's logs have the details.");
+  logUnexpectedError(c, err);
+  return errorPage(c, 500, `The server hit an unexpected error. Please try again; if it keeps happening, the Worker's logs have the details under request id ${c.get('requestId')}.`);
 }

@@ -15,7 +15,11 @@ export function sessionToken(header: string | undefined, cookie: string | undefi
 /** Resolves the user once per request; routes decide whether they need one. */
 export const loadUser = createMiddleware<AppEnv>(async (c, next) => {
   const token = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
-  c.set('user', token ? await userForToken(c.var.db, token) : null);
+  let user = token ? await userForToken(c.var.db, token) : null;
+  // A token minted a moment ago (sign-in just now, maybe through another location) may not have reached this
+  // replica yet: before calling it unknown, ask the primary once.
+  if (token && !user && !c.var.d1.startsOnPrimary) user = await userForToken(c.var.d1.onPrimary(), token);
+  c.set('user', user);
   await next();
 });
 

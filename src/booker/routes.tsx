@@ -302,7 +302,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
       const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links };
       return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(reason.error)} />, 400);
     }
-    await cancelBooking(c.var.db, c.env, data.booking.uid, reason.data.reason ?? null);
+    await cancelBooking(c.var.d1, c.env, data.booking.uid, reason.data.reason ?? null);
     setFlash(c, { kind: 'ok', text: 'Your booking is cancelled. The host has been told.' }, FLASH);
     return c.redirect(links.self, 303);
   })
@@ -346,7 +346,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
     if (!start.success || !reason.success) return messagePage(c, 400, 'Please try again', 'The new time or the reason was not understood.', { href: `/reschedule/${data.booking.uid}`, label: 'Choose a time' });
     try {
-      await rescheduleBooking(c.var.db, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
+      await rescheduleBooking(c.var.d1, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'slot_unavailable' && data.eventType) {
         const page = await renderBooker(c, rescheduleMode(data), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: TAKEN }, status: 409 });
@@ -412,7 +412,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
     const body = parsed.data;
     try {
-      const { booking } = await createBooking(c.var.db, c.env, {
+      const { booking } = await createBooking(c.var.d1, c.env, {
         eventTypeId: body.event_type_id,
         start: body.start,
         attendee: { ...body.attendee, notes: body.attendee.notes ?? null },

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
-import { getDb } from '../db/client';
+import type { Db } from '../db/client';
+import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
@@ -39,6 +40,9 @@ export interface BookRequest {
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
+/** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
+export type CalendarReply = Outcome & { d1: D1Report };
+
 type Written = Outcome & { deliveryIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
@@ -51,62 +55,62 @@ const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, 
 export class HostCalendar extends DurableObject<Bindings> {
   private readonly lock = new Mutex();
 
-  book(req: BookRequest): Promise<Outcome> {
-    return this.write(() => this.bookLocked(req));
+  book(req: BookRequest): Promise<CalendarReply> {
+    return this.write((db) => this.bookLocked(db, req));
   }
 
-  reschedule(uid: string, start: number, reason: string | null): Promise<Outcome> {
-    return this.write(() => this.rescheduleLocked(uid, start, reason));
+  reschedule(uid: string, start: number, reason: string | null): Promise<CalendarReply> {
+    return this.write((db) => this.rescheduleLocked(db, uid, start, reason));
   }
 
-  cancel(uid: string, reason: string | null): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  cancel(uid: string, reason: string | null): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
       if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
         return { ok: true, booking: bookingJson(current) };
       }
-      return this.applyTransition(current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
+      return this.applyTransition(db, current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
   }
 
-  confirm(uid: string): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  confirm(uid: string): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
-      return this.applyTransition(current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
+      return this.applyTransition(db, current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
     });
   }
 
-  decline(uid: string, reason: string | null): Promise<Outcome> {
-    return this.write(async () => {
-      const current = await findBookingForWrite(this.db, uid);
+  decline(uid: string, reason: string | null): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be declined; this one is ${current.booking.status}`);
-      return this.applyTransition(current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
+      return this.applyTransition(db, current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
     });
   }
 
-  private get db() {
-    return getDb(this.env.DB);
+  /**
+   * Runs a write under the lock on its own D1 session, started on the primary (the object is placed next to it, see
+   * D1_PRIMARY_LOCATION), then hands its webhook deliveries to the queue outside the lock.
+   */
+  private async write(fn: (db: Db) => Promise<Written>): Promise<CalendarReply> {
+    const d1 = new RequestDb(this.env.DB, 'first-primary');
+    const { deliveryIds, ...outcome } = await this.lock.run(() => fn(d1.db));
+    if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds, d1.db.$client);
+    return { ...outcome, d1: d1.report() };
   }
 
-  /** Runs a write under the lock, then hands its webhook deliveries to the queue outside it. */
-  private async write(fn: () => Promise<Written>): Promise<Outcome> {
-    const { deliveryIds, ...outcome } = await this.lock.run(fn);
-    if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds);
-    return outcome;
-  }
-
-  private async bookLocked(req: BookRequest): Promise<Written> {
+  private async bookLocked(db: Db, req: BookRequest): Promise<Written> {
     if (req.idempotencyKey) {
-      const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+      const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
       if (replay) return replay;
     }
     const now = Date.now();
-    const ctx = await loadSlotContext(this.db, req.eventTypeId, { from: req.start, to: req.start + 1 });
+    const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 });
     if (!ctx) return fail('not_found', 'Event type not found');
     const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
     if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
@@ -143,15 +147,12 @@ export class HostCalendar extends DurableObject<Bindings> {
     let results: D1Result[];
     try {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
-      results = await this.env.DB.batch([
-        guardedInsert(this.env.DB, booking),
-        outboxInsert(this.env.DB, snapshot, now),
-        insertAttendee(this.env.DB, booking.uid, req.attendee),
-      ]);
+      const d1 = db.$client;
+      results = await d1.batch([guardedInsert(d1, booking), outboxInsert(d1, snapshot, now), insertAttendee(d1, booking.uid, req.attendee)]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
-        const replay = await this.replay(req.idempotencyKey, req.idempotencyHash);
+        const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
         if (replay) return replay;
       }
       // The event type was deleted between the check and the write.
@@ -168,8 +169,8 @@ export class HostCalendar extends DurableObject<Bindings> {
   }
 
   /** The first answer for an Idempotency-Key, or a 422 when the key comes back with a different request. */
-  private async replay(key: string, hash: string | null): Promise<Written | null> {
-    const prior = await findBooking(this.db, byIdempotencyKey(key));
+  private async replay(db: Db, key: string, hash: string | null): Promise<Written | null> {
+    const prior = await findBooking(db, byIdempotencyKey(key));
     if (!prior) return null;
     if (prior.booking.idempotencyHash !== hash) {
       return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
@@ -177,8 +178,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     return { ok: true, booking: bookingJson(prior), replayed: true };
   }
 
-  private async rescheduleLocked(uid: string, start: number, reason: string | null): Promise<Written> {
-    const current = await findBookingForWrite(this.db, uid);
+  private async rescheduleLocked(db: Db, uid: string, start: number, reason: string | null): Promise<Written> {
+    const current = await findBookingForWrite(db, uid);
     if (!current) return fail('not_found', 'Booking not found');
     const { booking } = current;
     const now = Date.now();
@@ -188,7 +189,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (booking.startAt <= now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
     if (!current.eventType) return fail('conflict', 'The event type of this booking no longer exists');
 
-    const ctx = await loadSlotContext(this.db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
+    const ctx = await loadSlotContext(db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
     if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');
     const check = checkSlot(slotRules(ctx, now), start);
     if (!check.ok) return fail('slot_unavailable', check.message);
@@ -207,13 +208,15 @@ export class HostCalendar extends DurableObject<Bindings> {
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
       { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
     );
-    const [moved, outbox] = await this.env.DB.batch([guardedMove(this.env.DB, booking, move, now), outboxInsert(this.env.DB, snapshot, now)]);
+    const d1 = db.$client;
+    const [moved, outbox] = await d1.batch([guardedMove(d1, booking, move, now), outboxInsert(d1, snapshot, now)]);
     const row = moved?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
   }
 
   private async applyTransition(
+    db: Db,
     current: BookingForWrite,
     t: Parameters<typeof transition>[2],
     trigger: WebhookTrigger,
@@ -226,10 +229,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
-    const [changed, outbox] = await this.env.DB.batch([
-      transition(this.env.DB, current.booking.id, t, now),
-      outboxInsert(this.env.DB, snapshot, now),
-    ]);
+    const d1 = db.$client;
+    const [changed, outbox] = await d1.batch([transition(d1, current.booking.id, t, now), outboxInsert(d1, snapshot, now)]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };

@@ -1,7 +1,7 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
@@ -31,7 +31,7 @@ export interface NewBooking {
 }
 
 /** INSERT that inserts nothing when the occupied span overlaps a live booking of the host; RETURNING the row. */
-export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatement {
+export function guardedInsert(d1: D1Queryable, b: NewBooking): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
@@ -64,7 +64,7 @@ export function guardedInsert(d1: D1Database, b: NewBooking): D1PreparedStatemen
     );
 }
 
-export function insertAttendee(d1: D1Database, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
+export function insertAttendee(d1: D1Queryable, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes)
@@ -85,7 +85,7 @@ export interface Move {
  * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
  * nothing changes when the new span overlaps another live booking of the host.
  */
-export function guardedMove(d1: D1Database, booking: Booking, move: Move, now: number): D1PreparedStatement {
+export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: number): D1PreparedStatement {
   return d1
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
@@ -119,7 +119,7 @@ type Transition =
  * Status change that only applies from the allowed states (cancel: any live; confirm/decline: pending). Each raises
  * the calendar SEQUENCE: the attendee sees every one of them.
  */
-export function transition(d1: D1Database, bookingId: number, t: Transition, now: number): D1PreparedStatement {
+export function transition(d1: D1Queryable, bookingId: number, t: Transition, now: number): D1PreparedStatement {
   switch (t.to) {
     case 'cancelled':
       return d1

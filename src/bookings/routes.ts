@@ -20,7 +20,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (key && !key.success) {
       throw new ApiError('validation_failed', 'Invalid Idempotency-Key header', toIssues(key.error).map((i) => ({ ...i, path: 'Idempotency-Key' })));
     }
-    const { booking } = await createBooking(c.var.db, c.env, {
+    const { booking } = await createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
@@ -56,15 +56,15 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
     const body = c.req.valid('json');
-    return c.json(await rescheduleBooking(c.var.db, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
+    return c.json(await rescheduleBooking(c.var.d1, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
   .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
-    return c.json(await cancelBooking(c.var.db, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
+    return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
-    return c.json(await settleBooking(c.var.db, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));
+    return c.json(await settleBooking(c.var.d1, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));
   })
   .post('/:uid/decline', requireUser, validate('param', uidParam), validate('json', reasonBody), async (c) => {
     const { reason } = c.req.valid('json');
-    return c.json(await settleBooking(c.var.db, c.env, currentUser(c), c.req.valid('param').uid, 'decline', reason ?? null));
+    return c.json(await settleBooking(c.var.d1, c.env, currentUser(c), c.req.valid('param').uid, 'decline', reason ?? null));
   });

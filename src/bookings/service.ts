@@ -1,28 +1,35 @@
 // The booking operations shared by the API routes and the admin pages: find the host, run the change in the
 // host's HostCalendar object, turn its outcome into a result or an ApiError.
 import type { Db } from '../db/client';
+import type { RequestDb } from '../db/session';
 import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
-import type { BookRequest, Outcome } from './host-calendar';
+import type { BookRequest, CalendarReply, HostCalendar } from './host-calendar';
+import { calendarPlacement } from './placement';
 import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
 import { siteOf } from '../calendar/site';
 import { eventTypeOwner } from '../event-types/repo';
 
 export function hostCalendar(env: Bindings, hostId: number) {
-  return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`));
+  return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`), calendarPlacement(env));
 }
 
-function unwrap(outcome: Outcome): { booking: BookingJson; replayed: boolean } {
-  if (!outcome.ok) throw new ApiError(outcome.code, outcome.message, outcome.issues);
-  return { booking: outcome.booking, replayed: outcome.replayed ?? false };
+/** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
+async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
+  return unwrap(await d1.callObject(() => call(hostCalendar(env, hostId))));
 }
 
-export async function createBooking(db: Db, env: Bindings, req: BookRequest) {
-  const hostId = await eventTypeOwner(db, req.eventTypeId);
+function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean } {
+  if (!reply.ok) throw new ApiError(reply.code, reply.message, reply.issues);
+  return { booking: reply.booking, replayed: reply.replayed ?? false };
+}
+
+export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
+  const hostId = await eventTypeOwner(d1.db, req.eventTypeId);
   if (hostId === undefined) throw notFound('Event type');
-  return unwrap(await hostCalendar(env, hostId).book(req));
+  return onCalendar(d1, env, hostId, (calendar) => calendar.book(req));
 }
 
 async function hostOrNotFound(db: Db, uid: string): Promise<number> {
@@ -44,20 +51,19 @@ export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise
   return bookingIcsFile(found, siteOf(env));
 }
 
-export async function rescheduleBooking(db: Db, env: Bindings, uid: string, start: number, reason: string | null) {
-  const hostId = await hostOrNotFound(db, uid);
-  return unwrap(await hostCalendar(env, hostId).reschedule(uid, start, reason)).booking;
+export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
+  const hostId = await hostOrNotFound(d1.db, uid);
+  return (await onCalendar(d1, env, hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
 }
 
-export async function cancelBooking(db: Db, env: Bindings, uid: string, reason: string | null) {
-  const hostId = await hostOrNotFound(db, uid);
-  return unwrap(await hostCalendar(env, hostId).cancel(uid, reason)).booking;
+export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null) {
+  const hostId = await hostOrNotFound(d1.db, uid);
+  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason))).booking;
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */
-export async function settleBooking(db: Db, env: Bindings, actor: User, uid: string, decision: 'confirm' | 'decline', reason: string | null) {
-  const hostId = await hostOrNotFound(db, uid);
+export async function settleBooking(d1: RequestDb, env: Bindings, actor: User, uid: string, decision: 'confirm' | 'decline', reason: string | null) {
+  const hostId = await hostOrNotFound(d1.db, uid);
   if (actor.role !== 'super_admin' && actor.id !== hostId) throw notFound('Booking');
-  const calendar = hostCalendar(env, hostId);
-  return unwrap(decision === 'confirm' ? await calendar.confirm(uid) : await calendar.decline(uid, reason)).booking;
+  return (await onCalendar(d1, env, hostId, (calendar) => (decision === 'confirm' ? calendar.confirm(uid) : calendar.decline(uid, reason)))).booking;
 }

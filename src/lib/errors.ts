@@ -34,7 +34,7 @@ export interface ErrorIssue {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; issues?: ErrorIssue[] };
+  error: { code: ErrorCode; message: string; issues?: ErrorIssue[]; request_id?: string };
 }
 
 /** A domain failure that any layer may throw; app.onError turns it into the JSON error shape. */

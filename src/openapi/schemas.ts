@@ -36,6 +36,7 @@ export const errorSchema = z.strictObject({
       .array(z.strictObject({ path: z.string().describe('Dotted path of the offending field, e.g. attendee.email'), message: z.string() }))
       .optional()
       .describe('Only for validation_failed: one entry per problem'),
+    request_id: z.string().optional().describe('Only for internal (500): the x-request-id of the failed request, as in its log line'),
   }),
 });
 

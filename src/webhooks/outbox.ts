@@ -1,6 +1,7 @@
 // The transactional outbox: a booking change and its webhook delivery rows are written in one D1 batch, so a
 // committed booking always has its deliveries and a rolled-back one never does. Queue messages are sent only after
 // the commit; a send that is lost (crash, Queues outage) leaves `enqueued_at` NULL for the cron sweep to redo.
+import type { D1Queryable } from '../db/client';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
 import { bookingEnvelope, type BookingEventSnapshot } from './payload';
@@ -29,7 +30,7 @@ export function newEventId(webhookId: number): string {
  * The booking is found by uid inside SQL, and only in the state the snapshot describes (status, start and end):
  * a guarded insert or update earlier in the batch that changed nothing therefore produces no delivery.
  */
-export function outboxInsert(d1: D1Database, event: BookingEventSnapshot, now: number): D1PreparedStatement {
+export function outboxInsert(d1: D1Queryable, event: BookingEventSnapshot, now: number): D1PreparedStatement {
   const body = JSON.stringify(bookingEnvelope(event, now));
   return d1
     .prepare(
@@ -70,13 +71,13 @@ export function deliveryIdsOf(result: D1Result): number[] {
  * After the batch committed: one queue message per delivery, then `enqueued_at` on those rows. Never throws: a booking
  * that was written must not fail because of its webhooks; rows whose send failed stay NULL and the sweep re-sends them.
  */
-export async function enqueueDeliveries(env: Bindings, deliveryIds: number[]): Promise<void> {
+export async function enqueueDeliveries(env: Bindings, deliveryIds: number[], d1: D1Queryable = env.DB): Promise<void> {
   for (let i = 0; i < deliveryIds.length; i += SEND_BATCH_MAX) {
     const chunk = deliveryIds.slice(i, i + SEND_BATCH_MAX);
     try {
       await env.WEBHOOKS.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
       // One JSON parameter: D1 allows at most 100 bound parameters per statement.
-      await env.DB.prepare(
+      await d1.prepare(
         `UPDATE booking_webhook_deliveries SET enqueued_at = ?
          WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
       )
