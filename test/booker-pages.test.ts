@@ -103,6 +103,20 @@ describe('booker /{username}/{slug}', () => {
     }
   });
 
+  it('opens on the first month with free times when none is named; a named month stays put', async () => {
+    const now = new Date();
+    const nextStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+    // Enough notice that nothing is left this month.
+    const host = await publicHost({ eventType: { minimum_notice_hours: Math.ceil((nextStart - now.getTime()) / 3_600_000) + 72 } });
+    const next = nextMonth();
+    const opened = await page(`${host.booker}?tz=UTC`);
+    expect(opened.html).toContain(`data-date="${next}-`);
+    const thisMonth = now.toISOString().slice(0, 7);
+    const named = await page(`${host.booker}?tz=UTC&month=${thisMonth}`);
+    expect(links(named.html, 'data-date')).toEqual([]);
+    expect(named.html).toContain('No free times in');
+  });
+
   it('shows Berlin’s local times right across the spring DST change, with the zone and its offset', async () => {
     const host = await publicHost({ timezone: 'Europe/Berlin', eventType: { booking_window_days: 730 } });
     const before = await page(`${host.booker}?month=2027-03&date=2027-03-26&tz=Europe/Berlin&fmt=24h`);

@@ -115,6 +115,15 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
   const s0: ViewState = state;
   if (s0.month !== guess) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
   if (!found) return null;
+  // A visitor who named no month sees the first one with free times (this month's may be over or fully booked).
+  const windowEnd = localDateKey(s0.tz, Date.now() + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
+  for (let tries = 0; !c.req.query('month') && !c.req.query('date') && !opts.date && tries < 2; tries++) {
+    if (Object.keys(found.byDate).length > 0 || state.month >= windowEnd) break;
+    const later: ViewState = { ...state, month: addMonths(state.month, 1), date: null };
+    const next = await availableMonth(c.var.db, mode.key, later.month, () => later.tz, slotOptions);
+    if (!next) break;
+    [found, state] = [next, later];
+  }
   const now = Date.now();
   const thisMonth = localDateKey(state.tz, now).slice(0, 7);
   const lastMonth = localDateKey(state.tz, now + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
