@@ -25,13 +25,13 @@ function monthRange(month: string, tz: string) {
 }
 
 describe('host page /{username}', () => {
-  it('lists the host’s active event types with links to their bookers, cacheable for a minute', async () => {
+  it('lists the host’s active event types with links to their bookers, cacheable for a minute by the browser only (it sets a cookie)', async () => {
     const host = await publicHost({ eventType: { title: 'Intro Call', description: 'A first chat.', location_type: 'zoom' } });
     await api('POST', '/v2/event-types', { token: host.token, body: { title: 'Hidden', slug: 'hidden', duration_minutes: 30, is_active: false } });
     const res = await page(`/${host.username}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(res.headers.get('cache-control')).toBe('private, max-age=60');
     expect(res.html).toContain(`<h1>${host.user.name}</h1>`);
     expect(res.html).toContain(`href="${host.booker}"`);
     expect(res.html).toContain('A first chat.');

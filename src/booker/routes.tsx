@@ -374,7 +374,9 @@ export const bookerRoutes = new Hono<PublicEnv>()
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
     const found = await findHostPage(c.var.db, username);
     if (!found) return notFoundPage(c, 'There is nobody to book at this address.');
-    c.header('Cache-Control', 'public, max-age=60');
+    // Browsers may keep it a minute; shared caches may not, because every page response also sets the D1 bookmark
+    // cookie (src/db/middleware.ts), which must never be served to someone else.
+    c.header('Cache-Control', 'private, max-age=60');
     return c.html(<HostPage nonce={nonceOf(c)} host={found.host} eventTypes={found.eventTypes} />);
   })
   .get(`/:username${USERNAME}/:slug${SLUG}`, async (c) => {
