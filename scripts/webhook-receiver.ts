@@ -1,12 +1,13 @@
 // A tiny local webhook subscriber for trying deliveries end to end:
 //   npx tsx scripts/webhook-receiver.ts --secret whsec_... [--port 8790] [--fail 2]
-// It listens on 127.0.0.1 only, checks X-Cal-Signature-256 with the same code the Worker signs with, prints every
+// It listens on 127.0.0.1 only, checks X-Cal-Signature-256 and the Standard Webhooks webhook-signature with the same
+// code the Worker signs with, prints every
 // delivery, and answers 200 (401 for a bad signature). `--fail N` answers 500 to the first N deliveries, to watch the
 // retries and their backoff in the delivery log. Subscriber URLs on 127.0.0.1 need WEBHOOK_ALLOW_PRIVATE_URLS=true,
 // which `npm run dev` sets.
 import { createServer } from 'node:http';
 import { argValue } from './lib/d1';
-import { SIGNATURE_HEADER, verifyBody } from '../src/webhooks/signing';
+import { SIGNATURE_HEADER, signStandard, STANDARD_SIGNATURE_HEADER, verifyBody } from '../src/webhooks/signing';
 
 const args = process.argv.slice(2);
 const secret = argValue(args, 'secret') ?? process.env.WEBHOOK_SECRET;
@@ -25,9 +26,12 @@ const server = createServer((req, res) => {
     // Verify the bytes as received; a re-serialized JSON.parse result would not match the signature.
     const body = Buffer.concat(chunks).toString('utf8');
     const signature = String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? '');
-    const valid = await verifyBody(secret, body, signature);
+    const calValid = await verifyBody(secret, body, signature);
     const id = req.headers['webhook-id'];
     const timestamp = Number(req.headers['webhook-timestamp']);
+    const standard = String(req.headers[STANDARD_SIGNATURE_HEADER] ?? '').split(' ');
+    const standardValid = standard.includes(await signStandard(secret, String(id), String(req.headers['webhook-timestamp']), body));
+    const valid = calValid && standardValid;
     let trigger = '?';
     try {
       trigger = (JSON.parse(body) as { triggerEvent?: string }).triggerEvent ?? '?';
@@ -43,7 +47,7 @@ const server = createServer((req, res) => {
       `\n${new Date().toISOString()} ${req.method} ${req.url} ${trigger}\n` +
         `  webhook-id        ${id}\n` +
         `  webhook-timestamp ${timestamp} (${Number.isFinite(timestamp) ? new Date(timestamp * 1000).toISOString() : 'missing'})\n` +
-        `  signature         ${valid ? 'valid' : 'INVALID'}\n` +
+        `  signature         ${calValid ? 'valid' : 'INVALID'} (X-Cal-Signature-256), ${standardValid ? 'valid' : 'INVALID'} (webhook-signature)\n` +
         `  answered          ${status}${status === 500 ? ' (--fail)' : ''}`,
     );
     try {

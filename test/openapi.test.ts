@@ -3,16 +3,18 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import specMarkdown from '../docs/spec.md?raw';
 import verifyExampleSource from '../src/openapi/examples/verify-webhook.ts?raw';
+import verifyStandardExampleSource from '../src/openapi/examples/verify-standard-webhook.ts?raw';
 import { app } from '../src/app';
 import { createBookingBody, rescheduleBody } from '../src/bookings/schemas';
 import { createEventTypeBody, updateEventTypeBody } from '../src/event-types/schemas';
 import { availableSlotsQuery } from '../src/slots/schemas';
 import { buildOpenApiDocument, openApiDocument, type OpenApiParameter } from '../src/openapi/document';
+import { handleStandardWebhook } from '../src/openapi/examples/verify-standard-webhook';
 import { handleBookingWebhook, type WebhookEvent } from '../src/openapi/examples/verify-webhook';
 import { OPERATIONS } from '../src/openapi/operations';
-import { PYTHON_VERIFY_SNIPPET, TYPESCRIPT_VERIFY_SNIPPET } from '../src/openapi/snippets';
+import { PYTHON_STANDARD_VERIFY_SNIPPET, PYTHON_VERIFY_SNIPPET, STANDARD_WEBHOOKS_VERIFY_SNIPPET, TYPESCRIPT_VERIFY_SNIPPET } from '../src/openapi/snippets';
 import { createWebhookBody, updateWebhookBody } from '../src/webhooks/schemas';
-import { signBody } from '../src/webhooks/signing';
+import { deliveryHeaders, generateSecret, signBody, standardSecret } from '../src/webhooks/signing';
 import { api, makeUser } from './helpers';
 import {
   appRoutes,
@@ -248,6 +250,7 @@ describe('webhooks section', () => {
         'header:X-Cal-Signature-256',
         'header:webhook-id',
         'header:webhook-timestamp',
+        'header:webhook-signature',
       ]);
       const ref = (item.post.requestBody!.content['application/json']!.schema as { $ref: string }).$ref;
       const envelope = doc.components.schemas[ref.split('/').pop()!] as any;
@@ -332,6 +335,24 @@ describe('Verifying webhook signatures (the /docs snippets)', () => {
     expect((await handleBookingWebhook(request(body), 'whsec_other_secret', onEvent)).status).toBe(401);
     expect((await handleBookingWebhook(request(body, 'not-hex'), secret, onEvent)).status).toBe(401);
     expect(received).toHaveLength(1);
+  });
+
+  it('the Standard Webhooks TypeScript shown is the example module, which accepts real deliveries and rejects tampering', async () => {
+    expect(STANDARD_WEBHOOKS_VERIFY_SNIPPET).toBe(verifyStandardExampleSource);
+    const html = unescapeHtml((await api('GET', '/docs')).json as string);
+    expect(html).toContain(STANDARD_WEBHOOKS_VERIFY_SNIPPET);
+    expect(html).toContain(PYTHON_STANDARD_VERIFY_SNIPPET);
+    const body = JSON.stringify({ triggerEvent: 'BOOKING_CREATED', createdAt: '2025-11-15T14:00:00.000Z', payload: { uid: 'abc' } });
+    const received: string[] = [];
+    const onEvent = async (_event: unknown, id: string) => void received.push(id);
+    for (const secret of [generateSecret(), 'a passphrase the user chose']) {
+      const headers = await deliveryHeaders(secret, body, 'msg_std', Date.now());
+      const request = (b: string) => new Request('https://receiver.test/webhooks', { method: 'POST', body: b, headers });
+      expect((await handleStandardWebhook(request(body), standardSecret(secret), onEvent)).status).toBe(204);
+      expect((await handleStandardWebhook(request(body.replace('abc', 'abd')), standardSecret(secret), onEvent)).status).toBe(401);
+      expect((await handleStandardWebhook(request(body), generateSecret(), onEvent)).status).toBe(401);
+    }
+    expect(received).toEqual(['msg_std', 'msg_std']);
   });
 
   it("the Python shown contains the spec's verify_webhook_signature, unchanged", () => {

@@ -13,7 +13,9 @@ const SPEC_BODY = {
 async function createWebhook(token: string, body: Record<string, unknown> = {}) {
   const res = await api('POST', '/v2/webhooks', { token, body: { ...SPEC_BODY, ...body } });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
+  // Shown at create only; the webhook as later reads answer it.
+  const { signing_secret_standard: _shownOnce, ...webhook } = res.json;
+  return webhook;
 }
 
 /** Delivery rows inserted straight into D1, as the outbox would leave them. */
@@ -37,7 +39,7 @@ afterEach(() => {
 });
 
 describe('POST /v2/webhooks', () => {
-  it('creates the spec example and never echoes the given secret', async () => {
+  it('creates the spec example and never echoes the given secret (only its Standard Webhooks form, this once)', async () => {
     const { user, token } = await makeUser();
     const res = await api('POST', '/v2/webhooks', { token, body: SPEC_BODY });
     expect(res.status).toBe(201);
@@ -49,6 +51,8 @@ describe('POST /v2/webhooks', () => {
       active: true,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
+      // The Standard Webhooks form of the given secret, which is not a whsec_ base64 key: derived from its bytes.
+      signing_secret_standard: `whsec_${btoa(SPEC_BODY.secret)}`,
     });
     const stored = await env.DB.prepare('SELECT secret FROM booking_webhooks WHERE id = ?').bind(res.json.id).first<{ secret: string }>();
     expect(stored!.secret).toBe(SPEC_BODY.secret);
@@ -59,11 +63,13 @@ describe('POST /v2/webhooks', () => {
     const { secret: _omitted, ...body } = SPEC_BODY;
     const res = await api('POST', '/v2/webhooks', { token, body });
     expect(res.status).toBe(201);
-    expect(res.json.secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    expect(res.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(res.json.signing_secret_standard).toBe(res.json.secret);
     const stored = await env.DB.prepare('SELECT secret FROM booking_webhooks WHERE id = ?').bind(res.json.id).first<{ secret: string }>();
     expect(stored!.secret).toBe(res.json.secret);
     const read = await api('GET', `/v2/webhooks/${res.json.id}`, { token });
     expect(read.json).not.toHaveProperty('secret');
+    expect(read.json).not.toHaveProperty('signing_secret_standard');
     expect(JSON.stringify(read.json)).not.toContain(res.json.secret);
   });
 
@@ -166,12 +172,14 @@ describe('GET/PATCH/DELETE /v2/webhooks/{id}', () => {
     expectError(await api('GET', `/v2/webhooks/${hook.id}`, { token }), 404, 'not_found');
   });
 
-  it('rotates the secret through PATCH without ever answering it', async () => {
+  it('rotates the secret through PATCH, answering only its Standard Webhooks form, never the secret', async () => {
     const { token } = await makeUser();
     const hook = await createWebhook(token);
     const res = await api('PATCH', `/v2/webhooks/${hook.id}`, { token, body: { secret: 'whsec_rotated_secret_value' } });
     expect(res.status).toBe(200);
-    expect(JSON.stringify(res.json)).not.toContain('whsec_');
+    expect(JSON.stringify(res.json)).not.toContain('whsec_rotated_secret_value');
+    expect(res.json.signing_secret_standard).toBe(`whsec_${btoa('whsec_rotated_secret_value')}`);
+    expect((await api('GET', `/v2/webhooks/${hook.id}`, { token })).json).not.toHaveProperty('signing_secret_standard');
     const stored = await env.DB.prepare('SELECT secret FROM booking_webhooks WHERE id = ?').bind(hook.id).first<{ secret: string }>();
     expect(stored!.secret).toBe('whsec_rotated_secret_value');
   });

@@ -2,7 +2,7 @@
 // A secret is write-only: the only time one appears is a generated one, once, right after create.
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { randomToken } from '../auth/crypto';
+import { generateSecret } from '../webhooks/signing';
 import type { Db } from '../db/client';
 import { WEBHOOK_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
 import { notFound, type ErrorIssue } from '../lib/errors';
@@ -308,7 +308,7 @@ export const webhookPages = new Hono<AdminEnv>()
     if (badUrl) return renderForm(c, db, { mode: 'new', values, issues: [badUrl] }, 400);
     const ownerUser = await findUserById(db, owner.data);
     if (!ownerUser) return renderForm(c, db, { mode: 'new', values, issues: [{ path: 'owner_id', message: 'User not found' }] }, 400);
-    const generated = parsed.data.secret === undefined ? `whsec_${randomToken(24)}` : undefined;
+    const generated = parsed.data.secret === undefined ? generateSecret() : undefined;
     const created = await insertWebhook(db, ownerUser.id, {
       subscriberUrl: parsed.data.subscriber_url,
       eventTriggers: parsed.data.event_triggers,

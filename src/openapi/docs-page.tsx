@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Auth } from './operations';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponse } from './document';
-import { PYTHON_VERIFY_SNIPPET, TYPESCRIPT_VERIFY_SNIPPET } from './snippets';
+import { PYTHON_STANDARD_VERIFY_SNIPPET, PYTHON_VERIFY_SNIPPET, STANDARD_WEBHOOKS_VERIFY_SNIPPET, TYPESCRIPT_VERIFY_SNIPPET } from './snippets';
 
 const AUTH_LABELS: Record<Auth, string> = {
   public: 'Public: no session needed',
@@ -414,6 +414,21 @@ export const DocsPage: FC<{ doc: OpenApiDocument }> = ({ doc }) => {
               <h3>Python</h3>
               <pre>
                 <code class="snippet-py">{PYTHON_VERIFY_SNIPPET}</code>
+              </pre>
+              <h3>Standard Webhooks</h3>
+              <p>
+                Every delivery is also signed the <a href="https://www.standardwebhooks.com/">Standard Webhooks</a> way:{' '}
+                <code>webhook-signature: v1,&lt;base64&gt;</code> is the HMAC-SHA256 of{' '}
+                <code>{'{webhook-id}.{webhook-timestamp}.{body}'}</code>. Any Standard Webhooks library verifies it with the{' '}
+                <code>signing_secret_standard</code> the API answers when a webhook is created or its secret is set: the
+                secret itself when it is a <code>whsec_</code> base64 key of at least 24 bytes (as generated ones are),
+                otherwise the same secret re-encoded that way.
+              </p>
+              <pre>
+                <code class="snippet-ts">{STANDARD_WEBHOOKS_VERIFY_SNIPPET}</code>
+              </pre>
+              <pre>
+                <code class="snippet-py">{PYTHON_STANDARD_VERIFY_SNIPPET}</code>
               </pre>
             </section>
             <section class="tag" id="schemas">

@@ -38,6 +38,7 @@ import {
   listWebhooksQuery,
   updateWebhookBody,
   webhookCreatedResponse,
+  webhookUpdatedResponse,
   webhookResponse,
 } from '../webhooks/schemas';
 import { errorSchema, listEnvelope, loginResponse } from './schemas';
@@ -101,6 +102,7 @@ export const RESPONSE_SCHEMAS = {
   BookingList: listEnvelope(bookingResponse),
   Webhook: webhookResponse,
   WebhookCreated: webhookCreatedResponse,
+  WebhookUpdated: webhookUpdatedResponse,
   WebhookList: listEnvelope(webhookResponse),
   WebhookDelivery: deliveryResponse,
   WebhookDeliveryList: listEnvelope(deliveryResponse),
@@ -571,7 +573,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'Webhooks',
     summary: 'Subscribe to booking events',
     description:
-      'The secret is write-only. Without one, a `whsec_` secret is generated and shown once, in this response. ' +
+      'The secret is write-only. Without one, a `whsec_` secret (32 random bytes, base64) is generated and shown once, in this response. ' +
+      '`signing_secret_standard` is the secret as Standard Webhooks libraries take it, for the `webhook-signature` header. ' +
       'The URL must be https and public unless the server allows private URLs (development).',
     auth: 'session',
     body: { schema: B.CreateWebhookBody },
@@ -595,8 +598,9 @@ export const OPERATIONS: Operation[] = [
     summary: 'Update a webhook',
     auth: 'session',
     params: idParam,
+    description: 'When the body sets a new `secret`, the answer carries its `signing_secret_standard`, this once.',
     body: { schema: B.UpdateWebhookBody },
-    success: { status: 200, description: 'The updated webhook', schema: R.Webhook },
+    success: { status: 200, description: 'The updated webhook', schema: R.WebhookUpdated },
   },
   {
     operationId: 'deleteWebhook',

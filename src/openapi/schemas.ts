@@ -148,4 +148,10 @@ export const WEBHOOK_HEADERS = {
     description: 'Unix seconds of this attempt; reject old ones to limit replays',
     schema: z.string().regex(/^\d+$/),
   },
+  'webhook-signature': {
+    description:
+      'Standard Webhooks signature: `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with ' +
+      'the secret as `signing_secret_standard` gives it; verify with any Standard Webhooks library',
+    schema: z.string().regex(/^v1,[A-Za-z0-9+/]+={0,2}$/),
+  },
 } as const;

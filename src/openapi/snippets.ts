@@ -1,6 +1,6 @@
 // The code shown under "Verifying webhook signatures" on /docs. The TypeScript is a copy of
-// examples/verify-webhook.ts, which test/openapi.test.ts runs and compares with this text; the Python is the spec's
-// function, which the same test compares with docs/spec.md.
+// examples/verify-webhook.ts (and examples/verify-standard-webhook.ts), which test/openapi.test.ts runs and compares
+// with this text; the Python is the spec's function, which the same test compares with docs/spec.md.
 
 export const TYPESCRIPT_VERIFY_SNIPPET = `// Receiving calflare webhooks with WebCrypto (Workers, Deno, Bun, browsers, Node 20+).
 // X-Cal-Signature-256 is the lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the webhook secret.
@@ -62,4 +62,44 @@ async def handle_booking_webhook(request: Request):
     data = await request.json()
     # Delivery is at least once: skip a request.headers["webhook-id"] you have already processed.
     # Process webhook...
+`;
+
+export const STANDARD_WEBHOOKS_VERIFY_SNIPPET = `// Receiving calflare webhooks with a Standard Webhooks library (npm install standardwebhooks; libraries exist for
+// most languages). webhook-signature is "v1," and the base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}";
+// the key is the signing_secret_standard the API answered when the webhook was created or its secret was set.
+import { Webhook } from 'standardwebhooks';
+
+export async function handleStandardWebhook(
+  request: Request,
+  signingSecretStandard: string,
+  onEvent: (event: unknown, webhookId: string) => Promise<void>,
+): Promise<Response> {
+  // Verify the raw text before parsing it: re-serialized JSON would not match the signature.
+  const rawBody = await request.text();
+  let event: unknown;
+  try {
+    // Checks the signature and refuses a webhook-timestamp more than five minutes away from now.
+    event = new Webhook(signingSecretStandard).verify(rawBody, Object.fromEntries(request.headers));
+  } catch {
+    return new Response('Invalid signature', { status: 401 });
+  }
+  // Delivery is at least once: onEvent should skip a webhook-id it has already processed.
+  await onEvent(event, request.headers.get('webhook-id')!);
+  return new Response(null, { status: 204 });
+}
+`;
+
+export const PYTHON_STANDARD_VERIFY_SNIPPET = `# pip install standardwebhooks
+from standardwebhooks.webhooks import Webhook
+
+@app.post("/webhooks/bookings")
+async def handle_standard_webhook(request: Request):
+    payload = await request.body()
+    # signing_secret_standard from the create (or secret-setting PATCH) response
+    wh = Webhook("whsec_...")
+    try:
+        event = wh.verify(payload, dict(request.headers))
+    except Exception:
+        raise HTTPException(status_code=401, detail="Invalid signature")
+    # Delivery is at least once: skip a request.headers["webhook-id"] you have already processed.
 `;

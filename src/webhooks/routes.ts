@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { randomToken } from '../auth/crypto';
 import { currentUser, requireUser } from '../auth/middleware';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
@@ -18,6 +17,7 @@ import {
   webhookJson,
 } from './repo';
 import { createWebhookBody, listDeliveriesQuery, listWebhooksQuery, updateWebhookBody } from './schemas';
+import { generateSecret, standardSecret } from './signing';
 import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
 
 /** The scheme and host rules of url-guard.ts, reported like any other validation issue. */
@@ -40,15 +40,17 @@ export const webhookRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createWebhookBody), async (c) => {
     const body = c.req.valid('json');
     assertAllowedUrl(c.env, body.subscriber_url);
-    const generated = body.secret === undefined ? `whsec_${randomToken(24)}` : undefined;
+    const generated = body.secret === undefined ? generateSecret() : undefined;
+    const secret = body.secret ?? generated!;
     const created = await insertWebhook(c.var.db, currentUser(c).id, {
       subscriberUrl: body.subscriber_url,
       eventTriggers: body.event_triggers,
       active: body.active,
-      secret: body.secret ?? generated!,
+      secret,
     });
     // The secret is write-only; a generated one has to be shown once or nobody could verify signatures.
-    return c.json(generated ? { ...webhookJson(created), secret: generated } : webhookJson(created), 201);
+    const shown = { ...(generated ? { secret: generated } : {}), signing_secret_standard: standardSecret(secret) };
+    return c.json({ ...webhookJson(created), ...shown }, 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
     const found = await findOwnedWebhook(c.var.db, currentUser(c), c.req.valid('param').id);
@@ -68,7 +70,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       secret: body.secret,
     });
     if (!updated) throw notFound('Webhook');
-    return c.json(webhookJson(updated));
+    return c.json(body.secret === undefined ? webhookJson(updated) : { ...webhookJson(updated), signing_secret_standard: standardSecret(body.secret) });
   })
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;

@@ -45,9 +45,23 @@ export const webhookResponse = z.strictObject({
   updated_at: z.iso.datetime(),
 });
 
+const signingSecretStandard = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
+  .describe(
+    'The secret in the form Standard Webhooks libraries take (`new Webhook(signing_secret_standard).verify(...)` checks the ' +
+      '`webhook-signature` header). The same string as the secret when that is already a `whsec_` base64 key; shown only here',
+  );
+
 /** The secret is write-only; a generated one appears in the create response only, once. */
 export const webhookCreatedResponse = webhookResponse.extend({
   secret: z.string().optional().describe('Present only when the server generated the secret; shown this once'),
+  signing_secret_standard: signingSecretStandard,
+});
+
+/** An update that set a new secret answers its Standard Webhooks form, this once. */
+export const webhookUpdatedResponse = webhookResponse.extend({
+  signing_secret_standard: signingSecretStandard.optional(),
 });
 
 export const deliveryResponse = z.strictObject({

@@ -231,7 +231,7 @@ describe('admin in headless Chromium', () => {
     await page.check('input[name=event_triggers][value=BOOKING_REQUESTED]');
     await Promise.all([page.waitForURL(`${base}/admin/webhooks`), page.click('#webhook-form button[type=submit]')]);
     const secret = (await page.textContent('#generated-secret'))!.trim();
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const listed = await apiJson('GET', '/v2/webhooks');
     expect(listed.json.data).toHaveLength(1);
     expect(listed.json.data[0]).toMatchObject({ subscriber_url: receiverUrl, active: true });
