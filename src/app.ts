@@ -5,7 +5,7 @@ import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookerRoutes } from './booker/routes';
 import { bookingRoutes } from './bookings/routes';
-import { loadUser } from './auth/middleware';
+import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
@@ -58,6 +58,7 @@ const api = new Hono<AppEnv>()
     await next();
   })
   .use(loadUser)
+  .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
@@ -69,6 +70,11 @@ const api = new Hono<AppEnv>()
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    await next();
+    // Browsers must read JSON as JSON, never sniff it into something they would render or run.
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  })
   // No I/O at all: the baseline every benchmark divides by.
   .use(observe)
   .get('/health', (c) => c.json({ ok: true }))

@@ -10,6 +10,7 @@ export interface Bindings {
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
+  WEBHOOK_MAX_PER_OWNER: string;
   SESSION_TTL_HOURS: string;
   /** Where the D1 primary runs (a location hint such as `weur`); HostCalendar objects are created next to it. */
   D1_PRIMARY_LOCATION?: string;

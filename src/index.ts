@@ -1,4 +1,6 @@
 import { app } from './app';
+import { getDb } from './db/client';
+import { purgeExpiredRows } from './housekeeping';
 import type { Bindings, WebhookMessage } from './env';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
@@ -12,6 +14,8 @@ export default {
     else await consumeWebhookBatch(batch, env);
   },
   async scheduled(_controller, env) {
-    await sweepOutbox(env, Date.now());
+    const now = Date.now();
+    await sweepOutbox(env, now);
+    await purgeExpiredRows(getDb(env.DB), now);
   },
 } satisfies ExportedHandler<Bindings, WebhookMessage>;

@@ -106,11 +106,16 @@ describe('booking page /booking/{uid}', () => {
     expect(taken.html).toContain('That time was just taken.');
   });
 
-  it('does not offer rescheduling for a past booking', async () => {
+  it('does not offer rescheduling or cancelling for a booking that has started', async () => {
     const { uid } = await booked();
     await env.DB.prepare('UPDATE bookings SET start_at = ?, end_at = ? WHERE uid = ?').bind(Date.now() - 7_200_000, Date.now() - 5_400_000, uid).run();
     const res = await page(`/booking/${uid}`);
     expect(res.html).not.toContain(`/reschedule/${uid}`);
+    // Nor cancelling: once started, only the host may change it.
+    expect(res.html).not.toContain('cancel=1');
+    const cancel = await page(`/booking/${uid}/cancel`, { form: { reason: '' } });
+    expect(cancel.status).toBe(409);
+    expect(cancel.html).toContain('cannot be cancelled by the attendee');
     const refused = await page(`/reschedule/${uid}`);
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('It has already started or is over.');

@@ -119,7 +119,7 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.json.uid).toBe(first.json.uid);
-    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM bookings WHERE idempotency_key = ?').bind(key).first<{ n: number }>();
+    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM bookings WHERE event_type_id = ?').bind(eventType.id).first<{ n: number }>();
     expect(count!.n).toBe(1);
   });
 

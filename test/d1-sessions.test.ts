@@ -2,6 +2,7 @@
 // (read-your-writes across requests), and the primary retry for a session token a replica has not seen yet.
 // Local D1 has no replicas, so test/d1-probe.ts records each statement's session and can make replicas lag.
 import { SELF } from 'cloudflare:test';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newerBookmark, sessionStartFor, validBookmark } from '../src/db/session';
 import { measureD1, withLaggingReplica } from './d1-probe';
@@ -68,6 +69,19 @@ describe('the x-d1-bookmark round trip', () => {
       expect(statements.map((s) => s.session)).toEqual(['first-unconstrained']);
       expect(result.headers.get('x-d1-bookmark')).toMatch(BOOKMARK);
     }
+  });
+
+  it('never fails on any x-d1-bookmark or d1_bookmark cookie a client sends', async () => {
+    const host = await hostWithEventType();
+    const headerSafe = fc.string({ maxLength: 120 }).filter((s) => /^[\x21-\x7e]*$/.test(s) && !/[;,]/.test(s));
+    await fc.assert(
+      fc.asyncProperty(headerSafe, headerSafe, async (header, cookie) => {
+        const res = await api('GET', '/v2/event-types', { token: host.token, headers: { 'x-d1-bookmark': header }, cookie: `d1_bookmark=${cookie}` });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-d1-bookmark')).toMatch(BOOKMARK);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('gives pages the bookmark as a cookie, and a page request carrying it starts there', async () => {

@@ -8,7 +8,7 @@ import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
-import { BOOKING_STATUSES, type BookingStatus } from '../db/schema';
+import { BOOKING_VIEW_STATUSES, viewStatus, type BookingViewStatus } from '../bookings/status';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, page as pageRows } from '../lib/pagination';
 import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
@@ -31,8 +31,14 @@ const COMMON_ZONES = [
   'America/Bogota', 'America/Lima', 'America/Santiago', 'America/Sao_Paulo', 'America/Argentina/Buenos_Aires', 'America/St_Johns',
 ];
 
-const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
-const STATUS_LABEL: Record<BookingStatus, string> = { accepted: 'Accepted', pending: 'Pending', cancelled: 'Cancelled', rejected: 'Declined' };
+const STATUS_TONE: Record<BookingViewStatus, Tone> = { accepted: 'ok', pending: 'warn', expired: 'plain', cancelled: 'plain', rejected: 'bad' };
+const STATUS_LABEL: Record<BookingViewStatus, string> = {
+  accepted: 'Accepted',
+  pending: 'Pending',
+  expired: 'Expired (never confirmed)',
+  cancelled: 'Cancelled',
+  rejected: 'Declined',
+};
 
 // ---- Filters (all in the query string, so a view can be bookmarked and every link keeps it) ----
 
@@ -51,7 +57,7 @@ interface Filters {
   /** The zone times are shown in: the requested one when valid, else UTC. */
   tz: string;
   limit: number;
-  status?: BookingStatus;
+  status?: BookingViewStatus;
   fromMs?: number;
   toMs?: number;
   after?: [number, number];
@@ -76,7 +82,7 @@ function readFilters(c: AdminContext): Filters {
   else filters.issues.push({ path: 'tz', message: 'Unknown IANA timezone' });
 
   if (input.status) {
-    const status = z.enum(BOOKING_STATUSES).safeParse(input.status);
+    const status = z.enum(BOOKING_VIEW_STATUSES).safeParse(input.status);
     if (status.success) filters.status = status.data;
     else report('status', status.error);
   }
@@ -170,10 +176,11 @@ const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: stri
 
 const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ row, tz, csrf, back }) => {
   const { booking: b, attendee: a } = row.item;
+  const status = viewStatus(b, Date.now());
   const live = b.status === 'accepted' || b.status === 'pending';
   const reason = b.cancellationReason ?? b.rejectionReason;
   return (
-    <tr id={`booking-${b.uid}`} data-status={b.status}>
+    <tr id={`booking-${b.uid}`} data-status={status}>
       <td>
         <When startMs={b.startAt} endMs={b.endAt} tz={tz} />
       </td>
@@ -201,13 +208,13 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         ))}
       </td>
       <td class="stack">
-        <Badge tone={STATUS_TONE[b.status]}>{STATUS_LABEL[b.status]}</Badge>
+        <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
         {reason && <div class="muted small">Reason: {reason}</div>}
       </td>
       <td>
         {live ? (
           <div class="actions">
-            {b.status === 'pending' && <PostButton action={`${LIST}/${b.uid}/confirm`} csrf={csrf} label="Confirm" class="btn small primary" hidden={{ back }} />}
+            {status === 'pending' && <PostButton action={`${LIST}/${b.uid}/confirm`} csrf={csrf} label="Confirm" class="btn small primary" hidden={{ back }} />}
             {b.status === 'pending' && <ReasonForm action={`${LIST}/${b.uid}/decline`} csrf={csrf} back={back} summary="Decline…" button="Decline booking" danger />}
             <ReasonForm action={`${LIST}/${b.uid}/cancel`} csrf={csrf} back={back} summary="Cancel…" button="Cancel booking" danger />
           </div>
@@ -227,7 +234,7 @@ const FilterBar: FC<{ input: FilterInput }> = ({ input }) => (
         <option value="" selected={input.status === ''}>
           Any
         </option>
-        {BOOKING_STATUSES.map((s) => (
+        {BOOKING_VIEW_STATUSES.map((s) => (
           <option value={s} selected={input.status === s}>
             {STATUS_LABEL[s]}
           </option>
@@ -340,7 +347,7 @@ export const bookingPages = new Hono<AdminEnv>()
   })
   .post('/:uid/cancel', async (c) => {
     const uid = uidOf(c);
-    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.d1, c.env, uid, reason));
+    return decide(c, 'cancelled', (reason) => cancelBooking(c.var.d1, c.env, uid, reason, c.get('user')));
   })
   .post('/:uid/confirm', async (c) => {
     const uid = uidOf(c);

@@ -79,7 +79,7 @@ export const sessionPages = new Hono<AdminEnv>()
     if (!parsed.success) return renderLogin(c, { ...state, status: 400, issues: toIssues(parsed.error) });
     let session: Awaited<ReturnType<typeof logIn>>;
     try {
-      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password);
+      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password, c.req.header('cf-connecting-ip'));
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
         return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });

@@ -5,11 +5,12 @@ import type { FC } from 'hono/jsx';
 import { generateSecret } from '../webhooks/signing';
 import type { Db } from '../db/client';
 import { WEBHOOK_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
-import { notFound, type ErrorIssue } from '../lib/errors';
+import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
 import { findUserById } from '../users/repo';
 import { pingWebhook } from '../webhooks/consumer';
-import { deleteWebhook, findOwnedWebhook, insertWebhook, listDeliveries, listWebhooks, updateWebhook } from '../webhooks/repo';
+import { deleteWebhook, findOwnedWebhook, listDeliveries, listWebhooks, updateWebhook } from '../webhooks/repo';
+import { createWebhook } from '../webhooks/service';
 import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
 import { activePeople, peopleByIds, type Person } from './data';
 import {
@@ -309,12 +310,19 @@ export const webhookPages = new Hono<AdminEnv>()
     const ownerUser = await findUserById(db, owner.data);
     if (!ownerUser) return renderForm(c, db, { mode: 'new', values, issues: [{ path: 'owner_id', message: 'User not found' }] }, 400);
     const generated = parsed.data.secret === undefined ? generateSecret() : undefined;
-    const created = await insertWebhook(db, ownerUser.id, {
-      subscriberUrl: parsed.data.subscriber_url,
-      eventTriggers: parsed.data.event_triggers,
-      active: parsed.data.active,
-      secret: parsed.data.secret ?? generated!,
-    });
+    let created: Webhook;
+    try {
+      created = await createWebhook(db, c.env, ownerUser, {
+        subscriberUrl: parsed.data.subscriber_url,
+        eventTriggers: parsed.data.event_triggers,
+        active: parsed.data.active,
+        secret: parsed.data.secret ?? generated!,
+      });
+    } catch (error) {
+      // Deactivated owner or cap reached: said on the form, like any other refusal.
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      return renderForm(c, db, { mode: 'new', values, issues: error.issues ?? [{ path: 'owner_id', message: error.message }] }, 400);
+    }
     return redirectWith(c, LIST, {
       kind: 'ok',
       text: generated ? `Webhook #${created.id} created. Its signing secret:` : `Webhook #${created.id} created with the secret you gave.`,

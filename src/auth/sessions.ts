@@ -1,13 +1,20 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, users, type User } from '../db/schema';
 import { randomToken, sha256Hex } from './crypto';
 
-export async function createSession(db: Db, userId: number, ttlMs: number) {
+/** A new session's token and the INSERT that stores it, for a caller that batches it with other writes. */
+export async function prepareSession(db: Db, userId: number, ttlMs: number) {
   const token = randomToken(32);
   const now = Date.now();
   const expiresAt = now + ttlMs;
-  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt, createdAt: now });
+  const insert = db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt, createdAt: now });
+  return { token, expiresAt, insert };
+}
+
+export async function createSession(db: Db, userId: number, ttlMs: number) {
+  const { token, expiresAt, insert } = await prepareSession(db, userId, ttlMs);
+  await insert;
   return { token, expiresAt };
 }
 
@@ -28,4 +35,9 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 
 export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** The cron purge: an expired session can never be used again (userForToken checks the expiry as well). */
+export async function purgeExpiredSessions(db: Db, now: number): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.expiresAt, now));
 }

@@ -1,43 +1,89 @@
-// Sign-in throttling: at most MAX_FAILURES wrong passwords per email in a window, then 429 until the window ends.
-// Keyed by email whether or not the account exists, so the 429 tells an attacker nothing about which emails are real.
-import { eq, sql } from 'drizzle-orm';
+// Sign-in throttling (DESIGN "Auth"). Two limits per 15-minute window, both counted BEFORE the password is checked:
+//  - strict, per (email, client network): 10 attempts. A client that guesses is stopped; other clients are not, so
+//    nobody can lock an account owner out by failing on purpose from their own address.
+//  - loose, per email: 100 attempts that passed the strict limit, so a spray from many addresses still ends.
+// Each count is one conditional upsert that returns the new count, so however many requests race, at most the limit
+// of them are ever let through to the password check in a window. A success hands its attempt back.
+// Keyed by email whether or not the account exists, so a 429 tells an attacker nothing about which emails are real.
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { loginThrottle } from '../db/schema';
+import { signInAttempts } from '../db/schema';
+import { parseIPv6 } from '../webhooks/url-guard';
 
-export const MAX_FAILURES = 10;
+export const PER_CLIENT_LIMIT = 10;
+export const PER_EMAIL_LIMIT = 100;
 export const WINDOW_MS = 15 * 60_000;
 
-export interface ThrottleState {
-  failures: number;
+export interface AttemptCount {
+  attempts: number;
   windowStart: number;
 }
 
-/** Seconds until sign-in is allowed again, or 0 when it is allowed now. Pure. */
-export function lockedForSeconds(state: ThrottleState | undefined, now: number): number {
-  if (!state || state.failures < MAX_FAILURES) return 0;
-  const remaining = state.windowStart + WINDOW_MS - now;
+/** Seconds until the key may try again, or 0 when this attempt is within the limit. Pure. */
+export function retryAfterSeconds(count: AttemptCount, limit: number, now: number): number {
+  if (count.attempts <= limit) return 0;
+  const remaining = count.windowStart + WINDOW_MS - now;
   return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
 }
 
-export async function throttleState(db: Db, email: string): Promise<ThrottleState | undefined> {
-  return db.select({ failures: loginThrottle.failures, windowStart: loginThrottle.windowStart }).from(loginThrottle).where(eq(loginThrottle.email, email)).get();
+/**
+ * The client as the throttle sees it: an IPv4 address, or an IPv6 /64 (one subscriber usually holds a whole /64, so
+ * single addresses would be free to rotate). Pure; `CF-Connecting-IP` is set by Cloudflare's edge, never the client.
+ */
+export function clientNetwork(ip: string | undefined): string {
+  const text = ip?.trim() ?? '';
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(text)) return text;
+  const groups = text.includes(':') ? parseIPv6(text) : null;
+  if (!groups) return 'unknown';
+  // IPv4-mapped (::ffff:a.b.c.d) is the IPv4 client itself.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
 
-/** Counts one failure atomically; a window that has ended starts over at 1. */
-export async function recordFailure(db: Db, email: string, now: number): Promise<void> {
-  const expired = sql`${loginThrottle.windowStart} <= ${now - WINDOW_MS}`;
-  await db
-    .insert(loginThrottle)
-    .values({ email, failures: 1, windowStart: now })
+const clientKey = (email: string, ip: string | undefined) => `client:${clientNetwork(ip)}:${email}`;
+const emailKey = (email: string) => `email:${email}`;
+
+/** Counts one attempt for the key atomically (a window that has ended starts over at 1) and answers the new count. */
+async function countAttempt(db: Db, key: string, now: number): Promise<AttemptCount> {
+  const expired = sql`${signInAttempts.windowStart} <= ${now - WINDOW_MS}`;
+  return db
+    .insert(signInAttempts)
+    .values({ key, attempts: 1, windowStart: now })
     .onConflictDoUpdate({
-      target: loginThrottle.email,
+      target: signInAttempts.key,
       set: {
-        failures: sql`CASE WHEN ${expired} THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
-        windowStart: sql`CASE WHEN ${expired} THEN ${now} ELSE ${loginThrottle.windowStart} END`,
+        attempts: sql`CASE WHEN ${expired} THEN 1 ELSE ${signInAttempts.attempts} + 1 END`,
+        windowStart: sql`CASE WHEN ${expired} THEN ${now} ELSE ${signInAttempts.windowStart} END`,
       },
-    });
+    })
+    .returning({ attempts: signInAttempts.attempts, windowStart: signInAttempts.windowStart })
+    .get();
 }
 
-export async function clearFailures(db: Db, email: string): Promise<void> {
-  await db.delete(loginThrottle).where(eq(loginThrottle.email, email));
+/**
+ * Takes one attempt for (email, client) and then for the email; answers the seconds to wait (then the password must
+ * not be checked), or 0. An attempt refused by the per-client limit does not count against the email.
+ */
+export async function takeSignInAttempt(db: Db, email: string, ip: string | undefined, now: number): Promise<number> {
+  const perClient = retryAfterSeconds(await countAttempt(db, clientKey(email, ip), now), PER_CLIENT_LIMIT, now);
+  if (perClient > 0) return perClient;
+  return retryAfterSeconds(await countAttempt(db, emailKey(email), now), PER_EMAIL_LIMIT, now);
+}
+
+/** A right password clears the client's count and hands its attempt back to the email's (two statements to batch). */
+export function signInSucceeded(db: Db, email: string, ip: string | undefined) {
+  return [
+    db.delete(signInAttempts).where(sql`${signInAttempts.key} = ${clientKey(email, ip)}`),
+    db
+      .update(signInAttempts)
+      .set({ attempts: sql`MAX(${signInAttempts.attempts} - 1, 0)` })
+      .where(sql`${signInAttempts.key} = ${emailKey(email)}`),
+  ] as const;
+}
+
+/** The cron purge: rows whose window has ended carry no information. */
+export async function purgeSignInAttempts(db: Db, now: number): Promise<void> {
+  await db.delete(signInAttempts).where(sql`${signInAttempts.windowStart} <= ${now - WINDOW_MS}`);
 }

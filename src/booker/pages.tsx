@@ -490,7 +490,9 @@ export interface BookingPageProps {
 export const BookingPage: FC<BookingPageProps> = (p) => {
   const { booking: b, attendee: a, host, eventType } = p.data;
   const live = b.status === 'accepted' || b.status === 'pending';
-  const canReschedule = live && b.startAt > p.now && eventType !== null;
+  // Once a booking has started only its host may change it (the bookings service refuses the attendee).
+  const changeable = live && b.startAt > p.now;
+  const canReschedule = changeable && eventType !== null;
   const title = eventType?.title ?? b.title;
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
   const where = b.locationValue ?? locationLabel(b.locationType);
@@ -571,7 +573,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
           </ul>
         </div>
       )}
-      {live && (
+      {changeable && (
         <div class="card">
           <h2>Need a change?</h2>
           {p.cancel ? (

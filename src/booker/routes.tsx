@@ -17,6 +17,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sha256Hex } from '../auth/crypto';
 import { randomToken } from '../auth/crypto';
 import { createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
+import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
 import { completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
@@ -311,7 +312,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
       const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links };
       return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(reason.error)} />, 400);
     }
-    await cancelBooking(c.var.d1, c.env, data.booking.uid, reason.data.reason ?? null);
+    await cancelBooking(c.var.d1, c.env, data.booking.uid, reason.data.reason ?? null, null);
     setFlash(c, { kind: 'ok', text: 'Your booking is cancelled. The host has been told.' }, FLASH);
     return c.redirect(links.self, 303);
   })
@@ -431,7 +432,10 @@ export const bookerRoutes = new Hono<PublicEnv>()
         metadata: null,
         responses: body.booking_fields_responses,
         // One key per rendered form: a double submit (or a retry after a lost answer) gets the first booking back.
-        idempotencyKey: key.success && field(form, 'key') !== '' ? key.data : null,
+        idempotencyKey:
+          key.success && field(form, 'key') !== ''
+            ? await scopedIdempotencyKey(key.data, { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email })
+            : null,
         idempotencyHash: await sha256Hex(JSON.stringify(body)),
       });
       setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? 'Request sent. The host will confirm it.' : 'You are booked.' }, FLASH);

@@ -16,6 +16,7 @@ import {
   byIdempotencyKey,
   findBooking,
   findBookingForWrite,
+  forgetIdempotencyKey,
   guardedInsert,
   guardedMove,
   insertAttendee,
@@ -23,6 +24,9 @@ import {
   type BookingForWrite,
   type BookingJson,
 } from './repo';
+import { idempotencyExpired } from './idempotency';
+import { attendeeLocation } from './location';
+import { hasStarted } from './status';
 import { newBookingUid } from './uid';
 
 export interface BookRequest {
@@ -38,7 +42,9 @@ export interface BookRequest {
 }
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
-export type Outcome = { ok: true; booking: BookingJson; replayed?: boolean } | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
+export type Outcome =
+  | { ok: true; booking: BookingJson; replayed?: boolean }
+  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
 export type CalendarReply = Outcome & { d1: D1Report };
@@ -46,6 +52,7 @@ export type CalendarReply = Outcome & { d1: D1Report };
 type Written = Outcome & { deliveryIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
+const invalid = (path: string, message: string): Written => ({ ok: false, code: 'validation_failed', message: 'Request validation failed', issues: [{ path, message }] });
 
 /**
  * One instance per host (`idFromName("host:" + hostId)`). Every write that changes the host's occupied time runs
@@ -63,13 +70,17 @@ export class HostCalendar extends DurableObject<Bindings> {
     return this.write((db) => this.rescheduleLocked(db, uid, start, reason));
   }
 
-  cancel(uid: string, reason: string | null): Promise<CalendarReply> {
+  /** `byHost`: the host or a super admin, who may still mark a booking that has started as cancelled. */
+  cancel(uid: string, reason: string | null, byHost = false): Promise<CalendarReply> {
     return this.write(async (db) => {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
       if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
         return { ok: true, booking: bookingJson(current) };
+      }
+      if (!byHost && hasStarted(current.booking, Date.now())) {
+        return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
       }
       return this.applyTransition(db, current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
@@ -80,6 +91,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
+      if (hasStarted(current.booking, Date.now())) return fail('conflict', 'This request has expired: its start has passed, so it can no longer be confirmed');
       return this.applyTransition(db, current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
     });
   }
@@ -118,6 +130,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;
+    const location = attendeeLocation(et, req.location);
+    if (!location.ok) return invalid('location', location.message);
     const end = req.start + et.durationMinutes * 60_000;
     const booking = {
       uid: newBookingUid(),
@@ -130,7 +144,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       occupiedEnd: end + et.bufferAfterMinutes * 60_000,
       status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
       locationType: et.locationType,
-      locationValue: req.location ?? et.locationValue,
+      locationValue: location.value,
       metadata: req.metadata,
       bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
       idempotencyKey: req.idempotencyKey,
@@ -172,6 +186,11 @@ export class HostCalendar extends DurableObject<Bindings> {
   private async replay(db: Db, key: string, hash: string | null): Promise<Written | null> {
     const prior = await findBooking(db, byIdempotencyKey(key));
     if (!prior) return null;
+    // Older than 24 hours: forgotten (the cron clears such keys too; this covers the time until it runs).
+    if (idempotencyExpired(prior.booking.createdAt, Date.now())) {
+      await forgetIdempotencyKey(db, prior.booking.id, key);
+      return null;
+    }
     if (prior.booking.idempotencyHash !== hash) {
       return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }

@@ -1,15 +1,18 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
+import { IDEMPOTENCY_TTL_MS } from './idempotency';
+import { holdsTimeSql, viewStatus, type BookingViewStatus } from './status';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 
-const HOLDS_TIME = `status IN ('accepted', 'pending')`;
+/** Not cancelled or declined (an expired request is still live: it can be declined or cancelled). */
+const LIVE = `status IN ('accepted', 'pending')`;
 
 /** Another live booking of the host whose occupied span overlaps [?, ?) (half-open: touching is fine). */
-const OVERLAP = `SELECT 1 FROM bookings o WHERE o.host_id = ? AND o.${HOLDS_TIME} AND o.occupied_start < ? AND o.occupied_end > ?`;
+const overlap = (now: number) => `SELECT 1 FROM bookings o WHERE o.host_id = ? AND ${holdsTimeSql(now, 'o')} AND o.occupied_start < ? AND o.occupied_end > ?`;
 
 export interface NewBooking {
   uid: string;
@@ -37,7 +40,7 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking): D1PreparedStateme
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${OVERLAP})
+       WHERE NOT EXISTS (${overlap(b.now)})
        RETURNING *`,
     )
     .bind(
@@ -90,8 +93,8 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
-       WHERE id = ? AND ${HOLDS_TIME} AND start_at > ?
-         AND NOT EXISTS (${OVERLAP} AND o.id != ?)
+       WHERE id = ? AND ${LIVE} AND start_at > ?
+         AND NOT EXISTS (${overlap(now)} AND o.id != ?)
        RETURNING *`,
     )
     .bind(
@@ -123,7 +126,7 @@ export function transition(d1: D1Queryable, bookingId: number, t: Transition, no
   switch (t.to) {
     case 'cancelled':
       return d1
-        .prepare(`UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? AND ${HOLDS_TIME} RETURNING *`)
+        .prepare(`UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? AND ${LIVE} RETURNING *`)
         .bind(t.reason, now, bookingId);
     case 'rejected':
       return d1
@@ -131,8 +134,9 @@ export function transition(d1: D1Queryable, bookingId: number, t: Transition, no
         .bind(t.reason, now, bookingId);
     case 'accepted':
       return d1
-        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ?, sequence = sequence + 1 WHERE id = ? AND status = 'pending' RETURNING *`)
-        .bind(now, bookingId);
+        // An expired request (its start has passed) cannot be confirmed.
+        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ?, sequence = sequence + 1 WHERE id = ? AND status = 'pending' AND start_at > ? RETURNING *`)
+        .bind(now, bookingId, now);
   }
 }
 
@@ -177,12 +181,28 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
 
+/** Frees an expired Idempotency-Key (the unique index would refuse its reuse otherwise). */
+export async function forgetIdempotencyKey(db: Db, bookingId: number, key: string): Promise<void> {
+  await db
+    .update(bookings)
+    .set({ idempotencyKey: null, idempotencyHash: null })
+    .where(and(eq(bookings.id, bookingId), eq(bookings.idempotencyKey, key)));
+}
+
+/** The cron purge: keys of bookings made more than 24 hours ago are forgotten. */
+export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
+  await db
+    .update(bookings)
+    .set({ idempotencyKey: null, idempotencyHash: null })
+    .where(and(isNotNull(bookings.idempotencyKey), lte(bookings.createdAt, now - IDEMPOTENCY_TTL_MS)));
+}
+
 export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {
   return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.uid, uid)).get())?.hostId;
 }
 
 export interface BookingFilters {
-  status?: BookingStatus;
+  status?: BookingViewStatus;
   from?: number;
   to?: number;
   eventTypeId?: number;
@@ -193,7 +213,7 @@ export interface BookingFilters {
 }
 
 /** Bookings a viewer may list (own as host; super admins all), by start time. */
-export async function listBookings(db: Db, viewer: User, f: BookingFilters): Promise<BookingWithAttendee[]> {
+export async function listBookings(db: Db, viewer: User, f: BookingFilters, now = Date.now()): Promise<BookingWithAttendee[]> {
   return db
     .select({ booking: bookings, attendee: attendees })
     .from(bookings)
@@ -202,7 +222,7 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters): Pro
       and(
         ownedBy(bookings.hostId, viewer),
         f.hostId === undefined ? undefined : eq(bookings.hostId, f.hostId),
-        f.status === undefined ? undefined : eq(bookings.status, f.status),
+        f.status === undefined ? undefined : statusIs(f.status, now),
         f.from === undefined ? undefined : gte(bookings.startAt, f.from),
         f.to === undefined ? undefined : lt(bookings.startAt, f.to),
         f.eventTypeId === undefined ? undefined : eq(bookings.eventTypeId, f.eventTypeId),
@@ -216,13 +236,21 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters): Pro
     .all();
 }
 
+/** The filter for a shown status: `pending` and `expired` split the stored `pending` by the clock. */
+function statusIs(status: BookingViewStatus, now: number): SQL | undefined {
+  if (status === 'pending') return and(eq(bookings.status, 'pending'), gt(bookings.startAt, now));
+  if (status === 'expired') return and(eq(bookings.status, 'pending'), lte(bookings.startAt, now));
+  return eq(bookings.status, status);
+}
+
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
+/** The API shape of a booking, as of now (a pending request past its start shows as `expired`). */
 export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
   return {
     id: b.id,
     uid: b.uid,
-    status: b.status,
+    status: viewStatus(b, Date.now()),
     event_type_id: b.eventTypeId,
     host_id: b.hostId,
     title: b.title,

@@ -1,16 +1,22 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
 import { sha256Hex } from '../auth/crypto';
+import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { decodeCursor, page } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
+import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
 import { bookingJson, listBookings } from './repo';
 import { createBooking, getBooking, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
-import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam } from './schemas';
+import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam, type CreateBookingBody } from './schemas';
 
 const isSortKey = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
+
+/** Whose Idempotency-Key this is: the signed-in caller's, else the request's own (event type + attendee email). */
+const idempotencyScope = (user: User | null, body: CreateBookingBody): IdempotencyScope =>
+  user ? { userId: user.id } : { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email };
 
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createBookingBody), async (c) => {
@@ -27,7 +33,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       location: body.location ?? null,
       metadata: body.metadata ?? null,
       responses: body.booking_fields_responses,
-      idempotencyKey: key?.data ?? null,
+      idempotencyKey: key ? await scopedIdempotencyKey(key.data, idempotencyScope(c.get('user'), body)) : null,
       // Same key with the same validated body replays; a different body is a 422.
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
     });
@@ -44,7 +50,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       limit: q.limit + 1,
     });
     const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
-    return c.json({ data: result.data.map(bookingJson), next_cursor: result.next_cursor });
+    return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })
   .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))
   .get('/:uid/ics', validate('param', uidParam), async (c) => {
@@ -59,7 +65,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json(await rescheduleBooking(c.var.d1, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
   .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
-    return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null));
+    return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null, c.get('user')));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
     return c.json(await settleBooking(c.var.d1, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
-import { BOOKING_STATUSES } from '../db/schema';
 import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
-import { isoInstant, pageQuery, timeZoneSchema } from '../lib/validation';
+import { BOOKING_VIEW_STATUSES } from './status';
+import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 
 export const attendeeSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS),
   email,
   timezone: timeZoneSchema,
-  notes: z.string().max(2000).nullable().optional(),
+  notes: z.string().max(2000).refine(multiLine, NO_CONTROL_CHARS).nullable().optional(),
 });
 
 /** Small, flat, JSON-safe: metadata travels in every webhook payload. */
 const metadataSchema = z
-  .record(z.string().min(1).max(40), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .record(z.string().min(1).max(40).refine(singleLine, NO_CONTROL_CHARS), z.union([z.string().max(500).refine(multiLine, NO_CONTROL_CHARS), z.number(), z.boolean(), z.null()]))
   .refine((m) => Object.keys(m).length <= 50, { message: 'At most 50 metadata keys' });
 
 /** A blank reason is no reason: stored as null, not as ''. */
@@ -21,6 +21,7 @@ const optionalReason = z
   .string()
   .trim()
   .max(1000)
+  .refine(multiLine, NO_CONTROL_CHARS)
   .transform((s) => s || undefined)
   .optional();
 
@@ -28,7 +29,8 @@ export const createBookingBody = z.strictObject({
   event_type_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   start: isoInstant,
   attendee: attendeeSchema,
-  location: z.string().trim().min(1).max(500).optional(),
+  /** Only where the event type asks the attendee (src/bookings/location.ts): a phone number or a place. */
+  location: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).optional(),
   metadata: metadataSchema.optional(),
   booking_fields_responses: z
     .record(z.string().max(40), z.unknown())
@@ -49,10 +51,10 @@ export const uidParam = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{1
 export const listBookingsQuery = z
   .strictObject({
     ...pageQuery,
-    status: z.enum(BOOKING_STATUSES).optional(),
+    status: z.enum(BOOKING_VIEW_STATUSES).optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
-    event_type_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    event_type_id: decimalId.optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     path: ['to'],
@@ -68,7 +70,7 @@ export type CreateBookingBody = z.infer<typeof createBookingBody>;
 export const bookingResponse = z.strictObject({
   id: z.number().int().positive(),
   uid: z.string().describe("Random and unguessable: the attendee's capability to read, reschedule and cancel"),
-  status: z.enum(BOOKING_STATUSES),
+  status: z.enum(BOOKING_VIEW_STATUSES).describe('`expired`: a pending request whose start has passed; it holds no time and cannot be confirmed'),
   event_type_id: z.number().int().positive().nullable().describe('Null once the event type was deleted'),
   host_id: z.number().int().positive(),
   title: z.string(),

@@ -56,9 +56,14 @@ export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: strin
   return (await onCalendar(d1, env, hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
 }
 
-export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null) {
+/**
+ * Cancels by uid (the attendee's capability). `actor` is the signed-in user, if any: the host or a super admin may
+ * still cancel a booking that has started (to record that it did not happen); the attendee may not.
+ */
+export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null, actor: User | null) {
   const hostId = await hostOrNotFound(d1.db, uid);
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason))).booking;
+  const byHost = actor !== null && (actor.role === 'super_admin' || actor.id === hostId);
+  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, byHost))).booking;
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */

@@ -37,12 +37,12 @@ export const sessions = sqliteTable(
 );
 
 /**
- * Failed sign-ins per email (known or not, so the answer reveals nothing) within a window: too many answer 429 until
- * the window ends. A successful sign-in clears the row.
+ * Sign-in attempts per throttle key within a window (src/auth/throttle.ts): one row per (email, client network) and one
+ * per email, known or not, so the answer reveals nothing. An attempt is counted before its password is checked.
  */
-export const loginThrottle = sqliteTable('login_throttle', {
-  email: text('email').primaryKey(),
-  failures: integer('failures').notNull(),
+export const signInAttempts = sqliteTable('sign_in_attempts', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull(),
   windowStart: integer('window_start').notNull(),
 });
 

@@ -103,6 +103,18 @@ function columnsOf(body: UpdateEventTypeBody) {
   };
 }
 
+/**
+ * What someone who is neither the owner nor a super admin sees: enough to pick and book it. The location's value (a
+ * meeting link with its passcode, a phone number, an address) is given to the attendee in the booking, as Cal.com and
+ * Calendly do, and the schedule id is internal.
+ */
+export function eventTypeJsonFor(viewer: User | null, et: EventType) {
+  const full = eventTypeJson(et);
+  if (viewer && (viewer.role === 'super_admin' || viewer.id === et.ownerId)) return full;
+  const { location_value: _value, schedule_id: _schedule, ...publicView } = full;
+  return publicView;
+}
+
 export function eventTypeJson(et: EventType) {
   return {
     id: et.id,

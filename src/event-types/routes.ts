@@ -4,7 +4,7 @@ import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { deleteEventType, eventTypeJson, findOwnedEventType, listEventTypes } from './repo';
+import { deleteEventType, eventTypeJson, eventTypeJsonFor, findOwnedEventType, listEventTypes } from './repo';
 import { createEventTypeBody, listEventTypesQuery, updateEventTypeBody } from './schemas';
 import { changeEventType, createEventType } from './service';
 
@@ -14,7 +14,8 @@ export const eventTypeRoutes = new Hono<AppEnv>()
     const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
     const rows = await listEventTypes(c.var.db, c.get('user'), { ownerId: owner_id, afterId, limit: limit + 1 });
     const result = page(rows, limit, (et) => et.id);
-    return c.json({ data: result.data.map(eventTypeJson), next_cursor: result.next_cursor });
+    const viewer = c.get('user');
+    return c.json({ data: result.data.map((et) => eventTypeJsonFor(viewer, et)), next_cursor: result.next_cursor });
   })
   .post('/', requireUser, validate('json', createEventTypeBody), async (c) => {
     const created = await createEventType(c.var.db, currentUser(c), c.req.valid('json'));

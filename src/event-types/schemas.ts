@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../lib/validation';
+import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
@@ -8,13 +8,13 @@ const minutes = (min: number, max: number) => z.number().int().min(min).max(max)
 
 // Every writable field with its range; create requires title, slug and duration, update takes any subset.
 const fields = {
-  title: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(200).refine(singleLine, NO_CONTROL_CHARS),
   slug: z
     .string()
     .min(1)
     .max(100)
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes'),
-  description: z.string().max(5000).nullable(),
+  description: z.string().max(5000).refine(multiLine, NO_CONTROL_CHARS).nullable(),
   duration_minutes: minutes(5, 720),
   buffer_before_minutes: minutes(0, 240),
   buffer_after_minutes: minutes(0, 240),
@@ -22,7 +22,7 @@ const fields = {
   slot_interval_minutes: minutes(5, 720).nullable(),
   booking_window_days: z.number().int().min(1).max(730),
   location_type: z.enum(LOCATION_TYPES).nullable(),
-  location_value: z.string().trim().min(1).max(500).nullable(),
+  location_value: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).nullable(),
   requires_confirmation: z.boolean(),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive(),
@@ -56,7 +56,7 @@ export const updateEventTypeBody = z
 
 export const listEventTypesQuery = z.strictObject({
   ...pageQuery,
-  owner_id: z.coerce.number().int().positive().optional(),
+  owner_id: decimalId.optional(),
 });
 
 export type CreateEventTypeBody = z.infer<typeof createEventTypeBody>;
@@ -77,10 +77,10 @@ export const eventTypeResponse = z.strictObject({
   slot_interval_minutes: z.number().int().nullable().describe('Null: slots step by the duration'),
   booking_window_days: z.number().int(),
   location_type: z.enum(LOCATION_TYPES).nullable(),
-  location_value: z.string().nullable(),
+  location_value: z.string().nullable().optional().describe('Only for the owner and super admins; attendees get it in the booking'),
   requires_confirmation: z.boolean(),
   is_active: z.boolean(),
-  schedule_id: z.number().int().positive(),
+  schedule_id: z.number().int().positive().optional().describe('Only for the owner and super admins'),
   booking_fields: z.array(bookingFieldResponseSchema).describe('The full ordered list of booking questions, built-ins included'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),

@@ -30,7 +30,10 @@ export async function createEventType(db: Db, actor: User, body: CreateEventType
   const ownerId = owner_id ?? actor.id;
   if (ownerId !== actor.id) {
     if (actor.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set owner_id');
-    if (!(await findUserById(db, ownerId))) throw invalid('owner_id', 'User not found');
+    const owner = await findUserById(db, ownerId);
+    if (!owner) throw invalid('owner_id', 'User not found');
+    // A deactivated host offers no slots; an event type made for them would be dead on arrival.
+    if (!owner.isActive) throw invalid('owner_id', 'User is deactivated');
   }
   if (schedule_id !== undefined) await assertScheduleOfOwner(db, schedule_id, ownerId);
   const scheduleId = schedule_id ?? (await defaultScheduleId(db, ownerId));

@@ -27,8 +27,30 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
   });
 }
 
+/**
+ * A positive integer from a path or query string, written as plain decimal digits ("12"): not "0x1", "1e0", "+1",
+ * " 1" or "012", which Number() would all read, so one id has one spelling.
+ */
+export const decimalId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, 'Must be a positive whole number in plain decimal digits')
+  .transform(Number)
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
+
 /** Positive integer id from a path segment ("12"); anything else will be a 404. */
-export const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const idParam = z.strictObject({ id: decimalId });
+
+// C0 and C1 control characters (NUL, ESC...), bidi embeddings, overrides and isolates (which make text display in
+// another order than it is stored: "evil\u202Etxt.exe"), and the Unicode line and paragraph separators.
+const CONTROL_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+// The same, except tab, line feed and carriage return.
+const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
+/** Names, titles and other one-line text: no control or bidi-override characters. */
+export const singleLine = (s: string) => !CONTROL_SINGLE_LINE.test(s);
+/** Notes, descriptions and reasons: line breaks and tabs allowed, other control and bidi-override characters not. */
+export const multiLine = (s: string) => !CONTROL_MULTI_LINE.test(s);
+export const NO_CONTROL_CHARS = { message: 'Must not contain control or bidirectional-override characters' };
 
 export const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -39,6 +61,11 @@ export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'Unk
 
 /** `limit` and `cursor` of every list endpoint. */
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'Must be a whole number from 1 to 200 in plain decimal digits')
+    .transform(Number)
+    .pipe(z.number().max(200, 'Must be at most 200'))
+    .default(50),
   cursor: z.string().max(200).optional(),
 };

@@ -258,8 +258,9 @@ function webhookObject(trigger: string): { post: OpenApiOperation } {
       operationId: `webhook${envelopeName(trigger).replace(/Envelope$/, '')}`,
       summary: WEBHOOK_TRIGGER_SUMMARIES[trigger as keyof typeof WEBHOOK_TRIGGER_SUMMARIES],
       description:
-        'POSTed to each active subscriber of this trigger. Verify `X-Cal-Signature-256` over the raw body before ' +
-        'parsing it; deduplicate on `webhook-id` (delivery is at least once, with retries and exponential backoff).',
+        'POSTed to each active subscriber of this trigger. Verify `X-Cal-Signature-256` (or `webhook-signature` with a ' +
+        'Standard Webhooks library) over the raw body before parsing it; deduplicate on `webhook-id` (delivery is at ' +
+        'least once, with retries and exponential backoff).',
       parameters: Object.entries(WEBHOOK_HEADERS).map(([name, h]) => ({
         name,
         in: 'header',
@@ -290,7 +291,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       description:
         'JSON over HTTPS. Errors are `{"error": {"code", "message", "issues?"}}`. Lists are `{"data": [...], ' +
         '"next_cursor"}` with `limit` (1-200, default 50) and `cursor`. Instants are ISO 8601 in UTC with `Z`, ' +
-        'except slot times, which carry the requested zone’s offset. Unknown JSON fields are rejected.',
+        'except slot times, which carry the requested zone’s offset. Unknown JSON fields are rejected. Every response ' +
+        'carries `x-d1-bookmark` (send it back as a request header and the next read is at least that fresh), ' +
+        '`Server-Timing` (D1 round trips and their time, the booking object hop, the total) and `x-request-id` ' +
+        '(repeated in a 500 body as `error.request_id`).',
     },
     tags: TAGS.map((t) => ({ ...t })),
     paths,

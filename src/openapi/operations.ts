@@ -181,7 +181,7 @@ export const OPERATIONS: Operation[] = [
     },
     errors: {
       unauthorized: 'Wrong email or password, or the user is deactivated',
-      rate_limited: 'Ten failed sign-ins for this email within 15 minutes; the Retry-After header says when to try again',
+      rate_limited: 'Ten attempts for this email from this network (or a hundred from all networks) within 15 minutes; the Retry-After header says when to try again',
     },
   },
   {
@@ -282,7 +282,9 @@ export const OPERATIONS: Operation[] = [
     path: '/v2/event-types',
     tag: 'Event types',
     summary: 'List event types',
-    description: 'Without a session: active event types. Signed in: also your inactive ones (a super admin: all).',
+    description:
+      'Without a session: active event types. Signed in: also your inactive ones (a super admin: all). ' +
+      'Only the owner and super admins see `location_value` and `schedule_id`; the attendee gets the location in the booking.',
     auth: 'optional',
     query: listEventTypesQuery,
     success: { status: 200, description: 'A page of event types, by id', schema: R.EventTypeList },
@@ -444,13 +446,16 @@ export const OPERATIONS: Operation[] = [
     summary: 'Book a slot',
     description:
       'Status is `accepted`, or `pending` when the event type requires confirmation (a pending booking holds its slot). ' +
-      'With an `Idempotency-Key`, a retry with the same body answers the first booking again.',
+      'With an `Idempotency-Key`, a retry with the same body answers the first booking again. A key is scoped to the ' +
+      'signed-in user, else to the event type and attendee email, and expires after 24 hours. `location` is taken only ' +
+      'where the event type asks the attendee: a phone number (`phone` without a host number) or a place (`in_person` ' +
+      'without an address; a link must be https).',
     auth: 'public',
     headers: [
       {
         name: 'Idempotency-Key',
         schema: idempotencyKeySchema,
-        description: 'Makes retries safe: the same key with the same body returns the first answer',
+        description: 'Makes retries safe: the same key with the same body returns the first answer (scoped to the caller, kept 24 hours)',
       },
     ],
     body: { schema: B.CreateBookingBody },
@@ -459,6 +464,7 @@ export const OPERATIONS: Operation[] = [
       not_found: 'No active event type with this id',
       slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
       idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
+      validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
     },
   },
   {
@@ -522,12 +528,14 @@ export const OPERATIONS: Operation[] = [
     path: '/v2/bookings/{uid}',
     tag: 'Bookings',
     summary: 'Cancel a booking',
-    description: 'Cancelling twice is harmless: the booking is answered as it is.',
+    description:
+      'Cancelling twice is harmless: the booking is answered as it is. Once the booking has started only its host or a ' +
+      'super admin (with their session) may cancel it.',
     auth: 'public',
     params: uidParam,
     body: { schema: B.ReasonBody, required: false },
     success: { status: 200, description: 'The cancelled booking', schema: R.Booking },
-    errors: { conflict: 'The booking changed meanwhile; reload it and try again' },
+    errors: { conflict: 'The booking has started and the caller is not its host, or it changed meanwhile' },
   },
   {
     operationId: 'confirmBooking',
@@ -539,7 +547,7 @@ export const OPERATIONS: Operation[] = [
     auth: 'session',
     params: uidParam,
     success: { status: 200, description: 'The accepted booking', schema: R.Booking },
-    errors: { conflict: 'The booking is not pending' },
+    errors: { conflict: 'The booking is not pending, or the request expired (its start has passed)' },
   },
   {
     operationId: 'declineBooking',
@@ -552,7 +560,7 @@ export const OPERATIONS: Operation[] = [
     params: uidParam,
     body: { schema: B.ReasonBody, required: false },
     success: { status: 200, description: 'The rejected booking', schema: R.Booking },
-    errors: { conflict: 'The booking is not pending' },
+    errors: { conflict: 'The booking is not pending, or the request expired (its start has passed)' },
   },
 
   // Webhooks
@@ -575,10 +583,12 @@ export const OPERATIONS: Operation[] = [
     description:
       'The secret is write-only. Without one, a `whsec_` secret (32 random bytes, base64) is generated and shown once, in this response. ' +
       '`signing_secret_standard` is the secret as Standard Webhooks libraries take it, for the `webhook-signature` header. ' +
-      'The URL must be https and public unless the server allows private URLs (development).',
+      'The URL must be https and public unless the server allows private URLs (development). ' +
+      'An owner may have at most 25 webhooks (`WEBHOOK_MAX_PER_OWNER`).',
     auth: 'session',
     body: { schema: B.CreateWebhookBody },
     success: { status: 201, description: 'Created', schema: R.WebhookCreated },
+    errors: { conflict: 'The owner already has the maximum number of webhooks' },
   },
   {
     operationId: 'getWebhook',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, pageQuery, timeZoneSchema } from '../lib/validation';
+import { decimalId, idParam, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 import {
   MAX_AVAILABILITY_RANGES,
   MAX_DATE_OVERRIDES,
@@ -60,7 +60,7 @@ const overrideList = z
   .superRefine(reportIssues(overrideListIssues));
 
 const fields = {
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).refine(singleLine, NO_CONTROL_CHARS),
   timezone: timeZoneSchema,
   is_default: z.boolean(),
   availability: availabilityList,
@@ -86,7 +86,7 @@ export const createOverrideBody = z.strictObject(overrideFields).superRefine(rep
 
 export const listSchedulesQuery = z.strictObject({
   ...pageQuery,
-  user_id: z.coerce.number().int().positive().optional(),
+  user_id: decimalId.optional(),
 });
 
 export const overrideParam = idParam.extend({ override_id: idParam.shape.id });

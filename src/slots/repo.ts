@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
+import { holdsTimeSql } from '../bookings/status';
 import type { BusySpan, DateOverride, RulesInput, WeeklyRange } from './engine';
 
 export interface SlotContext {
@@ -27,13 +28,15 @@ const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
  * busy spans that can touch slots starting in [from, to), in ONE statement: the lists come back as JSON arrays from
- * correlated subqueries. `ignoreBookingId` leaves out the booking being rescheduled.
+ * correlated subqueries. `ignoreBookingId` leaves out the booking being rescheduled. Busy means holding time at `now`
+ * (an expired request does not).
  */
 export async function loadSlotContext(
   db: Db,
   eventType: EventTypeKey,
   window: { from: number; to: number },
   ignoreBookingId?: number,
+  now = Date.now(),
 ): Promise<SlotContext | null> {
   // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
   // and the duration (max 720 min).
@@ -49,7 +52,7 @@ export async function loadSlotContext(
         FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
           AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})`,
       busy: sql<string>`(SELECT json_group_array(json_array(b.occupied_start, b.occupied_end))
-        FROM bookings b WHERE b.host_id = ${users.id} AND b.status IN ('accepted', 'pending')
+        FROM bookings b WHERE b.host_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0})`,
     })

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isoInstant, timeZoneSchema } from '../lib/validation';
+import { decimalId, isoInstant, timeZoneSchema } from '../lib/validation';
 
 export const MAX_RANGE_DAYS = 93;
 
 export const availableSlotsQuery = z
   .strictObject({
-    event_type_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    event_type_id: decimalId,
     start_time: isoInstant,
     end_time: isoInstant,
     timezone: timeZoneSchema.optional(),

@@ -57,26 +57,74 @@ function zoneReader(timeZone: string): ZoneReader {
   return reader;
 }
 
-/** True for an IANA zone name the runtime's Intl knows ("UTC" included; "+05:00" not). */
-export function isValidTimeZone(timeZone: string): boolean {
-  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return false;
-  // Newer engines accept bare offsets as zones; they are not IANA names and have no DST rules.
-  if (/^[+-]/.test(timeZone)) return false;
-  try {
-    zoneReader(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * ICU (so Intl) still resolves these zones to their old names; IANA renamed them. The stored name is IANA's current
+ * one, so "Asia/Kolkata" reads the same whatever the runtime's ICU version.
+ */
+const IANA_RENAMES: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** Zones tied to a place, plus UTC and the fixed-offset Etc/GMT±N; not Factory, SystemV/* or other pseudo-zones. */
+const GEOGRAPHIC = /^(?:(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z0-9_+\-/]+|UTC|Etc\/GMT[+-]\d{1,2})$/;
+
+const canonicalNames = new Map<string, string | null>();
 
 /**
- * The zone's own spelling ("america/new_york" -> "America/New_York"): Intl matches names case-insensitively, and a
- * stored zone should read the same way everywhere. Only the case changes; links (Asia/Calcutta) stay as given.
+ * The zone's canonical IANA name, or null when the runtime does not know it or it is not a real zone. Intl matches
+ * names case-insensitively and follows links, so "us/eastern" -> "America/New_York", "etc/utc" -> "UTC",
+ * "asia/kolkata" -> "Asia/Kolkata"; "Factory" (a placeholder zone) and bare offsets ("+05:00") -> null.
  */
+export function canonicalZoneName(timeZone: string): string | null {
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64) return null;
+  const cached = canonicalNames.get(timeZone);
+  if (cached !== undefined) return cached;
+  let name: string | null = null;
+  // Newer engines accept bare offsets as zones; they are not IANA names and have no DST rules.
+  if (!/^[+-]/.test(timeZone)) {
+    try {
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+      const renamed = IANA_RENAMES[resolved] ?? resolved;
+      if (GEOGRAPHIC.test(renamed)) {
+        zoneReader(renamed);
+        name = renamed;
+      }
+    } catch {
+      name = null;
+    }
+  }
+  // Names come from requests; bound the cache so odd spellings cannot grow it forever.
+  if (canonicalNames.size >= MAX_CACHED_ZONES) canonicalNames.clear();
+  canonicalNames.set(timeZone, name);
+  return name;
+}
+
+/** True for a geographic IANA zone (or UTC) the runtime's Intl knows, in any spelling; "+05:00" and "Factory" not. */
+export function isValidTimeZone(timeZone: string): boolean {
+  return canonicalZoneName(timeZone) !== null;
+}
+
+/** The name to store for a zone that passed isValidTimeZone (see canonicalZoneName). */
 export function canonicalTimeZone(timeZone: string): string {
-  const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
-  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+  return canonicalZoneName(timeZone) ?? timeZone;
 }
 
 const digitRuns: number[] = [0, 0, 0, 0, 0, 0, 0, 0];

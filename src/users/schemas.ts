@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { passwordWeakness } from '../auth/crypto';
-import { pageQuery, timeZoneSchema } from '../lib/validation';
+import { NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 import { usernameSchema } from './username';
 
 const password = z.string().superRefine((value, ctx) => {
   const weakness = passwordWeakness(value);
   if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
 });
-const name = z.string().trim().min(1).max(120);
+const name = z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS);
 const role = z.enum(['user', 'super_admin']);
 
 export const createUserBody = z.strictObject({

@@ -15,6 +15,9 @@ import { abandonDelivery, findDeliveryToSend, insertSettledDelivery, recordAttem
 import { deliveryHeaders } from './signing';
 import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
 
+/** The delivery log's text for any failure to get an HTTP answer (see postDelivery). */
+export const TRANSPORT_FAILED = 'Request failed: no HTTP response (connection refused, reset, or name not resolved)';
+
 /** How long a subscriber gets to answer one attempt. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -51,7 +54,10 @@ export async function postDelivery(
     return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}${redirect}`, durationMs };
   } catch (error) {
     const durationMs = Date.now() - started;
-    const message = signal.aborted ? `Timed out after ${timeoutMs} ms` : `Request failed: ${error instanceof Error ? error.message : String(error)}`;
+    // One text for every transport failure: the runtime's own message tells a refused connection from a reset or an
+    // unknown name, which would make pings a port scanner. The reason is logged for the operator instead.
+    if (!signal.aborted) console.warn('webhook request failed', { url: target.url, error: String(error) });
+    const message = signal.aborted ? `Timed out after ${timeoutMs} ms` : TRANSPORT_FAILED;
     return { ok: false, statusCode: null, error: message, durationMs };
   }
 }

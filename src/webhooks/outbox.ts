@@ -9,7 +9,7 @@ import { bookingEnvelope, type BookingEventSnapshot } from './payload';
 export type { BookingEventSnapshot } from './payload';
 
 /** Queues' sendBatch takes at most 100 messages per call. */
-const SEND_BATCH_MAX = 100;
+export const SEND_BATCH_MAX = 100;
 
 /** A random prefix per event; the webhook id is appended in SQL, so every delivery row gets its own event_id. */
 function eventIdPrefix(): string {

@@ -33,13 +33,19 @@ export interface WebhookFields {
   secret: string;
 }
 
-export async function insertWebhook(db: Db, ownerId: number, fields: WebhookFields): Promise<Webhook> {
+/**
+ * Inserts the webhook only while the owner has fewer than `maxPerOwner`, in one statement, so parallel creates cannot
+ * overshoot the cap. Undefined when the owner is at the cap.
+ */
+export async function insertWebhook(db: Db, ownerId: number, fields: WebhookFields, maxPerOwner: number): Promise<Webhook | undefined> {
   const now = Date.now();
-  return db
-    .insert(webhooks)
-    .values({ ...fields, ownerId, createdAt: now, updatedAt: now })
-    .returning()
-    .get();
+  const row = await db.get<Record<string, unknown>>(sql`
+    INSERT INTO booking_webhooks (owner_id, subscriber_url, event_triggers, active, secret, created_at, updated_at)
+    SELECT ${ownerId}, ${fields.subscriberUrl}, ${JSON.stringify(fields.eventTriggers)}, ${fields.active ? 1 : 0}, ${fields.secret}, ${now}, ${now}
+    WHERE (SELECT count(*) FROM booking_webhooks WHERE owner_id = ${ownerId}) < ${maxPerOwner}
+    RETURNING id`);
+  if (!row) return undefined;
+  return db.select().from(webhooks).where(eq(webhooks.id, row.id as number)).get();
 }
 
 export async function updateWebhook(db: Db, id: number, changes: Partial<WebhookFields>): Promise<Webhook | undefined> {
@@ -164,6 +170,35 @@ export async function unsentDeliveryIds(db: Db, olderThan: number, limit: number
     .limit(limit)
     .all();
   return rows.map((r) => r.id);
+}
+
+/**
+ * Pending rows that were enqueued but whose due attempt (next_attempt_at for a retry, else enqueued_at) is older than
+ * `dueBefore` with nothing recorded since: their queue message was lost. Oldest first.
+ */
+export async function expiredLeaseIds(db: Db, dueBefore: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        sql`${webhookDeliveries.enqueuedAt} IS NOT NULL`,
+        sql`COALESCE(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.enqueuedAt}) < ${dueBefore}`,
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** A re-sent row is due now: its lease starts over. */
+export async function renewLeases(db: Db, ids: number[], now: number): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: now })
+    .where(and(eq(webhookDeliveries.status, 'pending'), sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`));
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -10,12 +10,12 @@ import {
   deleteWebhook,
   deliveryJson,
   findOwnedWebhook,
-  insertWebhook,
   listDeliveries,
   listWebhooks,
   updateWebhook,
   webhookJson,
 } from './repo';
+import { createWebhook } from './service';
 import { createWebhookBody, listDeliveriesQuery, listWebhooksQuery, updateWebhookBody } from './schemas';
 import { generateSecret, standardSecret } from './signing';
 import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
@@ -42,7 +42,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     assertAllowedUrl(c.env, body.subscriber_url);
     const generated = body.secret === undefined ? generateSecret() : undefined;
     const secret = body.secret ?? generated!;
-    const created = await insertWebhook(c.var.db, currentUser(c).id, {
+    const created = await createWebhook(c.var.db, c.env, currentUser(c), {
       subscriberUrl: body.subscriber_url,
       eventTriggers: body.event_triggers,
       active: body.active,

@@ -1,22 +1,48 @@
-// The cron half of the outbox: deliveries whose queue message was never sent (the Worker died between the D1 batch
-// and the send, or Queues refused it) are pending with enqueued_at NULL; this sends them again.
+// The cron half of the outbox. Two kinds of pending deliveries have no queue message that will ever arrive:
+//  - never sent: the Worker died between the D1 batch and the send, or Queues refused it (enqueued_at NULL);
+//  - lost after sending: a restart dropped the message, or the retry it was waiting as. Each enqueued delivery holds a
+//    lease: its due time (next_attempt_at for a retry, else enqueued_at) plus LEASE_GRACE_MS. A pending row whose lease
+//    ran out without an attempt being recorded (an attempt moves next_attempt_at or settles the row) is sent again,
+//    and its lease renewed (next_attempt_at = now), so the next run leaves it to the new message.
+// A re-sent message is harmless: the consumer skips rows that are no longer pending, and receivers dedupe on
+// `webhook-id`, which stays the same.
 import { getDb } from '../db/client';
 import type { Bindings } from '../env';
-import { enqueueDeliveries } from './outbox';
-import { unsentDeliveryIds } from './repo';
+import { enqueueDeliveries, SEND_BATCH_MAX } from './outbox';
+import { expiredLeaseIds, renewLeases, unsentDeliveryIds } from './repo';
 
 /** Younger rows are probably being enqueued right now by the request that wrote them. */
 export const SWEEP_GRACE_MS = 60_000;
 
-/** Bounds one run (10 sendBatch calls); a larger backlog drains over the next runs, oldest first. */
+/**
+ * How late a due attempt may be before its message counts as lost. Queue messages normally arrive within seconds of
+ * being due; ten minutes (two cron runs) keeps duplicates rare while a lost delivery waits at most ~15 minutes.
+ */
+export const LEASE_GRACE_MS = 10 * 60_000;
+
+/** Bounds one run (10 sendBatch calls per kind); a larger backlog drains over the next runs, oldest first. */
 export const SWEEP_MAX_ROWS = 1_000;
 
 /** The Worker's `scheduled` handler; returns how many deliveries it re-enqueued. */
 export async function sweepOutbox(env: Bindings, now: number): Promise<number> {
-  const ids = await unsentDeliveryIds(getDb(env.DB), now - SWEEP_GRACE_MS, SWEEP_MAX_ROWS);
-  if (ids.length > 0) {
-    console.warn('webhook outbox sweep re-enqueues deliveries', { count: ids.length });
-    await enqueueDeliveries(env, ids);
+  const db = getDb(env.DB);
+  const unsent = await unsentDeliveryIds(db, now - SWEEP_GRACE_MS, SWEEP_MAX_ROWS);
+  if (unsent.length > 0) {
+    console.warn('webhook outbox sweep re-enqueues deliveries', { count: unsent.length });
+    await enqueueDeliveries(env, unsent);
   }
-  return ids.length;
+  const lost = await expiredLeaseIds(db, now - LEASE_GRACE_MS, SWEEP_MAX_ROWS);
+  if (lost.length > 0) {
+    console.warn('webhook outbox sweep re-enqueues deliveries whose lease ran out', { count: lost.length });
+    for (let i = 0; i < lost.length; i += SEND_BATCH_MAX) {
+      const chunk = lost.slice(i, i + SEND_BATCH_MAX);
+      try {
+        await env.WEBHOOKS.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
+        await renewLeases(db, chunk, now);
+      } catch (error) {
+        console.error('webhook re-enqueue failed; the next sweep will retry', { deliveryIds: chunk, error: String(error) });
+      }
+    }
+  }
+  return unsent.length + lost.length;
 }

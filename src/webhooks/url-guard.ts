@@ -30,7 +30,10 @@ export function checkSubscriberUrl(raw: string, opts: { allowPrivate: boolean })
 
 /** Why a URL host (as `URL.hostname` gives it: lowercase, IPv4 canonical dotted, IPv6 in brackets) is private, or null. */
 export function privateHostReason(hostname: string): string | null {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
+  // Every trailing dot goes ("localhost..", "127.0.0.1.." are the same hosts to a resolver); an empty label inside a
+  // name ("a..b") is no public name at all.
+  const host = hostname.toLowerCase().replace(/\.+$/, '');
+  if (host.split('.').some((label) => label === '')) return 'Must be a valid host name';
   if (host.startsWith('[') && host.endsWith(']')) {
     const groups = parseIPv6(host.slice(1, -1));
     if (!groups) return 'Must be a valid IPv6 address';
@@ -60,7 +63,12 @@ const PRIVATE_V4: [number, number, number, number, string][] = [
   [127, 0, 0, 8, 'a loopback address'],
   [169, 254, 0, 16, 'a link-local address'],
   [172, 16, 0, 12, 'a private address'],
+  [192, 0, 0, 24, 'an IETF protocol assignment address'],
+  [192, 0, 2, 24, 'a documentation address'],
   [192, 168, 0, 16, 'a private address'],
+  [198, 18, 0, 15, 'a benchmarking address'],
+  [198, 51, 100, 24, 'a documentation address'],
+  [203, 0, 113, 24, 'a documentation address'],
   [224, 0, 0, 4, 'a multicast address'],
   [240, 0, 0, 4, 'a reserved address'],
 ];
@@ -104,10 +112,20 @@ function privateIPv6Reason(g: number[]): string | null {
   if (zerosUntil(7) && g[7] === 1) return 'Must not point at a loopback address';
   if (zerosUntil(8)) return 'Must not point at an unspecified address';
   const embedded = (): IPv4 => [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff];
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach the embedded IPv4.
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64
+  // (64:ff9b::a.b.c.d) reach the embedded IPv4.
   if (zerosUntil(5) && g[5] === 0xffff) return privateIPv4Reason(embedded());
+  if (zerosUntil(4) && g[4] === 0xffff && g[5] === 0) return privateIPv4Reason(embedded());
   if (zerosUntil(6)) return privateIPv4Reason(embedded());
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return privateIPv4Reason(embedded());
+  // Local-use NAT64 (64:ff9b:1::/48, RFC 8215) translates into a network of the operator's own choosing.
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return 'Must not point at a local-use NAT64 address';
+  // 6to4 (2002:a.b.c.d::/48) reaches the IPv4 in groups 1 and 2.
+  if (g[0] === 0x2002) return privateIPv4Reason([g[1]! >> 8, g[1]! & 0xff, g[2]! >> 8, g[2]! & 0xff]);
+  // Teredo (2001:0::/32) carries an obfuscated IPv4 that a literal check cannot trust.
+  if (g[0] === 0x2001 && g[1] === 0) return 'Must not point at a Teredo address';
+  if (g[0] === 0x2001 && g[1] === 0x0db8) return 'Must not point at a documentation address';
+  if (g[0] === 0x0100 && g.slice(1, 4).every((x) => x === 0)) return 'Must not point at a discard-only address';
   const first = g[0]!;
   if ((first & 0xfe00) === 0xfc00) return 'Must not point at a unique local address';
   if ((first & 0xffc0) === 0xfe80) return 'Must not point at a link-local address';

@@ -1,0 +1,27 @@
+// The status a booking shows, which can depend on the clock. Pure.
+import type { BookingStatus } from '../db/schema';
+
+/**
+ * As stored, plus `expired`: a pending request whose start has passed. It can no longer be confirmed, holds none of
+ * the host's time, and can still be declined (to close it). The row keeps `pending`; the clock decides, so there is
+ * no moment at which a job must flip it.
+ */
+export const BOOKING_VIEW_STATUSES = ['accepted', 'pending', 'expired', 'cancelled', 'rejected'] as const;
+export type BookingViewStatus = (typeof BOOKING_VIEW_STATUSES)[number];
+
+export function viewStatus(b: { status: BookingStatus; startAt: number }, now: number): BookingViewStatus {
+  return b.status === 'pending' && b.startAt <= now ? 'expired' : b.status;
+}
+
+/** True once the booking's start has passed: the attendee may no longer cancel or reschedule it. */
+export const hasStarted = (b: { startAt: number }, now: number) => b.startAt <= now;
+
+/**
+ * SQL condition (on an optional table alias) for a booking that takes the host's time at `now`: accepted, or pending
+ * and not yet started. `now` is inlined as an integer literal, so it needs no bind slot in the statements it joins.
+ */
+export function holdsTimeSql(now: number, alias = ''): string {
+  if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `(${col('status')} = 'accepted' OR (${col('status')} = 'pending' AND ${col('start_at')} > ${now}))`;
+}
