@@ -7,7 +7,11 @@
  *   - GET /health (no I/O): the baseline;
  *   - a 31-day GET /v2/slots/available for a New York host viewed from Berlin;
  *   - POST /v2/bookings spread over 100 hosts, and all on one host (the serialized path);
- *   - 100 parallel POSTs for one slot (exactly one may win).
+ *   - 100 parallel POSTs for one slot (exactly one may win);
+ *   - a booking through a slot reservation (POST /v2/slots/reservations, then POST /v2/bookings with reservation_uid)
+ *     against a plain booking, one request at a time.
+ * Every request carries its own CF-Connecting-IP: the per-IP rate limits would otherwise stop a load test from one
+ * address (this measures many clients, not one abusive one).
  * Results are printed as a table and written to bench/out/http.json.
  */
 import { spawn } from 'node:child_process';
@@ -35,9 +39,18 @@ interface Timed {
   ms: number;
 }
 
+let clients = 0;
+/** A new client address per request (10.0.0.0/8). */
+const nextIp = () => {
+  const n = ++clients;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
 async function timedFetch(path: string, init?: RequestInit): Promise<Timed> {
+  const headers = new Headers(init?.headers);
+  if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', nextIp());
   const t0 = performance.now();
-  const res = await fetch(`${BASE}${path}`, init);
+  const res = await fetch(`${BASE}${path}`, { ...init, headers });
   await res.arrayBuffer();
   return { status: res.status, ms: performance.now() - t0 };
 }
@@ -191,6 +204,34 @@ try {
   phases.push(
     phase('POST /v2/bookings, 1 host', await load(Math.min(600, oneHostSlots.length), 16, 40_000, (i) => post(bookingBody(oneHost, oneHostSlots[i]!, i)))),
   );
+  // A booking through a hold vs a plain booking, interleaved one at a time so both see the same machine. Hosts 0-98,
+  // slots past those the phases above used; every request is a new client (the per-client hold cap is 3).
+  const holdHosts = HOSTS - 1;
+  const held: Record<'plain' | 'reserve' | 'withHold' | 'total', Timed[]> = { plain: [], reserve: [], withHold: [], total: [] };
+  const json = { 'content-type': 'application/json' };
+  for (let i = 0; i < 300; i++) {
+    const host = eventTypeIds[i % holdHosts]!;
+    held.plain.push(await post(bookingBody(host, slotStarts[100 + Math.floor(i / holdHosts)]!, 10_000 + i)));
+    const start = slotStarts[200 + Math.floor(i / holdHosts)]!;
+    const ip = nextIp();
+    const t0 = performance.now();
+    const res = await fetch(`${BASE}/v2/slots/reservations`, {
+      method: 'POST',
+      headers: { ...json, 'cf-connecting-ip': ip },
+      body: JSON.stringify({ event_type_id: host, slot_start: start }),
+    });
+    const hold = (await res.json()) as { uid: string };
+    const reserved = { status: res.status, ms: performance.now() - t0 };
+    held.reserve.push(reserved);
+    const body = JSON.stringify({ ...JSON.parse(bookingBody(host, start, 20_000 + i)), reservation_uid: hold.uid });
+    const booked = await timedFetch('/v2/bookings', { method: 'POST', headers: { ...json, 'cf-connecting-ip': ip }, body });
+    held.withHold.push(booked);
+    held.total.push({ status: booked.status, ms: reserved.ms + booked.ms });
+  }
+  phases.push(sequentialPhase('POST /v2/bookings (no hold), sequential', held.plain));
+  phases.push(sequentialPhase('POST /v2/slots/reservations, sequential', held.reserve));
+  phases.push(sequentialPhase('POST /v2/bookings with reservation_uid, sequential', held.withHold));
+  phases.push(sequentialPhase('hold + booking (sum of the two), sequential', held.total));
   phases.push(phase('GET /health, 8 in flight (again)', await load(1000, 8, 20_000, () => timedFetch('/health'))));
   // Contention: 100 requests at once for one slot of a fresh host's event type.
   const contended = eventTypeIds[0]!;

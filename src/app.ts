@@ -12,6 +12,7 @@ import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
 import { logUnexpectedError, observe } from './lib/request-log';
 import { docsRoutes, openApiRoutes } from './openapi/routes';
+import { reservationRoutes } from './reservations/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
 import { userRoutes } from './users/routes';
@@ -64,6 +65,7 @@ const api = new Hono<AppEnv>()
   .route('/users', userRoutes)
   .route('/event-types', eventTypeRoutes)
   .route('/schedules', scheduleRoutes)
+  .route('/slots/reservations', reservationRoutes)
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)

@@ -16,6 +16,14 @@ export interface Bindings {
   D1_PRIMARY_LOCATION?: string;
   /** Public origin of this deployment: links in emails and feeds, and the domain of calendar UIDs. */
   APP_URL: string;
+  /** Live slot reservations one client (IP hash, and holder when signed in) may keep with one host. */
+  MAX_ACTIVE_HOLDS_PER_CLIENT: string;
+  /** Future bookings one attendee email may have with one host. */
+  MAX_FUTURE_BOOKINGS_PER_ATTENDEE: string;
+  /** Workers Rate Limiting bindings (wrangler.toml `[[ratelimits]]`), keyed per client IP hash. */
+  LOGIN_RATE_LIMIT: RateLimit;
+  WRITE_RATE_LIMIT: RateLimit;
+  SLOTS_RATE_LIMIT: RateLimit;
 }
 
 /** One queue message per webhook delivery row; the row holds the payload. */

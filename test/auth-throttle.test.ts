@@ -1,9 +1,15 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { clientNetwork, PER_CLIENT_LIMIT, PER_EMAIL_LIMIT, retryAfterSeconds } from '../src/auth/throttle';
-import { api, expectError, makeUser, TEST_PASSWORD } from './helpers';
+import { api, expectError, freshIp, makeUser, TEST_PASSWORD } from './helpers';
 
-const login = (email: string, password: string, ip = '203.0.113.7') =>
+// A fresh client address per test: the per-IP rate limit (LOGIN_RATE_LIMIT, shared by every test) must not be what
+// answers here; these tests are about the per-(email, network) throttle behind it.
+let testIp = '';
+beforeEach(() => {
+  testIp = freshIp();
+});
+const login = (email: string, password: string, ip = testIp) =>
   api('POST', '/v2/auth/login', { body: { email, password }, headers: { 'cf-connecting-ip': ip } });
 
 describe('sign-in throttling per (email, client)', () => {

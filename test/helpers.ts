@@ -115,3 +115,23 @@ export async function publicHost(opts: { timezone?: string; eventType?: Record<s
   const et = await createEventType(host.token, opts.eventType);
   return { ...host, username: host.user.username!, eventType: et, booker: `/${host.user.username}/${et.slug}` };
 }
+
+let ipCounter = 0;
+/**
+ * A client IP no other test uses: the emulated rate limiter is shared by every test file (and persists between runs),
+ * so each test that counts requests needs its own key.
+ */
+export function freshIp(): string {
+  ipCounter++;
+  const r = () => Math.floor(Math.random() * 250) + 1;
+  return `10.${r()}.${r()}.${(ipCounter % 250) + 1}`;
+}
+
+/** POST /v2/slots/reservations from a client IP (and a session, if given). */
+export function reserve(eventTypeId: number, slotStart: string, opts: { ip?: string; token?: string; minutes?: number } = {}) {
+  return api('POST', '/v2/slots/reservations', {
+    token: opts.token,
+    headers: opts.ip ? { 'cf-connecting-ip': opts.ip } : {},
+    body: { event_type_id: eventTypeId, slot_start: slotStart, ...(opts.minutes === undefined ? {} : { reservation_duration_minutes: opts.minutes }) },
+  });
+}

@@ -115,6 +115,10 @@ describe('security', () => {
       'post /v2/auth/login',
       'get /v2/event-types',
       'get /v2/slots/available',
+      'post /v2/slots/reservations',
+      'get /v2/slots/reservations/{uid}',
+      'patch /v2/slots/reservations/{uid}',
+      'delete /v2/slots/reservations/{uid}',
       'post /v2/bookings',
       'get /v2/bookings/{uid}',
       'get /v2/bookings/{uid}/ics',
@@ -141,12 +145,12 @@ describe('documented statuses and headers', () => {
   const statusesOf = async (method: string, path: string) => Object.keys(documentedOperation(await servedDocument(), method, path).responses);
 
   it('POST /v2/bookings documents every way it can answer and the Idempotency-Key header', async () => {
-    expect(await statusesOf('post', '/v2/bookings')).toEqual(['201', '400', '404', '409', '413', '415', '422', '500']);
+    expect(await statusesOf('post', '/v2/bookings')).toEqual(['201', '400', '404', '409', '413', '415', '422', '429', '500']);
     const op = documentedOperation(await servedDocument(), 'post', '/v2/bookings');
     const header = op.parameters?.find((p) => p.in === 'header');
     expect(header).toMatchObject({ name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } });
     const conflict = op.responses['409'] as { content: Record<string, { examples: Record<string, unknown> }> };
-    expect(Object.keys(conflict.content['application/json']!.examples)).toEqual(['slot_unavailable']);
+    expect(Object.keys(conflict.content['application/json']!.examples)).toEqual(['slot_unavailable', 'too_many_bookings']);
   });
 
   it('a reschedule documents both kinds of 409: conflict and slot_unavailable', async () => {

@@ -14,6 +14,7 @@ import { decodeCursor, page as pageRows } from '../lib/pagination';
 import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
 import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
 import { eventTypesByIds, peopleByIds, type Person } from './data';
+import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 
@@ -269,11 +270,12 @@ const FilterBar: FC<{ input: FilterInput }> = ({ input }) => (
   </form>
 );
 
-const BookingList: FC<{ page: Page; filters: Filters; rows: Row[]; next: string | null; back: string }> = ({ page, filters, rows, next, back }) => (
+const BookingList: FC<{ page: Page; filters: Filters; rows: Row[]; next: string | null; back: string; holds: HoldRows }> = ({ page, filters, rows, next, back, holds }) => (
   <Layout page={page} title="Bookings" tab="bookings">
     <PageHead title="Bookings" sub={`All hosts, by start time. Times in ${filters.tz}.`} />
     {filters.issues.length > 0 && <ErrorSummary message="Some filters were ignored:" issues={filters.issues} />}
     <FilterBar input={filters.input} />
+    <HoldsPanel rows={holds} tz={filters.tz} csrf={page.csrf} back={back} />
     <ListTable
       id="bookings"
       count={rows.length}
@@ -333,9 +335,10 @@ export const bookingPages = new Hono<AdminEnv>()
       limit: filters.limit + 1,
     });
     const result = pageRows(items, filters.limit, (r) => [r.booking.startAt, r.booking.id]);
-    const [hosts, eventTypes] = await Promise.all([
+    const [hosts, eventTypes, holds] = await Promise.all([
       peopleByIds(db, result.data.map((r) => r.booking.hostId)),
       eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),
+      loadHoldRows(db),
     ]);
     const rows: Row[] = result.data.map((item) => ({
       item,
@@ -343,8 +346,9 @@ export const bookingPages = new Hono<AdminEnv>()
       eventType: item.booking.eventTypeId === null ? undefined : eventTypes.get(item.booking.eventTypeId),
     }));
     const next = result.next_cursor ? listUrl(filters.input, result.next_cursor) : null;
-    return c.html(<BookingList page={pageOf(c)} filters={filters} rows={rows} next={next} back={listUrl(filters.input, filters.cursor)} />);
+    return c.html(<BookingList page={pageOf(c)} filters={filters} rows={rows} next={next} back={listUrl(filters.input, filters.cursor)} holds={holds} />);
   })
+  .post('/holds/:uid/release', (c) => releaseHoldFromAdmin(c, c.env))
   .post('/:uid/cancel', async (c) => {
     const uid = uidOf(c);
     return decide(c, 'cancelled', (reason) => cancelBooking(c.var.d1, c.env, uid, reason, c.get('user')));

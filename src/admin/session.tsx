@@ -6,6 +6,7 @@ import { randomToken } from '../auth/crypto';
 import { SESSION_COOKIE } from '../auth/middleware';
 import { logIn, setSessionCookie } from '../auth/routes';
 import { loginBody } from '../auth/schemas';
+import { enforceRateLimit } from '../lib/rate-limit';
 import { deleteSession } from '../auth/sessions';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
@@ -79,9 +80,12 @@ export const sessionPages = new Hono<AdminEnv>()
     if (!parsed.success) return renderLogin(c, { ...state, status: 400, issues: toIssues(parsed.error) });
     let session: Awaited<ReturnType<typeof logIn>>;
     try {
+      // The same per-IP budget as POST /v2/auth/login (one counter for both doors).
+      await enforceRateLimit(c, 'LOGIN_RATE_LIMIT', 'login');
       session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password, c.req.header('cf-connecting-ip'));
     } catch (error) {
       if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
+        for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
         return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });
       }
       throw error;

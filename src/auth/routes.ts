@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
+import { rateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
 import { findUserByEmail, updateUser, userJson } from '../users/repo';
 import { updateMeBody } from '../users/schemas';
@@ -50,7 +51,7 @@ export function setSessionCookie(c: Parameters<typeof setCookie>[0], token: stri
 }
 
 export const authRoutes = new Hono<AppEnv>()
-  .post('/login', validate('json', loginBody), async (c) => {
+  .post('/login', rateLimit('LOGIN_RATE_LIMIT', 'login'), validate('json', loginBody), async (c) => {
     const { email, password } = c.req.valid('json');
     const { user, token, expiresAt } = await logIn(c.var.db, c.env, email, password, c.req.header('cf-connecting-ip'));
     setSessionCookie(c, token, expiresAt);

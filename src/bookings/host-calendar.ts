@@ -10,6 +10,9 @@ import { Mutex } from '../lib/mutex';
 import { checkSlot } from '../slots/engine';
 import { loadSlotContext, slotRules } from '../slots/repo';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
+import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
+import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
+import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
 import {
   bookingFromRow,
   bookingJson,
@@ -17,6 +20,7 @@ import {
   findBooking,
   findBookingForWrite,
   forgetIdempotencyKey,
+  futureBookingsOfAttendee,
   guardedInsert,
   guardedMove,
   insertAttendee,
@@ -39,6 +43,8 @@ export interface BookRequest {
   responses?: Record<string, unknown>;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
+  /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
+  reservationUid?: string | null;
 }
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
@@ -61,6 +67,9 @@ const invalid = (path: string, message: string): Written => ({ ok: false, code: 
  */
 export class HostCalendar extends DurableObject<Bindings> {
   private readonly lock = new Mutex();
+
+  /** The object's clock: holds and bookings compare expiries with it. Tests move it (runInDurableObject). */
+  clock: () => number = () => Date.now();
 
   book(req: BookRequest): Promise<CalendarReply> {
     return this.write((db) => this.bookLocked(db, req));
@@ -121,8 +130,12 @@ export class HostCalendar extends DurableObject<Bindings> {
       const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
       if (replay) return replay;
     }
-    const now = Date.now();
-    const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 });
+    const now = this.clock();
+    const holdUid = req.reservationUid ?? null;
+    if (holdUid && !(await holdForBooking(db, holdUid, req.eventTypeId, req.start, now))) {
+      return fail('not_found', 'Reservation not found for this event type and start (it may have expired or been released)');
+    }
+    const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
     const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
     if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
@@ -162,7 +175,13 @@ export class HostCalendar extends DurableObject<Bindings> {
     try {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
       const d1 = db.$client;
-      results = await d1.batch([guardedInsert(d1, booking), outboxInsert(d1, snapshot, now), insertAttendee(d1, booking.uid, req.attendee)]);
+      results = await d1.batch([
+        guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: { email: req.attendee.email, max: this.attendeeCap() } }),
+        outboxInsert(d1, snapshot, now),
+        insertAttendee(d1, booking.uid, req.attendee),
+        // The consumed hold goes in the same transaction, and only if the booking was written.
+        ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
+      ]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -174,7 +193,9 @@ export class HostCalendar extends DurableObject<Bindings> {
       throw error;
     }
     const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
-    if (!inserted) return fail('slot_unavailable', 'This time overlaps another booking of the host');
+    if (!inserted) {
+      return (await this.attendeeCapFailure(db, ctx.host.id, req.attendee.email, now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+    }
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
@@ -253,6 +274,49 @@ export class HostCalendar extends DurableObject<Bindings> {
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
     return { ok: true, booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }), deliveryIds: deliveryIdsOf(outbox!) };
+  }
+
+  // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
+
+  private attendeeCap(): number {
+    return positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
+  }
+
+  /**
+   * Why a guarded insert wrote nothing, when the reason is the host-wide cap of future bookings for one attendee
+   * email (checked in the INSERT itself; asked again only on this failure path): a 409 too_many_bookings.
+   */
+  private async attendeeCapFailure(db: Db, hostId: number, email: string, now: number): Promise<Written | null> {
+    const cap = this.attendeeCap();
+    if ((await futureBookingsOfAttendee(db, hostId, email, now)) < cap) return null;
+    return fail('too_many_bookings', `This email already has ${cap} upcoming bookings with this host; cancel one to book another`);
+  }
+
+  /** Runs a hold operation under the lock on its own primary D1 session, like `write`, and reports its D1 cost. */
+  private async holdWrite<T extends object>(fn: (e: HoldEnv) => Promise<T>): Promise<T & { d1: D1Report }> {
+    const d1 = new RequestDb(this.env.DB, 'first-primary');
+    const result = await this.lock.run(() =>
+      fn({
+        d1: d1.db.$client,
+        db: d1.db,
+        now: this.clock(),
+        maxHoldsPerClient: positiveIntVar(this.env.MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT),
+      }),
+    );
+    return { ...result, d1: d1.report() };
+  }
+
+  reserve(req: HoldRequest): Promise<HoldReply> {
+    return this.holdWrite((e) => takeHold(e, req));
+  }
+
+  changeReservation(uid: string, change: HoldChangeRequest): Promise<HoldReply> {
+    return this.holdWrite((e) => changeHold(e, uid, change));
+  }
+
+  /** Freeing time cannot overlap anything, but it still queues behind a write in progress, like every change. */
+  releaseReservation(uid: string): Promise<{ released: boolean; d1: D1Report }> {
+    return this.holdWrite(async (e) => ({ released: await deleteHold(e.db, uid) }));
   }
 }
 

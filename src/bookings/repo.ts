@@ -1,12 +1,13 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { holdsTimeSql, viewStatus, type BookingViewStatus } from './status';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
+import { HELD_OVERLAP } from '../reservations/repo';
 
 /** Not cancelled or declined (an expired request is still live: it can be declined or cancelled). */
 const LIVE = `status IN ('accepted', 'pending')`;
@@ -33,14 +34,34 @@ export interface NewBooking {
   now: number;
 }
 
-/** INSERT that inserts nothing when the occupied span overlaps a live booking of the host; RETURNING the row. */
-export function guardedInsert(d1: D1Queryable, b: NewBooking): D1PreparedStatement {
+/** Extra conditions of a new booking (issue #14), checked in the same INSERT so no concurrent write slips past. */
+export interface InsertGuards {
+  /** The holder's own slot reservation that this booking replaces: it does not stand in the way. */
+  consumedHoldUid?: string | null;
+  /** At most `max` live future bookings with this host for this attendee email (lower case). */
+  attendeeCap?: { email: string; max: number };
+}
+
+/**
+ * Live future bookings with the host whose attendee has this email. Binds: host id, now, email (lower case).
+ * Attendee emails are stored lower case (the schema lowercases them).
+ */
+const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
+  WHERE c.host_id = ? AND c.${LIVE} AND c.start_at > ? AND a.email = ?`;
+
+/**
+ * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
+ * (except the consumed one), or when the attendee cap is reached; RETURNING the row.
+ */
+export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuards = {}): D1PreparedStatement {
+  const cap = guards.attendeeCap;
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${overlap(b.now)})
+       WHERE NOT EXISTS (${overlap(b.now)}) AND NOT EXISTS (${HELD_OVERLAP})
+         AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
     .bind(
@@ -64,6 +85,16 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking): D1PreparedStateme
       b.hostId,
       b.occupiedEnd,
       b.occupiedStart,
+      b.hostId,
+      b.now,
+      b.occupiedEnd,
+      b.occupiedStart,
+      guards.consumedHoldUid ?? null,
+      cap ? 1 : null,
+      b.hostId,
+      b.now,
+      cap?.email.toLowerCase() ?? '',
+      cap?.max ?? 0,
     );
 }
 
@@ -86,7 +117,7 @@ export interface Move {
 
 /**
  * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
- * nothing changes when the new span overlaps another live booking of the host.
+ * nothing changes when the new span overlaps another live booking or a live slot reservation of the host.
  */
 export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: number): D1PreparedStatement {
   return d1
@@ -94,7 +125,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${LIVE} AND start_at > ?
-         AND NOT EXISTS (${overlap(now)} AND o.id != ?)
+         AND NOT EXISTS (${overlap(now)} AND o.id != ?) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(
@@ -110,6 +141,11 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       move.occupiedEnd,
       move.occupiedStart,
       booking.id,
+      booking.hostId,
+      now,
+      move.occupiedEnd,
+      move.occupiedStart,
+      null,
     );
 }
 
@@ -180,6 +216,24 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
+
+/** Live bookings of the host, starting after `now`, whose attendee has this email (stored lower case). */
+export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .where(
+      and(
+        eq(bookings.hostId, hostId),
+        inArray(bookings.status, ['accepted', 'pending']),
+        gt(bookings.startAt, now),
+        eq(attendees.email, email.toLowerCase()),
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}
 
 /** Frees an expired Idempotency-Key (the unique index would refuse its reuse otherwise). */
 export async function forgetIdempotencyKey(db: Db, bookingId: number, key: string): Promise<void> {

@@ -4,6 +4,7 @@ import { sha256Hex } from '../auth/crypto';
 import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
+import { rateLimit } from '../lib/rate-limit';
 import { decodeCursor, page } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
@@ -19,7 +20,7 @@ const idempotencyScope = (user: User | null, body: CreateBookingBody): Idempoten
   user ? { userId: user.id } : { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email };
 
 export const bookingRoutes = new Hono<AppEnv>()
-  .post('/', validate('json', createBookingBody), async (c) => {
+  .post('/', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('json', createBookingBody), async (c) => {
     const body = c.req.valid('json');
     const keyHeader = c.req.header('idempotency-key');
     const key = keyHeader === undefined ? null : idempotencyKeySchema.safeParse(keyHeader);
@@ -36,6 +37,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       idempotencyKey: key ? await scopedIdempotencyKey(key.data, idempotencyScope(c.get('user'), body)) : null,
       // Same key with the same validated body replays; a different body is a 422.
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
+      reservationUid: body.reservation_uid ?? null,
     });
     return c.json(booking, 201);
   })
@@ -60,11 +62,11 @@ export const bookingRoutes = new Hono<AppEnv>()
       'content-disposition': `attachment; filename="booking-${uid}.ics"`,
     });
   })
-  .patch('/:uid', validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
+  .patch('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', rescheduleBody), async (c) => {
     const body = c.req.valid('json');
     return c.json(await rescheduleBooking(c.var.d1, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
-  .delete('/:uid', validate('param', uidParam), validate('json', reasonBody), async (c) => {
+  .delete('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', reasonBody), async (c) => {
     return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null, c.get('user')));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {

@@ -3,6 +3,7 @@ import { email } from '../auth/schemas';
 import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES } from './status';
 import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
+import { reservationUid } from '../reservations/schemas';
 
 export const attendeeSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS),
@@ -37,6 +38,9 @@ export const createBookingBody = z.strictObject({
     .refine((r) => Object.keys(r).length <= 50, { message: 'At most 50 answers' })
     .optional()
     .describe("Answers to the event type's booking questions other than name, email and notes, checked against its booking_fields"),
+  reservation_uid: reservationUid
+    .optional()
+    .describe('Your slot reservation for exactly this event type and start: the booking replaces it atomically'),
 });
 
 export const rescheduleBody = z.strictObject({

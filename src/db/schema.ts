@@ -187,6 +187,42 @@ export const attendees = sqliteTable(
   (t) => [index('booking_attendees_booking_idx').on(t.bookingId)],
 );
 
+/**
+ * Slot reservations ("holds"): a slot kept for an invitee while they fill in the booking form. A live hold
+ * (`expires_at` after now) takes its occupied span from the host's calendar exactly like a booking, and the same SQL
+ * guard keeps holds and bookings from overlapping. Expired rows count for nothing; the cron deletes them.
+ */
+export const slotReservations = sqliteTable(
+  'slot_reservations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Random and unguessable: the holder's capability to read, move, release and book it.
+    uid: text('uid').notNull().unique(),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    eventTypeId: integer('event_type_id')
+      .notNull()
+      .references(() => eventTypes.id, { onDelete: 'cascade' }),
+    slotStart: integer('slot_start').notNull(),
+    slotEnd: integer('slot_end').notNull(),
+    occupiedStart: integer('occupied_start').notNull(),
+    occupiedEnd: integer('occupied_end').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    // SHA-256 of the client IP (never the IP itself): the per-client cap counts by it.
+    clientHash: text('client_hash').notNull(),
+    // The signed-in user who took it, if any: the per-holder cap counts by it.
+    holderId: integer('holder_id').references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('slot_reservations_host_occupied_idx').on(t.hostId, t.occupiedStart),
+    index('slot_reservations_host_client_idx').on(t.hostId, t.clientHash),
+    index('slot_reservations_expires_idx').on(t.expiresAt),
+  ],
+);
+
 export const WEBHOOK_TRIGGERS = [
   'BOOKING_CREATED',
   'BOOKING_RESCHEDULED',
@@ -264,4 +300,5 @@ export type Schedule = typeof schedules.$inferSelect;
 export type Booking = typeof bookings.$inferSelect;
 export type Attendee = typeof attendees.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
+export type SlotReservation = typeof slotReservations.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

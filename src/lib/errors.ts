@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'slot_unavailable'
+  | 'too_many_holds'
+  | 'too_many_bookings'
   | 'payload_too_large'
   | 'idempotency_key_reused'
   | 'unsupported_media_type'
@@ -21,6 +23,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   slot_unavailable: 409,
+  too_many_holds: 409,
+  too_many_bookings: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
   unsupported_media_type: 415,

@@ -60,6 +60,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   not_found: 'Not found, or not yours (someone else’s resource looks missing)',
   conflict: 'The request clashes with the current state; the message says how',
   slot_unavailable: 'The time is not an offered slot; the message says why',
+  too_many_holds: 'This client (IP) or signed-in holder already has the most live slot reservations allowed with this host',
+  too_many_bookings: 'This attendee email already has the most future bookings allowed with this host',
   payload_too_large: 'The request body exceeds the size limit',
   unsupported_media_type: 'A request body that is not JSON (send `Content-Type: application/json`)',
   idempotency_key_reused: 'The Idempotency-Key was already used with a different request',

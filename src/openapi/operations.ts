@@ -29,6 +29,7 @@ import {
   scheduleResponse,
   updateScheduleBody,
 } from '../schedules/schemas';
+import { createReservationBody, reservationParam, reservationResponse, updateReservationBody } from '../reservations/schemas';
 import { availableSlotsQuery, slotsResponse } from '../slots/schemas';
 import { createUserBody, listUsersQuery, updateMeBody, updateUserBody, userResponse } from '../users/schemas';
 import {
@@ -57,7 +58,11 @@ export const TAGS = [
     name: 'Schedules',
     description: 'Weekly hours and date overrides in an IANA timezone. Every user has exactly one default schedule.',
   },
-  { name: 'Slots', description: 'The start times an event type offers right now.' },
+  {
+    name: 'Slots',
+    description:
+      'The start times an event type offers right now, and slot reservations: a hold that keeps a slot for an invitee while they fill in the booking form.',
+  },
   {
     name: 'Bookings',
     description: "Booking, rescheduling and cancelling need no session: a booking's uid is the attendee's capability.",
@@ -80,6 +85,8 @@ export const REQUEST_SCHEMAS = {
   CreateScheduleBody: createScheduleBody,
   UpdateScheduleBody: updateScheduleBody,
   CreateDateOverrideBody: createOverrideBody,
+  CreateReservationBody: createReservationBody,
+  UpdateReservationBody: updateReservationBody,
   CreateBookingBody: createBookingBody,
   RescheduleBookingBody: rescheduleBody,
   ReasonBody: reasonBody,
@@ -98,6 +105,7 @@ export const RESPONSE_SCHEMAS = {
   ScheduleList: listEnvelope(scheduleResponse),
   DateOverride: dateOverrideResponse,
   AvailableSlots: slotsResponse,
+  Reservation: reservationResponse,
   Booking: bookingResponse,
   BookingList: listEnvelope(bookingResponse),
   Webhook: webhookResponse,
@@ -181,7 +189,8 @@ export const OPERATIONS: Operation[] = [
     },
     errors: {
       unauthorized: 'Wrong email or password, or the user is deactivated',
-      rate_limited: 'Ten attempts for this email from this network (or a hundred from all networks) within 15 minutes; the Retry-After header says when to try again',
+      rate_limited:
+        'Ten attempts for this email from this network (or a hundred from all networks) within 15 minutes, or too many sign-in attempts from this client IP within a minute; the Retry-After header says when to try again',
     },
   },
   {
@@ -434,7 +443,76 @@ export const OPERATIONS: Operation[] = [
     auth: 'public',
     query: availableSlotsQuery,
     success: { status: 200, description: 'Slots grouped by local date', schema: R.AvailableSlots },
-    errors: { not_found: 'No active event type with this id' },
+    errors: {
+      not_found: 'No active event type with this id',
+      rate_limited: 'Too many slot queries for this event type from this client IP within a minute (generous); see Retry-After',
+    },
+  },
+  {
+    operationId: 'reserveSlot',
+    method: 'post',
+    path: '/v2/slots/reservations',
+    tag: 'Slots',
+    summary: 'Hold a slot while the invitee fills in the form',
+    description:
+      'The held slot disappears from everyone else’s GET /v2/slots/available (pass `reservation_uid` there to keep seeing ' +
+      'your own) and can only be booked with `reservation_uid` on POST /v2/bookings, which replaces the hold by the ' +
+      'booking atomically. A hold lasts 5 minutes; the event type’s host or a super admin may choose 1-60. A client ' +
+      '(IP, and the signed-in user) keeps at most a few live holds per host.',
+    auth: 'optional',
+    body: { schema: B.CreateReservationBody },
+    success: { status: 201, description: 'Held', schema: R.Reservation },
+    errors: {
+      forbidden: 'reservation_duration_minutes from anyone but the signed-in host or a super admin',
+      not_found: 'No active event type with this id',
+      slot_unavailable: 'The start is not an offered slot (booked or held by someone else); the message says why',
+      too_many_holds: 'This client already holds the most slots allowed with this host',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
+    },
+  },
+  {
+    operationId: 'getReservation',
+    method: 'get',
+    path: '/v2/slots/reservations/{uid}',
+    tag: 'Slots',
+    summary: 'Get a slot reservation',
+    description: 'An expired reservation is gone: 404.',
+    auth: 'public',
+    params: reservationParam,
+    success: { status: 200, description: 'The live reservation', schema: R.Reservation },
+  },
+  {
+    operationId: 'updateReservation',
+    method: 'patch',
+    path: '/v2/slots/reservations/{uid}',
+    tag: 'Slots',
+    summary: 'Move or extend a slot reservation',
+    description:
+      'Moving keeps the expiry; extending (`reservation_duration_minutes`, at most 60, from now) is for the host or a super admin.',
+    auth: 'optional',
+    params: reservationParam,
+    body: { schema: B.UpdateReservationBody },
+    success: { status: 200, description: 'The changed reservation', schema: R.Reservation },
+    errors: {
+      forbidden: 'reservation_duration_minutes from anyone but the signed-in host or a super admin',
+      not_found: 'No live reservation with this uid',
+      slot_unavailable: 'The new start is not an offered slot; the message says why',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
+    },
+  },
+  {
+    operationId: 'releaseReservation',
+    method: 'delete',
+    path: '/v2/slots/reservations/{uid}',
+    tag: 'Slots',
+    summary: 'Release a slot reservation',
+    auth: 'public',
+    params: reservationParam,
+    success: { status: 204, description: 'Released: the slot is offered again' },
+    errors: {
+      not_found: 'No live reservation with this uid',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
+    },
   },
 
   // Bookings
@@ -449,7 +527,8 @@ export const OPERATIONS: Operation[] = [
       'With an `Idempotency-Key`, a retry with the same body answers the first booking again. A key is scoped to the ' +
       'signed-in user, else to the event type and attendee email, and expires after 24 hours. `location` is taken only ' +
       'where the event type asks the attendee: a phone number (`phone` without a host number) or a place (`in_person` ' +
-      'without an address; a link must be https).',
+      'without an address; a link must be https). A slot held by someone else is unavailable; with your own ' +
+      '`reservation_uid` the booking replaces your hold atomically.',
     auth: 'public',
     headers: [
       {
@@ -461,10 +540,12 @@ export const OPERATIONS: Operation[] = [
     body: { schema: B.CreateBookingBody },
     success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: R.Booking },
     errors: {
-      not_found: 'No active event type with this id',
+      not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
       slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
       idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
       validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
+      too_many_bookings: 'The attendee email already has the most upcoming bookings allowed with this host',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
     },
   },
   {
@@ -520,6 +601,7 @@ export const OPERATIONS: Operation[] = [
     errors: {
       conflict: 'The booking is cancelled, rejected or already started',
       slot_unavailable: 'The new start is not an offered slot; the message says why',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
     },
   },
   {
@@ -535,7 +617,10 @@ export const OPERATIONS: Operation[] = [
     params: uidParam,
     body: { schema: B.ReasonBody, required: false },
     success: { status: 200, description: 'The cancelled booking', schema: R.Booking },
-    errors: { conflict: 'The booking has started and the caller is not its host, or it changed meanwhile' },
+    errors: {
+      conflict: 'The booking has started and the caller is not its host, or it changed meanwhile',
+      rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
+    },
   },
   {
     operationId: 'confirmBooking',

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'slot_unavailable',
+  'too_many_holds',
+  'too_many_bookings',
   'payload_too_large',
   'unsupported_media_type',
   'idempotency_key_reused',

@@ -27,9 +27,10 @@ const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
- * busy spans that can touch slots starting in [from, to), in ONE statement: the lists come back as JSON arrays from
- * correlated subqueries. `ignoreBookingId` leaves out the booking being rescheduled. Busy means holding time at `now`
- * (an expired request does not).
+ * busy spans (bookings and slot reservations) that can touch slots starting in [from, to), in ONE statement: the
+ * lists come back as JSON arrays from correlated subqueries. `ignoreBookingId` leaves out the booking being
+ * rescheduled. Busy means holding time at `now` (an expired request or an expired hold does not); `ownHoldUid` is
+ * the caller's own slot reservation, which does not count against it.
  */
 export async function loadSlotContext(
   db: Db,
@@ -37,6 +38,7 @@ export async function loadSlotContext(
   window: { from: number; to: number },
   ignoreBookingId?: number,
   now = Date.now(),
+  ownHoldUid: string | null = null,
 ): Promise<SlotContext | null> {
   // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
   // and the duration (max 720 min).
@@ -55,6 +57,10 @@ export async function loadSlotContext(
         FROM bookings b WHERE b.host_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0})`,
+      held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
+        FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${now}
+          AND h.occupied_start < ${window.to + reach} AND h.occupied_end > ${window.from - reach}
+          AND h.uid IS NOT ${ownHoldUid})`,
     })
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
@@ -68,7 +74,7 @@ export async function loadSlotContext(
     scheduleTimeZone: row.scheduleTimeZone,
     availability: (JSON.parse(row.weekly) as [number, string, string][]).map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
     overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
-    busy: (JSON.parse(row.busy) as [number, number][]).map(([start, end]) => ({ start, end })),
+    busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalId, isoInstant, timeZoneSchema } from '../lib/validation';
+import { reservationUid } from '../reservations/schemas';
 
 export const MAX_RANGE_DAYS = 93;
 
@@ -9,6 +10,7 @@ export const availableSlotsQuery = z
     start_time: isoInstant,
     end_time: isoInstant,
     timezone: timeZoneSchema.optional(),
+    reservation_uid: reservationUid.optional().describe('Your own slot reservation: its slot stays visible to you'),
   })
   .superRefine((q, ctx) => {
     if (q.end_time <= q.start_time) {

@@ -19,6 +19,8 @@ export interface SlotOptions {
   now?: number;
   /** Rescheduling: the booking being moved does not block its own new time. */
   ignoreBookingId?: number;
+  /** The caller's own slot reservation (hold), which does not block its own slot. */
+  ownHoldUid?: string | null;
 }
 
 /** Null when the event type does not exist, is inactive, or its host is deactivated. */
@@ -29,9 +31,10 @@ export async function availableSlots(
   timezone?: string,
   opts: SlotOptions = {},
 ): Promise<AvailableSlots | null> {
-  const ctx = await loadSlotContext(db, eventType, range, opts.ignoreBookingId);
+  const now = opts.now ?? Date.now();
+  const ctx = await loadSlotContext(db, eventType, range, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
-  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, opts.now ?? Date.now());
+  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, now);
 }
 
 /**
@@ -48,12 +51,13 @@ export async function availableMonth(
 ): Promise<AvailableSlots | null> {
   const first = dayOfDateKey(`${month}-01`);
   const next = dayOfDateKey(`${nextMonth(month)}-01`);
-  const ctx = await loadSlotContext(db, eventType, { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, opts.ignoreBookingId);
+  const now = opts.now ?? Date.now();
+  const ctx = await loadSlotContext(db, eventType, { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
   const zone = zoneOf(ctx);
   const calendar = new ZoneCalendar(zone);
   const range = { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
-  return compute(ctx, zone, range, opts.now ?? Date.now());
+  return compute(ctx, zone, range, now);
 }
 
 function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number): AvailableSlots {
