@@ -2,7 +2,7 @@
  * HTTP benchmark against a real `wrangler dev` (workerd, local D1, Durable Objects, Queues) on 127.0.0.1 only.
  * Run: npx tsx bench/http.ts            (about a minute; bounded in requests and in time; stops by itself)
  *
- * It starts its own `wrangler dev` on port 8788 with a throwaway state directory, seeds a super admin and 100 hosts,
+ * It starts its own `wrangler dev` on a free port of 127.0.0.1 with a throwaway state directory, seeds a super admin and 100 hosts,
  * then measures, in one run so the figures can be divided by each other:
  *   - GET /health (no I/O): the baseline;
  *   - a 31-day GET /v2/slots/available for a New York host viewed from Berlin;
@@ -23,7 +23,19 @@ import { provisionUserStatements } from '../src/users/provision';
 import { applyMigrations, execute } from '../scripts/lib/d1';
 import { summarize, type Summary } from './lib/stats';
 
-const PORT = 8788;
+/** A port nobody uses right now (others run servers on this machine too). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 const HARD_DEADLINE_MS = 240_000;
 const HOSTS = 100;
