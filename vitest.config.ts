@@ -14,8 +14,14 @@ export default defineConfig(async () => {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 // D1_PRIMARY_LOCATION: every booking test creates its HostCalendar objects with a location hint.
-                bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_RETRY_BASE_SECONDS: '1', D1_PRIMARY_LOCATION: 'weur' },
-                queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 } },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  WEBHOOK_RETRY_BASE_SECONDS: '1',
+                  D1_PRIMARY_LOCATION: 'weur',
+                  // A fixed key for tests only (production: `wrangler secret put CALENDAR_ENCRYPTION_KEY`).
+                  CALENDAR_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNhbGVuZGFyLWtleS0zMi1ieXRlcyE=',
+                },
+                queueConsumers: { 'calflare-webhooks': { maxBatchTimeout: 0.05 }, 'calflare-calendars': { maxBatchTimeout: 0.05 } },
               },
             }),
           ],

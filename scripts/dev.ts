@@ -59,9 +59,12 @@ calflare local dev: http://127.0.0.1:${PORT}
   try           curl -H "Authorization: Bearer ${adminToken}" http://127.0.0.1:${PORT}/v2/me
 `);
 
+// Local dev only: a fixed key for calendar connection secrets (production sets the CALENDAR_ENCRYPTION_KEY secret).
+const DEV_CALENDAR_KEY = 'Y2FsZmxhcmUtbG9jYWwtZGV2LWNhbGVuZGFyLWtleSE=';
+
 const dev = spawn(
   'npx',
-  ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`],
+  ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`, '--var', `CALENDAR_ENCRYPTION_KEY:${DEV_CALENDAR_KEY}`],
   { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
 );
 dev.on('exit', (code) => process.exit(code ?? 0));

@@ -5,6 +5,7 @@ import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookerRoutes } from './booker/routes';
 import { bookingRoutes } from './bookings/routes';
+import { calendarRoutes } from './calendars/routes';
 import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
@@ -69,6 +70,7 @@ const api = new Hono<AppEnv>()
   .route('/slots', slotRoutes)
   .route('/bookings', bookingRoutes)
   .route('/webhooks', webhookRoutes)
+  .route('/calendars', calendarRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

@@ -7,6 +7,10 @@ export interface Bindings {
   DB: D1Database;
   HOST_CALENDAR: DurableObjectNamespace<HostCalendar>;
   WEBHOOKS: Queue<WebhookMessage>;
+  /** Calendar connections to sync (src/calendars/queue.ts). */
+  CALENDAR_SYNC: Queue<CalendarSyncMessage>;
+  /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
+  CALENDAR_ENCRYPTION_KEY?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
@@ -29,6 +33,11 @@ export interface Bindings {
 /** One queue message per webhook delivery row; the row holds the payload. */
 export interface WebhookMessage {
   delivery_id: number;
+}
+
+/** One queue message per calendar connection to sync. */
+export interface CalendarSyncMessage {
+  connection_id: number;
 }
 
 export interface Variables {

@@ -28,7 +28,7 @@ describe('username rules (pure)', () => {
 
 describe('the migration that gave existing users a username', () => {
   it('derives usernames from emails, deduplicated, with reserved and unusable ones replaced', async () => {
-    const backfill = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0005_'))!.queries.filter((q) => /^\s*(--[^\n]*\n\s*)*UPDATE/.test(q));
+    const backfill = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0006_'))!.queries.filter((q) => /^\s*(--[^\n]*\n\s*)*UPDATE/.test(q));
     expect(backfill.length).toBeGreaterThan(3);
     // Rows as they were before the migration: no username.
     const now = Date.now();
@@ -52,7 +52,7 @@ describe('the migration that gave existing users a username', () => {
   });
 
   it('refuses the same reserved words as the app', () => {
-    const sql = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0005_'))!.queries.join('\n');
+    const sql = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0006_'))!.queries.join('\n');
     const listed = /IN \(([^)]*)\)/.exec(sql)![1]!.match(/'([a-z0-9-]+)'/g)!.map((w) => w.slice(1, -1));
     expect(new Set(listed)).toEqual(new Set(RESERVED_USERNAMES));
   });

@@ -7,12 +7,13 @@ import type { Page } from './http';
 
 export { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, ListTable, Pager, PostButton, type Tone } from '../web/components';
 
-export type Tab = 'event-types' | 'bookings' | 'webhooks';
+export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars';
 
 const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'event-types', label: 'Event Types', href: '/admin/event-types' },
   { id: 'bookings', label: 'Bookings', href: '/admin/bookings' },
   { id: 'webhooks', label: 'Webhooks', href: '/admin/webhooks' },
+  { id: 'calendars', label: 'Calendars', href: '/admin/calendars' },
 ];
 
 export const Layout: FC<PropsWithChildren<{ page: Page; title: string; tab?: Tab }>> = ({ page, title, tab, children }) => (

@@ -9,6 +9,7 @@ import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import { loadUser } from '../auth/middleware';
 import { bookingPages } from './bookings';
+import { calendarPages } from './calendars';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
 import { adminError, errorPage, FORGED_FORM } from './errors';
 import { eventTypePages } from './event-types';
@@ -61,5 +62,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/event-types', eventTypePages)
   .route('/bookings', bookingPages)
   .route('/webhooks', webhookPages)
+  .route('/calendars', calendarPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);

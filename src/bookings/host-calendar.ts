@@ -7,8 +7,7 @@ import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import { checkAnswers, completeFields, labelledAnswers } from '../event-types/booking-fields';
 import { Mutex } from '../lib/mutex';
-import { checkSlot } from '../slots/engine';
-import { loadSlotContext, slotRules } from '../slots/repo';
+import { checkBookable, loadSlotContext } from '../slots/repo';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
@@ -139,7 +138,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!ctx) return fail('not_found', 'Event type not found');
     const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
     if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
-    const check = checkSlot(slotRules(ctx, now), req.start);
+    const check = checkBookable(ctx, now, req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;
@@ -231,7 +230,7 @@ export class HostCalendar extends DurableObject<Bindings> {
 
     const ctx = await loadSlotContext(db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
     if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');
-    const check = checkSlot(slotRules(ctx, now), start);
+    const check = checkBookable(ctx, now, start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
     const et = ctx.eventType;

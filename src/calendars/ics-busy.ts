@@ -517,7 +517,8 @@ function iterate(
   }
 }
 
-function mergeSpans(spans: Span[]): Span[] {
+/** Sorted, overlapping and touching spans joined. Sorts its argument in place. */
+export function mergeSpans(spans: Span[]): Span[] {
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const merged: Span[] = [];
   for (const s of spans) {

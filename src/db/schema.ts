@@ -285,6 +285,65 @@ export const webhookDeliveries = sqliteTable(
   ],
 );
 
+export const CALENDAR_KINDS = ['ics', 'caldav'] as const;
+export type CalendarKind = (typeof CALENDAR_KINDS)[number];
+
+/**
+ * A host's external calendar (an ICS subscription or a CalDAV calendar) whose busy time blocks their slots. The
+ * address and credentials live only in `secret` (AES-GCM ciphertext, src/calendars/secrets.ts); `url_display` keeps
+ * scheme and host for people to recognise it.
+ */
+export const calendarConnections = sqliteTable(
+  'calendar_connections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CALENDAR_KINDS }).notNull(),
+    name: text('name'),
+    urlDisplay: text('url_display').notNull(),
+    secret: text('secret').notNull(),
+    calendarPath: text('calendar_path'),
+    includeTransparent: integer('include_transparent', { mode: 'boolean' }).notNull().default(false),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    // Conditional GET validators of the last good fetch: an unchanged feed answers 304 and costs nothing.
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    // Busy spans were expanded up to here: a 304 is trusted only while this still covers the booking window.
+    expandedUntil: integer('expanded_until'),
+    lastSyncedAt: integer('last_synced_at'),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastError: text('last_error'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    busyCount: integer('busy_count').notNull().default(0),
+    // The last sync hit the 20,000-instance cap: its busy set is incomplete.
+    capped: integer('capped', { mode: 'boolean' }).notNull().default(false),
+    // When the sweep last queued a sync: it queues again only after the sync interval.
+    enqueuedAt: integer('enqueued_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('calendar_connections_owner_idx').on(t.ownerId, t.id), index('calendar_connections_due_idx').on(t.enabled, t.enqueuedAt)],
+);
+
+/** Busy time from a connection: only start and end, never titles or attendees. Replaced as a whole on every sync. */
+export const calendarBusy = sqliteTable(
+  'calendar_busy',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    connectionId: integer('connection_id')
+      .notNull()
+      .references(() => calendarConnections.id, { onDelete: 'cascade' }),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+  },
+  (t) => [index('calendar_busy_host_start_idx').on(t.hostId, t.startAt), index('calendar_busy_connection_idx').on(t.connectionId)],
+);
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -302,3 +361,4 @@ export type Attendee = typeof attendees.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type SlotReservation = typeof slotReservations.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type CalendarConnection = typeof calendarConnections.$inferSelect;

@@ -18,6 +18,12 @@ import {
   listEventTypesQuery,
   updateEventTypeBody,
 } from '../event-types/schemas';
+import {
+  calendarResponse,
+  createCalendarBody,
+  listCalendarsQuery,
+  updateCalendarBody,
+} from '../calendars/schemas';
 import type { ErrorCode } from '../lib/errors';
 import { idParam } from '../lib/validation';
 import {
@@ -68,6 +74,11 @@ export const TAGS = [
     description: "Booking, rescheduling and cancelling need no session: a booking's uid is the attendee's capability.",
   },
   { name: 'Webhooks', description: 'Signed HTTP callbacks on booking changes; see the webhooks section for the bodies.' },
+  {
+    name: 'Calendars',
+    description:
+      "External calendars (private ICS addresses) whose busy time blocks the host's slots. Synced in the background every 15 minutes; the address is write-only.",
+  },
   { name: 'Meta', description: 'This API description.' },
 ] as const;
 
@@ -92,6 +103,8 @@ export const REQUEST_SCHEMAS = {
   ReasonBody: reasonBody,
   CreateWebhookBody: createWebhookBody,
   UpdateWebhookBody: updateWebhookBody,
+  CreateCalendarBody: createCalendarBody,
+  UpdateCalendarBody: updateCalendarBody,
 } satisfies Record<string, z.ZodType>;
 
 export const RESPONSE_SCHEMAS = {
@@ -114,6 +127,8 @@ export const RESPONSE_SCHEMAS = {
   WebhookList: listEnvelope(webhookResponse),
   WebhookDelivery: deliveryResponse,
   WebhookDeliveryList: listEnvelope(deliveryResponse),
+  Calendar: calendarResponse,
+  CalendarList: listEnvelope(calendarResponse),
 } satisfies Record<string, z.ZodType>;
 
 const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This OpenAPI 3.1 document');
@@ -140,7 +155,7 @@ export interface Operation {
   /** `required: false` for bodies the handler defaults when absent. */
   body?: { schema: z.ZodType; required?: boolean };
   success: {
-    status: 200 | 201 | 204;
+    status: 200 | 201 | 202 | 204;
     description: string;
     schema?: z.ZodType;
     /** A body that is not JSON (an iCalendar file): its media type, documented as a string. */
@@ -730,5 +745,77 @@ export const OPERATIONS: Operation[] = [
     auth: 'session',
     params: idParam,
     success: { status: 200, description: 'The logged test delivery', schema: R.WebhookDelivery },
+  },
+
+  // Calendars
+  {
+    operationId: 'listCalendars',
+    method: 'get',
+    path: '/v2/calendars',
+    tag: 'Calendars',
+    summary: 'List connected calendars',
+    description: 'Your own; a super admin sees everyone\'s and may filter by `owner_id`.',
+    auth: 'session',
+    query: listCalendarsQuery,
+    success: { status: 200, description: 'A page of calendar connections, by id', schema: R.CalendarList },
+  },
+  {
+    operationId: 'createCalendar',
+    method: 'post',
+    path: '/v2/calendars',
+    tag: 'Calendars',
+    summary: 'Connect a calendar (ICS subscription)',
+    description:
+      'The address is stored encrypted and never shown again beyond its scheme and host. It must be https (webcal is read as https) ' +
+      'and public unless the server allows private URLs (development). A first sync is queued at once. At most 10 per host.',
+    auth: 'session',
+    body: { schema: B.CreateCalendarBody },
+    success: { status: 201, description: 'Connected', schema: R.Calendar },
+    errors: { conflict: 'The host already has 10 calendars' },
+  },
+  {
+    operationId: 'getCalendar',
+    method: 'get',
+    path: '/v2/calendars/{id}',
+    tag: 'Calendars',
+    summary: 'Get a calendar connection and its sync status',
+    auth: 'session',
+    params: idParam,
+    success: { status: 200, description: 'The connection (never its address or credentials)', schema: R.Calendar },
+  },
+  {
+    operationId: 'updateCalendar',
+    method: 'patch',
+    path: '/v2/calendars/{id}',
+    tag: 'Calendars',
+    summary: 'Update a calendar connection',
+    description: 'Disabling removes its busy time at once; a new address or `include_transparent` value queues a fresh sync.',
+    auth: 'session',
+    params: idParam,
+    body: { schema: B.UpdateCalendarBody },
+    success: { status: 200, description: 'The updated connection', schema: R.Calendar },
+  },
+  {
+    operationId: 'deleteCalendar',
+    method: 'delete',
+    path: '/v2/calendars/{id}',
+    tag: 'Calendars',
+    summary: 'Disconnect a calendar',
+    description: 'Its busy time goes with it.',
+    auth: 'session',
+    params: idParam,
+    success: { status: 204, description: 'Deleted' },
+  },
+  {
+    operationId: 'refreshCalendar',
+    method: 'post',
+    path: '/v2/calendars/{id}/refresh',
+    tag: 'Calendars',
+    summary: 'Sync a calendar now',
+    description: 'Queues a sync and answers at once; poll the connection for `last_synced_at` and `last_error`.',
+    auth: 'session',
+    params: idParam,
+    success: { status: 202, description: 'Sync queued', schema: R.Calendar },
+    errors: { conflict: 'The calendar is disabled' },
   },
 ];

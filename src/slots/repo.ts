@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
 import { holdsTimeSql } from '../bookings/status';
-import type { BusySpan, DateOverride, RulesInput, WeeklyRange } from './engine';
+import { checkSlot, type BusySpan, type DateOverride, type RulesInput, type SlotCheck, type WeeklyRange } from './engine';
 
 export interface SlotContext {
   eventType: EventType;
@@ -12,6 +12,8 @@ export interface SlotContext {
   availability: WeeklyRange[];
   overrides: DateOverride[];
   busy: BusySpan[];
+  /** The host's busy time from connected calendars (src/calendars/): blocks slots like bookings do. */
+  externalBusy: BusySpan[];
 }
 
 /** An event type by id (the API) or by its host's username and its slug (the public pages). */
@@ -61,6 +63,9 @@ export async function loadSlotContext(
         FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${now}
           AND h.occupied_start < ${window.to + reach} AND h.occupied_end > ${window.from - reach}
           AND h.uid IS NOT ${ownHoldUid})`,
+      externalBusy: sql<string>`(SELECT json_group_array(json_array(x.start_at, x.end_at))
+        FROM calendar_busy x WHERE x.host_id = ${users.id}
+          AND x.start_at < ${window.to + reach} AND x.end_at > ${window.from - reach})`,
     })
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
@@ -75,6 +80,7 @@ export async function loadSlotContext(
     availability: (JSON.parse(row.weekly) as [number, string, string][]).map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
     overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
     busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
+    externalBusy: (JSON.parse(row.externalBusy) as [number, number][]).map(([start, end]) => ({ start, end })),
   };
 }
 
@@ -91,7 +97,18 @@ export function slotRules(ctx: SlotContext, now: number): RulesInput {
     scheduleTimeZone: ctx.scheduleTimeZone,
     availability: ctx.availability,
     overrides: ctx.overrides,
-    busy: ctx.busy,
+    busy: ctx.externalBusy.length ? [...ctx.busy, ...ctx.externalBusy] : ctx.busy,
     now,
   };
+}
+
+/**
+ * checkSlot, saying so when what refuses the start is the host's connected calendar rather than a booking (only
+ * start and end are known of such busy time, so the reason names nothing else).
+ */
+export function checkBookable(ctx: SlotContext, now: number, start: number): SlotCheck {
+  const check = checkSlot(slotRules(ctx, now), start);
+  if (check.ok || check.reason !== 'overlap' || ctx.externalBusy.length === 0) return check;
+  const bookingsOnly = checkSlot({ ...slotRules(ctx, now), busy: ctx.busy }, start);
+  return bookingsOnly.ok ? { ok: false, reason: 'overlap', message: 'The host is busy at that time (an event in their connected calendar).' } : check;
 }

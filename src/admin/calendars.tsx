@@ -1,0 +1,108 @@
+// The Calendars tab: every host's external calendar connections with their sync status, and a refresh button.
+// Addresses show scheme and host only (the rest is secret); connections are added through the API (/v2/calendars).
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { enqueueSync } from '../calendars/queue';
+import { connectionStatus, findOwnedConnection, listConnections, type ConnectionStatus } from '../calendars/repo';
+import type { CalendarConnection } from '../db/schema';
+import { notFound } from '../lib/errors';
+import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { peopleByIds, type Person } from './data';
+import { idOf, listParams, pageOf, redirectWith, type AdminEnv, type Page } from './http';
+import { Badge, Empty, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+
+const LIST = '/admin/calendars';
+const PAGE_SIZE = 50;
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const STATUS: Record<ConnectionStatus, { tone: Tone; label: string }> = {
+  pending: { tone: 'info', label: 'Not synced yet' },
+  ok: { tone: 'ok', label: 'Synced' },
+  failing: { tone: 'warn', label: 'Failing' },
+  stale: { tone: 'bad', label: 'Stale' },
+  disabled: { tone: 'plain', label: 'Disabled' },
+};
+
+const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; now: number }> = ({ c, owner, csrf, now }) => {
+  const status = STATUS[connectionStatus(c, now)];
+  return (
+    <tr id={`calendar-${c.id}`}>
+      <td class="stack">
+        <div>{c.name ?? 'Unnamed calendar'}</div>
+        <div class="mono break muted small">
+          {c.kind.toUpperCase()} · {c.urlDisplay}
+        </div>
+      </td>
+      <td class="stack">
+        <div>{owner?.name ?? `User #${c.ownerId}`}</div>
+        {owner && <div class="muted small nowrap">{owner.email}</div>}
+      </td>
+      <td class="stack">
+        <Badge tone={status.tone}>{status.label}</Badge>
+        {c.lastError && <div class="small break">{c.lastError}</div>}
+        {c.consecutiveFailures > 0 && <div class="muted small">{c.consecutiveFailures} failed attempt(s) in a row</div>}
+      </td>
+      <td class="stack small">
+        <div>{c.lastSyncedAt ? `Last good sync ${utc(c.lastSyncedAt)}` : 'Never synced'}</div>
+        <div class="muted">
+          {c.busyCount} busy span(s){c.capped ? ' · capped at 20,000 events' : ''}
+          {c.includeTransparent ? ' · free events count' : ''}
+        </div>
+      </td>
+      <td>
+        <div class="actions">{c.enabled && <PostButton action={`${LIST}/${c.id}/refresh`} csrf={csrf} label="Refresh now" />}</div>
+      </td>
+    </tr>
+  );
+};
+
+const CalendarList: FC<{ page: Page; rows: CalendarConnection[]; owners: Map<number, Person>; next: string | null; first: string | null }> = (p) => {
+  const now = Date.now();
+  return (
+    <Layout page={p.page} title="Calendars" tab="calendars">
+      <PageHead title="Calendars" sub="External calendars whose busy time blocks their host's slots. Synced every 15 minutes; hosts connect them through the API." />
+      <div class="table-wrap">
+        {p.rows.length === 0 ? (
+          <Empty title="No calendars connected">A host connects one with POST /v2/calendars and a private ICS address.</Empty>
+        ) : (
+          <table id="calendars">
+            <thead>
+              <tr>
+                <th>Calendar</th>
+                <th>Host</th>
+                <th>Status</th>
+                <th>Busy time</th>
+                <th>Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.rows.map((c) => (
+                <ConnectionRow c={c} owner={p.owners.get(c.ownerId)} csrf={p.page.csrf} now={now} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <Pager count={p.rows.length} next={p.next} first={p.first} />
+    </Layout>
+  );
+};
+
+export const calendarPages = new Hono<AdminEnv>()
+  .get('/', async (c) => {
+    const db = c.var.db;
+    const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
+    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const result = pageRows(await listConnections(db, c.get('user')!, { afterId, limit: limit + 1 }), limit, (r) => r.id);
+    const owners = await peopleByIds(db, result.data.map((r) => r.ownerId));
+    const next = result.next_cursor ? link(result.next_cursor) : null;
+    return c.html(<CalendarList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} />);
+  })
+  .post('/:id/refresh', async (c) => {
+    const found = await findOwnedConnection(c.var.db, c.get('user')!, idOf(c, 'Calendar'));
+    if (!found) throw notFound('Calendar');
+    if (!found.enabled) return redirectWith(c, LIST, { kind: 'error', text: `Calendar #${found.id} is disabled.` });
+    await enqueueSync(c.env, found.id, Date.now());
+    return redirectWith(c, LIST, { kind: 'ok', text: `Calendar #${found.id} will sync in a moment; reload to see the result.` });
+  });

@@ -1,0 +1,144 @@
+// CalDAV busy time (RFC 4791) for one calendar collection: the free-busy REPORT first (the server computes busy
+// periods), and where a server lacks it, a time-range calendar-query whose events we expand ourselves (ics-busy.ts).
+// Responses are read with a real XML parser (@xmldom/xmldom), namespaces included. Pure but for the fetcher it is given.
+import { DOMParser, type Document } from '@xmldom/xmldom';
+import ICAL from 'ical.js';
+import { FeedError, guardedFetch, type FetchOptions } from './fetch-feed';
+import { icsBusy, IcsError, MAX_INSTANCES, mergeSpans, type BusyOptions, type BusyResult, type Span } from './ics-busy';
+
+const DAV = 'DAV:';
+const CALDAV = 'urn:ietf:params:xml:ns:caldav';
+
+export interface CaldavTarget {
+  /** The calendar collection's URL. */
+  url: string;
+  username: string;
+  password: string;
+}
+
+export type CaldavMethod = 'free-busy' | 'calendar-query';
+
+const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+export function freeBusyQueryBody(window: { start: number; end: number }): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<C:free-busy-query xmlns:C="${CALDAV}">
+  <C:time-range start="${stamp(window.start)}" end="${stamp(window.end)}"/>
+</C:free-busy-query>`;
+}
+
+export function calendarQueryBody(window: { start: number; end: number }): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="${DAV}" xmlns:C="${CALDAV}">
+  <D:prop><C:calendar-data/></D:prop>
+  <C:filter>
+    <C:comp-filter name="VCALENDAR">
+      <C:comp-filter name="VEVENT">
+        <C:time-range start="${stamp(window.start)}" end="${stamp(window.end)}"/>
+      </C:comp-filter>
+    </C:comp-filter>
+  </C:filter>
+</C:calendar-query>`;
+}
+
+/** Statuses with which a server says it does not do the free-busy REPORT (or not on this collection). */
+const NO_FREE_BUSY = new Set([400, 403, 404, 405, 415, 422, 500, 501]);
+
+export async function caldavBusy(
+  target: CaldavTarget,
+  opts: Omit<BusyOptions, 'maxInstances'>,
+  fetchOpts: Omit<FetchOptions, 'basicAuth'>,
+): Promise<BusyResult & { method: CaldavMethod }> {
+  const request = { ...fetchOpts, basicAuth: { username: target.username, password: target.password } };
+  const headers = { 'content-type': 'application/xml; charset=utf-8', depth: '1' };
+  // A free-busy answer cannot tell free events, nor our own invites, from the rest: include_transparent needs the events.
+  if (!opts.includeTransparent) {
+    const fb = await guardedFetch(target.url, { method: 'REPORT', headers, body: freeBusyQueryBody(opts.window) }, request);
+    if (fb.status === 401) throw new FeedError('The CalDAV server refused the username or password (HTTP 401)');
+    if (fb.status >= 200 && fb.status < 300 && /BEGIN:VCALENDAR/i.test(fb.text)) {
+      const spans = freeBusySpans(fb.text, opts.window);
+      return { spans, instances: spans.length, capped: false, unknownTimeZones: [], method: 'free-busy' };
+    }
+    if (!(fb.status >= 200 && fb.status < 300) && !NO_FREE_BUSY.has(fb.status)) throw new FeedError(`The CalDAV server answered HTTP ${fb.status}`);
+  }
+  const cq = await guardedFetch(target.url, { method: 'REPORT', headers, body: calendarQueryBody(opts.window) }, request);
+  if (cq.status === 401) throw new FeedError('The CalDAV server refused the username or password (HTTP 401)');
+  if (cq.status === 404) throw new FeedError('The CalDAV server has no calendar at this address (HTTP 404)');
+  if (cq.status !== 207) throw new FeedError(`The CalDAV server answered the calendar query with HTTP ${cq.status}`);
+  return { ...eventsBusy(calendarDataOf(cq.text), opts), method: 'calendar-query' };
+}
+
+/** BUSY, BUSY-TENTATIVE and BUSY-UNAVAILABLE periods of every VFREEBUSY, clipped to the window. */
+export function freeBusySpans(text: string, window: { start: number; end: number }): Span[] {
+  let root: ICAL.Component;
+  try {
+    root = new ICAL.Component(ICAL.parse(text));
+  } catch (error) {
+    throw new FeedError(`The CalDAV server's free-busy answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const spans: Span[] = [];
+  for (const vfb of root.getAllSubcomponents('vfreebusy')) {
+    for (const prop of vfb.getAllProperties('freebusy')) {
+      const type = String(prop.getParameter('fbtype') ?? 'BUSY').toUpperCase();
+      if (type === 'FREE') continue;
+      for (const period of prop.getValues() as ICAL.Period[]) {
+        const start = period.start.toUnixTime() * 1000;
+        const end = period.end ? period.end.toUnixTime() * 1000 : start + (period.duration?.toSeconds() ?? 0) * 1000;
+        const clipped = { start: Math.max(start, window.start), end: Math.min(end, window.end) };
+        if (clipped.end > clipped.start) spans.push(clipped);
+      }
+    }
+  }
+  return mergeSpans(spans);
+}
+
+/** The calendar-data text of every resource a 207 multistatus answered with 200. */
+export function calendarDataOf(xml: string): string[] {
+  let doc: Document;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml, 'application/xml');
+  } catch (error) {
+    throw new FeedError(`The CalDAV server's answer is not valid XML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const out: string[] = [];
+  const responses = doc.getElementsByTagNameNS(DAV, 'response');
+  for (let i = 0; i < responses.length; i++) {
+    const propstats = responses[i]!.getElementsByTagNameNS(DAV, 'propstat');
+    for (let j = 0; j < propstats.length; j++) {
+      const status = propstats[j]!.getElementsByTagNameNS(DAV, 'status')[0]?.textContent ?? '';
+      if (!/\s200\s/.test(` ${status} `)) continue;
+      const data = propstats[j]!.getElementsByTagNameNS(CALDAV, 'calendar-data')[0]?.textContent;
+      if (data && data.trim()) out.push(data);
+    }
+  }
+  return out;
+}
+
+/** Each resource is its own VCALENDAR (a master with its overrides): expanded one by one, capped in total. */
+function eventsBusy(calendars: string[], opts: Omit<BusyOptions, 'maxInstances'>): BusyResult {
+  const spans: Span[] = [];
+  let instances = 0;
+  let capped = false;
+  const unknown = new Set<string>();
+  for (const text of calendars) {
+    let result: BusyResult;
+    try {
+      result = icsBusy(text, { ...opts, maxInstances: MAX_INSTANCES - instances });
+    } catch (error) {
+      if (error instanceof IcsError) continue; // one unreadable resource must not hide the others
+      throw error;
+    }
+    spans.push(...result.spans);
+    instances += result.instances;
+    result.unknownTimeZones.forEach((z) => unknown.add(z));
+    if (result.capped) {
+      capped = true;
+      break;
+    }
+  }
+  return { spans: mergeSpans(spans), instances, capped, unknownTimeZones: [...unknown] };
+}

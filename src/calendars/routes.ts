@@ -1,0 +1,157 @@
+import { Hono } from 'hono';
+import { currentUser, requireUser } from '../auth/middleware';
+import type { CalendarConnection } from '../db/schema';
+import type { AppEnv, Bindings } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { idParam, validate } from '../lib/validation';
+import { findUserById } from '../users/repo';
+import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
+import { normalizeFeedUrl } from './fetch-feed';
+import { enqueueSync } from './queue';
+import {
+  connectionJson,
+  deleteConnection,
+  findOwnedConnection,
+  insertConnection,
+  listConnections,
+  MAX_CONNECTIONS_PER_HOST,
+  updateConnection,
+} from './repo';
+import { createCalendarBody, listCalendarsQuery, updateCalendarBody } from './schemas';
+import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
+
+/** The webhook SSRF rules (url-guard.ts), reported like any other validation issue. */
+function allowedUrl(env: Bindings, raw: string, path = 'url'): string {
+  const url = normalizeFeedUrl(raw);
+  const verdict = checkSubscriberUrl(url, { allowPrivate: privateUrlsAllowed(env) });
+  if (!verdict.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path, message: verdict.reason }]);
+  return verdict.url.toString();
+}
+
+/** A CalDAV collection: the URL itself, or `calendar_path` on that server. */
+function collectionUrl(env: Bindings, url: string, calendarPath: string | undefined): string {
+  const base = allowedUrl(env, url);
+  if (calendarPath === undefined) return base;
+  let resolved: string;
+  try {
+    resolved = new URL(calendarPath, base).toString();
+  } catch {
+    throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'calendar_path', message: 'Must be a path on the server' }]);
+  }
+  return allowedUrl(env, resolved, 'calendar_path');
+}
+
+const credentialsOnlyForCaldav = () =>
+  new ApiError('validation_failed', 'Request validation failed', [{ path: 'username', message: 'Only CalDAV calendars have credentials or a calendar path' }]);
+
+export const calendarRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .get('/', validate('query', listCalendarsQuery), async (c) => {
+    const { limit, cursor, owner_id } = c.req.valid('query');
+    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const rows = await listConnections(c.var.db, currentUser(c), { afterId, limit: limit + 1, ownerId: owner_id });
+    const result = page(rows, limit, (r) => r.id);
+    const now = Date.now();
+    return c.json({ data: result.data.map((r) => connectionJson(r, now)), next_cursor: result.next_cursor });
+  })
+  .post('/', validate('json', createCalendarBody), async (c) => {
+    const body = c.req.valid('json');
+    const viewer = currentUser(c);
+    let ownerId = viewer.id;
+    if (body.owner_id !== undefined && body.owner_id !== viewer.id) {
+      // Only super admins act for others; to anyone else another user is as absent as a missing one.
+      if (viewer.role !== 'super_admin' || !(await findUserById(c.var.db, body.owner_id))) {
+        throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'owner_id', message: 'No such user' }]);
+      }
+      ownerId = body.owner_id;
+    }
+    const secret: ConnectionSecret =
+      body.kind === 'ics'
+        ? { url: allowedUrl(c.env, body.url) }
+        : { url: collectionUrl(c.env, body.url, body.calendar_path), username: body.username, password: body.password };
+    const now = Date.now();
+    const created = await insertConnection(
+      c.var.db.$client,
+      {
+        ownerId,
+        kind: body.kind,
+        name: body.name ?? null,
+        urlDisplay: displayUrl(secret.url),
+        secret: await encryptSecret(c.env, secret),
+        calendarPath: null,
+        includeTransparent: body.include_transparent,
+        enabled: body.enabled,
+      },
+      now,
+    );
+    if (!created) throw new ApiError('conflict', `A host can connect at most ${MAX_CONNECTIONS_PER_HOST} calendars`);
+    if (created.enabled) await enqueueSync(c.env, created.id, now);
+    return c.json(connectionJson(created, now), 201);
+  })
+  .get('/:id', validate('param', idParam), async (c) => {
+    const found = await findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Calendar');
+    return c.json(connectionJson(found, Date.now()));
+  })
+  .patch('/:id', validate('param', idParam), validate('json', updateCalendarBody), async (c) => {
+    const body = c.req.valid('json');
+    const db = c.var.db;
+    const found = await findOwnedConnection(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Calendar');
+    const secret = await changedSecret(c.env, found, body);
+    const now = Date.now();
+    const updated = await updateConnection(
+      db,
+      found.id,
+      {
+        name: body.name,
+        urlDisplay: secret === undefined ? undefined : displayUrl(secret.url),
+        secret: secret === undefined ? undefined : await encryptSecret(c.env, secret),
+        includeTransparent: body.include_transparent,
+        enabled: body.enabled,
+        resetValidators: secret !== undefined || (body.include_transparent !== undefined && body.include_transparent !== found.includeTransparent),
+      },
+      now,
+    );
+    if (!updated) throw notFound('Calendar');
+    const needsSync = updated.enabled && (secret !== undefined || updated.includeTransparent !== found.includeTransparent || !found.enabled);
+    if (needsSync) await enqueueSync(c.env, updated.id, now);
+    return c.json(connectionJson(updated, now));
+  })
+  .delete('/:id', validate('param', idParam), async (c) => {
+    const db = c.var.db;
+    const found = await findOwnedConnection(db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Calendar');
+    await deleteConnection(db, found.id);
+    return c.body(null, 204);
+  })
+  .post('/:id/refresh', validate('param', idParam), async (c) => {
+    const found = await findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id);
+    if (!found) throw notFound('Calendar');
+    if (!found.enabled) throw new ApiError('conflict', 'This calendar is disabled; enable it to sync');
+    const now = Date.now();
+    await enqueueSync(c.env, found.id, now);
+    // 202: the sync runs in the background; poll the connection for last_synced_at / last_error.
+    return c.json(connectionJson(found, now), 202);
+  });
+
+/** The connection's new address and credentials, when the update touches any of them (merged with the stored ones). */
+async function changedSecret(
+  env: Bindings,
+  found: CalendarConnection,
+  body: { url?: string; username?: string; password?: string; calendar_path?: string },
+): Promise<ConnectionSecret | undefined> {
+  const touchesCredentials = body.username !== undefined || body.password !== undefined || body.calendar_path !== undefined;
+  if (found.kind === 'ics') {
+    if (touchesCredentials) throw credentialsOnlyForCaldav();
+    return body.url === undefined ? undefined : { url: allowedUrl(env, body.url) };
+  }
+  if (body.url === undefined && !touchesCredentials) return undefined;
+  const current = await decryptSecret(env, found.secret);
+  return {
+    url: body.url === undefined && body.calendar_path === undefined ? current.url : collectionUrl(env, body.url ?? current.url, body.calendar_path),
+    username: body.username ?? current.username,
+    password: body.password ?? current.password,
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { pageQuery } from '../lib/validation';
+
+// The address's scheme and host rules depend on a var (WEBHOOK_ALLOW_PRIVATE_URLS), so the route checks them with
+// url-guard.ts after this shape check.
+const fields = {
+  url: z.string().trim().min(1).max(2048).describe('The private ICS address (https, or webcal which means https). Write-only: answers show only scheme and host'),
+  name: z.string().trim().min(1).max(100).nullable(),
+  include_transparent: z.boolean().describe('Also block time for events marked free/transparent (for holiday calendars)'),
+  enabled: z.boolean(),
+};
+
+const credentials = {
+  username: z.string().min(1).max(256),
+  password: z.string().min(1).max(1024).describe('Write-only; an app-specific password where the server offers one'),
+  calendar_path: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1024)
+    .describe("The calendar collection's path on the server (`/dav/calendars/user/me/Default/`), when `url` is only the server"),
+};
+
+const common = {
+  name: fields.name.optional(),
+  include_transparent: fields.include_transparent.default(false),
+  enabled: fields.enabled.default(true),
+  owner_id: z.number().int().positive().optional().describe('Super admins only: connect a calendar for another user'),
+};
+
+export const createCalendarBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('ics').describe('An ICS subscription (a private iCal address)'), url: fields.url, ...common }),
+  z.strictObject({
+    kind: z.literal('caldav').describe('A CalDAV calendar, read with Basic auth'),
+    url: z.string().trim().min(1).max(2048).describe('The calendar collection URL (or the server, with `calendar_path`). Write-only'),
+    username: credentials.username,
+    password: credentials.password,
+    calendar_path: credentials.calendar_path.optional(),
+    ...common,
+  }),
+]);
+
+export const updateCalendarBody = z
+  .strictObject({ ...fields, username: credentials.username, password: credentials.password, calendar_path: credentials.calendar_path })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+
+export const listCalendarsQuery = z.strictObject({
+  ...pageQuery,
+  owner_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+const iso = z.iso.datetime();
+
+export const calendarResponse = z.strictObject({
+  id: z.number().int().positive(),
+  owner_id: z.number().int().positive(),
+  kind: z.enum(['ics', 'caldav']),
+  name: z.string().nullable(),
+  url: z.string().describe('Scheme and host only ("https://calendar.google.com/…"): the rest of the address is secret'),
+  include_transparent: z.boolean(),
+  enabled: z.boolean(),
+  status: z
+    .enum(['pending', 'ok', 'failing', 'stale', 'disabled'])
+    .describe('pending: not synced yet; failing: the last sync failed (the last good busy time still counts); stale: failing for over 24 h'),
+  stale: z.boolean(),
+  last_synced_at: iso.nullable().describe('The last sync that succeeded (a 304 included)'),
+  last_attempt_at: iso.nullable(),
+  last_error: z.string().nullable().describe('Why the last sync failed, or a warning about the last good one'),
+  consecutive_failures: z.number().int().min(0),
+  busy_count: z.number().int().min(0).describe('Busy spans stored from the last good sync (overlapping events merged)'),
+  capped: z.boolean().describe('The last sync hit the 20,000-instance cap: busy time past it is missing'),
+  created_at: iso,
+  updated_at: iso,
+});

@@ -1,0 +1,76 @@
+// One sync of one connection, run by the queue consumer (never on the slots or booking path): fetch the ICS feed
+// (conditional GET) or ask the CalDAV server (caldav.ts), expand its busy time over [now - 1 day, now + the host's longest booking window], replace the
+// stored spans in one batch. A failure keeps the last good busy set and records a readable reason.
+import { siteOf } from '../calendar/site';
+import { getDb } from '../db/client';
+import type { Bindings } from '../env';
+import { privateUrlsAllowed } from '../webhooks/url-guard';
+import { caldavBusy } from './caldav';
+import { fetchFeed, FeedError, type Fetcher, type Validators } from './fetch-feed';
+import { icsBusy, IcsError, MAX_INSTANCES, type BusyResult } from './ics-busy';
+import { loadForSync, writeNotModified, writeSyncFailure, writeSyncSuccess } from './repo';
+import { decryptSecret } from './secrets';
+
+const DAY_MS = 86_400_000;
+/** Used when the host has no active event type yet (DESIGN's default booking window). */
+const DEFAULT_WINDOW_DAYS = 60;
+/** Expanded this far past the booking window, so a 304 stays trustworthy for about a day before a full fetch. */
+const EXPANSION_MARGIN_MS = 2 * DAY_MS;
+
+export type SyncOutcome = 'synced' | 'not_modified' | 'failed' | 'skipped';
+
+export interface SyncOptions {
+  fetcher?: Fetcher;
+}
+
+export async function syncConnection(env: Bindings, connectionId: number, now: number, opts: SyncOptions = {}): Promise<SyncOutcome> {
+  const db = getDb(env.DB);
+  const loaded = await loadForSync(db, connectionId);
+  if (!loaded || !loaded.connection.enabled) return 'skipped';
+  const { connection } = loaded;
+  const windowDays = loaded.longestWindowDays ?? DEFAULT_WINDOW_DAYS;
+  const window = { start: now - DAY_MS, end: now + windowDays * DAY_MS + EXPANSION_MARGIN_MS };
+  // A 304 only says the feed is unchanged; recurring events still walk into the window as time passes.
+  const expansionStillCovers = (connection.expandedUntil ?? 0) >= now + windowDays * DAY_MS + DAY_MS;
+  try {
+    const secret = await decryptSecret(env, connection.secret);
+    const busyOptions = { hostTimeZone: loaded.hostTimeZone, window, includeTransparent: connection.includeTransparent, ownUidDomain: siteOf(env).domain };
+    const fetchOptions = { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher };
+    let result: BusyResult;
+    let validators: Validators = { etag: null, lastModified: null };
+    if (connection.kind === 'caldav') {
+      // The server answers for the window asked: nothing to validate, every sync asks afresh.
+      result = await caldavBusy({ url: secret.url, username: secret.username ?? '', password: secret.password ?? '' }, busyOptions, fetchOptions);
+    } else {
+      const known = expansionStillCovers ? { etag: connection.etag, lastModified: connection.lastModified } : { etag: null, lastModified: null };
+      const fetched = await fetchFeed(secret.url, known, fetchOptions);
+      if (fetched.status === 'not_modified') {
+        await writeNotModified(env.DB, connection.id, now);
+        return 'not_modified';
+      }
+      validators = fetched.validators;
+      result = icsBusy(fetched.text, busyOptions);
+    }
+    const note = result.capped
+      ? `The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`
+      : null;
+    await writeSyncSuccess(
+      env.DB,
+      connection,
+      { spans: result.spans, etag: validators.etag, lastModified: validators.lastModified, expandedUntil: window.end, capped: result.capped, note },
+      now,
+    );
+    return 'synced';
+  } catch (error) {
+    const message =
+      error instanceof FeedError || error instanceof IcsError
+        ? error.message
+        : 'The calendar could not be synced because of an internal error';
+    if (!(error instanceof FeedError || error instanceof IcsError)) {
+      // Never the address or credentials: only the connection id and the error's own text.
+      console.error('calendar sync failed', { connection_id: connectionId, error: error instanceof Error ? error.message : String(error) });
+    }
+    await writeSyncFailure(env.DB, connection.id, message, now);
+    return 'failed';
+  }
+}

@@ -1,0 +1,73 @@
+// The admin Calendars tab: every host's connections with their sync status, and a refresh that queues a sync.
+import { SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { csrfToken } from '../src/web/csrf';
+import { api, BASE, makeAdmin, makeUser } from './helpers';
+import { settleSyncs } from './calendars-helpers';
+
+const SECRET_URL = 'https://calendar.google.com/calendar/ical/h%40example.com/private-adm1nSecret/basic.ics';
+
+beforeEach(() => {
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('not a calendar', { status: 200 }));
+});
+afterEach(async () => {
+  await settleSyncs();
+  vi.restoreAllMocks();
+});
+
+async function page(path: string, cookie: string, init: RequestInit = {}) {
+  const res = await SELF.fetch(`${BASE}${path}`, { ...init, redirect: 'manual', headers: { cookie, ...(init.headers as Record<string, string>) } });
+  return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+}
+
+describe('/admin/calendars', () => {
+  it('lists connections with owner, status and last error, never the secret address', async () => {
+    const admin = await makeAdmin();
+    const host = await makeUser();
+    const created = await api('POST', '/v2/calendars', { token: host.token, body: { kind: 'ics', url: SECRET_URL, name: 'Work calendar', enabled: false } });
+    await env.DB.prepare("UPDATE calendar_connections SET enabled = 1, consecutive_failures = 2, last_error = 'The calendar server answered HTTP 500' WHERE id = ?")
+      .bind(created.json.id)
+      .run();
+    const res = await page('/admin/calendars', `session=${admin.token}`);
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('<h1>Calendars</h1>');
+    expect(res.html).toMatch(/<a href="\/admin\/calendars" class="tab active" aria-current="page">/);
+    const row = res.html.slice(res.html.indexOf(`id="calendar-${created.json.id}"`));
+    expect(row).toContain('Work calendar');
+    expect(row).toContain(host.user.email);
+    expect(row).toContain('Failing');
+    expect(row).toContain('The calendar server answered HTTP 500');
+    expect(row).toContain('https://calendar.google.com/…');
+    expect(res.html).not.toContain('adm1nSecret');
+  });
+
+  it('refresh queues a sync and comes back with a message', async () => {
+    const admin = await makeAdmin();
+    const host = await makeUser();
+    const created = await api('POST', '/v2/calendars', { token: host.token, body: { kind: 'ics', url: SECRET_URL, enabled: false } });
+    await env.DB.prepare('UPDATE calendar_connections SET enabled = 1, enqueued_at = 0 WHERE id = ?').bind(created.json.id).run();
+    const body = new URLSearchParams({ _csrf: await csrfToken(admin.token, 'session') }).toString();
+    const res = await page(`/admin/calendars/${created.json.id}/refresh`, `session=${admin.token}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
+    });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/admin/calendars');
+    const queued = await env.DB.prepare('SELECT enqueued_at FROM calendar_connections WHERE id = ?').bind(created.json.id).first<{ enqueued_at: number }>();
+    expect(queued!.enqueued_at).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('is for super admins only, and refuses a refresh without the CSRF token', async () => {
+    const host = await makeUser();
+    expect((await page('/admin/calendars', `session=${host.token}`)).status).toBe(403);
+    const admin = await makeAdmin();
+    const res = await page('/admin/calendars/1/refresh', `session=${admin.token}`, {
+      method: 'POST',
+      body: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
+    });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,282 @@
+/**
+ * External calendars end to end, against real servers on 127.0.0.1 (free ports, stopped at the end):
+ * - a Node HTTP server serving an ICS file with an ETag (and answering 304 to a matching If-None-Match);
+ * - Radicale, a real CalDAV server (Debian's package; scripts/ensure-radicale.sh installs it), holding events the test
+ *   PUTs there;
+ * - `wrangler dev` running the Worker with its queue consumer, local D1 and Durable Objects.
+ * The host connects each calendar through the API; the sync runs in the background; the slots disappear, a booking is
+ * refused, the calendar changes, a refresh brings the slots back.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, execute } from '../../scripts/lib/d1';
+import { hashPassword, randomToken, sha256Hex } from '../../src/auth/crypto';
+import { caldavBusy } from '../../src/calendars/caldav';
+import { provisionUserStatements } from '../../src/users/provision';
+import { freePort, startGroup, stopGroup, waitUntil, type Started } from './processes';
+
+const HOST = { email: 'e2e-cal-host@calflare.dev', password: 'e2e-cal-host-password', name: 'Cal Host' };
+const DAV_USER = { username: 'host', password: 'radicale-pass-123' };
+const DEV_KEY = 'ZTJlLW9ubHktY2FsZW5kYXItZW5jcnlwdGlvbi1rZXk=';
+
+let dir: string;
+let wrangler: Started | undefined;
+let radicale: Started | undefined;
+let icsServer: Server | undefined;
+let base: string;
+let davBase: string;
+let icsBase: string;
+let token: string;
+let eventTypeId: number;
+
+// The ICS server's state: the file it serves, its ETag, and what it was asked.
+let icsBody = '';
+let icsEtag = '"v1"';
+const icsRequests: { ifNoneMatch: string | undefined; status: number }[] = [];
+
+const DAY = 86_400_000;
+/** YYYY-MM-DD of the first `weekday` at least `ahead` days away (the host works Mon-Fri 09:00-17:00 UTC). */
+function upcoming(weekday: number, ahead: number): string {
+  const d = new Date(Date.now() + ahead * DAY);
+  while (d.getUTCDay() !== weekday) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+const compact = (date: string, hhmm: string) => `${date.replace(/-/g, '')}T${hhmm.replace(':', '')}00Z`;
+
+function vcalendar(events: { uid: string; date: string; from: string; to: string; extra?: string[] }[]): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//calflare e2e//EN'];
+  for (const e of events) {
+    lines.push('BEGIN:VEVENT', `UID:${e.uid}`, 'DTSTAMP:20260101T000000Z', `DTSTART:${compact(e.date, e.from)}`, `DTEND:${compact(e.date, e.to)}`, 'SUMMARY:Busy elsewhere', ...(e.extra ?? []), 'END:VEVENT');
+  }
+  lines.push('END:VCALENDAR', '');
+  return lines.join('\r\n');
+}
+
+async function apiJson(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+async function slotStarts(date: string): Promise<string[]> {
+  const res = await apiJson('GET', `/v2/slots/available?event_type_id=${eventTypeId}&start_time=${date}T00:00:00Z&end_time=${date}T23:59:00Z&timezone=UTC`);
+  expect(res.status).toBe(200);
+  return (res.json.slots[date] ?? []).map((s: { start: string }) => s.start.slice(11, 16));
+}
+
+async function waitForSync(id: number, after: string | null) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await apiJson('GET', `/v2/calendars/${id}`);
+    if (res.json.last_attempt_at && res.json.last_attempt_at !== after) return res.json;
+    if (Date.now() > deadline) throw new Error(`calendar ${id} did not sync: ${JSON.stringify(res.json)}\n${wrangler?.log()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const davAuth = `Basic ${Buffer.from(`${DAV_USER.username}:${DAV_USER.password}`).toString('base64')}`;
+async function dav(method: string, path: string, body?: string) {
+  const res = await fetch(`${davBase}${path}`, {
+    method,
+    headers: { authorization: davAuth, ...(body ? { 'content-type': method === 'PUT' ? 'text/calendar; charset=utf-8' : 'application/xml' } : {}) },
+    body,
+  });
+  return res.status;
+}
+
+async function startRadicale() {
+  const port = await freePort();
+  davBase = `http://127.0.0.1:${port}`;
+  const storage = join(dir, 'radicale');
+  mkdirSync(storage);
+  writeFileSync(join(dir, 'htpasswd'), `${DAV_USER.username}:${DAV_USER.password}\n`);
+  writeFileSync(
+    join(dir, 'radicale.conf'),
+    [
+      '[server]', `hosts = 127.0.0.1:${port}`,
+      '[auth]', 'type = htpasswd', `htpasswd_filename = ${join(dir, 'htpasswd')}`, 'htpasswd_encryption = plain', 'delay = 0',
+      '[storage]', `filesystem_folder = ${storage}`,
+      '[logging]', 'level = warning',
+    ].join('\n'),
+  );
+  radicale = startGroup('radicale', ['--config', join(dir, 'radicale.conf')]);
+  await waitUntil(radicale, 'radicale', async () => (await fetch(`${davBase}/.web/`)).status < 500, 30_000);
+}
+
+function startIcsServer(): Promise<void> {
+  icsServer = createHttpServer((req, res) => {
+    const ifNoneMatch = req.headers['if-none-match'];
+    const status = ifNoneMatch === icsEtag ? 304 : 200;
+    icsRequests.push({ ifNoneMatch, status });
+    if (status === 304) res.writeHead(304, { etag: icsEtag }).end();
+    else res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', etag: icsEtag }).end(icsBody);
+  });
+  return new Promise((resolve) => {
+    icsServer!.listen(0, '127.0.0.1', () => {
+      icsBase = `http://127.0.0.1:${(icsServer!.address() as { port: number }).port}`;
+      resolve();
+    });
+  });
+}
+
+async function seed(state: string) {
+  const now = Date.now();
+  token = randomToken();
+  const hostId = '(SELECT id FROM users WHERE email = ?)';
+  execute(
+    [
+      ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword(HOST.password) }, now),
+      {
+        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, booking_window_days, is_active, created_at, updated_at)
+              SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 30, 60, 1, ?, ? FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+        params: [HOST.email, now, now, HOST.email],
+      },
+      {
+        sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+        params: [await sha256Hex(token), now + DAY, now, HOST.email],
+      },
+    ],
+    { persistTo: state },
+  );
+}
+
+async function startWrangler(state: string) {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${port}`;
+  wrangler = startGroup(
+    'npx',
+    [
+      'wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
+      '--persist-to', state, '--log-level', 'warn', '--show-interactive-dev-session=false',
+      // The test's servers listen on 127.0.0.1 over http, which production would refuse.
+      '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', `CALENDAR_ENCRYPTION_KEY:${DEV_KEY}`,
+    ],
+    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+  );
+  await waitUntil(wrangler, 'wrangler dev', async () => (await fetch(`${base}/health`)).ok);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'calflare-calendars-e2e-'));
+  const state = join(dir, 'state');
+  applyMigrations({ persistTo: state });
+  await seed(state);
+  await startIcsServer();
+  await startRadicale();
+  await startWrangler(state);
+  eventTypeId = (await apiJson('GET', '/v2/event-types')).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
+});
+
+afterAll(async () => {
+  await stopGroup(wrangler);
+  await stopGroup(radicale);
+  await new Promise<void>((resolve) => (icsServer ? icsServer.close(() => resolve()) : resolve()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an ICS subscription served over HTTP', () => {
+  it('blocks slots and bookings, answers 304 when unchanged, and frees the time when the feed changes', async () => {
+    const day = upcoming(2, 8); // a Tuesday
+    icsBody = vcalendar([{ uid: 'ics-1@example.com', date: day, from: '10:00', to: '11:00' }]);
+    icsEtag = '"v1"';
+    expect(await slotStarts(day)).toContain('10:00');
+
+    const created = await apiJson('POST', '/v2/calendars', { kind: 'ics', url: `${icsBase}/private/abc/basic.ics`, name: 'Work' });
+    expect(created.status).toBe(201);
+    expect(created.json.url).toBe(`${icsBase}/…`);
+    const synced = await waitForSync(created.json.id, null);
+    expect(synced).toMatchObject({ status: 'ok', busy_count: 1 });
+
+    const blocked = await slotStarts(day);
+    expect(blocked).not.toContain('10:00');
+    expect(blocked).not.toContain('10:30');
+    expect(blocked).toContain('11:00');
+    const refused = await apiJson('POST', '/v2/bookings', {
+      event_type_id: eventTypeId, start: `${day}T10:30:00Z`, attendee: { name: 'Jane', email: 'jane@example.com', timezone: 'UTC' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('slot_unavailable');
+    expect(refused.json.error.message).toMatch(/host is busy/i);
+
+    // Unchanged: a conditional GET answered 304; the busy time stays.
+    expect((await apiJson('POST', `/v2/calendars/${created.json.id}/refresh`)).status).toBe(202);
+    const again = await waitForSync(created.json.id, synced.last_attempt_at);
+    expect(icsRequests.at(-1)).toEqual({ ifNoneMatch: '"v1"', status: 304 });
+    expect(again).toMatchObject({ status: 'ok', busy_count: 1 });
+    expect(await slotStarts(day)).not.toContain('10:00');
+
+    // Changed: the event moves to 15:00.
+    icsBody = vcalendar([{ uid: 'ics-1@example.com', date: day, from: '15:00', to: '16:00' }]);
+    icsEtag = '"v2"';
+    await apiJson('POST', `/v2/calendars/${created.json.id}/refresh`);
+    await waitForSync(created.json.id, again.last_attempt_at);
+    const freed = await slotStarts(day);
+    expect(freed).toContain('10:00');
+    expect(freed).not.toContain('15:00');
+  });
+});
+
+describe('a CalDAV calendar on Radicale', () => {
+  it('the client reads busy time through a time-range calendar-query (Radicale has no free-busy REPORT)', async () => {
+    const day = upcoming(4, 8); // a Thursday
+    expect(await dav('MKCALENDAR', '/host/client/')).toBe(201);
+    const weekly = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//e2e//EN',
+      'BEGIN:VEVENT', 'UID:weekly@example.com', 'DTSTAMP:20260101T000000Z', `DTSTART:${compact(day, '09:00')}`, `DTEND:${compact(day, '09:30')}`,
+      'RRULE:FREQ=WEEKLY;COUNT=3', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:weekly@example.com', 'DTSTAMP:20260101T000000Z', `RECURRENCE-ID:${compact(upcomingPlus(day, 7), '09:00')}`,
+      `DTSTART:${compact(upcomingPlus(day, 7), '13:00')}`, `DTEND:${compact(upcomingPlus(day, 7), '13:30')}`, 'END:VEVENT',
+      'END:VCALENDAR', '',
+    ].join('\r\n');
+    expect(await dav('PUT', '/host/client/weekly.ics', weekly)).toBe(201);
+    expect(await dav('PUT', '/host/client/free.ics', vcalendar([{ uid: 'free@example.com', date: day, from: '14:00', to: '15:00', extra: ['TRANSP:TRANSPARENT'] }]))).toBe(201);
+    const window = { start: Date.parse(`${day}T00:00:00Z`), end: Date.parse(`${day}T00:00:00Z`) + 20 * DAY };
+    const result = await caldavBusy(
+      { url: `${davBase}/host/client/`, ...DAV_USER },
+      { hostTimeZone: 'UTC', window, includeTransparent: false, ownUidDomain: 'calflare.example.com' },
+      { allowPrivate: true },
+    );
+    expect(result.method).toBe('calendar-query');
+    const iso = (t: number) => new Date(t).toISOString().slice(0, 16);
+    expect(result.spans.map((s) => `${iso(s.start)}/${iso(s.end)}`)).toEqual([
+      `${day}T09:00/${day}T09:30`,
+      `${upcomingPlus(day, 7)}T13:00/${upcomingPlus(day, 7)}T13:30`,
+      `${upcomingPlus(day, 14)}T09:00/${upcomingPlus(day, 14)}T09:30`,
+    ]);
+    await expect(
+      caldavBusy({ url: `${davBase}/host/client/`, username: 'host', password: 'wrong' }, { hostTimeZone: 'UTC', window, includeTransparent: false, ownUidDomain: null }, { allowPrivate: true }),
+    ).rejects.toThrow(/refused the username or password/);
+  });
+
+  it('a connected CalDAV calendar blocks slots and bookings until its event is deleted', async () => {
+    const day = upcoming(3, 8); // a Wednesday
+    expect(await dav('MKCALENDAR', '/host/work/')).toBe(201);
+    expect(await dav('PUT', '/host/work/meeting.ics', vcalendar([{ uid: 'meeting@example.com', date: day, from: '13:00', to: '14:00' }]))).toBe(201);
+    const created = await apiJson('POST', '/v2/calendars', { kind: 'caldav', url: `${davBase}/host/work/`, ...DAV_USER, name: 'Radicale' });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.json)).not.toContain(DAV_USER.password);
+    const synced = await waitForSync(created.json.id, null);
+    expect(synced).toMatchObject({ status: 'ok', busy_count: 1, last_error: null });
+    expect(await slotStarts(day)).not.toContain('13:00');
+    const refused = await apiJson('POST', '/v2/bookings', {
+      event_type_id: eventTypeId, start: `${day}T13:00:00Z`, attendee: { name: 'Jane', email: 'jane@example.com', timezone: 'UTC' },
+    });
+    expect(refused.status).toBe(409);
+
+    expect(await dav('DELETE', '/host/work/meeting.ics')).toBe(200);
+    await apiJson('POST', `/v2/calendars/${created.json.id}/refresh`);
+    await waitForSync(created.json.id, synced.last_attempt_at);
+    expect(await slotStarts(day)).toContain('13:00');
+  });
+});
+
+function upcomingPlus(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
