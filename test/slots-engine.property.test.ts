@@ -419,7 +419,8 @@ const starts = (input: SlotInput): number[] => computeSlotStarts(input).map((slo
 // Properties
 // ---------------------------------------------------------------------------
 
-describe('slot engine properties', () => {
+// Bounded by numRuns; the generous limit only has to survive a machine busy with other work.
+describe('slot engine properties', { timeout: 120_000 }, () => {
   it('slots are sorted, unique, in range, of the event length, and respect now, notice and window', () => {
     fc.assert(
       fc.property(scenario, (input) => {

@@ -44,6 +44,8 @@ export interface EventTypeValues {
   location_value: string;
   requires_confirmation: boolean;
   is_active: boolean;
+  /** The booking questions as JSON (the API's booking_fields); blank: the built-ins only. */
+  booking_fields: string;
 }
 
 export function newEventTypeValues(ownerId: number): EventTypeValues {
@@ -63,6 +65,7 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     location_value: '',
     requires_confirmation: false,
     is_active: true,
+    booking_fields: '',
   };
 }
 
@@ -83,6 +86,7 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     location_value: et.locationValue ?? '',
     requires_confirmation: et.requiresConfirmation,
     is_active: et.isActive,
+    booking_fields: et.bookingFields ? JSON.stringify(et.bookingFields, null, 2) : '',
   };
 }
 
@@ -105,6 +109,7 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     // An unchecked checkbox is simply absent from the submission.
     requires_confirmation: form.has('requires_confirmation'),
     is_active: form.has('is_active'),
+    booking_fields: text('booking_fields'),
   };
 }
 
@@ -124,7 +129,18 @@ function eventTypeFields(v: EventTypeValues) {
     location_value: textOrNull(v.location_value),
     requires_confirmation: v.requires_confirmation,
     is_active: v.is_active,
+    booking_fields: jsonOrText(v.booking_fields),
   };
+}
+
+/** Blank is "not given" (create) or "the built-ins only" (update); text that is not JSON stays text for zod to refuse. */
+function jsonOrText(value: string): unknown {
+  if (value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** undefined keys are dropped: for the API they mean "use the default" (create) or "leave as is" (update). */
@@ -135,7 +151,9 @@ export function parseNewEventType(v: EventTypeValues) {
 }
 
 export function parseEventTypeUpdate(v: EventTypeValues) {
-  return parse(updateEventTypeBody, defined({ ...eventTypeFields(v), schedule_id: numberOrText(v.schedule_id) }));
+  const fields = eventTypeFields(v);
+  // A cleared questions box means "back to the built-ins only".
+  return parse(updateEventTypeBody, defined({ ...fields, booking_fields: fields.booking_fields ?? [], schedule_id: numberOrText(v.schedule_id) }));
 }
 
 // ---- Webhooks ----
