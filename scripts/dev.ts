@@ -6,18 +6,18 @@ import { applyMigrations, execute } from './lib/d1';
 import { startMailCatcher } from './lib/mail-catcher';
 
 export const DEMO_ADMIN = { email: 'admin@calflare.dev', password: 'calflare-admin-demo' };
-export const DEMO_HOST = { email: 'host@calflare.dev', password: 'calflare-host-demo' };
+export const DEMO_HOST = { email: 'host@calflare.dev', password: 'calflare-host-demo', username: 'demo' };
 const PORT = process.env.PORT ?? '8787';
 
 async function seedStatements(adminToken: string): Promise<SqlStatement[]> {
   const now = Date.now();
   const admin = provisionUserStatements(
-    { email: DEMO_ADMIN.email, name: 'Demo Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(DEMO_ADMIN.password) },
+    { email: DEMO_ADMIN.email, username: 'demo-admin', name: 'Demo Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(DEMO_ADMIN.password) },
     now,
     true,
   );
   const host = provisionUserStatements(
-    { email: DEMO_HOST.email, name: 'Demo Host', role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword(DEMO_HOST.password) },
+    { email: DEMO_HOST.email, username: DEMO_HOST.username, name: 'Demo Host', role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword(DEMO_HOST.password) },
     now,
     true,
   );
@@ -37,7 +37,12 @@ async function seedStatements(adminToken: string): Promise<SqlStatement[]> {
     sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, ${hostId}, ?, ?`,
     params: [await sha256Hex(adminToken), DEMO_ADMIN.email, now + 30 * 86_400_000, now],
   };
-  return [...admin, ...host, thirtyMinuteMeeting, adminSession];
+  // Seeded before usernames existed: the migration gave the demo host a derived one; the printed link needs `demo`.
+  const demoUsername: SqlStatement = {
+    sql: `UPDATE users SET username = ? WHERE email = ? AND NOT EXISTS (SELECT 1 FROM users WHERE username = ?)`,
+    params: [DEMO_HOST.username, DEMO_HOST.email, DEMO_HOST.username],
+  };
+  return [...admin, ...host, demoUsername, thirtyMinuteMeeting, adminSession];
 }
 
 applyMigrations();
@@ -58,6 +63,7 @@ calflare local dev: http://127.0.0.1:${PORT}
   super admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
   admin token   ${adminToken}
   demo host     ${DEMO_HOST.email} / ${DEMO_HOST.password}  (event type "30 Minute Meeting", slug 30min)
+  booking page  http://127.0.0.1:${PORT}/${DEMO_HOST.username}  (book: http://127.0.0.1:${PORT}/${DEMO_HOST.username}/30min)
   admin pages   http://127.0.0.1:${PORT}/admin/bookings  (sign in as the super admin)
   API reference http://127.0.0.1:${PORT}/docs
   emails        caught by a local SMTP server on 127.0.0.1:${catcher.port}, saved in ${MAIL_DIR}/ and listed here

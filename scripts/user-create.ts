@@ -1,8 +1,9 @@
-// npm run user:create -- --email a@b.c --password '...' [--role super_admin] [--name N] [--timezone Z] [--remote]
+// npm run user:create -- --email a@b.c --password '...' [--username U] [--role super_admin] [--name N] [--timezone Z] [--remote]
 import { hashPassword, passwordWeakness } from '../src/auth/crypto';
 import { email as emailSchema } from '../src/auth/schemas';
 import { isValidTimeZone } from '../src/slots/time';
 import { provisionUserStatements } from '../src/users/provision';
+import { usernameProblem } from '../src/users/username';
 import { applyMigrations, argValue, execute, query } from './lib/d1';
 
 function fail(message: string): never {
@@ -23,13 +24,20 @@ if (role !== 'user' && role !== 'super_admin') fail('--role must be user or supe
 const timezone = argValue(args, 'timezone') ?? 'UTC';
 if (!isValidTimeZone(timezone)) fail(`unknown timezone ${timezone}`);
 const name = argValue(args, 'name') ?? email.split('@')[0]!;
+// Optional: derived from the email (made unique) when not given.
+const username = argValue(args, 'username');
+if (username !== undefined) {
+  const problem = usernameProblem(username);
+  if (problem) fail(`--username ${username}: ${problem}`);
+}
 
 const target = { remote };
 if (!remote) applyMigrations(target);
 const byEmail = { sql: 'SELECT id FROM users WHERE email = ?', params: [email] };
 if (query(byEmail, target).length > 0) fail(`a user with email ${email} already exists`);
-execute(provisionUserStatements({ email, name, role, timezone, passwordHash: await hashPassword(password) }, Date.now()), target);
-const [created] = query<{ id: number }>(byEmail, target);
+if (username && query({ sql: 'SELECT id FROM users WHERE username = ?', params: [username] }, target).length > 0) fail(`the username ${username} is taken`);
+execute(provisionUserStatements({ email, username, name, role, timezone, passwordHash: await hashPassword(password) }, Date.now()), target);
+const [created] = query<{ id: number; username: string }>({ ...byEmail, sql: 'SELECT id, username FROM users WHERE email = ?' }, target);
 if (!created) fail('the user was not created');
-console.log(`created ${role} ${email} with id ${created.id}`);
+console.log(`created ${role} ${email} (username ${created.username}, booking page /${created.username}) with id ${created.id}`);
 console.log(created.id);

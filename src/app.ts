@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
+import { bookerRoutes } from './booker/routes';
 import { bookingRoutes } from './bookings/routes';
 import { calendarFeedRoutes, feedRoutes } from './calendar-feeds/routes';
 import { calendarRoutes } from './calendars/routes';
@@ -90,6 +91,8 @@ export const app = new Hono<AppEnv>()
   .route('/feeds', feedRoutes)
   // The API reference, rendered from /v2/openapi.json.
   .route('/docs', docsRoutes)
+  // The public booking pages: last, so /{username} never shadows an area above (usernames exclude those words too).
+  .route('/', bookerRoutes)
   .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
   .onError(handleError);
 

@@ -95,7 +95,7 @@ describe('future bookings per attendee email and host', () => {
       env.DB.batch([
         guardedInsert(
           env.DB,
-          { uid: `capbypass${crypto.randomUUID().slice(0, 12)}`, eventTypeId: eventType.id, hostId: user.id, title: 't', startAt: start, endAt: start + 1_800_000, occupiedStart: start, occupiedEnd: start + 1_800_000, status: 'accepted', locationType: null, locationValue: null, metadata: null, idempotencyKey: null, idempotencyHash: null, now: Date.now() },
+          { uid: `capbypass${crypto.randomUUID().slice(0, 12)}`, eventTypeId: eventType.id, hostId: user.id, title: 't', startAt: start, endAt: start + 1_800_000, occupiedStart: start, occupiedEnd: start + 1_800_000, status: 'accepted', locationType: null, locationValue: null, metadata: null, bookingFieldsResponses: null, idempotencyKey: null, idempotencyHash: null, now: Date.now() },
           { attendeeCap: { email: email.toUpperCase(), max } },
         ),
       ]);

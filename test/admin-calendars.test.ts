@@ -2,7 +2,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { csrfToken } from '../src/admin/csrf';
+import { csrfToken } from '../src/web/csrf';
 import { api, BASE, makeAdmin, makeUser } from './helpers';
 import { settleSyncs } from './calendars-helpers';
 

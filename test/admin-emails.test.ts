@@ -2,7 +2,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { csrfToken } from '../src/admin/csrf';
+import { csrfToken } from '../src/web/csrf';
 import { BASE, book, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
 
 async function page(path: string, cookie: string) {

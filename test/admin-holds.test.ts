@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { csrfToken } from '../src/admin/csrf';
+import { csrfToken } from '../src/web/csrf';
 import { timeLeft } from '../src/admin/holds';
 import { api, BASE, freshIp, hostWithEventType, makeAdmin, reserve, upcomingDate } from './helpers';
 

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { csrfToken } from '../src/admin/csrf';
+import { csrfToken } from '../src/web/csrf';
 import { api, ATTENDEE, BASE, book, createEventType, hostWithEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
 
 // ---- A tiny browser: cookies in, form posts out, redirects not followed so each step can be checked. ----

@@ -87,6 +87,7 @@ describe('double booking is impossible', () => {
         locationType: null,
         locationValue: null,
         metadata: null,
+      bookingFieldsResponses: null,
         idempotencyKey: null,
         idempotencyHash: null,
         now,

@@ -90,6 +90,24 @@ describe('CalDAV client', () => {
     expect(seen[1]!.body).toContain('<C:time-range start="20261201T000000Z" end="20261231T000000Z"/>');
   });
 
+  it('falls back to the calendar-query when the server drops the connection on the free-busy REPORT (Radicale 3.1)', async () => {
+    const answered = server(() => ({ status: 207, body: MULTISTATUS, type: 'application/xml' }));
+    const fetcher = async (input: string, init: RequestInit) => {
+      if (String(init.body).includes('free-busy-query')) throw new Error('Network connection lost.');
+      return answered.fetcher(input, init);
+    };
+    const result = await caldavBusy({ url: COLLECTION, username: 'u', password: 'p' }, OPTS, { allowPrivate: false, fetcher });
+    expect(result.method).toBe('calendar-query');
+    expect(result.spans).toEqual([{ start: Date.UTC(2026, 11, 2, 10), end: Date.UTC(2026, 11, 2, 11) }]);
+    // A server that is really down still says so, from the calendar-query.
+    const down = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    await expect(caldavBusy({ url: COLLECTION, username: 'u', password: 'p' }, OPTS, { allowPrivate: false, fetcher: down })).rejects.toThrow(
+      /could not be reached/,
+    );
+  });
+
   it('asks for the events directly when free events must count (a free-busy answer cannot say which were free)', async () => {
     const { fetcher, seen } = server(() => ({ status: 207, body: MULTISTATUS, type: 'application/xml' }));
     const result = await caldavBusy({ url: COLLECTION, username: 'u', password: 'p' }, { ...OPTS, includeTransparent: true }, { allowPrivate: false, fetcher });

@@ -30,6 +30,13 @@ describe('POST /v2/event-types', () => {
       requires_confirmation: false,
       email_notifications: true,
       schedule_id: schedule!.id,
+      // The built-in booking questions only.
+      booking_fields: [
+        { name: 'name', type: 'text', label: 'Your name', required: true },
+        { name: 'email', type: 'email', label: 'Email address', required: true },
+        { name: 'notes', type: 'textarea', label: 'Additional notes', required: false, placeholder: 'Anything that helps prepare for the meeting' },
+        { name: 'guests', type: 'multiemail', label: 'Additional guests', required: false, hidden: true },
+      ],
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

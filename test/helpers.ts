@@ -93,6 +93,29 @@ export async function hostWithEventType(eventType: Record<string, unknown> = {})
   return { ...host, eventType: et };
 }
 
+/** A server-rendered page: status, headers and the HTML (redirects are not followed). */
+export async function page(path: string, opts: { cookie?: string; headers?: Record<string, string>; form?: Record<string, string | string[]> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  let body: string | undefined;
+  if (opts.form) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+    body = params.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    headers.origin ??= BASE;
+  }
+  const res = await SELF.fetch(`${BASE}${path}`, { method: opts.form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
+  return { status: res.status, headers: res.headers, html: await res.text() };
+}
+
+/** A host with a username (Mon-Fri 09:00-17:00 in `timezone`) and one event type. */
+export async function publicHost(opts: { timezone?: string; eventType?: Record<string, unknown> } = {}) {
+  const host = await makeUser({ timezone: opts.timezone ?? 'UTC' });
+  const et = await createEventType(host.token, opts.eventType);
+  return { ...host, username: host.user.username!, eventType: et, booker: `/${host.user.username}/${et.slug}` };
+}
+
 let ipCounter = 0;
 /**
  * A client IP no other test uses: the emulated rate limiter is shared by every test file (and persists between runs),

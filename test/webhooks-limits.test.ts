@@ -2,7 +2,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { csrfToken } from '../src/admin/csrf';
+import { csrfToken } from '../src/web/csrf';
 import { api, BASE, expectError, makeAdmin, makeUser } from './helpers';
 import { expectDocumented } from './openapi-helpers';
 

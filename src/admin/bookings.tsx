@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings/repo';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
+import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES, viewStatus, type BookingViewStatus } from '../bookings/status';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, page as pageRows } from '../lib/pagination';
@@ -15,7 +16,7 @@ import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
 import { eventTypesByIds, peopleByIds, type Person } from './data';
 import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, CsrfField, Empty, ErrorSummary, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 
 const LIST = '/admin/bookings';
 const PAGE_SIZE = 25;
@@ -135,7 +136,7 @@ function listUrl(input: FilterInput, cursor?: string): string {
 interface Row {
   item: BookingWithAttendee;
   host?: Person;
-  eventType?: { title: string; slug: string };
+  eventType?: { title: string; slug: string; bookingFields: BookingField[] | null };
 }
 
 const When: FC<{ startMs: number; endMs: number; tz: string }> = ({ startMs, endMs, tz }) => {
@@ -201,6 +202,11 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         </div>
         <div class="muted small">{a.timezone}</div>
         {a.notes && <div class="small notes">“{a.notes}”</div>}
+        {labelledAnswers(row.eventType?.bookingFields ?? null, b.bookingFieldsResponses).map((answer) => (
+          <div class="small answer" data-field={answer.name}>
+            <span class="muted">{answer.label}:</span> {answer.display}
+          </div>
+        ))}
       </td>
       <td class="stack">
         <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
@@ -270,31 +276,18 @@ const BookingList: FC<{ page: Page; filters: Filters; rows: Row[]; next: string 
     {filters.issues.length > 0 && <ErrorSummary message="Some filters were ignored:" issues={filters.issues} />}
     <FilterBar input={filters.input} />
     <HoldsPanel rows={holds} tz={filters.tz} csrf={page.csrf} back={back} />
-    <div class="table-wrap">
-      {rows.length === 0 ? (
-        <Empty title="No bookings match">
+    <ListTable
+      id="bookings"
+      count={rows.length}
+      columns={[`When (${filters.tz})`, 'Event type', 'Host', 'Attendee', 'Status', 'Actions']}
+      empty={<Empty title="No bookings match">
           {filters.status || filters.fromMs !== undefined || filters.toMs !== undefined ? 'Try other filters.' : 'Bookings appear here as soon as someone books.'}
-        </Empty>
-      ) : (
-        <table id="bookings">
-          <thead>
-            <tr>
-              <th>When ({filters.tz})</th>
-              <th>Event type</th>
-              <th>Host</th>
-              <th>Attendee</th>
-              <th>Status</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <BookingRow row={row} tz={filters.tz} csrf={page.csrf} back={back} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+        </Empty>}
+    >
+      {rows.map((row) => (
+        <BookingRow row={row} tz={filters.tz} csrf={page.csrf} back={back} />
+      ))}
+    </ListTable>
     <Pager count={rows.length} next={next} first={filters.cursor ? listUrl(filters.input) : null} />
   </Layout>
 );

@@ -15,10 +15,10 @@ export async function peopleByIds(db: Db, ids: number[]): Promise<Map<number, Pe
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function eventTypesByIds(db: Db, ids: number[]): Promise<Map<number, Pick<EventType, 'id' | 'title' | 'slug'>>> {
+export async function eventTypesByIds(db: Db, ids: number[]): Promise<Map<number, Pick<EventType, 'id' | 'title' | 'slug' | 'bookingFields'>>> {
   if (ids.length === 0) return new Map();
   const rows = await db
-    .select({ id: eventTypes.id, title: eventTypes.title, slug: eventTypes.slug })
+    .select({ id: eventTypes.id, title: eventTypes.title, slug: eventTypes.slug, bookingFields: eventTypes.bookingFields })
     .from(eventTypes)
     .where(idsIn(eventTypes.id, ids))
     .all();

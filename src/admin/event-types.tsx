@@ -20,7 +20,7 @@ import {
   type EventTypeValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, Layout, PageHead, Pager, PostButton } from './layout';
+import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton } from './layout';
 
 const LIST = '/admin/event-types';
 const PAGE_SIZE = 50;
@@ -85,32 +85,16 @@ const EventTypeList: FC<{ page: Page; rows: EventType[]; owners: Map<number, Per
         New event type
       </a>
     </PageHead>
-    <div class="table-wrap">
-      {p.rows.length === 0 ? (
-        <Empty title="No event types yet">Create the first one with “New event type”.</Empty>
-      ) : (
-        <table id="event-types">
-          <thead>
-            <tr>
-              <th>Event type</th>
-              <th>Owner</th>
-              <th>Duration</th>
-              <th title="Buffer before / after the meeting">Buffers</th>
-              <th>Notice</th>
-              <th>Location</th>
-              <th>Confirmation</th>
-              <th>Status</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.rows.map((et) => (
-              <EventTypeRow et={et} owner={p.owners.get(et.ownerId)} csrf={p.page.csrf} back={p.back} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+    <ListTable
+      id="event-types"
+      count={p.rows.length}
+      columns={['Event type', 'Owner', 'Duration', { label: 'Buffers', title: 'Buffer before / after the meeting' }, 'Notice', 'Location', 'Confirmation', 'Status', 'Actions']}
+      empty={<Empty title="No event types yet">Create the first one with “New event type”.</Empty>}
+    >
+      {p.rows.map((et) => (
+        <EventTypeRow et={et} owner={p.owners.get(et.ownerId)} csrf={p.page.csrf} back={p.back} />
+      ))}
+    </ListTable>
     <Pager count={p.rows.length} next={p.next} first={p.first} />
   </Layout>
 );
@@ -197,6 +181,17 @@ const EventTypeForm: FC<FormProps> = (p) => {
           <Field label="Description" name="description" issues={p.issues} wide>
             <textarea id="description" name="description" maxlength={5000}>
               {v.description}
+            </textarea>
+          </Field>
+          <Field
+            label="Booking questions (JSON)"
+            name="booking_fields"
+            issues={p.issues}
+            wide
+            hint='An ordered list like [{"name": "company", "type": "text", "label": "Company", "required": true}]. Types: text, textarea, number, email, phone, url, select, multiselect, checkbox, radio (these four need "options": [{"value", "label"}]), boolean, multiemail. The built-ins name, email, notes and guests are always asked (guests only when listed with "hidden": false). Blank: the built-ins only.'
+          >
+            <textarea id="booking_fields" name="booking_fields" class="mono" rows={6} spellcheck={false}>
+              {v.booking_fields}
             </textarea>
           </Field>
           <div class="field wide">

@@ -45,6 +45,8 @@ export interface EventTypeValues {
   requires_confirmation: boolean;
   email_notifications: boolean;
   is_active: boolean;
+  /** The booking questions as JSON (the API's booking_fields); blank: the built-ins only. */
+  booking_fields: string;
 }
 
 export function newEventTypeValues(ownerId: number): EventTypeValues {
@@ -65,6 +67,7 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     requires_confirmation: false,
     email_notifications: true,
     is_active: true,
+    booking_fields: '',
   };
 }
 
@@ -86,6 +89,7 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     requires_confirmation: et.requiresConfirmation,
     email_notifications: et.emailNotifications,
     is_active: et.isActive,
+    booking_fields: et.bookingFields ? JSON.stringify(et.bookingFields, null, 2) : '',
   };
 }
 
@@ -109,6 +113,7 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     requires_confirmation: form.has('requires_confirmation'),
     email_notifications: form.has('email_notifications'),
     is_active: form.has('is_active'),
+    booking_fields: text('booking_fields'),
   };
 }
 
@@ -129,7 +134,18 @@ function eventTypeFields(v: EventTypeValues) {
     requires_confirmation: v.requires_confirmation,
     email_notifications: v.email_notifications,
     is_active: v.is_active,
+    booking_fields: jsonOrText(v.booking_fields),
   };
+}
+
+/** Blank is "not given" (create) or "the built-ins only" (update); text that is not JSON stays text for zod to refuse. */
+function jsonOrText(value: string): unknown {
+  if (value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** undefined keys are dropped: for the API they mean "use the default" (create) or "leave as is" (update). */
@@ -140,7 +156,9 @@ export function parseNewEventType(v: EventTypeValues) {
 }
 
 export function parseEventTypeUpdate(v: EventTypeValues) {
-  return parse(updateEventTypeBody, defined({ ...eventTypeFields(v), schedule_id: numberOrText(v.schedule_id) }));
+  const fields = eventTypeFields(v);
+  // A cleared questions box means "back to the built-ins only".
+  return parse(updateEventTypeBody, defined({ ...fields, booking_fields: fields.booking_fields ?? [], schedule_id: numberOrText(v.schedule_id) }));
 }
 
 // ---- Webhooks ----

@@ -1,13 +1,16 @@
-// What every admin handler shares: its Hono env, the per-page context the layout needs, the one-time flash message
-// that survives a redirect-after-post, and safe redirects.
+// What every admin handler shares: its Hono env, the per-page context the layout needs, the admin's flash cookie and
+// safe redirects. Form reading and the flash mechanism itself live in src/web/http.ts, shared with the public pages.
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import { SESSION_COOKIE, sessionToken } from '../auth/middleware';
 import type { User } from '../db/schema';
 import type { Bindings, Variables } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { pageQuery, toIssues } from '../lib/validation';
+import { setFlash as setSharedFlash, takeFlash as takeSharedFlash, type Flash } from '../web/http';
+
+export { field, formOf, type Flash } from '../web/http';
 
 export interface AdminEnv {
   Bindings: Bindings;
@@ -15,13 +18,6 @@ export interface AdminEnv {
 }
 
 export type AdminContext = Context<AdminEnv>;
-
-export interface Flash {
-  kind: 'ok' | 'error';
-  text: string;
-  /** A generated webhook secret: shown on the page after the redirect, then gone for good. */
-  secret?: string;
-}
 
 /** What the layout needs on every page. */
 export interface Page {
@@ -35,26 +31,14 @@ export function pageOf(c: AdminContext): Page {
   return { user: c.get('user'), csrf: c.get('csrf') ?? '', nonce: c.get('secureHeadersNonce') ?? '', flash: takeFlash(c) };
 }
 
-const FLASH_COOKIE = 'admin_flash';
+const FLASH_COOKIE = { name: 'admin_flash', path: '/admin' };
 
-// A short-lived cookie rather than a query parameter: a message (or a secret) in the URL would stay in the history.
 export function setFlash(c: AdminContext, flash: Flash): void {
-  setCookie(c, FLASH_COOKIE, JSON.stringify(flash), { path: '/admin', httpOnly: true, secure: true, sameSite: 'Strict', maxAge: 120 });
+  setSharedFlash(c, flash, FLASH_COOKIE);
 }
 
 function takeFlash(c: AdminContext): Flash | null {
-  const raw = getCookie(c, FLASH_COOKIE);
-  if (!raw) return null;
-  deleteCookie(c, FLASH_COOKIE, { path: '/admin', secure: true });
-  try {
-    const value = JSON.parse(raw) as Partial<Flash>;
-    if ((value.kind === 'ok' || value.kind === 'error') && typeof value.text === 'string') {
-      return { kind: value.kind, text: value.text, secret: typeof value.secret === 'string' ? value.secret : undefined };
-    }
-  } catch {
-    // a mangled cookie is simply no message
-  }
-  return null;
+  return takeSharedFlash(c, FLASH_COOKIE);
 }
 
 /** Redirect-after-post: 303 makes the browser follow with a GET, so a reload never repeats the action. */
@@ -67,20 +51,6 @@ export function redirectWith(c: AdminContext, location: string, flash?: Flash) {
 export function safeReturn(value: unknown, fallback: string): string {
   if (typeof value !== 'string') return fallback;
   return /^\/admin\/[A-Za-z0-9/_-]*(?:\?[^#\\\s]*)?$/.test(value) ? value : fallback;
-}
-
-/** The submitted form, or null when the body is not one (then no CSRF token can be found in it either). */
-export async function formOf(c: AdminContext): Promise<FormData | null> {
-  try {
-    return await c.req.formData();
-  } catch {
-    return null;
-  }
-}
-
-export function field(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
 }
 
 /** The session token the request was authenticated with, read the same way loadUser reads it. */

@@ -7,17 +7,17 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { loadUser } from '../auth/middleware';
 import { bookingPages } from './bookings';
 import { calendarPages } from './calendars';
-import { CSRF_FIELD, csrfToken, csrfTokenValid } from './csrf';
+import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
 import { emailPages } from './emails';
 import { adminError, errorPage, FORGED_FORM } from './errors';
 import { eventTypePages } from './event-types';
 import { currentSessionToken, formOf, type AdminEnv } from './http';
 import { HOME, sessionPages } from './session';
 import { webhookPages } from './webhooks';
+import { noStore, pageSecurityHeaders } from '../web/security';
 
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -44,25 +44,9 @@ const requireCsrfToken = createMiddleware<AdminEnv>(async (c, next) => {
 });
 
 export const adminRoutes = new Hono<AdminEnv>()
-  .use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: [NONCE],
-        imgSrc: ['data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-      xFrameOptions: 'DENY',
-      referrerPolicy: 'same-origin',
-    }),
-  )
-  .use(async (c, next) => {
-    await next();
-    // Pages show attendees' personal data and carry CSRF tokens: never keep them in any cache.
-    c.res.headers.set('Cache-Control', 'no-store');
-  })
+  .use(pageSecurityHeaders())
+  // Pages show attendees' personal data and carry CSRF tokens: never keep them in any cache.
+  .use(noStore)
   .use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c, 413, 'The submitted form is too large.') }))
   .use(csrf())
   .use(loadUser)

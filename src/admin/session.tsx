@@ -10,7 +10,7 @@ import { enforceRateLimit } from '../lib/rate-limit';
 import { deleteSession } from '../auth/sessions';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
-import { CSRF_FIELD, csrfToken, csrfTokenValid } from './csrf';
+import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
 import { errorPage, FORGED_FORM } from './errors';
 import { currentSessionToken, field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { CsrfField, ErrorSummary, Field, Layout } from './layout';

@@ -23,7 +23,7 @@ import {
   type WebhookValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 
 const LIST = '/admin/webhooks';
 const PAGE_SIZE = 50;
@@ -86,28 +86,16 @@ const WebhookList: FC<{ page: Page; rows: Webhook[]; owners: Map<number, Person>
         New webhook
       </a>
     </PageHead>
-    <div class="table-wrap">
-      {p.rows.length === 0 ? (
-        <Empty title="No webhooks yet">Add one with “New webhook” to be told about bookings as they happen.</Empty>
-      ) : (
-        <table id="webhooks">
-          <thead>
-            <tr>
-              <th>Subscriber URL</th>
-              <th>Owner</th>
-              <th>Triggers</th>
-              <th>Status</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.rows.map((w) => (
-              <WebhookRow w={w} owner={p.owners.get(w.ownerId)} csrf={p.page.csrf} back={p.back} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+    <ListTable
+      id="webhooks"
+      count={p.rows.length}
+      columns={['Subscriber URL', 'Owner', 'Triggers', 'Status', 'Actions']}
+      empty={<Empty title="No webhooks yet">Add one with “New webhook” to be told about bookings as they happen.</Empty>}
+    >
+      {p.rows.map((w) => (
+        <WebhookRow w={w} owner={p.owners.get(w.ownerId)} csrf={p.page.csrf} back={p.back} />
+      ))}
+    </ListTable>
     <Pager count={p.rows.length} next={p.next} first={p.first} />
   </Layout>
 );
@@ -263,29 +251,16 @@ const DeliveryLog: FC<{ page: Page; w: Webhook; owner?: Person; rows: WebhookDel
       </dl>
     </div>
     <h2>Delivery log (newest first)</h2>
-    <div class="table-wrap">
-      {p.rows.length === 0 ? (
-        <Empty title="Nothing delivered yet">Deliveries appear here when a booking event fires, or send a test ping.</Empty>
-      ) : (
-        <table id="deliveries">
-          <thead>
-            <tr>
-              <th>Created</th>
-              <th>Event</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Last HTTP status</th>
-              <th>Last error and attempts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.rows.map((d) => (
-              <DeliveryRow d={d} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+    <ListTable
+      id="deliveries"
+      count={p.rows.length}
+      columns={['Created', 'Event', 'Status', 'Attempts', 'Last HTTP status', 'Last error and attempts']}
+      empty={<Empty title="Nothing delivered yet">Deliveries appear here when a booking event fires, or send a test ping.</Empty>}
+    >
+      {p.rows.map((d) => (
+        <DeliveryRow d={d} />
+      ))}
+    </ListTable>
     <Pager count={p.rows.length} next={p.next} first={p.first} />
   </Layout>
 );

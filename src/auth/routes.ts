@@ -5,7 +5,8 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { rateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
-import { findUserByEmail, userJson } from '../users/repo';
+import { findUserByEmail, updateUser, userJson } from '../users/repo';
+import { updateMeBody } from '../users/schemas';
 import { verifyPassword } from './crypto';
 import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from './middleware';
 import { loginBody } from './schemas';
@@ -65,4 +66,11 @@ export const authRoutes = new Hono<AppEnv>()
     return c.body(null, 204);
   });
 
-export const meRoutes = new Hono<AppEnv>().get('/', requireUser, (c) => c.json(userJson(currentUser(c))));
+export const meRoutes = new Hono<AppEnv>()
+  .get('/', requireUser, (c) => c.json(userJson(currentUser(c))))
+  .patch('/', requireUser, validate('json', updateMeBody), async (c) => {
+    const body = c.req.valid('json');
+    const user = await updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone });
+    if (!user) throw new ApiError('not_found', 'User not found');
+    return c.json(userJson(user));
+  });

@@ -5,6 +5,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Attendee, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
+import { checkAnswers, completeFields, labelledAnswers } from '../event-types/booking-fields';
 import { Mutex } from '../lib/mutex';
 import { checkBookable, loadSlotContext } from '../slots/repo';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
@@ -38,6 +39,8 @@ export interface BookRequest {
   attendee: Omit<Attendee, 'id' | 'bookingId'>;
   location: string | null;
   metadata: Record<string, unknown> | null;
+  /** booking_fields_responses as sent: checked here against the event type's questions, read under the lock. */
+  responses?: Record<string, unknown>;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
   /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
@@ -135,6 +138,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
+    const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
+    if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
     const check = checkBookable(ctx, now, req.start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
@@ -155,6 +160,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       locationType: et.locationType,
       locationValue: location.value,
       metadata: req.metadata,
+      bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
       idempotencyKey: req.idempotencyKey,
       idempotencyHash: req.idempotencyHash,
       now,
@@ -364,6 +370,7 @@ function snapshotOf(
       cancellationReason: b.cancellationReason,
       rejectionReason: b.rejectionReason,
     },
+    answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
     eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
     organizer: host,
     attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },

@@ -2,6 +2,7 @@
 // caller that bypassed the host's Durable Object could not create an overlap.
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
+import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { holdsTimeSql, viewStatus, type BookingViewStatus } from './status';
@@ -27,6 +28,7 @@ export interface NewBooking {
   locationType: string | null;
   locationValue: string | null;
   metadata: Record<string, unknown> | null;
+  bookingFieldsResponses: BookingFieldResponses | null;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
   now: number;
@@ -56,8 +58,8 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
-         location_type, location_value, metadata, idempotency_key, idempotency_hash, created_at, updated_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${overlap(b.now)}) AND NOT EXISTS (${HELD_OVERLAP})
          AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
@@ -75,6 +77,7 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
       b.locationType,
       b.locationValue,
       b.metadata === null ? null : JSON.stringify(b.metadata),
+      b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
       b.idempotencyKey,
       b.idempotencyHash,
       b.now,
@@ -193,6 +196,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     rejectionReason: row.rejection_reason as string | null,
     rescheduleReason: row.reschedule_reason as string | null,
     previousStartAt: row.previous_start_at as number | null,
+    bookingFieldsResponses: typeof row.booking_fields_responses === 'string' ? (JSON.parse(row.booking_fields_responses) as BookingFieldResponses) : null,
     sequence: row.sequence as number,
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
@@ -314,6 +318,7 @@ export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
     rejection_reason: b.rejectionReason,
     reschedule_reason: b.rescheduleReason,
     previous_start: iso(b.previousStartAt),
+    booking_fields_responses: b.bookingFieldsResponses ?? {},
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };
@@ -323,7 +328,7 @@ export type BookingJson = ReturnType<typeof bookingJson>;
 
 export interface BookingForWrite extends BookingWithAttendee {
   host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
-  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes'> | null;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
 }
 
 /** A booking with everything its webhook payload needs, in one query. */
@@ -333,7 +338,13 @@ export async function findBookingForWrite(db: Db, uid: string): Promise<BookingF
       booking: bookings,
       attendee: attendees,
       host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
-      eventType: { id: eventTypes.id, slug: eventTypes.slug, description: eventTypes.description, durationMinutes: eventTypes.durationMinutes },
+      eventType: {
+        id: eventTypes.id,
+        slug: eventTypes.slug,
+        description: eventTypes.description,
+        durationMinutes: eventTypes.durationMinutes,
+        bookingFields: eventTypes.bookingFields,
+      },
     })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))

@@ -33,6 +33,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
       location: body.location ?? null,
       metadata: body.metadata ?? null,
+      responses: body.booking_fields_responses,
       idempotencyKey: key ? await scopedIdempotencyKey(key.data, idempotencyScope(c.get('user'), body)) : null,
       // Same key with the same validated body replays; a different body is a 422.
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email } from '../auth/schemas';
+import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES } from './status';
 import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 import { reservationUid } from '../reservations/schemas';
@@ -32,6 +33,11 @@ export const createBookingBody = z.strictObject({
   /** Only where the event type asks the attendee (src/bookings/location.ts): a phone number or a place. */
   location: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).optional(),
   metadata: metadataSchema.optional(),
+  booking_fields_responses: z
+    .record(z.string().max(40), z.unknown())
+    .refine((r) => Object.keys(r).length <= 50, { message: 'At most 50 answers' })
+    .optional()
+    .describe("Answers to the event type's booking questions other than name, email and notes, checked against its booking_fields"),
   reservation_uid: reservationUid
     .optional()
     .describe('Your slot reservation for exactly this event type and start: the booking replaces it atomically'),
@@ -82,6 +88,7 @@ export const bookingResponse = z.strictObject({
   rejection_reason: z.string().nullable(),
   reschedule_reason: z.string().nullable(),
   previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
+  booking_fields_responses: bookingFieldsResponsesSchema,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -56,7 +56,13 @@ export async function feedBookings(db: Db, hostId: number, from: number, to: num
       booking: bookings,
       attendee: attendees,
       host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
-      eventType: { id: eventTypes.id, slug: eventTypes.slug, description: eventTypes.description, durationMinutes: eventTypes.durationMinutes },
+      eventType: {
+        id: eventTypes.id,
+        slug: eventTypes.slug,
+        description: eventTypes.description,
+        durationMinutes: eventTypes.durationMinutes,
+        bookingFields: eventTypes.bookingFields,
+      },
     })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))

@@ -21,12 +21,9 @@ export function siteOf(env: { APP_URL?: string }): Site {
   return { baseUrl: url.origin, domain: url.hostname };
 }
 
-/**
- * The attendee's page for a booking. None yet: the booking pages (/booking/{uid}, issue #12) are not built; when they
- * land, this answers `${site.baseUrl}/booking/${uid}` and emails and calendar entries link to it.
- */
-export function bookingPageUrl(_site: Site, _uid: string): string | null {
-  return null;
+/** The attendee's page for a booking (src/booker/): emails and calendar entries link to it. */
+export function bookingPageUrl(site: Site, uid: string): string | null {
+  return `${site.baseUrl}/booking/${uid}`;
 }
 
 export function calendarSite(site: Site, bookingUid: string): CalendarSite {

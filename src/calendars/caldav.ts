@@ -53,7 +53,14 @@ export async function caldavBusy(
   const headers = { 'content-type': 'application/xml; charset=utf-8', depth: '1' };
   // A free-busy answer cannot tell free events, nor our own invites, from the rest: include_transparent needs the events.
   if (!opts.includeTransparent) {
-    const fb = await guardedFetch(target.url, { method: 'REPORT', headers, body: freeBusyQueryBody(opts.window) }, request);
+    // Some servers (Radicale 3.1) drop the connection on a REPORT they do not know instead of answering: that counts as
+    // "no free-busy" too; the calendar-query below then says whether the server is really unreachable.
+    const fb = await guardedFetch(target.url, { method: 'REPORT', headers, body: freeBusyQueryBody(opts.window) }, request).catch(
+      (error: unknown) => {
+        if (error instanceof FeedError && error.connectionLost) return { status: 501, text: '' };
+        throw error;
+      },
+    );
     if (fb.status === 401) throw new FeedError('The CalDAV server refused the username or password (HTTP 401)');
     if (fb.status >= 200 && fb.status < 300 && /BEGIN:VCALENDAR/i.test(fb.text)) {
       const spans = freeBusySpans(fb.text, opts.window);

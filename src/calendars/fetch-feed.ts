@@ -14,7 +14,10 @@ export interface Validators {
 export type FeedResult = { status: 'not_modified' } | { status: 'ok'; text: string; validators: Validators };
 
 /** A fetch that failed; the message is for the host (it never contains the address, which is secret). */
-export class FeedError extends Error {}
+export class FeedError extends Error {
+  /** The connection failed or was dropped before any answer (not a timeout, not a refused address). */
+  connectionLost = false;
+}
 
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -64,7 +67,9 @@ export async function guardedFetch(
       res = await fetcher(url, { method: init.method, headers, body: init.body, redirect: 'manual', signal });
     } catch (error) {
       if (signal.aborted) throw new FeedError(`The calendar server did not answer within ${timeoutMs / 1000} s`);
-      throw new FeedError(`The calendar server could not be reached (${error instanceof Error ? error.message : 'network error'})`);
+      const lost = new FeedError(`The calendar server could not be reached (${error instanceof Error ? error.message : 'network error'})`);
+      lost.connectionLost = true;
+      throw lost;
     }
     if (res.status >= 300 && res.status < 400 && res.status !== 304) {
       await res.body?.cancel();

@@ -2,6 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { BookingField, BookingFieldResponses } from '../event-types/booking-fields';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -9,6 +10,9 @@ const updatedAt = () => integer('updated_at').notNull();
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   email: text('email').notNull().unique(),
+  // The first path segment of the user's public booking pages (src/users/username.ts). Nullable only in SQL, so the
+  // migration could add it to existing rows; every insert sets one.
+  username: text('username').unique(),
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
   role: text('role', { enum: ['user', 'super_admin'] }).notNull().default('user'),
@@ -114,6 +118,8 @@ export const eventTypes = sqliteTable(
     // Off: bookings of this event type send no emails (webhooks still fire).
     emailNotifications: integer('email_notifications', { mode: 'boolean' }).notNull().default(true),
     isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    // The booking questions beyond the built-ins (src/event-types/booking-fields.ts); null: the built-ins only.
+    bookingFields: text('booking_fields', { mode: 'json' }).$type<BookingField[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -150,6 +156,8 @@ export const bookings = sqliteTable(
     rejectionReason: text('rejection_reason'),
     rescheduleReason: text('reschedule_reason'),
     previousStartAt: integer('previous_start_at'),
+    // Answers to the event type's custom booking questions, by field name (the built-ins live on the attendee).
+    bookingFieldsResponses: text('booking_fields_responses', { mode: 'json' }).$type<BookingFieldResponses>(),
     // iCalendar SEQUENCE of the booking's event: 0 at creation, +1 on every change the attendee sees (reschedule,
     // cancel, confirm, decline), so invitations update the same calendar entry in place.
     sequence: integer('sequence').notNull().default(0),

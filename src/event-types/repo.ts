@@ -2,6 +2,7 @@ import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
 import { eventTypes, type EventType, type User } from '../db/schema';
+import { completeFields } from './booking-fields';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 
 /** Who may see an event type: everyone its active ones, owners their own, super admins all. */
@@ -99,6 +100,7 @@ function columnsOf(body: UpdateEventTypeBody) {
     emailNotifications: body.email_notifications,
     isActive: body.is_active,
     scheduleId: body.schedule_id,
+    bookingFields: body.booking_fields,
   };
 }
 
@@ -133,6 +135,7 @@ export function eventTypeJson(et: EventType) {
     email_notifications: et.emailNotifications,
     is_active: et.isActive,
     schedule_id: et.scheduleId,
+    booking_fields: completeFields(et.bookingFields),
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

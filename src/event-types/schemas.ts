@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
+import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 
@@ -26,6 +27,9 @@ const fields = {
   email_notifications: z.boolean(),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive(),
+  booking_fields: bookingFieldsSchema.describe(
+    'The booking questions, in order. The built-ins name, email, notes and guests are always present (added where left out); custom fields have unique slug names.',
+  ),
 };
 
 export const createEventTypeBody = z.strictObject({
@@ -42,6 +46,7 @@ export const createEventTypeBody = z.strictObject({
   email_notifications: fields.email_notifications.default(true),
   is_active: fields.is_active.default(true),
   schedule_id: fields.schedule_id.optional(),
+  booking_fields: fields.booking_fields.optional(),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
@@ -79,6 +84,7 @@ export const eventTypeResponse = z.strictObject({
   email_notifications: z.boolean().describe('Off: bookings of this event type send no emails (webhooks still fire)'),
   is_active: z.boolean(),
   schedule_id: z.number().int().positive().optional().describe('Only for the owner and super admins'),
+  booking_fields: z.array(bookingFieldResponseSchema).describe('The full ordered list of booking questions, built-ins included'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

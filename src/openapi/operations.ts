@@ -38,7 +38,7 @@ import {
 } from '../schedules/schemas';
 import { createReservationBody, reservationParam, reservationResponse, updateReservationBody } from '../reservations/schemas';
 import { availableSlotsQuery, slotsResponse } from '../slots/schemas';
-import { createUserBody, listUsersQuery, updateUserBody, userResponse } from '../users/schemas';
+import { createUserBody, listUsersQuery, updateMeBody, updateUserBody, userResponse } from '../users/schemas';
 import {
   createWebhookBody,
   deliveryResponse,
@@ -98,6 +98,7 @@ export const REQUEST_SCHEMAS = {
   LoginBody: loginBody,
   CreateUserBody: createUserBody,
   UpdateUserBody: updateUserBody,
+  UpdateMeBody: updateMeBody,
   CreateEventTypeBody: createEventTypeBody,
   UpdateEventTypeBody: updateEventTypeBody,
   CreateScheduleBody: createScheduleBody,
@@ -238,6 +239,18 @@ export const OPERATIONS: Operation[] = [
     auth: 'session',
     success: { status: 200, description: 'The user', schema: R.User },
   },
+  {
+    operationId: 'updateMe',
+    method: 'patch',
+    path: '/v2/me',
+    tag: 'Auth',
+    summary: 'Change your name, username or timezone',
+    description: 'The username is the first path segment of your public booking pages (`/{username}`).',
+    auth: 'session',
+    body: { schema: B.UpdateMeBody },
+    success: { status: 200, description: 'The updated user', schema: R.User },
+    errors: { conflict: 'This username is taken' },
+  },
 
   // Users
   {
@@ -260,7 +273,7 @@ export const OPERATIONS: Operation[] = [
     auth: 'super_admin',
     body: { schema: B.CreateUserBody },
     success: { status: 201, description: 'Created', schema: R.User },
-    errors: { conflict: 'A user with this email already exists' },
+    errors: { conflict: 'A user with this email already exists, or the username is taken' },
   },
   {
     operationId: 'getUser',
@@ -283,7 +296,7 @@ export const OPERATIONS: Operation[] = [
     params: idParam,
     body: { schema: B.UpdateUserBody },
     success: { status: 200, description: 'The updated user', schema: R.User },
-    errors: { conflict: 'You cannot deactivate or demote yourself' },
+    errors: { conflict: 'You cannot deactivate or demote yourself, or the username is taken' },
   },
   {
     operationId: 'deactivateUser',

@@ -1,6 +1,7 @@
 // Shapes that belong to no single resource: the error body, the list envelope, the login answer and the webhook
 // envelopes. Like the resources' response schemas, they are zod, so the document and the contract tests share them.
 import { z } from 'zod';
+import { bookingFieldAnswerSchema } from '../event-types/booking-fields';
 import { BOOKING_STATUSES, WEBHOOK_TRIGGERS, type WebhookTrigger } from '../db/schema';
 import { ApiError, type ErrorCode } from '../lib/errors';
 import { userResponse } from '../users/schemas';
@@ -73,7 +74,10 @@ const bookingPayload = z.strictObject({
   endTime: z.iso.datetime(),
   organizer,
   attendees,
-  responses: z.strictObject({ name: answer, email: answer, notes: answer }),
+  responses: z
+    .strictObject({ name: answer, email: answer, notes: answer })
+    .catchall(z.strictObject({ label: z.string().describe("The question's label"), value: bookingFieldAnswerSchema }))
+    .describe("Cal.com's form answers: the built-ins, then each answered booking question (and guests) by its field name"),
   location: z.string().nullable().describe("The link, address or number; else Cal.com's identifier of the location type"),
   uid: z.string(),
   bookingId: z.number().int().positive().nullable().describe('The booking id (filled in when the delivery is written)'),

@@ -7,7 +7,7 @@ import { checkSlot, type BusySpan, type DateOverride, type RulesInput, type Slot
 
 export interface SlotContext {
   eventType: EventType;
-  host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
+  host: Pick<User, 'id' | 'name' | 'email' | 'timezone' | 'username'>;
   scheduleTimeZone: string;
   availability: WeeklyRange[];
   overrides: DateOverride[];
@@ -15,6 +15,9 @@ export interface SlotContext {
   /** The host's busy time from connected calendars (src/calendars/): blocks slots like bookings do. */
   externalBusy: BusySpan[];
 }
+
+/** An event type by id (the API) or by its host's username and its slug (the public pages). */
+export type EventTypeKey = number | { username: string; slug: string };
 
 /**
  * Local dates may differ from UTC dates by up to 14 hours either way; two days of margin covers every zone. Overrides
@@ -33,7 +36,7 @@ const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
  */
 export async function loadSlotContext(
   db: Db,
-  eventTypeId: number,
+  eventType: EventTypeKey,
   window: { from: number; to: number },
   ignoreBookingId?: number,
   now = Date.now(),
@@ -45,7 +48,7 @@ export async function loadSlotContext(
   const row = await db
     .select({
       eventType: eventTypes,
-      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
+      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone, username: users.username },
       scheduleTimeZone: schedules.timezone,
       weekly: sql<string>`(SELECT json_group_array(json_array(a.day_of_week, a.start_time, a.end_time))
         FROM booking_availability a WHERE a.schedule_id = ${schedules.id})`,
@@ -67,7 +70,7 @@ export async function loadSlotContext(
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
     .innerJoin(schedules, eq(schedules.id, eventTypes.scheduleId))
-    .where(and(eq(eventTypes.id, eventTypeId), eq(eventTypes.isActive, true)))
+    .where(and(typeof eventType === 'number' ? eq(eventTypes.id, eventType) : and(eq(users.username, eventType.username), eq(eventTypes.slug, eventType.slug)), eq(eventTypes.isActive, true)))
     .get();
   if (!row) return null;
   return {

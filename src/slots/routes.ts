@@ -3,23 +3,19 @@ import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { enforceRateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
-import { computeSlotStarts, groupSlotsByLocalDate } from './engine';
-import { loadSlotContext, slotRules } from './repo';
+import { availableSlots } from './service';
 import { availableSlotsQuery } from './schemas';
 
 export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query', availableSlotsQuery), async (c) => {
   const q = c.req.valid('query');
   // Generous, per (client, event type): a calendar page asks for a few ranges, a scraper for thousands.
   await enforceRateLimit(c, 'SLOTS_RATE_LIMIT', `slots:${q.event_type_id}`);
-  const now = Date.now();
-  const ctx = await loadSlotContext(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, undefined, now, q.reservation_uid ?? null);
-  if (!ctx) throw notFound('Event type');
-  const timezone = q.timezone ?? ctx.scheduleTimeZone;
-  const slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: q.start_time, rangeEnd: q.end_time });
+  const found = await availableSlots(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone, { ownHoldUid: q.reservation_uid ?? null });
+  if (!found) throw notFound('Event type');
   return c.json({
-    event_type_id: ctx.eventType.id,
-    timezone,
-    duration_minutes: ctx.eventType.durationMinutes,
-    slots: groupSlotsByLocalDate(slots, timezone),
+    event_type_id: found.ctx.eventType.id,
+    timezone: found.timezone,
+    duration_minutes: found.ctx.eventType.durationMinutes,
+    slots: found.byDate,
   });
 });

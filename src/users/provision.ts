@@ -2,6 +2,8 @@
 // They are plain SQL so that the Worker (D1 batch) and the `user:create` / seed scripts (wrangler d1 execute)
 // run the very same statements.
 
+import { USERNAME_MAX, usernameFromEmail } from './username';
+
 export interface SqlStatement {
   sql: string;
   params: (string | number | null)[];
@@ -9,6 +11,8 @@ export interface SqlStatement {
 
 export interface NewUser {
   email: string;
+  /** When absent, derived from the email (with a random suffix if that one is taken). */
+  username?: string;
   name: string;
   passwordHash: string;
   role: 'user' | 'super_admin';
@@ -24,11 +28,20 @@ export const DEFAULT_WEEKLY_HOURS = [1, 2, 3, 4, 5].map((day) => ({ dayOfWeek: d
  */
 export function provisionUserStatements(user: NewUser, now: number, ifAbsent = false): SqlStatement[] {
   const userId = '(SELECT id FROM users WHERE email = ?)';
+  const suffix = randomSuffix();
+  // A given username is taken as is (the unique index refuses a duplicate); a derived one steps aside when taken.
+  const username: SqlStatement = user.username
+    ? { sql: '?', params: [user.username] }
+    : (() => {
+        const derived = usernameFromEmail(user.email, suffix);
+        const other = `${derived.slice(0, USERNAME_MAX - suffix.length - 1).replace(/-+$/, '')}-${suffix}`;
+        return { sql: 'CASE WHEN EXISTS (SELECT 1 FROM users WHERE username = ?) THEN ? ELSE ? END', params: [derived, other, derived] };
+      })();
   const statements: SqlStatement[] = [
     {
-      sql: `INSERT INTO users (email, name, password_hash, role, timezone, is_active, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 1, ?, ?)${ifAbsent ? ' ON CONFLICT(email) DO NOTHING' : ''}`,
-      params: [user.email, user.name, user.passwordHash, user.role, user.timezone, now, now],
+      sql: `INSERT INTO users (email, username, name, password_hash, role, timezone, is_active, created_at, updated_at)
+            VALUES (?, ${username.sql}, ?, ?, ?, ?, 1, ?, ?)${ifAbsent ? ' ON CONFLICT(email) DO NOTHING' : ''}`,
+      params: [user.email, ...username.params, user.name, user.passwordHash, user.role, user.timezone, now, now],
     },
     {
       sql: `INSERT INTO booking_schedules (user_id, name, timezone, is_default, created_at, updated_at)
@@ -58,4 +71,10 @@ export function inlineSql({ sql, params }: SqlStatement): string {
     if (typeof value === 'number') return String(value);
     return `'${value.replace(/'/g, "''")}'`;
   });
+}
+
+/** Six random lowercase hex digits (Web Crypto: the same in the Worker and in Node scripts). */
+function randomSuffix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(3));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -22,6 +22,7 @@ export const userRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const user = await createUser(c.var.db, {
       email: body.email,
+      username: body.username,
       name: body.name,
       role: body.role,
       timezone: body.timezone,
@@ -44,6 +45,7 @@ export const userRoutes = new Hono<AppEnv>()
     }
     const user = await updateUser(db, id, {
       name: body.name,
+      username: body.username,
       role: body.role,
       timezone: body.timezone,
       isActive: body.is_active,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { passwordWeakness } from '../auth/crypto';
 import { NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
+import { usernameSchema } from './username';
 
 const password = z.string().superRefine((value, ctx) => {
   const weakness = passwordWeakness(value);
@@ -12,6 +13,7 @@ const role = z.enum(['user', 'super_admin']);
 
 export const createUserBody = z.strictObject({
   email,
+  username: usernameSchema.optional().describe('Default: derived from the email, made unique'),
   name,
   password,
   role: role.default('user'),
@@ -19,7 +21,13 @@ export const createUserBody = z.strictObject({
 });
 
 export const updateUserBody = z
-  .strictObject({ name, role, timezone: timeZoneSchema, is_active: z.boolean(), password })
+  .strictObject({ name, username: usernameSchema, role, timezone: timeZoneSchema, is_active: z.boolean(), password })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+
+/** What users may change about themselves (PATCH /v2/me). */
+export const updateMeBody = z
+  .strictObject({ name, username: usernameSchema, timezone: timeZoneSchema })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
@@ -30,6 +38,7 @@ export const listUsersQuery = z.strictObject(pageQuery);
 export const userResponse = z.strictObject({
   id: z.number().int().positive(),
   email: z.string(),
+  username: z.string().nullable().describe('The first path segment of the public booking pages: /{username}'),
   name: z.string(),
   role,
   timezone: z.string(),

@@ -18,6 +18,8 @@ export interface BookingEventSnapshot {
     cancellationReason: string | null;
     rejectionReason: string | null;
   };
+  /** Answers to the booking questions beyond name, email and notes, labelled, in the event type's order. */
+  answers?: { name: string; label: string; value: unknown }[];
   eventType: { id: number; slug: string; durationMinutes: number } | null;
   organizer: { id: number; name: string; email: string; timezone: string };
   attendee: { name: string; email: string; timezone: string; notes: string | null };
@@ -64,6 +66,7 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
       name: answer('your_name', attendee.name),
       email: answer('email_address', attendee.email),
       notes: answer('additional_notes', attendee.notes),
+      ...Object.fromEntries((event.answers ?? []).map((a) => [a.name, { label: a.label, value: a.value }])),
     },
     location: booking.locationValue ?? (booking.locationType ? (CAL_LOCATION[booking.locationType] ?? booking.locationType) : null),
     uid: booking.uid,

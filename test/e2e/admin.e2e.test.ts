@@ -5,46 +5,20 @@
  *
  * Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`) or at $CHROMIUM_PATH.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, execute } from '../../scripts/lib/d1';
 import { hashPassword, randomToken, sha256Hex } from '../../src/auth/crypto';
-import { provisionUserStatements } from '../../src/users/provision';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { provisionUserStatements, type SqlStatement } from '../../src/users/provision';
+import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 const ADMIN = { email: 'e2e-admin@calflare.dev', password: 'e2e-admin-password', name: 'Erin Admin' };
 const HOST = { email: 'e2e-host@calflare.dev', password: 'e2e-host-password', name: 'Hugo Host' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** YYYY-MM-DD of the first Monday at least a week away (the host works Mon-Fri 09:00-17:00 UTC). */
 function nextMonday(): string {
@@ -53,10 +27,8 @@ function nextMonday(): string {
   return d.toISOString().slice(0, 10);
 }
 
-let state: string;
+let worker: Worker;
 let userDataDir: string;
-let server: ChildProcess | undefined;
-let serverLog = '';
 let base: string;
 let adminToken: string;
 let eventTypeId: number;
@@ -67,90 +39,28 @@ let receiverUrl: string;
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
 const cspViolations: string[] = [];
 
-async function seed() {
+async function seedStatements(): Promise<SqlStatement[]> {
   const now = Date.now();
   adminToken = randomToken();
   const hostId = '(SELECT id FROM users WHERE email = ?)';
-  execute(
-    [
-      ...provisionUserStatements({ ...ADMIN, role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(ADMIN.password) }, now),
-      ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword(HOST.password) }, now),
-      {
-        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, description, duration_minutes, buffer_before_minutes,
-                buffer_after_minutes, minimum_notice_hours, booking_window_days, location_type, location_value, requires_confirmation,
-                is_active, created_at, updated_at)
-              SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 'First conversation.', 30, 0, 0, 0, 60, 'google_meet',
-                'https://meet.google.com/e2e', 0, 1, ?, ?
-              FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
-        params: [HOST.email, now, now, HOST.email],
-      },
-      {
-        // A session for checking the browser's work through the API.
-        sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
-        params: [await sha256Hex(adminToken), now + 86_400_000, now, ADMIN.email],
-      },
-    ],
-    { persistTo: state },
-  );
-}
-
-async function startServer() {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    'npx',
-    [
-      'wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
-      '--persist-to', state, '--log-level', 'warn', '--show-interactive-dev-session=false',
-      // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
-      '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true',
-    ],
-    // Its own process group, so stopping it also stops the workerd it spawns.
-    { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  // A last resort if the run dies before afterAll: never leave a wrangler dev (and its workerd) behind.
-  const pid = server.pid!;
-  process.once('exit', () => {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  });
-  server.stdout!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler dev did not answer within 120 s:\n${serverLog}`);
-}
-
-async function stopServer() {
-  const child = server;
-  server = undefined;
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return; // already gone
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
+  return [
+    ...provisionUserStatements({ ...ADMIN, role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(ADMIN.password) }, now),
+    ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword(HOST.password) }, now),
+    {
+      sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, description, duration_minutes, buffer_before_minutes,
+              buffer_after_minutes, minimum_notice_hours, booking_window_days, location_type, location_value, requires_confirmation,
+              is_active, created_at, updated_at)
+            SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 'First conversation.', 30, 0, 0, 0, 60, 'google_meet',
+              'https://meet.google.com/e2e', 0, 1, ?, ?
+            FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+      params: [HOST.email, now, now, HOST.email],
+    },
+    {
+      // A session for checking the browser's work through the API.
+      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+      params: [await sha256Hex(adminToken), now + 86_400_000, now, ADMIN.email],
+    },
+  ];
 }
 
 function startReceiver(): Promise<void> {
@@ -185,15 +95,11 @@ const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `
 const rowOf = (id: string) => page.locator(`tr#${id}`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
-  }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  state = mkdtempSync(join(tmpdir(), 'calflare-e2e-state-'));
   userDataDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-chromium-'));
-  applyMigrations({ persistTo: state });
-  await seed();
-  await Promise.all([startServer(), startReceiver()]);
+  // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
+  [worker] = await Promise.all([startWorker(await seedStatements(), ['WEBHOOK_ALLOW_PRIVATE_URLS:true']), startReceiver()]);
+  base = worker.base;
   const types = await apiJson('GET', '/v2/event-types');
   eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -210,9 +116,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close().catch(() => undefined);
-  await stopServer();
+  await worker?.stop();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  for (const dir of [state, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 describe('admin in headless Chromium', () => {

@@ -1,5 +1,5 @@
-// The admin's whole stylesheet, embedded in every page under the CSP nonce: no CDN, no extra request, and it renders
-// with no internet. System fonts only. Inline `style` attributes would be blocked by the CSP, so every look is a class.
+// The shared stylesheet of every server-rendered page (admin and public booking pages), embedded under the CSP nonce:
+// no CDN, no extra request, and it renders with no internet. System fonts only. Inline `style` attributes would be blocked by the CSP, so every look is a class.
 export const STYLES = `
 :root {
   --bg: #f6f7f9; --panel: #fff; --ink: #1c2330; --muted: #5f6b7a; --line: #e2e6eb; --soft: #f0f2f5;

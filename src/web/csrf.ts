@@ -1,4 +1,4 @@
-// CSRF tokens for the admin forms (on top of hono/csrf's Origin check, which some proxies and old browsers defeat).
+// CSRF tokens for server-rendered forms that act for a signed-in session (the admin) (on top of hono/csrf's Origin check, which some proxies and old browsers defeat).
 //
 // A token is HMAC-SHA256(key = a secret the browser holds only in an HttpOnly cookie, message = a purpose string).
 // Signed in, the secret is the session token itself, so the token is bound to that session and dies with it; before

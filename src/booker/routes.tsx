@@ -1,0 +1,471 @@
+// The public booking pages, mounted at the root by src/app.ts after every other area (docs/DESIGN.md, "Public
+// booking pages", has the URL scheme):
+//   /{username}                     host page
+//   /{username}/{slug}              booker: ?month=YYYY-MM&date=YYYY-MM-DD&tz=<IANA>&fmt=12h|24h
+//   /{username}/{slug}/book?start=  booking form (GET) and submission (POST)
+//   /booking/{uid}                  booking page (?cancel=1: the cancel form), /booking/{uid}.ics, POST .../cancel
+//   /reschedule/{uid}               the booker in reschedule mode (?start=: confirm), POST moves the booking
+// Slots come from src/slots/service.ts and every write from src/bookings/service.ts: the same code as the API, no
+// HTTP calls to ourselves. Failures render pages, never JSON.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import type { SecureHeadersVariables } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { sha256Hex } from '../auth/crypto';
+import { randomToken } from '../auth/crypto';
+import { createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
+import { scopedIdempotencyKey } from '../bookings/idempotency';
+import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
+import { completeFields } from '../event-types/booking-fields';
+import type { Bindings, Variables } from '../env';
+import { ApiError, type ErrorIssue } from '../lib/errors';
+import { isoInstant, toIssues } from '../lib/validation';
+import { availableMonth, availableSlots } from '../slots/service';
+import type { EventTypeKey, SlotContext } from '../slots/repo';
+import { RESERVED_USERNAMES } from '../users/username';
+import { field, formOf, setFlash, takeFlash } from '../web/http';
+import { pageSecurityHeaders } from '../web/security';
+import { bodyFromValues, valuesFromForm, type FormValues } from './form';
+import { BookerPage, BookingFormPage, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
+import { findBookingPage, findHostPage, type BookingPageData } from './repo';
+import { addMonths, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
+
+type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
+type PublicContext = Context<PublicEnv>;
+
+const MAX_FORM_BYTES = 32 * 1024;
+const FLASH = { name: 'booking_flash', path: '/booking' };
+const USERNAME = '{[a-z0-9-]{3,40}}';
+const SLUG = '{[a-z0-9-]{1,100}}';
+const UID = '{[A-Za-z0-9_-]{16,64}}';
+const YEAR_S = 365 * 86_400;
+
+const nonceOf = (c: PublicContext) => c.get('secureHeadersNonce') ?? '';
+
+function messagePage(c: PublicContext, status: ContentfulStatusCode, title: string, message: string, back?: { href: string; label: string }) {
+  return c.html(<MessagePage nonce={nonceOf(c)} title={title} message={message} status={status} back={back} />, status);
+}
+
+const notFoundPage = (c: PublicContext, message: string) => messagePage(c, 404, 'Page not found', message);
+
+/** The visitor's zone, format, month and day from the URL; a zone or format given in the URL is remembered. */
+function viewState(c: PublicContext, hostZone: string): ViewState {
+  const state = readViewState({
+    query: { month: c.req.query('month'), date: c.req.query('date'), tz: c.req.query('tz'), fmt: c.req.query('fmt') },
+    cookies: { tz: getCookie(c, TZ_COOKIE), fmt: getCookie(c, FMT_COOKIE) },
+    acceptLanguage: c.req.header('accept-language'),
+    hostZone,
+    now: Date.now(),
+  });
+  remember(c, state);
+  return state;
+}
+
+function remember(c: PublicContext, state: Pick<ViewState, 'tz' | 'fmt'>) {
+  const options = { path: '/', httpOnly: true, secure: true, sameSite: 'Lax' as const, maxAge: YEAR_S };
+  if (c.req.query('tz') === state.tz && getCookie(c, TZ_COOKIE) !== state.tz) setCookie(c, TZ_COOKIE, state.tz, options);
+  if (c.req.query('fmt') === state.fmt && getCookie(c, FMT_COOKIE) !== state.fmt) setCookie(c, FMT_COOKIE, state.fmt, options);
+}
+
+/** Zone and format for pages outside the booker (form, booking page): the URL or form, else cookies, else defaults. */
+function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: string; fmt?: string }): { tz: string; fmt: HourFormat } {
+  const state = readViewState({
+    query: { tz: given?.tz ?? c.req.query('tz'), fmt: given?.fmt ?? c.req.query('fmt') },
+    cookies: { tz: getCookie(c, TZ_COOKIE), fmt: getCookie(c, FMT_COOKIE) },
+    acceptLanguage: c.req.header('accept-language'),
+    hostZone: defaultZone,
+    now: Date.now(),
+  });
+  return { tz: state.tz, fmt: state.fmt };
+}
+
+const utcIso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+
+// ---- Booker (new bookings and reschedules) ----
+
+interface BookerMode {
+  key: EventTypeKey;
+  basePath: string;
+  /** The zone to show when the visitor has not chosen one. */
+  defaultZone: (ctx: SlotContext) => string;
+  timeHref: (state: ViewState, startIso: string) => string;
+  rescheduling?: { name: string; email: string; currentStart: number; bookingId: number };
+}
+
+async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
+  let state: ViewState | undefined;
+  const slotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
+  const guess = monthOf(c, opts.date);
+  let found = await availableMonth(
+    c.var.db,
+    mode.key,
+    guess,
+    (ctx) => {
+      state = viewState(c, mode.defaultZone(ctx));
+      if (opts.date) state = { ...state, month: opts.date.slice(0, 7), date: opts.date };
+      return state.tz;
+    },
+    slotOptions,
+  );
+  if (!found || !state) return null;
+  // Without ?month= the month is "this month" in a zone known only after the read: at a month's edge it can differ
+  // from the guess (UTC's), and then the right month is read.
+  const s0: ViewState = state;
+  if (s0.month !== guess) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
+  if (!found) return null;
+  // A visitor who named no month sees the first one with free times (this month's may be over or fully booked).
+  const windowEnd = localDateKey(s0.tz, Date.now() + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
+  for (let tries = 0; !c.req.query('month') && !c.req.query('date') && !opts.date && tries < 2; tries++) {
+    if (Object.keys(found.byDate).length > 0 || state.month >= windowEnd) break;
+    const later: ViewState = { ...state, month: addMonths(state.month, 1), date: null };
+    const next = await availableMonth(c.var.db, mode.key, later.month, () => later.tz, slotOptions);
+    if (!next) break;
+    [found, state] = [next, later];
+  }
+  const now = Date.now();
+  const thisMonth = localDateKey(state.tz, now).slice(0, 7);
+  const lastMonth = localDateKey(state.tz, now + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
+  const s = state;
+  return c.html(
+    <BookerPage
+      nonce={nonceOf(c)}
+      host={{ ...found.ctx.host }}
+      eventType={found.ctx.eventType}
+      state={s}
+      basePath={mode.basePath}
+      byDate={found.byDate}
+      prevMonth={s.month > thisMonth ? addMonths(s.month, -1) : null}
+      nextMonth={s.month < lastMonth ? addMonths(s.month, 1) : null}
+      timeHref={(iso) => mode.timeHref(s, iso)}
+      notice={opts.notice}
+      rescheduling={mode.rescheduling}
+      script={s.tzSource === 'host' ? zoneDetectionScript(s.tz) : undefined}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+/** The month asked for: from the URL (or the day being re-shown); validated and defaulted by readViewState later. */
+function monthOf(c: PublicContext, date?: string): string {
+  if (date) return date.slice(0, 7);
+  const month = c.req.query('month');
+  if (month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return month;
+  const day = c.req.query('date');
+  if (day && /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(day)) return day.slice(0, 7);
+  // This month in UTC; renderBooker reads again when the visitor's zone is already in another month.
+  return new Date().toISOString().slice(0, 7);
+}
+
+function newBookingMode(username: string, slug: string): BookerMode {
+  const basePath = `/${username}/${slug}`;
+  return {
+    key: { username, slug },
+    basePath,
+    defaultZone: (ctx) => ctx.host.timezone,
+    timeHref: (state, iso) => `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
+  };
+}
+
+function rescheduleMode(data: BookingPageData): BookerMode {
+  const basePath = `/reschedule/${data.booking.uid}`;
+  return {
+    key: data.eventType!.id,
+    basePath,
+    defaultZone: () => data.attendee.timezone,
+    timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
+    rescheduling: { name: data.attendee.name, email: data.attendee.email, currentStart: data.booking.startAt, bookingId: data.booking.id },
+  };
+}
+
+const TAKEN = 'That time was just taken. Here are the times still free that day.';
+
+// ---- Booking form ----
+
+interface FormRender {
+  username: string;
+  slug: string;
+  ctx: SlotContext;
+  start: number;
+  zone: { tz: string; fmt: HourFormat };
+  values: FormValues;
+  issues: ErrorIssue[];
+  message?: string;
+  status?: ContentfulStatusCode;
+}
+
+function renderForm(c: PublicContext, r: FormRender) {
+  const et = r.ctx.eventType;
+  const basePath = `/${r.username}/${r.slug}`;
+  const startIso = utcIso(r.start);
+  return c.html(
+    <BookingFormPage
+      nonce={nonceOf(c)}
+      host={r.ctx.host}
+      eventType={et}
+      fields={completeFields(et.bookingFields)}
+      start={r.start}
+      end={r.start + et.durationMinutes * 60_000}
+      state={r.zone}
+      action={`${basePath}/book?${new URLSearchParams({ start: startIso })}`}
+      back={viewUrl(basePath, { ...r.zone, month: localDateKey(r.zone.tz, r.start).slice(0, 7), date: localDateKey(r.zone.tz, r.start) })}
+      values={r.values}
+      issues={r.issues}
+      message={r.message}
+      submissionKey={randomToken(16)}
+    />,
+    r.status ?? 200,
+  );
+}
+
+/** The start in ?start=, or null. */
+function startOf(c: PublicContext): number | null {
+  const parsed = isoInstant.safeParse(c.req.query('start') ?? '');
+  return parsed.success ? parsed.data : null;
+}
+
+// ---- Booking page ----
+
+function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }) {
+  const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt });
+  return {
+    self: `/booking/${uid}?${q}`,
+    reschedule: `/reschedule/${uid}?${q}`,
+    cancel: `/booking/${uid}?${q}&cancel=1`,
+    cancelAction: `/booking/${uid}/cancel?${q}`,
+    ics: `/booking/${uid}.ics`,
+  };
+}
+
+async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
+  const parsed = uidParam.safeParse({ uid: c.req.param('uid') });
+  if (!parsed.success) return null;
+  return (await findBookingPage(c.var.db, parsed.data.uid)) ?? null;
+}
+
+const NO_BOOKING = 'There is no booking at this address. Check the link in your confirmation.';
+
+/**
+ * Mounted at the root, this app's middleware would otherwise run for every request that reaches it, the API's
+ * unknown paths included (a DELETE /v2/nothing must stay a JSON 404, not a CSRF page). Only its own paths get it.
+ */
+function isPublicPath(path: string): boolean {
+  const first = path.split('/')[1] ?? '';
+  if (first === 'booking' || first === 'reschedule') return true;
+  return /^[a-z0-9-]{3,40}$/.test(first) && !RESERVED_USERNAMES.has(first);
+}
+
+const onlyPublic = (mw: MiddlewareHandler<PublicEnv>): MiddlewareHandler<PublicEnv> => (c, next) => (isPublicPath(c.req.path) ? mw(c, next) : next());
+
+export const bookerRoutes = new Hono<PublicEnv>()
+  .use(onlyPublic(pageSecurityHeaders({ scripts: true })))
+  .use(
+    onlyPublic(async (c, next) => {
+      await next();
+      // Booking pages show personal data, forms carry per-visit keys, slots change by the minute: nothing is cached
+      // unless a handler says otherwise (the host page).
+      if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+    }),
+  )
+  .use(onlyPublic(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => messagePage(c as PublicContext, 413, 'Too large', 'The submitted form is too large.') })))
+  // Cross-site form posts are refused (Origin / Sec-Fetch-Site): a booking is made from our own pages.
+  .use(onlyPublic(csrf()))
+  .get(`/booking/:file{[A-Za-z0-9_-]{16,64}\\.ics}`, async (c) => {
+    const uid = c.req.param('file').slice(0, -4);
+    if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, NO_BOOKING);
+    // The same file as GET /v2/bookings/{uid}/ics: one UID and SEQUENCE with the invitation emails (src/calendar/).
+    const body = await getBookingIcs(c.var.db, c.env, uid).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'not_found') return null;
+      throw error;
+    });
+    if (body === null) return notFoundPage(c, NO_BOOKING);
+    return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="booking-${uid}.ics"` });
+  })
+  .get(`/booking/:uid${UID}`, async (c) => {
+    const data = await loadBooking(c);
+    if (!data) return notFoundPage(c, NO_BOOKING);
+    const zone = zoneAndFormat(c, data.attendee.timezone);
+    return c.html(
+      <BookingPage
+        nonce={nonceOf(c)}
+        data={data}
+        tz={zone.tz}
+        fmt={zone.fmt}
+        flash={takeFlash(c, FLASH)}
+        now={Date.now()}
+        cancel={c.req.query('cancel') === '1'}
+        links={bookingLinks(data.booking.uid, zone)}
+      />,
+    );
+  })
+  .post(`/booking/:uid${UID}/cancel`, async (c) => {
+    const data = await loadBooking(c);
+    if (!data) return notFoundPage(c, NO_BOOKING);
+    const zone = zoneAndFormat(c, data.attendee.timezone);
+    const links = bookingLinks(data.booking.uid, zone);
+    const form = await formOf(c);
+    const text = form ? field(form, 'reason') : '';
+    const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
+    if (!reason.success) {
+      const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links };
+      return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(reason.error)} />, 400);
+    }
+    await cancelBooking(c.var.d1, c.env, data.booking.uid, reason.data.reason ?? null, null);
+    setFlash(c, { kind: 'ok', text: 'Your booking is cancelled. The host has been told.' }, FLASH);
+    return c.redirect(links.self, 303);
+  })
+  .get(`/reschedule/:uid${UID}`, async (c) => {
+    const data = await loadBooking(c);
+    if (!data) return notFoundPage(c, NO_BOOKING);
+    const refusal = rescheduleRefusal(data);
+    if (refusal) return messagePage(c, 409, 'This booking cannot be rescheduled', refusal, { href: `/booking/${data.booking.uid}`, label: 'Back to the booking' });
+    const mode = rescheduleMode(data);
+    const start = startOf(c);
+    if (start !== null) {
+      const zone = zoneAndFormat(c, data.attendee.timezone);
+      const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: data.booking.id });
+      if (found && found.slots.length === 1) {
+        const base = viewUrl(mode.basePath, { ...zone, month: localDateKey(zone.tz, start).slice(0, 7), date: localDateKey(zone.tz, start) });
+        return c.html(
+          <RescheduleConfirmPage
+            nonce={nonceOf(c)}
+            data={data}
+            start={start}
+            end={start + (found.ctx.eventType.durationMinutes * 60_000)}
+            state={zone}
+            action={`/reschedule/${data.booking.uid}`}
+            back={base}
+          />,
+        );
+      }
+      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
+      return page ?? messagePage(c, 409, 'This booking cannot be rescheduled', 'Its event type can no longer be booked.');
+    }
+    const page = await renderBooker(c, mode);
+    return page ?? messagePage(c, 409, 'This booking cannot be rescheduled', 'Its event type can no longer be booked.');
+  })
+  .post(`/reschedule/:uid${UID}`, async (c) => {
+    const data = await loadBooking(c);
+    if (!data) return notFoundPage(c, NO_BOOKING);
+    const form = await formOf(c);
+    const zone = zoneAndFormat(c, data.attendee.timezone, { tz: form ? field(form, 'tz') : undefined, fmt: form ? field(form, 'fmt') : undefined });
+    const start = isoInstant.safeParse(form ? field(form, 'start') : '');
+    const text = form ? field(form, 'reason') : '';
+    const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
+    if (!start.success || !reason.success) return messagePage(c, 400, 'Please try again', 'The new time or the reason was not understood.', { href: `/reschedule/${data.booking.uid}`, label: 'Choose a time' });
+    try {
+      await rescheduleBooking(c.var.d1, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'slot_unavailable' && data.eventType) {
+        const page = await renderBooker(c, rescheduleMode(data), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: TAKEN }, status: 409 });
+        if (page) return page;
+      }
+      if (error instanceof ApiError && error.status < 500) {
+        return messagePage(c, error.status, 'This booking cannot be rescheduled', error.message, { href: `/booking/${data.booking.uid}`, label: 'Back to the booking' });
+      }
+      throw error;
+    }
+    setFlash(c, { kind: 'ok', text: 'Your booking has moved to the new time.' }, FLASH);
+    return c.redirect(bookingLinks(data.booking.uid, zone).self, 303);
+  })
+  .get(`/:username${USERNAME}`, async (c) => {
+    const username = c.req.param('username');
+    if (RESERVED_USERNAMES.has(username)) return c.notFound();
+    const found = await findHostPage(c.var.db, username);
+    if (!found) return notFoundPage(c, 'There is nobody to book at this address.');
+    // Browsers may keep it a minute; shared caches may not, because every page response also sets the D1 bookmark
+    // cookie (src/db/middleware.ts), which must never be served to someone else.
+    c.header('Cache-Control', 'private, max-age=60');
+    return c.html(<HostPage nonce={nonceOf(c)} host={found.host} eventTypes={found.eventTypes} />);
+  })
+  .get(`/:username${USERNAME}/:slug${SLUG}`, async (c) => {
+    const { username, slug } = c.req.param();
+    if (RESERVED_USERNAMES.has(username)) return c.notFound();
+    const page = await renderBooker(c, newBookingMode(username, slug));
+    return page ?? notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+  })
+  .get(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
+    const { username, slug } = c.req.param();
+    if (RESERVED_USERNAMES.has(username)) return c.notFound();
+    const start = startOf(c);
+    const mode = newBookingMode(username, slug);
+    if (start === null) return c.redirect(mode.basePath, 302);
+    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 });
+    if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    const zone = zoneAndFormat(c, found.ctx.host.timezone);
+    if (found.slots.length === 0) {
+      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
+      if (page) return page;
+    }
+    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [] });
+  })
+  .post(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
+    const { username, slug } = c.req.param();
+    if (RESERVED_USERNAMES.has(username)) return c.notFound();
+    const mode = newBookingMode(username, slug);
+    const start = startOf(c);
+    const form = await formOf(c);
+    if (start === null || !form) return c.redirect(mode.basePath, 303);
+    // A honeypot: people never see this field, naive bots fill every field they find.
+    if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
+    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 });
+    if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    const ctx = found.ctx;
+    const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
+    const fields = completeFields(ctx.eventType.bookingFields);
+    const values = valuesFromForm(fields, form);
+    const again = (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
+      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status });
+    // The API's own body schema: the page refuses exactly what POST /v2/bookings refuses.
+    const parsed = createBookingBody.safeParse({ event_type_id: ctx.eventType.id, start: utcIso(start), ...bodyFromValues(fields, values, zone.tz) });
+    if (!parsed.success) return again(toIssues(parsed.error), 400);
+    const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
+    const body = parsed.data;
+    try {
+      const { booking } = await createBooking(c.var.d1, c.env, {
+        eventTypeId: body.event_type_id,
+        start: body.start,
+        attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+        location: null,
+        metadata: null,
+        responses: body.booking_fields_responses,
+        // One key per rendered form: a double submit (or a retry after a lost answer) gets the first booking back.
+        idempotencyKey:
+          key.success && field(form, 'key') !== ''
+            ? await scopedIdempotencyKey(key.data, { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email })
+            : null,
+        idempotencyHash: await sha256Hex(JSON.stringify(body)),
+      });
+      setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? 'Request sent. The host will confirm it.' : 'You are booked.' }, FLASH);
+      return c.redirect(bookingLinks(booking.uid, zone).self, 303);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
+      if (error.code === 'slot_unavailable') {
+        const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
+        if (page) return page;
+      }
+      if (error.code === 'idempotency_key_reused') return again([], 409, 'This form was already sent with other details. Check them and send it again.');
+      if (error.status < 500) return messagePage(c, error.status, 'Not booked', error.message, { href: mode.basePath, label: 'Start again' });
+      throw error;
+    }
+  })
+  .onError((err, c) => {
+    if (err instanceof HTTPException && err.status === 403) return messagePage(c, 403, 'Not accepted', 'This form did not come from this site. Go back, reload the page and try again.');
+    if (err instanceof HTTPException && err.status === 413) return messagePage(c, 413, 'Too large', 'The submitted form is too large.');
+    if (err instanceof ApiError && err.status < 500) return messagePage(c, err.status, 'Something is not right', err.message);
+    console.error('booking pages: unhandled error', err);
+    return messagePage(c, 500, 'Something went wrong', 'The server hit an unexpected error. Please try again in a moment.');
+  });
+
+/** Why a booking cannot be moved, or null when it can (the same rules the reschedule path enforces). */
+function rescheduleRefusal(data: BookingPageData): string | null {
+  const b = data.booking;
+  if (b.status === 'cancelled') return 'It was cancelled.';
+  if (b.status === 'rejected') return 'The host declined it.';
+  if (b.startAt <= Date.now()) return 'It has already started or is over.';
+  if (!data.eventType || !data.eventType.isActive) return 'Its event type can no longer be booked.';
+  return null;
+}

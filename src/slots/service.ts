@@ -1,0 +1,71 @@
+// The one way to answer "which start times does this event type offer": load (one D1 read) -> rules at `now` ->
+// compute -> group by local date. Used by GET /v2/slots/available and by the public booker pages, so the pages and
+// the API can never disagree.
+import type { Db } from '../db/client';
+import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
+import { loadSlotContext, slotRules, type EventTypeKey, type SlotContext } from './repo';
+import { DAY_MS, dayOfDateKey, ZoneCalendar } from './time';
+
+export interface AvailableSlots {
+  ctx: SlotContext;
+  /** The zone the days and offsets are in: the requested one, else the schedule's. */
+  timezone: string;
+  slots: Slot[];
+  /** Local dates (YYYY-MM-DD in `timezone`) to their slots, with ISO times carrying that zone's offset. */
+  byDate: Record<string, { start: string; end: string }[]>;
+}
+
+export interface SlotOptions {
+  now?: number;
+  /** Rescheduling: the booking being moved does not block its own new time. */
+  ignoreBookingId?: number;
+  /** The caller's own slot reservation (hold), which does not block its own slot. */
+  ownHoldUid?: string | null;
+}
+
+/** Null when the event type does not exist, is inactive, or its host is deactivated. */
+export async function availableSlots(
+  db: Db,
+  eventType: EventTypeKey,
+  range: { from: number; to: number },
+  timezone?: string,
+  opts: SlotOptions = {},
+): Promise<AvailableSlots | null> {
+  const now = opts.now ?? Date.now();
+  const ctx = await loadSlotContext(db, eventType, range, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  if (!ctx) return null;
+  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, now);
+}
+
+/**
+ * The slots of one local month ("YYYY-MM") in a zone that may depend on the event type (the booker's default is the
+ * host's zone, known only once loaded). Still one read: it loads a window a day wider on each side than any zone's
+ * month, then computes for the exact local month.
+ */
+export async function availableMonth(
+  db: Db,
+  eventType: EventTypeKey,
+  month: string,
+  zoneOf: (ctx: SlotContext) => string,
+  opts: SlotOptions = {},
+): Promise<AvailableSlots | null> {
+  const first = dayOfDateKey(`${month}-01`);
+  const next = dayOfDateKey(`${nextMonth(month)}-01`);
+  const now = opts.now ?? Date.now();
+  const ctx = await loadSlotContext(db, eventType, { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  if (!ctx) return null;
+  const zone = zoneOf(ctx);
+  const calendar = new ZoneCalendar(zone);
+  const range = { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
+  return compute(ctx, zone, range, now);
+}
+
+function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number): AvailableSlots {
+  const slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: range.from, rangeEnd: range.to });
+  return { ctx, timezone: zone, slots, byDate: groupSlotsByLocalDate(slots, zone) };
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}

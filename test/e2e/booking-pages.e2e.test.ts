@@ -1,0 +1,276 @@
+/**
+ * The public booking pages in a real browser: headless Debian Chromium (playwright-core) against a real `wrangler dev`
+ * on a free port with throwaway state. Books as a new visitor with JavaScript on and again with it off, reschedules,
+ * cancels, books with the keyboard only, checks a 375 px phone, and runs axe-core (WCAG 2.1 A/AA) on every page in the
+ * light and the dark colour scheme. Screenshots land in test-results/screenshots/booking-*.png.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/crypto';
+import { provisionUserStatements } from '../../src/users/provision';
+import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
+
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const HOST = { email: 'e2e-booker-host@calflare.dev', username: 'hugo', name: 'Hugo Host' };
+const QUESTIONS = [
+  { name: 'company', type: 'text', label: 'Company', required: true },
+  { name: 'size', type: 'select', label: 'Team size', required: false, options: [{ value: 'small', label: '1-10' }, { value: 'big', label: '11+' }] },
+  { name: 'terms', type: 'boolean', label: 'I agree to be contacted about this meeting', required: true },
+];
+
+let worker: Worker;
+let browser: Browser;
+const outside: string[] = [];
+const cspViolations: string[] = [];
+const axeReport: string[] = [];
+
+async function newPage(opts: { javaScriptEnabled?: boolean; width?: number; timezoneId?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: { width: opts.width ?? 1200, height: 860 },
+    timezoneId: opts.timezoneId ?? 'Europe/Berlin',
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  page.on('request', (request) => {
+    if (!request.url().startsWith(worker.base) && !request.url().startsWith('data:')) outside.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return { context, page };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `booking-${name}.png`), fullPage: true });
+
+/** axe-core on the page as it is, in light and in dark: every WCAG 2.0/2.1 A and AA violation is reported. */
+async function expectAccessible(page: Page, name: string) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const found = result.violations.map((v) => `${name} (${colorScheme}): ${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`);
+    axeReport.push(...found);
+    expect(found, `${name} in ${colorScheme}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The first day link of the shown month that has times, else of the next month. */
+async function openFirstFreeDay(page: Page) {
+  for (let i = 0; i < 3; i++) {
+    const day = page.locator('table.cal a').first();
+    if ((await day.count()) > 0) {
+      await Promise.all([page.waitForURL(/date=/), day.click()]);
+      return;
+    }
+    await Promise.all([page.waitForURL(/month=/), page.locator('a[aria-label^="Next month"]').click()]);
+  }
+  throw new Error('no free day within three months');
+}
+
+async function fillForm(page: Page, who: { name: string; email: string }) {
+  await page.fill('#f-name', who.name);
+  await page.fill('#f-email', who.email);
+  await page.fill('#f-notes', 'Looking forward to it');
+  await page.fill('#f-company', 'Acme');
+  await page.selectOption('#f-size', 'big');
+  await page.check('#f-terms');
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const now = Date.now();
+  const hostId = '(SELECT id FROM users WHERE email = ?)';
+  worker = await startWorker([
+    ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword('e2e-host-password') }, now),
+    {
+      sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, description, duration_minutes, buffer_before_minutes,
+              buffer_after_minutes, minimum_notice_hours, booking_window_days, location_type, location_value, requires_confirmation,
+              is_active, booking_fields, created_at, updated_at)
+            SELECT ${hostId}, s.id, 'Intro Call', 'intro', 'A first conversation about your project.', 30, 0, 0, 0, 60, 'google_meet',
+              'https://meet.google.com/e2e', 0, 1, ?, ?, ?
+            FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+      params: [HOST.email, JSON.stringify(QUESTIONS), now, now, HOST.email],
+    },
+  ]);
+  // A plain launch: Playwright gives the browser a throwaway profile and removes it on close.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await worker?.stop();
+});
+
+let bookedUrl = '';
+
+describe('public booking pages in headless Chromium', () => {
+  it('books as a new visitor with JavaScript on: host page, booker in the browser’s zone, form, booking page', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${worker.base}/${HOST.username}`);
+    expect(await page.textContent('h1')).toBe(HOST.name);
+    await shot(page, '1-host');
+    await expectAccessible(page, 'host page');
+
+    await Promise.all([page.waitForURL(/\/hugo\/intro/), page.click('a.et-link')]);
+    // The inline script read the browser's zone and reloaded with it.
+    await page.waitForURL(/tz=Europe%2FBerlin/);
+    expect(await page.textContent('#zone-name')).toBe('Europe/Berlin');
+    await shot(page, '2-booker-month');
+    await expectAccessible(page, 'booker month');
+
+    await openFirstFreeDay(page);
+    expect(await page.getAttribute('table.cal a[aria-current="date"]', 'aria-label')).toMatch(/^\w+day \d+ \w+ \d{4}, available$/);
+    // The host works 09:00-17:00 UTC: the last start is 16:30 UTC, 17:30 in Berlin in winter (18:30 in summer).
+    expect(await page.locator('#times a').last().textContent()).toMatch(/^1[78]:30$/);
+    await shot(page, '3-booker-day');
+    await expectAccessible(page, 'booker day');
+
+    await Promise.all([page.waitForURL(/\/book\?/), page.locator('#times a').first().click()]);
+    expect(await page.textContent('#when')).toContain('Europe/Berlin');
+    await expectAccessible(page, 'booking form');
+    // The server's checks, shown in an error summary linked to the fields.
+    await page.fill('#f-name', 'Ada Lovelace');
+    await page.fill('#f-email', 'ada@example.com');
+    await page.evaluate(() => document.querySelector('form#booking-form')!.setAttribute('novalidate', ''));
+    await page.click('#booking-form button[type=submit]');
+    await expect.poll(() => page.locator('#error-summary').count()).toBe(1);
+    expect(await page.textContent('#error-summary')).toContain('Company: This field is required');
+    expect(await page.inputValue('#f-name')).toBe('Ada Lovelace');
+    await shot(page, '4-form-errors');
+    await expectAccessible(page, 'booking form with errors');
+
+    await fillForm(page, { name: 'Ada Lovelace', email: 'ada@example.com' });
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('You are booked.');
+    expect(await page.textContent('#status')).toContain('Confirmed');
+    expect(await page.textContent('#details')).toContain('Acme');
+    expect(await page.textContent('#host-time')).toContain('UTC');
+    bookedUrl = page.url();
+    await shot(page, '5-booking');
+    await expectAccessible(page, 'booking page');
+    await context.close();
+  });
+
+  it('books again with JavaScript off, in the host’s zone, with plain links and forms', async () => {
+    const { context, page } = await newPage({ javaScriptEnabled: false });
+    await page.goto(`${worker.base}/${HOST.username}/intro`);
+    expect(page.url()).not.toContain('tz=');
+    expect(await page.textContent('#zone-name')).toBe('UTC');
+    // The zone select works without JavaScript too.
+    await page.selectOption('#tz', 'Asia/Tokyo');
+    await Promise.all([page.waitForURL(/tz=Asia%2FTokyo/), page.click('#zone button[type=submit]')]);
+    expect(await page.textContent('#zone-name')).toBe('Asia/Tokyo');
+    await openFirstFreeDay(page);
+    await page.locator('#times a').nth(2).click();
+    await page.waitForURL(/\/book\?/);
+    await fillForm(page, { name: 'Grace Hopper', email: 'grace@example.com' });
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
+    expect(await page.textContent('#status')).toContain('Confirmed');
+    expect(await page.textContent('#when')).toContain('Asia/Tokyo');
+    await context.close();
+  });
+
+  it('reschedules the first booking through the booker in reschedule mode', async () => {
+    const { context, page } = await newPage();
+    await page.goto(bookedUrl);
+    const before = await page.textContent('#when');
+    await Promise.all([page.waitForURL(/\/reschedule\//), page.click('a:has-text("Reschedule")')]);
+    expect(await page.textContent('#rescheduling')).toContain('Ada Lovelace (ada@example.com)');
+    await expectAccessible(page, 'reschedule booker');
+    await openFirstFreeDay(page);
+    await shot(page, '6-reschedule');
+    await Promise.all([page.waitForURL(/start=/), page.locator('#times a').nth(3).click()]);
+    await expectAccessible(page, 'reschedule confirm');
+    await page.fill('#reason', 'A later time suits me');
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#reschedule-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('moved to the new time');
+    expect(await page.textContent('#when')).not.toBe(before);
+    await context.close();
+  });
+
+  it('cancels the first booking with a reason', async () => {
+    const { context, page } = await newPage();
+    await page.goto(bookedUrl);
+    await Promise.all([page.waitForURL(/cancel=1/), page.click('#change-links a:has-text("Cancel")')]);
+    await expectAccessible(page, 'cancel form');
+    await shot(page, '7-cancel');
+    await page.fill('#reason', 'Plans changed');
+    await Promise.all([page.waitForURL((url) => !url.search.includes('cancel=1')), page.click('#cancel-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('Your booking is cancelled.');
+    expect(await page.textContent('#status')).toContain('Cancelled');
+    expect(await page.locator('a:has-text("Reschedule")').count()).toBe(0);
+    await expectAccessible(page, 'cancelled booking page');
+    await context.close();
+  });
+
+  it('books with the keyboard only, with a visible focus ring', async () => {
+    const { context, page } = await newPage({ timezoneId: 'UTC' });
+    await page.goto(`${worker.base}/${HOST.username}/intro?tz=UTC&fmt=12h`);
+    const tabTo = async (selector: string) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    if ((await page.locator('table.cal a').count()) === 0) {
+      await tabTo('a[aria-label^="Next month"]');
+      await Promise.all([page.waitForURL(/month=/), page.keyboard.press('Enter')]);
+    }
+    await tabTo('table.cal a');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+    await Promise.all([page.waitForURL(/date=/), page.keyboard.press('Enter')]);
+    await tabTo('#times a');
+    expect(await page.evaluate(() => document.activeElement!.textContent)).toMatch(/^\d{1,2}:\d{2} [AP]M$/);
+    await Promise.all([page.waitForURL(/\/book\?/), page.keyboard.press('Enter')]);
+    await tabTo('#f-name');
+    await page.keyboard.type('Katherine Johnson');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('katherine@example.com');
+    await tabTo('#f-company');
+    await page.keyboard.type('NASA');
+    await tabTo('#f-terms');
+    await page.keyboard.press('Space');
+    await tabTo('#booking-form button[type=submit]');
+    await Promise.all([page.waitForURL(/\/booking\//), page.keyboard.press('Enter')]);
+    expect(await page.textContent('#status')).toContain('Confirmed');
+    expect(await page.textContent('#when')).toMatch(/[AP]M/);
+    await context.close();
+  });
+
+  it('fits a 375 px phone without sideways scrolling', async () => {
+    const { context, page } = await newPage({ width: 375 });
+    await page.goto(`${worker.base}/${HOST.username}/intro?tz=America/New_York&fmt=12h`);
+    await openFirstFreeDay(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, '8-phone-booker');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, '8b-phone-booker-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#times a').first().click();
+    await page.waitForURL(/\/book\?/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, '9-phone-form');
+    await context.close();
+  });
+
+  it('shows a friendly, accessible 404 page', async () => {
+    const { context, page } = await newPage();
+    const res = await page.goto(`${worker.base}/nobody-by-this-name`);
+    expect(res!.status()).toBe(404);
+    expect(await page.textContent('h1')).toBe('Page not found');
+    await expectAccessible(page, '404 page');
+    await context.close();
+  });
+
+  it('made no request to another origin and never tripped the CSP', () => {
+    expect(outside).toEqual([]);
+    expect(cspViolations).toEqual([]);
+    expect(axeReport).toEqual([]);
+  });
+});
