@@ -331,8 +331,8 @@ export interface BookingForWrite extends BookingWithAttendee {
   eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
 }
 
-/** A booking with everything its webhook payload needs, in one query. */
-export async function findBookingForWrite(db: Db, uid: string): Promise<BookingForWrite | undefined> {
+/** Bookings joined with everything a webhook payload, an invite or a feed entry needs; add the filter. */
+export function selectBookingsForWrite(db: Db) {
   return db
     .select({
       booking: bookings,
@@ -349,7 +349,10 @@ export async function findBookingForWrite(db: Db, uid: string): Promise<BookingF
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .innerJoin(users, eq(users.id, bookings.hostId))
-    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
-    .where(eq(bookings.uid, uid))
-    .get();
+    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId));
+}
+
+/** A booking with everything its webhook payload needs, in one query. */
+export async function findBookingForWrite(db: Db, uid: string): Promise<BookingForWrite | undefined> {
+  return selectBookingsForWrite(db).where(eq(bookings.uid, uid)).get();
 }

@@ -1,9 +1,9 @@
 // SQL for calendar feeds and the bookings a feed lists.
 import { and, asc, desc, eq, gt, gte, inArray, lt, max } from 'drizzle-orm';
 import { ownedBy } from '../auth/ownership';
-import type { BookingForWrite } from '../bookings/repo';
+import { selectBookingsForWrite, type BookingForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
-import { attendees, bookings, calendarFeeds, eventTypes, users, type CalendarFeed, type User } from '../db/schema';
+import { bookings, calendarFeeds, eventTypes, users, type CalendarFeed, type User } from '../db/schema';
 
 export async function insertFeed(db: Db, userId: number, name: string | null, tokenHash: string, now: number): Promise<CalendarFeed> {
   return db.insert(calendarFeeds).values({ userId, name, tokenHash, createdAt: now }).returning().get();
@@ -51,23 +51,7 @@ export async function bookingWindowDays(db: Db, hostId: number): Promise<number>
 
 /** The host's accepted and pending bookings starting in [from, to), by start: at most `limit`. */
 export async function feedBookings(db: Db, hostId: number, from: number, to: number, limit: number): Promise<BookingForWrite[]> {
-  return db
-    .select({
-      booking: bookings,
-      attendee: attendees,
-      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
-      eventType: {
-        id: eventTypes.id,
-        slug: eventTypes.slug,
-        description: eventTypes.description,
-        durationMinutes: eventTypes.durationMinutes,
-        bookingFields: eventTypes.bookingFields,
-      },
-    })
-    .from(bookings)
-    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
-    .innerJoin(users, eq(users.id, bookings.hostId))
-    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
+  return selectBookingsForWrite(db)
     .where(and(eq(bookings.hostId, hostId), inArray(bookings.status, ['accepted', 'pending']), gte(bookings.startAt, from), lt(bookings.startAt, to)))
     .orderBy(asc(bookings.startAt), desc(bookings.id))
     .limit(limit)
