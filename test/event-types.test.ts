@@ -37,6 +37,10 @@ describe('POST /v2/event-types', () => {
         { name: 'notes', type: 'textarea', label: 'Additional notes', required: false, placeholder: 'Anything that helps prepare for the meeting' },
         { name: 'guests', type: 'multiemail', label: 'Additional guests', required: false, hidden: true },
       ],
+      booking_limits_count: null,
+      booking_limits_duration: null,
+      only_show_first_available_slot: false,
+      max_active_bookings_per_booker: null,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

@@ -177,7 +177,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
       const d1 = db.$client;
       results = await d1.batch([
-        guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: { email: req.attendee.email, max: this.attendeeCap() } }),
+        guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: this.attendeeCap(et, req.attendee.email) }),
         outboxInsert(d1, snapshot, now),
         insertAttendee(d1, booking.uid, req.attendee),
         // The consumed hold goes in the same transaction, and only if the booking was written.
@@ -197,7 +197,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
     if (!inserted) {
-      return (await this.attendeeCapFailure(db, ctx.host.id, req.attendee.email, now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+      return (await this.attendeeCapFailure(db, ctx.host.id, this.attendeeCap(et, req.attendee.email), now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
     }
     return {
       ok: true,
@@ -300,18 +300,25 @@ export class HostCalendar extends DurableObject<Bindings> {
 
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
 
-  private attendeeCap(): number {
-    return positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE);
+  /**
+   * The cap on one attendee's future bookings: the event type's `max_active_bookings_per_booker` (its bookings only)
+   * when set, which supersedes the host-wide MAX_FUTURE_BOOKINGS_PER_ATTENDEE; else that host-wide cap.
+   */
+  private attendeeCap(et: { id: number; maxActiveBookingsPerBooker: number | null }, email: string) {
+    if (et.maxActiveBookingsPerBooker !== null) return { email, max: et.maxActiveBookingsPerBooker, eventTypeId: et.id };
+    return { email, max: positiveIntVar(this.env.MAX_FUTURE_BOOKINGS_PER_ATTENDEE, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE) };
   }
 
   /**
-   * Why a guarded insert wrote nothing, when the reason is the host-wide cap of future bookings for one attendee
-   * email (checked in the INSERT itself; asked again only on this failure path): a 409 too_many_bookings.
+   * Why a guarded insert wrote nothing, when the reason is the attendee cap (checked in the INSERT itself; asked again
+   * only on this failure path): 409 booker_limit_reached for the event type's own cap, too_many_bookings for the host's.
    */
-  private async attendeeCapFailure(db: Db, hostId: number, email: string, now: number): Promise<Written | null> {
-    const cap = this.attendeeCap();
-    if ((await futureBookingsOfAttendee(db, hostId, email, now)) < cap) return null;
-    return fail('too_many_bookings', `This email already has ${cap} upcoming bookings with this host; cancel one to book another`);
+  private async attendeeCapFailure(db: Db, hostId: number, cap: { email: string; max: number; eventTypeId?: number }, now: number): Promise<Written | null> {
+    if ((await futureBookingsOfAttendee(db, hostId, cap.email, now, cap.eventTypeId)) < cap.max) return null;
+    if (cap.eventTypeId !== undefined) {
+      return fail('booker_limit_reached', `This email already has ${cap.max} upcoming booking${cap.max === 1 ? '' : 's'} of this event type; cancel one to book another`);
+    }
+    return fail('too_many_bookings', `This email already has ${cap.max} upcoming bookings with this host; cancel one to book another`);
   }
 
   /** Runs a hold operation under the lock on its own primary D1 session, like `write`, and reports its D1 cost. */

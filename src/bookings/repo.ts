@@ -38,16 +38,19 @@ export interface NewBooking {
 export interface InsertGuards {
   /** The holder's own slot reservation that this booking replaces: it does not stand in the way. */
   consumedHoldUid?: string | null;
-  /** At most `max` live future bookings with this host for this attendee email (lower case). */
-  attendeeCap?: { email: string; max: number };
+  /**
+   * At most `max` live future bookings with this host for this attendee email (lower case); with `eventTypeId`, of
+   * that event type only (its `max_active_bookings_per_booker`).
+   */
+  attendeeCap?: { email: string; max: number; eventTypeId?: number };
 }
 
 /**
- * Live future bookings with the host whose attendee has this email. Binds: host id, now, email (lower case).
- * Attendee emails are stored lower case (the schema lowercases them).
+ * Live future bookings with the host whose attendee has this email, of one event type or (NULL) any. Binds: host id,
+ * now, email (lower case), event type id or NULL twice. Attendee emails are stored lower case (the schema lowercases them).
  */
 const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
-  WHERE c.host_id = ? AND c.${LIVE} AND c.start_at > ? AND a.email = ?`;
+  WHERE c.host_id = ? AND c.${LIVE} AND c.start_at > ? AND a.email = ? AND (? IS NULL OR c.event_type_id = ?)`;
 
 /**
  * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
@@ -94,6 +97,8 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
       b.hostId,
       b.now,
       cap?.email.toLowerCase() ?? '',
+      cap?.eventTypeId ?? null,
+      cap?.eventTypeId ?? null,
       cap?.max ?? 0,
     );
 }
@@ -217,8 +222,8 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
 
-/** Live bookings of the host, starting after `now`, whose attendee has this email (stored lower case). */
-export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number): Promise<number> {
+/** Live bookings of the host (of one event type, if given), starting after `now`, whose attendee has this email (stored lower case). */
+export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number, eventTypeId?: number): Promise<number> {
   const row = await db
     .select({ n: sql<number>`count(*)` })
     .from(bookings)
@@ -229,6 +234,7 @@ export async function futureBookingsOfAttendee(db: Db, hostId: number, email: st
         inArray(bookings.status, ['accepted', 'pending']),
         gt(bookings.startAt, now),
         eq(attendees.email, email.toLowerCase()),
+        eventTypeId === undefined ? undefined : eq(bookings.eventTypeId, eventTypeId),
       ),
     )
     .get();

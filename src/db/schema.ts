@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { BookingField, BookingFieldResponses } from '../event-types/booking-fields';
+import type { PeriodLimits } from '../slots/limits';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -120,6 +121,14 @@ export const eventTypes = sqliteTable(
     isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
     // The booking questions beyond the built-ins (src/event-types/booking-fields.ts); null: the built-ins only.
     bookingFields: text('booking_fields', { mode: 'json' }).$type<BookingField[]>(),
+    // Booking limits (src/slots/limits.ts): bookings and booked minutes per day/week/month/year of the schedule's
+    // zone; null: none. Read by the slot query, which widens its read of counted bookings by the widest period set.
+    bookingLimitsCount: text('booking_limits_count', { mode: 'json' }).$type<PeriodLimits>(),
+    bookingLimitsDuration: text('booking_limits_duration', { mode: 'json' }).$type<PeriodLimits>(),
+    onlyShowFirstAvailableSlot: integer('only_show_first_available_slot', { mode: 'boolean' }).notNull().default(false),
+    // Future accepted + pending bookings of this event type per attendee email; replaces the host-wide
+    // MAX_FUTURE_BOOKINGS_PER_ATTENDEE cap for this event type. Null: that cap applies.
+    maxActiveBookingsPerBooker: integer('max_active_bookings_per_booker'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -101,6 +101,10 @@ function columnsOf(body: UpdateEventTypeBody) {
     isActive: body.is_active,
     scheduleId: body.schedule_id,
     bookingFields: body.booking_fields,
+    bookingLimitsCount: body.booking_limits_count,
+    bookingLimitsDuration: body.booking_limits_duration,
+    onlyShowFirstAvailableSlot: body.only_show_first_available_slot,
+    maxActiveBookingsPerBooker: body.max_active_bookings_per_booker,
   };
 }
 
@@ -136,6 +140,10 @@ export function eventTypeJson(et: EventType) {
     is_active: et.isActive,
     schedule_id: et.scheduleId,
     booking_fields: completeFields(et.bookingFields),
+    booking_limits_count: et.bookingLimitsCount,
+    booking_limits_duration: et.bookingLimitsDuration,
+    only_show_first_available_slot: et.onlyShowFirstAvailableSlot,
+    max_active_bookings_per_booker: et.maxActiveBookingsPerBooker,
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

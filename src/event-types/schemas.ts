@@ -1,10 +1,31 @@
 import { z } from 'zod';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
+import { LIMIT_PERIODS, misorderedPeriod, type PeriodLimits } from '../slots/limits';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 
 const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * `{ day?, week?, month?, year? }` with day <= week <= month <= year among those given; `{}` means no limit (null).
+ * Periods are calendar day, ISO week (Monday) and calendar month/year in the schedule's time zone.
+ */
+const periodLimits = (max: number, unit: string) =>
+  z
+    .strictObject({
+      day: z.number().int().min(1).max(max).optional(),
+      week: z.number().int().min(1).max(max).optional(),
+      month: z.number().int().min(1).max(max).optional(),
+      year: z.number().int().min(1).max(max).optional(),
+    })
+    .superRefine((p, ctx) => {
+      const period = misorderedPeriod(p);
+      if (period) ctx.addIssue({ code: 'custom', path: [period], message: `The ${period} limit must not be below a shorter period's (day <= week <= month <= year)` });
+    })
+    .transform((p): PeriodLimits | null => (LIMIT_PERIODS.some((k) => p[k] !== undefined) ? p : null))
+    .nullable()
+    .describe(`${unit} per calendar day, ISO week (from Monday), calendar month and year in the schedule's time zone; day <= week <= month <= year`);
 
 // Every writable field with its range; create requires title, slug and duration, update takes any subset.
 const fields = {
@@ -30,6 +51,16 @@ const fields = {
   booking_fields: bookingFieldsSchema.describe(
     'The booking questions, in order. The built-ins name, email, notes and guests are always present (added where left out); custom fields have unique slug names.',
   ),
+  booking_limits_count: periodLimits(10_000, 'Bookings of this event type (accepted and pending)'),
+  booking_limits_duration: periodLimits(527_040, 'Booked minutes of this event type (accepted and pending)'),
+  only_show_first_available_slot: z.boolean().describe('Offer only the first free start of each day (in the schedule\'s time zone)'),
+  max_active_bookings_per_booker: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .nullable()
+    .describe('Future accepted and pending bookings of this event type per attendee email; more is 409 booker_limit_reached. Null: the host-wide cap per attendee applies'),
 };
 
 export const createEventTypeBody = z.strictObject({
@@ -47,6 +78,10 @@ export const createEventTypeBody = z.strictObject({
   is_active: fields.is_active.default(true),
   schedule_id: fields.schedule_id.optional(),
   booking_fields: fields.booking_fields.optional(),
+  booking_limits_count: fields.booking_limits_count.default(null),
+  booking_limits_duration: fields.booking_limits_duration.default(null),
+  only_show_first_available_slot: fields.only_show_first_available_slot.default(false),
+  max_active_bookings_per_booker: fields.max_active_bookings_per_booker.default(null),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
@@ -63,6 +98,10 @@ export const listEventTypesQuery = z.strictObject({
 
 export type CreateEventTypeBody = z.infer<typeof createEventTypeBody>;
 export type UpdateEventTypeBody = z.infer<typeof updateEventTypeBody>;
+
+const periodLimitsResponse = z
+  .strictObject({ day: z.number().int().optional(), week: z.number().int().optional(), month: z.number().int().optional(), year: z.number().int().optional() })
+  .nullable();
 
 // Response shape (what `eventTypeJson` answers), for the OpenAPI document and its contract tests. Strict, so a
 // field added to the serializer but not here fails those tests instead of going undocumented.
@@ -85,6 +124,10 @@ export const eventTypeResponse = z.strictObject({
   is_active: z.boolean(),
   schedule_id: z.number().int().positive().optional().describe('Only for the owner and super admins'),
   booking_fields: z.array(bookingFieldResponseSchema).describe('The full ordered list of booking questions, built-ins included'),
+  booking_limits_count: periodLimitsResponse,
+  booking_limits_duration: periodLimitsResponse,
+  only_show_first_available_slot: z.boolean(),
+  max_active_bookings_per_booker: z.number().int().nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'slot_unavailable'
   | 'too_many_holds'
   | 'too_many_bookings'
+  | 'booker_limit_reached'
   | 'payload_too_large'
   | 'idempotency_key_reused'
   | 'unsupported_media_type'
@@ -25,6 +26,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   slot_unavailable: 409,
   too_many_holds: 409,
   too_many_bookings: 409,
+  booker_limit_reached: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
   unsupported_media_type: 415,

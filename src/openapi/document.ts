@@ -62,6 +62,7 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   slot_unavailable: 'The time is not an offered slot; the message says why',
   too_many_holds: 'This client (IP) or signed-in holder already has the most live slot reservations allowed with this host',
   too_many_bookings: 'This attendee email already has the most future bookings allowed with this host',
+  booker_limit_reached: "This attendee email already has the event type's max_active_bookings_per_booker future bookings of it",
   payload_too_large: 'The request body exceeds the size limit',
   unsupported_media_type: 'A request body that is not JSON (send `Content-Type: application/json`)',
   idempotency_key_reused: 'The Idempotency-Key was already used with a different request',

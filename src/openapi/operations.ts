@@ -568,10 +568,11 @@ export const OPERATIONS: Operation[] = [
     success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: R.Booking },
     errors: {
       not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
-      slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
+      slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now (outside hours, taken, or its day/week/month/year is full under the booking limits); the message says why',
       idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
       validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
       too_many_bookings: 'The attendee email already has the most upcoming bookings allowed with this host',
+      booker_limit_reached: "The attendee email already has the event type's max_active_bookings_per_booker upcoming bookings of it",
       rate_limited: 'Too many requests from this client IP within a minute; the Retry-After header says when to try again',
     },
   },

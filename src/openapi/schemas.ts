@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'slot_unavailable',
   'too_many_holds',
   'too_many_bookings',
+  'booker_limit_reached',
   'payload_too_large',
   'unsupported_media_type',
   'idempotency_key_reused',

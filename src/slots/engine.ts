@@ -34,6 +34,9 @@
  *   boundary is offered), start <= now + booking window (inclusive as well).
  * - The occupied span [start - bufferBefore, start + duration + bufferAfter) must not
  *   overlap a busy span; both are half-open, so touching is fine.
+ * - Booking limits (src/slots/limits.ts): a start whose period (day, ISO week, month, year of
+ *   the schedule's zone) has no room for one more booking of this event type is not offered.
+ *   With firstSlotOfDayOnly only the first start left on each local date is offered.
  * - The result is the same whatever range is asked for: the grid anchor is found by walking
  *   back to the true start of the interval, not clipped at the range start. checkSlot runs
  *   the same generator on a one-millisecond range, so "offered" and "bookable" agree.
@@ -52,6 +55,7 @@ import {
   minutesOfWallTime,
   weekdayOfDay,
 } from './time';
+import { hasLimits, LimitTally, type BookingLimits, type CountedBooking } from './limits';
 
 export { isValidTimeZone };
 
@@ -93,6 +97,10 @@ export interface SlotInput {
   overrides: DateOverride[];
   busy: BusySpan[];
   now: number;
+  /** The event type's booking limits and the bookings that count against them (src/slots/limits.ts). */
+  limits?: { limits: BookingLimits; counted: CountedBooking[] } | null;
+  /** Only the first offered start of each local date of the schedule is offered (`only_show_first_available_slot`). */
+  firstSlotOfDayOnly?: boolean;
   /** A slot is in range when rangeStart <= slot.start < rangeEnd (epoch ms). */
   rangeStart: number;
   rangeEnd: number;
@@ -109,7 +117,9 @@ export type UnavailableReason =
   | 'booking_window'
   | 'outside_hours'
   | 'off_interval'
-  | 'overlap';
+  | 'overlap'
+  | 'booking_limit'
+  | 'not_first_slot';
 
 export type SlotCheck = { ok: true } | { ok: false; reason: UnavailableReason; message: string };
 
@@ -149,6 +159,10 @@ interface Plan {
   /** Every weekday is 00:00-24:00, so only an override can end a run of available days. */
   alwaysAvailableWeekly: boolean;
   busy: BusySpan[];
+  durationMinutes: number;
+  /** Null without limits. */
+  tally: LimitTally | null;
+  firstSlotOfDayOnly: boolean;
 }
 
 const FULL_DAY = 1440;
@@ -229,8 +243,9 @@ function preparePlan(input: RulesInput): Plan {
   }
   const weekly = weeklyRangesByWeekday(input.availability);
   const overrides = overrideRangesByDay(input.overrides);
+  const calendar = new ZoneCalendar(input.scheduleTimeZone);
   return {
-    calendar: new ZoneCalendar(input.scheduleTimeZone),
+    calendar,
     durationMs: minutesToMs(requireNumber(input.durationMinutes, 'durationMinutes', 1)),
     stepMs: minutesToMs(requireNumber(input.slotIntervalMinutes, 'slotIntervalMinutes', 1)),
     beforeMs: minutesToMs(requireNumber(input.bufferBeforeMinutes, 'bufferBeforeMinutes', 0)),
@@ -243,6 +258,9 @@ function preparePlan(input: RulesInput): Plan {
     overrideDays: [...overrides.keys()].sort((a, b) => a - b),
     alwaysAvailableWeekly: weekly.every(isWholeDay),
     busy: input.busy,
+    durationMinutes: input.durationMinutes,
+    tally: input.limits && hasLimits(input.limits.limits) ? new LimitTally(input.limits.limits, calendar, input.limits.counted) : null,
+    firstSlotOfDayOnly: input.firstSlotOfDayOnly ?? false,
   };
 }
 
@@ -460,6 +478,39 @@ function generateSlots(plan: Plan, rangeStart: number, rangeEnd: number, busy: '
   return slots;
 }
 
+/** The first instant of local date `day`, or of the next date that exists (a zone may skip a whole date). */
+function startOfExistingDay(calendar: ZoneCalendar, day: number): number {
+  for (let d = day; d < day + 3; d++) {
+    const first = calendar.wallRangeIntervals(d, 0, 1440)[0];
+    if (first) return first.start;
+  }
+  throw new Error('slot engine: no local date within three days');
+}
+
+/**
+ * The slots offered in [rangeStart, rangeEnd): the generator's, less the starts whose period is full (booking limits),
+ * and with `firstSlotOfDayOnly` only the first of those on each local date of the schedule. That first one depends on
+ * the whole date, so the range is widened to whole local dates before choosing and clipped after.
+ */
+function offeredSlots(plan: Plan, rangeStart: number, rangeEnd: number): Slot[] {
+  const { tally, firstSlotOfDayOnly, calendar } = plan;
+  if (!tally && !firstSlotOfDayOnly) return generateSlots(plan, rangeStart, rangeEnd, 'busy');
+  const from = firstSlotOfDayOnly ? startOfExistingDay(calendar, calendar.localDayOf(rangeStart)) : rangeStart;
+  const to = firstSlotOfDayOnly ? startOfExistingDay(calendar, calendar.localDayOf(rangeEnd - 1) + 1) : rangeEnd;
+  let slots = generateSlots(plan, from, to, 'busy');
+  if (tally) slots = slots.filter((slot) => tally.refusal(slot.start, plan.durationMinutes) === null);
+  if (firstSlotOfDayOnly) {
+    let lastDay = NaN;
+    slots = slots.filter((slot) => {
+      const day = calendar.localDayOf(slot.start);
+      if (day === lastDay) return false;
+      lastDay = day;
+      return true;
+    });
+  }
+  return from === rangeStart && to === rangeEnd ? slots : slots.filter((slot) => slot.start >= rangeStart && slot.start < rangeEnd);
+}
+
 // ---------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------
@@ -469,7 +520,8 @@ export function computeSlotStarts(input: SlotInput): Slot[] {
   const plan = preparePlan(input);
   const rangeStart = requireNumber(input.rangeStart, 'rangeStart', -Infinity);
   const rangeEnd = requireNumber(input.rangeEnd, 'rangeEnd', -Infinity);
-  return generateSlots(plan, rangeStart, rangeEnd, 'busy');
+  if (!(rangeStart < rangeEnd)) return [];
+  return offeredSlots(plan, rangeStart, rangeEnd);
 }
 
 function isoUtc(t: number): string {
@@ -489,12 +541,23 @@ function unavailable(reason: UnavailableReason, message: string): SlotCheck {
 /**
  * Whether `start` would be offered right now, and if not, why. "ok" is decided by running
  * the slot generator on [start, start + 1ms); the reason only explains a refusal, checked
- * in this order: in_past, minimum_notice, booking_window, outside_hours, off_interval, overlap.
+ * in this order: in_past, minimum_notice, booking_window, outside_hours, off_interval, overlap,
+ * booking_limit, not_first_slot.
  */
 export function checkSlot(input: RulesInput, start: number): SlotCheck {
   const plan = preparePlan(input);
   requireNumber(start, 'start', -Infinity);
-  if (generateSlots(plan, start, start + 1, 'busy').length === 1) return { ok: true };
+  if (offeredSlots(plan, start, start + 1).length === 1) return { ok: true };
+  if (generateSlots(plan, start, start + 1, 'busy').length === 1) {
+    // Free and inside the hours: a booking limit or "first slot of the day only" refuses it.
+    const refusal = plan.tally?.refusal(start, plan.durationMinutes);
+    if (refusal) return unavailable('booking_limit', refusal.message);
+    const first = offeredSlots(plan, startOfExistingDay(plan.calendar, plan.calendar.localDayOf(start)), start)[0];
+    return unavailable(
+      'not_first_slot',
+      `Only the first available start of each day is offered${first ? `; on that day it is ${isoUtc(first.start)}` : ''}.`,
+    );
+  }
 
   const { now, noticeMs, windowMs } = plan;
   if (start < now) return unavailable('in_past', 'That start time is in the past.');

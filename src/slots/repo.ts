@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
 import { holdsTimeSql } from '../bookings/status';
 import { checkSlot, type BusySpan, type DateOverride, type RulesInput, type SlotCheck, type WeeklyRange } from './engine';
+import { LIMIT_PERIODS, type CountedBooking, type LimitPeriod } from './limits';
 
 export interface SlotContext {
   eventType: EventType;
@@ -14,6 +15,8 @@ export interface SlotContext {
   busy: BusySpan[];
   /** The host's busy time from connected calendars (src/calendars/): blocks slots like bookings do. */
   externalBusy: BusySpan[];
+  /** Bookings of this event type that count against its booking limits, in and around the window (empty without limits). */
+  counted: CountedBooking[];
 }
 
 /** An event type by id (the API) or by its host's username and its slug (the public pages). */
@@ -26,6 +29,22 @@ export type EventTypeKey = number | { username: string; slug: string };
  */
 const DATE_MARGIN_MS = 2 * 86_400_000;
 const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** How far around a start its period can reach, in days (the period's longest length plus a day for zone offsets). */
+const PERIOD_REACH_DAYS: Record<LimitPeriod, number> = { day: 2, week: 9, month: 33, year: 368 };
+
+/**
+ * SQL for "how many ms around the window counted bookings must be read": the reach of the widest period any of the
+ * event type's limits uses, or NULL without limits (every comparison with it is false: nothing is read). Decided in the same statement that loads the event
+ * type, so limits cost no extra round trip.
+ */
+const limitReachMsSql = () => {
+  const uses = (period: LimitPeriod) =>
+    `json_extract(booking_event_types.booking_limits_count, '$.${period}') IS NOT NULL OR json_extract(booking_event_types.booking_limits_duration, '$.${period}') IS NOT NULL`;
+  // Constants only (no bind parameters: D1 allows 100 per statement).
+  const cases = [...LIMIT_PERIODS].reverse().map((period) => `WHEN ${uses(period)} THEN ${PERIOD_REACH_DAYS[period] * 86_400_000}`);
+  return sql.raw(`(CASE ${cases.join(' ')} ELSE NULL END)`);
+};
 
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
@@ -66,6 +85,10 @@ export async function loadSlotContext(
       externalBusy: sql<string>`(SELECT json_group_array(json_array(x.start_at, x.end_at))
         FROM calendar_busy x WHERE x.host_id = ${users.id}
           AND x.start_at < ${window.to + reach} AND x.end_at > ${window.from - reach})`,
+      counted: sql<string>`(SELECT json_group_array(json_array(c.start_at, c.end_at))
+        FROM bookings c WHERE c.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'c'))}
+          AND c.start_at >= ${window.from} - ${limitReachMsSql()} AND c.start_at < ${window.to} + ${limitReachMsSql()}
+          AND c.id != ${ignoreBookingId ?? 0})`,
     })
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
@@ -81,6 +104,7 @@ export async function loadSlotContext(
     overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
     busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
     externalBusy: (JSON.parse(row.externalBusy) as [number, number][]).map(([start, end]) => ({ start, end })),
+    counted: (JSON.parse(row.counted) as [number, number][]).map(([start, end]) => ({ start, minutes: (end - start) / 60_000 })),
   };
 }
 
@@ -99,6 +123,8 @@ export function slotRules(ctx: SlotContext, now: number): RulesInput {
     overrides: ctx.overrides,
     busy: ctx.externalBusy.length ? [...ctx.busy, ...ctx.externalBusy] : ctx.busy,
     now,
+    limits: { limits: { counts: et.bookingLimitsCount, durations: et.bookingLimitsDuration }, counted: ctx.counted },
+    firstSlotOfDayOnly: et.onlyShowFirstAvailableSlot,
   };
 }
 
