@@ -9,7 +9,7 @@ const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
 const everyDay = (startTime: string, endTime: string) => [0, 1, 2, 3, 4, 5, 6].map((dayOfWeek) => ({ dayOfWeek, startTime, endTime }));
 
-function input(fields: Partial<SlotInput> & { limits?: BookingLimits; counted?: CountedBooking[] }): SlotInput {
+function input(fields: Omit<Partial<SlotInput>, 'limits'> & { limits?: BookingLimits; counted?: CountedBooking[] }): SlotInput {
   const { limits, counted, ...rest } = fields;
   return {
     durationMinutes: 60,

@@ -17,8 +17,10 @@ import {
   newEventTypeValues,
   parseEventTypeUpdate,
   parseNewEventType,
+  LIMIT_KINDS,
   type EventTypeValues,
 } from './forms';
+import { LIMIT_PERIODS, type PeriodLimits } from '../slots/limits';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton } from './layout';
 
@@ -33,6 +35,22 @@ export const LOCATION_LABELS: Record<(typeof LOCATION_TYPES)[number], string> = 
 };
 
 const minutes = (n: number) => `${n} min`;
+
+/** "2/day · 5/week", or null without limits. */
+function limitSummary(limits: PeriodLimits | null, unit: string): string | null {
+  const parts = LIMIT_PERIODS.filter((p) => limits?.[p] !== undefined).map((p) => `${limits![p]}${unit}/${p}`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+const LimitsCell: FC<{ et: EventType }> = ({ et }) => {
+  const lines = [
+    limitSummary(et.bookingLimitsCount, ''),
+    limitSummary(et.bookingLimitsDuration, ' min'),
+    et.maxActiveBookingsPerBooker === null ? null : `${et.maxActiveBookingsPerBooker} upcoming per booker`,
+    et.onlyShowFirstAvailableSlot ? 'First slot of each day only' : null,
+  ].filter((l): l is string => l !== null);
+  return <td class="stack small">{lines.length ? lines.map((l) => <div>{l}</div>) : <span class="muted">None</span>}</td>;
+};
 
 // ---- List ----
 
@@ -58,6 +76,7 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
       {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
+    <LimitsCell et={et} />
     <td>{et.isActive ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
     <td>
       <div class="actions">
@@ -88,7 +107,7 @@ const EventTypeList: FC<{ page: Page; rows: EventType[]; owners: Map<number, Per
     <ListTable
       id="event-types"
       count={p.rows.length}
-      columns={['Event type', 'Owner', 'Duration', { label: 'Buffers', title: 'Buffer before / after the meeting' }, 'Notice', 'Location', 'Confirmation', 'Status', 'Actions']}
+      columns={['Event type', 'Owner', 'Duration', { label: 'Buffers', title: 'Buffer before / after the meeting' }, 'Notice', 'Location', 'Confirmation', { label: 'Limits', title: 'Booking limits in the schedule’s zone' }, 'Status', 'Actions']}
       empty={<Empty title="No event types yet">Create the first one with “New event type”.</Empty>}
     >
       {p.rows.map((et) => (
@@ -194,7 +213,21 @@ const EventTypeForm: FC<FormProps> = (p) => {
               {v.booking_fields}
             </textarea>
           </Field>
+          {LIMIT_KINDS.map((kind) =>
+            LIMIT_PERIODS.map((period) => (
+              <Field
+                label={kind === 'booking_limits_count' ? `Bookings per ${period}` : `Booked minutes per ${period}`}
+                name={`${kind}.${period}`}
+                issues={p.issues}
+                hint={period === 'day' ? (kind === 'booking_limits_count' ? 'Limits in the schedule’s zone (weeks from Monday); blank: none.' : 'Day ≤ week ≤ month ≤ year.') : undefined}
+              >
+                <input type="number" id={`${kind}.${period}`} name={`${kind}.${period}`} value={v.limits[`${kind}.${period}`]} min={1} step={1} />
+              </Field>
+            )),
+          )}
+          <NumberField label="Upcoming bookings per booker" name="max_active_bookings_per_booker" values={v} issues={p.issues} min={1} max={1000} hint="Per attendee email, this event type only. Blank: the host-wide cap." />
           <div class="field wide">
+            <Checkbox name="only_show_first_available_slot" label="Offer only the first free start of each day" checked={v.only_show_first_available_slot} />
             <Checkbox name="requires_confirmation" label="Bookings need the host's confirmation" checked={v.requires_confirmation} />
             <Checkbox name="email_notifications" label="Email the attendee and host about bookings (with calendar invites)" checked={v.email_notifications} />
             <Checkbox name="is_active" label="Active (can be booked)" checked={v.is_active} />

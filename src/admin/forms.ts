@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { EventType, Webhook } from '../db/schema';
 import { createEventTypeBody, updateEventTypeBody } from '../event-types/schemas';
+import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../slots/limits';
 import type { ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
 import { createWebhookBody, updateWebhookBody } from '../webhooks/schemas';
@@ -47,6 +48,31 @@ export interface EventTypeValues {
   is_active: boolean;
   /** The booking questions as JSON (the API's booking_fields); blank: the built-ins only. */
   booking_fields: string;
+  /** Booking limits, one box per period, named like the API's issue paths ("booking_limits_count.week"); blank: none. */
+  limits: Record<LimitFieldName, string>;
+  only_show_first_available_slot: boolean;
+  max_active_bookings_per_booker: string;
+}
+
+export const LIMIT_KINDS = ['booking_limits_count', 'booking_limits_duration'] as const;
+export type LimitKind = (typeof LIMIT_KINDS)[number];
+export type LimitFieldName = `${LimitKind}.${LimitPeriod}`;
+const LIMIT_FIELD_NAMES = LIMIT_KINDS.flatMap((kind) => LIMIT_PERIODS.map((period): LimitFieldName => `${kind}.${period}`));
+
+function limitValues(stored: Record<LimitKind, PeriodLimits | null> | null): Record<LimitFieldName, string> {
+  const values = {} as Record<LimitFieldName, string>;
+  for (const name of LIMIT_FIELD_NAMES) {
+    const [kind, period] = name.split('.') as [LimitKind, LimitPeriod];
+    const n = stored?.[kind]?.[period];
+    values[name] = n === undefined ? '' : String(n);
+  }
+  return values;
+}
+
+/** The boxes of one kind as the API's object; all blank is null (no limits). */
+function limitsOf(v: EventTypeValues, kind: LimitKind): Record<string, unknown> | null {
+  const limits = defined(Object.fromEntries(LIMIT_PERIODS.map((period) => [period, numberOrText(v.limits[`${kind}.${period}`])])));
+  return Object.keys(limits).length ? limits : null;
 }
 
 export function newEventTypeValues(ownerId: number): EventTypeValues {
@@ -68,6 +94,9 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     email_notifications: true,
     is_active: true,
     booking_fields: '',
+    limits: limitValues(null),
+    only_show_first_available_slot: false,
+    max_active_bookings_per_booker: '',
   };
 }
 
@@ -90,11 +119,14 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     email_notifications: et.emailNotifications,
     is_active: et.isActive,
     booking_fields: et.bookingFields ? JSON.stringify(et.bookingFields, null, 2) : '',
+    limits: limitValues({ booking_limits_count: et.bookingLimitsCount, booking_limits_duration: et.bookingLimitsDuration }),
+    only_show_first_available_slot: et.onlyShowFirstAvailableSlot,
+    max_active_bookings_per_booker: et.maxActiveBookingsPerBooker === null ? '' : String(et.maxActiveBookingsPerBooker),
   };
 }
 
 export function eventTypeValuesFrom(form: FormData): EventTypeValues {
-  const text = (name: keyof EventTypeValues) => field(form, name);
+  const text = (name: keyof EventTypeValues | LimitFieldName) => field(form, name);
   return {
     owner_id: text('owner_id'),
     schedule_id: text('schedule_id'),
@@ -114,6 +146,9 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     email_notifications: form.has('email_notifications'),
     is_active: form.has('is_active'),
     booking_fields: text('booking_fields'),
+    limits: Object.fromEntries(LIMIT_FIELD_NAMES.map((name) => [name, text(name)])) as Record<LimitFieldName, string>,
+    only_show_first_available_slot: form.has('only_show_first_available_slot'),
+    max_active_bookings_per_booker: text('max_active_bookings_per_booker'),
   };
 }
 
@@ -135,6 +170,11 @@ function eventTypeFields(v: EventTypeValues) {
     email_notifications: v.email_notifications,
     is_active: v.is_active,
     booking_fields: jsonOrText(v.booking_fields),
+    // Blank boxes mean "no limit", which the API spells null.
+    booking_limits_count: limitsOf(v, 'booking_limits_count'),
+    booking_limits_duration: limitsOf(v, 'booking_limits_duration'),
+    only_show_first_available_slot: v.only_show_first_available_slot,
+    max_active_bookings_per_booker: numberOrText(v.max_active_bookings_per_booker) ?? null,
   };
 }
 

@@ -1,0 +1,47 @@
+// The admin's event type form edits the booking limits (one box per period, checked by the API's schema) and the list
+// shows them.
+import { describe, expect, it } from 'vitest';
+import { csrfToken } from '../src/web/csrf';
+import { api, hostWithEventType, makeAdmin, page } from './helpers';
+
+async function admin() {
+  const a = await makeAdmin();
+  return { cookie: `session=${a.token}`, csrf: await csrfToken(a.token, 'session') };
+}
+
+const FIELDS_OF = (et: Record<string, unknown>) => ({
+  title: String(et.title), slug: String(et.slug), duration_minutes: '30', buffer_before_minutes: '0', buffer_after_minutes: '0',
+  minimum_notice_hours: '0', slot_interval_minutes: '', booking_window_days: '60', location_type: '', location_value: '',
+  schedule_id: String(et.schedule_id), description: '', is_active: 'on',
+});
+
+describe('booking limits in the admin', () => {
+  it('saves limits, refuses a week below the day with the API’s message at that box, lists them, and clears them', async () => {
+    const { cookie, csrf } = await admin();
+    const host = await hostWithEventType();
+    const et = host.eventType;
+    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), 'booking_limits_count.day': '3', 'booking_limits_count.week': '2' } });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/<div class="field invalid"><label for="booking_limits_count.week">/);
+    expect(bad.html).toContain('must not be below a shorter period');
+    // What was typed is kept.
+    expect(bad.html).toMatch(/name="booking_limits_count.day" value="3"/);
+
+    const saved = await page(`/admin/event-types/${et.id}`, {
+      cookie,
+      form: { _csrf: csrf, ...FIELDS_OF(et), 'booking_limits_count.day': '2', 'booking_limits_duration.month': '600', max_active_bookings_per_booker: '4', only_show_first_available_slot: 'on' },
+    });
+    expect(saved.status).toBe(303);
+    const read = await api('GET', `/v2/event-types/${et.id}`, { token: host.token });
+    expect(read.json).toMatchObject({ booking_limits_count: { day: 2 }, booking_limits_duration: { month: 600 }, max_active_bookings_per_booker: 4, only_show_first_available_slot: true });
+    const edit = await page(`/admin/event-types/${et.id}/edit`, { cookie });
+    expect(edit.html).toMatch(/name="booking_limits_duration.month" value="600"/);
+    const list = await page('/admin/event-types', { cookie });
+    const row = list.html.slice(list.html.indexOf(`id="event-type-${et.id}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/2\/day.*600 min\/month.*4 upcoming per booker.*First slot of each day only/s);
+
+    expect((await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et) } })).status).toBe(303);
+    const cleared = await api('GET', `/v2/event-types/${et.id}`, { token: host.token });
+    expect(cleared.json).toMatchObject({ booking_limits_count: null, booking_limits_duration: null, max_active_bookings_per_booker: null, only_show_first_available_slot: false });
+  });
+});
