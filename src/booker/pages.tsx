@@ -13,6 +13,7 @@ import { googleCalendarUrl, office365Url, outlookLiveUrl } from './calendar-link
 import { fieldOfIssue, inputId, inputName, type FormValues } from './form';
 import type { BookingPageData, PublicEventType, PublicHost } from './repo';
 import { PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
+import { isLive } from '../bookings/occupancy';
 import {
   allTimeZones,
   formatClock,
@@ -489,7 +490,7 @@ export interface BookingPageProps {
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
   const { booking: b, attendee: a, host, eventType } = p.data;
-  const live = b.status === 'accepted' || b.status === 'pending';
+  const live = isLive(b.status);
   // Once a booking has started only its host may change it (the bookings service refuses the attendee).
   const changeable = live && b.startAt > p.now;
   const canReschedule = changeable && eventType !== null;

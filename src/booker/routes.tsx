@@ -24,7 +24,7 @@ import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { isoInstant, toIssues } from '../lib/validation';
 import { availableMonth, availableSlots } from '../slots/service';
-import type { EventTypeKey, SlotContext } from '../slots/repo';
+import type { EventTypeKey, SlotContext } from '../slots/context';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
