@@ -24,7 +24,7 @@ import { webhookRoutes } from './webhooks/routes';
 export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return errorResponse(c, err.code, err.message, err.issues);
+    return errorResponse(c, err.code, err.message, err.issues, err.conflicts);
   }
   if (err instanceof HTTPException) {
     // Hono's validator throws 400 for malformed JSON; keep the status family of the others.

@@ -14,7 +14,7 @@ function context(et: Partial<EventType> = {}, busy: SlotContext['busy'] = []): S
       bufferBeforeMinutes: 15, bufferAfterMinutes: 5, minimumNoticeHours: 0, slotIntervalMinutes: null, bookingWindowDays: 60,
       locationType: null, locationValue: null, requiresConfirmation: false, emailNotifications: true, isActive: true,
       bookingFields: null, bookingLimitsCount: null, bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false,
-      maxActiveBookingsPerBooker: null, createdAt: NOW, updatedAt: NOW, ...et,
+      maxActiveBookingsPerBooker: null, recurringEvent: null, createdAt: NOW, updatedAt: NOW, ...et,
     },
     host: { id: 1, name: 'Hana Host', email: 'hana@example.com', timezone: 'UTC', username: 'hana' },
     scheduleTimeZone: 'UTC',

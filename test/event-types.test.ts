@@ -41,6 +41,7 @@ describe('POST /v2/event-types', () => {
       booking_limits_duration: null,
       only_show_first_available_slot: false,
       max_active_bookings_per_booker: null,
+      recurring_event: null,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

@@ -23,6 +23,10 @@ export interface BookRequest {
   idempotencyHash: string | null;
   /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
   reservationUid?: string | null;
+  /** A recurring event type: book only the first this many occurrences of its series (POST /v2/bookings `recurrence_count`). */
+  recurrenceCount?: number;
+  /** Set by the object for each occurrence of a series it books (src/bookings/series.ts). */
+  recurringBookingUid?: string | null;
 }
 
 export type Refusal = { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
@@ -53,11 +57,12 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
     bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
     idempotencyKey: req.idempotencyKey,
     idempotencyHash: req.idempotencyHash,
+    recurringBookingUid: req.recurringBookingUid ?? null,
     now,
   };
   // The row does not exist yet: its ids are placeholders the outbox statements fill in SQL from the uid.
   const snapshot = snapshotOf(status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-    booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
+    booking: { ...booking, recurringBookingUid: booking.recurringBookingUid ?? null, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
     attendee: { id: 0, bookingId: 0, ...req.attendee },
     host: ctx.host,
     eventType: et,

@@ -4,7 +4,7 @@ import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
-import type { ErrorCode, ErrorIssue } from '../lib/errors';
+import type { ErrorCode, ErrorIssue, OccurrenceConflict } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
 import { checkBookable } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
@@ -25,6 +25,9 @@ import {
   guardedInsert,
   guardedMove,
   insertAttendee,
+  isSeriesIncomplete,
+  liveSeriesForWrite,
+  seriesComplete,
   transition,
   type BookingForWrite,
   type BookingJson,
@@ -34,11 +37,17 @@ import { draftBooking, type BookRequest } from './draft';
 import { spanAt } from './occupancy';
 import { hasStarted } from './status';
 import { newBookingUid } from './uid';
+import { occurrenceStarts } from './recurrence';
+import { seriesConflicts, seriesRefusal } from './series';
+import type { SlotContext } from '../slots/context';
+
+/** `DELETE /v2/bookings/{uid}` on an occurrence of a series: it alone, it and the later ones, or every future one. */
+export type CancelScope = 'this' | 'following' | 'all';
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome =
-  | { ok: true; booking: BookingJson; replayed?: boolean }
-  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
+  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[] }
+  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[]; conflicts?: OccurrenceConflict[] };
 
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
 export type CalendarReply = Outcome & { d1: D1Report };
@@ -46,6 +55,7 @@ export type CalendarReply = Outcome & { d1: D1Report };
 type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
+const invalid = (path: string, message: string): Written => ({ ok: false, code: 'validation_failed', message: 'Request validation failed', issues: [{ path, message }] });
 
 /**
  * One instance per host (`idFromName("host:" + hostId)`). Every write that changes the host's occupied time runs
@@ -66,8 +76,12 @@ export class HostCalendar extends DurableObject<Bindings> {
     return this.write((db) => this.rescheduleLocked(db, uid, start, reason));
   }
 
-  /** `byHost`: the host or a super admin, who may still mark a booking that has started as cancelled. */
-  cancel(uid: string, reason: string | null, byHost = false): Promise<CalendarReply> {
+  /**
+   * `byHost`: the host or a super admin, who may still mark a booking that has started as cancelled. `scope` (an
+   * occurrence of a series only): `following` also cancels the series' later live occurrences, `all` every live
+   * occurrence that has not started; all in one batch.
+   */
+  cancel(uid: string, reason: string | null, byHost = false, scope: CancelScope = 'this'): Promise<CalendarReply> {
     return this.write(async (db) => {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
@@ -77,6 +91,12 @@ export class HostCalendar extends DurableObject<Bindings> {
       }
       if (!byHost && hasStarted(current.booking, Date.now())) {
         return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
+      }
+      const series = current.booking.recurringBookingUid;
+      if (scope !== 'this' && series) {
+        const now = Date.now();
+        const others = await liveSeriesForWrite(db, series, scope === 'all' ? now + 1 : current.booking.startAt);
+        return this.applyTransitions(db, [current, ...others.filter((o) => o.booking.id !== current.booking.id)], { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
       }
       return this.applyTransition(db, current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
@@ -125,6 +145,8 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
+    if (ctx.eventType.recurringEvent) return this.bookSeriesLocked(db, req, ctx, now, holdUid);
+    if (req.recurrenceCount !== undefined) return invalid('recurrence_count', 'This event type is not recurring');
     const draft = draftBooking(ctx, req, newBookingUid(), now);
     if (!draft.ok) return draft;
     const { booking, snapshot } = draft;
@@ -160,6 +182,70 @@ export class HostCalendar extends DurableObject<Bindings> {
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
       deliveryIds: deliveryIdsOf(results[1]!),
       notificationIds: notificationIdsOf(results.slice(writes.length)),
+    };
+  }
+
+  /**
+   * A recurring event type books its series (the first `recurrence_count` occurrences, default all), all or nothing:
+   * every occurrence is checked by the slot rules against the host's time and the series' own earlier occurrences
+   * (src/bookings/series.ts), then all are written in one batch whose last statement fails unless every guarded insert
+   * wrote its row. The caps count the series once (its first occurrence), as one booking.
+   */
+  private async bookSeriesLocked(db: Db, req: BookRequest, first: SlotContext, now: number, holdUid: string | null): Promise<Written> {
+    const rule = first.eventType.recurringEvent!;
+    const count = req.recurrenceCount ?? rule.count;
+    if (count > rule.count) return invalid('recurrence_count', `This event type's series has at most ${rule.count} occurrences`);
+    const starts = occurrenceStarts(req.start, rule, count, first.scheduleTimeZone);
+    // Occurrences past the booking window are refused by the rules whatever is busy, so the read stops there.
+    const readTo = Math.max(req.start, Math.min(starts.at(-1)!, now + first.eventType.bookingWindowDays * 86_400_000)) + 1;
+    const ctx = count > 1 ? await loadSlotContext(db, req.eventTypeId, { from: req.start, to: readTo }, undefined, now, holdUid) : first;
+    if (!ctx) return fail('not_found', 'Event type not found');
+    const conflicts = seriesConflicts(ctx, now, starts);
+    if (conflicts.length) return { ok: false, code: 'slot_unavailable', message: seriesRefusal(conflicts, count), conflicts };
+
+    const seriesUid = newBookingUid();
+    const drafts = [];
+    for (const [index, start] of starts.entries()) {
+      // The key (and its replay) belongs to the first occurrence: the unique index allows it on one row only.
+      const key = index === 0 ? { idempotencyKey: req.idempotencyKey, idempotencyHash: req.idempotencyHash } : { idempotencyKey: null, idempotencyHash: null };
+      const draft = draftBooking(ctx, { ...req, ...key, start, recurringBookingUid: seriesUid }, newBookingUid(), now);
+      if (!draft.ok) return draft;
+      drafts.push(draft);
+    }
+    const d1 = db.$client;
+    const cap = this.attendeeCap(ctx.eventType, req.attendee.email);
+    const writes = [
+      ...drafts.flatMap(({ booking }, index) => [
+        guardedInsert(d1, booking, { consumedHoldUid: holdUid, ...(index === 0 ? { attendeeCap: cap } : {}) }),
+        insertAttendee(d1, booking.uid, req.attendee),
+      ]),
+      seriesComplete(d1, seriesUid, count),
+      ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, drafts[0]!.booking.uid)] : []),
+    ];
+    const outboxes = drafts.map(({ snapshot }) => outboxInsert(d1, snapshot, now));
+    const emails = drafts.flatMap(({ snapshot }) => notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now));
+    let results: D1Result[];
+    try {
+      results = await d1.batch([...writes, ...outboxes, ...emails]);
+    } catch (error) {
+      if (req.idempotencyKey && isUniqueViolation(error)) {
+        const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
+        if (replay) return replay;
+      }
+      if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
+      if (!isSeriesIncomplete(error)) throw error;
+      return (await this.attendeeCapFailure(db, ctx.host.id, cap, now)) ?? fail('slot_unavailable', 'An occurrence of the series overlaps another booking or a reservation of the host, so the series was not booked');
+    }
+    const occurrences = drafts.map(({ booking }, index) => {
+      const row = results[index * 2]!.results[0] as Record<string, unknown>;
+      return bookingJson({ booking: bookingFromRow(row), attendee: { id: 0, bookingId: row.id as number, ...req.attendee } });
+    });
+    return {
+      ok: true,
+      booking: occurrences[0]!,
+      occurrences,
+      deliveryIds: results.slice(writes.length, writes.length + outboxes.length).flatMap(deliveryIdsOf),
+      notificationIds: notificationIdsOf(results.slice(writes.length + outboxes.length)),
     };
   }
 
@@ -244,6 +330,34 @@ export class HostCalendar extends DurableObject<Bindings> {
       deliveryIds: deliveryIdsOf(outbox!),
       notificationIds: notificationIdsOf(emails),
     };
+  }
+
+  /** One transition of several bookings (a series' occurrences) in one batch; answers the first one. */
+  private async applyTransitions(db: Db, targets: BookingForWrite[], t: Parameters<typeof transition>[2], trigger: WebhookTrigger): Promise<Written> {
+    const now = Date.now();
+    const d1 = db.$client;
+    const statements = targets.map((current) => {
+      const after = { ...current.booking, status: t.to, cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason };
+      const snapshot = snapshotOf(trigger, { ...current, booking: after });
+      return [
+        transition(d1, current.booking.id, t, now),
+        outboxInsert(d1, snapshot, now),
+        ...notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now),
+      ];
+    });
+    const results = await d1.batch(statements.flat());
+    let at = 0;
+    const deliveryIds: number[] = [];
+    const notificationIds: number[] = [];
+    let first: Record<string, unknown> | undefined;
+    statements.forEach((group, index) => {
+      if (index === 0) first = results[at]!.results[0] as Record<string, unknown> | undefined;
+      deliveryIds.push(...deliveryIdsOf(results[at + 1]!));
+      notificationIds.push(...notificationIdsOf(results.slice(at + 2, at + group.length)));
+      at += group.length;
+    });
+    if (!first) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+    return { ok: true, booking: bookingJson({ booking: bookingFromRow(first), attendee: targets[0]!.attendee }), deliveryIds, notificationIds };
   }
 
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---

@@ -4,6 +4,9 @@ import { listEnvelope } from '../openapi/schemas';
 import type { ResourceDocs } from '../openapi/types';
 import {
   bookingResponse,
+  cancelBody,
+  createdBookingResponse,
+  seriesResponse,
   createBookingBody,
   idempotencyKeySchema,
   listBookingsQuery,
@@ -15,8 +18,8 @@ import {
 const bookingList = listEnvelope(bookingResponse);
 
 export const bookingsDocs: ResourceDocs = {
-  requestSchemas: { CreateBookingBody: createBookingBody, RescheduleBookingBody: rescheduleBody, ReasonBody: reasonBody },
-  responseSchemas: { Booking: bookingResponse, BookingList: bookingList },
+  requestSchemas: { CreateBookingBody: createBookingBody, RescheduleBookingBody: rescheduleBody, ReasonBody: reasonBody, CancelBookingBody: cancelBody },
+  responseSchemas: { Booking: bookingResponse, BookingList: bookingList, CreatedBooking: createdBookingResponse, BookingSeries: seriesResponse },
   operations: [
     {
       operationId: 'createBooking',
@@ -30,7 +33,9 @@ export const bookingsDocs: ResourceDocs = {
         'signed-in user, else to the event type and attendee email, and expires after 24 hours. `location` is taken only ' +
         'where the event type asks the attendee: a phone number (`phone` without a host number) or a place (`in_person` ' +
         'without an address; a link must be https). A slot held by someone else is unavailable; with your own ' +
-        '`reservation_uid` the booking replaces your hold atomically.',
+        '`reservation_uid` the booking replaces your hold atomically. On a recurring event type the booking books its ' +
+        'series (or the first `recurrence_count` occurrences), all or nothing: a 409 lists every occurrence that cannot ' +
+        'be booked in `error.conflicts` and nothing is written.',
       auth: 'public',
       headers: [
         {
@@ -40,7 +45,7 @@ export const bookingsDocs: ResourceDocs = {
         },
       ],
       body: { schema: createBookingBody },
-      success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: bookingResponse },
+      success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: createdBookingResponse },
       errors: {
         not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
         slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
@@ -67,10 +72,10 @@ export const bookingsDocs: ResourceDocs = {
       method: 'get',
       path: '/v2/bookings/{uid}',
       tag: 'Bookings',
-      summary: 'Get a booking',
+      summary: 'Get a booking, or a recurring series by its recurring_booking_uid',
       auth: 'public',
       params: uidParam,
-      success: { status: 200, description: 'The booking', schema: bookingResponse },
+      success: { status: 200, description: 'The booking, or the series with every occurrence', schema: bookingResponse.or(seriesResponse) },
     },
     {
       operationId: 'getBookingIcs',
@@ -118,8 +123,8 @@ export const bookingsDocs: ResourceDocs = {
         'super admin (with their session) may cancel it.',
       auth: 'public',
       params: uidParam,
-      body: { schema: reasonBody, required: false },
-      success: { status: 200, description: 'The cancelled booking', schema: bookingResponse },
+      body: { schema: cancelBody, required: false },
+      success: { status: 200, description: 'The cancelled booking (with `scope`, the occurrence named in the path)', schema: bookingResponse },
       errors: {
         conflict: 'The booking has started and the caller is not its host, or it changed meanwhile',
         rate_limited: RATE_LIMITED_PER_IP,

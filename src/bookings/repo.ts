@@ -31,6 +31,8 @@ export interface NewBooking {
   bookingFieldsResponses: BookingFieldResponses | null;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
+  /** The series this booking is an occurrence of (src/bookings/series.ts); null for a single booking. */
+  recurringBookingUid?: string | null;
   now: number;
 }
 
@@ -61,8 +63,9 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
-         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at,
+         recurring_booking_uid)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${overlap(b.now)}) AND NOT EXISTS (${HELD_OVERLAP})
          AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
@@ -85,6 +88,7 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
       b.idempotencyHash,
       b.now,
       b.now,
+      b.recurringBookingUid ?? null,
       b.hostId,
       b.occupiedEnd,
       b.occupiedStart,
@@ -205,6 +209,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     sequence: row.sequence as number,
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
+    recurringBookingUid: (row.recurring_booking_uid as string | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -325,6 +330,7 @@ export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
     reschedule_reason: b.rescheduleReason,
     previous_start: iso(b.previousStartAt),
     booking_fields_responses: b.bookingFieldsResponses ?? {},
+    recurring_booking_uid: b.recurringBookingUid,
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };
@@ -361,4 +367,46 @@ export function selectBookingsForWrite(db: Db) {
 /** A booking with everything its webhook payload needs, in one query. */
 export async function findBookingForWrite(db: Db, uid: string): Promise<BookingForWrite | undefined> {
   return selectBookingsForWrite(db).where(eq(bookings.uid, uid)).get();
+}
+
+// --- Recurring series (src/bookings/series.ts) ---
+
+/**
+ * The last statement of a series' batch: fails (and so rolls back the whole batch, D1 runs a batch as one
+ * transaction) unless every one of its `count` guarded inserts wrote its row. This makes the series all or nothing
+ * in SQL too: a guarded insert that finds an overlap inserts nothing without failing.
+ */
+export function seriesComplete(d1: D1Queryable, seriesUid: string, count: number): D1PreparedStatement {
+  // json() of a non-JSON text raises "malformed JSON"; its argument depends on the count, so it is not folded early.
+  return d1
+    .prepare(`SELECT json(CASE WHEN (SELECT COUNT(*) FROM bookings WHERE recurring_booking_uid = ?) = ? THEN '1' ELSE '${SERIES_INCOMPLETE}' END) AS ok`)
+    .bind(seriesUid, count);
+}
+
+const SERIES_INCOMPLETE = 'series incomplete';
+
+/** Whether a batch failed on `seriesComplete`. */
+export const isSeriesIncomplete = (error: unknown) => /malformed JSON/i.test(`${String(error)} ${String((error as { cause?: unknown })?.cause)}`);
+
+/** The occurrences of a series, by start. */
+export async function findSeries(db: Db, seriesUid: string): Promise<BookingWithAttendee[]> {
+  return db
+    .select({ booking: bookings, attendee: attendees })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .where(eq(bookings.recurringBookingUid, seriesUid))
+    .orderBy(asc(bookings.startAt), asc(bookings.id))
+    .all();
+}
+
+/** The live occurrences of a series starting at or after `from`, with what their webhooks need. */
+export async function liveSeriesForWrite(db: Db, seriesUid: string, from: number): Promise<BookingForWrite[]> {
+  return selectBookingsForWrite(db)
+    .where(and(eq(bookings.recurringBookingUid, seriesUid), inArray(bookings.status, LIVE_STATUSES), gte(bookings.startAt, from)))
+    .orderBy(asc(bookings.startAt))
+    .all();
+}
+
+export async function hostOfSeries(db: Db, seriesUid: string): Promise<number | undefined> {
+  return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.recurringBookingUid, seriesUid)).limit(1).get())?.hostId;
 }

@@ -9,8 +9,8 @@ import { decodeCursor, page } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
 import { bookingJson, listBookings } from './repo';
-import { createBooking, getBooking, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
-import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam, type CreateBookingBody } from './schemas';
+import { createBooking, getBookingOrSeries, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
+import { cancelBody, createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam, type CreateBookingBody } from './schemas';
 
 const isSortKey = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
@@ -27,7 +27,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (key && !key.success) {
       throw new ApiError('validation_failed', 'Invalid Idempotency-Key header', toIssues(key.error).map((i) => ({ ...i, path: 'Idempotency-Key' })));
     }
-    const { booking } = await createBooking(c.var.d1, c.env, {
+    const { booking, occurrences } = await createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
@@ -38,8 +38,9 @@ export const bookingRoutes = new Hono<AppEnv>()
       // Same key with the same validated body replays; a different body is a 422.
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
       reservationUid: body.reservation_uid ?? null,
+      ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
     });
-    return c.json(booking, 201);
+    return c.json(occurrences ? { ...booking, occurrences } : booking, 201);
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
     const q = c.req.valid('query');
@@ -54,7 +55,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
     return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })
-  .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))
+  .get('/:uid', validate('param', uidParam), async (c) => c.json(await getBookingOrSeries(c.var.db, c.req.valid('param').uid)))
   .get('/:uid/ics', validate('param', uidParam), async (c) => {
     const { uid } = c.req.valid('param');
     return c.body(await getBookingIcs(c.var.db, c.env, uid), 200, {
@@ -66,8 +67,9 @@ export const bookingRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     return c.json(await rescheduleBooking(c.var.d1, c.env, c.req.valid('param').uid, body.start, body.reason ?? null));
   })
-  .delete('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', reasonBody), async (c) => {
-    return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, c.req.valid('json').reason ?? null, c.get('user')));
+  .delete('/:uid', rateLimit('WRITE_RATE_LIMIT', 'booking'), validate('param', uidParam), validate('json', cancelBody), async (c) => {
+    const { reason, scope } = c.req.valid('json');
+    return c.json(await cancelBooking(c.var.d1, c.env, c.req.valid('param').uid, reason ?? null, c.get('user'), scope ?? 'this'));
   })
   .post('/:uid/confirm', requireUser, validate('param', uidParam), async (c) => {
     return c.json(await settleBooking(c.var.d1, c.env, currentUser(c), c.req.valid('param').uid, 'confirm', null));

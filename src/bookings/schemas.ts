@@ -41,6 +41,13 @@ export const createBookingBody = z.strictObject({
   reservation_uid: reservationUid
     .optional()
     .describe('Your slot reservation for exactly this event type and start: the booking replaces it atomically'),
+  recurrence_count: z
+    .number()
+    .int()
+    .min(1)
+    .max(52)
+    .optional()
+    .describe("A recurring event type: book only this many occurrences of its series (at most its count; default all). Refused for other event types"),
 });
 
 export const rescheduleBody = z.strictObject({
@@ -49,6 +56,17 @@ export const rescheduleBody = z.strictObject({
 });
 
 export const reasonBody = z.strictObject({ reason: optionalReason }).default({});
+
+export const CANCEL_SCOPES = ['this', 'following', 'all'] as const;
+export const cancelBody = z
+  .strictObject({
+    reason: optionalReason,
+    scope: z
+      .enum(CANCEL_SCOPES)
+      .optional()
+      .describe('For an occurrence of a recurring series: `this` (default) only it, `following` it and every later live occurrence, `all` every live occurrence that has not started'),
+  })
+  .default({});
 
 export const uidParam = z.strictObject({ uid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
 
@@ -89,6 +107,18 @@ export const bookingResponse = z.strictObject({
   reschedule_reason: z.string().nullable(),
   previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
   booking_fields_responses: bookingFieldsResponsesSchema,
+  recurring_booking_uid: z.string().nullable().describe('The series this booking is an occurrence of (GET /v2/bookings/{recurring_booking_uid} lists it); null for a single booking'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
+});
+
+/** 201 of POST /v2/bookings: the booking, plus every occurrence when a recurring event type booked its series. */
+export const createdBookingResponse = bookingResponse.extend({
+  occurrences: z.array(bookingResponse).optional().describe('Only for a recurring event type: every occurrence booked, by start (the first is the booking above)'),
+});
+
+/** GET /v2/bookings/{recurring_booking_uid}: the series. */
+export const seriesResponse = z.strictObject({
+  recurring_booking_uid: z.string(),
+  occurrences: z.array(bookingResponse).describe('Every occurrence of the series (cancelled ones too), by start'),
 });

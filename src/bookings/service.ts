@@ -6,9 +6,9 @@ import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
-import type { CalendarReply, HostCalendar } from './host-calendar';
+import type { CalendarReply, CancelScope, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
-import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
+import { findBooking, byUid, findBookingForWrite, findSeries, hostOfBooking, bookingJson, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
 import { siteOf } from '../calendar/site';
 import { eventTypeOwner } from '../event-types/repo';
@@ -22,9 +22,9 @@ async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (c
   return unwrap(await d1.callObject(() => call(hostCalendar(env, hostId))));
 }
 
-function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean } {
-  if (!reply.ok) throw new ApiError(reply.code, reply.message, reply.issues);
-  return { booking: reply.booking, replayed: reply.replayed ?? false };
+function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean; occurrences?: BookingJson[] } {
+  if (!reply.ok) throw new ApiError(reply.code, reply.message, reply.issues, undefined, reply.conflicts);
+  return { booking: reply.booking, replayed: reply.replayed ?? false, ...(reply.occurrences ? { occurrences: reply.occurrences } : {}) };
 }
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
@@ -45,6 +45,16 @@ export async function getBooking(db: Db, uid: string) {
   return found;
 }
 
+/** GET /v2/bookings/{uid}: a booking by its uid, or a recurring series by its `recurring_booking_uid`. */
+export async function getBookingOrSeries(db: Db, uid: string) {
+  const found = await findBooking(db, byUid(uid));
+  if (found) return bookingJson(found);
+  // Only a miss pays the second read.
+  const series = await findSeries(db, uid);
+  if (!series.length) throw notFound('Booking');
+  return { recurring_booking_uid: uid, occurrences: series.map((row) => bookingJson(row)) };
+}
+
 /** GET /v2/bookings/{uid}/ics: the booking as an iCalendar file (cancelled ones too, with STATUS:CANCELLED). */
 export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise<string> {
   const found = await findBookingForWrite(db, uid);
@@ -61,10 +71,10 @@ export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: strin
  * Cancels by uid (the attendee's capability). `actor` is the signed-in user, if any: the host or a super admin may
  * still cancel a booking that has started (to record that it did not happen); the attendee may not.
  */
-export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null, actor: User | null) {
+export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null, actor: User | null, scope: CancelScope = 'this') {
   const hostId = await hostOrNotFound(d1.db, uid);
   const byHost = actor !== null && (actor.role === 'super_admin' || actor.id === hostId);
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, byHost))).booking;
+  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, byHost, scope))).booking;
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */

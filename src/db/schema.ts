@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { BookingField, BookingFieldResponses } from '../event-types/booking-fields';
 import type { PeriodLimits } from '../slots/limits';
+import type { RecurringEvent } from '../bookings/recurrence';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -129,6 +130,8 @@ export const eventTypes = sqliteTable(
     // Future accepted + pending bookings of this event type per attendee email; replaces the host-wide
     // MAX_FUTURE_BOOKINGS_PER_ATTENDEE cap for this event type. Null: that cap applies.
     maxActiveBookingsPerBooker: integer('max_active_bookings_per_booker'),
+    // A booking books a series (src/bookings/recurrence.ts); null: single bookings.
+    recurringEvent: text('recurring_event', { mode: 'json' }).$type<RecurringEvent>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -172,10 +175,13 @@ export const bookings = sqliteTable(
     sequence: integer('sequence').notNull().default(0),
     idempotencyKey: text('idempotency_key').unique(),
     idempotencyHash: text('idempotency_hash'),
+    // The series this booking is an occurrence of (shared by all its occurrences); null for a single booking.
+    recurringBookingUid: text('recurring_booking_uid'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    index('bookings_recurring_idx').on(t.recurringBookingUid, t.startAt),
     index('bookings_host_occupied_idx').on(t.hostId, t.occupiedStart),
     index('bookings_host_start_idx').on(t.hostId, t.startAt),
     index('bookings_event_type_start_idx').on(t.eventTypeId, t.startAt),

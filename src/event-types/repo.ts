@@ -105,6 +105,7 @@ function columnsOf(body: UpdateEventTypeBody) {
     bookingLimitsDuration: body.booking_limits_duration,
     onlyShowFirstAvailableSlot: body.only_show_first_available_slot,
     maxActiveBookingsPerBooker: body.max_active_bookings_per_booker,
+    recurringEvent: body.recurring_event,
   };
 }
 
@@ -144,6 +145,7 @@ export function eventTypeJson(et: EventType) {
     booking_limits_duration: et.bookingLimitsDuration,
     only_show_first_available_slot: et.onlyShowFirstAvailableSlot,
     max_active_bookings_per_booker: et.maxActiveBookingsPerBooker,
+    recurring_event: et.recurringEvent,
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

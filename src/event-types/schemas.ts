@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
 import { LIMIT_PERIODS, misorderedPeriod, type PeriodLimits } from '../slots/limits';
+import { CALCOM_FREQ, RECURRENCE_FREQS, type RecurringEvent } from '../bookings/recurrence';
 import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from './limits';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
@@ -27,6 +28,18 @@ const periodLimits = (max: number, unit: string) =>
     .transform((p): PeriodLimits | null => (LIMIT_PERIODS.some((k) => p[k] !== undefined) ? p : null))
     .nullable()
     .describe(`${unit} per calendar day, ISO week (from Monday), calendar month and year in the schedule's time zone; day <= week <= month <= year`);
+
+/** A booking books a series; Cal.com's numeric freq (0 yearly, 1 monthly, 2 weekly) is accepted on input. */
+const recurringEvent = z
+  .strictObject({
+    freq: z.union([z.enum(RECURRENCE_FREQS), z.literal(0), z.literal(1), z.literal(2)]).transform((f): RecurringEvent['freq'] => (typeof f === 'number' ? CALCOM_FREQ[f]! : f)),
+    interval: z.number().int().min(1).max(12),
+    count: z.number().int().min(2).max(52),
+  })
+  .nullable()
+  .describe(
+    "Each booking books a series of `count` occurrences every `interval` weeks, months or years, at the same wall-clock time in the schedule's time zone (a month or year without that date is skipped, as RRULE does). Null: single bookings",
+  );
 
 // Every writable field with its range; create requires title, slug and duration, update takes any subset.
 const fields = {
@@ -55,6 +68,7 @@ const fields = {
   booking_limits_count: periodLimits(10_000, 'Bookings of this event type (accepted and pending)'),
   booking_limits_duration: periodLimits(527_040, 'Booked minutes of this event type (accepted and pending)'),
   only_show_first_available_slot: z.boolean().describe('Offer only the first free start of each day (in the schedule\'s time zone)'),
+  recurring_event: recurringEvent,
   max_active_bookings_per_booker: z
     .number()
     .int()
@@ -83,6 +97,7 @@ export const createEventTypeBody = z.strictObject({
   booking_limits_duration: fields.booking_limits_duration.default(null),
   only_show_first_available_slot: fields.only_show_first_available_slot.default(false),
   max_active_bookings_per_booker: fields.max_active_bookings_per_booker.default(null),
+  recurring_event: fields.recurring_event.default(null),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
@@ -129,6 +144,7 @@ export const eventTypeResponse = z.strictObject({
   booking_limits_duration: periodLimitsResponse,
   only_show_first_available_slot: z.boolean(),
   max_active_bookings_per_booker: z.number().int().nullable(),
+  recurring_event: z.strictObject({ freq: z.enum(RECURRENCE_FREQS), interval: z.number().int(), count: z.number().int() }).nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

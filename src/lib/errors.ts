@@ -39,8 +39,15 @@ export interface ErrorIssue {
   message: string;
 }
 
+/** One occurrence of a recurring series that cannot be booked (a 409 for a series lists each). */
+export interface OccurrenceConflict {
+  index: number;
+  start: string;
+  reason: string;
+}
+
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; issues?: ErrorIssue[]; request_id?: string };
+  error: { code: ErrorCode; message: string; issues?: ErrorIssue[]; conflicts?: OccurrenceConflict[]; request_id?: string };
 }
 
 /** A domain failure that any layer may throw; app.onError turns it into the JSON error shape. */
@@ -51,6 +58,8 @@ export class ApiError extends Error {
     readonly issues?: ErrorIssue[],
     /** Extra response headers, e.g. Retry-After on a 429. */
     readonly headers?: Record<string, string>,
+    /** A recurring series refused: each occurrence that cannot be booked. */
+    readonly conflicts?: OccurrenceConflict[],
   ) {
     super(message);
   }
@@ -62,10 +71,10 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 
-export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]): ErrorBody {
-  return { error: issues ? { code, message, issues } : { code, message } };
+export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[], conflicts?: OccurrenceConflict[]): ErrorBody {
+  return { error: { code, message, ...(issues ? { issues } : {}), ...(conflicts ? { conflicts } : {}) } };
 }
 
-export function errorResponse(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[]) {
-  return c.json(errorBody(code, message, issues), STATUS[code]);
+export function errorResponse(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[], conflicts?: OccurrenceConflict[]) {
+  return c.json(errorBody(code, message, issues, conflicts), STATUS[code]);
 }

@@ -36,6 +36,10 @@ export const errorSchema = z.strictObject({
       .array(z.strictObject({ path: z.string().describe('Dotted path of the offending field, e.g. attendee.email'), message: z.string() }))
       .optional()
       .describe('Only for validation_failed: one entry per problem'),
+    conflicts: z
+      .array(z.strictObject({ index: z.number().int().describe('0 = the first occurrence'), start: z.iso.datetime(), reason: z.string() }))
+      .optional()
+      .describe('Only for slot_unavailable on a recurring series: every occurrence that cannot be booked (nothing was booked)'),
     request_id: z.string().optional().describe('Only for internal (500): the x-request-id of the failed request, as in its log line'),
   }),
 });

@@ -14,12 +14,15 @@ export const slotsDocs: ResourceDocs = {
       summary: 'Available slots of an event type',
       description:
         'Slots inside the schedule’s hours (after overrides), past the minimum notice, within the booking window, ' +
-        'not overlapping the host’s bookings with buffers. The range may span at most 93 days.',
+        'not overlapping the host’s bookings with buffers, and within the event type’s booking limits. The range may ' +
+        'span at most 93 days. With `recurrence_count` (recurring event types), only starts whose first N occurrences ' +
+        'can all be booked.',
       auth: 'public',
       query: availableSlotsQuery,
       success: { status: 200, description: 'Slots grouped by local date', schema: slotsResponse },
       errors: {
         not_found: 'No active event type with this id',
+        validation_failed: 'A bad query, or recurrence_count on an event type that is not recurring (or above its count)',
         rate_limited: 'Too many slot queries for this event type from this client IP within a minute (generous); see Retry-After',
       },
     },

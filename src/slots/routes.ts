@@ -10,7 +10,10 @@ export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query',
   const q = c.req.valid('query');
   // Generous, per (client, event type): a calendar page asks for a few ranges, a scraper for thousands.
   await enforceRateLimit(c, 'SLOTS_RATE_LIMIT', `slots:${q.event_type_id}`);
-  const found = await availableSlots(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone, { ownHoldUid: q.reservation_uid ?? null });
+  const found = await availableSlots(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone, {
+    ownHoldUid: q.reservation_uid ?? null,
+    ...(q.recurrence_count === undefined ? {} : { recurrenceCount: q.recurrence_count }),
+  });
   if (!found) throw notFound('Event type');
   return c.json({
     event_type_id: found.ctx.eventType.id,

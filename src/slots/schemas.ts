@@ -11,6 +11,10 @@ export const availableSlotsQuery = z
     end_time: isoInstant,
     timezone: timeZoneSchema.optional(),
     reservation_uid: reservationUid.optional().describe('Your own slot reservation: its slot stays visible to you'),
+    recurrence_count: decimalId
+      .pipe(z.number().max(52))
+      .optional()
+      .describe('A recurring event type: offer only starts whose first N occurrences can all be booked (at most its count)'),
   })
   .superRefine((q, ctx) => {
     if (q.end_time <= q.start_time) {

@@ -2,6 +2,8 @@
 // compute -> group by local date. Used by GET /v2/slots/available and by the public booker pages, so the pages and
 // the API can never disagree.
 import type { Db } from '../db/client';
+import { ApiError } from '../lib/errors';
+import { seriesSlots } from '../bookings/series';
 import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
 import { slotRules, type EventTypeKey, type SlotContext } from './context';
 import { loadSlotContext } from './repo';
@@ -22,7 +24,12 @@ export interface SlotOptions {
   ignoreBookingId?: number;
   /** The caller's own slot reservation (hold), which does not block its own slot. */
   ownHoldUid?: string | null;
+  /** A recurring event type: offer only starts whose first N occurrences could all be booked. */
+  recurrenceCount?: number;
 }
+
+/** The longest booking window an event type can have: a series is never read beyond it. */
+const MAX_WINDOW_MS = 731 * DAY_MS;
 
 /** Null when the event type does not exist, is inactive, or its host is deactivated. */
 export async function availableSlots(
@@ -33,9 +40,11 @@ export async function availableSlots(
   opts: SlotOptions = {},
 ): Promise<AvailableSlots | null> {
   const now = opts.now ?? Date.now();
-  const ctx = await loadSlotContext(db, eventType, range, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  // A series reaches past the range: read as far as any occurrence could be bookable (still one statement).
+  const read = opts.recurrenceCount && opts.recurrenceCount > 1 ? { from: range.from, to: Math.max(range.to, now + MAX_WINDOW_MS) } : range;
+  const ctx = await loadSlotContext(db, eventType, read, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
-  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, now);
+  return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, now, opts.recurrenceCount);
 }
 
 /**
@@ -61,8 +70,16 @@ export async function availableMonth(
   return compute(ctx, zone, range, now);
 }
 
-function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number): AvailableSlots {
-  const slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: range.from, rangeEnd: range.to });
+function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number, recurrenceCount?: number): AvailableSlots {
+  let slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: range.from, rangeEnd: range.to });
+  if (recurrenceCount !== undefined) {
+    try {
+      slots = seriesSlots(ctx, now, slots, recurrenceCount);
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'recurrence_count', message: error.message }]);
+      throw error;
+    }
+  }
   return { ctx, timezone: zone, slots, byDate: groupSlotsByLocalDate(slots, zone) };
 }
 

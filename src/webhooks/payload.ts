@@ -17,6 +17,8 @@ export interface BookingEventSnapshot {
     metadata: Record<string, unknown> | null;
     cancellationReason: string | null;
     rejectionReason: string | null;
+    /** The series this booking is an occurrence of, if any. */
+    recurringBookingUid?: string | null;
   };
   /** Answers to the booking questions beyond name, email and notes, labelled, in the event type's order. */
   answers?: { name: string; label: string; value: unknown }[];
@@ -75,6 +77,8 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
     length: Math.round((booking.endAt - booking.startAt) / 60_000),
     status: booking.status.toUpperCase(),
     metadata: booking.metadata ?? {},
+    // Cal.com's name for the series an occurrence belongs to; only on occurrences of a recurring booking.
+    ...(booking.recurringBookingUid ? { recurringEventId: booking.recurringBookingUid } : {}),
   };
   if (event.trigger === 'BOOKING_RESCHEDULED' && event.reschedule) {
     // Cal.com names the previous booking with these; here the uid survives a reschedule, so it is the same uid.

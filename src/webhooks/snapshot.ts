@@ -26,6 +26,7 @@ export function snapshotOf(
       metadata: b.metadata,
       cancellationReason: b.cancellationReason,
       rejectionReason: b.rejectionReason,
+      recurringBookingUid: b.recurringBookingUid,
     },
     answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
     eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
