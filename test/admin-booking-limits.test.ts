@@ -44,4 +44,20 @@ describe('booking limits in the admin', () => {
     const cleared = await api('GET', `/v2/event-types/${et.id}`, { token: host.token });
     expect(cleared.json).toMatchObject({ booking_limits_count: null, booking_limits_duration: null, max_active_bookings_per_booker: null, only_show_first_available_slot: false });
   });
+
+  it('saves a recurring series, refuses a bad count at its box, and lists it', async () => {
+    const { cookie, csrf } = await admin();
+    const host = await hostWithEventType();
+    const et = host.eventType;
+    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), 'recurring_event.freq': 'monthly', 'recurring_event.interval': '1', 'recurring_event.count': '99' } });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/<div class="field invalid"><label for="recurring_event.count">/);
+    const saved = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), 'recurring_event.freq': 'weekly', 'recurring_event.interval': '2', 'recurring_event.count': '6' } });
+    expect(saved.status).toBe(303);
+    expect((await api('GET', `/v2/event-types/${et.id}`, { token: host.token })).json.recurring_event).toEqual({ freq: 'weekly', interval: 2, count: 6 });
+    const list = await page('/admin/event-types', { cookie });
+    expect(list.html).toContain('Series: 6 × every 2 weeks');
+    expect((await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et) } })).status).toBe(303);
+    expect((await api('GET', `/v2/event-types/${et.id}`, { token: host.token })).json.recurring_event).toBeNull();
+  });
 });

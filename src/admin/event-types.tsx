@@ -43,12 +43,15 @@ function limitSummary(limits: PeriodLimits | null, unit: string): string | null 
   return parts.length ? parts.join(' · ') : null;
 }
 
+const RECURRENCE_UNITS = { weekly: 'week', monthly: 'month', yearly: 'year' } as const;
+
 const LimitsCell: FC<{ et: EventType }> = ({ et }) => {
   const lines = [
     limitSummary(et.bookingLimitsCount, ''),
     limitSummary(et.bookingLimitsDuration, ' min'),
     et.maxActiveBookingsPerBooker === null ? null : `${et.maxActiveBookingsPerBooker} upcoming per booker`,
     et.onlyShowFirstAvailableSlot ? 'First slot of each day only' : null,
+    et.recurringEvent ? `Series: ${et.recurringEvent.count} × every ${et.recurringEvent.interval === 1 ? RECURRENCE_UNITS[et.recurringEvent.freq] : `${et.recurringEvent.interval} ${RECURRENCE_UNITS[et.recurringEvent.freq]}s`}` : null,
   ].filter((l): l is string => l !== null);
   return <td class="stack small">{lines.length ? lines.map((l) => <div>{l}</div>) : <span class="muted">None</span>}</td>;
 };
@@ -226,6 +229,17 @@ const EventTypeForm: FC<FormProps> = (p) => {
               </Field>
             )),
           )}
+          <Field label="Recurring" name="recurring_event.freq" issues={p.issues} hint="Each booking books a series at the host’s wall-clock time.">
+            <select id="recurring_event.freq" name="recurring_event.freq">
+              {(['', 'weekly', 'monthly', 'yearly'] as const).map((f) => (
+                <option value={f} selected={v['recurring_event.freq'] === f}>
+                  {f === '' ? 'No (single bookings)' : f[0]!.toUpperCase() + f.slice(1)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <NumberField label="Repeat every (weeks, months or years)" name="recurring_event.interval" values={v} issues={p.issues} min={1} max={12} />
+          <NumberField label="Occurrences" name="recurring_event.count" values={v} issues={p.issues} min={2} max={52} />
           <NumberField label="Upcoming bookings per booker" name="max_active_bookings_per_booker" values={v} issues={p.issues} min={1} max={1000} hint="Per attendee email, this event type only. Blank: the host-wide cap." />
           <div class="field wide">
             <Checkbox name="only_show_first_available_slot" label="Offer only the first free start of each day" checked={v.only_show_first_available_slot} />

@@ -52,6 +52,10 @@ export interface EventTypeValues {
   limits: Record<LimitFieldName, string>;
   only_show_first_available_slot: boolean;
   max_active_bookings_per_booker: string;
+  /** The series a booking books; blank freq: single bookings. Named like the API's issue paths. */
+  'recurring_event.freq': string;
+  'recurring_event.interval': string;
+  'recurring_event.count': string;
 }
 
 export const LIMIT_KINDS = ['booking_limits_count', 'booking_limits_duration'] as const;
@@ -97,6 +101,9 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     limits: limitValues(null),
     only_show_first_available_slot: false,
     max_active_bookings_per_booker: '',
+    'recurring_event.freq': '',
+    'recurring_event.interval': '1',
+    'recurring_event.count': '4',
   };
 }
 
@@ -122,6 +129,9 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     limits: limitValues({ booking_limits_count: et.bookingLimitsCount, booking_limits_duration: et.bookingLimitsDuration }),
     only_show_first_available_slot: et.onlyShowFirstAvailableSlot,
     max_active_bookings_per_booker: et.maxActiveBookingsPerBooker === null ? '' : String(et.maxActiveBookingsPerBooker),
+    'recurring_event.freq': et.recurringEvent?.freq ?? '',
+    'recurring_event.interval': String(et.recurringEvent?.interval ?? 1),
+    'recurring_event.count': String(et.recurringEvent?.count ?? 4),
   };
 }
 
@@ -149,6 +159,9 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     limits: Object.fromEntries(LIMIT_FIELD_NAMES.map((name) => [name, text(name)])) as Record<LimitFieldName, string>,
     only_show_first_available_slot: form.has('only_show_first_available_slot'),
     max_active_bookings_per_booker: text('max_active_bookings_per_booker'),
+    'recurring_event.freq': text('recurring_event.freq'),
+    'recurring_event.interval': text('recurring_event.interval'),
+    'recurring_event.count': text('recurring_event.count'),
   };
 }
 
@@ -175,6 +188,10 @@ function eventTypeFields(v: EventTypeValues) {
     booking_limits_duration: limitsOf(v, 'booking_limits_duration'),
     only_show_first_available_slot: v.only_show_first_available_slot,
     max_active_bookings_per_booker: numberOrText(v.max_active_bookings_per_booker) ?? null,
+    recurring_event:
+      v['recurring_event.freq'] === ''
+        ? null
+        : { freq: v['recurring_event.freq'], interval: numberOrText(v['recurring_event.interval']), count: numberOrText(v['recurring_event.count']) },
   };
 }
 
