@@ -30,11 +30,14 @@ export const CALCOM_FREQ: Record<number, RecurrenceFreq> = { 0: 'yearly', 1: 'mo
 /** Candidate dates are walked at most this many times the count (skips of the 29th-31st; Feb 29 needs up to 8 years). */
 const MAX_WALK_FACTOR = 9;
 
-/** The starts (epoch ms) of the first `count` occurrences of a series whose first occurrence starts at `first`. */
-export function occurrenceStarts(first: number, rule: Pick<RecurringEvent, 'freq' | 'interval'>, count: number, timeZone: string): number[] {
+/**
+ * The starts (epoch ms) of the first `count` occurrences of a series whose first occurrence starts at `first`. Pass a
+ * ZoneCalendar to reuse its offsets across many series (the slots of a month).
+ */
+export function occurrenceStarts(first: number, rule: Pick<RecurringEvent, 'freq' | 'interval'>, count: number, zone: string | ZoneCalendar): number[] {
   if (!Number.isInteger(rule.interval) || rule.interval < 1) throw new RangeError('interval must be a positive integer');
   if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be a positive integer');
-  const calendar = new ZoneCalendar(timeZone);
+  const calendar = typeof zone === 'string' ? new ZoneCalendar(zone) : zone;
   const day = calendar.localDayOf(first);
   // Whole minutes of the wall clock; the seconds of `first` (normally 0) are kept as they are.
   const wallMs = first + calendar.offsetAt(first) - day * DAY_MS;

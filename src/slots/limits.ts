@@ -111,6 +111,8 @@ interface Totals {
 export class LimitTally {
   private readonly totals: Record<LimitPeriod, Map<number, Totals>> = { day: new Map(), week: new Map(), month: new Map(), year: new Map() };
   private readonly periods: LimitPeriod[];
+  /** Every start on one local date shares its periods, so the answer is kept per (date, minutes). */
+  private readonly byDay = new Map<string, LimitRefusal | null>();
 
   constructor(
     private readonly limits: BookingLimits,
@@ -133,11 +135,32 @@ export class LimitTally {
     }
   }
 
-  /** Null when one more booking of `minutes` starting at `start` fits every limit; else the first limit it breaks. */
-  refusal(start: number, minutes: number): LimitRefusal | null {
+  /**
+   * Null when one more booking of `minutes` starting at `start` fits every limit; else the first limit it breaks.
+   * `extra`: bookings about to be made with it (a series' earlier occurrences), counted as well.
+   */
+  refusal(start: number, minutes: number, extra: CountedBooking[] = []): LimitRefusal | null {
     const day = this.calendar.localDayOf(start);
+    if (extra.length) return this.refusalOn(day, minutes, extra.map((b) => ({ day: this.calendar.localDayOf(b.start), minutes: b.minutes })));
+    const key = `${day}|${minutes}`;
+    let answer = this.byDay.get(key);
+    if (answer === undefined) {
+      answer = this.refusalOn(day, minutes, []);
+      this.byDay.set(key, answer);
+    }
+    return answer;
+  }
+
+  private refusalOn(day: number, minutes: number, extra: { day: number; minutes: number }[]): LimitRefusal | null {
     for (const period of this.periods) {
-      const totals = this.totals[period].get(periodKey(period, day)) ?? { count: 0, minutes: 0 };
+      const key = periodKey(period, day);
+      const stored = this.totals[period].get(key) ?? { count: 0, minutes: 0 };
+      const totals = { ...stored };
+      for (const b of extra) {
+        if (periodKey(period, b.day) !== key) continue;
+        totals.count += 1;
+        totals.minutes += b.minutes;
+      }
       const maxCount = this.limits.counts?.[period];
       if (maxCount !== undefined && totals.count + 1 > maxCount) {
         return {
