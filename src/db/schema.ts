@@ -417,6 +417,35 @@ export const calendarBusy = sqliteTable(
   (t) => [index('calendar_busy_host_start_idx').on(t.hostId, t.startAt), index('calendar_busy_connection_idx').on(t.connectionId)],
 );
 
+export const TEAM_ROLES = ['owner', 'admin', 'member'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** A team: its members host its event types (round robin or collective). The slug follows the username rules. */
+export const teams = sqliteTable('teams', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Membership with a role: owners and admins manage the team and its event types, members see them. */
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: TEAM_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('team_members_team_user_idx').on(t.teamId, t.userId), index('team_members_user_idx').on(t.userId, t.teamId)],
+);
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -437,3 +466,5 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type CalendarFeed = typeof calendarFeeds.$inferSelect;
 export type CalendarConnection = typeof calendarConnections.$inferSelect;
+export type Team = typeof teams.$inferSelect;
+export type TeamMember = typeof teamMembers.$inferSelect;

@@ -50,6 +50,7 @@ import {
   webhookResponse,
 } from '../webhooks/schemas';
 import { errorSchema, listEnvelope, loginResponse } from './schemas';
+import { TEAM_OPERATIONS, TEAM_REQUEST_SCHEMAS, TEAM_RESPONSE_SCHEMAS } from '../teams/openapi';
 
 /**
  * Who may call: `public` needs no session; `optional` works without one and shows more with one; `session` needs a
@@ -87,6 +88,7 @@ export const TAGS = [
     description:
       "External calendars (private ICS addresses) whose busy time blocks the host's slots. Synced in the background every 15 minutes; the address is write-only.",
   },
+  { name: 'Teams', description: 'Teams, their members and roles, and their round-robin and collective event types.' },
   { name: 'Meta', description: 'This API description.' },
 ] as const;
 
@@ -114,6 +116,7 @@ export const REQUEST_SCHEMAS = {
   CreateCalendarFeedBody: createFeedBody,
   CreateCalendarBody: createCalendarBody,
   UpdateCalendarBody: updateCalendarBody,
+  ...TEAM_REQUEST_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export const RESPONSE_SCHEMAS = {
@@ -141,6 +144,7 @@ export const RESPONSE_SCHEMAS = {
   CalendarFeedList: listEnvelope(feedResponse),
   Calendar: calendarResponse,
   CalendarList: listEnvelope(calendarResponse),
+  ...TEAM_RESPONSE_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 const openApiDocumentSchema = z.record(z.string(), z.unknown()).describe('This OpenAPI 3.1 document');
@@ -862,4 +866,5 @@ export const OPERATIONS: Operation[] = [
     success: { status: 202, description: 'Sync queued', schema: R.Calendar },
     errors: { conflict: 'The calendar is disabled' },
   },
+  ...TEAM_OPERATIONS,
 ];
