@@ -1,6 +1,6 @@
 // The OpenAPI rows of /v2/teams, assembled into the document by src/openapi/operations.ts.
 import { listEnvelope } from '../openapi/schemas';
-import type { Operation } from '../openapi/operations';
+import type { ResourceDocs } from '../openapi/types';
 import { idParam } from '../lib/validation';
 import {
   addMemberBody,
@@ -14,7 +14,7 @@ import {
   updateTeamBody,
 } from './schemas';
 
-export const TEAM_REQUEST_SCHEMAS = {
+const requestSchemas = {
   CreateTeamBody: createTeamBody,
   UpdateTeamBody: updateTeamBody,
   AddTeamMemberBody: addMemberBody,
@@ -24,7 +24,7 @@ export const TEAM_REQUEST_SCHEMAS = {
 const teamList = listEnvelope(teamResponse);
 const memberList = listEnvelope(memberResponse);
 
-export const TEAM_RESPONSE_SCHEMAS = {
+const responseSchemas = {
   Team: teamResponse,
   TeamList: teamList,
   TeamMember: memberResponse,
@@ -33,7 +33,10 @@ export const TEAM_RESPONSE_SCHEMAS = {
 
 const notMember = 'The team does not exist or you are not a member of it';
 
-export const TEAM_OPERATIONS: Operation[] = [
+export const teamsDocs: ResourceDocs = {
+  requestSchemas,
+  responseSchemas,
+  operations: [
   {
     operationId: 'listTeams',
     method: 'get',
@@ -143,4 +146,5 @@ export const TEAM_OPERATIONS: Operation[] = [
     success: { status: 204, description: 'Removed' },
     errors: { forbidden: 'Not allowed for your role', conflict: 'This would leave the team without an owner', not_found: 'No such team or member' },
   },
-];
+  ],
+};
