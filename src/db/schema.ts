@@ -174,6 +174,30 @@ export const bookings = sqliteTable(
   ],
 );
 
+/**
+ * Who attends a booking and the time it takes from each: one row per attending host (a personal booking's host, every
+ * host of a collective, the assigned and fixed hosts of a round robin), with the occupied span (buffers applied).
+ * Every busy read and every overlap guard runs on this table, so a booking blocks each of its hosts whatever the
+ * event type. Status lives on the booking (cancelling frees every host at once). A trigger (migration 0010) adds the
+ * organizer's row (`bookings.host_id`) on every booking insert and moves every row with its booking, so no write path
+ * can forget them; team bookings add their other hosts' rows in the same batch.
+ */
+export const bookingHosts = sqliteTable(
+  'booking_hosts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    occupiedStart: integer('occupied_start').notNull(),
+    occupiedEnd: integer('occupied_end').notNull(),
+  },
+  (t) => [uniqueIndex('booking_hosts_booking_user_idx').on(t.bookingId, t.userId), index('booking_hosts_user_occupied_idx').on(t.userId, t.occupiedStart)],
+);
+
 export const attendees = sqliteTable(
   'booking_attendees',
   {
@@ -467,4 +491,5 @@ export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type CalendarFeed = typeof calendarFeeds.$inferSelect;
 export type CalendarConnection = typeof calendarConnections.$inferSelect;
 export type Team = typeof teams.$inferSelect;
+export type BookingHost = typeof bookingHosts.$inferSelect;
 export type TeamMember = typeof teamMembers.$inferSelect;
