@@ -1,4 +1,0 @@
-ALTER TABLE `booking_event_types` ADD `booking_limits_count` text;--> statement-breakpoint
-ALTER TABLE `booking_event_types` ADD `booking_limits_duration` text;--> statement-breakpoint
-ALTER TABLE `booking_event_types` ADD `only_show_first_available_slot` integer DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE `booking_event_types` ADD `max_active_bookings_per_booker` integer;
