@@ -102,6 +102,21 @@ export function periodDays(period: LimitPeriod, day: number): { first: number; e
 
 const PERIOD_WORDS: Record<LimitPeriod, string> = { day: 'day', week: 'week (Monday to Sunday)', month: 'calendar month', year: 'calendar year' };
 
+/** More than any zone's offset from UTC. */
+const EDGE_MS = 15 * 3_600_000;
+
+/** Index of the first booking starting at or after t (bookings sorted by start). */
+function firstAtOrAfter(sorted: CountedBooking[], t: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]!.start < t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 interface Totals {
   count: number;
   minutes: number;
@@ -109,10 +124,12 @@ interface Totals {
 
 /** The counted bookings summed per period, asked "is there room for one more booking starting at t?". */
 export class LimitTally {
+  /** Totals per period kind and key, computed on first use. */
   private readonly totals: Record<LimitPeriod, Map<number, Totals>> = { day: new Map(), week: new Map(), month: new Map(), year: new Map() };
   private readonly periods: LimitPeriod[];
   /** Every start on one local date shares its periods, so the answer is kept per (date, minutes). */
   private readonly byDay = new Map<string, LimitRefusal | null>();
+  private readonly counted: CountedBooking[];
 
   constructor(
     private readonly limits: BookingLimits,
@@ -120,19 +137,32 @@ export class LimitTally {
     counted: CountedBooking[],
   ) {
     this.periods = LIMIT_PERIODS.filter((p) => limits.counts?.[p] !== undefined || limits.durations?.[p] !== undefined);
-    for (const booking of counted) {
-      const day = calendar.localDayOf(booking.start);
-      for (const period of this.periods) {
-        const key = periodKey(period, day);
-        const totals = this.totals[period].get(key);
-        if (totals) {
-          totals.count += 1;
-          totals.minutes += booking.minutes;
-        } else {
-          this.totals[period].set(key, { count: 1, minutes: booking.minutes });
-        }
+    this.counted = [...counted].sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * The counted bookings of the period holding local date `day`. Lazily, and reading the zone only near the period's
+   * edges: every offset lies within ±15 hours, so a booking more than that inside (or outside) the period's dates
+   * belongs (or does not) whatever the zone says; only the others need their exact local date.
+   */
+  private totalsOf(period: LimitPeriod, day: number): Totals {
+    const key = periodKey(period, day);
+    let totals = this.totals[period].get(key);
+    if (totals) return totals;
+    totals = { count: 0, minutes: 0 };
+    const { first, end } = periodDays(period, day);
+    const from = first * DAY_MS - EDGE_MS;
+    const to = end * DAY_MS + EDGE_MS;
+    for (let i = firstAtOrAfter(this.counted, from); i < this.counted.length && this.counted[i]!.start < to; i++) {
+      const b = this.counted[i]!;
+      const surely = b.start >= first * DAY_MS + EDGE_MS && b.start < end * DAY_MS - EDGE_MS;
+      if (surely || periodKey(period, this.calendar.localDayOf(b.start)) === key) {
+        totals.count += 1;
+        totals.minutes += b.minutes;
       }
     }
+    this.totals[period].set(key, totals);
+    return totals;
   }
 
   /**
@@ -154,8 +184,7 @@ export class LimitTally {
   private refusalOn(day: number, minutes: number, extra: { day: number; minutes: number }[]): LimitRefusal | null {
     for (const period of this.periods) {
       const key = periodKey(period, day);
-      const stored = this.totals[period].get(key) ?? { count: 0, minutes: 0 };
-      const totals = { ...stored };
+      const totals = { ...this.totalsOf(period, day) };
       for (const b of extra) {
         if (periodKey(period, b.day) !== key) continue;
         totals.count += 1;
