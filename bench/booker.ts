@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../src/auth/crypto';
-import { dayOfDateKey, ZoneCalendar } from '../src/slots/time';
+import { dayOfDateKey, ZoneCalendar } from '../src/lib/time';
 import { provisionUserStatements } from '../src/users/provision';
 import { applyMigrations, execute } from '../scripts/lib/d1';
 import { summarize } from './lib/stats';

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../src/auth/crypto';
+import { sha256Hex } from '../src/lib/crypto';
 import { api, expectError, makeAdmin, makeUser, TEST_PASSWORD } from './helpers';
 
 describe('POST /v2/auth/login', () => {

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { bookingEvent, type BookingCalendarData } from '../src/calendar/booking-event';
-import { escapeText, foldLine, icsUid, renderCalendar, type IcsMethod } from '../src/calendar/ics';
+import { bookingEvent, type BookingCalendarData } from '../src/invites/booking-event';
+import { escapeText, foldLine, icsUid, renderCalendar, type IcsMethod } from '../src/invites/ics';
 
 const site = { domain: 'cal.example.com', bookingUrl: 'https://cal.example.com/booking/abc' };
 

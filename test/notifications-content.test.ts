@@ -2,7 +2,7 @@
 import ICAL from 'ical.js';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import type { BookingCalendarData } from '../src/calendar/booking-event';
+import type { BookingCalendarData } from '../src/invites/booking-event';
 import type { WebhookTrigger } from '../src/db/schema';
 import { renderNotification } from '../src/notifications/content';
 import { buildMime, encodeHeaderText, formatAddress } from '../src/notifications/mime';

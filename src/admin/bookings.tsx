@@ -12,7 +12,7 @@ import { BOOKING_VIEW_STATUSES, viewStatus, type BookingViewStatus } from '../bo
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, page as pageRows } from '../lib/pagination';
 import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
-import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
+import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../lib/time';
 import { eventTypesByIds, peopleByIds, type Person } from './data';
 import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FC } from 'hono/jsx';
-import { randomToken } from '../auth/crypto';
+import { randomToken } from '../lib/crypto';
 import { SESSION_COOKIE } from '../auth/middleware';
 import { logIn, setSessionCookie } from '../auth/routes';
 import { loginBody } from '../auth/schemas';

@@ -1,7 +1,7 @@
 // The booking as calendar data: the bridge from the bookings tables to src/calendar (pure mapping).
-import { bookingEvent, type BookingCalendarData } from '../calendar/booking-event';
-import { renderCalendar } from '../calendar/ics';
-import { calendarSite, type Site } from '../calendar/site';
+import { bookingEvent, type BookingCalendarData } from '../invites/booking-event';
+import { renderCalendar } from '../invites/ics';
+import { calendarSite, type Site } from '../invites/site';
 import type { BookingForWrite } from './repo';
 
 export function calendarDataOf({ booking: b, attendee: a, host, eventType }: BookingForWrite): BookingCalendarData {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { sha256Hex } from '../auth/crypto';
+import { sha256Hex } from '../lib/crypto';
 import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';

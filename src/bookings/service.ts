@@ -9,7 +9,7 @@ import type { BookRequest, CalendarReply, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
 import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import { eventTypeOwner } from '../event-types/repo';
 
 export function hostCalendar(env: Bindings, hostId: number) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import type { CalendarFeed } from '../db/schema';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';

@@ -2,7 +2,7 @@
 // notification rows are written in one D1 batch, so a committed change always has its emails and a refused or
 // rolled-back one never does. Queue messages are sent only after the commit; a lost send leaves `enqueued_at` NULL
 // for the cron sweep (src/notifications/sweep.ts).
-import type { BookingCalendarData } from '../calendar/booking-event';
+import type { BookingCalendarData } from '../invites/booking-event';
 import type { D1Queryable } from '../db/client';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';

@@ -4,7 +4,7 @@
 import type { Db } from '../db/client';
 import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
 import { loadSlotContext, slotRules, type EventTypeKey, type SlotContext } from './repo';
-import { DAY_MS, dayOfDateKey, ZoneCalendar } from './time';
+import { DAY_MS, dayOfDateKey, ZoneCalendar } from '../lib/time';
 
 export interface AvailableSlots {
   ctx: SlotContext;
