@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
+import { resolveOwner } from '../auth/ownership';
 import type { CalendarConnection } from '../db/schema';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { findUserById } from '../users/repo';
 import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
 import { normalizeFeedUrl } from './fetch-feed';
 import { enqueueSync } from './queue';
@@ -58,14 +58,8 @@ export const calendarRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createCalendarBody), async (c) => {
     const body = c.req.valid('json');
     const viewer = currentUser(c);
-    let ownerId = viewer.id;
-    if (body.owner_id !== undefined && body.owner_id !== viewer.id) {
-      // Only super admins act for others; to anyone else another user is as absent as a missing one.
-      if (viewer.role !== 'super_admin' || !(await findUserById(c.var.db, body.owner_id))) {
-        throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'owner_id', message: 'No such user' }]);
-      }
-      ownerId = body.owner_id;
-    }
+    // Only super admins act for others; to anyone else another user is as absent as a missing one.
+    const ownerId = (await resolveOwner(c.var.db, viewer, body.owner_id, { field: 'owner_id', notAllowed: 'absent' })).id;
     const secret: ConnectionSecret =
       body.kind === 'ics'
         ? { url: allowedUrl(c.env, body.url) }

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
+import { resolveOwner } from '../auth/ownership';
 import type { Db } from '../db/client';
 import { isForeignKeyViolation } from '../db/errors';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { findUserById } from '../users/repo';
 import {
   addOverride,
   countOverrides,
@@ -64,13 +64,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const { user_id, ...body } = c.req.valid('json');
     const viewer = currentUser(c);
     const db = c.var.db;
-    const userId = user_id ?? viewer.id;
-    if (userId !== viewer.id) {
-      if (viewer.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set user_id');
-      if (!(await findUserById(db, userId))) {
-        throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'user_id', message: 'User not found' }]);
-      }
-    }
+    const userId = (await resolveOwner(db, viewer, user_id, { field: 'user_id', notAllowed: 'forbidden' })).id;
     const id = await createSchedule(db, {
       userId,
       name: body.name,
