@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers, type BookingField } from '../src/event-types/booking-fields';
-import { bookingEnvelopeSchemas } from '../src/openapi/schemas';
+import { bookingEnvelopeSchemas } from '../src/webhooks/envelopes';
 import { bookingEnvelope } from '../src/webhooks/payload';
 import { api, ATTENDEE, book, createEventType, expectError, makeUser, upcomingDate } from './helpers';
 

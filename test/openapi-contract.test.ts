@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WEBHOOK_TRIGGERS } from '../src/db/schema';
-import { bookingEnvelopeSchemas, pingEnvelopeSchema } from '../src/openapi/schemas';
+import { bookingEnvelopeSchemas, pingEnvelopeSchema } from '../src/webhooks/envelopes';
 import { envelopeName } from '../src/openapi/document';
 import { bookingEnvelope, pingEnvelope, type BookingEventSnapshot } from '../src/webhooks/payload';
 import { deliveryHeaders } from '../src/webhooks/signing';

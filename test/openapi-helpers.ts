@@ -4,8 +4,9 @@ import { hasSchema, registerSchema, unregisterSchema, validate, type OutputUnit 
 import { SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../src/openapi/document';
-import { errorsOf } from '../src/openapi/document';
-import { OPERATIONS, type Operation } from '../src/openapi/operations';
+import { errorsOf } from '../src/openapi/errors';
+import { OPERATIONS } from '../src/openapi/operations';
+import type { Operation } from '../src/openapi/types';
 import { errorSchema, statusOf } from '../src/openapi/schemas';
 import { BASE } from './helpers';
 

@@ -3,16 +3,14 @@
 import { z } from 'zod';
 import { version } from '../../package.json';
 import { WEBHOOK_TRIGGERS } from '../db/schema';
-import type { ErrorCode } from '../lib/errors';
 import { timeZoneSchema } from '../lib/validation';
-import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, TAGS, type Auth, type Operation } from './operations';
-import {
-  bookingEnvelopeSchemas,
-  pingEnvelopeSchema,
-  statusOf,
-  WEBHOOK_HEADERS,
-  WEBHOOK_TRIGGER_SUMMARIES,
-} from './schemas';
+import { bookingEnvelopeSchemas, pingEnvelopeSchema } from '../webhooks/envelopes';
+import { WEBHOOK_HEADERS, WEBHOOK_TRIGGER_SUMMARIES } from '../webhooks/openapi';
+import { ERROR_RESPONSES, errorResponses } from './errors';
+import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './operations';
+import { SECURITY, SECURITY_SCHEMES } from './security';
+import { TAGS } from './tags';
+import type { Auth, Operation } from './types';
 
 export type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & {
@@ -51,23 +49,6 @@ export interface OpenApiOperation {
 }
 
 const COMPONENT_PREFIX = '#/components/schemas/';
-
-/** Generic meaning of each error code; a route's own `errors` say more where it matters. */
-const ERROR_MEANINGS: Record<ErrorCode, string> = {
-  validation_failed: 'The request failed validation (also malformed JSON and unknown fields); `issues` lists each problem',
-  unauthorized: 'No valid session token (`Authorization: Bearer` or the `session` cookie)',
-  forbidden: 'Signed in, but your role does not allow this',
-  not_found: 'Not found, or not yours (someone else’s resource looks missing)',
-  conflict: 'The request clashes with the current state; the message says how',
-  slot_unavailable: 'The time is not an offered slot; the message says why',
-  too_many_holds: 'This client (IP) or signed-in holder already has the most live slot reservations allowed with this host',
-  too_many_bookings: 'This attendee email already has the most future bookings allowed with this host',
-  payload_too_large: 'The request body exceeds the size limit',
-  unsupported_media_type: 'A request body that is not JSON (send `Content-Type: application/json`)',
-  idempotency_key_reused: 'The Idempotency-Key was already used with a different request',
-  rate_limited: 'Too many requests; try again later',
-  internal: 'Unexpected server error (no details are exposed)',
-};
 
 /** Where zod's JSON Schema says less than the schema knows. */
 function enrich(ctx: { zodSchema: z.core.$ZodType; jsonSchema: JsonSchema }) {
@@ -132,68 +113,6 @@ function parametersOf(schema: z.ZodType, where: 'path' | 'query'): OpenApiParame
     if (typeof description === 'string') parameter.description = description;
     return parameter;
   });
-}
-
-const SESSION: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
-const SECURITY: Record<Auth, Record<string, string[]>[]> = {
-  public: [],
-  // The empty requirement makes the session optional.
-  optional: [{}, ...SESSION],
-  session: SESSION,
-  super_admin: SESSION,
-};
-
-/** The route's own errors plus those that follow from its shape, as code -> when. */
-export function errorsOf(op: Operation): Map<ErrorCode, string> {
-  const errors = new Map<ErrorCode, string>();
-  const add = (code: ErrorCode, when = ERROR_MEANINGS[code]) => {
-    if (!errors.has(code)) errors.set(code, when);
-  };
-  for (const [code, when] of Object.entries(op.errors ?? {})) add(code as ErrorCode, when);
-  if (op.body || op.query || op.headers) add('validation_failed');
-  if (op.auth === 'session' || op.auth === 'super_admin') add('unauthorized');
-  if (op.auth === 'super_admin') add('forbidden', 'Signed in, but not a super admin');
-  if (op.params) add('not_found');
-  if (op.body) {
-    add('payload_too_large');
-    add('unsupported_media_type');
-  }
-  add('internal');
-  return errors;
-}
-
-function errorResponse(entries: [ErrorCode, string][]): OpenApiResponse {
-  return {
-    description: entries.map(([code, when]) => `\`${code}\`: ${when}`).join('. '),
-    content: {
-      'application/json': {
-        schema: { $ref: `${COMPONENT_PREFIX}Error` },
-        examples: Object.fromEntries(entries.map(([code, when]) => [code, { value: { error: { code, message: when } } }])),
-      },
-    },
-  };
-}
-
-const RESPONSE_PREFIX = '#/components/responses/';
-
-/** One shared response per error code with its generic meaning; routes refer to it unless they say more. */
-const ERROR_RESPONSES = Object.fromEntries(
-  (Object.keys(ERROR_MEANINGS) as ErrorCode[]).map((code) => [code, errorResponse([[code, ERROR_MEANINGS[code]]])]),
-);
-
-function errorResponses(op: Operation): Record<string, OpenApiResponse | { $ref: string }> {
-  const byStatus = new Map<number, [ErrorCode, string][]>();
-  for (const [code, when] of errorsOf(op)) {
-    const status = statusOf(code);
-    byStatus.set(status, [...(byStatus.get(status) ?? []), [code, when]]);
-  }
-  const responses: Record<string, OpenApiResponse | { $ref: string }> = {};
-  for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const [only] = entries;
-    const generic = entries.length === 1 && only && only[1] === ERROR_MEANINGS[only[0]];
-    responses[String(status)] = generic ? { $ref: RESPONSE_PREFIX + only[0] } : errorResponse(entries);
-  }
-  return responses;
 }
 
 function operationObject(op: Operation): OpenApiOperation {
@@ -307,19 +226,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ...components({ ...RESPONSE_SCHEMAS, ...ENVELOPE_SCHEMAS }, 'output'),
       },
       responses: ERROR_RESPONSES,
-      securitySchemes: {
-        bearerAuth: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'The token from POST /v2/auth/login',
-        },
-        sessionCookie: {
-          type: 'apiKey',
-          in: 'cookie',
-          name: 'session',
-          description: 'The same token as a cookie; POST /v2/auth/login sets it',
-        },
-      },
+      securitySchemes: SECURITY_SCHEMES,
     },
   };
 }

@@ -1,0 +1,153 @@
+// The OpenAPI description of the booking routes (src/bookings/routes.ts).
+import { RATE_LIMITED_PER_IP } from '../openapi/errors';
+import { listEnvelope } from '../openapi/schemas';
+import type { ResourceDocs } from '../openapi/types';
+import {
+  bookingResponse,
+  createBookingBody,
+  idempotencyKeySchema,
+  listBookingsQuery,
+  reasonBody,
+  rescheduleBody,
+  uidParam,
+} from './schemas';
+
+const bookingList = listEnvelope(bookingResponse);
+
+export const bookingsDocs: ResourceDocs = {
+  requestSchemas: { CreateBookingBody: createBookingBody, RescheduleBookingBody: rescheduleBody, ReasonBody: reasonBody },
+  responseSchemas: { Booking: bookingResponse, BookingList: bookingList },
+  operations: [
+    {
+      operationId: 'createBooking',
+      method: 'post',
+      path: '/v2/bookings',
+      tag: 'Bookings',
+      summary: 'Book a slot',
+      description:
+        'Status is `accepted`, or `pending` when the event type requires confirmation (a pending booking holds its slot). ' +
+        'With an `Idempotency-Key`, a retry with the same body answers the first booking again. A key is scoped to the ' +
+        'signed-in user, else to the event type and attendee email, and expires after 24 hours. `location` is taken only ' +
+        'where the event type asks the attendee: a phone number (`phone` without a host number) or a place (`in_person` ' +
+        'without an address; a link must be https). A slot held by someone else is unavailable; with your own ' +
+        '`reservation_uid` the booking replaces your hold atomically.',
+      auth: 'public',
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          schema: idempotencyKeySchema,
+          description: 'Makes retries safe: the same key with the same body returns the first answer (scoped to the caller, kept 24 hours)',
+        },
+      ],
+      body: { schema: createBookingBody },
+      success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: bookingResponse },
+      errors: {
+        not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
+        slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
+        idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
+        validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
+        too_many_bookings: 'The attendee email already has the most upcoming bookings allowed with this host',
+        rate_limited: RATE_LIMITED_PER_IP,
+      },
+    },
+    {
+      operationId: 'listBookings',
+      method: 'get',
+      path: '/v2/bookings',
+      tag: 'Bookings',
+      summary: 'List bookings you host',
+      description: 'By start time; a super admin sees all.',
+      auth: 'session',
+      query: listBookingsQuery,
+      success: { status: 200, description: 'A page of bookings', schema: bookingList },
+    },
+    {
+      operationId: 'getBooking',
+      method: 'get',
+      path: '/v2/bookings/{uid}',
+      tag: 'Bookings',
+      summary: 'Get a booking',
+      auth: 'public',
+      params: uidParam,
+      success: { status: 200, description: 'The booking', schema: bookingResponse },
+    },
+    {
+      operationId: 'getBookingIcs',
+      method: 'get',
+      path: '/v2/bookings/{uid}/ics',
+      tag: 'Bookings',
+      summary: 'Download a booking as an iCalendar file',
+      description:
+        'RFC 5545, one VEVENT with the same UID and SEQUENCE as the invitation emails, so importing it and receiving ' +
+        'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED.',
+      auth: 'public',
+      params: uidParam,
+      success: {
+        status: 200,
+        description: 'The .ics file',
+        mediaType: 'text/calendar',
+        headers: { 'Content-Disposition': 'attachment; filename="booking-<uid>.ics"' },
+      },
+    },
+    {
+      operationId: 'rescheduleBooking',
+      method: 'patch',
+      path: '/v2/bookings/{uid}',
+      tag: 'Bookings',
+      summary: 'Reschedule a booking',
+      description: 'Atomic: the new slot is taken and the old one freed in one step.',
+      auth: 'public',
+      params: uidParam,
+      body: { schema: rescheduleBody },
+      success: { status: 200, description: 'The moved booking', schema: bookingResponse },
+      errors: {
+        conflict: 'The booking is cancelled, rejected or already started',
+        slot_unavailable: 'The new start is not an offered slot; the message says why',
+        rate_limited: RATE_LIMITED_PER_IP,
+      },
+    },
+    {
+      operationId: 'cancelBooking',
+      method: 'delete',
+      path: '/v2/bookings/{uid}',
+      tag: 'Bookings',
+      summary: 'Cancel a booking',
+      description:
+        'Cancelling twice is harmless: the booking is answered as it is. Once the booking has started only its host or a ' +
+        'super admin (with their session) may cancel it.',
+      auth: 'public',
+      params: uidParam,
+      body: { schema: reasonBody, required: false },
+      success: { status: 200, description: 'The cancelled booking', schema: bookingResponse },
+      errors: {
+        conflict: 'The booking has started and the caller is not its host, or it changed meanwhile',
+        rate_limited: RATE_LIMITED_PER_IP,
+      },
+    },
+    {
+      operationId: 'confirmBooking',
+      method: 'post',
+      path: '/v2/bookings/{uid}/confirm',
+      tag: 'Bookings',
+      summary: 'Confirm a pending booking',
+      description: 'The host or a super admin.',
+      auth: 'session',
+      params: uidParam,
+      success: { status: 200, description: 'The accepted booking', schema: bookingResponse },
+      errors: { conflict: 'The booking is not pending, or the request expired (its start has passed)' },
+    },
+    {
+      operationId: 'declineBooking',
+      method: 'post',
+      path: '/v2/bookings/{uid}/decline',
+      tag: 'Bookings',
+      summary: 'Decline a pending booking',
+      description: 'The host or a super admin.',
+      auth: 'session',
+      params: uidParam,
+      body: { schema: reasonBody, required: false },
+      success: { status: 200, description: 'The rejected booking', schema: bookingResponse },
+      errors: { conflict: 'The booking is not pending, or the request expired (its start has passed)' },
+    },
+  ],
+};

@@ -1,0 +1,84 @@
+// The OpenAPI description of the external calendar routes (src/calendars/routes.ts).
+import { idParam } from '../lib/validation';
+import { listEnvelope } from '../openapi/schemas';
+import type { ResourceDocs } from '../openapi/types';
+import { calendarResponse, createCalendarBody, listCalendarsQuery, updateCalendarBody } from './schemas';
+
+const calendarList = listEnvelope(calendarResponse);
+
+export const calendarsDocs: ResourceDocs = {
+  requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody },
+  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList },
+  operations: [
+    {
+      operationId: 'listCalendars',
+      method: 'get',
+      path: '/v2/calendars',
+      tag: 'Calendars',
+      summary: 'List connected calendars',
+      description: 'Your own; a super admin sees everyone\'s and may filter by `owner_id`.',
+      auth: 'session',
+      query: listCalendarsQuery,
+      success: { status: 200, description: 'A page of calendar connections, by id', schema: calendarList },
+    },
+    {
+      operationId: 'createCalendar',
+      method: 'post',
+      path: '/v2/calendars',
+      tag: 'Calendars',
+      summary: 'Connect a calendar (ICS subscription)',
+      description:
+        'The address is stored encrypted and never shown again beyond its scheme and host. It must be https (webcal is read as https) ' +
+        'and public unless the server allows private URLs (development). A first sync is queued at once. At most 10 per host.',
+      auth: 'session',
+      body: { schema: createCalendarBody },
+      success: { status: 201, description: 'Connected', schema: calendarResponse },
+      errors: { conflict: 'The host already has 10 calendars' },
+    },
+    {
+      operationId: 'getCalendar',
+      method: 'get',
+      path: '/v2/calendars/{id}',
+      tag: 'Calendars',
+      summary: 'Get a calendar connection and its sync status',
+      auth: 'session',
+      params: idParam,
+      success: { status: 200, description: 'The connection (never its address or credentials)', schema: calendarResponse },
+    },
+    {
+      operationId: 'updateCalendar',
+      method: 'patch',
+      path: '/v2/calendars/{id}',
+      tag: 'Calendars',
+      summary: 'Update a calendar connection',
+      description: 'Disabling removes its busy time at once; a new address or `include_transparent` value queues a fresh sync.',
+      auth: 'session',
+      params: idParam,
+      body: { schema: updateCalendarBody },
+      success: { status: 200, description: 'The updated connection', schema: calendarResponse },
+    },
+    {
+      operationId: 'deleteCalendar',
+      method: 'delete',
+      path: '/v2/calendars/{id}',
+      tag: 'Calendars',
+      summary: 'Disconnect a calendar',
+      description: 'Its busy time goes with it.',
+      auth: 'session',
+      params: idParam,
+      success: { status: 204, description: 'Deleted' },
+    },
+    {
+      operationId: 'refreshCalendar',
+      method: 'post',
+      path: '/v2/calendars/{id}/refresh',
+      tag: 'Calendars',
+      summary: 'Sync a calendar now',
+      description: 'Queues a sync and answers at once; poll the connection for `last_synced_at` and `last_error`.',
+      auth: 'session',
+      params: idParam,
+      success: { status: 202, description: 'Sync queued', schema: calendarResponse },
+      errors: { conflict: 'The calendar is disabled' },
+    },
+  ],
+};

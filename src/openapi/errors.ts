@@ -1,0 +1,81 @@
+// The error responses every route shares: one component per error code with its generic meaning, and the errors a
+// route answers (its own, plus those that follow from its shape), grouped by status.
+import type { ErrorCode } from '../lib/errors';
+import type { OpenApiResponse } from './document';
+import { statusOf } from './schemas';
+import type { Operation } from './types';
+
+const COMPONENT_PREFIX = '#/components/schemas/';
+const RESPONSE_PREFIX = '#/components/responses/';
+
+/** The per-IP write limit's 429, as the booking and reservation writes answer it. */
+export const RATE_LIMITED_PER_IP = 'Too many requests from this client IP within a minute; the Retry-After header says when to try again';
+
+/** Generic meaning of each error code; a route's own `errors` say more where it matters. */
+const ERROR_MEANINGS: Record<ErrorCode, string> = {
+  validation_failed: 'The request failed validation (also malformed JSON and unknown fields); `issues` lists each problem',
+  unauthorized: 'No valid session token (`Authorization: Bearer` or the `session` cookie)',
+  forbidden: 'Signed in, but your role does not allow this',
+  not_found: 'Not found, or not yours (someone else’s resource looks missing)',
+  conflict: 'The request clashes with the current state; the message says how',
+  slot_unavailable: 'The time is not an offered slot; the message says why',
+  too_many_holds: 'This client (IP) or signed-in holder already has the most live slot reservations allowed with this host',
+  too_many_bookings: 'This attendee email already has the most future bookings allowed with this host',
+  payload_too_large: 'The request body exceeds the size limit',
+  unsupported_media_type: 'A request body that is not JSON (send `Content-Type: application/json`)',
+  idempotency_key_reused: 'The Idempotency-Key was already used with a different request',
+  rate_limited: 'Too many requests; try again later',
+  internal: 'Unexpected server error (no details are exposed)',
+};
+
+/** The route's own errors plus those that follow from its shape, as code -> when. */
+export function errorsOf(op: Operation): Map<ErrorCode, string> {
+  const errors = new Map<ErrorCode, string>();
+  const add = (code: ErrorCode, when = ERROR_MEANINGS[code]) => {
+    if (!errors.has(code)) errors.set(code, when);
+  };
+  for (const [code, when] of Object.entries(op.errors ?? {})) add(code as ErrorCode, when);
+  if (op.body || op.query || op.headers) add('validation_failed');
+  if (op.auth === 'session' || op.auth === 'super_admin') add('unauthorized');
+  if (op.auth === 'super_admin') add('forbidden', 'Signed in, but not a super admin');
+  if (op.params) add('not_found');
+  if (op.body) {
+    add('payload_too_large');
+    add('unsupported_media_type');
+  }
+  add('internal');
+  return errors;
+}
+
+function errorResponse(entries: [ErrorCode, string][]): OpenApiResponse {
+  return {
+    description: entries.map(([code, when]) => `\`${code}\`: ${when}`).join('. '),
+    content: {
+      'application/json': {
+        schema: { $ref: `${COMPONENT_PREFIX}Error` },
+        examples: Object.fromEntries(entries.map(([code, when]) => [code, { value: { error: { code, message: when } } }])),
+      },
+    },
+  };
+}
+
+/** One shared response per error code with its generic meaning; routes refer to it unless they say more. */
+export const ERROR_RESPONSES = Object.fromEntries(
+  (Object.keys(ERROR_MEANINGS) as ErrorCode[]).map((code) => [code, errorResponse([[code, ERROR_MEANINGS[code]]])]),
+);
+
+export function errorResponses(op: Operation): Record<string, OpenApiResponse | { $ref: string }> {
+  const byStatus = new Map<number, [ErrorCode, string][]>();
+  for (const [code, when] of errorsOf(op)) {
+    const status = statusOf(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), [code, when]]);
+  }
+  const responses: Record<string, OpenApiResponse | { $ref: string }> = {};
+  for (const [status, entries] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const [only] = entries;
+    const generic = entries.length === 1 && only && only[1] === ERROR_MEANINGS[only[0]];
+    responses[String(status)] = generic ? { $ref: RESPONSE_PREFIX + only[0] } : errorResponse(entries);
+  }
+  return responses;
+}
+

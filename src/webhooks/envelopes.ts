@@ -1,0 +1,71 @@
+// Webhook bodies, as src/webhooks/payload.ts builds them (Cal.com's envelope). Strict, so a payload field added
+// there but not here fails the envelope tests; the OpenAPI document's webhooks section is generated from them.
+import { z } from 'zod';
+import { BOOKING_STATUSES, WEBHOOK_TRIGGERS, type WebhookTrigger } from '../db/schema';
+import { bookingFieldAnswerSchema } from '../event-types/booking-fields';
+
+const calPerson = { name: z.string(), email: z.string(), timeZone: z.string() };
+const organizer = z.strictObject({ id: z.number().int().positive(), ...calPerson });
+const attendees = z.array(z.strictObject(calPerson));
+const answer = z.strictObject({ label: z.string(), value: z.string().optional().describe('Absent when nothing was answered') });
+
+const bookingPayload = z.strictObject({
+  type: z.string().nullable().describe("The event type's slug"),
+  title: z.string(),
+  description: z.string().nullable(),
+  additionalNotes: z.string(),
+  startTime: z.iso.datetime(),
+  endTime: z.iso.datetime(),
+  organizer,
+  attendees,
+  responses: z
+    .strictObject({ name: answer, email: answer, notes: answer })
+    .catchall(z.strictObject({ label: z.string().describe("The question's label"), value: bookingFieldAnswerSchema }))
+    .describe("Cal.com's form answers: the built-ins, then each answered booking question (and guests) by its field name"),
+  location: z.string().nullable().describe("The link, address or number; else Cal.com's identifier of the location type"),
+  uid: z.string(),
+  bookingId: z.number().int().positive().nullable().describe('The booking id (filled in when the delivery is written)'),
+  eventTypeId: z.number().int().positive().nullable(),
+  length: z.number().int().describe('Minutes'),
+  status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+/** What each trigger adds to the common booking payload. */
+const triggerExtras: Record<WebhookTrigger, z.ZodRawShape> = {
+  BOOKING_CREATED: {},
+  BOOKING_REQUESTED: {},
+  BOOKING_CONFIRMED: {},
+  BOOKING_RESCHEDULED: {
+    rescheduleUid: z.string().describe('The same uid: a reschedule keeps it'),
+    rescheduleStartTime: z.iso.datetime().describe('Start before the reschedule'),
+    rescheduleEndTime: z.iso.datetime().describe('End before the reschedule'),
+  },
+  BOOKING_CANCELLED: { cancellationReason: z.string().nullable() },
+  BOOKING_REJECTED: { rejectionReason: z.string().nullable() },
+};
+
+const envelopeOf = (trigger: WebhookTrigger) =>
+  z.strictObject({
+    triggerEvent: z.literal(trigger),
+    createdAt: z.iso.datetime(),
+    payload: bookingPayload.extend(triggerExtras[trigger]),
+  });
+
+export const bookingEnvelopeSchemas = Object.fromEntries(WEBHOOK_TRIGGERS.map((t) => [t, envelopeOf(t)])) as Record<
+  WebhookTrigger,
+  ReturnType<typeof envelopeOf>
+>;
+
+export const pingEnvelopeSchema = z.strictObject({
+  triggerEvent: z.literal('PING'),
+  createdAt: z.iso.datetime(),
+  payload: z.strictObject({
+    type: z.literal('Test'),
+    title: z.string(),
+    startTime: z.iso.datetime(),
+    endTime: z.iso.datetime(),
+    organizer,
+    attendees,
+  }),
+});
