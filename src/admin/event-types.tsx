@@ -7,8 +7,8 @@ import { deleteEventType, findOwnedEventType, listEventTypes, updateEventType } 
 import { changeEventType, createEventType } from '../event-types/service';
 import { LOCATION_TYPES } from '../event-types/schemas';
 import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from '../event-types/limits';
-import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { ApiError, foundOr404, type ErrorIssue } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { listSchedules } from '../schedules/repo';
 import { findUserById } from '../users/repo';
 import { activePeople, peopleByIds, type Person } from './data';
@@ -233,9 +233,7 @@ const DeletePage: FC<{ page: Page; et: EventType; owner?: Person }> = ({ page, e
 // ---- Handlers ----
 
 async function loadEventType(c: AdminContext, db: Db): Promise<EventType> {
-  const found = await findOwnedEventType(db, c.get('user')!, idOf(c, 'Event type'));
-  if (!found) throw notFound('Event type');
-  return found;
+  return foundOr404('Event type', findOwnedEventType(db, c.get('user')!, idOf(c, 'Event type')));
 }
 
 async function renderForm(c: AdminContext, db: Db, props: Omit<FormProps, 'page' | 'people' | 'schedules' | 'owner'>, status: 200 | 400 | 409 = 200) {
@@ -259,9 +257,7 @@ export const eventTypePages = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listEventTypes(db, c.get('user')!, { afterId, limit: limit + 1 });
-    const result = pageRows(rows, limit, (et) => et.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listEventTypes(db, c.get('user')!, { afterId, limit: take }));
     const owners = await peopleByIds(db, result.data.map((et) => et.ownerId));
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<EventTypeList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} back={link(cursor)} />);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { ApiError } from '../lib/errors';
+import { foundOr404 } from '../lib/errors';
 import { rateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
 import { updateUser, userJson } from '../users/repo';
@@ -28,7 +28,6 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/', requireUser, (c) => c.json(userJson(currentUser(c))))
   .patch('/', requireUser, validate('json', updateMeBody), async (c) => {
     const body = c.req.valid('json');
-    const user = await updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone });
-    if (!user) throw new ApiError('not_found', 'User not found');
+    const user = await foundOr404('User', updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone }));
     return c.json(userJson(user));
   });

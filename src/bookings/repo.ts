@@ -266,6 +266,12 @@ export interface BookingFilters {
   limit: number;
 }
 
+/** The list order's key (start time, then id): what a bookings cursor holds. */
+export type BookingSortKey = [startAt: number, id: number];
+export const isBookingSortKey = (v: unknown): v is BookingSortKey =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
+export const bookingSortKey = (row: BookingWithAttendee): BookingSortKey => [row.booking.startAt, row.booking.id];
+
 /** Bookings a viewer may list (own as host; super admins all), by start time. */
 export async function listBookings(db: Db, viewer: User, f: BookingFilters, now = Date.now()): Promise<BookingWithAttendee[]> {
   return db
