@@ -21,7 +21,7 @@ import {
   type EventTypeValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton } from './layout';
+import { ActiveBadge, Badge, Checkbox, ConfirmDelete, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, RowActions } from './layout';
 
 const LIST = '/admin/event-types';
 const PAGE_SIZE = 50;
@@ -59,22 +59,11 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
       {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
-    <td>{et.isActive ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
     <td>
-      <div class="actions">
-        <PostButton
-          action={`${LIST}/${et.id}/active`}
-          csrf={csrf}
-          label={et.isActive ? 'Deactivate' : 'Activate'}
-          hidden={{ active: et.isActive ? 'false' : 'true', back }}
-        />
-        <a class="btn small" href={`${LIST}/${et.id}/edit`}>
-          Edit
-        </a>
-        <a class="btn small danger" href={`${LIST}/${et.id}/delete`}>
-          Delete
-        </a>
-      </div>
+      <ActiveBadge active={et.isActive} />
+    </td>
+    <td>
+      <RowActions href={`${LIST}/${et.id}`} active={et.isActive} csrf={csrf} back={back} />
     </td>
   </tr>
 );
@@ -213,21 +202,12 @@ const EventTypeForm: FC<FormProps> = (p) => {
 };
 
 const DeletePage: FC<{ page: Page; et: EventType; owner?: Person }> = ({ page, et, owner }) => (
-  <Layout page={page} title="Delete event type" tab="event-types">
-    <div class="panel confirm">
-      <h1>Delete “{et.title}”?</h1>
-      <p class="sub">
-        /{et.slug} · owned by {owner ? `${owner.name} (${owner.email})` : `user #${et.ownerId}`}
-      </p>
-      <p>It can no longer be booked and this cannot be undone. Its existing bookings are kept, without the link to it.</p>
-      <div class="actions">
-        <PostButton action={`${LIST}/${et.id}/delete`} csrf={page.csrf} label="Delete event type" class="btn danger solid" />
-        <a class="btn" href={LIST}>
-          Keep it
-        </a>
-      </div>
-    </div>
-  </Layout>
+  <ConfirmDelete page={page} tab="event-types" title="Delete event type" heading={`Delete “${et.title}”?`} action={`${LIST}/${et.id}/delete`} label="Delete event type" back={LIST}>
+    <p class="sub">
+      /{et.slug} · owned by {owner ? `${owner.name} (${owner.email})` : `user #${et.ownerId}`}
+    </p>
+    <p>It can no longer be booked and this cannot be undone. Its existing bookings are kept, without the link to it.</p>
+  </ConfirmDelete>
 );
 
 // ---- Handlers ----

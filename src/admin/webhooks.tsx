@@ -23,7 +23,7 @@ import {
   type WebhookValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { ActiveBadge, Badge, Checkbox, ConfirmDelete, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton, RowActions, type Tone } from './layout';
 
 const LIST = '/admin/webhooks';
 const PAGE_SIZE = 50;
@@ -60,21 +60,16 @@ const WebhookRow: FC<{ w: Webhook; owner?: Person; csrf: string; back: string }>
     <td>
       <Triggers triggers={w.eventTriggers} />
     </td>
-    <td>{w.active ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
     <td>
-      <div class="actions">
-        <PostButton action={`${LIST}/${w.id}/active`} csrf={csrf} label={w.active ? 'Deactivate' : 'Activate'} hidden={{ active: w.active ? 'false' : 'true', back }} />
+      <ActiveBadge active={w.active} />
+    </td>
+    <td>
+      <RowActions href={`${LIST}/${w.id}`} active={w.active} csrf={csrf} back={back}>
         <a class="btn small" href={`${LIST}/${w.id}/deliveries`}>
           Deliveries
         </a>
         <PostButton action={`${LIST}/${w.id}/ping`} csrf={csrf} label="Send test ping" />
-        <a class="btn small" href={`${LIST}/${w.id}/edit`}>
-          Edit
-        </a>
-        <a class="btn small danger" href={`${LIST}/${w.id}/delete`}>
-          Delete
-        </a>
-      </div>
+      </RowActions>
     </td>
   </tr>
 );
@@ -174,19 +169,10 @@ const WebhookForm: FC<FormProps> = (p) => {
 };
 
 const DeletePage: FC<{ page: Page; w: Webhook }> = ({ page, w }) => (
-  <Layout page={page} title="Delete webhook" tab="webhooks">
-    <div class="panel confirm">
-      <h1>Delete this webhook?</h1>
-      <p class="sub mono">{w.subscriberUrl}</p>
-      <p>Its delivery log goes with it, and deliveries still waiting to be sent are dropped. This cannot be undone.</p>
-      <div class="actions">
-        <PostButton action={`${LIST}/${w.id}/delete`} csrf={page.csrf} label="Delete webhook" class="btn danger solid" />
-        <a class="btn" href={LIST}>
-          Keep it
-        </a>
-      </div>
-    </div>
-  </Layout>
+  <ConfirmDelete page={page} tab="webhooks" title="Delete webhook" heading="Delete this webhook?" action={`${LIST}/${w.id}/delete`} label="Delete webhook" back={LIST}>
+    <p class="sub mono">{w.subscriberUrl}</p>
+    <p>Its delivery log goes with it, and deliveries still waiting to be sent are dropped. This cannot be undone.</p>
+  </ConfirmDelete>
 );
 
 // ---- Delivery log ----

@@ -337,19 +337,21 @@ export interface BookingForWrite extends BookingWithAttendee {
   eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
 }
 
-/** Bookings joined with everything a webhook payload, an invite or a feed entry needs; add the filter. */
+/** Bookings joined with everything a webhook payload, an invite, a feed entry or the booking page needs; add the filter. */
 export function selectBookingsForWrite(db: Db) {
   return db
     .select({
       booking: bookings,
       attendee: attendees,
-      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
+      host: { id: users.id, name: users.name, email: users.email, username: users.username, timezone: users.timezone },
       eventType: {
         id: eventTypes.id,
+        title: eventTypes.title,
         slug: eventTypes.slug,
         description: eventTypes.description,
         durationMinutes: eventTypes.durationMinutes,
         bookingFields: eventTypes.bookingFields,
+        isActive: eventTypes.isActive,
       },
     })
     .from(bookings)

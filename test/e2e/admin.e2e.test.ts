@@ -99,7 +99,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-chromium-'));
   // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
-  [worker] = await Promise.all([startWorker(await seedStatements(), ['WEBHOOK_ALLOW_PRIVATE_URLS:true']), startReceiver()]);
+  [worker] = await Promise.all([startWorker(await seedStatements(), { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }), startReceiver()]);
   base = worker.base;
   const types = await apiJson('GET', '/v2/event-types');
   eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
