@@ -1,6 +1,6 @@
 // Reads only the public pages need, each one D1 round trip.
 import { and, asc, eq } from 'drizzle-orm';
-import { selectBookingsForWrite } from '../bookings/repo';
+import { eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
 import { bookings, eventTypes, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
 
@@ -11,15 +11,8 @@ export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'descrip
 export async function findHostPage(db: Db, username: string): Promise<{ host: PublicHost; eventTypes: PublicEventType[] } | null> {
   const rows = await db
     .select({
-      host: { id: users.id, name: users.name, username: users.username, timezone: users.timezone },
-      eventType: {
-        id: eventTypes.id,
-        title: eventTypes.title,
-        slug: eventTypes.slug,
-        description: eventTypes.description,
-        durationMinutes: eventTypes.durationMinutes,
-        locationType: eventTypes.locationType,
-      },
+      host: publicHostColumns,
+      eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
     })
     .from(users)
     .leftJoin(eventTypes, and(eq(eventTypes.ownerId, users.id), eq(eventTypes.isActive, true)))
