@@ -327,8 +327,11 @@ export const bookingPages = new Hono<AdminEnv>()
     const db = c.var.db;
     const filters = readFilters(c);
     // filters.cursor is set only when it decoded (a bad one shows the first page with a notice, not a 400).
-    const result = await listPage({ limit: filters.limit, cursor: filters.cursor }, isBookingSortKey, bookingSortKey, (after, limit) =>
-      listBookings(db, c.get('user')!, { status: filters.status, from: filters.fromMs, to: filters.toMs, after, limit }),
+    const result = await listPage(
+      { limit: filters.limit, cursor: filters.cursor },
+      isBookingSortKey,
+      (after, limit) => listBookings(db, c.get('user')!, { status: filters.status, from: filters.fromMs, to: filters.toMs, after, limit }),
+      bookingSortKey,
     );
     const [hosts, eventTypes, holds] = await Promise.all([
       peopleByIds(db, result.data.map((r) => r.booking.hostId)),

@@ -40,8 +40,11 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
     const q = c.req.valid('query');
-    const result = await listPage(q, isBookingSortKey, bookingSortKey, (after, limit) =>
-      listBookings(c.var.db, currentUser(c), { status: q.status, from: q.from, to: q.to, eventTypeId: q.event_type_id, after, limit }),
+    const result = await listPage(
+      q,
+      isBookingSortKey,
+      (after, limit) => listBookings(c.var.db, currentUser(c), { status: q.status, from: q.from, to: q.to, eventTypeId: q.event_type_id, after, limit }),
+      bookingSortKey,
     );
     return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })

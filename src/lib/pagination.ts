@@ -38,8 +38,8 @@ export interface PageQuery {
 export async function listPage<T, K>(
   query: PageQuery,
   isKey: (v: unknown) => v is K,
-  keyOf: (row: T) => K,
   load: (after: K | undefined, take: number) => Promise<T[]>,
+  keyOf: (row: T) => K,
 ) {
   const after = query.cursor ? decodeCursor(query.cursor, isKey) : undefined;
   return page(await load(after, query.limit + 1), query.limit, keyOf);
@@ -47,5 +47,5 @@ export async function listPage<T, K>(
 
 /** listPage for the lists ordered by id. */
 export function pageById<T extends { id: number }>(query: PageQuery, load: (afterId: number | undefined, take: number) => Promise<T[]>) {
-  return listPage(query, isPositiveInt, (row) => row.id, load);
+  return listPage(query, isPositiveInt, load, (row) => row.id);
 }
