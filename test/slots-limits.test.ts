@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSlot, computeSlotStarts, type SlotInput } from '../src/slots/engine';
 import { misorderedPeriod, periodDays, periodKey, type BookingLimits, type CountedBooking } from '../src/slots/limits';
-import { dayOfDateKey, dateKeyOfDay } from '../src/slots/time';
+import { dayOfDateKey, dateKeyOfDay } from '../src/lib/time';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();

@@ -11,7 +11,7 @@
  *   (fall-back) to its first occurrence: the same definition as the slot engine's hours (src/slots/engine.ts). The
  *   slot rules then decide whether that instant is bookable like any other start.
  */
-import { DAY_MS, MINUTE_MS, ZoneCalendar } from '../slots/time';
+import { DAY_MS, MINUTE_MS, ZoneCalendar } from '../lib/time';
 
 export const RECURRENCE_FREQS = ['weekly', 'monthly', 'yearly'] as const;
 export type RecurrenceFreq = (typeof RECURRENCE_FREQS)[number];

@@ -11,7 +11,7 @@ import type { OccurrenceConflict } from '../lib/errors';
 import { computeSlotStarts, type BusySpan } from '../slots/engine';
 import { hasLimits, LimitTally, type CountedBooking } from '../slots/limits';
 import { checkBookable, slotRules, type SlotContext } from '../slots/context';
-import { DAY_MS, ZoneCalendar } from '../slots/time';
+import { DAY_MS, ZoneCalendar } from '../lib/time';
 import { occurrenceStarts, type RecurringEvent } from './recurrence';
 
 /** The starts of the first `count` occurrences of the event type's series from `start`, in its schedule's zone. */

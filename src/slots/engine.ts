@@ -54,7 +54,7 @@ import {
   isValidTimeZone,
   minutesOfWallTime,
   weekdayOfDay,
-} from './time';
+} from '../lib/time';
 import { hasLimits, LimitTally, type BookingLimits, type CountedBooking } from './limits';
 
 export { isValidTimeZone };

@@ -11,7 +11,7 @@
  *   filters offered slots and checks a start with the same tally (src/slots/engine.ts), so "offered" and "bookable"
  *   stay one rule.
  */
-import { DAY_MS, ZoneCalendar } from './time';
+import { DAY_MS, ZoneCalendar } from '../lib/time';
 
 export const LIMIT_PERIODS = ['day', 'week', 'month', 'year'] as const;
 export type LimitPeriod = (typeof LIMIT_PERIODS)[number];
