@@ -3,7 +3,6 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
-import { ownedBy } from '../auth/ownership';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
@@ -121,6 +120,34 @@ export function insertBookingHost(d1: D1Queryable, uid: string, userId: number):
     .bind(userId, uid);
 }
 
+/**
+ * A team booking: written only when NO attending host has a live booking or a live hold overlapping its span (one
+ * guard for all of them, so the batch it starts is all or nothing). RETURNING the row.
+ */
+export function guardedTeamInsert(d1: D1Queryable, b: NewBooking & { assignmentReason: string | null }, hostIds: number[]): D1PreparedStatement {
+  const marks = hostIds.map(() => '?').join(', ');
+  return d1
+    .prepare(
+      `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
+         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash,
+         assignment_reason, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (${hostsOverlap(b.now, hostIds.length)})
+         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
+           AND h.occupied_start < ? AND h.occupied_end > ?)
+       RETURNING *`,
+    )
+    .bind(
+      b.uid, b.eventTypeId, b.hostId, b.title, b.startAt, b.endAt, b.occupiedStart, b.occupiedEnd, b.status,
+      b.locationType, b.locationValue,
+      b.metadata === null ? null : JSON.stringify(b.metadata),
+      b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
+      b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
+      ...hostIds, b.occupiedEnd, b.occupiedStart,
+      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart,
+    );
+}
+
 export function insertAttendee(d1: D1Queryable, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
   return d1
     .prepare(
@@ -232,6 +259,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     sequence: row.sequence as number,
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
+    assignmentReason: (row.assignment_reason as string | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -306,7 +334,7 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(
       and(
-        ownedBy(bookings.hostId, viewer),
+        attendedBy(viewer),
         f.hostId === undefined ? undefined : eq(bookings.hostId, f.hostId),
         f.status === undefined ? undefined : statusIs(f.status, now),
         f.from === undefined ? undefined : gte(bookings.startAt, f.from),
@@ -320,6 +348,12 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
     .orderBy(asc(bookings.startAt), asc(bookings.id))
     .limit(f.limit)
     .all();
+}
+
+/** Bookings the viewer attends as a host (booking_hosts: a team booking shows for each of its hosts); super admins all. */
+function attendedBy(viewer: User): SQL | undefined {
+  if (viewer.role === 'super_admin') return undefined;
+  return sql`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = ${bookings.id} AND bh.user_id = ${viewer.id})`;
 }
 
 /** The filter for a shown status: `pending` and `expired` split the stored `pending` by the clock. */
@@ -351,6 +385,7 @@ export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
     reschedule_reason: b.rescheduleReason,
     previous_start: iso(b.previousStartAt),
     booking_fields_responses: b.bookingFieldsResponses ?? {},
+    assignment_reason: b.assignmentReason,
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };

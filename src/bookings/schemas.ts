@@ -89,6 +89,7 @@ export const bookingResponse = z.strictObject({
   reschedule_reason: z.string().nullable(),
   previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
   booking_fields_responses: bookingFieldsResponsesSchema,
+  assignment_reason: z.string().nullable().describe('Round robin: why this host was assigned; null otherwise'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -11,7 +11,8 @@ import { calendarPlacement } from './placement';
 import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
 import { siteOf } from '../calendar/site';
-import { eventTypeOwner } from '../event-types/repo';
+import { eventTypeRouting } from '../event-types/repo';
+import { bookTeamEventType } from '../teams/booking';
 
 export function hostCalendar(env: Bindings, hostId: number) {
   return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`), calendarPlacement(env));
@@ -28,9 +29,10 @@ function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean
 }
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
-  const hostId = await eventTypeOwner(d1.db, req.eventTypeId);
-  if (hostId === undefined) throw notFound('Event type');
-  return onCalendar(d1, env, hostId, (calendar) => calendar.book(req));
+  const routing = await eventTypeRouting(d1.db, req.eventTypeId);
+  if (routing === undefined) throw notFound('Event type');
+  if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
+  return onCalendar(d1, env, routing.ownerId, (calendar) => calendar.book(req));
 }
 
 async function hostOrNotFound(db: Db, uid: string): Promise<number> {

@@ -33,6 +33,9 @@ const fields = {
   ),
 };
 
+/** Every writable field (team event types build on them). */
+export const eventTypeFields = fields;
+
 export const createEventTypeBody = z.strictObject({
   ...fields,
   description: fields.description.default(null),

@@ -4,13 +4,16 @@ import { notFound } from '../lib/errors';
 import { enforceRateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
 import { availableSlots } from './service';
+import { availableTeamSlots } from '../teams/slots-service';
 import { availableSlotsQuery } from './schemas';
 
 export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query', availableSlotsQuery), async (c) => {
   const q = c.req.valid('query');
   // Generous, per (client, event type): a calendar page asks for a few ranges, a scraper for thousands.
   await enforceRateLimit(c, 'SLOTS_RATE_LIMIT', `slots:${q.event_type_id}`);
-  const found = await availableSlots(c.var.db, q.event_type_id, { from: q.start_time, to: q.end_time }, q.timezone, { ownHoldUid: q.reservation_uid ?? null });
+  const range = { from: q.start_time, to: q.end_time };
+  // A team event type is not found by the personal read; it costs a second read only then.
+  const found = (await availableSlots(c.var.db, q.event_type_id, range, q.timezone, { ownHoldUid: q.reservation_uid ?? null })) ?? (await availableTeamSlots(c.var.db, q.event_type_id, range, q.timezone));
   if (!found) throw notFound('Event type');
   return c.json({
     event_type_id: found.ctx.eventType.id,
