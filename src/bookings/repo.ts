@@ -6,7 +6,7 @@ import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
-import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
+import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 import { HELD_OVERLAP } from '../reservations/repo';
 
 const LIVE = liveSql();
@@ -309,6 +309,71 @@ export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
     .update(bookings)
     .set({ idempotencyKey: null, idempotencyHash: null })
     .where(and(isNotNull(bookings.idempotencyKey), lte(bookings.createdAt, now - IDEMPOTENCY_TTL_MS)));
+}
+
+/** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */
+export async function bookingRouting(db: Db, uid: string): Promise<{ hostId: number; teamId: number | null } | undefined> {
+  return db
+    .select({ hostId: bookings.hostId, teamId: eventTypes.teamId })
+    .from(bookings)
+    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
+    .where(eq(bookings.uid, uid))
+    .get();
+}
+
+/** The hosts attending a booking (booking_hosts), ascending. */
+export async function hostIdsOfBooking(db: Db, bookingId: number): Promise<number[]> {
+  const rows = await db.select({ userId: bookingHosts.userId }).from(bookingHosts).where(eq(bookingHosts.bookingId, bookingId)).orderBy(asc(bookingHosts.userId)).all();
+  return rows.map((r) => r.userId);
+}
+
+/**
+ * Moves a team booking to a new span and host set in one guarded statement: nothing changes when the new span
+ * overlaps a live booking (other than this one) or live hold of ANY of `hostIds`, or when the booking changed since
+ * it was read (`sequence`). The trigger moves its booking_hosts rows; `replaceBookingHosts` then fixes the set.
+ */
+export function guardedTeamMove(
+  d1: D1Queryable,
+  booking: Booking,
+  move: Move & { hostId: number; assignmentReason: string | null },
+  hostIds: number[],
+  now: number,
+): D1PreparedStatement {
+  const marks = hostIds.map(() => '?').join(', ');
+  return d1
+    .prepare(
+      `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
+         host_id = ?, assignment_reason = ?, reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
+       WHERE id = ? AND ${liveSql()} AND start_at > ? AND sequence = ?
+         AND NOT EXISTS (${hostsOverlap(now, hostIds.length)} AND o.id != ?)
+         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
+           AND h.occupied_start < ? AND h.occupied_end > ?)
+       RETURNING *`,
+    )
+    .bind(
+      move.startAt, move.endAt, move.occupiedStart, move.occupiedEnd, move.hostId, move.assignmentReason, move.reason, now,
+      booking.id, now, booking.sequence,
+      ...hostIds, move.occupiedEnd, move.occupiedStart, booking.id,
+      ...hostIds, now, move.occupiedEnd, move.occupiedStart,
+    );
+}
+
+/** After `guardedTeamMove` (only if it applied: the booking is at `sequence`), the booking's hosts become `hostIds`. */
+export function replaceBookingHosts(d1: D1Queryable, bookingId: number, sequence: number, hostIds: number[]): D1PreparedStatement[] {
+  const applied = `EXISTS (SELECT 1 FROM bookings WHERE id = ? AND sequence = ?)`;
+  return [
+    d1
+      .prepare(`DELETE FROM booking_hosts WHERE booking_id = ? AND user_id NOT IN (SELECT value FROM json_each(?)) AND ${applied}`)
+      .bind(bookingId, JSON.stringify(hostIds), bookingId, sequence),
+    ...hostIds.map((userId) =>
+      d1
+        .prepare(
+          `INSERT OR IGNORE INTO booking_hosts (booking_id, user_id, occupied_start, occupied_end)
+           SELECT id, ?, occupied_start, occupied_end FROM bookings WHERE id = ? AND sequence = ?`,
+        )
+        .bind(userId, bookingId, sequence),
+    ),
+  ];
 }
 
 export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {

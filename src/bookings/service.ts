@@ -8,11 +8,11 @@ import { ApiError, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
 import type { CalendarReply, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
-import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
+import { findBooking, byUid, findBookingForWrite, bookingRouting, hostOfBooking, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
 import { siteOf } from '../calendar/site';
 import { eventTypeRouting } from '../event-types/repo';
-import { bookTeamEventType } from '../teams/booking';
+import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
 
 export function hostCalendar(env: Bindings, hostId: number) {
   return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`), calendarPlacement(env));
@@ -55,8 +55,11 @@ export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
-  const hostId = await hostOrNotFound(d1.db, uid);
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
+  const routing = await bookingRouting(d1.db, uid);
+  if (!routing) throw notFound('Booking');
+  // A team booking may change hosts: it moves under the leases of every host involved (src/teams/booking.ts).
+  if (routing.teamId !== null) return rescheduleTeamBooking(d1, env, uid, start, reason);
+  return (await onCalendar(d1, env, routing.hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
 }
 
 /**

@@ -24,7 +24,21 @@ import { spanAt } from '../bookings/occupancy';
 import { snapshotOf } from '../webhooks/snapshot';
 import { attendeeLocation } from '../bookings/location';
 import { idempotencyExpired } from '../bookings/idempotency';
-import { bookingFromRow, bookingJson, byIdempotencyKey, findBooking, forgetIdempotencyKey, insertAttendee, insertBookingHost, guardedTeamInsert, type BookingJson } from '../bookings/repo';
+import {
+  bookingFromRow,
+  bookingJson,
+  byIdempotencyKey,
+  findBooking,
+  findBookingForWrite,
+  forgetIdempotencyKey,
+  guardedTeamInsert,
+  guardedTeamMove,
+  hostIdsOfBooking,
+  insertAttendee,
+  insertBookingHost,
+  replaceBookingHosts,
+  type BookingJson,
+} from '../bookings/repo';
 import { hostCalendar } from '../bookings/service';
 import { newBookingUid } from '../bookings/uid';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
@@ -46,7 +60,7 @@ interface Attempt {
 const unavailable = (message: string) => new ApiError('slot_unavailable', message);
 
 /** The host sets to try, in order: one for a collective, one per free rotating host for a round robin. */
-function attemptsFor(ctx: TeamSlotContext, now: number, start: number): Attempt[] {
+function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: number): Attempt[] {
   if (ctx.hosts.length === 0) throw unavailable('This team event type has no hosts');
   const { fixed } = splitHosts(ctx);
   for (const host of fixed) {
@@ -63,7 +77,12 @@ function attemptsFor(ctx: TeamSlotContext, now: number, start: number): Attempt[
     const first = checkHost(ctx, rotating[0]!, now, start);
     throw unavailable(!first.ok && first.reason !== 'overlap' ? first.message : 'No host of this team is free at that time.');
   }
-  return ranked.map(({ host, reason }) => ({ hosts: [...fixed, host].sort((a, b) => a.id - b.id), organizer: host, reason }));
+  const attempts = ranked.map(({ host, reason }) => ({ hosts: [...fixed, host].sort((a, b) => a.id - b.id), organizer: host, reason }));
+  if (keep === undefined) return attempts;
+  // Rescheduling: the same host when free at the new time, else a re-assignment that says so.
+  const same = attempts.find((a) => a.organizer.id === keep);
+  const others = attempts.filter((a) => a !== same).map((a) => ({ ...a, reason: `re-assigned (the previous host is not free then): ${a.reason}` }));
+  return same ? [{ ...same, reason: 'kept the same host' }, ...others] : others;
 }
 
 async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise<T>): Promise<T> {
@@ -198,4 +217,75 @@ async function write(
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
   return bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } });
+}
+
+/**
+ * PATCH /v2/bookings/{uid} for a team booking: the same rules as a new booking at the new time, with the booking's
+ * own span left out. A round robin keeps its host when they are free then, otherwise re-assigns and records why in
+ * `assignment_reason`. Locks the leases of every host involved, old and new, in ascending user id.
+ */
+export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null): Promise<BookingJson> {
+  const db = d1.db;
+  const current = await findBookingForWrite(db, uid);
+  if (!current) throw notFound('Booking');
+  const { booking } = current;
+  if (booking.status === 'cancelled' || booking.status === 'rejected') throw new ApiError('conflict', `A ${booking.status} booking cannot be rescheduled`);
+  if (booking.startAt <= Date.now()) throw new ApiError('conflict', 'A booking that has already started cannot be rescheduled');
+  if (!current.eventType) throw new ApiError('conflict', 'The event type of this booking no longer exists');
+  const eventTypeId = current.eventType.id;
+  const window = { from: start, to: start + 1 };
+  const first = await loadTeamSlotContext(db, eventTypeId, window, Date.now(), booking.id);
+  if (!first) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
+  const oldHosts = await hostIdsOfBooking(db, booking.id);
+
+  let lastMessage = 'That time was just taken by another booking.';
+  for (const attempt of attemptsFor(first, Date.now(), start, booking.hostId)) {
+    const involved = [...new Set([...oldHosts, ...attempt.hosts.map((h) => h.id)])];
+    const moved = await withLeases(env, involved, async () => {
+      const now = Date.now();
+      const ctx = await loadTeamSlotContext(db, eventTypeId, window, now, booking.id);
+      if (!ctx) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
+      for (const h of attempt.hosts) {
+        const host = ctx.hosts.find((c) => c.id === h.id);
+        if (!host) return { ok: false as const, message: 'A host left the team' };
+        const check = checkHost(ctx, host, now, start);
+        if (!check.ok) return { ok: false as const, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
+      }
+      const organizer = ctx.hosts.find((h) => h.id === attempt.organizer.id)!;
+      const span = spanAt(ctx.eventType, start);
+      const hostIds = attempt.hosts.map((h) => h.id);
+      const after = { ...booking, startAt: span.startAt, endAt: span.endAt, hostId: organizer.id };
+      const snapshot = snapshotOf(
+        'BOOKING_RESCHEDULED',
+        { ...current, booking: after, host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone } },
+        { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+      );
+      snapshot.team = {
+        id: ctx.team.id,
+        name: ctx.team.name,
+        members: attempt.hosts.map((h) => {
+          const host = ctx.hosts.find((c) => c.id === h.id)!;
+          return { id: host.id, name: host.name, email: host.email, timezone: host.timezone };
+        }),
+      };
+      const client = db.$client;
+      const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
+      const results = await client.batch([
+        guardedTeamMove(client, booking, { ...span, reason, hostId: organizer.id, assignmentReason: attempt.reason ?? booking.assignmentReason }, hostIds, now),
+        ...hostWrites,
+        outboxInsert(client, snapshot, now),
+        ...notificationInserts(client, env, snapshot, { sequence: booking.sequence + 1, createdAt: booking.createdAt, updatedAt: now }, now),
+      ]);
+      const row = results[0]?.results[0] as Record<string, unknown> | undefined;
+      if (!row) return { ok: true as const, row: null };
+      const deliveryIds = deliveryIdsOf(results[1 + hostWrites.length]!);
+      const notificationIds = notificationIdsOf(results.slice(2 + hostWrites.length));
+      if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
+      if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
+      return { ok: true as const, row };
+    });
+    if (moved.ok && moved.row) return bookingJson({ booking: bookingFromRow(moved.row), attendee: current.attendee });
+    if (!moved.ok) lastMessage = moved.message;
+  }
+  throw unavailable(lastMessage);
 }
