@@ -1,21 +1,27 @@
 /**
  * The API reference against checkers nobody here wrote, on a real `wrangler dev` (free port, throwaway state): the
- * served /v2/openapi.json under Redocly's recommended lint rules (no error, no warning). Offline: the linter runs with
+ * served /v2/openapi.json under Redocly's recommended lint rules (no error, no warning), and /docs in headless Chromium
+ * under axe-core (WCAG 2.1 A/AA, no violation in the light or the dark colour scheme). Offline: the linter runs with
  * telemetry and its update check off.
  */
 import { request } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeProblems, lintOpenApi } from '../../scripts/lib/redocly';
-import { startWorker, type Worker } from './harness';
+import { expectAccessible } from './axe';
+import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
 
 let worker: Worker;
+let browser: Browser;
 
 beforeAll(async () => {
-  // Nothing to seed: the document is public.
+  // Nothing to seed: both pages are public.
   worker = await startWorker([{ sql: 'SELECT 1', params: [] }]);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
+  await browser?.close().catch(() => undefined);
   await worker?.stop();
 });
 
@@ -54,5 +60,17 @@ describe('GET /v2/openapi.json under redocly lint (recommended rules)', () => {
     expect(JSON.parse(res.body).error.code).toBe('unsupported_media_type');
     const doc = (await (await fetch(`${worker.base}/v2/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     expect(doc.paths['/v2/openapi.json']!.get!.responses['415']).toEqual({ $ref: '#/components/responses/unsupported_media_type' });
+  });
+});
+
+describe('/docs in a browser', () => {
+  // On a phone more code samples scroll sideways, so both widths are checked.
+  it.each([1200, 375])('has no axe-core violation (WCAG 2.1 A/AA) in the light or the dark colour scheme, %i px wide', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 860 } });
+    const page = await context.newPage();
+    const res = await page.goto(`${worker.base}/docs`);
+    expect(res!.status()).toBe(200);
+    await expectAccessible(page, `/docs at ${width} px`);
+    await context.close();
   });
 });
