@@ -17,6 +17,7 @@ import { eventTypesByIds, peopleByIds, type Person } from './data';
 import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { isLive } from '../bookings/occupancy';
 
 const LIST = '/admin/bookings';
 const PAGE_SIZE = 25;
@@ -178,7 +179,7 @@ const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: stri
 const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ row, tz, csrf, back }) => {
   const { booking: b, attendee: a } = row.item;
   const status = viewStatus(b, Date.now());
-  const live = b.status === 'accepted' || b.status === 'pending';
+  const live = isLive(b.status);
   const reason = b.cancellationReason ?? b.rejectionReason;
   return (
     <tr id={`booking-${b.uid}`} data-status={status}>

@@ -6,6 +6,7 @@ import type { EventType, Schedule } from '../db/schema';
 import { deleteEventType, findOwnedEventType, listEventTypes, updateEventType } from '../event-types/repo';
 import { changeEventType, createEventType } from '../event-types/service';
 import { LOCATION_TYPES } from '../event-types/schemas';
+import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from '../event-types/limits';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
 import { listSchedules } from '../schedules/repo';
@@ -146,11 +147,11 @@ const EventTypeForm: FC<FormProps> = (p) => {
           <Field label="Slug" name="slug" issues={p.issues} hint="Lowercase letters, digits and dashes; unique per owner.">
             <input type="text" id="slug" name="slug" value={v.slug} maxlength={100} required pattern="[a-z0-9]+(-[a-z0-9]+)*" />
           </Field>
-          <NumberField label="Duration (minutes)" name="duration_minutes" values={v} issues={p.issues} min={5} max={720} />
-          <NumberField label="Buffer before (minutes)" name="buffer_before_minutes" values={v} issues={p.issues} min={0} max={240} />
-          <NumberField label="Buffer after (minutes)" name="buffer_after_minutes" values={v} issues={p.issues} min={0} max={240} />
+          <NumberField label="Duration (minutes)" name="duration_minutes" values={v} issues={p.issues} min={DURATION_MINUTES.min} max={DURATION_MINUTES.max} />
+          <NumberField label="Buffer before (minutes)" name="buffer_before_minutes" values={v} issues={p.issues} min={BUFFER_MINUTES.min} max={BUFFER_MINUTES.max} />
+          <NumberField label="Buffer after (minutes)" name="buffer_after_minutes" values={v} issues={p.issues} min={BUFFER_MINUTES.min} max={BUFFER_MINUTES.max} />
           <NumberField label="Minimum notice (hours)" name="minimum_notice_hours" values={v} issues={p.issues} min={0} max={8760} />
-          <NumberField label="Slot interval (minutes)" name="slot_interval_minutes" values={v} issues={p.issues} min={5} max={720} hint="Blank: the duration." />
+          <NumberField label="Slot interval (minutes)" name="slot_interval_minutes" values={v} issues={p.issues} min={SLOT_INTERVAL_MINUTES.min} max={SLOT_INTERVAL_MINUTES.max} hint="Blank: the duration." />
           <NumberField label="Booking window (days)" name="booking_window_days" values={v} issues={p.issues} min={1} max={730} />
           <Field label="Location" name="location_type" issues={p.issues}>
             <select id="location_type" name="location_type">

@@ -13,6 +13,7 @@ import { googleCalendarUrl, office365Url, outlookLiveUrl } from './calendar-link
 import { fieldOfIssue, inputId, inputName, type FormValues } from './form';
 import type { BookingPageData, PublicEventType, PublicHost } from './repo';
 import { PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
+import { isLive } from '../bookings/occupancy';
 import {
   allTimeZones,
   formatClock,
@@ -254,7 +255,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
                   const utc = new Date(Date.parse(s.start)).toISOString().replace('.000Z', 'Z');
                   return (
                     <li>
-                      <a href={p.timeHref(utc)} aria-label={`${formatLongDate(day)}, ${clock}, available`} data-start={utc}>
+                      <a href={p.timeHref(utc)} rel="nofollow" aria-label={`${formatLongDate(day)}, ${clock}, available`} data-start={utc}>
                         {clock}
                       </a>
                     </li>
@@ -309,7 +310,25 @@ export interface BookingFormProps {
   message?: string;
   /** A fresh random key per render: the Idempotency-Key of this submission, so a double submit books once. */
   submissionKey: string;
+  /** The time held for this form, or null when no hold could be taken (the form still books free time). */
+  hold: FormHold | null;
 }
+
+export interface FormHold {
+  uid: string;
+  expiresAt: number;
+}
+
+/** How long the time stays held, said in words and as a clock time in the visitor's zone (no script needed). */
+const HoldNotice: FC<{ hold: FormHold; tz: string; fmt: HourFormat; now: number }> = ({ hold, tz, fmt, now }) => {
+  const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
+  return (
+    <p class="hold-notice" id="hold-notice" role="status">
+      We are holding this time for you for {minutes === 1 ? '1 more minute' : `${minutes} more minutes`}, until{' '}
+      <time datetime={new Date(hold.expiresAt).toISOString()}>{formatClock(localParts(tz, hold.expiresAt).minute, fmt)}</time>.
+    </p>
+  );
+};
 
 const Req: FC<{ required: boolean }> = ({ required }) =>
   required ? (
@@ -433,6 +452,7 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
       </EventHead>
       <div class="card">
         <h2>Your details</h2>
+        {p.hold && <HoldNotice hold={p.hold} tz={p.state.tz} fmt={p.state.fmt} now={Date.now()} />}
         <ErrorSummary
           message={p.message ?? (p.issues.length ? 'Please correct the following:' : undefined)}
           issues={p.issues.map((i) => {
@@ -444,6 +464,7 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
         />
         <form method="post" action={p.action} class="stack-form" id="booking-form" novalidate={p.issues.length > 0}>
           <input type="hidden" name="key" value={p.submissionKey} />
+          {p.hold && <input type="hidden" name="reservation_uid" value={p.hold.uid} />}
           <input type="hidden" name="tz" value={p.state.tz} />
           <input type="hidden" name="fmt" value={p.state.fmt} />
           {shown.map((f) => (
@@ -489,7 +510,7 @@ export interface BookingPageProps {
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
   const { booking: b, attendee: a, host, eventType } = p.data;
-  const live = b.status === 'accepted' || b.status === 'pending';
+  const live = isLive(b.status);
   // Once a booking has started only its host may change it (the bookings service refuses the attendee).
   const changeable = live && b.startAt > p.now;
   const canReschedule = changeable && eventType !== null;

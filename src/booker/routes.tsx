@@ -9,7 +9,7 @@
 // HTTP calls to ourselves. Failures render pages, never JSON.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
@@ -22,14 +22,17 @@ import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '
 import { completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
+import { clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
+import { findLiveHold } from '../reservations/repo';
+import { holdForForm } from '../reservations/service';
 import { availableMonth, availableSlots } from '../slots/service';
-import type { EventTypeKey, SlotContext } from '../slots/repo';
+import type { EventTypeKey, SlotContext } from '../slots/context';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
-import { BookerPage, BookingFormPage, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
+import { BookerPage, BookingFormPage, type FormHold, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, type BookingPageData } from './repo';
 import { addMonths, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
 
@@ -194,6 +197,19 @@ interface FormRender {
   issues: ErrorIssue[];
   message?: string;
   status?: ContentfulStatusCode;
+  /** The time held for this form (issue #14), shown with its expiry and sent back with the submission. */
+  hold: FormHold | null;
+}
+
+/** The booking form's hold lives in a cookie scoped to the form's path: one per browser and event type. */
+const HOLD_COOKIE = 'booking_hold';
+const holdCookiePath = (basePath: string) => `${basePath}/book`;
+const holdUidOf = (value: string | undefined): string | null => (value && /^[A-Za-z0-9_-]{16,64}$/.test(value) ? value : null);
+
+/** A live hold named by the form, as the form shows it; null when it has expired, was used or never existed. */
+async function liveFormHold(c: PublicContext, uid: string | null): Promise<FormHold | null> {
+  const hold = uid ? await findLiveHold(c.var.db, uid, Date.now()) : undefined;
+  return hold ? { uid: hold.uid, expiresAt: hold.expiresAt } : null;
 }
 
 function renderForm(c: PublicContext, r: FormRender) {
@@ -215,6 +231,7 @@ function renderForm(c: PublicContext, r: FormRender) {
       issues={r.issues}
       message={r.message}
       submissionKey={randomToken(16)}
+      hold={r.hold}
     />,
     r.status ?? 200,
   );
@@ -301,6 +318,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     );
   })
   .post(`/booking/:uid${UID}/cancel`, async (c) => {
+    await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
     const data = await loadBooking(c);
     if (!data) return notFoundPage(c, NO_BOOKING);
     const zone = zoneAndFormat(c, data.attendee.timezone);
@@ -347,6 +365,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     return page ?? messagePage(c, 409, 'This booking cannot be rescheduled', 'Its event type can no longer be booked.');
   })
   .post(`/reschedule/:uid${UID}`, async (c) => {
+    await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
     const data = await loadBooking(c);
     if (!data) return notFoundPage(c, NO_BOOKING);
     const form = await formOf(c);
@@ -392,39 +411,56 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const start = startOf(c);
     const mode = newBookingMode(username, slug);
     if (start === null) return c.redirect(mode.basePath, 302);
-    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 });
+    // This browser's own hold (from an earlier visit to this form) does not hide its own time.
+    const previousHold = holdUidOf(getCookie(c, HOLD_COOKIE));
+    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, undefined, { ownHoldUid: previousHold });
     if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
     const zone = zoneAndFormat(c, found.ctx.host.timezone);
-    if (found.slots.length === 0) {
-      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
-      if (page) return page;
+    const taken = async () =>
+      (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 })) ??
+      notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    if (found.slots.length === 0) return taken();
+    // The form takes (or keeps) a hold on its time, counted like the API's holds (the page is never cached).
+    let hold: FormHold | null = null;
+    try {
+      await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'reservation');
+      const held = await holdForForm(c.var.d1, c.env, await clientHash(c), found.ctx.eventType.id, start, previousHold);
+      if (held) hold = { uid: held.uid, expiresAt: Date.parse(held.expires_at) };
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'slot_unavailable') return taken();
+      // Over this client's rate limit: the form still works, without a hold.
+      if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
     }
-    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [] });
+    if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
+    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [], hold });
   })
   .post(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
     const { username, slug } = c.req.param();
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
+    await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
     const mode = newBookingMode(username, slug);
     const start = startOf(c);
     const form = await formOf(c);
     if (start === null || !form) return c.redirect(mode.basePath, 303);
     // A honeypot: people never see this field, naive bots fill every field they find.
     if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
-    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 });
+    const holdUid = holdUidOf(field(form, 'reservation_uid'));
+    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, undefined, { ownHoldUid: holdUid });
     if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
     const ctx = found.ctx;
     const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
     const fields = completeFields(ctx.eventType.bookingFields);
     const values = valuesFromForm(fields, form);
-    const again = (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
-      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status });
+    const again = async (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
+      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status, hold: await liveFormHold(c, holdUid) });
     // The API's own body schema: the page refuses exactly what POST /v2/bookings refuses.
     const parsed = createBookingBody.safeParse({ event_type_id: ctx.eventType.id, start: utcIso(start), ...bodyFromValues(fields, values, zone.tz) });
     if (!parsed.success) return again(toIssues(parsed.error), 400);
     const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
     const body = parsed.data;
-    try {
-      const { booking } = await createBooking(c.var.d1, c.env, {
+    const hash = await sha256Hex(JSON.stringify(body));
+    const book = async (reservationUid: string | null) =>
+      createBooking(c.var.d1, c.env, {
         eventTypeId: body.event_type_id,
         start: body.start,
         attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
@@ -436,8 +472,17 @@ export const bookerRoutes = new Hono<PublicEnv>()
           key.success && field(form, 'key') !== ''
             ? await scopedIdempotencyKey(key.data, { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email })
             : null,
-        idempotencyHash: await sha256Hex(JSON.stringify(body)),
+        idempotencyHash: hash,
+        reservationUid,
       });
+    try {
+      // The form's hold is consumed by the booking; a hold that expired or was released meanwhile is simply left out
+      // (the booking is then decided as without one: free time is still booked).
+      const { booking } = await book(holdUid).catch((error: unknown) => {
+        if (holdUid && error instanceof ApiError && error.code === 'not_found') return book(null);
+        throw error;
+      });
+      if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
       setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? 'Request sent. The host will confirm it.' : 'You are booked.' }, FLASH);
       return c.redirect(bookingLinks(booking.uid, zone).self, 303);
     } catch (error) {
@@ -455,6 +500,10 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .onError((err, c) => {
     if (err instanceof HTTPException && err.status === 403) return messagePage(c, 403, 'Not accepted', 'This form did not come from this site. Go back, reload the page and try again.');
     if (err instanceof HTTPException && err.status === 413) return messagePage(c, 413, 'Too large', 'The submitted form is too large.');
+    if (err instanceof ApiError && err.code === 'rate_limited') {
+      for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+      return messagePage(c, 429, 'Too many requests', 'Too many forms were sent from your network in the last minute. Wait a minute, then try again.');
+    }
     if (err instanceof ApiError && err.status < 500) return messagePage(c, err.status, 'Something is not right', err.message);
     console.error('booking pages: unhandled error', err);
     return messagePage(c, 500, 'Something went wrong', 'The server hit an unexpected error. Please try again in a moment.');

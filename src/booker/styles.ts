@@ -10,6 +10,7 @@ body.public { color-scheme: light dark; }
 .public .host { color: var(--muted); font-weight: 600; margin: 0; }
 .public .meta { display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: var(--muted); margin: .2rem 0 0; padding: 0; list-style: none; }
 .public .desc { margin: .6rem 0 0; white-space: pre-line; }
+.public .hold-notice { margin: 0 0 .8rem; color: var(--muted); }
 .public a:focus-visible, .public button:focus-visible, .public input:focus-visible, .public select:focus-visible, .public textarea:focus-visible, .public summary:focus-visible {
   outline: 3px solid var(--accent); outline-offset: 2px;
 }

@@ -2,14 +2,15 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Db } from '../db/client';
 import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
-import type { Attendee, WebhookTrigger } from '../db/schema';
+import type { WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
-import { checkAnswers, completeFields, labelledAnswers } from '../event-types/booking-fields';
 import { Mutex } from '../lib/mutex';
-import { checkBookable, loadSlotContext } from '../slots/repo';
+import { checkBookable } from '../slots/context';
+import { loadSlotContext } from '../slots/repo';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
-import { deliveryIdsOf, enqueueDeliveries, outboxInsert, type BookingEventSnapshot } from '../webhooks/outbox';
+import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
+import { snapshotOf } from '../webhooks/snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
 import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
@@ -29,23 +30,10 @@ import {
   type BookingJson,
 } from './repo';
 import { idempotencyExpired } from './idempotency';
-import { attendeeLocation } from './location';
+import { draftBooking, type BookRequest } from './draft';
+import { spanAt } from './occupancy';
 import { hasStarted } from './status';
 import { newBookingUid } from './uid';
-
-export interface BookRequest {
-  eventTypeId: number;
-  start: number;
-  attendee: Omit<Attendee, 'id' | 'bookingId'>;
-  location: string | null;
-  metadata: Record<string, unknown> | null;
-  /** booking_fields_responses as sent: checked here against the event type's questions, read under the lock. */
-  responses?: Record<string, unknown>;
-  idempotencyKey: string | null;
-  idempotencyHash: string | null;
-  /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
-  reservationUid?: string | null;
-}
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome =
@@ -58,7 +46,6 @@ export type CalendarReply = Outcome & { d1: D1Report };
 type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[] };
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
-const invalid = (path: string, message: string): Written => ({ ok: false, code: 'validation_failed', message: 'Request validation failed', issues: [{ path, message }] });
 
 /**
  * One instance per host (`idFromName("host:" + hostId)`). Every write that changes the host's occupied time runs
@@ -138,53 +125,22 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
-    const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
-    if (!answers.ok) return { ok: false, code: 'validation_failed', message: 'Request validation failed', issues: answers.issues };
-    const check = checkBookable(ctx, now, req.start);
-    if (!check.ok) return fail('slot_unavailable', check.message);
+    const draft = draftBooking(ctx, req, newBookingUid(), now);
+    if (!draft.ok) return draft;
+    const { booking, snapshot } = draft;
 
-    const et = ctx.eventType;
-    const location = attendeeLocation(et, req.location);
-    if (!location.ok) return invalid('location', location.message);
-    const end = req.start + et.durationMinutes * 60_000;
-    const booking = {
-      uid: newBookingUid(),
-      eventTypeId: et.id,
-      hostId: ctx.host.id,
-      title: `${et.title} between ${ctx.host.name} and ${req.attendee.name}`,
-      startAt: req.start,
-      endAt: end,
-      occupiedStart: req.start - et.bufferBeforeMinutes * 60_000,
-      occupiedEnd: end + et.bufferAfterMinutes * 60_000,
-      status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
-      locationType: et.locationType,
-      locationValue: location.value,
-      metadata: req.metadata,
-      bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
-      idempotencyKey: req.idempotencyKey,
-      idempotencyHash: req.idempotencyHash,
-      now,
-    };
-    const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-      booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
-      attendee: { id: 0, bookingId: 0, ...req.attendee },
-      host: ctx.host,
-      eventType: et,
-    });
-
+    // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the
+    // attendee, the consumed hold (only if the booking was written), then the email outbox rows.
+    const d1 = db.$client;
+    const writes = [
+      guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: { email: req.attendee.email, max: this.attendeeCap() } }),
+      outboxInsert(d1, snapshot, now),
+      insertAttendee(d1, booking.uid, req.attendee),
+      ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
+    ];
     let results: D1Result[];
     try {
-      // One atomic batch: the guarded booking insert, its webhook outbox rows (only if the insert happened), the attendee.
-      const d1 = db.$client;
-      results = await d1.batch([
-        guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: { email: req.attendee.email, max: this.attendeeCap() } }),
-        outboxInsert(d1, snapshot, now),
-        insertAttendee(d1, booking.uid, req.attendee),
-        // The consumed hold goes in the same transaction, and only if the booking was written.
-        ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
-        // Email outbox rows last: results[3 or 4...] (src/notifications/outbox.ts).
-        ...notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
-      ]);
+      results = await d1.batch([...writes, ...notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now)]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -203,7 +159,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
       deliveryIds: deliveryIdsOf(results[1]!),
-      notificationIds: notificationIdsOf(results.slice(holdUid ? 4 : 3)),
+      notificationIds: notificationIdsOf(results.slice(writes.length)),
     };
   }
 
@@ -238,15 +194,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     const check = checkBookable(ctx, now, start);
     if (!check.ok) return fail('slot_unavailable', check.message);
 
-    const et = ctx.eventType;
-    const end = start + et.durationMinutes * 60_000;
-    const move = {
-      startAt: start,
-      endAt: end,
-      occupiedStart: start - et.bufferBeforeMinutes * 60_000,
-      occupiedEnd: end + et.bufferAfterMinutes * 60_000,
-      reason,
-    };
+    const move = { ...spanAt(ctx.eventType, start), reason };
     const snapshot = snapshotOf(
       'BOOKING_RESCHEDULED',
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
@@ -345,35 +293,4 @@ export class HostCalendar extends DurableObject<Bindings> {
 /** Reschedule, cancel, confirm and decline each raise the calendar SEQUENCE by one (the SQL does the same). */
 function nextCalendarState(b: { sequence: number; createdAt: number }, now: number) {
   return { sequence: b.sequence + 1, createdAt: b.createdAt, updatedAt: now };
-}
-
-/** What a webhook needs to know about a booking change, as of right after the change. */
-function snapshotOf(
-  trigger: WebhookTrigger,
-  state: BookingForWrite,
-  reschedule?: BookingEventSnapshot['reschedule'],
-): BookingEventSnapshot {
-  const { booking: b, attendee: a, host, eventType } = state;
-  return {
-    trigger,
-    hostId: b.hostId,
-    booking: {
-      uid: b.uid,
-      title: b.title,
-      description: eventType?.description ?? null,
-      startAt: b.startAt,
-      endAt: b.endAt,
-      status: b.status,
-      locationType: b.locationType,
-      locationValue: b.locationValue,
-      metadata: b.metadata,
-      cancellationReason: b.cancellationReason,
-      rejectionReason: b.rejectionReason,
-    },
-    answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
-    eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
-    organizer: host,
-    attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },
-    reschedule,
-  };
 }

@@ -5,12 +5,12 @@ import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { ownedBy } from '../auth/ownership';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
-import { holdsTimeSql, viewStatus, type BookingViewStatus } from './status';
+import { viewStatus, type BookingViewStatus } from './status';
+import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
 import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 import { HELD_OVERLAP } from '../reservations/repo';
 
-/** Not cancelled or declined (an expired request is still live: it can be declined or cancelled). */
-const LIVE = `status IN ('accepted', 'pending')`;
+const LIVE = liveSql();
 
 /** Another live booking of the host whose occupied span overlaps [?, ?) (half-open: touching is fine). */
 const overlap = (now: number) => `SELECT 1 FROM bookings o WHERE o.host_id = ? AND ${holdsTimeSql(now, 'o')} AND o.occupied_start < ? AND o.occupied_end > ?`;
@@ -47,7 +47,7 @@ export interface InsertGuards {
  * Attendee emails are stored lower case (the schema lowercases them).
  */
 const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
-  WHERE c.host_id = ? AND c.${LIVE} AND c.start_at > ? AND a.email = ?`;
+  WHERE c.host_id = ? AND ${liveSql('c')} AND c.start_at > ? AND a.email = ?`;
 
 /**
  * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
@@ -226,7 +226,7 @@ export async function futureBookingsOfAttendee(db: Db, hostId: number, email: st
     .where(
       and(
         eq(bookings.hostId, hostId),
-        inArray(bookings.status, ['accepted', 'pending']),
+        inArray(bookings.status, LIVE_STATUSES),
         gt(bookings.startAt, now),
         eq(attendees.email, email.toLowerCase()),
       ),

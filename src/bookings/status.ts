@@ -15,13 +15,3 @@ export function viewStatus(b: { status: BookingStatus; startAt: number }, now: n
 
 /** True once the booking's start has passed: the attendee may no longer cancel or reschedule it. */
 export const hasStarted = (b: { startAt: number }, now: number) => b.startAt <= now;
-
-/**
- * SQL condition (on an optional table alias) for a booking that takes the host's time at `now`: accepted, or pending
- * and not yet started. `now` is inlined as an integer literal, so it needs no bind slot in the statements it joins.
- */
-export function holdsTimeSql(now: number, alias = ''): string {
-  if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
-  const col = (name: string) => (alias ? `${alias}.${name}` : name);
-  return `(${col('status')} = 'accepted' OR (${col('status')} = 'pending' AND ${col('start_at')} > ${now}))`;
-}

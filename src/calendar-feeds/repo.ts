@@ -1,6 +1,7 @@
 // SQL for calendar feeds and the bookings a feed lists.
 import { and, asc, desc, eq, gt, gte, inArray, lt, max } from 'drizzle-orm';
 import { ownedBy } from '../auth/ownership';
+import { LIVE_STATUSES } from '../bookings/occupancy';
 import { selectBookingsForWrite, type BookingForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
 import { bookings, calendarFeeds, eventTypes, users, type CalendarFeed, type User } from '../db/schema';
@@ -52,7 +53,7 @@ export async function bookingWindowDays(db: Db, hostId: number): Promise<number>
 /** The host's accepted and pending bookings starting in [from, to), by start: at most `limit`. */
 export async function feedBookings(db: Db, hostId: number, from: number, to: number, limit: number): Promise<BookingForWrite[]> {
   return selectBookingsForWrite(db)
-    .where(and(eq(bookings.hostId, hostId), inArray(bookings.status, ['accepted', 'pending']), gte(bookings.startAt, from), lt(bookings.startAt, to)))
+    .where(and(eq(bookings.hostId, hostId), inArray(bookings.status, LIVE_STATUSES), gte(bookings.startAt, from), lt(bookings.startAt, to)))
     .orderBy(asc(bookings.startAt), desc(bookings.id))
     .limit(limit)
     .all();

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
+import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from './limits';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 
-const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
+const minutes = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
 
 // Every writable field with its range; create requires title, slug and duration, update takes any subset.
 const fields = {
@@ -15,11 +16,11 @@ const fields = {
     .max(100)
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes'),
   description: z.string().max(5000).refine(multiLine, NO_CONTROL_CHARS).nullable(),
-  duration_minutes: minutes(5, 720),
-  buffer_before_minutes: minutes(0, 240),
-  buffer_after_minutes: minutes(0, 240),
+  duration_minutes: minutes(DURATION_MINUTES),
+  buffer_before_minutes: minutes(BUFFER_MINUTES),
+  buffer_after_minutes: minutes(BUFFER_MINUTES),
   minimum_notice_hours: z.number().int().min(0).max(8760),
-  slot_interval_minutes: minutes(5, 720).nullable(),
+  slot_interval_minutes: minutes(SLOT_INTERVAL_MINUTES).nullable(),
   booking_window_days: z.number().int().min(1).max(730),
   location_type: z.enum(LOCATION_TYPES).nullable(),
   location_value: z.string().trim().min(1).max(500).refine(singleLine, NO_CONTROL_CHARS).nullable(),

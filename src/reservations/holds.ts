@@ -6,7 +6,9 @@ import type { D1Report } from '../db/session';
 import type { SlotReservation } from '../db/schema';
 import type { ErrorCode } from '../lib/errors';
 import { checkSlot } from '../slots/engine';
-import { loadSlotContext, slotRules, type SlotContext } from '../slots/repo';
+import { spanAt } from '../bookings/occupancy';
+import { slotRules, type SlotContext } from '../slots/context';
+import { loadSlotContext } from '../slots/repo';
 import { newBookingUid } from '../bookings/uid';
 import { findLiveHold, guardedHoldInsert, guardedHoldUpdate, holdFromRow, holdJson, liveHoldCounts, type HoldJson } from './repo';
 import { holdCapReached } from './rules';
@@ -43,14 +45,8 @@ const fail = (code: ErrorCode, message: string): HoldOutcome => ({ ok: false, co
 
 /** The hold's spans for a start: the slot itself and, with the buffers, what it takes from the calendar. */
 function spansAt(ctx: SlotContext, start: number) {
-  const et = ctx.eventType;
-  const end = start + et.durationMinutes * 60_000;
-  return {
-    slotStart: start,
-    slotEnd: end,
-    occupiedStart: start - et.bufferBeforeMinutes * 60_000,
-    occupiedEnd: end + et.bufferAfterMinutes * 60_000,
-  };
+  const { startAt, endAt, occupiedStart, occupiedEnd } = spanAt(ctx.eventType, start);
+  return { slotStart: startAt, slotEnd: endAt, occupiedStart, occupiedEnd };
 }
 
 export async function takeHold(e: HoldEnv, req: HoldRequest): Promise<HoldOutcome> {

@@ -1,7 +1,7 @@
 // SQL for slot reservations (holds). Like bookings, every write that takes time from a host's calendar is guarded in
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { holdsTimeSql } from '../bookings/status';
+import { holdsTimeSql } from '../bookings/occupancy';
 import type { D1Queryable, Db } from '../db/client';
 import { eventTypes, slotReservations, users, type SlotReservation } from '../db/schema';
 

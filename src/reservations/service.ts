@@ -69,3 +69,29 @@ export async function releaseReservation(d1: RequestDb, env: Bindings, uid: stri
   const { released } = await d1.callObject(() => hostCalendar(env, hold.hostId).releaseReservation(uid));
   if (!released) throw notFound('Reservation');
 }
+
+/**
+ * The booking form's hold: while someone fills the form, its time is theirs. One hold per browser and form, named by
+ * the uid the form's cookie carries (`previousUid`): reused when it already holds this start, released when it holds
+ * another. Null when no hold can be taken because of this client's cap or rate limit: the form still works and the
+ * booking is decided at submit, as without holds. A start someone else holds or booked meanwhile is a 409
+ * slot_unavailable, as from the API.
+ */
+export async function holdForForm(
+  d1: RequestDb,
+  env: Bindings,
+  clientHash: string,
+  eventTypeId: number,
+  start: number,
+  previousUid: string | null,
+): Promise<HoldJson | null> {
+  const previous = previousUid ? await findLiveHold(d1.db, previousUid, Date.now()) : undefined;
+  if (previous && previous.eventTypeId === eventTypeId && previous.slotStart === start) return holdJson(previous);
+  if (previous) await d1.callObject(() => hostCalendar(env, previous.hostId).releaseReservation(previous.uid));
+  try {
+    return await reserveSlot(d1, env, null, clientHash, { eventTypeId, slotStart: start });
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === 'too_many_holds' || error.code === 'rate_limited')) return null;
+    throw error;
+  }
+}

@@ -1,23 +1,9 @@
 // Everything the slot rules need about one event type, read in a single D1 round trip.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { eventTypes, schedules, users, type EventType, type User } from '../db/schema';
-import { holdsTimeSql } from '../bookings/status';
-import { checkSlot, type BusySpan, type DateOverride, type RulesInput, type SlotCheck, type WeeklyRange } from './engine';
-
-export interface SlotContext {
-  eventType: EventType;
-  host: Pick<User, 'id' | 'name' | 'email' | 'timezone' | 'username'>;
-  scheduleTimeZone: string;
-  availability: WeeklyRange[];
-  overrides: DateOverride[];
-  busy: BusySpan[];
-  /** The host's busy time from connected calendars (src/calendars/): blocks slots like bookings do. */
-  externalBusy: BusySpan[];
-}
-
-/** An event type by id (the API) or by its host's username and its slug (the public pages). */
-export type EventTypeKey = number | { username: string; slug: string };
+import { eventTypes, schedules, users } from '../db/schema';
+import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
+import type { EventTypeKey, SlotContext } from './context';
 
 /**
  * Local dates may differ from UTC dates by up to 14 hours either way; two days of margin covers every zone. Overrides
@@ -42,9 +28,7 @@ export async function loadSlotContext(
   now = Date.now(),
   ownHoldUid: string | null = null,
 ): Promise<SlotContext | null> {
-  // Busy spans are compared with a slot's occupied span, which reaches out by at most the buffers (max 240 min each)
-  // and the duration (max 720 min).
-  const reach = (240 + 720) * 60_000;
+  const reach = BUSY_READ_MARGIN_MS;
   const row = await db
     .select({
       eventType: eventTypes,
@@ -82,33 +66,4 @@ export async function loadSlotContext(
     busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
     externalBusy: (JSON.parse(row.externalBusy) as [number, number][]).map(([start, end]) => ({ start, end })),
   };
-}
-
-/** The engine's rules for this event type at `now`. */
-export function slotRules(ctx: SlotContext, now: number): RulesInput {
-  const et = ctx.eventType;
-  return {
-    durationMinutes: et.durationMinutes,
-    slotIntervalMinutes: et.slotIntervalMinutes ?? et.durationMinutes,
-    bufferBeforeMinutes: et.bufferBeforeMinutes,
-    bufferAfterMinutes: et.bufferAfterMinutes,
-    minimumNoticeMinutes: et.minimumNoticeHours * 60,
-    bookingWindowDays: et.bookingWindowDays,
-    scheduleTimeZone: ctx.scheduleTimeZone,
-    availability: ctx.availability,
-    overrides: ctx.overrides,
-    busy: ctx.externalBusy.length ? [...ctx.busy, ...ctx.externalBusy] : ctx.busy,
-    now,
-  };
-}
-
-/**
- * checkSlot, saying so when what refuses the start is the host's connected calendar rather than a booking (only
- * start and end are known of such busy time, so the reason names nothing else).
- */
-export function checkBookable(ctx: SlotContext, now: number, start: number): SlotCheck {
-  const check = checkSlot(slotRules(ctx, now), start);
-  if (check.ok || check.reason !== 'overlap' || ctx.externalBusy.length === 0) return check;
-  const bookingsOnly = checkSlot({ ...slotRules(ctx, now), busy: ctx.busy }, start);
-  return bookingsOnly.ok ? { ok: false, reason: 'overlap', message: 'The host is busy at that time (an event in their connected calendar).' } : check;
 }

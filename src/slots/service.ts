@@ -3,7 +3,8 @@
 // the API can never disagree.
 import type { Db } from '../db/client';
 import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
-import { loadSlotContext, slotRules, type EventTypeKey, type SlotContext } from './repo';
+import { slotRules, type EventTypeKey, type SlotContext } from './context';
+import { loadSlotContext } from './repo';
 import { DAY_MS, dayOfDateKey, ZoneCalendar } from './time';
 
 export interface AvailableSlots {

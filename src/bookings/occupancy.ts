@@ -1,0 +1,59 @@
+// What occupies a host's time, in one place. Pure: the guards in bookings/repo.ts and reservations/repo.ts, the slot
+// query's busy read (slots/repo.ts), the Durable Object and the pages all take their rule from here.
+import type { BookingStatus } from '../db/schema';
+import { BUFFER_MINUTES, DURATION_MINUTES } from '../event-types/limits';
+
+/** Not cancelled or declined: a live booking can still be changed (an expired request can still be declined). */
+export const LIVE_STATUSES = ['accepted', 'pending'] as const satisfies readonly BookingStatus[];
+
+export const isLive = (status: BookingStatus): boolean => (LIVE_STATUSES as readonly BookingStatus[]).includes(status);
+
+/** SQL condition for a live booking, on an optional table alias. */
+export function liveSql(alias = ''): string {
+  return `${alias ? `${alias}.` : ''}status IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+}
+
+/** True when the booking takes the host's time at `now`: accepted, or pending and not yet started. */
+export const holdsTime = (b: { status: BookingStatus; startAt: number }, now: number): boolean =>
+  b.status === 'accepted' || (b.status === 'pending' && b.startAt > now);
+
+/**
+ * `holdsTime` as an SQL condition (on an optional table alias). `now` is inlined as an integer literal, so it needs
+ * no bind slot in the statements it joins.
+ */
+export function holdsTimeSql(now: number, alias = ''): string {
+  if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `(${col('status')} = 'accepted' OR (${col('status')} = 'pending' AND ${col('start_at')} > ${now}))`;
+}
+
+export interface TimeShape {
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+}
+
+export interface Span {
+  startAt: number;
+  endAt: number;
+  /** What the meeting takes from the calendar: the slot widened by the buffers. Overlap checks compare these. */
+  occupiedStart: number;
+  occupiedEnd: number;
+}
+
+/** The meeting and its occupied span for a start: [start - buffer before, end + buffer after). */
+export function spanAt(et: TimeShape, start: number): Span {
+  const endAt = start + et.durationMinutes * 60_000;
+  return {
+    startAt: start,
+    endAt,
+    occupiedStart: start - et.bufferBeforeMinutes * 60_000,
+    occupiedEnd: endAt + et.bufferAfterMinutes * 60_000,
+  };
+}
+
+/**
+ * How far outside a window of slot starts a busy span can still matter: a slot's occupied span reaches out by at
+ * most a buffer and the duration. The slot query reads busy spans this much beyond its window on both sides.
+ */
+export const BUSY_READ_MARGIN_MS = (BUFFER_MINUTES.max + DURATION_MINUTES.max) * 60_000;

@@ -1,0 +1,47 @@
+// What the slot rules know about one event type and its host (read by slots/repo.ts in one round trip), and the
+// engine's rules derived from it. Pure: the slots endpoint, the booking check and holds all decide from here.
+import type { EventType, User } from '../db/schema';
+import { checkSlot, type BusySpan, type DateOverride, type RulesInput, type SlotCheck, type WeeklyRange } from './engine';
+
+export interface SlotContext {
+  eventType: EventType;
+  host: Pick<User, 'id' | 'name' | 'email' | 'timezone' | 'username'>;
+  scheduleTimeZone: string;
+  availability: WeeklyRange[];
+  overrides: DateOverride[];
+  busy: BusySpan[];
+  /** The host's busy time from connected calendars (src/calendars/): blocks slots like bookings do. */
+  externalBusy: BusySpan[];
+}
+
+/** An event type by id (the API) or by its host's username and its slug (the public pages). */
+export type EventTypeKey = number | { username: string; slug: string };
+
+/** The engine's rules for this event type at `now`. */
+export function slotRules(ctx: SlotContext, now: number): RulesInput {
+  const et = ctx.eventType;
+  return {
+    durationMinutes: et.durationMinutes,
+    slotIntervalMinutes: et.slotIntervalMinutes ?? et.durationMinutes,
+    bufferBeforeMinutes: et.bufferBeforeMinutes,
+    bufferAfterMinutes: et.bufferAfterMinutes,
+    minimumNoticeMinutes: et.minimumNoticeHours * 60,
+    bookingWindowDays: et.bookingWindowDays,
+    scheduleTimeZone: ctx.scheduleTimeZone,
+    availability: ctx.availability,
+    overrides: ctx.overrides,
+    busy: ctx.externalBusy.length ? [...ctx.busy, ...ctx.externalBusy] : ctx.busy,
+    now,
+  };
+}
+
+/**
+ * checkSlot, saying so when what refuses the start is the host's connected calendar rather than a booking (only
+ * start and end are known of such busy time, so the reason names nothing else).
+ */
+export function checkBookable(ctx: SlotContext, now: number, start: number): SlotCheck {
+  const check = checkSlot(slotRules(ctx, now), start);
+  if (check.ok || check.reason !== 'overlap' || ctx.externalBusy.length === 0) return check;
+  const bookingsOnly = checkSlot({ ...slotRules(ctx, now), busy: ctx.busy }, start);
+  return bookingsOnly.ok ? { ok: false, reason: 'overlap', message: 'The host is busy at that time (an event in their connected calendar).' } : check;
+}

@@ -1,0 +1,36 @@
+// The snapshot of a booking change that webhooks and emails are built from, taken from the booking's state right
+// after the change. Pure: the Durable Object builds it inside its write, and jobs outside the object can build it too.
+import type { WebhookTrigger } from '../db/schema';
+import type { BookingForWrite } from '../bookings/repo';
+import { labelledAnswers } from '../event-types/booking-fields';
+import type { BookingEventSnapshot } from './payload';
+
+export function snapshotOf(
+  trigger: WebhookTrigger,
+  state: BookingForWrite,
+  reschedule?: BookingEventSnapshot['reschedule'],
+): BookingEventSnapshot {
+  const { booking: b, attendee: a, host, eventType } = state;
+  return {
+    trigger,
+    hostId: b.hostId,
+    booking: {
+      uid: b.uid,
+      title: b.title,
+      description: eventType?.description ?? null,
+      startAt: b.startAt,
+      endAt: b.endAt,
+      status: b.status,
+      locationType: b.locationType,
+      locationValue: b.locationValue,
+      metadata: b.metadata,
+      cancellationReason: b.cancellationReason,
+      rejectionReason: b.rejectionReason,
+    },
+    answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
+    eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,
+    organizer: host,
+    attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },
+    reschedule,
+  };
+}
