@@ -17,6 +17,7 @@ import { docsRoutes, openApiRoutes } from './openapi/routes';
 import { reservationRoutes } from './reservations/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
+import { teamRoutes } from './teams/routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -73,6 +74,7 @@ const api = new Hono<AppEnv>()
   .route('/webhooks', webhookRoutes)
   .route('/calendar-feeds', calendarFeedRoutes)
   .route('/calendars', calendarRoutes)
+  .route('/teams', teamRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

@@ -12,8 +12,18 @@ import { HELD_OVERLAP } from '../reservations/repo';
 
 const LIVE = liveSql();
 
-/** Another live booking of the host whose occupied span overlaps [?, ?) (half-open: touching is fine). */
-const overlap = (now: number) => `SELECT 1 FROM bookings o WHERE o.host_id = ? AND ${holdsTimeSql(now, 'o')} AND o.occupied_start < ? AND o.occupied_end > ?`;
+/**
+ * A live booking in which one of `hosts` hosts takes time overlapping [?, ?) (half-open: touching is fine), through
+ * booking_hosts, so a team booking counts for every host attending it. Binds: the host ids, span end, span start.
+ * The booking's alias is `o` (callers may add `AND o.id != ?`).
+ */
+export const hostsOverlap = (now: number, hosts = 1) =>
+  `SELECT 1 FROM booking_hosts oh JOIN bookings o ON o.id = oh.booking_id
+   WHERE oh.user_id IN (${Array.from({ length: hosts }, () => '?').join(', ')}) AND ${holdsTimeSql(now, 'o')}
+     AND oh.occupied_start < ? AND oh.occupied_end > ?`;
+
+/** Another live booking of the host whose occupied span overlaps [?, ?). Binds: host id, span end, span start. */
+const overlap = (now: number) => hostsOverlap(now, 1);
 
 export interface NewBooking {
   uid: string;
@@ -98,6 +108,19 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
     );
 }
 
+/**
+ * The booking_hosts row of one more attending host (the organizer's comes from the trigger), in the booking's own
+ * span; writes nothing when the booking row was not written.
+ */
+export function insertBookingHost(d1: D1Queryable, uid: string, userId: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO booking_hosts (booking_id, user_id, occupied_start, occupied_end)
+       SELECT id, ?, occupied_start, occupied_end FROM bookings WHERE uid = ?`,
+    )
+    .bind(userId, uid);
+}
+
 export function insertAttendee(d1: D1Queryable, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
   return d1
     .prepare(
@@ -116,6 +139,15 @@ export interface Move {
 }
 
 /**
+ * Another live booking overlapping [?, ?) of ANY host attending booking ? (its booking_hosts), other than that booking.
+ * Binds: booking id, span end, span start, booking id.
+ */
+const EVERY_HOST_OVERLAP = (now: number) =>
+  `SELECT 1 FROM booking_hosts oh JOIN bookings o ON o.id = oh.booking_id
+   WHERE oh.user_id IN (SELECT m.user_id FROM booking_hosts m WHERE m.booking_id = ?) AND ${holdsTimeSql(now, 'o')}
+     AND oh.occupied_start < ? AND oh.occupied_end > ? AND o.id != ?`;
+
+/**
  * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
  * nothing changes when the new span overlaps another live booking or a live slot reservation of the host.
  */
@@ -125,7 +157,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${LIVE} AND start_at > ?
-         AND NOT EXISTS (${overlap(now)} AND o.id != ?) AND NOT EXISTS (${HELD_OVERLAP})
+         AND NOT EXISTS (${EVERY_HOST_OVERLAP(now)}) AND NOT EXISTS (${HELD_OVERLAP})
        RETURNING *`,
     )
     .bind(
@@ -137,7 +169,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       now,
       booking.id,
       now,
-      booking.hostId,
+      booking.id,
       move.occupiedEnd,
       move.occupiedStart,
       booking.id,

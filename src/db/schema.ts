@@ -174,6 +174,30 @@ export const bookings = sqliteTable(
   ],
 );
 
+/**
+ * Who attends a booking and the time it takes from each: one row per attending host (a personal booking's host, every
+ * host of a collective, the assigned and fixed hosts of a round robin), with the occupied span (buffers applied).
+ * Every busy read and every overlap guard runs on this table, so a booking blocks each of its hosts whatever the
+ * event type. Status lives on the booking (cancelling frees every host at once). A trigger (migration 0010) adds the
+ * organizer's row (`bookings.host_id`) on every booking insert and moves every row with its booking, so no write path
+ * can forget them; team bookings add their other hosts' rows in the same batch.
+ */
+export const bookingHosts = sqliteTable(
+  'booking_hosts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    occupiedStart: integer('occupied_start').notNull(),
+    occupiedEnd: integer('occupied_end').notNull(),
+  },
+  (t) => [uniqueIndex('booking_hosts_booking_user_idx').on(t.bookingId, t.userId), index('booking_hosts_user_occupied_idx').on(t.userId, t.occupiedStart)],
+);
+
 export const attendees = sqliteTable(
   'booking_attendees',
   {
@@ -417,6 +441,35 @@ export const calendarBusy = sqliteTable(
   (t) => [index('calendar_busy_host_start_idx').on(t.hostId, t.startAt), index('calendar_busy_connection_idx').on(t.connectionId)],
 );
 
+export const TEAM_ROLES = ['owner', 'admin', 'member'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** A team: its members host its event types (round robin or collective). The slug follows the username rules. */
+export const teams = sqliteTable('teams', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Membership with a role: owners and admins manage the team and its event types, members see them. */
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: TEAM_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('team_members_team_user_idx').on(t.teamId, t.userId), index('team_members_user_idx').on(t.userId, t.teamId)],
+);
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -437,3 +490,6 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type CalendarFeed = typeof calendarFeeds.$inferSelect;
 export type CalendarConnection = typeof calendarConnections.$inferSelect;
+export type Team = typeof teams.$inferSelect;
+export type BookingHost = typeof bookingHosts.$inferSelect;
+export type TeamMember = typeof teamMembers.$inferSelect;

@@ -12,6 +12,7 @@ import { schedulesDocs } from '../schedules/openapi';
 import { slotsDocs } from '../slots/openapi';
 import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
+import { teamsDocs } from '../teams/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -29,6 +30,7 @@ const RESOURCES: ResourceDocs[] = [
   webhooksDocs,
   calendarFeedsDocs,
   calendarsDocs,
+  teamsDocs,
 ];
 
 /**

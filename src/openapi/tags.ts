@@ -29,6 +29,7 @@ export const TAGS = [
     description:
       "External calendars (private ICS addresses) whose busy time blocks the host's slots. Synced in the background every 15 minutes; the address is write-only.",
   },
+  { name: 'Teams', description: 'Teams, their members and roles, and their round-robin and collective event types.' },
   { name: 'Meta', description: 'This API description.' },
 ] as const;
 

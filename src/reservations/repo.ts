@@ -14,8 +14,8 @@ export const HELD_OVERLAP = `SELECT 1 FROM slot_reservations h WHERE h.host_id =
   AND h.occupied_start < ? AND h.occupied_end > ? AND h.uid IS NOT ?`;
 
 /** A booking of the host holding time at `now` that overlaps [?, ?). Binds: host id, span end, span start. */
-const bookedOverlap = (now: number) => `SELECT 1 FROM bookings b WHERE b.host_id = ? AND ${holdsTimeSql(now, 'b')}
-  AND b.occupied_start < ? AND b.occupied_end > ?`;
+const bookedOverlap = (now: number) => `SELECT 1 FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
+  WHERE bh.user_id = ? AND ${holdsTimeSql(now, 'b')} AND bh.occupied_start < ? AND bh.occupied_end > ?`;
 
 export interface NewHold {
   uid: string;

@@ -39,9 +39,11 @@ export async function loadSlotContext(
       overrides: sql<string>`(SELECT json_group_array(json_array(o.date, o.start_time, o.end_time))
         FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
           AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})`,
-      busy: sql<string>`(SELECT json_group_array(json_array(b.occupied_start, b.occupied_end))
-        FROM bookings b WHERE b.host_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
-          AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
+      // Through booking_hosts: a team booking the host attends is busy time too.
+      busy: sql<string>`(SELECT json_group_array(json_array(bh.occupied_start, bh.occupied_end))
+        FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
+        WHERE bh.user_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
+          AND bh.occupied_start < ${window.to + reach} AND bh.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0})`,
       held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
         FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${now}

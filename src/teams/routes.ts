@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { currentUser, requireUser } from '../auth/middleware';
+import type { AppEnv } from '../env';
+import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { idParam, validate } from '../lib/validation';
+import { listMembers, listTeams, memberJson, teamJson } from './repo';
+import { addMemberBody, createTeamBody, listMembersQuery, listTeamsQuery, memberParam, updateMemberBody, updateTeamBody } from './schemas';
+import { addMember, changeRole, changeTeam, createTeam, removeMember, removeTeam, teamFor } from './service';
+
+export const teamRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .get('/', validate('query', listTeamsQuery), async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const rows = await listTeams(c.var.db, currentUser(c), afterId, limit + 1);
+    const result = page(rows, limit, (r) => r.team.id);
+    return c.json({ data: result.data.map(teamJson), next_cursor: result.next_cursor });
+  })
+  .post('/', validate('json', createTeamBody), async (c) => {
+    return c.json(teamJson(await createTeam(c.var.db, currentUser(c), c.req.valid('json'))), 201);
+  })
+  .get('/:id', validate('param', idParam), async (c) => {
+    return c.json(teamJson(await teamFor(c.var.db, currentUser(c), c.req.valid('param').id)));
+  })
+  .patch('/:id', validate('param', idParam), validate('json', updateTeamBody), async (c) => {
+    return c.json(teamJson(await changeTeam(c.var.db, currentUser(c), c.req.valid('param').id, c.req.valid('json'))));
+  })
+  .delete('/:id', validate('param', idParam), async (c) => {
+    await removeTeam(c.var.db, currentUser(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .get('/:id/members', validate('param', idParam), validate('query', listMembersQuery), async (c) => {
+    const db = c.var.db;
+    const { id } = c.req.valid('param');
+    await teamFor(db, currentUser(c), id);
+    const { limit, cursor } = c.req.valid('query');
+    const afterUserId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
+    const result = page(await listMembers(db, id, afterUserId, limit + 1), limit, (m) => m.userId);
+    return c.json({ data: result.data.map(memberJson), next_cursor: result.next_cursor });
+  })
+  .post('/:id/members', validate('param', idParam), validate('json', addMemberBody), async (c) => {
+    return c.json(memberJson(await addMember(c.var.db, currentUser(c), c.req.valid('param').id, c.req.valid('json'))), 201);
+  })
+  .patch('/:id/members/:user_id', validate('param', memberParam), validate('json', updateMemberBody), async (c) => {
+    const { id, user_id } = c.req.valid('param');
+    return c.json(memberJson(await changeRole(c.var.db, currentUser(c), id, user_id, c.req.valid('json').role)));
+  })
+  .delete('/:id/members/:user_id', validate('param', memberParam), async (c) => {
+    const { id, user_id } = c.req.valid('param');
+    await removeMember(c.var.db, currentUser(c), id, user_id);
+    return c.body(null, 204);
+  });

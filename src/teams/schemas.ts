@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { email } from '../auth/schemas';
+import { TEAM_ROLES } from '../db/schema';
+import { decimalId, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
+import { usernameSchema } from '../users/username';
+
+// A team's slug is the first segment after /team/ of its public pages: the same rules and reserved words as usernames.
+const fields = {
+  name: z.string().trim().min(1).max(100).refine(singleLine, NO_CONTROL_CHARS),
+  slug: usernameSchema,
+};
+
+export const createTeamBody = z.strictObject(fields);
+export const updateTeamBody = z
+  .strictObject(fields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
+
+export const teamRole = z.enum(TEAM_ROLES);
+
+export const addMemberBody = z
+  .strictObject({
+    user_id: z.number().int().positive().optional(),
+    email: email.optional(),
+    role: teamRole.default('member'),
+  })
+  .refine((b) => (b.user_id === undefined) !== (b.email === undefined), { message: 'Give exactly one of user_id and email' });
+
+export const updateMemberBody = z.strictObject({ role: teamRole });
+
+export const listTeamsQuery = z.strictObject({ ...pageQuery });
+export const listMembersQuery = z.strictObject({ ...pageQuery });
+
+/** `/v2/teams/{id}/members/{user_id}` */
+export const memberParam = z.strictObject({ id: decimalId, user_id: decimalId });
+
+export type CreateTeamBody = z.infer<typeof createTeamBody>;
+export type UpdateTeamBody = z.infer<typeof updateTeamBody>;
+export type AddMemberBody = z.infer<typeof addMemberBody>;
+
+export const teamResponse = z.strictObject({
+  id: z.number().int().positive(),
+  slug: z.string(),
+  name: z.string(),
+  role: teamRole.nullable().describe("The caller's role in the team (null for a super admin who is not a member)"),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+export const memberResponse = z.strictObject({
+  team_id: z.number().int().positive(),
+  user_id: z.number().int().positive(),
+  name: z.string(),
+  email: z.string(),
+  username: z.string().nullable(),
+  role: teamRole,
+  created_at: z.iso.datetime(),
+});
