@@ -2,7 +2,7 @@
  * The booker page against the API for the same month: server-rendered HTML vs JSON from the same slot service.
  * Run: npx tsx bench/booker.ts     (about a minute; 4 x 300 sequential requests; a 180 s hard stop; stops by itself)
  *
- * Starts its own `wrangler dev` on a free 127.0.0.1 port with throwaway state, seeds a New York host (username
+ * Starts its own `wrangler dev` on a free 127.0.0.1 port with throwaway state (scripts/lib/processes.ts), seeds a New York host (username
  * bench-ny, Mon-Fri 09:00-17:00, 30-minute slots every 15 minutes), then times, interleaved one at a time so every
  * path sees the same machine:
  *   - GET /health (no I/O), the baseline;
@@ -11,15 +11,12 @@
  *   - the same with &date= (month plus one day's times).
  * Prints a table (median, p95, ratio to the API request) and the page sizes; writes bench/out/booker.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hashPassword } from '../src/auth/crypto';
-import { dayOfDateKey, ZoneCalendar } from '../src/slots/time';
+import { dayOfDateKey, ZoneCalendar } from '../src/lib/time';
 import { provisionUserStatements } from '../src/users/provision';
-import { applyMigrations, execute } from '../scripts/lib/d1';
+import { execute } from '../scripts/lib/d1';
+import { startWranglerDev } from '../scripts/lib/processes';
 import { summarize } from './lib/stats';
 
 const ROUNDS = 300;
@@ -27,16 +24,6 @@ const hardStop = setTimeout(() => {
   console.error('bench: hard deadline reached, stopping');
   process.exit(2);
 }, 180_000);
-
-const port = await new Promise<number>((resolve, reject) => {
-  const s = createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port: p } = s.address() as { port: number };
-    s.close(() => resolve(p));
-  });
-});
-const BASE = `http://127.0.0.1:${port}`;
 
 // Next month, as Berlin sees it.
 const d = new Date();
@@ -49,39 +36,28 @@ const berlin = new ZoneCalendar('Europe/Berlin');
 const from = new Date(berlin.startOfLocalDay(dayOfDateKey(`${month}-01`))).toISOString();
 const to = new Date(berlin.startOfLocalDay(dayOfDateKey(`${following}-01`))).toISOString();
 
-const state = mkdtempSync(join(tmpdir(), 'calflare-bench-booker-'));
-applyMigrations({ persistTo: state });
-const now = Date.now();
-const host = '(SELECT id FROM users WHERE email = ?)';
-execute(
-  [
-    ...provisionUserStatements(
-      { email: 'ny@bench.dev', username: 'bench-ny', name: 'NY Host', role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword('bench-host-password') },
-      now,
-    ),
-    {
-      sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, slot_interval_minutes, booking_window_days,
-              created_at, updated_at)
-            SELECT ${host}, s.id, 'Slots', 'slots', 30, 15, 365, ?, ? FROM booking_schedules s WHERE s.user_id = ${host} AND s.is_default = 1`,
-      params: ['ny@bench.dev', now, now, 'ny@bench.dev'],
-    },
-  ],
-  { persistTo: state },
-);
+async function seed(state: string) {
+  const now = Date.now();
+  const host = '(SELECT id FROM users WHERE email = ?)';
+  execute(
+    [
+      ...provisionUserStatements(
+        { email: 'ny@bench.dev', username: 'bench-ny', name: 'NY Host', role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword('bench-host-password') },
+        now,
+      ),
+      {
+        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, slot_interval_minutes, booking_window_days,
+                created_at, updated_at)
+              SELECT ${host}, s.id, 'Slots', 'slots', 30, 15, 365, ?, ? FROM booking_schedules s WHERE s.user_id = ${host} AND s.is_default = 1`,
+        params: ['ny@bench.dev', now, now, 'ny@bench.dev'],
+      },
+    ],
+    { persistTo: state },
+  );
+}
 
-const server = spawn('npx', ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state, '--log-level', 'error'], {
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-  detached: true,
-});
-const stopServer = () => {
-  try {
-    process.kill(-server.pid!, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-};
-process.on('exit', stopServer);
+const server = await startWranglerDev({ seed, logLevel: 'error' });
+const BASE = server.base;
 
 async function timed(path: string): Promise<{ ms: number; status: number; bytes: number }> {
   const t0 = performance.now();
@@ -91,14 +67,6 @@ async function timed(path: string): Promise<{ ms: number; status: number; bytes:
 }
 
 try {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
   const types = (await (await fetch(`${BASE}/v2/event-types`)).json()) as { data: { id: number }[] };
   const id = types.data[0]!.id;
   const slots = (await (await fetch(`${BASE}/v2/slots/available?event_type_id=${id}&start_time=${from}&end_time=${to}&timezone=Europe/Berlin`)).json()) as {
@@ -133,8 +101,7 @@ try {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/booker.json', JSON.stringify({ at: new Date().toISOString(), month, rows }, null, 2));
 } finally {
-  stopServer();
+  await server.stop();
   clearTimeout(hardStop);
-  rmSync(state, { recursive: true, force: true });
 }
 process.exit(0);

@@ -2,7 +2,7 @@
  * HTTP benchmark against a real `wrangler dev` (workerd, local D1, Durable Objects, Queues) on 127.0.0.1 only.
  * Run: npx tsx bench/http.ts            (about a minute; bounded in requests and in time; stops by itself)
  *
- * It starts its own `wrangler dev` on a free port of 127.0.0.1 with a throwaway state directory, seeds a super admin and 100 hosts,
+ * It starts its own `wrangler dev` on a free port of 127.0.0.1 with a throwaway state directory (scripts/lib/processes.ts), seeds a super admin and 100 hosts,
  * then measures, in one run so the figures can be divided by each other:
  *   - GET /health (no I/O): the baseline;
  *   - a 31-day GET /v2/slots/available for a New York host viewed from Berlin;
@@ -14,29 +14,14 @@
  * address (this measures many clients, not one abusive one).
  * Results are printed as a table and written to bench/out/http.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { hashPassword, randomToken, sha256Hex } from '../src/auth/crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hashPassword } from '../src/auth/crypto';
+import { randomToken, sha256Hex } from '../src/lib/crypto';
 import { provisionUserStatements } from '../src/users/provision';
-import { applyMigrations, execute } from '../scripts/lib/d1';
+import { execute } from '../scripts/lib/d1';
+import { startWranglerDev } from '../scripts/lib/processes';
 import { summarize, type Summary } from './lib/stats';
 
-/** A port nobody uses right now (others run servers on this machine too). */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-const PORT = await freePort();
-const BASE = `http://127.0.0.1:${PORT}`;
 const HARD_DEADLINE_MS = 240_000;
 const HOSTS = 100;
 const startedAt = Date.now();
@@ -115,53 +100,28 @@ function weekdays(from: Date, count: number): string[] {
   return out;
 }
 
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('wrangler dev did not start');
+const adminToken = randomToken();
+async function seed(state: string) {
+  const now = Date.now();
+  execute(
+    [
+      ...provisionUserStatements(
+        { email: 'bench-admin@calflare.dev', name: 'Bench Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword('bench-admin-password') },
+        now,
+      ),
+      {
+        sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+        params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
+      },
+    ],
+    { persistTo: state },
+  );
 }
 
-const state = mkdtempSync(join(tmpdir(), 'calflare-bench-'));
-applyMigrations({ persistTo: state });
-const adminToken = randomToken();
-const now = Date.now();
-execute(
-  [
-    ...provisionUserStatements(
-      { email: 'bench-admin@calflare.dev', name: 'Bench Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword('bench-admin-password') },
-      now,
-    ),
-    {
-      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
-      params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
-    },
-  ],
-  { persistTo: state },
-);
-
-const server = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state, '--log-level', 'error'], {
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-  detached: true,
-});
-const stopServer = () => {
-  try {
-    process.kill(-server.pid!, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-};
-process.on('exit', stopServer);
+const server = await startWranglerDev({ seed, logLevel: 'error' });
+const BASE = server.base;
 
 try {
-  await waitForServer();
-
   // Seed: 100 hosts (UTC, Mon-Fri 09:00-17:00), each with a 30-minute event type bookable a year ahead,
   // plus a New York host for the slots measurement.
   const eventTypeIds: number[] = [];
@@ -268,8 +228,7 @@ try {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/http.json', JSON.stringify({ at: new Date().toISOString(), rows, fiveHundreds }, null, 2));
 } finally {
-  stopServer();
+  await server.stop();
   clearTimeout(hardStop);
-  rmSync(state, { recursive: true, force: true });
 }
 process.exit(0);

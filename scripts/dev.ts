@@ -1,6 +1,7 @@
 // `npm run dev`: local D1 with migrations applied, demo data seeded (idempotent), then `wrangler dev` on :8787.
 import { spawn } from 'node:child_process';
-import { hashPassword, randomToken, sha256Hex } from '../src/auth/crypto';
+import { hashPassword } from '../src/auth/crypto';
+import { randomToken, sha256Hex } from '../src/lib/crypto';
 import { provisionUserStatements, type SqlStatement } from '../src/users/provision';
 import { applyMigrations, execute } from './lib/d1';
 import { startMailCatcher } from './lib/mail-catcher';

@@ -1,7 +1,7 @@
 // npm run user:create -- --email a@b.c --password '...' [--username U] [--role super_admin] [--name N] [--timezone Z] [--remote]
 import { hashPassword, passwordWeakness } from '../src/auth/crypto';
 import { email as emailSchema } from '../src/auth/schemas';
-import { isValidTimeZone } from '../src/slots/time';
+import { isValidTimeZone } from '../src/lib/time';
 import { provisionUserStatements } from '../src/users/provision';
 import { usernameProblem } from '../src/users/username';
 import { applyMigrations, argValue, execute, query } from './lib/d1';

@@ -12,6 +12,7 @@ import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
 import { ApiError, errorResponse } from './lib/errors';
+import { requireJsonBody } from './lib/json-body';
 import { logUnexpectedError, observe } from './lib/request-log';
 import { docsRoutes, openApiRoutes } from './openapi/routes';
 import { reservationRoutes } from './reservations/routes';
@@ -47,20 +48,7 @@ const api = new Hono<AppEnv>()
       onError: (c) => errorResponse(c, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   )
-  .use(async (c, next) => {
-    // Without this, a body sent as text/plain would be ignored rather than validated.
-    const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.raw.body !== null;
-    // The same media-type test as Hono's JSON validator, so whatever passes here is also parsed there.
-    const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (hasBody && !/^application\/([\w.-]+\+)?json$/.test(mediaType)) {
-      throw new ApiError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)');
-    }
-    // An empty body is no body, even under a JSON Content-Type (many clients send that header on every request): the
-    // validators then read {} (an optional body's default, or missing fields) rather than failing as malformed JSON.
-    // Hono's body cache holds promises, whatever its type says.
-    if (!hasBody) (c.req.bodyCache as unknown as { text?: Promise<string> }).text ??= Promise.resolve('{}');
-    await next();
-  })
+  .use(requireJsonBody)
   .use(loadUser)
   .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)

@@ -1,13 +1,7 @@
 // The admin's event type form edits booking_fields (as JSON, checked by the API's schema) and the bookings tab shows
 // the answers with their labels.
 import { describe, expect, it } from 'vitest';
-import { csrfToken } from '../src/web/csrf';
-import { api, book, hostWithEventType, makeAdmin, page, upcomingDate } from './helpers';
-
-async function admin() {
-  const a = await makeAdmin();
-  return { cookie: `session=${a.token}`, csrf: await csrfToken(a.token, 'session') };
-}
+import { api, book, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
 
 const FIELDS_OF = (et: Record<string, unknown>) => ({
   title: String(et.title), slug: String(et.slug), duration_minutes: '30', buffer_before_minutes: '0', buffer_after_minutes: '0',
@@ -17,7 +11,7 @@ const FIELDS_OF = (et: Record<string, unknown>) => ({
 
 describe('booking questions in the admin', () => {
   it('saves questions typed as JSON, refuses bad ones with the API’s message, and shows the answers in Bookings', async () => {
-    const { cookie, csrf } = await admin();
+    const { cookie, csrf } = await signedInAdmin();
     const host = await hostWithEventType();
     const et = host.eventType;
     const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), booking_fields: '[{"name": "pick", "type": "radio", "label": "Pick"}]' } });

@@ -1,9 +1,8 @@
 // The admin Calendars tab: every host's connections with their sync status, and a refresh that queues a sync.
-import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { csrfToken } from '../src/web/csrf';
-import { api, BASE, makeAdmin, makeUser } from './helpers';
+import { api, getPage, makeAdmin, makeUser, postForm } from './helpers';
 import { settleSyncs } from './calendars-helpers';
 
 const SECRET_URL = 'https://calendar.google.com/calendar/ical/h%40example.com/private-adm1nSecret/basic.ics';
@@ -16,11 +15,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-async function page(path: string, cookie: string, init: RequestInit = {}) {
-  const res = await SELF.fetch(`${BASE}${path}`, { ...init, redirect: 'manual', headers: { cookie, ...(init.headers as Record<string, string>) } });
-  return { status: res.status, html: await res.text(), location: res.headers.get('location') };
-}
-
 describe('/admin/calendars', () => {
   it('lists connections with owner, status and last error, never the secret address', async () => {
     const admin = await makeAdmin();
@@ -29,7 +23,7 @@ describe('/admin/calendars', () => {
     await env.DB.prepare("UPDATE calendar_connections SET enabled = 1, consecutive_failures = 2, last_error = 'The calendar server answered HTTP 500' WHERE id = ?")
       .bind(created.json.id)
       .run();
-    const res = await page('/admin/calendars', `session=${admin.token}`);
+    const res = await getPage('/admin/calendars', `session=${admin.token}`);
     expect(res.status).toBe(200);
     expect(res.html).toContain('<h1>Calendars</h1>');
     expect(res.html).toMatch(/<a href="\/admin\/calendars" class="tab active" aria-current="page">/);
@@ -47,12 +41,7 @@ describe('/admin/calendars', () => {
     const host = await makeUser();
     const created = await api('POST', '/v2/calendars', { token: host.token, body: { kind: 'ics', url: SECRET_URL, enabled: false } });
     await env.DB.prepare('UPDATE calendar_connections SET enabled = 1, enqueued_at = 0 WHERE id = ?').bind(created.json.id).run();
-    const body = new URLSearchParams({ _csrf: await csrfToken(admin.token, 'session') }).toString();
-    const res = await page(`/admin/calendars/${created.json.id}/refresh`, `session=${admin.token}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
-    });
+    const res = await postForm(`/admin/calendars/${created.json.id}/refresh`, { _csrf: await csrfToken(admin.token, 'session') }, { cookie: `session=${admin.token}` });
     expect(res.status).toBe(303);
     expect(res.location).toBe('/admin/calendars');
     const queued = await env.DB.prepare('SELECT enqueued_at FROM calendar_connections WHERE id = ?').bind(created.json.id).first<{ enqueued_at: number }>();
@@ -61,13 +50,9 @@ describe('/admin/calendars', () => {
 
   it('is for super admins only, and refuses a refresh without the CSRF token', async () => {
     const host = await makeUser();
-    expect((await page('/admin/calendars', `session=${host.token}`)).status).toBe(403);
+    expect((await getPage('/admin/calendars', `session=${host.token}`)).status).toBe(403);
     const admin = await makeAdmin();
-    const res = await page('/admin/calendars/1/refresh', `session=${admin.token}`, {
-      method: 'POST',
-      body: '',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
-    });
+    const res = await postForm('/admin/calendars/1/refresh', {}, { cookie: `session=${admin.token}` });
     expect(res.status).toBe(403);
   });
 });

@@ -1,33 +1,14 @@
 // The admin's Emails tab: the outbox with status, attempts and last error, and resend.
-import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { csrfToken } from '../src/web/csrf';
-import { BASE, book, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
+import { book, getPage, hostWithEventType, makeAdmin, makeUser, postForm, upcomingDate, waitFor } from './helpers';
 
-async function page(path: string, cookie: string) {
-  const res = await SELF.fetch(`${BASE}${path}`, { headers: { cookie }, redirect: 'manual' });
-  return { status: res.status, html: await res.text(), location: res.headers.get('location') };
-}
-
-async function postForm(path: string, cookie: string, fields: Record<string, string>) {
-  const res = await SELF.fetch(`${BASE}${path}`, {
-    method: 'POST',
-    headers: { cookie, origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-}
-
-async function waitSettled(uid: string) {
-  const deadline = Date.now() + 8000;
-  for (;;) {
+function waitSettled(uid: string) {
+  return waitFor(async () => {
     const { results } = await env.DB.prepare('SELECT id, status FROM booking_email_notifications WHERE booking_uid = ? ORDER BY id').bind(uid).all<{ id: number; status: string }>();
-    if (results.length > 0 && results.every((r) => r.status !== 'pending')) return results;
-    if (Date.now() > deadline) throw new Error('notifications not settled');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return results.length > 0 && results.every((r) => r.status !== 'pending') && results;
+  }, 'notifications settled', 8000);
 }
 
 describe('/admin/emails', () => {
@@ -40,19 +21,19 @@ describe('/admin/emails', () => {
     // One that failed, as a permanent failure leaves it.
     await env.DB.prepare(`UPDATE booking_email_notifications SET status = 'failed', attempts = 1, last_error = 'E_RECIPIENT_SUPPRESSED: suppressed' WHERE id = ?`).bind(first!.id).run();
 
-    const list = await page('/admin/emails', cookie);
+    const list = await getPage('/admin/emails', cookie);
     expect(list.status).toBe(200);
     expect(list.html).toContain('aria-current="page">Emails<');
     expect(list.html).toContain(`id="email-${first!.id}"`);
     expect(list.html).toContain('E_RECIPIENT_SUPPRESSED: suppressed');
     expect(list.html).toContain(b.uid);
 
-    const failedOnly = await page('/admin/emails?status=failed', cookie);
+    const failedOnly = await getPage('/admin/emails?status=failed', cookie);
     expect(failedOnly.html).toContain(`id="email-${first!.id}"`);
     expect(failedOnly.html).not.toMatch(/<span class="badge ok">sent<\/span>/);
 
     const csrf = await csrfToken(admin.token, 'session');
-    const resent = await postForm(`/admin/emails/${first!.id}/resend`, cookie, { _csrf: csrf });
+    const resent = await postForm(`/admin/emails/${first!.id}/resend`, { _csrf: csrf }, { cookie });
     expect(resent.status).toBe(303);
     expect(resent.location).toBe('/admin/emails');
     const copies = await env.DB.prepare('SELECT id, notification_id, recipient_email, payload FROM booking_email_notifications WHERE booking_uid = ? ORDER BY id').bind(b.uid).all<Record<string, any>>();
@@ -76,27 +57,27 @@ describe('/admin/emails', () => {
     )
       .bind(`ntf_admin_${now}`, now, now)
       .first<{ id: number }>();
-    const refused = await postForm(`/admin/emails/${pending!.id}/resend`, cookie, { _csrf: csrf });
+    const refused = await postForm(`/admin/emails/${pending!.id}/resend`, { _csrf: csrf }, { cookie });
     expect(refused.status).toBe(303);
     expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ?').bind('bk_admin_pending_000001').first<{ n: number }>())!.n).toBe(1);
 
-    expect((await postForm(`/admin/emails/${pending!.id}/resend`, cookie, {})).status).toBe(403);
-    expect((await postForm('/admin/emails/999999999/resend', cookie, { _csrf: csrf })).status).toBe(404);
-    expect((await postForm('/admin/emails/abc/resend', cookie, { _csrf: csrf })).status).toBe(404);
+    expect((await postForm(`/admin/emails/${pending!.id}/resend`, {}, { cookie })).status).toBe(403);
+    expect((await postForm('/admin/emails/999999999/resend', { _csrf: csrf }, { cookie })).status).toBe(404);
+    expect((await postForm('/admin/emails/abc/resend', { _csrf: csrf }, { cookie })).status).toBe(404);
 
     const user = await makeUser();
-    expect((await page('/admin/emails', `session=${user.token}`)).status).toBe(403);
-    expect((await page('/admin/emails', '')).status).toBe(302);
+    expect((await getPage('/admin/emails', `session=${user.token}`)).status).toBe(403);
+    expect((await getPage('/admin/emails', '')).status).toBe(302);
   });
 
   it('the event type form shows and saves the email switch', async () => {
     const admin = await makeAdmin();
     const cookie = `session=${admin.token}`;
     const { eventType } = await hostWithEventType({ email_notifications: false });
-    const form = await page(`/admin/event-types/${eventType.id}/edit`, cookie);
+    const form = await getPage(`/admin/event-types/${eventType.id}/edit`, cookie);
     expect(form.status).toBe(200);
     expect(form.html).toMatch(/<input type="checkbox" name="email_notifications" value="on"\/?>/);
     const on = await hostWithEventType();
-    expect((await page(`/admin/event-types/${on.eventType.id}/edit`, cookie)).html).toMatch(/name="email_notifications" value="on" checked/);
+    expect((await getPage(`/admin/event-types/${on.eventType.id}/edit`, cookie)).html).toMatch(/name="email_notifications" value="on" checked/);
   });
 });

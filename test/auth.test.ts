@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../src/auth/crypto';
-import { api, expectError, makeAdmin, makeUser, TEST_PASSWORD } from './helpers';
+import { sha256Hex } from '../src/lib/crypto';
+import { api, expectError, issuePaths, makeAdmin, makeUser, TEST_PASSWORD } from './helpers';
 
 describe('POST /v2/auth/login', () => {
   it('returns a token, its expiry and the user, and sets an HttpOnly session cookie', async () => {
@@ -49,7 +49,7 @@ describe('POST /v2/auth/login', () => {
   it('validates the body: missing fields, bad email, unknown fields', async () => {
     const res = await api('POST', '/v2/auth/login', { body: { email: 'not-an-email', extra: 1 } });
     expectError(res, 400, 'validation_failed');
-    const paths = res.json.error.issues.map((i: { path: string }) => i.path).sort();
+    const paths = issuePaths(res).sort();
     expect(paths).toEqual(['email', 'extra', 'password']);
   });
 
@@ -153,7 +153,7 @@ describe('/v2/users (super admins)', () => {
       body: { email: 'x@example.com', name: '', password: 'short', timezone: 'Mars/Base', role: 'god', admin: true },
     });
     expectError(res, 400, 'validation_failed');
-    const paths = res.json.error.issues.map((i: { path: string }) => i.path).sort();
+    const paths = issuePaths(res).sort();
     expect(paths).toEqual(['admin', 'name', 'password', 'role', 'timezone']);
   });
 

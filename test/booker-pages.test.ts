@@ -1,7 +1,7 @@
 // The host page and the booker: what they show, which requests they refuse, and that the calendar offers exactly what
 // GET /v2/slots/available offers.
 import { describe, expect, it } from 'vitest';
-import { dayOfDateKey, ZoneCalendar } from '../src/slots/time';
+import { dayOfDateKey, ZoneCalendar } from '../src/lib/time';
 import { api, makeAdmin, page, publicHost } from './helpers';
 
 const links = (html: string, attr: string) => [...html.matchAll(new RegExp(`<a [^>]*${attr}="([^"]+)"`, 'g'))].map((m) => m[1]!);

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { HostCalendar } from '../src/bookings/host-calendar';
-import { api, ATTENDEE, book, createEventType, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, createEventType, expectError, hostWithEventType, issuePaths, makeAdmin, makeUser, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (date: string, hhmm: string) => `${date}T${hhmm}:00Z`;
@@ -98,7 +98,7 @@ describe('POST /v2/bookings', () => {
     const { eventType } = await hostWithEventType();
     const res = await api('POST', '/v2/bookings', { body: { event_type_id: eventType.id, start: at(MONDAY, '10:00'), attendee: ATTENDEE, ...patch } });
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(issuePaths(res)).toContain(path);
   });
 
   it('accepts the spec example body shape (attendee without notes)', async () => {
@@ -250,7 +250,7 @@ describe('a JSON Content-Type with no body (a common client default)', () => {
     const { eventType } = await hostWithEventType();
     const empty = await api('POST', '/v2/bookings', { headers: { 'content-type': 'application/json' } });
     expectError(empty, 400, 'validation_failed');
-    expect(empty.json.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['event_type_id', 'start', 'attendee']));
+    expect(issuePaths(empty)).toEqual(expect.arrayContaining(['event_type_id', 'start', 'attendee']));
     expectError(await api('POST', '/v2/bookings', { body: `{"event_type_id": ${eventType.id},` }), 400, 'validation_failed');
   });
 });

@@ -1,15 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, expectError, makeAdmin, makeUser } from './helpers';
+import { api, create, expectError, issuePaths, makeAdmin, makeUser } from './helpers';
 import { SPEC_EXAMPLES } from './spec-examples';
 
 const SPEC_BODY = SPEC_EXAMPLES.createEventType;
 
-async function createEventType(token: string, body: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v2/event-types', { token, body: { ...SPEC_BODY, ...body } });
-  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json;
-}
+/** The spec's example event type, changed by `body`. */
+const createFromSpec = (token: string, body: Record<string, unknown> = {}) => create('/v2/event-types', token, { ...SPEC_BODY, ...body });
 
 describe('POST /v2/event-types', () => {
   it('creates the spec example with defaults for the other fields', async () => {
@@ -59,7 +56,7 @@ describe('POST /v2/event-types', () => {
   it('rejects a duplicate slug of the same owner with 409, but allows it for another owner', async () => {
     const a = await makeUser();
     const b = await makeUser();
-    await createEventType(a.token);
+    await createFromSpec(a.token);
     expectError(await api('POST', '/v2/event-types', { token: a.token, body: SPEC_BODY }), 409, 'conflict');
     expect((await api('POST', '/v2/event-types', { token: b.token, body: SPEC_BODY })).status).toBe(201);
   });
@@ -87,14 +84,14 @@ describe('POST /v2/event-types', () => {
     const { token } = await makeUser();
     const res = await api('POST', '/v2/event-types', { token, body: { ...SPEC_BODY, ...patch } });
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(issuePaths(res)).toContain(path);
   });
 
   it('requires title, slug and duration', async () => {
     const { token } = await makeUser();
     const res = await api('POST', '/v2/event-types', { token, body: {} });
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['duration_minutes', 'slug', 'title']);
+    expect(issuePaths(res).sort()).toEqual(['duration_minutes', 'slug', 'title']);
   });
 
   it("rejects a schedule_id that is not one of the owner's schedules", async () => {
@@ -124,8 +121,8 @@ describe('POST /v2/event-types', () => {
 describe('GET /v2/event-types', () => {
   it('shows anonymous callers active event types only', async () => {
     const { user, token } = await makeUser();
-    const active = await createEventType(token, { slug: 'active' });
-    const inactive = await createEventType(token, { slug: 'inactive', is_active: false });
+    const active = await createFromSpec(token, { slug: 'active' });
+    const inactive = await createFromSpec(token, { slug: 'inactive', is_active: false });
     const res = await api('GET', `/v2/event-types?owner_id=${user.id}`);
     expect(res.status).toBe(200);
     expect(res.json.data.map((e: { id: number }) => e.id)).toEqual([active.id]);
@@ -136,8 +133,8 @@ describe('GET /v2/event-types', () => {
   it("shows owners their inactive ones, not other owners' inactive ones; super admins see all", async () => {
     const a = await makeUser();
     const b = await makeUser();
-    const aInactive = await createEventType(a.token, { slug: 'a-off', is_active: false });
-    const bInactive = await createEventType(b.token, { slug: 'b-off', is_active: false });
+    const aInactive = await createFromSpec(a.token, { slug: 'a-off', is_active: false });
+    const bInactive = await createFromSpec(b.token, { slug: 'b-off', is_active: false });
     const asA = await api('GET', `/v2/event-types?owner_id=${a.user.id}`, { token: a.token });
     expect(asA.json.data.map((e: { id: number }) => e.id)).toEqual([aInactive.id]);
     const aSeesB = await api('GET', `/v2/event-types?owner_id=${b.user.id}`, { token: a.token });
@@ -150,7 +147,7 @@ describe('GET /v2/event-types', () => {
   it('paginates with a cursor', async () => {
     const { user, token } = await makeUser();
     const ids = [];
-    for (const slug of ['p1', 'p2', 'p3']) ids.push((await createEventType(token, { slug })).id);
+    for (const slug of ['p1', 'p2', 'p3']) ids.push((await createFromSpec(token, { slug })).id);
     const first = await api('GET', `/v2/event-types?owner_id=${user.id}&limit=2`);
     expect(first.json.data.map((e: { id: number }) => e.id)).toEqual(ids.slice(0, 2));
     const second = await api('GET', `/v2/event-types?owner_id=${user.id}&limit=2&cursor=${first.json.next_cursor}`);
@@ -168,7 +165,7 @@ describe('GET /v2/event-types', () => {
 describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
   it('reads, updates and deletes the owner’s own event type', async () => {
     const { token } = await makeUser();
-    const et = await createEventType(token);
+    const et = await createFromSpec(token);
     const read = await api('GET', `/v2/event-types/${et.id}`, { token });
     expect(read.json).toEqual(et);
     const patched = await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { is_active: false, slot_interval_minutes: 15 } });
@@ -182,7 +179,7 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
   it("answers 404 for another user's event type on read, update and delete, and leaves it untouched", async () => {
     const owner = await makeUser();
     const other = await makeUser();
-    const et = await createEventType(owner.token);
+    const et = await createFromSpec(owner.token);
     expectError(await api('GET', `/v2/event-types/${et.id}`, { token: other.token }), 404, 'not_found');
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token: other.token, body: { title: 'Hijacked' } }), 404, 'not_found');
     expectError(await api('DELETE', `/v2/event-types/${et.id}`, { token: other.token }), 404, 'not_found');
@@ -193,7 +190,7 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
   it('lets a super admin read, update and delete any event type', async () => {
     const owner = await makeUser();
     const admin = await makeAdmin();
-    const et = await createEventType(owner.token);
+    const et = await createFromSpec(owner.token);
     expect((await api('GET', `/v2/event-types/${et.id}`, { token: admin.token })).status).toBe(200);
     expect((await api('PATCH', `/v2/event-types/${et.id}`, { token: admin.token, body: { title: 'By admin' } })).json.title).toBe('By admin');
     expect((await api('DELETE', `/v2/event-types/${et.id}`, { token: admin.token })).status).toBe(204);
@@ -201,7 +198,7 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
 
   it('requires a session for read, update and delete', async () => {
     const { token } = await makeUser();
-    const et = await createEventType(token);
+    const et = await createFromSpec(token);
     expectError(await api('GET', `/v2/event-types/${et.id}`), 401, 'unauthorized');
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { body: { title: 'x' } }), 401, 'unauthorized');
     expectError(await api('DELETE', `/v2/event-types/${et.id}`), 401, 'unauthorized');
@@ -209,8 +206,8 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
 
   it('validates updates: empty body, unknown fields, ranges, slug conflicts', async () => {
     const { token } = await makeUser();
-    const et = await createEventType(token);
-    await createEventType(token, { slug: 'taken' });
+    const et = await createFromSpec(token);
+    await createFromSpec(token, { slug: 'taken' });
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token, body: {} }), 400, 'validation_failed');
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { owner_id: 1 } }), 400, 'validation_failed');
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { duration_minutes: 0 } }), 400, 'validation_failed');
@@ -223,8 +220,8 @@ describe('GET/PATCH/DELETE /v2/event-types/{id}', () => {
     const { token } = await makeUser();
     const create = await api('POST', '/v2/event-types', { token, body: { title: 'Call', slug: 'blank-location', duration_minutes: 30, location_type: 'zoom', location_value: '   ' } });
     expectError(create, 400, 'validation_failed');
-    expect(create.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['location_value']);
-    const et = await createEventType(token, { location_type: 'zoom', location_value: 'https://zoom.us/j/1' });
+    expect(issuePaths(create)).toEqual(['location_value']);
+    const et = await createFromSpec(token, { location_type: 'zoom', location_value: 'https://zoom.us/j/1' });
     expectError(await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { location_value: '' } }), 400, 'validation_failed');
     const cleared = await api('PATCH', `/v2/event-types/${et.id}`, { token, body: { location_value: null } });
     expect(cleared.status).toBe(200);

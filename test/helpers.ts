@@ -1,9 +1,11 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { expect } from 'vitest';
 import { createSession } from '../src/auth/sessions';
 import { hashPassword } from '../src/auth/crypto';
 import { getDb } from '../src/db/client';
 import { createUser } from '../src/users/repo';
+import { csrfToken } from '../src/web/csrf';
 
 export const BASE = 'http://calflare.test';
 
@@ -14,7 +16,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function api(method: string, path: string, opts: RequestOptions = {}) {
+/** A request to the Worker; `json` is the parsed body (the text when it is not JSON), typed `T` when the caller knows it. */
+export async function api<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; headers: Headers; json: T }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.cookie) headers.cookie = opts.cookie;
@@ -32,6 +35,18 @@ export async function api(method: string, path: string, opts: RequestOptions = {
     json = text;
   }
   return { status: res.status, headers: res.headers, json };
+}
+
+/** POST `body` to `path` as `token`'s user; anything but 201 fails the test with the answer. */
+export async function create<T = any>(path: string, token: string, body: unknown): Promise<T> {
+  const res = await api<T>('POST', path, { token, body });
+  if (res.status !== 201) throw new Error(`POST ${path} did not create: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+/** The `path` of every issue of a validation error, in the order answered. */
+export function issuePaths(res: { json: any }): string[] {
+  return (res.json?.error?.issues ?? []).map((i: { path: string }) => i.path);
 }
 
 let counter = 0;
@@ -71,13 +86,13 @@ export function upcomingDate(weekday: number, daysAhead = 7): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function createEventType(token: string, body: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v2/event-types', {
-    token,
-    body: { title: 'Intro Call', slug: `intro-${Math.random().toString(36).slice(2, 10)}`, duration_minutes: 30, ...body },
+export function createEventType(token: string, body: Record<string, unknown> = {}) {
+  return create<{ id: number; owner_id: number; slug: string; [k: string]: unknown }>('/v2/event-types', token, {
+    title: 'Intro Call',
+    slug: `intro-${Math.random().toString(36).slice(2, 10)}`,
+    duration_minutes: 30,
+    ...body,
   });
-  if (res.status !== 201) throw new Error(`event type not created: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as { id: number; owner_id: number; slug: string; [k: string]: unknown };
 }
 
 export const ATTENDEE = { name: 'Jane Doe', email: 'jane@example.com', timezone: 'America/New_York', notes: 'Looking forward to the meeting' };
@@ -134,4 +149,98 @@ export function reserve(eventTypeId: number, slotStart: string, opts: { ip?: str
     headers: opts.ip ? { 'cf-connecting-ip': opts.ip } : {},
     body: { event_type_id: eventTypeId, slot_start: slotStart, ...(opts.minutes === undefined ? {} : { reservation_duration_minutes: opts.minutes }) },
   });
+}
+
+// ---- Admin pages: a tiny browser. Cookies in, form posts out, redirects not followed so each step can be checked. ----
+
+export interface PageRes {
+  status: number;
+  headers: Headers;
+  html: string;
+  location: string | null;
+  /** Cookies the response sets, by name ("" when it clears one). */
+  cookies: Record<string, string>;
+}
+
+async function send(path: string, init: RequestInit): Promise<PageRes> {
+  const res = await SELF.fetch(`${BASE}${path}`, { ...init, redirect: 'manual' });
+  const cookies: Record<string, string> = {};
+  for (const line of res.headers.getAll('set-cookie')) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    cookies[pair!.slice(0, eq)] = decodeURIComponent(pair!.slice(eq + 1));
+  }
+  return { status: res.status, headers: res.headers, html: await res.text(), location: res.headers.get('location'), cookies };
+}
+
+export function getPage(path: string, cookie?: string) {
+  return send(path, { headers: cookie ? { cookie } : {} });
+}
+
+export type Fields = Record<string, string | string[] | undefined>;
+
+/** A form post from this origin (`origin: null` sends none). */
+export function postForm(path: string, fields: Fields, opts: { cookie?: string; origin?: string | null; contentType?: string; body?: string } = {}) {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) body.append(name, v);
+  }
+  const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/x-www-form-urlencoded' };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.origin !== null) headers.origin = opts.origin ?? BASE;
+  return send(path, { method: 'POST', headers, body: opts.body ?? body.toString() });
+}
+
+/** A signed-in super admin, with what its forms need. */
+export async function signedInAdmin() {
+  const admin = await makeAdmin();
+  const cookie = `session=${admin.token}`;
+  const csrf = await csrfToken(admin.token, 'session');
+  return { ...admin, cookie, csrf, post: (path: string, fields: Fields) => postForm(path, { _csrf: csrf, ...fields }, { cookie }) };
+}
+
+/** Text as Hono JSX escapes it into a page. */
+export const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+
+/** Reads a follow-up page the way a browser would after a redirect: with the flash cookie it was given. */
+export async function follow(res: PageRes, cookie: string) {
+  expect(res.status).toBe(303);
+  const flash = res.cookies.admin_flash;
+  return getPage(res.location!, flash ? `${cookie}; admin_flash=${encodeURIComponent(flash)}` : cookie);
+}
+
+export const dbRow = <T>(sql: string, ...params: unknown[]) => env.DB.prepare(sql).bind(...params).first<T>();
+export const dbCount = async (sql: string, ...params: unknown[]) => (await dbRow<{ n: number }>(sql, ...params))!.n;
+
+/** The admin's new-event-type form, filled in for `ownerId`. */
+export function eventTypeForm(ownerId: number, extra: Fields = {}): Fields {
+  return {
+    owner_id: String(ownerId),
+    title: 'Coffee Chat',
+    slug: `coffee-${crypto.randomUUID().slice(0, 8)}`,
+    description: 'A short chat.',
+    duration_minutes: '30',
+    buffer_before_minutes: '5',
+    buffer_after_minutes: '10',
+    minimum_notice_hours: '2',
+    slot_interval_minutes: '',
+    booking_window_days: '30',
+    location_type: 'zoom',
+    location_value: 'https://zoom.us/j/1',
+    is_active: 'on',
+    ...extra,
+  };
+}
+
+/** Polls `probe` until it answers something truthy (queues and `waitUntil` work finish after the response). */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

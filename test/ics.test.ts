@@ -2,29 +2,13 @@
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { bookingEvent, type BookingCalendarData } from '../src/calendar/booking-event';
-import { escapeText, foldLine, icsUid, renderCalendar, type IcsMethod } from '../src/calendar/ics';
+import { bookingEvent, type BookingCalendarData } from '../src/invites/booking-event';
+import { escapeText, foldLine, icsUid, renderCalendar, type IcsMethod } from '../src/invites/ics';
+import { calendarBooking } from './invites-helpers';
 
 const site = { domain: 'cal.example.com', bookingUrl: 'https://cal.example.com/booking/abc' };
 
-function booking(over: Partial<BookingCalendarData> = {}): BookingCalendarData {
-  return {
-    uid: 'bk_0123456789abcdef',
-    title: 'Intro Call between Hannah Host and Jane Doe',
-    description: 'A quick call.',
-    startAt: Date.UTC(2025, 10, 17, 14, 0),
-    endAt: Date.UTC(2025, 10, 17, 14, 30),
-    status: 'accepted',
-    sequence: 0,
-    locationType: 'google_meet',
-    locationValue: 'https://meet.google.com/abc-defg-hij',
-    organizer: { name: 'Hannah Host', email: 'host@example.com' },
-    attendee: { name: 'Jane Doe', email: 'jane@example.com', notes: 'Looking forward to it' },
-    createdAt: Date.UTC(2025, 10, 1),
-    updatedAt: Date.UTC(2025, 10, 1),
-    ...over,
-  };
-}
+const booking = calendarBooking;
 
 const octets = (s: string) => new TextEncoder().encode(s).length;
 

@@ -1,7 +1,7 @@
 // Small hardening rules: canonical time zone names, no control characters in text, plain decimal numbers in paths and
 // queries, no-store and nosniff headers, nothing new for deactivated users.
 import { describe, expect, it } from 'vitest';
-import { canonicalTimeZone, isValidTimeZone } from '../src/slots/time';
+import { canonicalTimeZone, isValidTimeZone } from '../src/lib/time';
 import { api, ATTENDEE, book, createEventType, expectError, hostWithEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
 
 const newUser = (token: string, extra: Record<string, unknown>) =>

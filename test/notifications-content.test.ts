@@ -2,34 +2,26 @@
 import ICAL from 'ical.js';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import type { BookingCalendarData } from '../src/calendar/booking-event';
+import type { BookingCalendarData } from '../src/invites/booking-event';
 import type { WebhookTrigger } from '../src/db/schema';
 import { renderNotification } from '../src/notifications/content';
 import { buildMime, encodeHeaderText, formatAddress } from '../src/notifications/mime';
 import type { NotificationPayload } from '../src/notifications/payload';
 import { formatWhen } from '../src/notifications/when';
+import { calendarBooking } from './invites-helpers';
 
 const site = { baseUrl: 'https://cal.example.com', domain: 'cal.example.com' };
 
 function payload(trigger: WebhookTrigger, over: Partial<BookingCalendarData> = {}, extra: Partial<NotificationPayload> = {}): NotificationPayload {
   return {
     trigger,
-    booking: {
-      uid: 'bk_0123456789abcdef',
-      title: 'Intro Call between Hannah Host and Jane Doe',
+    booking: calendarBooking({
       description: null,
-      startAt: Date.UTC(2025, 10, 17, 14, 0),
-      endAt: Date.UTC(2025, 10, 17, 14, 30),
-      status: 'accepted',
-      sequence: 0,
       locationType: 'zoom',
       locationValue: 'https://zoom.us/j/1',
-      organizer: { name: 'Hannah Host', email: 'host@example.com' },
       attendee: { name: 'Jane Doe', email: 'jane@example.com', notes: 'Agenda: pricing' },
-      createdAt: Date.UTC(2025, 10, 1),
-      updatedAt: Date.UTC(2025, 10, 1),
       ...over,
-    },
+    }),
     hostTimezone: 'Europe/Berlin',
     attendeeTimezone: 'America/New_York',
     previous: null,

@@ -5,7 +5,7 @@ import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { notificationInserts } from '../src/notifications/outbox';
 import { memoryMailbox } from '../src/notifications/transports/memory';
-import { api, book, expectError, hostWithEventType, upcomingDate } from './helpers';
+import { api, book, expectError, hostWithEventType, upcomingDate, waitFor } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
@@ -25,16 +25,6 @@ const rowsOf = async (uid: string) =>
   (await env.DB.prepare('SELECT * FROM booking_email_notifications WHERE booking_uid = ? ORDER BY id').bind(uid).all<Row>()).results;
 
 const summary = (rows: Row[]) => rows.map((r) => `${r.trigger_event} ${r.recipient_role}`);
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('email outbox rows', () => {
   it('a booking writes one notification for the attendee and one for the host, with the booking', async () => {
@@ -121,7 +111,7 @@ describe('email delivery through the queue', () => {
     const rows = await waitFor(async () => {
       const r = await rowsOf(b.uid);
       return r.length === 2 && r.every((x) => x.status === 'sent') && r;
-    }, 'both notifications sent');
+    }, 'both notifications sent', 8000);
     for (const row of rows) {
       const messageId = `<${row.notification_id}@calflare.example.com>`;
       const copies = memoryMailbox.sent.filter((m) => m.raw.includes(`Message-ID: ${messageId}`));

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, book, expectError, hostWithEventType, makeUser, createEventType, upcomingDate } from './helpers';
+import { api, book, createEventType, expectError, hostWithEventType, issuePaths, makeUser, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const query = (params: Record<string, string | number>) =>
@@ -68,7 +68,7 @@ describe('GET /v2/slots/available', () => {
   ])('rejects an invalid %s with 400', async (path, params) => {
     const res = await query(params as Record<string, string | number>);
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(issuePaths(res)).toContain(path);
   });
 
   it('accepts a range of exactly 93 days', async () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signBody } from '../src/webhooks/signing';
-import { api, expectError, makeAdmin, makeUser } from './helpers';
+import { api, create, expectError, issuePaths, makeAdmin, makeUser } from './helpers';
 
 const SPEC_BODY = {
   subscriber_url: 'https://yourapp.com/webhooks/bookings',
@@ -11,10 +11,8 @@ const SPEC_BODY = {
 };
 
 async function createWebhook(token: string, body: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v2/webhooks', { token, body: { ...SPEC_BODY, ...body } });
-  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.json)}`);
   // Shown at create only; the webhook as later reads answer it.
-  const { signing_secret_standard: _shownOnce, ...webhook } = res.json;
+  const { signing_secret_standard: _shownOnce, ...webhook } = await create('/v2/webhooks', token, { ...SPEC_BODY, ...body });
   return webhook;
 }
 
@@ -108,14 +106,14 @@ describe('POST /v2/webhooks', () => {
     const { token } = await makeUser();
     const res = await api('POST', '/v2/webhooks', { token, body: { ...SPEC_BODY, ...patch } });
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(issuePaths(res)).toContain(path);
   });
 
   it('requires subscriber_url and event_triggers', async () => {
     const { token } = await makeUser();
     const res = await api('POST', '/v2/webhooks', { token, body: {} });
     expectError(res, 400, 'validation_failed');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['event_triggers', 'subscriber_url']);
+    expect(issuePaths(res).sort()).toEqual(['event_triggers', 'subscriber_url']);
   });
 
   it('accepts a secret of 16 to 256 characters', async () => {
@@ -141,8 +139,10 @@ describe('GET /v2/webhooks', () => {
     const admin = await makeAdmin();
     const seen: number[] = [];
     for (let cursor: string | null = ''; cursor !== null; ) {
-      const res = await api('GET', `/v2/webhooks?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token });
-      seen.push(...res.json.data.map((w: { id: number }) => w.id));
+      const res: { json: { data: { id: number }[]; next_cursor: string | null } } = await api('GET', `/v2/webhooks?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: admin.token,
+      });
+      seen.push(...res.json.data.map((w) => w.id));
       cursor = res.json.next_cursor;
     }
     expect(seen).toEqual(expect.arrayContaining([...ids, bHook.id]));

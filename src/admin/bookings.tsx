@@ -4,15 +4,15 @@ import { formatInTimeZone } from 'date-fns-tz';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { bookingJson, listBookings, type BookingWithAttendee } from '../bookings/repo';
+import { bookingJson, bookingSortKey, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES, viewStatus, type BookingViewStatus } from '../bookings/status';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
-import { decodeCursor, page as pageRows } from '../lib/pagination';
+import { decodeCursor, listPage } from '../lib/pagination';
 import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
-import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../slots/time';
+import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../lib/time';
 import { eventTypesByIds, peopleByIds, type Person } from './data';
 import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
@@ -62,12 +62,10 @@ interface Filters {
   status?: BookingViewStatus;
   fromMs?: number;
   toMs?: number;
-  after?: [number, number];
   cursor?: string;
   issues: ErrorIssue[];
 }
 
-const isSortKey = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
 
 /** Reads the filters; an invalid one is reported in the page and ignored rather than failing the whole list. */
 function readFilters(c: AdminContext): Filters {
@@ -115,7 +113,7 @@ function readFilters(c: AdminContext): Filters {
   const cursor = q('cursor');
   if (cursor) {
     try {
-      filters.after = decodeCursor(cursor, isSortKey);
+      decodeCursor(cursor, isBookingSortKey);
       filters.cursor = cursor;
     } catch {
       filters.issues.push({ path: 'cursor', message: 'Invalid cursor: showing the first page' });
@@ -328,14 +326,13 @@ export const bookingPages = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const db = c.var.db;
     const filters = readFilters(c);
-    const items = await listBookings(db, c.get('user')!, {
-      status: filters.status,
-      from: filters.fromMs,
-      to: filters.toMs,
-      after: filters.after,
-      limit: filters.limit + 1,
-    });
-    const result = pageRows(items, filters.limit, (r) => [r.booking.startAt, r.booking.id]);
+    // filters.cursor is set only when it decoded (a bad one shows the first page with a notice, not a 400).
+    const result = await listPage(
+      { limit: filters.limit, cursor: filters.cursor },
+      isBookingSortKey,
+      (after, limit) => listBookings(db, c.get('user')!, { status: filters.status, from: filters.fromMs, to: filters.toMs, after, limit }),
+      bookingSortKey,
+    );
     const [hosts, eventTypes, holds] = await Promise.all([
       peopleByIds(db, result.data.map((r) => r.booking.hostId)),
       eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),

@@ -5,8 +5,8 @@ import type { FC } from 'hono/jsx';
 import { enqueueSync } from '../calendars/queue';
 import { connectionStatus, findOwnedConnection, listConnections, type ConnectionStatus } from '../calendars/repo';
 import type { CalendarConnection } from '../db/schema';
-import { notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { foundOr404 } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { peopleByIds, type Person } from './data';
 import { idOf, listParams, pageOf, redirectWith, type AdminEnv, type Page } from './http';
 import { Badge, Empty, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
@@ -93,15 +93,13 @@ export const calendarPages = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const result = pageRows(await listConnections(db, c.get('user')!, { afterId, limit: limit + 1 }), limit, (r) => r.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listConnections(db, c.get('user')!, { afterId, limit: take }));
     const owners = await peopleByIds(db, result.data.map((r) => r.ownerId));
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<CalendarList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} />);
   })
   .post('/:id/refresh', async (c) => {
-    const found = await findOwnedConnection(c.var.db, c.get('user')!, idOf(c, 'Calendar'));
-    if (!found) throw notFound('Calendar');
+    const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, c.get('user')!, idOf(c, 'Calendar')));
     if (!found.enabled) return redirectWith(c, LIST, { kind: 'error', text: `Calendar #${found.id} is disabled.` });
     await enqueueSync(c.env, found.id, Date.now());
     return redirectWith(c, LIST, { kind: 'ok', text: `Calendar #${found.id} will sync in a moment; reload to see the result.` });

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { NOTIFICATION_STATUSES, type EmailNotification, type NotificationStatus } from '../db/schema';
 import { notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { pageById } from '../lib/pagination';
 import { listNotifications, resendNotification } from '../notifications/repo';
 import { idOf, listParams, pageOf, redirectWith, type AdminEnv, type Page } from './http';
 import { Badge, Empty, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
@@ -116,8 +116,7 @@ export const emailPages = new Hono<AdminEnv>()
       url.searchParams.set('status', status);
       return url.pathname + url.search;
     };
-    const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
-    const result = pageRows(await listNotifications(c.var.db, { status, beforeId, limit: limit + 1 }), limit, (n) => n.id);
+    const result = await pageById({ limit, cursor }, (beforeId, take) => listNotifications(c.var.db, { status, beforeId: beforeId ?? null, limit: take }));
     const next = result.next_cursor ? keep(link(result.next_cursor)) : null;
     return c.html(<EmailList page={pageOf(c)} rows={result.data} status={status} next={next} first={cursor ? keep(link()) : null} />);
   })

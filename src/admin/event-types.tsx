@@ -7,8 +7,8 @@ import { deleteEventType, findOwnedEventType, listEventTypes, updateEventType } 
 import { changeEventType, createEventType } from '../event-types/service';
 import { LOCATION_TYPES } from '../event-types/schemas';
 import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from '../event-types/limits';
-import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { ApiError, foundOr404, type ErrorIssue } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { listSchedules } from '../schedules/repo';
 import { findUserById } from '../users/repo';
 import { activePeople, peopleByIds, type Person } from './data';
@@ -21,7 +21,7 @@ import {
   type EventTypeValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton } from './layout';
+import { ActiveBadge, Badge, Checkbox, ConfirmDelete, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, RowActions } from './layout';
 
 const LIST = '/admin/event-types';
 const PAGE_SIZE = 50;
@@ -59,22 +59,11 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
       {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
-    <td>{et.isActive ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
     <td>
-      <div class="actions">
-        <PostButton
-          action={`${LIST}/${et.id}/active`}
-          csrf={csrf}
-          label={et.isActive ? 'Deactivate' : 'Activate'}
-          hidden={{ active: et.isActive ? 'false' : 'true', back }}
-        />
-        <a class="btn small" href={`${LIST}/${et.id}/edit`}>
-          Edit
-        </a>
-        <a class="btn small danger" href={`${LIST}/${et.id}/delete`}>
-          Delete
-        </a>
-      </div>
+      <ActiveBadge active={et.isActive} />
+    </td>
+    <td>
+      <RowActions href={`${LIST}/${et.id}`} active={et.isActive} csrf={csrf} back={back} />
     </td>
   </tr>
 );
@@ -213,29 +202,18 @@ const EventTypeForm: FC<FormProps> = (p) => {
 };
 
 const DeletePage: FC<{ page: Page; et: EventType; owner?: Person }> = ({ page, et, owner }) => (
-  <Layout page={page} title="Delete event type" tab="event-types">
-    <div class="panel confirm">
-      <h1>Delete “{et.title}”?</h1>
-      <p class="sub">
-        /{et.slug} · owned by {owner ? `${owner.name} (${owner.email})` : `user #${et.ownerId}`}
-      </p>
-      <p>It can no longer be booked and this cannot be undone. Its existing bookings are kept, without the link to it.</p>
-      <div class="actions">
-        <PostButton action={`${LIST}/${et.id}/delete`} csrf={page.csrf} label="Delete event type" class="btn danger solid" />
-        <a class="btn" href={LIST}>
-          Keep it
-        </a>
-      </div>
-    </div>
-  </Layout>
+  <ConfirmDelete page={page} tab="event-types" title="Delete event type" heading={`Delete “${et.title}”?`} action={`${LIST}/${et.id}/delete`} label="Delete event type" back={LIST}>
+    <p class="sub">
+      /{et.slug} · owned by {owner ? `${owner.name} (${owner.email})` : `user #${et.ownerId}`}
+    </p>
+    <p>It can no longer be booked and this cannot be undone. Its existing bookings are kept, without the link to it.</p>
+  </ConfirmDelete>
 );
 
 // ---- Handlers ----
 
 async function loadEventType(c: AdminContext, db: Db): Promise<EventType> {
-  const found = await findOwnedEventType(db, c.get('user')!, idOf(c, 'Event type'));
-  if (!found) throw notFound('Event type');
-  return found;
+  return foundOr404('Event type', findOwnedEventType(db, c.get('user')!, idOf(c, 'Event type')));
 }
 
 async function renderForm(c: AdminContext, db: Db, props: Omit<FormProps, 'page' | 'people' | 'schedules' | 'owner'>, status: 200 | 400 | 409 = 200) {
@@ -259,9 +237,7 @@ export const eventTypePages = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listEventTypes(db, c.get('user')!, { afterId, limit: limit + 1 });
-    const result = pageRows(rows, limit, (et) => et.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listEventTypes(db, c.get('user')!, { afterId, limit: take }));
     const owners = await peopleByIds(db, result.data.map((et) => et.ownerId));
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<EventTypeList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} back={link(cursor)} />);

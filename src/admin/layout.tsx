@@ -1,7 +1,7 @@
 // The admin's Layout (header, tabs, flash) and its page head; the document, stylesheet and form pieces are shared
 // with the public pages in src/web/.
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
-import { PostButton, FlashMessage } from '../web/components';
+import { Badge, PostButton, FlashMessage } from '../web/components';
 import { Document } from '../web/document';
 import type { Page } from './http';
 
@@ -60,4 +60,39 @@ export const PageHead: FC<PropsWithChildren<{ title: string; sub?: Child }>> = (
     </div>
     {children && <div class="actions">{children}</div>}
   </div>
+);
+
+export const ActiveBadge: FC<{ active: boolean }> = ({ active }) => (active ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>);
+
+/**
+ * A list row's actions on the resource at `href`: switch it on or off (the target state travels in the form, so a
+ * double click cannot flip it back), `children`, Edit and Delete.
+ */
+export const RowActions: FC<PropsWithChildren<{ href: string; active: boolean; csrf: string; back: string }>> = ({ href, active, csrf, back, children }) => (
+  <div class="actions">
+    <PostButton action={`${href}/active`} csrf={csrf} label={active ? 'Deactivate' : 'Activate'} hidden={{ active: active ? 'false' : 'true', back }} />
+    {children}
+    <a class="btn small" href={`${href}/edit`}>
+      Edit
+    </a>
+    <a class="btn small danger" href={`${href}/delete`}>
+      Delete
+    </a>
+  </div>
+);
+
+/** "Delete this?": `children` say what goes with it; the button posts to `action`, "Keep it" goes back to `back`. */
+export const ConfirmDelete: FC<PropsWithChildren<{ page: Page; tab: Tab; title: string; heading: Child; action: string; label: string; back: string }>> = (p) => (
+  <Layout page={p.page} title={p.title} tab={p.tab}>
+    <div class="panel confirm">
+      <h1>{p.heading}</h1>
+      {p.children}
+      <div class="actions">
+        <PostButton action={p.action} csrf={p.page.csrf} label={p.label} class="btn danger solid" />
+        <a class="btn" href={p.back}>
+          Keep it
+        </a>
+      </div>
+    </div>
+  </Layout>
 );

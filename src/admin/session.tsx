@@ -2,9 +2,8 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FC } from 'hono/jsx';
-import { randomToken } from '../auth/crypto';
-import { SESSION_COOKIE } from '../auth/middleware';
-import { logIn, setSessionCookie } from '../auth/routes';
+import { randomToken } from '../lib/crypto';
+import { logIn, logOut, setSessionCookie } from '../auth/service';
 import { loginBody } from '../auth/schemas';
 import { enforceRateLimit } from '../lib/rate-limit';
 import { deleteSession } from '../auth/sessions';
@@ -105,7 +104,6 @@ export const sessionPages = new Hono<AdminEnv>()
     if (!c.get('user') || !token) return c.redirect('/admin/login', 303);
     const form = await formOf(c);
     if (!form || !(await csrfTokenValid(token, 'session', form.get(CSRF_FIELD)))) return errorPage(c, 403, FORGED_FORM);
-    await deleteSession(c.var.db, token);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+    await logOut(c, c.var.db, token);
     return redirectWith(c, '/admin/login', { kind: 'ok', text: 'You are signed out.' });
   });

@@ -5,8 +5,8 @@ import type { FC } from 'hono/jsx';
 import { generateSecret } from '../webhooks/signing';
 import type { Db } from '../db/client';
 import { WEBHOOK_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
-import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page as pageRows } from '../lib/pagination';
+import { ApiError, foundOr404, type ErrorIssue } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { findUserById } from '../users/repo';
 import { pingWebhook } from '../webhooks/consumer';
 import { deleteWebhook, findOwnedWebhook, listDeliveries, listWebhooks, updateWebhook } from '../webhooks/repo';
@@ -23,7 +23,7 @@ import {
   type WebhookValues,
 } from './forms';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
-import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
+import { ActiveBadge, Badge, Checkbox, ConfirmDelete, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, PostButton, RowActions, type Tone } from './layout';
 
 const LIST = '/admin/webhooks';
 const PAGE_SIZE = 50;
@@ -60,21 +60,16 @@ const WebhookRow: FC<{ w: Webhook; owner?: Person; csrf: string; back: string }>
     <td>
       <Triggers triggers={w.eventTriggers} />
     </td>
-    <td>{w.active ? <Badge tone="ok">Active</Badge> : <Badge tone="plain">Inactive</Badge>}</td>
     <td>
-      <div class="actions">
-        <PostButton action={`${LIST}/${w.id}/active`} csrf={csrf} label={w.active ? 'Deactivate' : 'Activate'} hidden={{ active: w.active ? 'false' : 'true', back }} />
+      <ActiveBadge active={w.active} />
+    </td>
+    <td>
+      <RowActions href={`${LIST}/${w.id}`} active={w.active} csrf={csrf} back={back}>
         <a class="btn small" href={`${LIST}/${w.id}/deliveries`}>
           Deliveries
         </a>
         <PostButton action={`${LIST}/${w.id}/ping`} csrf={csrf} label="Send test ping" />
-        <a class="btn small" href={`${LIST}/${w.id}/edit`}>
-          Edit
-        </a>
-        <a class="btn small danger" href={`${LIST}/${w.id}/delete`}>
-          Delete
-        </a>
-      </div>
+      </RowActions>
     </td>
   </tr>
 );
@@ -174,19 +169,10 @@ const WebhookForm: FC<FormProps> = (p) => {
 };
 
 const DeletePage: FC<{ page: Page; w: Webhook }> = ({ page, w }) => (
-  <Layout page={page} title="Delete webhook" tab="webhooks">
-    <div class="panel confirm">
-      <h1>Delete this webhook?</h1>
-      <p class="sub mono">{w.subscriberUrl}</p>
-      <p>Its delivery log goes with it, and deliveries still waiting to be sent are dropped. This cannot be undone.</p>
-      <div class="actions">
-        <PostButton action={`${LIST}/${w.id}/delete`} csrf={page.csrf} label="Delete webhook" class="btn danger solid" />
-        <a class="btn" href={LIST}>
-          Keep it
-        </a>
-      </div>
-    </div>
-  </Layout>
+  <ConfirmDelete page={page} tab="webhooks" title="Delete webhook" heading="Delete this webhook?" action={`${LIST}/${w.id}/delete`} label="Delete webhook" back={LIST}>
+    <p class="sub mono">{w.subscriberUrl}</p>
+    <p>Its delivery log goes with it, and deliveries still waiting to be sent are dropped. This cannot be undone.</p>
+  </ConfirmDelete>
 );
 
 // ---- Delivery log ----
@@ -268,9 +254,7 @@ const DeliveryLog: FC<{ page: Page; w: Webhook; owner?: Person; rows: WebhookDel
 // ---- Handlers ----
 
 async function loadWebhook(c: AdminContext, db: Db): Promise<Webhook> {
-  const found = await findOwnedWebhook(db, c.get('user')!, idOf(c, 'Webhook'));
-  if (!found) throw notFound('Webhook');
-  return found;
+  return foundOr404('Webhook', findOwnedWebhook(db, c.get('user')!, idOf(c, 'Webhook')));
 }
 
 /** The scheme and host rules of url-guard.ts, as a form issue (the API reports them the same way). */
@@ -291,8 +275,7 @@ export const webhookPages = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const result = pageRows(await listWebhooks(db, c.get('user')!, { afterId, limit: limit + 1 }), limit, (w) => w.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listWebhooks(db, c.get('user')!, { afterId, limit: take }));
     const owners = await peopleByIds(db, result.data.map((w) => w.ownerId));
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<WebhookList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} back={link(cursor)} />);
@@ -373,8 +356,7 @@ export const webhookPages = new Hono<AdminEnv>()
     const db = c.var.db;
     const w = await loadWebhook(c, db);
     const { cursor, limit, link } = listParams(c, `${LIST}/${w.id}/deliveries`, LOG_PAGE_SIZE);
-    const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
-    const result = pageRows(await listDeliveries(db, w.id, { beforeId, limit: limit + 1 }), limit, (d) => d.id);
+    const result = await pageById({ limit, cursor }, (beforeId, take) => listDeliveries(db, w.id, { beforeId: beforeId ?? null, limit: take }));
     const owner = (await peopleByIds(db, [w.ownerId])).get(w.ownerId);
     const next = result.next_cursor ? link(result.next_cursor) : null;
     return c.html(<DeliveryLog page={pageOf(c)} w={w} owner={owner} rows={result.data} next={next} first={cursor ? link() : null} />);
@@ -382,8 +364,7 @@ export const webhookPages = new Hono<AdminEnv>()
   .post('/:id/ping', async (c) => {
     const db = c.var.db;
     const w = await loadWebhook(c, db);
-    const owner = await findUserById(db, w.ownerId);
-    if (!owner) throw notFound('Webhook');
+    const owner = await foundOr404('Webhook', findUserById(db, w.ownerId));
     const d = await pingWebhook(db, c.env, w, owner);
     const outcome =
       d.status === 'delivered'

@@ -1,14 +1,11 @@
-// Password hashing and session tokens with WebCrypto only, so the same code runs in the Worker and in Node scripts.
+// Password hashing with WebCrypto only, so the same code runs in the Worker and in Node scripts.
 
-import { fromBase64Url, toBase64Url, toHex } from '../lib/encoding';
+import { timingSafeEqual } from '../lib/crypto';
+import { fromBase64Url, toBase64Url } from '../lib/encoding';
 
 // Workers cap PBKDF2 at 100,000 iterations.
 const PBKDF2_ITERATIONS = 100_000;
 const encoder = new TextEncoder();
-
-export function randomToken(byteLength = 32): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(byteLength)));
-}
 
 async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveBits']);
@@ -28,18 +25,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !expected) return false;
   const actual = await pbkdf2(password, fromBase64Url(salt), Number(iterations));
   return timingSafeEqual(actual, fromBase64Url(expected));
-}
-
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-/** Sessions are looked up by this hash; the token itself is never stored. */
-export async function sha256Hex(value: string): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
 }
 
 /** Minimum bar for a password; returns the reason it is too weak, or null. */

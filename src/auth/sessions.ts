@@ -1,7 +1,7 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, users, type User } from '../db/schema';
-import { randomToken, sha256Hex } from './crypto';
+import { randomToken, sha256Hex } from '../lib/crypto';
 
 /** A new session's token and the INSERT that stores it, for a caller that batches it with other writes. */
 export async function prepareSession(db: Db, userId: number, ttlMs: number) {

@@ -1,7 +1,8 @@
 // Reads only the public pages need, each one D1 round trip.
 import { and, asc, eq } from 'drizzle-orm';
+import { eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
-import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
+import { bookings, eventTypes, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
 
 export type PublicHost = Pick<User, 'id' | 'name' | 'username' | 'timezone'>;
 export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'description' | 'durationMinutes' | 'locationType'>;
@@ -10,15 +11,8 @@ export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'descrip
 export async function findHostPage(db: Db, username: string): Promise<{ host: PublicHost; eventTypes: PublicEventType[] } | null> {
   const rows = await db
     .select({
-      host: { id: users.id, name: users.name, username: users.username, timezone: users.timezone },
-      eventType: {
-        id: eventTypes.id,
-        title: eventTypes.title,
-        slug: eventTypes.slug,
-        description: eventTypes.description,
-        durationMinutes: eventTypes.durationMinutes,
-        locationType: eventTypes.locationType,
-      },
+      host: publicHostColumns,
+      eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
     })
     .from(users)
     .leftJoin(eventTypes, and(eq(eventTypes.ownerId, users.id), eq(eventTypes.isActive, true)))
@@ -37,27 +31,7 @@ export interface BookingPageData {
   eventType: Pick<EventType, 'id' | 'title' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields' | 'isActive'> | null;
 }
 
-/** A booking with its attendee, host and (if it still exists) event type. */
+/** A booking with its attendee, host and (if it still exists) event type: the same read as the booking's invites. */
 export async function findBookingPage(db: Db, uid: string): Promise<BookingPageData | undefined> {
-  return db
-    .select({
-      booking: bookings,
-      attendee: attendees,
-      host: { id: users.id, name: users.name, username: users.username, timezone: users.timezone },
-      eventType: {
-        id: eventTypes.id,
-        title: eventTypes.title,
-        slug: eventTypes.slug,
-        description: eventTypes.description,
-        durationMinutes: eventTypes.durationMinutes,
-        bookingFields: eventTypes.bookingFields,
-        isActive: eventTypes.isActive,
-      },
-    })
-    .from(bookings)
-    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
-    .innerJoin(users, eq(users.id, bookings.hostId))
-    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
-    .where(eq(bookings.uid, uid))
-    .get();
+  return selectBookingsForWrite(db).where(eq(bookings.uid, uid)).get();
 }

@@ -14,8 +14,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { sha256Hex } from '../auth/crypto';
-import { randomToken } from '../auth/crypto';
+import { randomToken, sha256Hex } from '../lib/crypto';
 import { createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
@@ -292,7 +291,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .get(`/booking/:file{[A-Za-z0-9_-]{16,64}\\.ics}`, async (c) => {
     const uid = c.req.param('file').slice(0, -4);
     if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, NO_BOOKING);
-    // The same file as GET /v2/bookings/{uid}/ics: one UID and SEQUENCE with the invitation emails (src/calendar/).
+    // The same file as GET /v2/bookings/{uid}/ics: one UID and SEQUENCE with the invitation emails (src/invites/).
     const body = await getBookingIcs(c.var.db, c.env, uid).catch((error: unknown) => {
       if (error instanceof ApiError && error.code === 'not_found') return null;
       throw error;

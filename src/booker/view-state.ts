@@ -1,7 +1,7 @@
 // What a public booking page shows is decided by its URL (plus two remembered choices): the month, the chosen day,
 // the viewer's time zone and 12h/24h. Pure: no I/O, no Hono. Times are printed by our own code rather than
 // Intl.DateTimeFormat, so "2:00 PM" reads the same on every page and in every runtime (ICU versions differ in spaces).
-import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../slots/time';
+import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../lib/time';
 
 export type HourFormat = '12h' | '24h';
 export const HOUR_FORMATS: readonly HourFormat[] = ['12h', '24h'];

@@ -1,20 +1,14 @@
-// The booking as calendar data: the bridge from the bookings tables to src/calendar (pure mapping).
-import { bookingEvent, type BookingCalendarData } from '../calendar/booking-event';
-import { renderCalendar } from '../calendar/ics';
-import { calendarSite, type Site } from '../calendar/site';
-import type { BookingForWrite } from './repo';
+// The booking as calendar data: the bridge from the bookings tables to src/invites (pure mapping).
+import { bookingEvent, type BookingCalendarData } from '../invites/booking-event';
+import { renderCalendar } from '../invites/ics';
+import { calendarSite, type Site } from '../invites/site';
+import { bookingSummaryOf, type BookingForWrite } from './repo';
 
-export function calendarDataOf({ booking: b, attendee: a, host, eventType }: BookingForWrite): BookingCalendarData {
+export function calendarDataOf(state: BookingForWrite): BookingCalendarData {
+  const { booking: b, attendee: a, host } = state;
   return {
-    uid: b.uid,
-    title: b.title,
-    description: eventType?.description ?? null,
-    startAt: b.startAt,
-    endAt: b.endAt,
-    status: b.status,
+    ...bookingSummaryOf(state),
     sequence: b.sequence,
-    locationType: b.locationType,
-    locationValue: b.locationValue,
     organizer: { name: host.name, email: host.email },
     attendee: { name: a.name, email: a.email, notes: a.notes },
     createdAt: b.createdAt,

@@ -4,7 +4,7 @@
 // The scope is the signed-in user when there is one, else the request's event type and attendee email: another client
 // sending the same key therefore makes its own booking instead of getting someone else's (uid included) or a 422.
 // The stored `bookings.idempotency_key` is a digest of scope and key, so the unique index still settles races.
-import { sha256Hex } from '../auth/crypto';
+import { sha256Hex } from '../lib/crypto';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 

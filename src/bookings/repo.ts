@@ -298,6 +298,12 @@ export interface BookingFilters {
   limit: number;
 }
 
+/** The list order's key (start time, then id): what a bookings cursor holds. */
+export type BookingSortKey = [startAt: number, id: number];
+export const isBookingSortKey = (v: unknown): v is BookingSortKey =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
+export const bookingSortKey = (row: BookingWithAttendee): BookingSortKey => [row.booking.startAt, row.booking.id];
+
 /** Bookings a viewer may list (own as host; super admins all), by start time. */
 export async function listBookings(db: Db, viewer: User, f: BookingFilters, now = Date.now()): Promise<BookingWithAttendee[]> {
   return db
@@ -363,25 +369,45 @@ export interface BookingForWrite extends BookingWithAttendee {
   eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
 }
 
-/** Bookings joined with everything a webhook payload, an invite or a feed entry needs; add the filter. */
+/** A host as the public pages show them (no email). */
+export const publicHostColumns = { id: users.id, name: users.name, username: users.username, timezone: users.timezone };
+
+/** What the public pages, invites and payloads say of an event type. */
+export const eventTypeSummaryColumns = {
+  id: eventTypes.id,
+  title: eventTypes.title,
+  slug: eventTypes.slug,
+  description: eventTypes.description,
+  durationMinutes: eventTypes.durationMinutes,
+};
+
+/** Bookings joined with everything a webhook payload, an invite, a feed entry or the booking page needs; add the filter. */
 export function selectBookingsForWrite(db: Db) {
   return db
     .select({
       booking: bookings,
       attendee: attendees,
-      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone },
-      eventType: {
-        id: eventTypes.id,
-        slug: eventTypes.slug,
-        description: eventTypes.description,
-        durationMinutes: eventTypes.durationMinutes,
-        bookingFields: eventTypes.bookingFields,
-      },
+      host: { ...publicHostColumns, email: users.email },
+      eventType: { ...eventTypeSummaryColumns, bookingFields: eventTypes.bookingFields, isActive: eventTypes.isActive },
     })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .innerJoin(users, eq(users.id, bookings.hostId))
     .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId));
+}
+
+/** What a booking-for-write says of the booking itself, as invites and webhook payloads describe it. */
+export function bookingSummaryOf({ booking: b, eventType }: BookingForWrite) {
+  return {
+    uid: b.uid,
+    title: b.title,
+    description: eventType?.description ?? null,
+    startAt: b.startAt,
+    endAt: b.endAt,
+    status: b.status,
+    locationType: b.locationType,
+    locationValue: b.locationValue,
+  };
 }
 
 /** A booking with everything its webhook payload needs, in one query. */

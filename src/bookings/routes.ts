@@ -1,19 +1,16 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { sha256Hex } from '../auth/crypto';
+import { sha256Hex } from '../lib/crypto';
 import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
 import { rateLimit } from '../lib/rate-limit';
-import { decodeCursor, page } from '../lib/pagination';
+import { listPage } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
-import { bookingJson, listBookings } from './repo';
+import { bookingJson, bookingSortKey, isBookingSortKey, listBookings } from './repo';
 import { createBooking, getBooking, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
 import { createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam, type CreateBookingBody } from './schemas';
-
-const isSortKey = (v: unknown): v is [number, number] =>
-  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n));
 
 /** Whose Idempotency-Key this is: the signed-in caller's, else the request's own (event type + attendee email). */
 const idempotencyScope = (user: User | null, body: CreateBookingBody): IdempotencyScope =>
@@ -43,15 +40,12 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
     const q = c.req.valid('query');
-    const rows = await listBookings(c.var.db, currentUser(c), {
-      status: q.status,
-      from: q.from,
-      to: q.to,
-      eventTypeId: q.event_type_id,
-      after: q.cursor ? decodeCursor(q.cursor, isSortKey) : undefined,
-      limit: q.limit + 1,
-    });
-    const result = page(rows, q.limit, (r) => [r.booking.startAt, r.booking.id]);
+    const result = await listPage(
+      q,
+      isBookingSortKey,
+      (after, limit) => listBookings(c.var.db, currentUser(c), { status: q.status, from: q.from, to: q.to, eventTypeId: q.event_type_id, after, limit }),
+      bookingSortKey,
+    );
     return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })
   .get('/:uid', validate('param', uidParam), async (c) => c.json(bookingJson(await getBooking(c.var.db, c.req.valid('param').uid))))

@@ -4,13 +4,13 @@ import type { Db } from '../db/client';
 import type { RequestDb } from '../db/session';
 import type { User } from '../db/schema';
 import type { Bindings } from '../env';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
 import type { CalendarReply, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
 import { findBooking, byUid, findBookingForWrite, hostOfBooking, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import { eventTypeOwner } from '../event-types/repo';
 
 export function hostCalendar(env: Bindings, hostId: number) {
@@ -28,28 +28,21 @@ function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean
 }
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
-  const hostId = await eventTypeOwner(d1.db, req.eventTypeId);
-  if (hostId === undefined) throw notFound('Event type');
+  const hostId = await foundOr404('Event type', eventTypeOwner(d1.db, req.eventTypeId));
   return onCalendar(d1, env, hostId, (calendar) => calendar.book(req));
 }
 
 async function hostOrNotFound(db: Db, uid: string): Promise<number> {
-  const hostId = await hostOfBooking(db, uid);
-  if (hostId === undefined) throw notFound('Booking');
-  return hostId;
+  return foundOr404('Booking', hostOfBooking(db, uid));
 }
 
 export async function getBooking(db: Db, uid: string) {
-  const found = await findBooking(db, byUid(uid));
-  if (!found) throw notFound('Booking');
-  return found;
+  return foundOr404('Booking', findBooking(db, byUid(uid)));
 }
 
 /** GET /v2/bookings/{uid}/ics: the booking as an iCalendar file (cancelled ones too, with STATUS:CANCELLED). */
 export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise<string> {
-  const found = await findBookingForWrite(db, uid);
-  if (!found) throw notFound('Booking');
-  return bookingIcsFile(found, siteOf(env));
+  return bookingIcsFile(await foundOr404('Booking', findBookingForWrite(db, uid)), siteOf(env));
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import type { CalendarFeed } from '../db/schema';
 import type { AppEnv } from '../env';
-import { notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { foundOr404, notFound } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
 import { deleteFeed, listFeeds } from './repo';
 import { createFeedBody, feedFileParam, listFeedsQuery } from './schemas';
@@ -21,9 +21,7 @@ export const calendarFeedRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get('/', validate('query', listFeedsQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listFeeds(c.var.db, currentUser(c), { afterId, limit: limit + 1 });
-    const result = page(rows, limit, (f) => f.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listFeeds(c.var.db, currentUser(c), { afterId, limit: take }));
     return c.json({ data: result.data.map(feedJson), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createFeedBody), async (c) => {
@@ -39,8 +37,7 @@ export const calendarFeedRoutes = new Hono<AppEnv>()
 /** `/feeds/{token}.ics`: public, the token is the key. */
 export const feedRoutes = new Hono<AppEnv>().get('/:file', validate('param', feedFileParam), async (c) => {
   const token = c.req.valid('param').file.slice(0, -'.ics'.length);
-  const doc = await renderFeed(c.var.db, siteOf(c.env), token, Date.now());
-  if (!doc) throw notFound('Calendar feed');
+  const doc = await foundOr404('Calendar feed', renderFeed(c.var.db, siteOf(c.env), token, Date.now()));
   const headers = { etag: doc.etag, 'cache-control': 'private, max-age=300' };
   const match = c.req.header('if-none-match');
   if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === doc.etag)) return c.body(null, 304, headers);

@@ -1,10 +1,10 @@
 // Calendar feeds: a secret URL per feed that lists one host's bookings as iCalendar, for subscribing in Google,
 // Apple or Outlook calendars beside everything else.
-import { randomToken, sha256Hex } from '../auth/crypto';
+import { randomToken, sha256Hex } from '../lib/crypto';
 import { calendarDataOf } from '../bookings/calendar';
-import { bookingEvent } from '../calendar/booking-event';
-import { renderCalendar } from '../calendar/ics';
-import { calendarSite, type Site } from '../calendar/site';
+import { bookingEvent } from '../invites/booking-event';
+import { renderCalendar } from '../invites/ics';
+import { calendarSite, type Site } from '../invites/site';
 import type { Db } from '../db/client';
 import type { CalendarFeed } from '../db/schema';
 import { bookingWindowDays, feedBookings, findFeedByTokenHash, insertFeed, touchFeed } from './repo';

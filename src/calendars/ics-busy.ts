@@ -18,7 +18,7 @@
 //   Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE unless `includeTransparent`; so are the UIDs of our own invites.
 // - At most `maxInstances` instances are kept; the result says when the cap was hit.
 import ICAL from 'ical.js';
-import { DAY_MS, isValidTimeZone, zoneOffsetAt } from '../slots/time';
+import { DAY_MS, isValidTimeZone, zoneOffsetAt } from '../lib/time';
 import { WINDOWS_ZONES } from './windows-zones';
 
 export interface Span {

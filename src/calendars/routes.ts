@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
+import { resolveOwner } from '../auth/ownership';
 import type { CalendarConnection } from '../db/schema';
 import type { AppEnv, Bindings } from '../env';
-import { ApiError, notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { findUserById } from '../users/repo';
 import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
 import { normalizeFeedUrl } from './fetch-feed';
 import { enqueueSync } from './queue';
@@ -49,23 +49,15 @@ export const calendarRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get('/', validate('query', listCalendarsQuery), async (c) => {
     const { limit, cursor, owner_id } = c.req.valid('query');
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listConnections(c.var.db, currentUser(c), { afterId, limit: limit + 1, ownerId: owner_id });
-    const result = page(rows, limit, (r) => r.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listConnections(c.var.db, currentUser(c), { afterId, limit: take, ownerId: owner_id }));
     const now = Date.now();
     return c.json({ data: result.data.map((r) => connectionJson(r, now)), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createCalendarBody), async (c) => {
     const body = c.req.valid('json');
     const viewer = currentUser(c);
-    let ownerId = viewer.id;
-    if (body.owner_id !== undefined && body.owner_id !== viewer.id) {
-      // Only super admins act for others; to anyone else another user is as absent as a missing one.
-      if (viewer.role !== 'super_admin' || !(await findUserById(c.var.db, body.owner_id))) {
-        throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'owner_id', message: 'No such user' }]);
-      }
-      ownerId = body.owner_id;
-    }
+    // Only super admins act for others; to anyone else another user is as absent as a missing one.
+    const ownerId = (await resolveOwner(c.var.db, viewer, body.owner_id, { field: 'owner_id', notAllowed: 'absent' })).id;
     const secret: ConnectionSecret =
       body.kind === 'ics'
         ? { url: allowedUrl(c.env, body.url) }
@@ -90,15 +82,13 @@ export const calendarRoutes = new Hono<AppEnv>()
     return c.json(connectionJson(created, now), 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const found = await findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Calendar');
+    const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
     return c.json(connectionJson(found, Date.now()));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateCalendarBody), async (c) => {
     const body = c.req.valid('json');
     const db = c.var.db;
-    const found = await findOwnedConnection(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Calendar');
+    const found = await foundOr404('Calendar', findOwnedConnection(db, currentUser(c), c.req.valid('param').id));
     const secret = await changedSecret(c.env, found, body);
     const now = Date.now();
     const updated = await updateConnection(
@@ -121,14 +111,12 @@ export const calendarRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
-    const found = await findOwnedConnection(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Calendar');
+    const found = await foundOr404('Calendar', findOwnedConnection(db, currentUser(c), c.req.valid('param').id));
     await deleteConnection(db, found.id);
     return c.body(null, 204);
   })
   .post('/:id/refresh', validate('param', idParam), async (c) => {
-    const found = await findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Calendar');
+    const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
     if (!found.enabled) throw new ApiError('conflict', 'This calendar is disabled; enable it to sync');
     const now = Date.now();
     await enqueueSync(c.env, found.id, now);

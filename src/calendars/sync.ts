@@ -1,7 +1,7 @@
 // One sync of one connection, run by the queue consumer (never on the slots or booking path): fetch the ICS feed
 // (conditional GET) or ask the CalDAV server (caldav.ts), expand its busy time over [now - 1 day, now + the host's longest booking window], replace the
 // stored spans in one batch. A failure keeps the last good busy set and records a readable reason.
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import { getDb } from '../db/client';
 import type { Bindings } from '../env';
 import { privateUrlsAllowed } from '../webhooks/url-guard';

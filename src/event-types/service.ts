@@ -1,11 +1,11 @@
 // Creating and changing event types, with the rules that need the database (owner exists, schedule belongs to the
 // owner, slug unique per owner). Shared by the API routes and the admin pages; failures are ApiErrors.
+import { resolveOwner } from '../auth/ownership';
 import type { Db } from '../db/client';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { EventType, User } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { defaultScheduleId, scheduleBelongsTo } from '../schedules/repo';
-import { findUserById } from '../users/repo';
 import { insertEventType, slugTaken, updateEventType } from './repo';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 
@@ -27,14 +27,8 @@ function rethrowSlugConflict(error: unknown): never {
 /** Creates an event type for `owner_id` (super admins only) or the actor; the schedule defaults to the owner's default. */
 export async function createEventType(db: Db, actor: User, body: CreateEventTypeBody): Promise<EventType> {
   const { owner_id, schedule_id, ...fields } = body;
-  const ownerId = owner_id ?? actor.id;
-  if (ownerId !== actor.id) {
-    if (actor.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set owner_id');
-    const owner = await findUserById(db, ownerId);
-    if (!owner) throw invalid('owner_id', 'User not found');
-    // A deactivated host offers no slots; an event type made for them would be dead on arrival.
-    if (!owner.isActive) throw invalid('owner_id', 'User is deactivated');
-  }
+  // A deactivated host offers no slots; an event type made for them would be dead on arrival.
+  const ownerId = (await resolveOwner(db, actor, owner_id, { field: 'owner_id', mustBeActive: true, notAllowed: 'forbidden' })).id;
   if (schedule_id !== undefined) await assertScheduleOfOwner(db, schedule_id, ownerId);
   const scheduleId = schedule_id ?? (await defaultScheduleId(db, ownerId));
   if (scheduleId === undefined) throw new ApiError('conflict', 'The owner has no default schedule');

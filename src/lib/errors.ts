@@ -60,6 +60,16 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 
+/**
+ * What a lookup found, or a 404 naming `what`. With an owner-scoped lookup (`ownedBy`) someone else's row is not
+ * found either, so the answer never confirms that it exists.
+ */
+export async function foundOr404<T>(what: string, lookup: Promise<T | null | undefined>): Promise<T> {
+  const found = await lookup;
+  if (found === null || found === undefined) throw notFound(what);
+  return found;
+}
+
 export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]): ErrorBody {
   return { error: issues ? { code, message, issues } : { code, message } };
 }

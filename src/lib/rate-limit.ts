@@ -3,7 +3,7 @@
 // only a hash of it: no raw IP or email ever reaches the limiter's keys.
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { sha256Hex } from '../auth/crypto';
+import { sha256Hex } from './crypto';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError } from './errors';
 

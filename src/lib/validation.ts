@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
-import { canonicalTimeZone, isValidTimeZone } from '../slots/time';
+import { canonicalTimeZone, isValidTimeZone } from './time';
 import { ApiError, type ErrorIssue } from './errors';
 
 /** Flattens zod issues into DESIGN's `issues: [{path, message}]`, one entry per unknown key. */

@@ -5,7 +5,7 @@
 // passes), so two copies of its message cannot send at the same time, and a settled row is never sent again. If the
 // Worker dies between the send and the record, the retry sends the very same message again (same Message-ID, same
 // bytes), which receiving servers and clients treat as one message.
-import { siteOf } from '../calendar/site';
+import { siteOf } from '../invites/site';
 import type { D1Queryable } from '../db/client';
 import type { EmailAttempt, EmailNotification, NotificationStatus } from '../db/schema';
 import type { Bindings, EmailQueueMessage } from '../env';

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 // The words of each notification: subject, plain text and HTML (Hono JSX, inline styles, no remote images), and its
 // calendar part. Pure apart from rendering JSX to a string.
-import { bookingEvent, locationText, methodFor } from '../calendar/booking-event';
-import { renderCalendar, type IcsMethod } from '../calendar/ics';
-import { calendarSite, type Site } from '../calendar/site';
+import { bookingEvent, locationText, methodFor } from '../invites/booking-event';
+import { renderCalendar, type IcsMethod } from '../invites/ics';
+import { calendarSite, type Site } from '../invites/site';
 import type { RecipientRole, WebhookTrigger } from '../db/schema';
 import { recipientOf, type NotificationPayload } from './payload';
 import { formatShort, formatWhen } from './when';

@@ -2,15 +2,14 @@
 // notification rows are written in one D1 batch, so a committed change always has its emails and a refused or
 // rolled-back one never does. Queue messages are sent only after the commit; a lost send leaves `enqueued_at` NULL
 // for the cron sweep (src/notifications/sweep.ts).
-import type { BookingCalendarData } from '../calendar/booking-event';
+import type { BookingCalendarData } from '../invites/booking-event';
 import type { D1Queryable } from '../db/client';
+import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
+import { BOOKING_IN_SNAPSHOT_STATE, snapshotStateParams } from '../webhooks/outbox';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { RECIPIENTS, recipientOf, type NotificationPayload } from './payload';
-
-/** Queues' sendBatch takes at most 100 messages per call. */
-const SEND_BATCH_MAX = 100;
 
 /** The global switch: only an explicit "false" turns emails off. */
 export function emailsEnabled(env: Pick<Bindings, 'EMAIL_NOTIFICATIONS'>): boolean {
@@ -82,7 +81,7 @@ export function notificationInserts(
        SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
        FROM bookings b
        LEFT JOIN booking_event_types e ON e.id = b.event_type_id
-       WHERE b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ? AND b.sequence = ?
+       WHERE ${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?
          AND (e.id IS NULL OR e.email_notifications = 1)
        RETURNING id`,
     ).bind(
@@ -94,10 +93,7 @@ export function notificationInserts(
       body,
       now,
       now,
-      event.booking.uid,
-      event.booking.status,
-      event.booking.startAt,
-      event.booking.endAt,
+      ...snapshotStateParams(event),
       state.sequence,
     );
   });
@@ -113,18 +109,11 @@ export function notificationIdsOf(results: D1Result[]): number[] {
  * a booking that was written must not fail because of its emails; the sweep re-sends what was not enqueued.
  */
 export async function enqueueNotifications(env: Pick<Bindings, 'DB' | 'EMAILS'>, ids: number[], d1: D1Queryable = env.DB): Promise<void> {
-  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
-    const chunk = ids.slice(i, i + SEND_BATCH_MAX);
-    try {
-      await env.EMAILS.sendBatch(chunk.map((id) => ({ body: { notification_id: id } })));
-      await d1.prepare(
-        `UPDATE booking_email_notifications SET enqueued_at = ?
-         WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
-      )
-        .bind(Date.now(), JSON.stringify(chunk))
-        .run();
-    } catch (error) {
-      console.error('email enqueue failed; the outbox sweep will retry', { notificationIds: chunk, error: String(error) });
-    }
-  }
+  await sendInChunks(
+    env.EMAILS,
+    ids,
+    (id) => ({ notification_id: id }),
+    (chunk) => markEnqueued(d1, 'booking_email_notifications', chunk, Date.now()),
+    { message: 'email enqueue failed; the outbox sweep will retry', idsKey: 'notificationIds' },
+  );
 }

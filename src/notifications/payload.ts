@@ -1,5 +1,5 @@
 // Who is told what about a booking change, and the data each message is rendered from. Pure.
-import type { BookingCalendarData } from '../calendar/booking-event';
+import type { BookingCalendarData } from '../invites/booking-event';
 import type { RecipientRole, WebhookTrigger } from '../db/schema';
 
 /**

@@ -6,7 +6,7 @@ import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { hostCalendar } from '../bookings/service';
 import { eventTypeOwner } from '../event-types/repo';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { HoldReply } from './holds';
 import { findLiveHold, holdJson, type HoldJson } from './repo';
 import { holdMinutes, type HoldCaller } from './rules';
@@ -34,17 +34,14 @@ export interface ReserveInput {
 }
 
 export async function reserveSlot(d1: RequestDb, env: Bindings, actor: User | null, clientHash: string, input: ReserveInput): Promise<HoldJson> {
-  const hostId = await eventTypeOwner(d1.db, input.eventTypeId);
-  if (hostId === undefined) throw notFound('Event type');
+  const hostId = await foundOr404('Event type', eventTypeOwner(d1.db, input.eventTypeId));
   const minutes = minutesOrThrow(input.durationMinutes, actor, hostId);
   const request = { hostId, eventTypeId: input.eventTypeId, slotStart: input.slotStart, minutes, clientHash, holderId: actor?.id ?? null };
   return unwrap(await d1.callObject<HoldReply>(() => hostCalendar(env, hostId).reserve(request)));
 }
 
 async function liveHoldOrNotFound(db: Db, uid: string) {
-  const hold = await findLiveHold(db, uid, Date.now());
-  if (!hold) throw notFound('Reservation');
-  return hold;
+  return foundOr404('Reservation', findLiveHold(db, uid, Date.now()));
 }
 
 export async function getReservation(db: Db, uid: string): Promise<HoldJson> {

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
+import { resolveOwner } from '../auth/ownership';
 import type { Db } from '../db/client';
 import { isForeignKeyViolation } from '../db/errors';
 import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { findUserById } from '../users/repo';
 import {
   addOverride,
   countOverrides,
@@ -31,9 +31,7 @@ const defaultConflict = () =>
 
 /** Reads back what was just written, so the answer shows exactly what is stored. */
 async function scheduleResponse(db: Db, id: number) {
-  const details = await loadSchedule(db, id);
-  if (!details) throw notFound('Schedule');
-  return scheduleJson(details);
+  return scheduleJson(await foundOr404('Schedule', loadSchedule(db, id)));
 }
 
 /** Names the event types that still point at a schedule (the foreign key forbids deleting it under them). */
@@ -54,9 +52,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .get('/', validate('query', listSchedulesQuery), async (c) => {
     const { limit, cursor, user_id } = c.req.valid('query');
     const db = c.var.db;
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listSchedules(db, currentUser(c), { userId: user_id, afterId, limit: limit + 1 });
-    const result = page(rows, limit, (s) => s.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listSchedules(db, currentUser(c), { userId: user_id, afterId, limit: take }));
     const details = await withDetails(db, result.data);
     return c.json({ data: details.map(scheduleJson), next_cursor: result.next_cursor });
   })
@@ -64,13 +60,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const { user_id, ...body } = c.req.valid('json');
     const viewer = currentUser(c);
     const db = c.var.db;
-    const userId = user_id ?? viewer.id;
-    if (userId !== viewer.id) {
-      if (viewer.role !== 'super_admin') throw new ApiError('forbidden', 'Only super admins may set user_id');
-      if (!(await findUserById(db, userId))) {
-        throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'user_id', message: 'User not found' }]);
-      }
-    }
+    const userId = (await resolveOwner(db, viewer, user_id, { field: 'user_id', notAllowed: 'forbidden' })).id;
     const id = await createSchedule(db, {
       userId,
       name: body.name,
@@ -83,15 +73,13 @@ export const scheduleRoutes = new Hono<AppEnv>()
   })
   .get('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
-    const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Schedule');
+    const found = await foundOr404('Schedule', findOwnedSchedule(db, currentUser(c), c.req.valid('param').id));
     return c.json(await scheduleResponse(db, found.id));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateScheduleBody), async (c) => {
     const body = c.req.valid('json');
     const db = c.var.db;
-    const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Schedule');
+    const found = await foundOr404('Schedule', findOwnedSchedule(db, currentUser(c), c.req.valid('param').id));
     // A user always has exactly one default; it moves by making another one the default.
     if (body.is_default === false && found.isDefault) throw defaultConflict();
     await updateSchedule(db, found, body);
@@ -99,8 +87,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
-    const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Schedule');
+    const found = await foundOr404('Schedule', findOwnedSchedule(db, currentUser(c), c.req.valid('param').id));
     if (found.isDefault) throw defaultConflict();
     const inUse = await inUseConflict(db, found.id);
     if (inUse) throw inUse;
@@ -119,8 +106,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .post('/:id/overrides', validate('param', idParam), validate('json', createOverrideBody), async (c) => {
     const body = c.req.valid('json');
     const db = c.var.db;
-    const found = await findOwnedSchedule(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Schedule');
+    const found = await foundOr404('Schedule', findOwnedSchedule(db, currentUser(c), c.req.valid('param').id));
     const [sameDate, count] = await Promise.all([overridesOnDate(db, found.id, body.date), countOverrides(db, found.id)]);
     const clash = overrideClash(
       sameDate.map((o) => ({ id: o.id, date: o.date, start_time: o.startTime, end_time: o.endTime })),
@@ -137,8 +123,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .delete('/:id/overrides/:override_id', validate('param', overrideParam), async (c) => {
     const { id, override_id } = c.req.valid('param');
     const db = c.var.db;
-    const found = await findOwnedSchedule(db, currentUser(c), id);
-    if (!found) throw notFound('Schedule');
+    const found = await foundOr404('Schedule', findOwnedSchedule(db, currentUser(c), id));
     if (!(await deleteOverride(db, found.id, override_id))) throw notFound('Date override');
     return c.body(null, 204);
   });

@@ -51,7 +51,7 @@ import {
   isValidTimeZone,
   minutesOfWallTime,
   weekdayOfDay,
-} from './time';
+} from '../lib/time';
 
 export { isValidTimeZone };
 

@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
 import { slotRules, type EventTypeKey, type SlotContext } from './context';
 import { loadSlotContext } from './repo';
-import { DAY_MS, dayOfDateKey, ZoneCalendar } from './time';
+import { DAY_MS, dayOfDateKey, ZoneCalendar } from '../lib/time';
 
 export interface AvailableSlots {
   ctx: SlotContext;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
 import type { AppEnv } from '../env';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { isPositiveInt, listPage } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
 import { listMembers, listTeams, memberJson, teamJson } from './repo';
 import { addMemberBody, createTeamBody, listMembersQuery, listTeamsQuery, memberParam, updateMemberBody, updateTeamBody } from './schemas';
@@ -11,9 +11,7 @@ export const teamRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get('/', validate('query', listTeamsQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listTeams(c.var.db, currentUser(c), afterId, limit + 1);
-    const result = page(rows, limit, (r) => r.team.id);
+    const result = await listPage({ limit, cursor }, isPositiveInt, (afterId = 0, take) => listTeams(c.var.db, currentUser(c), afterId, take), (r) => r.team.id);
     return c.json({ data: result.data.map(teamJson), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createTeamBody), async (c) => {
@@ -34,8 +32,7 @@ export const teamRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid('param');
     await teamFor(db, currentUser(c), id);
     const { limit, cursor } = c.req.valid('query');
-    const afterUserId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const result = page(await listMembers(db, id, afterUserId, limit + 1), limit, (m) => m.userId);
+    const result = await listPage({ limit, cursor }, isPositiveInt, (afterUserId = 0, take) => listMembers(db, id, afterUserId, take), (m) => m.userId);
     return c.json({ data: result.data.map(memberJson), next_cursor: result.next_cursor });
   })
   .post('/:id/members', validate('param', idParam), validate('json', addMemberBody), async (c) => {

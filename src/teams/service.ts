@@ -7,7 +7,7 @@
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import type { TeamRole, User } from '../db/schema';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
 import { findUserByEmail, findUserById } from '../users/repo';
 import {
   changeMemberRole,
@@ -31,9 +31,7 @@ export const isOwner = (a: TeamAccess) => a.superAdmin || a.role === 'owner';
 
 /** The team as the viewer may see it, or a 404. */
 export async function teamFor(db: Db, viewer: User, teamId: number): Promise<TeamAccess> {
-  const access = await findTeamAccess(db, viewer, teamId);
-  if (!access) throw notFound('Team');
-  return access;
+  return foundOr404('Team', findTeamAccess(db, viewer, teamId));
 }
 
 /** The team, when the viewer may manage it: 404 for outsiders, 403 for plain members. */
@@ -89,8 +87,7 @@ export async function addMember(db: Db, actor: User, teamId: number, body: AddMe
 
 export async function changeRole(db: Db, actor: User, teamId: number, userId: number, role: TeamRole) {
   const access = await managedTeam(db, actor, teamId);
-  const member = await findMember(db, teamId, userId);
-  if (!member) throw notFound('Member');
+  const member = await foundOr404('Member', findMember(db, teamId, userId));
   if ((member.role === 'owner' || role === 'owner') && !isOwner(access)) {
     throw new ApiError('forbidden', 'Only team owners may make owners or change an owner');
   }
@@ -103,8 +100,7 @@ export async function removeMember(db: Db, actor: User, teamId: number, userId: 
   const access = await teamFor(db, actor, teamId);
   const leaving = userId === actor.id;
   if (!leaving && !canManage(access)) throw new ApiError('forbidden', 'Only team owners and admins may remove members');
-  const member = await findMember(db, teamId, userId);
-  if (!member) throw notFound('Member');
+  const member = await foundOr404('Member', findMember(db, teamId, userId));
   if (!leaving && member.role === 'owner' && !isOwner(access)) throw new ApiError('forbidden', 'Only team owners may remove an owner');
   if (!(await deleteMember(db, teamId, userId))) throw lastOwner();
 }

@@ -3,8 +3,8 @@ import { currentUser, requireSuperAdmin } from '../auth/middleware';
 import { hashPassword } from '../auth/crypto';
 import { deleteUserSessions } from '../auth/sessions';
 import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { ApiError, foundOr404 } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
 import { createUser, findUserById, listUsers, updateUser, userJson } from './repo';
 import { createUserBody, listUsersQuery, updateUserBody } from './schemas';
@@ -13,9 +13,7 @@ export const userRoutes = new Hono<AppEnv>()
   .use(requireSuperAdmin)
   .get('/', validate('query', listUsersQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listUsers(c.var.db, afterId, limit + 1);
-    const result = page(rows, limit, (u) => u.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listUsers(c.var.db, afterId, take));
     return c.json({ data: result.data.map(userJson), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createUserBody), async (c) => {
@@ -32,8 +30,7 @@ export const userRoutes = new Hono<AppEnv>()
     return c.json(userJson(user), 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const user = await findUserById(c.var.db, c.req.valid('param').id);
-    if (!user) throw notFound('User');
+    const user = await foundOr404('User', findUserById(c.var.db, c.req.valid('param').id));
     return c.json(userJson(user));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateUserBody), async (c) => {
@@ -43,15 +40,17 @@ export const userRoutes = new Hono<AppEnv>()
     if (id === currentUser(c).id && (body.is_active === false || body.role === 'user')) {
       throw new ApiError('conflict', 'You cannot deactivate or demote yourself');
     }
-    const user = await updateUser(db, id, {
-      name: body.name,
-      username: body.username,
-      role: body.role,
-      timezone: body.timezone,
-      isActive: body.is_active,
-      passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
-    });
-    if (!user) throw notFound('User');
+    const user = await foundOr404(
+      'User',
+      updateUser(db, id, {
+        name: body.name,
+        username: body.username,
+        role: body.role,
+        timezone: body.timezone,
+        isActive: body.is_active,
+        passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
+      }),
+    );
     if (!user.isActive || body.password !== undefined) await deleteUserSessions(db, id);
     return c.json(userJson(user));
   })
@@ -60,8 +59,7 @@ export const userRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid('param');
     if (id === currentUser(c).id) throw new ApiError('conflict', 'You cannot deactivate yourself');
     const db = c.var.db;
-    const user = await updateUser(db, id, { isActive: false });
-    if (!user) throw notFound('User');
+    const user = await foundOr404('User', updateUser(db, id, { isActive: false }));
     await deleteUserSessions(db, id);
     return c.json(userJson(user));
   });

@@ -4,7 +4,7 @@
 // Signed in, the secret is the session token itself, so the token is bound to that session and dies with it; before
 // sign-in it is a random login nonce cookie. The raw session token is the key, not its stored SHA-256 hash: anyone who
 // can read the sessions table could otherwise forge tokens. Nothing extra is stored server-side.
-import { timingSafeEqual } from '../auth/crypto';
+import { timingSafeEqual } from '../lib/crypto';
 import { toBase64Url } from '../lib/encoding';
 
 export const CSRF_FIELD = '_csrf';

@@ -2,14 +2,12 @@
 // committed booking always has its deliveries and a rolled-back one never does. Queue messages are sent only after
 // the commit; a send that is lost (crash, Queues outage) leaves `enqueued_at` NULL for the cron sweep to redo.
 import type { D1Queryable } from '../db/client';
+import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
 import { bookingEnvelope, type BookingEventSnapshot } from './payload';
 
 export type { BookingEventSnapshot } from './payload';
-
-/** Queues' sendBatch takes at most 100 messages per call. */
-export const SEND_BATCH_MAX = 100;
 
 /** A random prefix per event; the webhook id is appended in SQL, so every delivery row gets its own event_id. */
 function eventIdPrefix(): string {
@@ -21,6 +19,13 @@ function eventIdPrefix(): string {
 export function newEventId(webhookId: number): string {
   return `${eventIdPrefix()}_${webhookId}`;
 }
+
+/**
+ * The booking row (alias `b`) exactly in the state a snapshot describes, with `snapshotStateParams`: an outbox insert
+ * after a guarded write that changed nothing finds no booking, so it writes nothing.
+ */
+export const BOOKING_IN_SNAPSHOT_STATE = 'b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ?';
+export const snapshotStateParams = (event: BookingEventSnapshot) => [event.booking.uid, event.booking.status, event.booking.startAt, event.booking.endAt];
 
 /**
  * ONE prepared statement to put in the same D1 batch as the booking write (after it). It inserts one pending delivery
@@ -40,7 +45,7 @@ export function outboxInsert(d1: D1Queryable, event: BookingEventSnapshot, now: 
        FROM bookings b
        JOIN booking_webhooks w ON w.active = 1
        JOIN users o ON o.id = w.owner_id
-       WHERE b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ?
+       WHERE ${BOOKING_IN_SNAPSHOT_STATE}
          AND o.is_active = 1
          AND (w.owner_id = ? OR o.role = 'super_admin')
          AND EXISTS (SELECT 1 FROM json_each(w.event_triggers) t WHERE t.value = ?)
@@ -53,10 +58,7 @@ export function outboxInsert(d1: D1Queryable, event: BookingEventSnapshot, now: 
       body,
       now,
       now,
-      event.booking.uid,
-      event.booking.status,
-      event.booking.startAt,
-      event.booking.endAt,
+      ...snapshotStateParams(event),
       event.hostId,
       event.trigger,
     );
@@ -72,19 +74,11 @@ export function deliveryIdsOf(result: D1Result): number[] {
  * that was written must not fail because of its webhooks; rows whose send failed stay NULL and the sweep re-sends them.
  */
 export async function enqueueDeliveries(env: Bindings, deliveryIds: number[], d1: D1Queryable = env.DB): Promise<void> {
-  for (let i = 0; i < deliveryIds.length; i += SEND_BATCH_MAX) {
-    const chunk = deliveryIds.slice(i, i + SEND_BATCH_MAX);
-    try {
-      await env.WEBHOOKS.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
-      // One JSON parameter: D1 allows at most 100 bound parameters per statement.
-      await d1.prepare(
-        `UPDATE booking_webhook_deliveries SET enqueued_at = ?
-         WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
-      )
-        .bind(Date.now(), JSON.stringify(chunk))
-        .run();
-    } catch (error) {
-      console.error('webhook enqueue failed; the outbox sweep will retry', { deliveryIds: chunk, error: String(error) });
-    }
-  }
+  await sendInChunks(
+    env.WEBHOOKS,
+    deliveryIds,
+    (id) => ({ delivery_id: id }),
+    (chunk) => markEnqueued(d1, 'booking_webhook_deliveries', chunk, Date.now()),
+    { message: 'webhook enqueue failed; the outbox sweep will retry', idsKey: 'deliveryIds' },
+  );
 }

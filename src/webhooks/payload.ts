@@ -1,23 +1,14 @@
 // Webhook bodies in Cal.com's shape, so existing Cal.com consumers work unchanged. Pure.
-import type { BookingStatus, WebhookTrigger } from '../db/schema';
+import type { Booking, WebhookTrigger } from '../db/schema';
 
 /** What the bookings code knows about a booking change; the booking fields are its state after the change. */
 export interface BookingEventSnapshot {
   trigger: WebhookTrigger;
   hostId: number;
-  booking: {
-    uid: string;
-    title: string;
-    description: string | null;
-    startAt: number;
-    endAt: number;
-    status: BookingStatus;
-    locationType: string | null;
-    locationValue: string | null;
-    metadata: Record<string, unknown> | null;
-    cancellationReason: string | null;
-    rejectionReason: string | null;
-  };
+  booking: Pick<
+    Booking,
+    'uid' | 'title' | 'startAt' | 'endAt' | 'status' | 'locationType' | 'locationValue' | 'metadata' | 'cancellationReason' | 'rejectionReason'
+  > & { description: string | null };
   /** Answers to the booking questions beyond name, email and notes, labelled, in the event type's order. */
   answers?: { name: string; label: string; value: unknown }[];
   eventType: { id: number; slug: string; durationMinutes: number } | null;

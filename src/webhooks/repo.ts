@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
 import {
@@ -154,43 +154,30 @@ export async function insertSettledDelivery(
     .get();
 }
 
-/** Pending rows whose queue message was never sent, oldest first. */
-export async function unsentDeliveryIds(db: Db, olderThan: number, limit: number): Promise<number[]> {
+/** Ids of pending rows that also meet `condition`, oldest first. */
+async function pendingDeliveryIds(db: Db, condition: SQL, limit: number): Promise<number[]> {
   const rows = await db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.status, 'pending'),
-        sql`${webhookDeliveries.enqueuedAt} IS NULL`,
-        lt(webhookDeliveries.createdAt, olderThan),
-      ),
-    )
+    .where(and(eq(webhookDeliveries.status, 'pending'), condition))
     .orderBy(asc(webhookDeliveries.id))
     .limit(limit)
     .all();
   return rows.map((r) => r.id);
 }
 
+/** Pending rows whose queue message was never sent, oldest first. */
+export function unsentDeliveryIds(db: Db, olderThan: number, limit: number): Promise<number[]> {
+  return pendingDeliveryIds(db, and(sql`${webhookDeliveries.enqueuedAt} IS NULL`, lt(webhookDeliveries.createdAt, olderThan))!, limit);
+}
+
 /**
  * Pending rows that were enqueued but whose due attempt (next_attempt_at for a retry, else enqueued_at) is older than
  * `dueBefore` with nothing recorded since: their queue message was lost. Oldest first.
  */
-export async function expiredLeaseIds(db: Db, dueBefore: number, limit: number): Promise<number[]> {
-  const rows = await db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.status, 'pending'),
-        sql`${webhookDeliveries.enqueuedAt} IS NOT NULL`,
-        sql`COALESCE(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.enqueuedAt}) < ${dueBefore}`,
-      ),
-    )
-    .orderBy(asc(webhookDeliveries.id))
-    .limit(limit)
-    .all();
-  return rows.map((r) => r.id);
+export function expiredLeaseIds(db: Db, dueBefore: number, limit: number): Promise<number[]> {
+  const due = sql`COALESCE(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.enqueuedAt}) < ${dueBefore}`;
+  return pendingDeliveryIds(db, and(sql`${webhookDeliveries.enqueuedAt} IS NOT NULL`, due)!, limit);
 }
 
 /** A re-sent row is due now: its lease starts over. */

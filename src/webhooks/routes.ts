@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { currentUser, requireUser } from '../auth/middleware';
 import type { AppEnv, Bindings } from '../env';
-import { ApiError, notFound } from '../lib/errors';
-import { decodeCursor, isPositiveInt, page } from '../lib/pagination';
+import { ApiError, foundOr404, notFound } from '../lib/errors';
+import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
 import { findUserById } from '../users/repo';
 import { pingWebhook } from './consumer';
@@ -32,9 +32,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get('/', validate('query', listWebhooksQuery), async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const afterId = cursor ? decodeCursor(cursor, isPositiveInt) : 0;
-    const rows = await listWebhooks(c.var.db, currentUser(c), { afterId, limit: limit + 1 });
-    const result = page(rows, limit, (w) => w.id);
+    const result = await pageById({ limit, cursor }, (afterId = 0, take) => listWebhooks(c.var.db, currentUser(c), { afterId, limit: take }));
     return c.json({ data: result.data.map(webhookJson), next_cursor: result.next_cursor });
   })
   .post('/', validate('json', createWebhookBody), async (c) => {
@@ -53,15 +51,13 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json({ ...webhookJson(created), ...shown }, 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
-    const found = await findOwnedWebhook(c.var.db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Webhook');
+    const found = await foundOr404('Webhook', findOwnedWebhook(c.var.db, currentUser(c), c.req.valid('param').id));
     return c.json(webhookJson(found));
   })
   .patch('/:id', validate('param', idParam), validate('json', updateWebhookBody), async (c) => {
     const body = c.req.valid('json');
     const db = c.var.db;
-    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Webhook');
+    const found = await foundOr404('Webhook', findOwnedWebhook(db, currentUser(c), c.req.valid('param').id));
     if (body.subscriber_url !== undefined) assertAllowedUrl(c.env, body.subscriber_url);
     const updated = await updateWebhook(db, found.id, {
       subscriberUrl: body.subscriber_url,
@@ -74,27 +70,21 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
-    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Webhook');
+    const found = await foundOr404('Webhook', findOwnedWebhook(db, currentUser(c), c.req.valid('param').id));
     await deleteWebhook(db, found.id);
     return c.body(null, 204);
   })
   .get('/:id/deliveries', validate('param', idParam), validate('query', listDeliveriesQuery), async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const db = c.var.db;
-    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Webhook');
-    const beforeId = cursor ? decodeCursor(cursor, isPositiveInt) : null;
-    const rows = await listDeliveries(db, found.id, { beforeId, status, limit: limit + 1 });
-    const result = page(rows, limit, (d) => d.id);
+    const found = await foundOr404('Webhook', findOwnedWebhook(db, currentUser(c), c.req.valid('param').id));
+    const result = await pageById({ limit, cursor }, (beforeId, take) => listDeliveries(db, found.id, { beforeId: beforeId ?? null, status, limit: take }));
     return c.json({ data: result.data.map(deliveryJson), next_cursor: result.next_cursor });
   })
   .post('/:id/ping', validate('param', idParam), async (c) => {
     const db = c.var.db;
-    const found = await findOwnedWebhook(db, currentUser(c), c.req.valid('param').id);
-    if (!found) throw notFound('Webhook');
-    const owner = await findUserById(db, found.ownerId);
-    if (!owner) throw notFound('Webhook');
+    const found = await foundOr404('Webhook', findOwnedWebhook(db, currentUser(c), c.req.valid('param').id));
+    const owner = await foundOr404('Webhook', findUserById(db, found.ownerId));
     // 200, not 201: the answer is the outcome of the test send (status, status code, error), logged as a delivery.
     return c.json(deliveryJson(await pingWebhook(db, c.env, found, owner)));
   });

@@ -1,7 +1,7 @@
 // The snapshot of a booking change that webhooks and emails are built from, taken from the booking's state right
 // after the change. Pure: the Durable Object builds it inside its write, and jobs outside the object can build it too.
 import type { WebhookTrigger } from '../db/schema';
-import type { BookingForWrite } from '../bookings/repo';
+import { bookingSummaryOf, type BookingForWrite } from '../bookings/repo';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { BookingEventSnapshot } from './payload';
 
@@ -15,14 +15,7 @@ export function snapshotOf(
     trigger,
     hostId: b.hostId,
     booking: {
-      uid: b.uid,
-      title: b.title,
-      description: eventType?.description ?? null,
-      startAt: b.startAt,
-      endAt: b.endAt,
-      status: b.status,
-      locationType: b.locationType,
-      locationValue: b.locationValue,
+      ...bookingSummaryOf(state),
       metadata: b.metadata,
       cancellationReason: b.cancellationReason,
       rejectionReason: b.rejectionReason,

@@ -7,8 +7,9 @@
 // A re-sent message is harmless: the consumer skips rows that are no longer pending, and receivers dedupe on
 // `webhook-id`, which stays the same.
 import { getDb } from '../db/client';
+import { sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
-import { enqueueDeliveries, SEND_BATCH_MAX } from './outbox';
+import { enqueueDeliveries } from './outbox';
 import { expiredLeaseIds, renewLeases, unsentDeliveryIds } from './repo';
 
 /** Younger rows are probably being enqueued right now by the request that wrote them. */
@@ -34,15 +35,10 @@ export async function sweepOutbox(env: Bindings, now: number): Promise<number> {
   const lost = await expiredLeaseIds(db, now - LEASE_GRACE_MS, SWEEP_MAX_ROWS);
   if (lost.length > 0) {
     console.warn('webhook outbox sweep re-enqueues deliveries whose lease ran out', { count: lost.length });
-    for (let i = 0; i < lost.length; i += SEND_BATCH_MAX) {
-      const chunk = lost.slice(i, i + SEND_BATCH_MAX);
-      try {
-        await env.WEBHOOKS.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
-        await renewLeases(db, chunk, now);
-      } catch (error) {
-        console.error('webhook re-enqueue failed; the next sweep will retry', { deliveryIds: chunk, error: String(error) });
-      }
-    }
+    await sendInChunks(env.WEBHOOKS, lost, (id) => ({ delivery_id: id }), (chunk) => renewLeases(db, chunk, now), {
+      message: 'webhook re-enqueue failed; the next sweep will retry',
+      idsKey: 'deliveryIds',
+    });
   }
   return unsent.length + lost.length;
 }

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, randomToken, sha256Hex } from '../../src/auth/crypto';
+import { hashPassword } from '../../src/auth/crypto';
+import { randomToken, sha256Hex } from '../../src/lib/crypto';
 import { provisionUserStatements, type SqlStatement } from '../../src/users/provision';
 import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -98,7 +99,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-chromium-'));
   // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
-  [worker] = await Promise.all([startWorker(await seedStatements(), ['WEBHOOK_ALLOW_PRIVATE_URLS:true']), startReceiver()]);
+  [worker] = await Promise.all([startWorker(await seedStatements(), { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }), startReceiver()]);
   base = worker.base;
   const types = await apiJson('GET', '/v2/event-types');
   eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;

@@ -12,18 +12,19 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, execute } from '../../scripts/lib/d1';
-import { hashPassword, randomToken, sha256Hex } from '../../src/auth/crypto';
+import { execute } from '../../scripts/lib/d1';
+import { hashPassword } from '../../src/auth/crypto';
+import { randomToken, sha256Hex } from '../../src/lib/crypto';
 import { caldavBusy } from '../../src/calendars/caldav';
 import { provisionUserStatements } from '../../src/users/provision';
-import { freePort, startGroup, stopGroup, waitUntil, type Started } from './processes';
+import { freePort, startGroup, startWranglerDev, stopGroup, waitUntil, type DevWorker, type Started } from '../../scripts/lib/processes';
 
 const HOST = { email: 'e2e-cal-host@calflare.dev', password: 'e2e-cal-host-password', name: 'Cal Host' };
 const DAV_USER = { username: 'host', password: 'radicale-pass-123' };
 const DEV_KEY = 'ZTJlLW9ubHktY2FsZW5kYXItZW5jcnlwdGlvbi1rZXk=';
 
 let dir: string;
-let wrangler: Started | undefined;
+let wrangler: DevWorker | undefined;
 let radicale: Started | undefined;
 let icsServer: Server | undefined;
 let base: string;
@@ -147,35 +148,21 @@ async function seed(state: string) {
   );
 }
 
-async function startWrangler(state: string) {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${port}`;
-  wrangler = startGroup(
-    'npx',
-    [
-      'wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
-      '--persist-to', state, '--log-level', 'warn', '--show-interactive-dev-session=false',
-      // The test's servers listen on 127.0.0.1 over http, which production would refuse.
-      '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', `CALENDAR_ENCRYPTION_KEY:${DEV_KEY}`,
-    ],
-    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-  );
-  await waitUntil(wrangler, 'wrangler dev', async () => (await fetch(`${base}/health`)).ok);
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'calflare-calendars-e2e-'));
-  const state = join(dir, 'state');
-  applyMigrations({ persistTo: state });
-  await seed(state);
   await startIcsServer();
   await startRadicale();
-  await startWrangler(state);
+  wrangler = await startWranglerDev({
+    seed,
+    // The test's servers listen on 127.0.0.1 over http, which production would refuse.
+    vars: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', CALENDAR_ENCRYPTION_KEY: DEV_KEY },
+  });
+  base = wrangler.base;
   eventTypeId = (await apiJson('GET', '/v2/event-types')).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
 });
 
 afterAll(async () => {
-  await stopGroup(wrangler);
+  await wrangler?.stop();
   await stopGroup(radicale);
   await new Promise<void>((resolve) => (icsServer ? icsServer.close(() => resolve()) : resolve()));
   if (dir) rmSync(dir, { recursive: true, force: true });

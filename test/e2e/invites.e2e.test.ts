@@ -11,13 +11,13 @@ import { execute } from '../../scripts/lib/d1';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../scripts/lib/mail-catcher';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
-import { startDevServer, type DevServer } from './dev-server';
+import { startWranglerDev, type DevWorker } from '../../scripts/lib/processes';
 
 const HOST = { email: 'e2e-invites-host@calflare.dev', name: 'Hanna Host', password: 'e2e-host-password' };
 const ATTENDEE = { name: 'Ava Attendee', email: 'ava@example.com', timezone: 'Europe/Paris' };
 
 let catcher: MailCatcher;
-let server: DevServer;
+let server: DevWorker;
 let eventTypeId: number;
 
 function nextMonday(): string {
@@ -66,9 +66,9 @@ async function invitationOf(mail: CaughtMail) {
 
 beforeAll(async () => {
   catcher = await startMailCatcher();
-  server = await startDevServer(
-    { EMAIL_TRANSPORT: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.port), SMTP_SECURITY: 'off', EMAIL_RETRY_BASE_SECONDS: '1', APP_URL: 'http://calflare.test' },
-    async (state) => {
+  server = await startWranglerDev({
+    vars: { EMAIL_TRANSPORT: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.port), SMTP_SECURITY: 'off', EMAIL_RETRY_BASE_SECONDS: '1', APP_URL: 'http://calflare.test' },
+    seed: async (state) => {
       const now = Date.now();
       const hostId = '(SELECT id FROM users WHERE email = ?)';
       execute(
@@ -86,7 +86,7 @@ beforeAll(async () => {
         { persistTo: state },
       );
     },
-  );
+  });
   const types = await call('GET', '/v2/event-types');
   eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
 }, 240_000);

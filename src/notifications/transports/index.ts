@@ -1,7 +1,7 @@
 // The transport named by EMAIL_TRANSPORT: "cloudflare" (production default), "smtp", or "memory" (tests only).
 import { connect } from 'cloudflare:sockets';
 import type { Bindings } from '../../env';
-import { siteOf } from '../../calendar/site';
+import { siteOf } from '../../invites/site';
 import { CloudflareEmailTransport } from './cloudflare';
 import { memoryMailbox } from './memory';
 import { SmtpTransport, type SmtpSecurity, type SmtpSettings, type SmtpSocket } from './smtp';

@@ -1,21 +1,14 @@
 // A booking as an iCalendar VEVENT: the one mapping used by invitation emails, the .ics download and the host feed,
 // so all three describe the same event (same UID, same SEQUENCE). Pure.
-import type { BookingStatus } from '../db/schema';
+import type { Booking, BookingStatus } from '../db/schema';
 import { icsUid, type IcsEvent, type IcsMethod, type IcsStatus } from './ics';
 
 /** What the calendar needs to know about a booking, as of one moment. */
-export interface BookingCalendarData {
-  uid: string;
-  title: string;
+export interface BookingCalendarData extends Pick<Booking, 'uid' | 'title' | 'startAt' | 'endAt' | 'status' | 'locationType' | 'locationValue'> {
   /** The event type's description, if any. */
   description: string | null;
-  startAt: number;
-  endAt: number;
-  status: BookingStatus;
   /** bookings.sequence: 0 at creation, raised by every change the attendee sees (see docs/DESIGN.md). */
   sequence: number;
-  locationType: string | null;
-  locationValue: string | null;
   organizer: { name: string; email: string };
   attendee: { name: string; email: string; notes: string | null };
   createdAt: number;

@@ -1,0 +1,39 @@
+// The send half of the transactional outboxes (webhook deliveries, email notifications): after the batch that wrote
+// the rows committed, one queue message per row, then `enqueued_at` on the rows sent. A lost send leaves
+// `enqueued_at` NULL for the cron sweep to redo.
+import type { D1Queryable } from './client';
+
+/** Queues' sendBatch takes at most 100 messages per call. */
+export const SEND_BATCH_MAX = 100;
+
+/**
+ * Sends one message per id, SEND_BATCH_MAX at a time, and runs `afterSent` on each chunk that was sent. Never throws:
+ * a failed chunk is logged (`failure`, with its ids under `idsKey`) and left to the next sweep; the others still go.
+ */
+export async function sendInChunks<Body>(
+  queue: Queue<Body>,
+  ids: number[],
+  bodyOf: (id: number) => Body,
+  afterSent: (chunk: number[]) => Promise<unknown>,
+  failure: { message: string; idsKey: string },
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
+    const chunk = ids.slice(i, i + SEND_BATCH_MAX);
+    try {
+      await queue.sendBatch(chunk.map((id) => ({ body: bodyOf(id) })));
+      await afterSent(chunk);
+    } catch (error) {
+      console.error(failure.message, { [failure.idsKey]: chunk, error: String(error) });
+    }
+  }
+}
+
+export type OutboxTable = 'booking_webhook_deliveries' | 'booking_email_notifications';
+
+/** `enqueued_at` on rows just sent; one JSON parameter, since D1 allows at most 100 bound parameters per statement. */
+export function markEnqueued(d1: D1Queryable, table: OutboxTable, ids: number[], now: number) {
+  return d1
+    .prepare(`UPDATE ${table} SET enqueued_at = ? WHERE enqueued_at IS NULL AND id IN (SELECT value FROM json_each(?))`)
+    .bind(now, JSON.stringify(ids))
+    .run();
+}
