@@ -11,23 +11,13 @@
 import ICAL from 'ical.js';
 import { busyRowChunks } from '../src/calendars/busy-rows';
 import { icsBusy } from '../src/calendars/ics-busy';
+import { mulberry32 } from './lib/random';
 import { summarize } from './lib/stats';
 
 const WARMUP = 5;
 const MEASURED = 20;
 const DAY = 86_400_000;
 const WINDOW = { start: Date.parse('2026-11-29T00:00:00Z'), end: Date.parse('2026-11-29T00:00:00Z') + 93 * DAY };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VTIMEZONES = [
   'BEGIN:VTIMEZONE', 'TZID:America/New_York',

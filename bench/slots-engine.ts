@@ -8,24 +8,13 @@
  * hours that touch midnight on every day (00:00-12:00 + 13:00-24:00), which once looped forever.
  */
 import { computeSlotStarts, groupSlotsByLocalDate, type BusySpan, type DateOverride, type SlotInput } from '../src/slots/engine';
+import { mulberry32 } from './lib/random';
 
 const WARMUP_ITERATIONS = 200;
 const MEASURED_ITERATIONS = 200;
 const RANGE_START = Date.parse('2027-03-01T00:00:00Z');
 const RANGE_END = Date.parse('2027-04-01T00:00:00Z');
 const MINUTE = 60_000;
-
-/** Small seeded PRNG so every run sees the same busy spans. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` spans of 30-60 minutes starting on whole minutes anywhere in the range. */
 function busySpans(count: number, seed: number): BusySpan[] {

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sweepCalendars } from '../src/calendars/queue';
 import { syncConnection } from '../src/calendars/sync';
-import { api, book, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
+import { api, book, create, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
 import { busyRows, feedWith, serveFeeds, settleSyncs, waitForConnection, type Served } from './calendars-helpers';
 
 afterEach(async () => {
@@ -188,8 +188,7 @@ describe('the cron sweep', () => {
 
 /** A connection created disabled (no background sync), then enabled in D1 only: the test drives its syncs itself. */
 async function createQuietly(token: string) {
-  const res = await api('POST', '/v2/calendars', { token, body: { kind: 'ics', url: FEED_URL, enabled: false } });
-  expect(res.status).toBe(201);
-  await env.DB.prepare('UPDATE calendar_connections SET enabled = 1 WHERE id = ?').bind(res.json.id).run();
-  return res.json as { id: number };
+  const created = await create<{ id: number }>('/v2/calendars', token, { kind: 'ics', url: FEED_URL, enabled: false });
+  await env.DB.prepare('UPDATE calendar_connections SET enabled = 1 WHERE id = ?').bind(created.id).run();
+  return created;
 }

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { api, create } from './helpers';
 
 export const EPOCH = '1970-01-01T00:00:00.000Z';
+export const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((day) => ({ day_of_week: day, start_time: '09:00', end_time: '17:00' }));
 
 export const createSchedule = (token: string, body: Record<string, unknown> = {}) =>
   create('/v2/schedules', token, { name: 'Evenings', timezone: 'Europe/Berlin', ...body });

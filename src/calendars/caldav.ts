@@ -68,7 +68,13 @@ export async function caldavBusy(
     }
     if (!(fb.status >= 200 && fb.status < 300) && !NO_FREE_BUSY.has(fb.status)) throw new FeedError(`The CalDAV server answered HTTP ${fb.status}`);
   }
-  const cq = await guardedFetch(target.url, { method: 'REPORT', headers, body: calendarQueryBody(opts.window) }, request);
+  const query = () => guardedFetch(target.url, { method: 'REPORT', headers, body: calendarQueryBody(opts.window) }, request);
+  // After a server dropped the free-busy REPORT's connection, the next request may go out on a pooled socket the server
+  // has already closed and fail at once (seen with Radicale under load): one retry tells that from a server that is down.
+  const cq = await query().catch((error: unknown) => {
+    if (error instanceof FeedError && error.connectionLost) return query();
+    throw error;
+  });
   if (cq.status === 401) throw new FeedError('The CalDAV server refused the username or password (HTTP 401)');
   if (cq.status === 404) throw new FeedError('The CalDAV server has no calendar at this address (HTTP 404)');
   if (cq.status !== 207) throw new FeedError(`The CalDAV server answered the calendar query with HTTP ${cq.status}`);
