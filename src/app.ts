@@ -19,6 +19,7 @@ import { reservationRoutes } from './reservations/routes';
 import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
 import { teamRoutes } from './teams/routes';
+import { teamEventTypeRoutes } from './teams/event-types-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -63,6 +64,7 @@ const api = new Hono<AppEnv>()
   .route('/calendar-feeds', calendarFeedRoutes)
   .route('/calendars', calendarRoutes)
   .route('/teams', teamRoutes)
+  .route('/teams', teamEventTypeRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

@@ -145,7 +145,7 @@ describe('documented statuses and headers', () => {
   const statusesOf = async (method: string, path: string) => Object.keys(documentedOperation(await servedDocument(), method, path).responses);
 
   it('POST /v2/bookings documents every way it can answer and the Idempotency-Key header', async () => {
-    expect(await statusesOf('post', '/v2/bookings')).toEqual(['201', '400', '404', '409', '413', '415', '422', '429', '500']);
+    expect(await statusesOf('post', '/v2/bookings')).toEqual(['201', '400', '403', '404', '409', '413', '415', '422', '429', '500']);
     const op = documentedOperation(await servedDocument(), 'post', '/v2/bookings');
     const header = op.parameters?.find((p) => p.in === 'header');
     expect(header).toMatchObject({ name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } });

@@ -13,7 +13,7 @@ import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, listPage } from '../lib/pagination';
 import { pageQuery, timeZoneSchema, toIssues } from '../lib/validation';
 import { dayOfDateKey, isValidTimeZone, ZoneCalendar } from '../lib/time';
-import { eventTypesByIds, peopleByIds, type Person } from './data';
+import { eventTypesByIds, hostsOfBookings, type Person } from './data';
 import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from './holds';
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
@@ -135,6 +135,8 @@ function listUrl(input: FilterInput, cursor?: string): string {
 interface Row {
   item: BookingWithAttendee;
   host?: Person;
+  /** The other hosts attending (a team booking). */
+  coHosts: Person[];
   eventType?: { title: string; slug: string; bookingFields: BookingField[] | null };
 }
 
@@ -191,6 +193,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
       <td class="stack">
         <div>{row.host?.name ?? `User #${b.hostId}`}</div>
         {row.host && <div class="muted small nowrap">{row.host.email}</div>}
+        {row.coHosts.length > 0 && <div class="small co-hosts">with {row.coHosts.map((h) => h.name).join(', ')}</div>}
       </td>
       <td class="stack attendee">
         <div>
@@ -334,13 +337,14 @@ export const bookingPages = new Hono<AdminEnv>()
       bookingSortKey,
     );
     const [hosts, eventTypes, holds] = await Promise.all([
-      peopleByIds(db, result.data.map((r) => r.booking.hostId)),
+      hostsOfBookings(db, result.data.map((r) => r.booking.id)),
       eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),
       loadHoldRows(db),
     ]);
     const rows: Row[] = result.data.map((item) => ({
       item,
-      host: hosts.get(item.booking.hostId),
+      host: hosts.get(item.booking.id)?.find((h) => h.id === item.booking.hostId),
+      coHosts: hosts.get(item.booking.id)?.filter((h) => h.id !== item.booking.hostId) ?? [],
       eventType: item.booking.eventTypeId === null ? undefined : eventTypes.get(item.booking.eventTypeId),
     }));
     const next = result.next_cursor ? listUrl(filters.input, result.next_cursor) : null;

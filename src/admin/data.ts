@@ -1,7 +1,7 @@
 // Look-ups only the admin pages need: names to show next to ids, and the people an owner can be chosen from.
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { eventTypes, users, type EventType, type User } from '../db/schema';
+import { bookingHosts, eventTypes, users, type EventType, type User } from '../db/schema';
 
 export type Person = Pick<User, 'id' | 'name' | 'email'>;
 
@@ -23,6 +23,28 @@ export async function eventTypesByIds(db: Db, ids: number[]): Promise<Map<number
     .where(idsIn(eventTypes.id, ids))
     .all();
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Every host attending each booking (booking_hosts), the organizer among them, by user id: a team booking shows all
+ * its hosts. One query for the page.
+ */
+export async function hostsOfBookings(db: Db, bookingIds: number[]): Promise<Map<number, Person[]>> {
+  const out = new Map<number, Person[]>();
+  if (bookingIds.length === 0) return out;
+  const rows = await db
+    .select({ bookingId: bookingHosts.bookingId, id: users.id, name: users.name, email: users.email })
+    .from(bookingHosts)
+    .innerJoin(users, eq(users.id, bookingHosts.userId))
+    .where(sql`${bookingHosts.bookingId} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(bookingIds)])}))`)
+    .orderBy(asc(bookingHosts.bookingId), asc(users.id))
+    .all();
+  for (const { bookingId, ...person } of rows) {
+    const list = out.get(bookingId);
+    if (list) list.push(person);
+    else out.set(bookingId, [person]);
+  }
+  return out;
 }
 
 /** Whom a new event type or webhook may belong to: active accounts, by name. */

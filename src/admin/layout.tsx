@@ -7,7 +7,7 @@ import type { Page } from './http';
 
 export { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, ListTable, Pager, PostButton, type Tone } from '../web/components';
 
-export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars' | 'emails';
+export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars' | 'emails' | 'teams';
 
 const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'event-types', label: 'Event Types', href: '/admin/event-types' },
@@ -15,6 +15,7 @@ const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'webhooks', label: 'Webhooks', href: '/admin/webhooks' },
   { id: 'calendars', label: 'Calendars', href: '/admin/calendars' },
   { id: 'emails', label: 'Emails', href: '/admin/emails' },
+  { id: 'teams', label: 'Teams', href: '/admin/teams' },
 ];
 
 export const Layout: FC<PropsWithChildren<{ page: Page; title: string; tab?: Tab }>> = ({ page, title, tab, children }) => (

@@ -17,6 +17,7 @@ import { eventTypePages } from './event-types';
 import { currentSessionToken, formOf, type AdminEnv } from './http';
 import { HOME, sessionPages } from './session';
 import { webhookPages } from './webhooks';
+import { teamPages } from './teams';
 import { noStore, pageSecurityHeaders } from '../web/security';
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -65,5 +66,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/webhooks', webhookPages)
   .route('/emails', emailPages)
   .route('/calendars', calendarPages)
+  .route('/teams', teamPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);

@@ -1,5 +1,5 @@
 // Reads only the public pages need, each one D1 round trip.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
 import { bookings, eventTypes, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
@@ -15,7 +15,8 @@ export async function findHostPage(db: Db, username: string): Promise<{ host: Pu
       eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
     })
     .from(users)
-    .leftJoin(eventTypes, and(eq(eventTypes.ownerId, users.id), eq(eventTypes.isActive, true)))
+    // Personal event types only: a team's are not the host's to list.
+    .leftJoin(eventTypes, and(eq(eventTypes.ownerId, users.id), eq(eventTypes.isActive, true), isNull(eventTypes.teamId)))
     .where(and(eq(users.username, username), eq(users.isActive, true)))
     .orderBy(asc(eventTypes.id))
     .limit(500)

@@ -6,6 +6,7 @@ import type { WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue, OccurrenceConflict } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
+import { LeaseHolder } from '../lib/lease';
 import { checkBookable } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
@@ -64,6 +65,16 @@ const invalid = (path: string, message: string): Written => ({ ok: false, code: 
  */
 export class HostCalendar extends DurableObject<Bindings> {
   private readonly lock = new Mutex();
+  /** Multi-host bookings (src/teams/booking.ts) hold this host's lock across calls, with an expiring lease. */
+  private readonly leases = new LeaseHolder(this.lock);
+
+  acquireLease(id: string, ttlMs: number, waitMs: number): Promise<boolean> {
+    return this.leases.acquire(id, ttlMs, waitMs);
+  }
+
+  releaseLease(id: string): boolean {
+    return this.leases.release(id);
+  }
 
   /** The object's clock: holds and bookings compare expiries with it. Tests move it (runInDurableObject). */
   clock: () => number = () => Date.now();

@@ -3,11 +3,10 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
-import { ownedBy } from '../auth/ownership';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
-import { attendees, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
+import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 import { HELD_OVERLAP } from '../reservations/repo';
 
 const LIVE = liveSql();
@@ -130,6 +129,34 @@ export function insertBookingHost(d1: D1Queryable, uid: string, userId: number):
     .bind(userId, uid);
 }
 
+/**
+ * A team booking: written only when NO attending host has a live booking or a live hold overlapping its span (one
+ * guard for all of them, so the batch it starts is all or nothing). RETURNING the row.
+ */
+export function guardedTeamInsert(d1: D1Queryable, b: NewBooking & { assignmentReason: string | null }, hostIds: number[]): D1PreparedStatement {
+  const marks = hostIds.map(() => '?').join(', ');
+  return d1
+    .prepare(
+      `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
+         location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash,
+         assignment_reason, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (${hostsOverlap(b.now, hostIds.length)})
+         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
+           AND h.occupied_start < ? AND h.occupied_end > ?)
+       RETURNING *`,
+    )
+    .bind(
+      b.uid, b.eventTypeId, b.hostId, b.title, b.startAt, b.endAt, b.occupiedStart, b.occupiedEnd, b.status,
+      b.locationType, b.locationValue,
+      b.metadata === null ? null : JSON.stringify(b.metadata),
+      b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
+      b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
+      ...hostIds, b.occupiedEnd, b.occupiedStart,
+      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart,
+    );
+}
+
 export function insertAttendee(d1: D1Queryable, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
   return d1
     .prepare(
@@ -242,6 +269,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
     recurringBookingUid: (row.recurring_booking_uid as string | null) ?? null,
+    assignmentReason: (row.assignment_reason as string | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -294,6 +322,71 @@ export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
     .where(and(isNotNull(bookings.idempotencyKey), lte(bookings.createdAt, now - IDEMPOTENCY_TTL_MS)));
 }
 
+/** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */
+export async function bookingRouting(db: Db, uid: string): Promise<{ hostId: number; teamId: number | null } | undefined> {
+  return db
+    .select({ hostId: bookings.hostId, teamId: eventTypes.teamId })
+    .from(bookings)
+    .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId))
+    .where(eq(bookings.uid, uid))
+    .get();
+}
+
+/** The hosts attending a booking (booking_hosts), ascending. */
+export async function hostIdsOfBooking(db: Db, bookingId: number): Promise<number[]> {
+  const rows = await db.select({ userId: bookingHosts.userId }).from(bookingHosts).where(eq(bookingHosts.bookingId, bookingId)).orderBy(asc(bookingHosts.userId)).all();
+  return rows.map((r) => r.userId);
+}
+
+/**
+ * Moves a team booking to a new span and host set in one guarded statement: nothing changes when the new span
+ * overlaps a live booking (other than this one) or live hold of ANY of `hostIds`, or when the booking changed since
+ * it was read (`sequence`). The trigger moves its booking_hosts rows; `replaceBookingHosts` then fixes the set.
+ */
+export function guardedTeamMove(
+  d1: D1Queryable,
+  booking: Booking,
+  move: Move & { hostId: number; assignmentReason: string | null },
+  hostIds: number[],
+  now: number,
+): D1PreparedStatement {
+  const marks = hostIds.map(() => '?').join(', ');
+  return d1
+    .prepare(
+      `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
+         host_id = ?, assignment_reason = ?, reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
+       WHERE id = ? AND ${liveSql()} AND start_at > ? AND sequence = ?
+         AND NOT EXISTS (${hostsOverlap(now, hostIds.length)} AND o.id != ?)
+         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
+           AND h.occupied_start < ? AND h.occupied_end > ?)
+       RETURNING *`,
+    )
+    .bind(
+      move.startAt, move.endAt, move.occupiedStart, move.occupiedEnd, move.hostId, move.assignmentReason, move.reason, now,
+      booking.id, now, booking.sequence,
+      ...hostIds, move.occupiedEnd, move.occupiedStart, booking.id,
+      ...hostIds, now, move.occupiedEnd, move.occupiedStart,
+    );
+}
+
+/** After `guardedTeamMove` (only if it applied: the booking is at `sequence`), the booking's hosts become `hostIds`. */
+export function replaceBookingHosts(d1: D1Queryable, bookingId: number, sequence: number, hostIds: number[]): D1PreparedStatement[] {
+  const applied = `EXISTS (SELECT 1 FROM bookings WHERE id = ? AND sequence = ?)`;
+  return [
+    d1
+      .prepare(`DELETE FROM booking_hosts WHERE booking_id = ? AND user_id NOT IN (SELECT value FROM json_each(?)) AND ${applied}`)
+      .bind(bookingId, JSON.stringify(hostIds), bookingId, sequence),
+    ...hostIds.map((userId) =>
+      d1
+        .prepare(
+          `INSERT OR IGNORE INTO booking_hosts (booking_id, user_id, occupied_start, occupied_end)
+           SELECT id, ?, occupied_start, occupied_end FROM bookings WHERE id = ? AND sequence = ?`,
+        )
+        .bind(userId, bookingId, sequence),
+    ),
+  ];
+}
+
 export async function hostOfBooking(db: Db, uid: string): Promise<number | undefined> {
   return (await db.select({ hostId: bookings.hostId }).from(bookings).where(eq(bookings.uid, uid)).get())?.hostId;
 }
@@ -323,7 +416,7 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(
       and(
-        ownedBy(bookings.hostId, viewer),
+        attendedBy(viewer),
         f.hostId === undefined ? undefined : eq(bookings.hostId, f.hostId),
         f.status === undefined ? undefined : statusIs(f.status, now),
         f.from === undefined ? undefined : gte(bookings.startAt, f.from),
@@ -337,6 +430,12 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
     .orderBy(asc(bookings.startAt), asc(bookings.id))
     .limit(f.limit)
     .all();
+}
+
+/** Bookings the viewer attends as a host (booking_hosts: a team booking shows for each of its hosts); super admins all. */
+function attendedBy(viewer: User): SQL | undefined {
+  if (viewer.role === 'super_admin') return undefined;
+  return sql`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = ${bookings.id} AND bh.user_id = ${viewer.id})`;
 }
 
 /** The filter for a shown status: `pending` and `expired` split the stored `pending` by the clock. */
@@ -369,6 +468,7 @@ export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
     previous_start: iso(b.previousStartAt),
     booking_fields_responses: b.bookingFieldsResponses ?? {},
     recurring_booking_uid: b.recurringBookingUid,
+    assignment_reason: b.assignmentReason,
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };

@@ -108,6 +108,7 @@ export const bookingResponse = z.strictObject({
   previous_start: z.iso.datetime().nullable().describe('Start before the last reschedule'),
   booking_fields_responses: bookingFieldsResponsesSchema,
   recurring_booking_uid: z.string().nullable().describe('The series this booking is an occurrence of (GET /v2/bookings/{recurring_booking_uid} lists it); null for a single booking'),
+  assignment_reason: z.string().nullable().describe('Round robin: why this host was assigned; null otherwise'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -8,10 +8,11 @@ import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
 import type { CalendarReply, CancelScope, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
-import { findBooking, byUid, findBookingForWrite, findSeries, hostOfBooking, bookingJson, type BookingJson } from './repo';
+import { findBooking, byUid, findBookingForWrite, findSeries, bookingRouting, hostOfBooking, bookingJson, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
 import { siteOf } from '../invites/site';
-import { eventTypeOwner } from '../event-types/repo';
+import { eventTypeRouting } from '../event-types/repo';
+import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
 
 export function hostCalendar(env: Bindings, hostId: number) {
   return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`), calendarPlacement(env));
@@ -28,8 +29,9 @@ function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean
 }
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
-  const hostId = await foundOr404('Event type', eventTypeOwner(d1.db, req.eventTypeId));
-  return onCalendar(d1, env, hostId, (calendar) => calendar.book(req));
+  const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
+  if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
+  return onCalendar(d1, env, routing.ownerId, (calendar) => calendar.book(req));
 }
 
 async function hostOrNotFound(db: Db, uid: string): Promise<number> {
@@ -56,8 +58,11 @@ export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
-  const hostId = await hostOrNotFound(d1.db, uid);
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
+  const routing = await bookingRouting(d1.db, uid);
+  if (!routing) throw notFound('Booking');
+  // A team booking may change hosts: it moves under the leases of every host involved (src/teams/booking.ts).
+  if (routing.teamId !== null) return rescheduleTeamBooking(d1, env, uid, start, reason);
+  return (await onCalendar(d1, env, routing.hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The D1 schema. Instants are UTC epoch milliseconds (integer); wall-clock rules are 'HH:MM' text
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { BookingField, BookingFieldResponses } from '../event-types/booking-fields';
 import type { PeriodLimits } from '../slots/limits';
 import type { RecurringEvent } from '../bookings/recurrence';
@@ -132,11 +132,20 @@ export const eventTypes = sqliteTable(
     maxActiveBookingsPerBooker: integer('max_active_bookings_per_booker'),
     // A booking books a series (src/bookings/recurrence.ts); null: single bookings.
     recurringEvent: text('recurring_event', { mode: 'json' }).$type<RecurringEvent>(),
+    // Team event types (src/teams/): the team, how meetings are assigned; owner_id is the member who created it and
+    // schedule_id is null (each host's own default schedule counts). Null team: a personal event type.
+    teamId: integer('team_id').references((): AnySQLiteColumn => teams.id, { onDelete: 'cascade' }),
+    schedulingType: text('scheduling_type', { enum: ['round_robin', 'collective'] }),
+    assignAllTeamMembers: integer('assign_all_team_members', { mode: 'boolean' }).notNull().default(false),
+    distribution: text('distribution', { enum: ['maximize_availability', 'load_balancing'] }).notNull().default('maximize_availability'),
+    weightsEnabled: integer('weights_enabled', { mode: 'boolean' }).notNull().default(false),
+    countingPeriod: text('counting_period', { enum: ['month', 'day'] }).notNull().default('month'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('booking_event_types_owner_slug_idx').on(t.ownerId, t.slug),
+    uniqueIndex('booking_event_types_owner_slug_idx').on(t.ownerId, t.slug).where(sql`team_id IS NULL`),
+    uniqueIndex('booking_event_types_team_slug_idx').on(t.teamId, t.slug).where(sql`team_id IS NOT NULL`),
     index('booking_event_types_active_idx').on(t.isActive, t.id),
   ],
 );
@@ -177,6 +186,8 @@ export const bookings = sqliteTable(
     idempotencyHash: text('idempotency_hash'),
     // The series this booking is an occurrence of (shared by all its occurrences); null for a single booking.
     recurringBookingUid: text('recurring_booking_uid'),
+    // Round robin: why this host was assigned (src/teams/assignment.ts); null for other bookings.
+    assignmentReason: text('assignment_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -483,6 +494,25 @@ export const teamMembers = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('team_members_team_user_idx').on(t.teamId, t.userId), index('team_members_user_idx').on(t.userId, t.teamId)],
+);
+
+/** The listed hosts of a team event type (unless it assigns all team members). */
+export const eventTypeHosts = sqliteTable(
+  'booking_event_type_hosts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventTypeId: integer('event_type_id')
+      .notNull()
+      .references(() => eventTypes.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // Attends every round-robin meeting (Cal.com's "mandatory").
+    isFixed: integer('is_fixed', { mode: 'boolean' }).notNull().default(false),
+    priority: integer('priority').notNull().default(2),
+    weight: integer('weight').notNull().default(100),
+  },
+  (t) => [uniqueIndex('booking_event_type_hosts_et_user_idx').on(t.eventTypeId, t.userId), index('booking_event_type_hosts_user_idx').on(t.userId)],
 );
 
 export interface DeliveryAttempt {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
 import { eventTypes, type EventType, type User } from '../db/schema';
@@ -24,6 +24,8 @@ export async function listEventTypes(
     .where(
       and(
         visibleTo(viewer),
+        // Team event types are listed under their team (/v2/teams/{id}/event-types).
+        isNull(eventTypes.teamId),
         gt(eventTypes.id, opts.afterId),
         opts.ownerId === undefined ? undefined : eq(eventTypes.ownerId, opts.ownerId),
       ),
@@ -34,14 +36,14 @@ export async function listEventTypes(
 }
 
 export async function findOwnedEventType(db: Db, viewer: User, id: number): Promise<EventType | undefined> {
-  return db.select().from(eventTypes).where(and(eq(eventTypes.id, id), ownedBy(eventTypes.ownerId, viewer))).get();
+  return db.select().from(eventTypes).where(and(eq(eventTypes.id, id), isNull(eventTypes.teamId), ownedBy(eventTypes.ownerId, viewer))).get();
 }
 
 export async function slugTaken(db: Db, ownerId: number, slug: string, exceptId = 0): Promise<boolean> {
   const row = await db
     .select({ id: eventTypes.id })
     .from(eventTypes)
-    .where(and(eq(eventTypes.ownerId, ownerId), eq(eventTypes.slug, slug)))
+    .where(and(eq(eventTypes.ownerId, ownerId), eq(eventTypes.slug, slug), isNull(eventTypes.teamId)))
     .get();
   return row !== undefined && row.id !== exceptId;
 }
@@ -83,7 +85,7 @@ export async function deleteEventType(db: Db, id: number): Promise<void> {
 }
 
 /** API field names to columns; undefined fields stay untouched on update. */
-function columnsOf(body: UpdateEventTypeBody) {
+export function columnsOf(body: UpdateEventTypeBody) {
   return {
     title: body.title,
     slug: body.slug,
@@ -153,17 +155,26 @@ export function eventTypeJson(et: EventType) {
 
 // An event type's owner never changes and AUTOINCREMENT never reuses an id, so the answer can be kept for the life of
 // the isolate: it saves a D1 round trip on every booking. Bounded, oldest first out.
-const ownerCache = new Map<number, number>();
+const ownerCache = new Map<number, { ownerId: number; teamId: number | null }>();
 const OWNER_CACHE_MAX = 10_000;
 
-/** The owner of an event type (active or not), which picks the host's HostCalendar object. */
-export async function eventTypeOwner(db: Db, id: number): Promise<number | undefined> {
+/**
+ * The owner and team of an event type (active or not): the owner picks the host's HostCalendar object; a team event
+ * type is booked through its hosts' objects instead (src/teams/booking.ts). Neither ever changes.
+ */
+export async function eventTypeRouting(db: Db, id: number): Promise<{ ownerId: number; teamId: number | null } | undefined> {
   const cached = ownerCache.get(id);
   if (cached !== undefined) return cached;
-  const ownerId = (await db.select({ ownerId: eventTypes.ownerId }).from(eventTypes).where(eq(eventTypes.id, id)).get())?.ownerId;
-  if (ownerId !== undefined) {
+  const row = await db.select({ ownerId: eventTypes.ownerId, teamId: eventTypes.teamId }).from(eventTypes).where(eq(eventTypes.id, id)).get();
+  if (row !== undefined) {
     if (ownerCache.size >= OWNER_CACHE_MAX) ownerCache.delete(ownerCache.keys().next().value!);
-    ownerCache.set(id, ownerId);
+    ownerCache.set(id, row);
   }
-  return ownerId;
+  return row;
+}
+
+/** The owner of a personal event type; undefined for a missing or team event type. */
+export async function eventTypeOwner(db: Db, id: number): Promise<number | undefined> {
+  const routing = await eventTypeRouting(db, id);
+  return routing && routing.teamId === null ? routing.ownerId : undefined;
 }

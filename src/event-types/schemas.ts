@@ -78,6 +78,9 @@ const fields = {
     .describe('Future accepted and pending bookings of this event type per attendee email; more is 409 booker_limit_reached. Null: the host-wide cap per attendee applies'),
 };
 
+/** Every writable field (team event types build on them). */
+export const eventTypeFields = fields;
+
 export const createEventTypeBody = z.strictObject({
   ...fields,
   description: fields.description.default(null),

@@ -1,12 +1,12 @@
 // Builds the OpenAPI 3.1 document from the route table and the zod schemas (zod 4's own JSON Schema output, whose
 // 2020-12 dialect is OpenAPI 3.1's). Pure: no bindings, no I/O; `openApiDocument()` builds it once per isolate.
 import { z } from 'zod';
-import { version } from '../../package.json';
+import { license, version } from '../../package.json';
 import { WEBHOOK_TRIGGERS } from '../db/schema';
 import { timeZoneSchema } from '../lib/validation';
 import { bookingEnvelopeSchemas, pingEnvelopeSchema } from '../webhooks/envelopes';
 import { WEBHOOK_HEADERS, WEBHOOK_TRIGGER_SUMMARIES } from '../webhooks/openapi';
-import { ERROR_RESPONSES, errorResponses } from './errors';
+import { errorResponses, usedResponses } from './errors';
 import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './operations';
 import { SECURITY, SECURITY_SCHEMES } from './security';
 import { TAGS } from './tags';
@@ -196,8 +196,19 @@ function webhookObject(trigger: string): { post: OpenApiOperation } {
       responses: {
         '2XX': { description: 'Received. Any other answer, or none within the timeout, is retried.' },
       },
+      // calflare calls the subscriber: no session of ours applies; the receiver checks the signature headers.
+      security: [],
     },
   };
+}
+
+/**
+ * package.json's `license` as OpenAPI's: an SPDX id, or npm's `UNLICENSED` (no license granted to others: the owners
+ * have not chosen one) as a custom SPDX reference.
+ */
+export function licenseOf(spdx: string): { name: string; identifier: string } {
+  if (spdx === 'UNLICENSED') return { name: 'Proprietary: no license granted', identifier: 'LicenseRef-UNLICENSED' };
+  return { name: spdx, identifier: spdx };
 }
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -209,6 +220,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       title: 'calflare API',
       version,
       summary: 'A Cal.com-style booking API on Cloudflare Workers',
+      license: licenseOf(license),
       description:
         'JSON over HTTPS. Errors are `{"error": {"code", "message", "issues?"}}`. Lists are `{"data": [...], ' +
         '"next_cursor"}` with `limit` (1-200, default 50) and `cursor`. Instants are ISO 8601 in UTC with `Z`, ' +
@@ -217,6 +229,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         '`Server-Timing` (D1 round trips and their time, the booking object hop, the total) and `x-request-id` ' +
         '(repeated in a 500 body as `error.request_id`).',
     },
+    // Relative: the paths are absolute from whichever origin serves this document (production, `wrangler dev`).
+    servers: [{ url: '/', description: 'The origin that serves this document' }],
     tags: TAGS.map((t) => ({ ...t })),
     paths,
     webhooks: Object.fromEntries([...WEBHOOK_TRIGGERS, 'PING'].map((t) => [t, webhookObject(t)])),
@@ -225,7 +239,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ...components(REQUEST_SCHEMAS, 'input'),
         ...components({ ...RESPONSE_SCHEMAS, ...ENVELOPE_SCHEMAS }, 'output'),
       },
-      responses: ERROR_RESPONSES,
+      responses: usedResponses(Object.values(paths).flatMap((item) => Object.values(item))),
       securitySchemes: SECURITY_SCHEMES,
     },
   };

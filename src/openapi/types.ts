@@ -41,8 +41,8 @@ export interface Operation {
   };
   /**
    * Errors particular to this route, with when they happen. Those that follow from the row's shape are added by the
-   * document builder: 400 with a body or query, 404 with path parameters, 401/403 from `auth`, 413/415 with a
-   * body, 500 always.
+   * document builder (src/openapi/errors.ts `errorsOf`): 400 with a body, query or header, 404 with path parameters,
+   * 401/403 from `auth`, 403 on every write (the cookie-origin check), and 413, 415 and 500 always.
    */
   errors?: Partial<Record<ErrorCode, string>>;
 }

@@ -1,5 +1,5 @@
 // Everything the slot rules need about one event type, read in a single D1 round trip.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users } from '../db/schema';
 import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
@@ -77,7 +77,14 @@ export async function loadSlotContext(
     .from(eventTypes)
     .innerJoin(users, and(eq(users.id, eventTypes.ownerId), eq(users.isActive, true)))
     .innerJoin(schedules, eq(schedules.id, eventTypes.scheduleId))
-    .where(and(typeof eventType === 'number' ? eq(eventTypes.id, eventType) : and(eq(users.username, eventType.username), eq(eventTypes.slug, eventType.slug)), eq(eventTypes.isActive, true)))
+    .where(
+      and(
+        typeof eventType === 'number' ? eq(eventTypes.id, eventType) : and(eq(users.username, eventType.username), eq(eventTypes.slug, eventType.slug)),
+        eq(eventTypes.isActive, true),
+        // Team event types: src/teams/slots-repo.ts.
+        isNull(eventTypes.teamId),
+      ),
+    )
     .get();
   if (!row) return null;
   return {

@@ -13,22 +13,34 @@ import {
   updateMemberBody,
   updateTeamBody,
 } from './schemas';
+import {
+  createTeamEventTypeBody,
+  listTeamEventTypesQuery,
+  teamEventTypeParam,
+  teamEventTypeResponse,
+  updateTeamEventTypeBody,
+} from './event-type-schemas';
 
 const requestSchemas = {
   CreateTeamBody: createTeamBody,
   UpdateTeamBody: updateTeamBody,
   AddTeamMemberBody: addMemberBody,
   UpdateTeamMemberBody: updateMemberBody,
+  CreateTeamEventTypeBody: createTeamEventTypeBody,
+  UpdateTeamEventTypeBody: updateTeamEventTypeBody,
 };
 
 const teamList = listEnvelope(teamResponse);
 const memberList = listEnvelope(memberResponse);
+const teamEventTypeList = listEnvelope(teamEventTypeResponse);
 
 const responseSchemas = {
   Team: teamResponse,
   TeamList: teamList,
   TeamMember: memberResponse,
   TeamMemberList: memberList,
+  TeamEventType: teamEventTypeResponse,
+  TeamEventTypeList: teamEventTypeList,
 };
 
 const notMember = 'The team does not exist or you are not a member of it';
@@ -146,5 +158,70 @@ export const teamsDocs: ResourceDocs = {
     success: { status: 204, description: 'Removed' },
     errors: { forbidden: 'Not allowed for your role', conflict: 'This would leave the team without an owner', not_found: 'No such team or member' },
   },
+    {
+      operationId: 'listTeamEventTypes',
+      method: 'get',
+      path: '/v2/teams/{id}/event-types',
+      tag: 'Teams',
+      summary: "List a team's event types",
+      description: 'Members see every one, active or not, with its hosts as of now.',
+      auth: 'session',
+      params: idParam,
+      query: listTeamEventTypesQuery,
+      success: { status: 200, description: 'A page of team event types, by id', schema: teamEventTypeList },
+      errors: { not_found: notMember },
+    },
+    {
+      operationId: 'createTeamEventType',
+      method: 'post',
+      path: '/v2/teams/{id}/event-types',
+      tag: 'Teams',
+      summary: 'Create a round-robin or collective event type',
+      description:
+        'Everything a personal event type has, plus `scheduling_type` and the hosts (members of the team), or ' +
+        '`assign_all_team_members`. Each host\'s own default schedule defines their hours. Book it with `POST /v2/bookings` ' +
+        'and read its times with `GET /v2/slots/available`, like any event type. Owners and admins.',
+      auth: 'session',
+      params: idParam,
+      body: { schema: createTeamEventTypeBody },
+      success: { status: 201, description: 'Created', schema: teamEventTypeResponse },
+      errors: { forbidden: 'You are a plain member', conflict: 'The team already has this slug', not_found: notMember },
+    },
+    {
+      operationId: 'getTeamEventType',
+      method: 'get',
+      path: '/v2/teams/{id}/event-types/{event_type_id}',
+      tag: 'Teams',
+      summary: 'Get a team event type',
+      auth: 'session',
+      params: teamEventTypeParam,
+      success: { status: 200, description: 'The event type with its hosts', schema: teamEventTypeResponse },
+      errors: { not_found: 'No such team event type, or you are not a member' },
+    },
+    {
+      operationId: 'updateTeamEventType',
+      method: 'patch',
+      path: '/v2/teams/{id}/event-types/{event_type_id}',
+      tag: 'Teams',
+      summary: 'Change a team event type',
+      description: 'A `hosts` list replaces the previous one. Owners and admins.',
+      auth: 'session',
+      params: teamEventTypeParam,
+      body: { schema: updateTeamEventTypeBody },
+      success: { status: 200, description: 'The updated event type', schema: teamEventTypeResponse },
+      errors: { forbidden: 'You are a plain member', conflict: 'The team already has this slug', not_found: 'No such team event type, or you are not a member' },
+    },
+    {
+      operationId: 'deleteTeamEventType',
+      method: 'delete',
+      path: '/v2/teams/{id}/event-types/{event_type_id}',
+      tag: 'Teams',
+      summary: 'Delete a team event type',
+      description: 'Its bookings stay, with their hosts. Owners and admins.',
+      auth: 'session',
+      params: teamEventTypeParam,
+      success: { status: 204, description: 'Deleted' },
+      errors: { forbidden: 'You are a plain member', not_found: 'No such team event type, or you are not a member' },
+    },
   ],
 };

@@ -1,8 +1,10 @@
 // SQL for teams and their members. Who may see a team is a query condition (membership, or a super admin), so a
 // team someone does not belong to is indistinguishable from a missing one.
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { teamMembers, teams, users, type Team, type TeamRole, type User } from '../db/schema';
+import { eventTypeHosts, eventTypes, teamMembers, teams, users, type EventType, type Team, type TeamRole, type User } from '../db/schema';
+import { DEFAULT_PRIORITY, DEFAULT_WEIGHT } from './event-type-schemas';
+import type { HostRow } from './event-types-repo';
 import type { UpdateTeamBody } from './schemas';
 
 /** A team as one viewer sees it: their role (null for a super admin who is no member). */
@@ -134,4 +136,60 @@ export function teamJson({ team, role }: TeamAccess) {
 
 export function memberJson(m: MemberRow) {
   return { team_id: m.teamId, user_id: m.userId, name: m.name, email: m.email, username: m.username, role: m.role, created_at: iso(m.createdAt) };
+}
+
+export interface TeamOverview {
+  team: Team;
+  members: { userId: number; name: string; role: TeamRole }[];
+  eventTypes: { eventType: EventType; hosts: HostRow[] }[];
+}
+
+/** Teams by id with their members and event types (and each one's hosts), in three queries for the page. */
+export async function teamOverviews(db: Db, afterId: number, limit: number): Promise<TeamOverview[]> {
+  const page = await db.select().from(teams).where(gt(teams.id, afterId)).orderBy(asc(teams.id)).limit(limit).all();
+  if (page.length === 0) return [];
+  const ids = page.map((t) => t.id);
+  const [members, ets] = await Promise.all([
+    db
+      .select({ teamId: teamMembers.teamId, userId: teamMembers.userId, name: users.name, role: teamMembers.role })
+      .from(teamMembers)
+      .innerJoin(users, eq(users.id, teamMembers.userId))
+      .where(inArray(teamMembers.teamId, ids))
+      .orderBy(asc(teamMembers.userId))
+      .all(),
+    db.select().from(eventTypes).where(inArray(eventTypes.teamId, ids)).orderBy(asc(eventTypes.id)).all(),
+  ]);
+  const listed = ets.length
+    ? await db.select().from(eventTypeHosts).where(inArray(eventTypeHosts.eventTypeId, ets.map((et) => et.id))).all()
+    : [];
+  return page.map((team) => {
+    const teamMembersOf = members.filter((m) => m.teamId === team.id);
+    const names = new Map(teamMembersOf.map((m) => [m.userId, m.name]));
+    return {
+      team,
+      members: teamMembersOf.map(({ userId, name, role }) => ({ userId, name, role })),
+      eventTypes: ets
+        .filter((et) => et.teamId === team.id)
+        .map((eventType) => ({
+          eventType,
+          hosts: hostRowsOf(eventType, teamMembersOf, listed, names),
+        })),
+    };
+  });
+}
+
+/** The hosts of a team event type as of now (see hostsOf in event-types-repo.ts, which shares this rule). */
+export function hostRowsOf(
+  et: EventType,
+  members: { userId: number; name: string }[],
+  listed: { eventTypeId: number; userId: number; isFixed: boolean; priority: number; weight: number }[],
+  names: Map<number, string>,
+): HostRow[] {
+  if (et.assignAllTeamMembers) {
+    return members.map((m) => ({ userId: m.userId, name: m.name, isFixed: false, priority: DEFAULT_PRIORITY, weight: DEFAULT_WEIGHT })).sort((a, b) => a.userId - b.userId);
+  }
+  return listed
+    .filter((h) => h.eventTypeId === et.id && names.has(h.userId))
+    .map((h) => ({ userId: h.userId, name: names.get(h.userId)!, isFixed: h.isFixed, priority: h.priority, weight: h.weight }))
+    .sort((a, b) => a.userId - b.userId);
 }

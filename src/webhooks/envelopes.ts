@@ -29,6 +29,10 @@ const bookingPayload = z.strictObject({
   length: z.number().int().describe('Minutes'),
   status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  team: z
+    .strictObject({ id: z.number().int().positive(), name: z.string(), members: z.array(organizer) })
+    .optional()
+    .describe('Team event types: the team and every host attending (a round robin: the assigned and fixed hosts)'),
 });
 
 /** What each trigger adds to the common booking payload. */

@@ -4,13 +4,13 @@
  * cancels, books with the keyboard only, checks a 375 px phone, and runs axe-core (WCAG 2.1 A/AA) on every page in the
  * light and the dark colour scheme. Screenshots land in test-results/screenshots/booking-*.png.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
+import { expectAccessible as expectAxeClean } from './axe';
 import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -46,29 +46,26 @@ async function newPage(opts: { javaScriptEnabled?: boolean; width?: number; time
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `booking-${name}.png`), fullPage: true });
 
-/** axe-core on the page as it is, in light and in dark: every WCAG 2.0/2.1 A and AA violation is reported. */
-async function expectAccessible(page: Page, name: string) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const found = result.violations.map((v) => `${name} (${colorScheme}): ${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).join(', ')}]`);
-    axeReport.push(...found);
-    expect(found, `${name} in ${colorScheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+/** axe-core in light and dark (test/e2e/axe.ts); every violation is also kept for the file's summary test. */
+const expectAccessible = (page: Page, name: string) => expectAxeClean(page, name, axeReport);
 
 /** The first day link of the shown month that has times, else of the next month. */
-async function openFirstFreeDay(page: Page) {
-  for (let i = 0; i < 3; i++) {
-    const day = page.locator('table.cal a').first();
-    if ((await day.count()) > 0) {
-      await Promise.all([page.waitForURL(/date=/), day.click()]);
-      return;
+/**
+ * Opens the first day with at least `minTimes` free times (late in the UTC day the first free day may have only one
+ * or two left, depending on the viewer's zone: a test that picks the third time asks for three).
+ */
+async function openFirstFreeDay(page: Page, minTimes = 1) {
+  for (let month = 0; month < 3; month++) {
+    const days = await page.locator('table.cal a').count();
+    for (let i = 0; i < days; i++) {
+      const day = page.locator('table.cal a').nth(i);
+      const date = new URL((await day.getAttribute('href'))!, page.url()).searchParams.get('date');
+      await Promise.all([page.waitForURL((url) => url.searchParams.get('date') === date), day.click()]);
+      if ((await page.locator('#times a').count()) >= minTimes) return;
     }
     await Promise.all([page.waitForURL(/month=/), page.locator('a[aria-label^="Next month"]').click()]);
   }
-  throw new Error('no free day within three months');
+  throw new Error(`no day with ${minTimes} free times within three months`);
 }
 
 async function fillForm(page: Page, who: { name: string; email: string }) {
@@ -164,7 +161,7 @@ describe('public booking pages in headless Chromium', () => {
     await page.selectOption('#tz', 'Asia/Tokyo');
     await Promise.all([page.waitForURL(/tz=Asia%2FTokyo/), page.click('#zone button[type=submit]')]);
     expect(await page.textContent('#zone-name')).toBe('Asia/Tokyo');
-    await openFirstFreeDay(page);
+    await openFirstFreeDay(page, 3);
     await page.locator('#times a').nth(2).click();
     await page.waitForURL(/\/book\?/);
     await fillForm(page, { name: 'Grace Hopper', email: 'grace@example.com' });
@@ -181,7 +178,7 @@ describe('public booking pages in headless Chromium', () => {
     await Promise.all([page.waitForURL(/\/reschedule\//), page.click('a:has-text("Reschedule")')]);
     expect(await page.textContent('#rescheduling')).toContain('Ada Lovelace (ada@example.com)');
     await expectAccessible(page, 'reschedule booker');
-    await openFirstFreeDay(page);
+    await openFirstFreeDay(page, 4);
     await shot(page, '6-reschedule');
     await Promise.all([page.waitForURL(/start=/), page.locator('#times a').nth(3).click()]);
     await expectAccessible(page, 'reschedule confirm');

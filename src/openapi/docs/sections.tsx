@@ -148,6 +148,16 @@ export const WebhookEvents: FC<{ doc: OpenApiDocument }> = ({ doc }) => {
   );
 };
 
+/**
+ * A code sample that may scroll sideways: focusable, so a keyboard can scroll it, and a named region, so a screen
+ * reader says what it is when it gets focus.
+ */
+const CodeBlock: FC<{ class: string; label: string; code: string }> = (props) => (
+  <pre tabindex={0} role="region" aria-label={props.label}>
+    <code class={props.class}>{props.code}</code>
+  </pre>
+);
+
 export const VerifyingSignatures: FC = () => (
   <section class="tag" id="verifying-webhook-signatures">
     <h2>Verifying webhook signatures</h2>
@@ -158,13 +168,9 @@ export const VerifyingSignatures: FC = () => (
       replays.
     </p>
     <h3>TypeScript (WebCrypto)</h3>
-    <pre>
-      <code class="snippet-ts">{TYPESCRIPT_VERIFY_SNIPPET}</code>
-    </pre>
+    <CodeBlock class="snippet-ts" label="Verifying the signature in TypeScript" code={TYPESCRIPT_VERIFY_SNIPPET} />
     <h3>Python</h3>
-    <pre>
-      <code class="snippet-py">{PYTHON_VERIFY_SNIPPET}</code>
-    </pre>
+    <CodeBlock class="snippet-py" label="Verifying the signature in Python" code={PYTHON_VERIFY_SNIPPET} />
     <h3>Standard Webhooks</h3>
     <p>
       Every delivery is also signed the <a href="https://www.standardwebhooks.com/">Standard Webhooks</a> way:{' '}
@@ -174,12 +180,8 @@ export const VerifyingSignatures: FC = () => (
       secret itself when it is a <code>whsec_</code> base64 key of at least 24 bytes (as generated ones are),
       otherwise the same secret re-encoded that way.
     </p>
-    <pre>
-      <code class="snippet-ts">{STANDARD_WEBHOOKS_VERIFY_SNIPPET}</code>
-    </pre>
-    <pre>
-      <code class="snippet-py">{PYTHON_STANDARD_VERIFY_SNIPPET}</code>
-    </pre>
+    <CodeBlock class="snippet-ts" label="Verifying with a Standard Webhooks library in TypeScript" code={STANDARD_WEBHOOKS_VERIFY_SNIPPET} />
+    <CodeBlock class="snippet-py" label="Verifying with a Standard Webhooks library in Python" code={PYTHON_STANDARD_VERIFY_SNIPPET} />
   </section>
 );
 

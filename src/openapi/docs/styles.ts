@@ -6,6 +6,8 @@ body { margin: 0; color: var(--ink); background: var(--bg); line-height: 1.5; di
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 15px; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
+/* Inside running text a link must not rely on colour alone (WCAG 1.4.1): underlined. */
+main a { text-decoration: underline; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .86em; }
 .toc { position: sticky; top: 0; height: 100vh; overflow-y: auto; width: 300px; flex: none; padding: 1rem;
   border-right: 1px solid var(--line); background: var(--soft); font-size: .85rem; }
@@ -40,5 +42,6 @@ details { margin: .3rem 0; }
 summary { cursor: pointer; color: var(--accent); }
 pre { background: #0f1720; color: #e6edf3; padding: 1rem; border-radius: 8px; overflow-x: auto; line-height: 1.45; }
 pre code { font-size: .82rem; }
+pre:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 @media (max-width: 800px) { body { display: block; } .toc { position: static; width: auto; height: auto; } main { padding: 1rem; } }
 `;

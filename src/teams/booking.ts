@@ -1,0 +1,291 @@
+/**
+ * Booking a team event type: every attending host is guarded, and the hosts are locked in one global order.
+ *
+ * - Who attends: collective, every host; round robin, the fixed hosts plus one rotating host, tried in the order of
+ *   `rankHosts` (a candidate whose write loses a race is followed by the next before answering 409).
+ * - Locking: a lease on each attending host's HostCalendar, taken in ascending user id. Every multi-host booking
+ *   takes its locks in that one order and a personal write takes only its own host's, so no cycle of waits (a
+ *   deadlock) can form. A lease expires by itself after LEASE_TTL_MS, so a request that dies while holding leases
+ *   never leaves a host locked; waiting is bounded by LEASE_WAIT_MS.
+ * - Under the leases the hosts are read again (one statement), checked with the slot engine, and written in ONE D1
+ *   batch: the booking row, guarded in SQL against any live booking or hold of ANY attending host (booking_hosts),
+ *   its attendee, one booking_hosts row per attending host (the organizer's by the table's trigger), the webhook and
+ *   email outbox rows. The guard is the last word: a lease that expired mid-write costs the serialization, never the
+ *   guarantee, and the batch is all or nothing.
+ */
+import type { Db } from '../db/client';
+import type { RequestDb } from '../db/session';
+import { isUniqueViolation } from '../db/errors';
+import type { Bindings } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { checkAnswers, completeFields } from '../event-types/booking-fields';
+import type { BookRequest } from '../bookings/draft';
+import { spanAt } from '../bookings/occupancy';
+import { snapshotOf } from '../webhooks/snapshot';
+import { attendeeLocation } from '../bookings/location';
+import { idempotencyExpired } from '../bookings/idempotency';
+import {
+  bookingFromRow,
+  bookingJson,
+  byIdempotencyKey,
+  findBooking,
+  findBookingForWrite,
+  forgetIdempotencyKey,
+  guardedTeamInsert,
+  guardedTeamMove,
+  hostIdsOfBooking,
+  insertAttendee,
+  insertBookingHost,
+  replaceBookingHosts,
+  type BookingJson,
+} from '../bookings/repo';
+import { hostCalendar } from '../bookings/service';
+import { newBookingUid } from '../bookings/uid';
+import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
+import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
+import { rankHosts } from './assignment';
+import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slots-repo';
+import { checkHost, splitHosts } from './slots';
+
+export const LEASE_TTL_MS = 5_000;
+export const LEASE_WAIT_MS = 10_000;
+
+interface Attempt {
+  /** Ascending user id. */
+  hosts: TeamHost[];
+  organizer: TeamHost;
+  reason: string | null;
+}
+
+const unavailable = (message: string) => new ApiError('slot_unavailable', message);
+
+/** The host sets to try, in order: one for a collective, one per free rotating host for a round robin. */
+function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: number): Attempt[] {
+  if (ctx.hosts.length === 0) throw unavailable('This team event type has no hosts');
+  const { fixed } = splitHosts(ctx);
+  for (const host of fixed) {
+    const check = checkHost(ctx, host, now, start);
+    if (!check.ok) throw unavailable(check.reason === 'overlap' ? 'A host of this meeting is busy at that time.' : check.message);
+  }
+  if (ctx.eventType.schedulingType === 'collective') return [{ hosts: fixed, organizer: fixed[0]!, reason: null }];
+  const rotating = ctx.hosts.filter((h) => !h.isFixed);
+  if (rotating.length === 0) return [{ hosts: fixed, organizer: fixed[0]!, reason: 'fixed hosts only' }];
+  const free = new Set(rotating.filter((h) => checkHost(ctx, h, now, start).ok).map((h) => h.id));
+  const ranked = rankHosts(rotating, free, { distribution: ctx.eventType.distribution, weightsEnabled: ctx.eventType.weightsEnabled });
+  if (ranked.length === 0) {
+    // Which rule refused it, for the message: the first rotating host's own check.
+    const first = checkHost(ctx, rotating[0]!, now, start);
+    throw unavailable(!first.ok && first.reason !== 'overlap' ? first.message : 'No host of this team is free at that time.');
+  }
+  const attempts = ranked.map(({ host, reason }) => ({ hosts: [...fixed, host].sort((a, b) => a.id - b.id), organizer: host, reason }));
+  if (keep === undefined) return attempts;
+  // Rescheduling: the same host when free at the new time, else a re-assignment that says so.
+  const same = attempts.find((a) => a.organizer.id === keep);
+  const others = attempts.filter((a) => a !== same).map((a) => ({ ...a, reason: `re-assigned (the previous host is not free then): ${a.reason}` }));
+  return same ? [{ ...same, reason: 'kept the same host' }, ...others] : others;
+}
+
+async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise<T>): Promise<T> {
+  const leaseId = crypto.randomUUID();
+  const taken: number[] = [];
+  try {
+    // Ascending user id, one after the other: the one global order that rules out deadlocks.
+    for (const id of [...hostIds].sort((a, b) => a - b)) {
+      if (!(await hostCalendar(env, id).acquireLease(leaseId, LEASE_TTL_MS, LEASE_WAIT_MS))) {
+        throw unavailable('The hosts are busy with other bookings right now; try again');
+      }
+      taken.push(id);
+    }
+    return await fn();
+  } finally {
+    await Promise.all(taken.map((id) => hostCalendar(env, id).releaseLease(leaseId).catch(() => false)));
+  }
+}
+
+async function replay(db: Db, key: string, hash: string | null): Promise<{ booking: BookingJson; replayed: boolean } | null> {
+  const prior = await findBooking(db, byIdempotencyKey(key));
+  if (!prior) return null;
+  if (idempotencyExpired(prior.booking.createdAt, Date.now())) {
+    await forgetIdempotencyKey(db, prior.booking.id, key);
+    return null;
+  }
+  if (prior.booking.idempotencyHash !== hash) throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+  return { booking: bookingJson(prior), replayed: true };
+}
+
+/** POST /v2/bookings for a team event type. */
+export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookRequest): Promise<{ booking: BookingJson; replayed: boolean }> {
+  const db = d1.db;
+  if (req.reservationUid) throw notFound('Reservation');
+  if (req.idempotencyKey) {
+    const prior = await replay(db, req.idempotencyKey, req.idempotencyHash);
+    if (prior) return prior;
+  }
+  const window = { from: req.start, to: req.start + 1 };
+  const first = await loadTeamSlotContext(db, req.eventTypeId, window, Date.now());
+  if (!first) throw notFound('Event type');
+  const et = first.eventType;
+  const answers = checkAnswers(completeFields(et.bookingFields), req.attendee.notes, req.responses);
+  if (!answers.ok) throw new ApiError('validation_failed', 'Request validation failed', answers.issues);
+  const location = attendeeLocation(et, req.location);
+  if (!location.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'location', message: location.message }]);
+
+  let lastMessage = 'That time was just taken by another booking.';
+  for (const attempt of attemptsFor(first, Date.now(), req.start)) {
+    const written = await withLeases(env, attempt.hosts.map((h) => h.id), async () => {
+      // Read again under the leases: what the check sees now cannot change until the write is done.
+      const now = Date.now();
+      const ctx = await loadTeamSlotContext(db, req.eventTypeId, window, now);
+      if (!ctx) throw notFound('Event type');
+      const hosts = attempt.hosts.map((h) => ctx.hosts.find((c) => c.id === h.id));
+      for (const host of hosts) {
+        if (!host) return { ok: false as const, message: 'A host left the team' };
+        const check = checkHost(ctx, host, now, req.start);
+        if (!check.ok) return { ok: false as const, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
+      }
+      return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses }, now) };
+    });
+    if (written.ok && written.result) return { booking: written.result, replayed: false };
+    if (!written.ok) lastMessage = written.message;
+  }
+  throw unavailable(lastMessage);
+}
+
+async function write(
+  d1: RequestDb,
+  env: Bindings,
+  req: BookRequest,
+  ctx: TeamSlotContext,
+  attempt: Attempt,
+  extra: { value: string | null; responses: Record<string, unknown> },
+  now: number,
+): Promise<BookingJson | null> {
+  const et = ctx.eventType;
+  const organizer = ctx.hosts.find((h) => h.id === attempt.organizer.id)!;
+  const booking = {
+    uid: newBookingUid(),
+    eventTypeId: et.id,
+    hostId: organizer.id,
+    title: `${et.title} between ${ctx.team.name} and ${req.attendee.name}`,
+    ...spanAt(et, req.start),
+    status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
+    locationType: et.locationType,
+    locationValue: extra.value,
+    metadata: req.metadata,
+    bookingFieldsResponses: Object.keys(extra.responses).length ? (extra.responses as never) : null,
+    idempotencyKey: req.idempotencyKey,
+    idempotencyHash: req.idempotencyHash,
+    assignmentReason: attempt.reason,
+    now,
+  };
+  const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
+    booking: { ...booking, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
+    attendee: { id: 0, bookingId: 0, ...req.attendee },
+    host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone },
+    eventType: et,
+  });
+  snapshot.team = {
+    id: ctx.team.id,
+    name: ctx.team.name,
+    members: attempt.hosts.map((h) => {
+      const host = ctx.hosts.find((c) => c.id === h.id)!;
+      return { id: host.id, name: host.name, email: host.email, timezone: host.timezone };
+    }),
+  };
+  const client = d1.db.$client;
+  const others = attempt.hosts.filter((h) => h.id !== organizer.id);
+  let results: D1Result[];
+  try {
+    results = await client.batch([
+      guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id)),
+      outboxInsert(client, snapshot, now),
+      insertAttendee(client, booking.uid, req.attendee),
+      ...others.map((h) => insertBookingHost(client, booking.uid, h.id)),
+      ...notificationInserts(client, env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
+    ]);
+  } catch (error) {
+    if (req.idempotencyKey && isUniqueViolation(error)) {
+      const prior = await replay(d1.db, req.idempotencyKey, req.idempotencyHash);
+      if (prior) return prior.booking;
+    }
+    throw error;
+  }
+  const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
+  if (!inserted) return null;
+  const deliveryIds = deliveryIdsOf(results[1]!);
+  const notificationIds = notificationIdsOf(results.slice(3 + others.length));
+  if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
+  if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
+  return bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } });
+}
+
+/**
+ * PATCH /v2/bookings/{uid} for a team booking: the same rules as a new booking at the new time, with the booking's
+ * own span left out. A round robin keeps its host when they are free then, otherwise re-assigns and records why in
+ * `assignment_reason`. Locks the leases of every host involved, old and new, in ascending user id.
+ */
+export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null): Promise<BookingJson> {
+  const db = d1.db;
+  const current = await findBookingForWrite(db, uid);
+  if (!current) throw notFound('Booking');
+  const { booking } = current;
+  if (booking.status === 'cancelled' || booking.status === 'rejected') throw new ApiError('conflict', `A ${booking.status} booking cannot be rescheduled`);
+  if (booking.startAt <= Date.now()) throw new ApiError('conflict', 'A booking that has already started cannot be rescheduled');
+  if (!current.eventType) throw new ApiError('conflict', 'The event type of this booking no longer exists');
+  const eventTypeId = current.eventType.id;
+  const window = { from: start, to: start + 1 };
+  const first = await loadTeamSlotContext(db, eventTypeId, window, Date.now(), booking.id);
+  if (!first) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
+  const oldHosts = await hostIdsOfBooking(db, booking.id);
+
+  let lastMessage = 'That time was just taken by another booking.';
+  for (const attempt of attemptsFor(first, Date.now(), start, booking.hostId)) {
+    const involved = [...new Set([...oldHosts, ...attempt.hosts.map((h) => h.id)])];
+    const moved = await withLeases(env, involved, async () => {
+      const now = Date.now();
+      const ctx = await loadTeamSlotContext(db, eventTypeId, window, now, booking.id);
+      if (!ctx) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
+      for (const h of attempt.hosts) {
+        const host = ctx.hosts.find((c) => c.id === h.id);
+        if (!host) return { ok: false as const, message: 'A host left the team' };
+        const check = checkHost(ctx, host, now, start);
+        if (!check.ok) return { ok: false as const, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
+      }
+      const organizer = ctx.hosts.find((h) => h.id === attempt.organizer.id)!;
+      const span = spanAt(ctx.eventType, start);
+      const hostIds = attempt.hosts.map((h) => h.id);
+      const after = { ...booking, startAt: span.startAt, endAt: span.endAt, hostId: organizer.id };
+      const snapshot = snapshotOf(
+        'BOOKING_RESCHEDULED',
+        { ...current, booking: after, host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone } },
+        { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+      );
+      snapshot.team = {
+        id: ctx.team.id,
+        name: ctx.team.name,
+        members: attempt.hosts.map((h) => {
+          const host = ctx.hosts.find((c) => c.id === h.id)!;
+          return { id: host.id, name: host.name, email: host.email, timezone: host.timezone };
+        }),
+      };
+      const client = db.$client;
+      const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
+      const results = await client.batch([
+        guardedTeamMove(client, booking, { ...span, reason, hostId: organizer.id, assignmentReason: attempt.reason ?? booking.assignmentReason }, hostIds, now),
+        ...hostWrites,
+        outboxInsert(client, snapshot, now),
+        ...notificationInserts(client, env, snapshot, { sequence: booking.sequence + 1, createdAt: booking.createdAt, updatedAt: now }, now),
+      ]);
+      const row = results[0]?.results[0] as Record<string, unknown> | undefined;
+      if (!row) return { ok: true as const, row: null };
+      const deliveryIds = deliveryIdsOf(results[1 + hostWrites.length]!);
+      const notificationIds = notificationIdsOf(results.slice(2 + hostWrites.length));
+      if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
+      if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
+      return { ok: true as const, row };
+    });
+    if (moved.ok && moved.row) return bookingJson({ booking: bookingFromRow(moved.row), attendee: current.attendee });
+    if (!moved.ok) lastMessage = moved.message;
+  }
+  throw unavailable(lastMessage);
+}
