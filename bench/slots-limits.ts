@@ -49,7 +49,9 @@ const BASE: EventType = {
   id: 1, ownerId: 1, scheduleId: 1, title: 'Bench', slug: 'bench', description: null, durationMinutes: 30, bufferBeforeMinutes: 0,
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: 15, bookingWindowDays: 365, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
-  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, createdAt: 0, updatedAt: 0,
+  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, teamId: null,
+  schedulingType: null, assignAllTeamMembers: false, distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month',
+  createdAt: 0, updatedAt: 0,
 };
 
 function context(et: Partial<EventType>): SlotContext {

@@ -17,7 +17,8 @@ const BASE: EventType = {
   id: 1, ownerId: 1, scheduleId: 1, title: 'T', slug: 't', description: null, durationMinutes: 30, bufferBeforeMinutes: 0,
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: null, bookingWindowDays: 120, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
-  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, createdAt: 0, updatedAt: 0,
+  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, teamId: null, schedulingType: null, assignAllTeamMembers: false,
+  distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', createdAt: 0, updatedAt: 0,
 };
 
 const limits = (max: number): fc.Arbitrary<PeriodLimits | null> =>

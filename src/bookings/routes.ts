@@ -24,7 +24,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (key && !key.success) {
       throw new ApiError('validation_failed', 'Invalid Idempotency-Key header', toIssues(key.error).map((i) => ({ ...i, path: 'Idempotency-Key' })));
     }
-    const { booking, occurrences } = await createBooking(c.var.d1, c.env, {
+    const created = await createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
@@ -37,7 +37,9 @@ export const bookingRoutes = new Hono<AppEnv>()
       reservationUid: body.reservation_uid ?? null,
       ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
     });
-    return c.json(occurrences ? { ...booking, occurrences } : booking, 201);
+    // A recurring event type answers the first occurrence with the whole series in `occurrences`.
+    const occurrences = 'occurrences' in created ? created.occurrences : undefined;
+    return c.json(occurrences ? { ...created.booking, occurrences } : created.booking, 201);
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {
     const q = c.req.valid('query');
