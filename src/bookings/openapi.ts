@@ -19,7 +19,7 @@ const bookingList = listEnvelope(bookingResponse);
 
 export const bookingsDocs: ResourceDocs = {
   requestSchemas: { CreateBookingBody: createBookingBody, RescheduleBookingBody: rescheduleBody, ReasonBody: reasonBody, CancelBookingBody: cancelBody },
-  responseSchemas: { Booking: bookingResponse, BookingList: bookingList, CreatedBooking: createdBookingResponse, BookingSeries: seriesResponse },
+  responseSchemas: { Booking: bookingResponse, BookingList: bookingList, CreatedBooking: createdBookingResponse },
   operations: [
     {
       operationId: 'createBooking',
