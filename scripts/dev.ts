@@ -31,7 +31,7 @@ async function seedStatements(adminToken: string): Promise<SqlStatement[]> {
           SELECT ${hostId}, s.id, '30 Minute Meeting', '30min', 'A quick call.', 30, 5, 5, 24, 60, 'google_meet',
             'https://meet.google.com/demo', 0, 1, ?, ?
           FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1
-          ON CONFLICT(owner_id, slug) DO NOTHING`,
+          ON CONFLICT(owner_id, slug) WHERE team_id IS NULL DO NOTHING`,
     params: [DEMO_HOST.email, now, now, DEMO_HOST.email],
   };
   const adminSession: SqlStatement = {
