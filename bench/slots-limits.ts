@@ -13,6 +13,7 @@ import type { EventType } from '../src/db/schema';
 import { computeSlotStarts, groupSlotsByLocalDate, type BusySpan } from '../src/slots/engine';
 import { slotRules, type SlotContext } from '../src/slots/context';
 import type { CountedBooking } from '../src/slots/limits';
+import { mulberry32 } from './lib/random';
 
 const ROUNDS = 5;
 const WARMUP = 100;
@@ -21,17 +22,6 @@ const RANGE_START = Date.parse('2027-03-01T00:00:00Z');
 const RANGE_END = Date.parse('2027-04-01T00:00:00Z');
 const MINUTE = 60_000;
 const NOW = RANGE_START;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = mulberry32(16);
 const from = RANGE_START - 28 * 86_400_000;

@@ -13,6 +13,7 @@ import { computeSlotStarts, groupSlotsByLocalDate, type BusySpan } from '../src/
 import { computeTeamSlots, hostRules } from '../src/teams/slots';
 import type { TeamHost, TeamSlotContext } from '../src/teams/context';
 import { summarize } from './lib/stats';
+import { mulberry32 } from './lib/random';
 
 const WARMUP = 100;
 const ITERATIONS = 300;
@@ -20,17 +21,6 @@ const FROM = Date.parse('2027-03-01T00:00:00Z');
 const TO = Date.parse('2027-04-01T00:00:00Z');
 const NOW = Date.parse('2027-02-27T00:00:00Z');
 const MINUTE = 60_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function busy(count: number, seed: number): BusySpan[] {
   const random = mulberry32(seed);

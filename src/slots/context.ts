@@ -20,9 +20,8 @@ export interface SlotContext {
 /** An event type by id (the API) or by its host's username and its slug (the public pages). */
 export type EventTypeKey = number | { username: string; slug: string };
 
-/** The engine's rules for this event type at `now`. */
-export function slotRules(ctx: SlotContext, now: number): RulesInput {
-  const et = ctx.eventType;
+/** What an event type itself sets of the engine's rules (the schedule and busy time come from its host or hosts). */
+export function eventTypeRules(et: EventType) {
   return {
     durationMinutes: et.durationMinutes,
     slotIntervalMinutes: et.slotIntervalMinutes ?? et.durationMinutes,
@@ -30,6 +29,14 @@ export function slotRules(ctx: SlotContext, now: number): RulesInput {
     bufferAfterMinutes: et.bufferAfterMinutes,
     minimumNoticeMinutes: et.minimumNoticeHours * 60,
     bookingWindowDays: et.bookingWindowDays,
+  };
+}
+
+/** The engine's rules for this event type at `now`. */
+export function slotRules(ctx: SlotContext, now: number): RulesInput {
+  const et = ctx.eventType;
+  return {
+    ...eventTypeRules(et),
     scheduleTimeZone: ctx.scheduleTimeZone,
     availability: ctx.availability,
     overrides: ctx.overrides,

@@ -1,6 +1,7 @@
 // Team slots and per-host checks from a loaded TeamSlotContext (pure: the read is slots-repo.ts). Each host's slots
 // come from the one slot engine with the event type's rules and the host's own schedule and busy time; the team's
 // answer is the set algebra of availability.ts over them.
+import { eventTypeRules } from '../slots/context';
 import { checkSlot, computeSlotStarts, type RulesInput, type Slot, type SlotCheck } from '../slots/engine';
 import { eligibleHosts } from './assignment';
 import { collectiveSlots, hostsByStart, roundRobinSlots, type SlotsByHost } from './availability';
@@ -8,14 +9,8 @@ import type { TeamHost, TeamSlotContext } from './context';
 
 export function hostRules(ctx: TeamSlotContext, host: TeamHost, now: number): RulesInput | null {
   if (host.scheduleTimeZone === null) return null;
-  const et = ctx.eventType;
   return {
-    durationMinutes: et.durationMinutes,
-    slotIntervalMinutes: et.slotIntervalMinutes ?? et.durationMinutes,
-    bufferBeforeMinutes: et.bufferBeforeMinutes,
-    bufferAfterMinutes: et.bufferAfterMinutes,
-    minimumNoticeMinutes: et.minimumNoticeHours * 60,
-    bookingWindowDays: et.bookingWindowDays,
+    ...eventTypeRules(ctx.eventType),
     scheduleTimeZone: host.scheduleTimeZone,
     availability: host.availability,
     overrides: host.overrides,
