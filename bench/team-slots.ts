@@ -65,6 +65,7 @@ const eventType = {
 const ctx = (schedulingType: 'collective' | 'round_robin', list: TeamHost[]): TeamSlotContext => ({
   eventType: { ...eventType, schedulingType },
   team: { id: 1, slug: 'bench', name: 'Bench' },
+  counted: [],
   hosts: list.map((h) => ({ ...h, isFixed: schedulingType === 'collective' })),
 });
 

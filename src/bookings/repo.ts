@@ -130,10 +130,23 @@ export function insertBookingHost(d1: D1Queryable, uid: string, userId: number):
 }
 
 /**
- * A team booking: written only when NO attending host has a live booking or a live hold overlapping its span (one
- * guard for all of them, so the batch it starts is all or nothing). RETURNING the row.
+ * Live future bookings of one event type (whatever host) whose attendee has this email: a team event type's
+ * `max_active_bookings_per_booker`. Binds: event type id, now, email (lower case).
  */
-export function guardedTeamInsert(d1: D1Queryable, b: NewBooking & { assignmentReason: string | null }, hostIds: number[]): D1PreparedStatement {
+const EVENT_TYPE_ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
+  WHERE c.event_type_id = ? AND ${liveSql('c')} AND c.start_at > ? AND a.email = ?`;
+
+/**
+ * A team booking: written only when NO attending host has a live booking or a live hold overlapping its span (one
+ * guard for all of them, so the batch it starts is all or nothing), and, with `attendeeCap`, while the attendee has
+ * fewer than `max` live future bookings of the event type. RETURNING the row.
+ */
+export function guardedTeamInsert(
+  d1: D1Queryable,
+  b: NewBooking & { assignmentReason: string | null },
+  hostIds: number[],
+  attendeeCap: { email: string; max: number } | null = null,
+): D1PreparedStatement {
   const marks = hostIds.map(() => '?').join(', ');
   return d1
     .prepare(
@@ -144,6 +157,7 @@ export function guardedTeamInsert(d1: D1Queryable, b: NewBooking & { assignmentR
        WHERE NOT EXISTS (${hostsOverlap(b.now, hostIds.length)})
          AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
            AND h.occupied_start < ? AND h.occupied_end > ?)
+         AND (? IS NULL OR (${EVENT_TYPE_ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
     .bind(
@@ -154,6 +168,7 @@ export function guardedTeamInsert(d1: D1Queryable, b: NewBooking & { assignmentR
       b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
       ...hostIds, b.occupiedEnd, b.occupiedStart,
       ...hostIds, b.now, b.occupiedEnd, b.occupiedStart,
+      attendeeCap ? 1 : null, b.eventTypeId, b.now, attendeeCap?.email.toLowerCase() ?? '', attendeeCap?.max ?? 0,
     );
 }
 
@@ -287,15 +302,18 @@ export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttend
 export const byUid = (uid: string) => eq(bookings.uid, uid);
 export const byIdempotencyKey = (key: string) => eq(bookings.idempotencyKey, key);
 
-/** Live bookings of the host (of one event type, if given), starting after `now`, whose attendee has this email (stored lower case). */
-export async function futureBookingsOfAttendee(db: Db, hostId: number, email: string, now: number, eventTypeId?: number): Promise<number> {
+/**
+ * Live bookings of the host (null: of any host) and of one event type, if given, starting after `now`, whose attendee
+ * has this email (stored lower case).
+ */
+export async function futureBookingsOfAttendee(db: Db, hostId: number | null, email: string, now: number, eventTypeId?: number): Promise<number> {
   const row = await db
     .select({ n: sql<number>`count(*)` })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(
       and(
-        eq(bookings.hostId, hostId),
+        hostId === null ? undefined : eq(bookings.hostId, hostId),
         inArray(bookings.status, LIVE_STATUSES),
         gt(bookings.startAt, now),
         eq(attendees.email, email.toLowerCase()),

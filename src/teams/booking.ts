@@ -31,6 +31,7 @@ import {
   findBooking,
   findBookingForWrite,
   forgetIdempotencyKey,
+  futureBookingsOfAttendee,
   guardedTeamInsert,
   guardedTeamMove,
   hostIdsOfBooking,
@@ -45,7 +46,7 @@ import { enqueueNotifications, notificationIdsOf, notificationInserts } from '..
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
 import { rankHosts } from './assignment';
 import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slots-repo';
-import { checkHost, splitHosts } from './slots';
+import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
 
 export const LEASE_TTL_MS = 5_000;
 export const LEASE_WAIT_MS = 10_000;
@@ -61,6 +62,18 @@ const unavailable = (message: string) => new ApiError('slot_unavailable', messag
 
 /** The host sets to try, in order: one for a collective, one per free rotating host for a round robin. */
 function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: number): Attempt[] {
+  const attempts = hostSetsFor(ctx, now, start);
+  // Decided over the team's answer, so after the hosts' own rules have said who is free.
+  const team = checkTeamStart(ctx, now, start);
+  if (!team.ok) throw unavailable(team.message);
+  if (keep === undefined || ctx.hosts.every((h) => h.isFixed)) return attempts;
+  // Rescheduling: the same host when free at the new time, else a re-assignment that says so.
+  const same = attempts.find((a) => a.organizer.id === keep);
+  const others = attempts.filter((a) => a !== same).map((a) => ({ ...a, reason: `re-assigned (the previous host is not free then): ${a.reason}` }));
+  return same ? [{ ...same, reason: 'kept the same host' }, ...others] : others;
+}
+
+function hostSetsFor(ctx: TeamSlotContext, now: number, start: number): Attempt[] {
   if (ctx.hosts.length === 0) throw unavailable('This team event type has no hosts');
   const { fixed } = splitHosts(ctx);
   for (const host of fixed) {
@@ -77,12 +90,22 @@ function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: nu
     const first = checkHost(ctx, rotating[0]!, now, start);
     throw unavailable(!first.ok && first.reason !== 'overlap' ? first.message : 'No host of this team is free at that time.');
   }
-  const attempts = ranked.map(({ host, reason }) => ({ hosts: [...fixed, host].sort((a, b) => a.id - b.id), organizer: host, reason }));
-  if (keep === undefined) return attempts;
-  // Rescheduling: the same host when free at the new time, else a re-assignment that says so.
-  const same = attempts.find((a) => a.organizer.id === keep);
-  const others = attempts.filter((a) => a !== same).map((a) => ({ ...a, reason: `re-assigned (the previous host is not free then): ${a.reason}` }));
-  return same ? [{ ...same, reason: 'kept the same host' }, ...others] : others;
+  return ranked.map(({ host, reason }) => ({ hosts: [...fixed, host].sort((a, b) => a.id - b.id), organizer: host, reason }));
+}
+
+/**
+ * Under the leases, with the hosts read again: whether this attempt's hosts may still take `start` (every host's own
+ * rules and the team-wide one), and if not, why.
+ */
+function recheck(ctx: TeamSlotContext, attempt: Attempt, now: number, start: number): { ok: true } | { ok: false; message: string } {
+  for (const h of attempt.hosts) {
+    const host = ctx.hosts.find((c) => c.id === h.id);
+    if (!host) return { ok: false, message: 'A host left the team' };
+    const check = checkHost(ctx, host, now, start);
+    if (!check.ok) return { ok: false, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
+  }
+  const team = checkTeamStart(ctx, now, start);
+  return team.ok ? team : { ok: false, message: team.message };
 }
 
 async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise<T>): Promise<T> {
@@ -117,11 +140,14 @@ async function replay(db: Db, key: string, hash: string | null): Promise<{ booki
 export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookRequest): Promise<{ booking: BookingJson; replayed: boolean }> {
   const db = d1.db;
   if (req.reservationUid) throw notFound('Reservation');
+  if (req.recurrenceCount !== undefined) {
+    throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'recurrence_count', message: 'This event type is not recurring' }]);
+  }
   if (req.idempotencyKey) {
     const prior = await replay(db, req.idempotencyKey, req.idempotencyHash);
     if (prior) return prior;
   }
-  const window = { from: req.start, to: req.start + 1 };
+  const window = checkWindow(req.start);
   const first = await loadTeamSlotContext(db, req.eventTypeId, window, Date.now());
   if (!first) throw notFound('Event type');
   const et = first.eventType;
@@ -137,12 +163,8 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
       const now = Date.now();
       const ctx = await loadTeamSlotContext(db, req.eventTypeId, window, now);
       if (!ctx) throw notFound('Event type');
-      const hosts = attempt.hosts.map((h) => ctx.hosts.find((c) => c.id === h.id));
-      for (const host of hosts) {
-        if (!host) return { ok: false as const, message: 'A host left the team' };
-        const check = checkHost(ctx, host, now, req.start);
-        if (!check.ok) return { ok: false as const, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
-      }
+      const check = recheck(ctx, attempt, now, req.start);
+      if (!check.ok) return check;
       return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses }, now) };
     });
     if (written.ok && written.result) return { booking: written.result, replayed: false };
@@ -194,10 +216,11 @@ async function write(
   };
   const client = d1.db.$client;
   const others = attempt.hosts.filter((h) => h.id !== organizer.id);
+  const cap = et.maxActiveBookingsPerBooker === null ? null : { email: req.attendee.email, max: et.maxActiveBookingsPerBooker };
   let results: D1Result[];
   try {
     results = await client.batch([
-      guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id)),
+      guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id), cap),
       outboxInsert(client, snapshot, now),
       insertAttendee(client, booking.uid, req.attendee),
       ...others.map((h) => insertBookingHost(client, booking.uid, h.id)),
@@ -211,7 +234,13 @@ async function write(
     throw error;
   }
   const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
-  if (!inserted) return null;
+  if (!inserted) {
+    // The guard refused it: the attendee cap (asked again only on this path), else a host's time was taken.
+    if (cap && (await futureBookingsOfAttendee(d1.db, null, cap.email, now, et.id)) >= cap.max) {
+      throw new ApiError('booker_limit_reached', `This email already has ${cap.max} upcoming booking${cap.max === 1 ? '' : 's'} of this event type; cancel one to book another`);
+    }
+    return null;
+  }
   const deliveryIds = deliveryIdsOf(results[1]!);
   const notificationIds = notificationIdsOf(results.slice(3 + others.length));
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
@@ -233,7 +262,7 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
   if (booking.startAt <= Date.now()) throw new ApiError('conflict', 'A booking that has already started cannot be rescheduled');
   if (!current.eventType) throw new ApiError('conflict', 'The event type of this booking no longer exists');
   const eventTypeId = current.eventType.id;
-  const window = { from: start, to: start + 1 };
+  const window = checkWindow(start);
   const first = await loadTeamSlotContext(db, eventTypeId, window, Date.now(), booking.id);
   if (!first) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
   const oldHosts = await hostIdsOfBooking(db, booking.id);
@@ -245,12 +274,8 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       const now = Date.now();
       const ctx = await loadTeamSlotContext(db, eventTypeId, window, now, booking.id);
       if (!ctx) throw new ApiError('conflict', 'The event type of this booking is no longer bookable');
-      for (const h of attempt.hosts) {
-        const host = ctx.hosts.find((c) => c.id === h.id);
-        if (!host) return { ok: false as const, message: 'A host left the team' };
-        const check = checkHost(ctx, host, now, start);
-        if (!check.ok) return { ok: false as const, message: check.reason === 'overlap' ? 'That time was just taken by another booking.' : check.message };
-      }
+      const check = recheck(ctx, attempt, now, start);
+      if (!check.ok) return check;
       const organizer = ctx.hosts.find((h) => h.id === attempt.organizer.id)!;
       const span = spanAt(ctx.eventType, start);
       const hostIds = attempt.hosts.map((h) => h.id);

@@ -2,6 +2,7 @@
 // Pure types: the slot computation, the booking writer and the benchmark share them.
 import type { EventType } from '../db/schema';
 import type { BusySpan, DateOverride, WeeklyRange } from '../slots/engine';
+import type { CountedBooking } from '../slots/limits';
 import type { RotatingHost } from './assignment';
 
 export interface TeamHost extends RotatingHost {
@@ -23,6 +24,8 @@ export interface TeamHost extends RotatingHost {
 export interface TeamSlotContext {
   eventType: EventType;
   team: { id: number; slug: string; name: string };
+  /** Bookings of this event type (any host) that count against its booking limits, around the window (empty without limits). */
+  counted: CountedBooking[];
   /** Ascending user id; only active users who are still members of the team. */
   hosts: TeamHost[];
 }

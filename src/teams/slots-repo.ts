@@ -1,19 +1,17 @@
 // Everything the slot rules need about one team event type and all of its hosts, read in ONE D1 statement: each
 // host's default schedule (hours, overrides), busy spans (bookings through booking_hosts, live holds, connected
-// calendars) and round-robin counts come back as one JSON array from correlated subqueries.
+// calendars) and round-robin counts come back as one JSON array from correlated subqueries, the same ones as a
+// personal event type's read (src/slots/context-sql.ts); the event type's counted bookings (booking limits) beside it.
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, teams } from '../db/schema';
-import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
+import { bookedSql, countedSql, externalBusySql, heldSql, overridesSql, parseCounted, parseOverrides, parseSpans, parseWeekly, weeklySql } from '../slots/context-sql';
 import type { TeamSlotContext } from './context';
 
 export type { TeamHost, TeamSlotContext } from './context';
 
 /** A team event type by id, or by the team's slug and its own slug (the public pages). */
 export type TeamEventTypeKey = number | { teamSlug: string; slug: string };
-
-const DATE_MARGIN_MS = 2 * 86_400_000;
-const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** Start (epoch ms, UTC) of the counting period that contains `now`. */
 export function periodStart(period: 'month' | 'day', now: number): number {
@@ -46,28 +44,20 @@ export async function loadTeamSlotContext(
   window: { from: number; to: number },
   now = Date.now(),
   ignoreBookingId = 0,
+  ownHoldUid: string | null = null,
 ): Promise<TeamSlotContext | null> {
-  const lo = window.from - BUSY_READ_MARGIN_MS;
-  const hi = window.to + BUSY_READ_MARGIN_MS;
   const et = 'booking_event_types';
+  const [u, s] = [sql.raw('u.id'), sql.raw('s.id')];
   const period = sql`(CASE ${sql.raw(et)}.counting_period WHEN 'day' THEN ${periodStart('day', now)} ELSE ${periodStart('month', now)} END)`;
   const hosts = sql<string>`(SELECT json_group_array(json_object(
       'id', u.id, 'name', u.name, 'email', u.email, 'timezone', u.timezone, 'username', u.username,
       'fixed', COALESCE(h.is_fixed, 0), 'priority', COALESCE(h.priority, 2), 'weight', COALESCE(h.weight, 100),
       'tz', s.timezone,
-      'weekly', json((SELECT json_group_array(json_array(a.day_of_week, a.start_time, a.end_time))
-        FROM booking_availability a WHERE a.schedule_id = s.id)),
-      'overrides', json((SELECT json_group_array(json_array(o.date, o.start_time, o.end_time))
-        FROM booking_date_overrides o WHERE o.schedule_id = s.id AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})),
-      'busy', json((SELECT json_group_array(json_array(bh.occupied_start, bh.occupied_end))
-        FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
-        WHERE bh.user_id = u.id AND ${sql.raw(holdsTimeSql(now, 'b'))}
-          AND bh.occupied_start < ${hi} AND bh.occupied_end > ${lo} AND b.id != ${ignoreBookingId})),
-      'held', json((SELECT json_group_array(json_array(r.occupied_start, r.occupied_end))
-        FROM slot_reservations r WHERE r.host_id = u.id AND r.expires_at > ${now}
-          AND r.occupied_start < ${hi} AND r.occupied_end > ${lo})),
-      'external', json((SELECT json_group_array(json_array(x.start_at, x.end_at))
-        FROM calendar_busy x WHERE x.host_id = u.id AND x.start_at < ${hi} AND x.end_at > ${lo})),
+      'weekly', json(${weeklySql(s)}),
+      'overrides', json(${overridesSql(s, window)}),
+      'busy', json(${bookedSql(u, window, now, ignoreBookingId)}),
+      'held', json(${heldSql(u, window, now, ownHoldUid)}),
+      'external', json(${externalBusySql(u, window)}),
       'period_bookings', (SELECT COUNT(*) FROM bookings b WHERE b.event_type_id = ${sql.raw(et)}.id AND b.host_id = u.id
         AND b.status IN ('accepted', 'pending') AND b.created_at >= ${period}),
       'last_booked_at', (SELECT MAX(b.created_at) FROM bookings b WHERE b.event_type_id = ${sql.raw(et)}.id AND b.host_id = u.id)
@@ -78,7 +68,7 @@ export async function loadTeamSlotContext(
     LEFT JOIN booking_schedules s ON s.user_id = u.id AND s.is_default = 1
     WHERE m.team_id = ${sql.raw(et)}.team_id AND (${sql.raw(et)}.assign_all_team_members = 1 OR h.id IS NOT NULL))`;
   const row = await db
-    .select({ eventType: eventTypes, team: { id: teams.id, slug: teams.slug, name: teams.name }, hosts })
+    .select({ eventType: eventTypes, team: { id: teams.id, slug: teams.slug, name: teams.name }, hosts, counted: countedSql(eventTypes.id, window, now, ignoreBookingId) })
     .from(eventTypes)
     .innerJoin(teams, eq(teams.id, eventTypes.teamId))
     .where(
@@ -91,10 +81,10 @@ export async function loadTeamSlotContext(
     .get();
   if (!row) return null;
   const raw = JSON.parse(row.hosts) as RawHost[];
-  const span = ([start, end]: [number, number]) => ({ start, end });
   return {
     eventType: row.eventType,
     team: row.team,
+    counted: parseCounted(row.counted),
     hosts: raw
       .map((h) => ({
         id: h.id,
@@ -110,10 +100,10 @@ export async function loadTeamSlotContext(
         bookings: h.period_bookings,
         lastBookedAt: h.last_booked_at,
         scheduleTimeZone: h.tz,
-        availability: (h.weekly ?? []).map(([dayOfWeek, startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
-        overrides: (h.overrides ?? []).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
-        busy: [...h.busy, ...h.held].map(span),
-        externalBusy: h.external.map(span),
+        availability: parseWeekly(h.weekly),
+        overrides: parseOverrides(h.overrides),
+        busy: parseSpans(h.busy, h.held),
+        externalBusy: parseSpans(h.external),
       }))
       .sort((a, b) => a.id - b.id),
   };

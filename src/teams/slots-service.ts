@@ -2,6 +2,7 @@
 // host's slots from the slot engine -> the team's set algebra -> grouped by local date. Used by
 // GET /v2/slots/available (for a team event type id) and the team booking pages.
 import type { Db } from '../db/client';
+import { DAY_MS } from '../lib/time';
 import { groupSlotsByLocalDate, type Slot } from '../slots/engine';
 import { loadTeamSlotContext, type TeamEventTypeKey, type TeamSlotContext } from './slots-repo';
 import { computeTeamSlots } from './slots';
@@ -22,7 +23,8 @@ export async function availableTeamSlots(
   timezone?: string,
   now = Date.now(),
 ): Promise<AvailableTeamSlots | null> {
-  const ctx = await loadTeamSlotContext(db, key, range, now);
+  // A day wider each side: "first slot of the day" looks at whole local dates around the range.
+  const ctx = await loadTeamSlotContext(db, key, { from: range.from - DAY_MS, to: range.to + DAY_MS }, now);
   if (!ctx) return null;
   const zone = timezone ?? 'UTC';
   const { slots } = computeTeamSlots(ctx, range, now);
