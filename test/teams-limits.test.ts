@@ -1,7 +1,7 @@
 // Team event types apply the event type's booking limits, "first available slot of the day" and the per-booker cap
-// like personal ones (one pure rule for the slots answer and the booking check).
+// like personal ones (one pure rule for the slots answer and the booking check), and refuse to be recurring.
 import { describe, expect, it } from 'vitest';
-import { api, ATTENDEE, book, expectError, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, expectError, issuePaths, upcomingDate } from './helpers';
 import { makeTeam, slotStarts, teamEventType } from './teams-helpers';
 
 const MONDAY = upcomingDate(1, 7);
@@ -99,5 +99,25 @@ describe('max_active_bookings_per_booker on team event types', () => {
     expect((await book(et.id, at('10:00'), other(1))).status).toBe(201);
     expect((await api('DELETE', `/v2/bookings/${one.json.uid}`, { body: {} })).status).toBe(200);
     expect((await book(et.id, at('11:00'))).status).toBe(201);
+  });
+});
+
+describe('recurring team event types', () => {
+  it('are refused with 400 on create and on update, and recurrence_count is refused on booking', async () => {
+    const team = await makeTeam([{}]);
+    const path = `/v2/teams/${team.id}/event-types`;
+    const recurring = { freq: 'weekly', interval: 1, count: 4 };
+    const body = { title: 'Series', slug: 'series', duration_minutes: 30, scheduling_type: 'collective', assign_all_team_members: true };
+    const created = await api('POST', path, { token: team.owner.token, body: { ...body, recurring_event: recurring } });
+    expectError(created, 400, 'validation_failed');
+    expect(issuePaths(created)).toEqual(['recurring_event']);
+    const et = await api('POST', path, { token: team.owner.token, body: { ...body, recurring_event: null } });
+    expect(et.status).toBe(201);
+    const patched = await api('PATCH', `${path}/${et.json.id}`, { token: team.owner.token, body: { recurring_event: recurring } });
+    expectError(patched, 400, 'validation_failed');
+    expect(issuePaths(patched)).toEqual(['recurring_event']);
+    const booked = await book(et.json.id, at('09:00'), { recurrence_count: 2 });
+    expectError(booked, 400, 'validation_failed');
+    expect(issuePaths(booked)).toEqual(['recurrence_count']);
   });
 });

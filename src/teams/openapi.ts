@@ -180,7 +180,9 @@ export const teamsDocs: ResourceDocs = {
       description:
         'Everything a personal event type has, plus `scheduling_type` and the hosts (members of the team), or ' +
         '`assign_all_team_members`. Each host\'s own default schedule defines their hours. Book it with `POST /v2/bookings` ' +
-        'and read its times with `GET /v2/slots/available`, like any event type. Owners and admins.',
+        'and read its times with `GET /v2/slots/available`, like any event type. Booking limits count the event type\'s ' +
+        'bookings whoever hosts them; `only_show_first_available_slot` keeps the team\'s first start of each day. ' +
+        '`recurring_event` must stay null (a team event type cannot be recurring: 400). Owners and admins.',
       auth: 'session',
       params: idParam,
       body: { schema: createTeamEventTypeBody },
