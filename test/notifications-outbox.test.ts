@@ -100,7 +100,7 @@ describe('email outbox rows', () => {
     const state = { sequence: 0, createdAt: 0, updatedAt: 0 };
     expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'false' }, snapshot, state, 0)).toHaveLength(0);
     expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'FALSE ' }, snapshot, state, 0)).toHaveLength(0);
-    expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'true' }, snapshot, state, 0)).toHaveLength(2);
+    expect(notificationInserts(env.DB, { EMAIL_NOTIFICATIONS: 'true' }, snapshot, state, 0)).toHaveLength(3); // attendee, host, co-hosts
   });
 });
 

@@ -54,9 +54,19 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
   };
 }
 
+const INSERT_NOTIFICATION = `INSERT INTO booking_email_notifications
+  (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
+   status, attempts, attempt_log, created_at, updated_at)`;
+
+/** The booking `b` in the snapshot's state and SEQUENCE, when its event type (if it still exists) has emails on. */
+const NOTIFIABLE_BOOKING = `${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?
+  AND (e.id IS NULL OR e.email_notifications = 1)`;
+
 /**
- * Statements to put in the same D1 batch as the booking write (after it): one pending notification per recipient
- * of this change (RECIPIENTS), each answering its new id (see `notificationIdsOf`). None when emails are off.
+ * Statements to put in the same D1 batch as the booking write (after it, and after a team booking's booking_hosts
+ * rows): one pending notification per recipient of this change (RECIPIENTS), each answering its new id (see
+ * `notificationIdsOf`). None when emails are off. Where the host hears of a change, so does every other host
+ * attending the booking (a team booking's co-hosts, from booking_hosts), each in their own time zone.
  *
  * Each finds the booking by uid inside SQL, and only in the state the snapshot describes (status, times and
  * SEQUENCE), so a guarded write earlier in the batch that changed nothing produces no email; and only when the
@@ -72,31 +82,34 @@ export function notificationInserts(
   if (!emailsEnabled(env)) return [];
   const payload = notificationPayload(event, state);
   const body = JSON.stringify(payload);
-  return RECIPIENTS[event.trigger].map((role) => {
+  const where = [...snapshotStateParams(event), state.sequence];
+  const statements = RECIPIENTS[event.trigger].map((role) => {
     const to = recipientOf(payload, role);
-    return d1.prepare(
-      `INSERT INTO booking_email_notifications
-         (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
-          status, attempts, attempt_log, created_at, updated_at)
-       SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
-       FROM bookings b
-       LEFT JOIN booking_event_types e ON e.id = b.event_type_id
-       WHERE ${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?
-         AND (e.id IS NULL OR e.email_notifications = 1)
-       RETURNING id`,
-    ).bind(
-      newNotificationId(),
-      event.trigger,
-      role,
-      to.email,
-      to.name,
-      body,
-      now,
-      now,
-      ...snapshotStateParams(event),
-      state.sequence,
-    );
+    return d1
+      .prepare(
+        `${INSERT_NOTIFICATION}
+         SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
+         FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id
+         WHERE ${NOTIFIABLE_BOOKING}
+         RETURNING id`,
+      )
+      .bind(newNotificationId(), event.trigger, role, to.email, to.name, body, now, now, ...where);
   });
+  if (!RECIPIENTS[event.trigger].includes('host')) return statements;
+  // The co-hosts: the host's message, read in each one's own zone (the payload's hostTimezone is the reader's).
+  const coHosts = d1
+    .prepare(
+      `${INSERT_NOTIFICATION}
+       SELECT ? || '_' || u.id, b.id, b.uid, ?, 'host', u.email, u.name, json_set(?, '$.hostTimezone', u.timezone), 'pending', 0, '[]', ?, ?
+       FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id
+       JOIN booking_hosts bh ON bh.booking_id = b.id AND bh.user_id != b.host_id
+       JOIN users u ON u.id = bh.user_id AND u.is_active = 1
+       WHERE ${NOTIFIABLE_BOOKING}
+       ORDER BY u.id
+       RETURNING id`,
+    )
+    .bind(newNotificationId(), event.trigger, body, now, now, ...where);
+  return [...statements, coHosts];
 }
 
 /** The notification ids from the D1 batch results of `notificationInserts` statements. */

@@ -206,14 +206,6 @@ async function write(
     host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone },
     eventType: et,
   });
-  snapshot.team = {
-    id: ctx.team.id,
-    name: ctx.team.name,
-    members: attempt.hosts.map((h) => {
-      const host = ctx.hosts.find((c) => c.id === h.id)!;
-      return { id: host.id, name: host.name, email: host.email, timezone: host.timezone };
-    }),
-  };
   const client = d1.db.$client;
   const others = attempt.hosts.filter((h) => h.id !== organizer.id);
   const cap = et.maxActiveBookingsPerBooker === null ? null : { email: req.attendee.email, max: et.maxActiveBookingsPerBooker };
@@ -221,9 +213,10 @@ async function write(
   try {
     results = await client.batch([
       guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id), cap),
-      outboxInsert(client, snapshot, now),
       insertAttendee(client, booking.uid, req.attendee),
+      // Before the outbox rows: their recipients and the webhooks' `team` are read from booking_hosts.
       ...others.map((h) => insertBookingHost(client, booking.uid, h.id)),
+      outboxInsert(client, snapshot, now),
       ...notificationInserts(client, env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
     ]);
   } catch (error) {
@@ -241,7 +234,7 @@ async function write(
     }
     return null;
   }
-  const deliveryIds = deliveryIdsOf(results[1]!);
+  const deliveryIds = deliveryIdsOf(results[2 + others.length]!);
   const notificationIds = notificationIdsOf(results.slice(3 + others.length));
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
@@ -285,14 +278,6 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
         { ...current, booking: after, host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone } },
         { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
       );
-      snapshot.team = {
-        id: ctx.team.id,
-        name: ctx.team.name,
-        members: attempt.hosts.map((h) => {
-          const host = ctx.hosts.find((c) => c.id === h.id)!;
-          return { id: host.id, name: host.name, email: host.email, timezone: host.timezone };
-        }),
-      };
       const client = db.$client;
       const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
       const results = await client.batch([

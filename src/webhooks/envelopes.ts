@@ -32,7 +32,7 @@ const bookingPayload = z.strictObject({
   team: z
     .strictObject({ id: z.number().int().positive(), name: z.string(), members: z.array(organizer) })
     .optional()
-    .describe('Team event types: the team and every host attending (a round robin: the assigned and fixed hosts)'),
+    .describe('Team event types, on every trigger: the team and every host attending (a round robin: the assigned and fixed hosts); organizer is the assigned host'),
 });
 
 /** What each trigger adds to the common booking payload. */

@@ -28,9 +28,29 @@ export const BOOKING_IN_SNAPSHOT_STATE = 'b.uid = ? AND b.status = ? AND b.start
 export const snapshotStateParams = (event: BookingEventSnapshot) => [event.booking.uid, event.booking.status, event.booking.startAt, event.booking.endAt];
 
 /**
- * ONE prepared statement to put in the same D1 batch as the booking write (after it). It inserts one pending delivery
- * per active webhook that subscribes to `event.trigger` and belongs to the host or to an active super admin, and
- * answers the new ids (see `deliveryIdsOf`).
+ * SQL for Cal.com's `team` of the booking `b` as a JSON patch of the envelope (`{}` when its event type is no team
+ * one): the team's id and name, and every host attending it (booking_hosts), ascending id. Built in SQL from the
+ * rows the batch has written so far, so every trigger of a team booking (created, rescheduled, cancelled, ...)
+ * carries it, whichever write path built the snapshot.
+ */
+export const TEAM_PATCH_SQL = `(SELECT CASE WHEN t.id IS NULL THEN '{}' ELSE json_object('payload', json_object('team', json_object(
+    'id', t.id, 'name', t.name,
+    'members', json((SELECT json_group_array(json_object('id', m.id, 'name', m.name, 'email', m.email, 'timeZone', m.timezone))
+      FROM (SELECT u.id, u.name, u.email, u.timezone FROM booking_hosts bh JOIN users u ON u.id = bh.user_id
+        WHERE bh.booking_id = b.id ORDER BY u.id) m))))) END
+  FROM (SELECT 1) LEFT JOIN booking_event_types e ON e.id = b.event_type_id LEFT JOIN teams t ON t.id = e.team_id)`;
+
+/**
+ * The users who hear about the booking `b`: every host attending it (booking_hosts: the organizer, and a team
+ * booking's other hosts). Their webhooks fire, each once.
+ */
+export const ATTENDING_HOSTS_SQL = 'SELECT bh.user_id FROM booking_hosts bh WHERE bh.booking_id = b.id';
+
+/**
+ * ONE prepared statement to put in the same D1 batch as the booking write (after it, and after the booking_hosts
+ * rows of a team booking). It inserts one pending delivery per active webhook that subscribes to `event.trigger` and
+ * belongs to a host attending the booking or to an active super admin (each webhook once, however many of its
+ * owner's roles apply), and answers the new ids (see `deliveryIdsOf`).
  *
  * The booking is found by uid inside SQL, and only in the state the snapshot describes (status, start and end):
  * a guarded insert or update earlier in the batch that changed nothing therefore produces no delivery.
@@ -41,27 +61,18 @@ export function outboxInsert(d1: D1Queryable, event: BookingEventSnapshot, now: 
     .prepare(
       `INSERT INTO booking_webhook_deliveries
          (event_id, webhook_id, booking_id, trigger_event, payload, status, attempts, attempt_log, created_at, updated_at)
-       SELECT ? || '_' || w.id, w.id, b.id, ?, json_set(?, '$.payload.bookingId', b.id), 'pending', 0, '[]', ?, ?
+       SELECT ? || '_' || w.id, w.id, b.id, ?, json_patch(json_set(?, '$.payload.bookingId', b.id), ${TEAM_PATCH_SQL}), 'pending', 0, '[]', ?, ?
        FROM bookings b
        JOIN booking_webhooks w ON w.active = 1
        JOIN users o ON o.id = w.owner_id
        WHERE ${BOOKING_IN_SNAPSHOT_STATE}
          AND o.is_active = 1
-         AND (w.owner_id = ? OR o.role = 'super_admin')
+         AND (w.owner_id = b.host_id OR w.owner_id IN (${ATTENDING_HOSTS_SQL}) OR o.role = 'super_admin')
          AND EXISTS (SELECT 1 FROM json_each(w.event_triggers) t WHERE t.value = ?)
        ORDER BY w.id
        RETURNING id`,
     )
-    .bind(
-      eventIdPrefix(),
-      event.trigger,
-      body,
-      now,
-      now,
-      ...snapshotStateParams(event),
-      event.hostId,
-      event.trigger,
-    );
+    .bind(eventIdPrefix(), event.trigger, body, now, now, ...snapshotStateParams(event), event.trigger);
 }
 
 /** The delivery ids from the D1 batch result of an `outboxInsert` statement. */

@@ -15,8 +15,6 @@ export interface BookingEventSnapshot {
   organizer: { id: number; name: string; email: string; timezone: string };
   attendee: { name: string; email: string; timezone: string; notes: string | null };
   reschedule?: { previousStartAt: number; previousEndAt: number };
-  /** A team event type's booking: the team and every host attending (src/teams/booking.ts). */
-  team?: { id: number; name: string; members: { id: number; name: string; email: string; timezone: string }[] };
 }
 
 export type EnvelopeTrigger = WebhookTrigger | 'PING';
@@ -77,14 +75,8 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
     payload.rescheduleStartTime = iso(event.reschedule.previousStartAt);
     payload.rescheduleEndTime = iso(event.reschedule.previousEndAt);
   }
-  if (event.team) {
-    // Cal.com's `team`: its name and the people attending for it (the organizer is the assigned host).
-    payload.team = {
-      id: event.team.id,
-      name: event.team.name,
-      members: event.team.members.map((m) => ({ id: m.id, name: m.name, email: m.email, timeZone: m.timezone })),
-    };
-  }
+  // A team booking's Cal.com `team` (its name and the hosts attending) is added in SQL by the outbox statement
+  // (src/webhooks/outbox.ts, TEAM_PATCH_SQL), from the booking's hosts as written.
   if (event.trigger === 'BOOKING_CANCELLED') payload.cancellationReason = booking.cancellationReason;
   if (event.trigger === 'BOOKING_REJECTED') payload.rejectionReason = booking.rejectionReason;
   return { triggerEvent: event.trigger, createdAt: iso(now), payload };
