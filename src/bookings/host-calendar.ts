@@ -18,10 +18,7 @@ import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_AT
 import {
   bookingFromRow,
   bookingJson,
-  byIdempotencyKey,
-  findBooking,
   findBookingForWrite,
-  forgetIdempotencyKey,
   futureBookingsOfAttendee,
   guardedInsert,
   guardedMove,
@@ -33,7 +30,7 @@ import {
   type BookingForWrite,
   type BookingJson,
 } from './repo';
-import { idempotencyExpired } from './idempotency';
+import { KEY_REUSED_MESSAGE, priorAnswer } from './replay';
 import { draftBooking, type BookRequest } from './draft';
 import { spanAt } from './occupancy';
 import { hasStarted } from './status';
@@ -262,17 +259,9 @@ export class HostCalendar extends DurableObject<Bindings> {
 
   /** The first answer for an Idempotency-Key, or a 422 when the key comes back with a different request. */
   private async replay(db: Db, key: string, hash: string | null): Promise<Written | null> {
-    const prior = await findBooking(db, byIdempotencyKey(key));
-    if (!prior) return null;
-    // Older than 24 hours: forgotten (the cron clears such keys too; this covers the time until it runs).
-    if (idempotencyExpired(prior.booking.createdAt, Date.now())) {
-      await forgetIdempotencyKey(db, prior.booking.id, key);
-      return null;
-    }
-    if (prior.booking.idempotencyHash !== hash) {
-      return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
-    }
-    return { ok: true, booking: bookingJson(prior), replayed: true };
+    const prior = await priorAnswer(db, key, hash);
+    if (prior === 'reused') return fail('idempotency_key_reused', KEY_REUSED_MESSAGE);
+    return prior && { ok: true, booking: prior, replayed: true };
   }
 
   private async rescheduleLocked(db: Db, uid: string, start: number, reason: string | null): Promise<Written> {

@@ -20,8 +20,14 @@ export interface SlotContext {
 /** An event type by id (the API) or by its host's username and its slug (the public pages). */
 export type EventTypeKey = number | { username: string; slug: string };
 
-/** What an event type itself sets of the engine's rules (the schedule and busy time come from its host or hosts). */
-export function eventTypeRules(et: EventType) {
+/** One host's hours and busy time, as the engine reads them: a personal event type's host, or one host of a team. */
+export type HostTime = Pick<SlotContext, 'scheduleTimeZone' | 'availability' | 'overrides' | 'busy' | 'externalBusy'>;
+
+/**
+ * The engine's rules for an event type with one host's schedule and busy time at `now`, booking limits counted over
+ * `counted`. "First slot of the day" is left to the caller: for a team it applies to the team's answer, not a host's.
+ */
+export function hostSlotRules(et: EventType, host: HostTime, counted: CountedBooking[], now: number): RulesInput {
   return {
     durationMinutes: et.durationMinutes,
     slotIntervalMinutes: et.slotIntervalMinutes ?? et.durationMinutes,
@@ -29,22 +35,18 @@ export function eventTypeRules(et: EventType) {
     bufferAfterMinutes: et.bufferAfterMinutes,
     minimumNoticeMinutes: et.minimumNoticeHours * 60,
     bookingWindowDays: et.bookingWindowDays,
+    scheduleTimeZone: host.scheduleTimeZone,
+    availability: host.availability,
+    overrides: host.overrides,
+    busy: host.externalBusy.length ? [...host.busy, ...host.externalBusy] : host.busy,
+    now,
+    limits: { limits: { counts: et.bookingLimitsCount, durations: et.bookingLimitsDuration }, counted },
   };
 }
 
-/** The engine's rules for this event type at `now`. */
+/** The engine's rules for this (personal) event type at `now`. */
 export function slotRules(ctx: SlotContext, now: number): RulesInput {
-  const et = ctx.eventType;
-  return {
-    ...eventTypeRules(et),
-    scheduleTimeZone: ctx.scheduleTimeZone,
-    availability: ctx.availability,
-    overrides: ctx.overrides,
-    busy: ctx.externalBusy.length ? [...ctx.busy, ...ctx.externalBusy] : ctx.busy,
-    now,
-    limits: { limits: { counts: et.bookingLimitsCount, durations: et.bookingLimitsDuration }, counted: ctx.counted },
-    firstSlotOfDayOnly: et.onlyShowFirstAvailableSlot,
-  };
+  return { ...hostSlotRules(ctx.eventType, ctx, ctx.counted, now), firstSlotOfDayOnly: ctx.eventType.onlyShowFirstAvailableSlot };
 }
 
 /**

@@ -23,14 +23,11 @@ import type { BookRequest } from '../bookings/draft';
 import { spanAt } from '../bookings/occupancy';
 import { snapshotOf } from '../webhooks/snapshot';
 import { attendeeLocation } from '../bookings/location';
-import { idempotencyExpired } from '../bookings/idempotency';
+import { KEY_REUSED_MESSAGE, priorAnswer } from '../bookings/replay';
 import {
   bookingFromRow,
   bookingJson,
-  byIdempotencyKey,
-  findBooking,
   findBookingForWrite,
-  forgetIdempotencyKey,
   futureBookingsOfAttendee,
   guardedTeamInsert,
   guardedTeamMove,
@@ -126,14 +123,9 @@ async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise
 }
 
 async function replay(db: Db, key: string, hash: string | null): Promise<{ booking: BookingJson; replayed: boolean } | null> {
-  const prior = await findBooking(db, byIdempotencyKey(key));
-  if (!prior) return null;
-  if (idempotencyExpired(prior.booking.createdAt, Date.now())) {
-    await forgetIdempotencyKey(db, prior.booking.id, key);
-    return null;
-  }
-  if (prior.booking.idempotencyHash !== hash) throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
-  return { booking: bookingJson(prior), replayed: true };
+  const prior = await priorAnswer(db, key, hash);
+  if (prior === 'reused') throw new ApiError('idempotency_key_reused', KEY_REUSED_MESSAGE);
+  return prior && { booking: prior, replayed: true };
 }
 
 /** POST /v2/bookings for a team event type. */

@@ -3,7 +3,7 @@
 // and busy time; the team's answer is the set algebra of availability.ts over them, then the team-wide
 // "first available slot of the day" when the event type asks for it. The slots answer and the booking check both
 // decide here, so a start is bookable exactly when it is offered.
-import { eventTypeRules } from '../slots/context';
+import { hostSlotRules } from '../slots/context';
 import { checkSlot, computeSlotStarts, type RulesInput, type Slot, type SlotCheck } from '../slots/engine';
 import { DAY_MS, ZoneCalendar } from '../lib/time';
 import { eligibleHosts } from './assignment';
@@ -16,17 +16,8 @@ import type { TeamHost, TeamSlotContext } from './context';
  * per-host rule: it applies to the team's answer (`firstOfEachDay`).
  */
 export function hostRules(ctx: TeamSlotContext, host: TeamHost, now: number): RulesInput | null {
-  if (host.scheduleTimeZone === null) return null;
-  const et = ctx.eventType;
-  return {
-    ...eventTypeRules(et),
-    scheduleTimeZone: host.scheduleTimeZone,
-    availability: host.availability,
-    overrides: host.overrides,
-    busy: host.externalBusy.length ? [...host.busy, ...host.externalBusy] : host.busy,
-    now,
-    limits: { limits: { counts: et.bookingLimitsCount, durations: et.bookingLimitsDuration }, counted: ctx.counted },
-  };
+  const zone = host.scheduleTimeZone;
+  return zone === null ? null : hostSlotRules(ctx.eventType, { ...host, scheduleTimeZone: zone }, ctx.counted, now);
 }
 
 /**
