@@ -7,7 +7,7 @@ import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
 import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
-import { HELD_OVERLAP } from '../reservations/repo';
+import { HELD_OVERLAP, holdGroupParams, holdGroupSql } from '../reservations/repo';
 
 const LIVE = liveSql();
 
@@ -139,15 +139,18 @@ const EVENT_TYPE_ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking
 /**
  * A team booking: written only when NO attending host has a live booking or a live hold overlapping its span (one
  * guard for all of them, so the batch it starts is all or nothing), and, with `attendeeCap`, while the attendee has
- * fewer than `max` live future bookings of the event type. RETURNING the row.
+ * fewer than `max` live future bookings of the event type. `consumedHoldUid`: the holder's own hold (all its rows),
+ * which does not stand in the way. RETURNING the row.
  */
 export function guardedTeamInsert(
   d1: D1Queryable,
   b: NewBooking & { assignmentReason: string | null },
   hostIds: number[],
   attendeeCap: { email: string; max: number } | null = null,
+  consumedHoldUid: string | null = null,
 ): D1PreparedStatement {
   const marks = hostIds.map(() => '?').join(', ');
+  const ownHold = consumedHoldUid ? holdGroupParams(consumedHoldUid) : [null, 0, null];
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
@@ -156,7 +159,7 @@ export function guardedTeamInsert(
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${hostsOverlap(b.now, hostIds.length)})
          AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
-           AND h.occupied_start < ? AND h.occupied_end > ?)
+           AND h.occupied_start < ? AND h.occupied_end > ? AND NOT COALESCE(${holdGroupSql('h.')}, 0))
          AND (? IS NULL OR (${EVENT_TYPE_ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
@@ -167,7 +170,7 @@ export function guardedTeamInsert(
       b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
       b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
       ...hostIds, b.occupiedEnd, b.occupiedStart,
-      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart,
+      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart, ...ownHold,
       attendeeCap ? 1 : null, b.eventTypeId, b.now, attendeeCap?.email.toLowerCase() ?? '', attendeeCap?.max ?? 0,
     );
 }

@@ -11,7 +11,7 @@ import { slotRules, type SlotContext } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { newBookingUid } from '../bookings/uid';
 import { findLiveHold, guardedHoldInsert, guardedHoldUpdate, holdFromRow, holdJson, liveHoldCounts, type HoldJson } from './repo';
-import { holdCapReached } from './rules';
+import { holdCapMessage, holdCapReached } from './rules';
 
 export interface HoldRequest {
   /** The event type's owner, resolved by the caller to find this object. */
@@ -52,7 +52,7 @@ function spansAt(ctx: SlotContext, start: number) {
 export async function takeHold(e: HoldEnv, req: HoldRequest): Promise<HoldOutcome> {
   const counts = await liveHoldCounts(e.db, req.hostId, req.clientHash, req.holderId, e.now);
   if (holdCapReached(counts, req.holderId !== null, e.maxHoldsPerClient)) {
-    return fail('too_many_holds', `At most ${e.maxHoldsPerClient} live reservations per client with one host; book or release one first`);
+    return fail('too_many_holds', holdCapMessage(e.maxHoldsPerClient));
   }
   const ctx = await loadSlotContext(e.db, req.eventTypeId, { from: req.slotStart, to: req.slotStart + 1 }, undefined, e.now, null);
   if (!ctx) return fail('not_found', 'Event type not found');

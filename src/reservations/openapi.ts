@@ -17,7 +17,9 @@ export const reservationsDocs: ResourceDocs = {
         'The held slot disappears from everyone else’s GET /v2/slots/available (pass `reservation_uid` there to keep seeing ' +
         'your own) and can only be booked with `reservation_uid` on POST /v2/bookings, which replaces the hold by the ' +
         'booking atomically. A hold lasts 5 minutes; the event type’s host or a super admin may choose 1-60. A client ' +
-        '(IP, and the signed-in user) keeps at most a few live holds per host.',
+        '(IP, and the signed-in user) keeps at most a few live holds per host. On a team event type a collective hold ' +
+        'blocks every host, a round-robin one the fixed hosts and the host the assignment picks (any host of the event ' +
+        'type may choose the duration).',
       auth: 'optional',
       body: { schema: createReservationBody },
       success: { status: 201, description: 'Held', schema: reservationResponse },
@@ -47,7 +49,8 @@ export const reservationsDocs: ResourceDocs = {
       tag: 'Slots',
       summary: 'Move or extend a slot reservation',
       description:
-        'Moving keeps the expiry; extending (`reservation_duration_minutes`, at most 60, from now) is for the host or a super admin.',
+        'Moving keeps the expiry; extending (`reservation_duration_minutes`, at most 60, from now) is for the host or a super admin. ' +
+        'A team event type’s hold cannot be moved or extended (409 `conflict`): release it and take another.',
       auth: 'optional',
       params: reservationParam,
       body: { schema: updateReservationBody },
@@ -56,6 +59,7 @@ export const reservationsDocs: ResourceDocs = {
         forbidden: 'reservation_duration_minutes from anyone but the signed-in host or a super admin',
         not_found: 'No live reservation with this uid',
         slot_unavailable: 'The new start is not an offered slot; the message says why',
+        conflict: 'A team event type’s hold (release it and take another)',
         rate_limited: RATE_LIMITED_PER_IP,
       },
     },

@@ -83,16 +83,27 @@ export async function hostOfHold(db: Db, uid: string): Promise<number | undefine
   return (await db.select({ hostId: slotReservations.hostId }).from(slotReservations).where(eq(slotReservations.uid, uid)).get())?.hostId;
 }
 
+/**
+ * A team event type's hold is one row per host it blocks, so every busy read and guard counts it for each of them
+ * like any hold (src/teams/holds.ts): the organizer's row carries the holder's uid, the others `<uid>~<host id>`
+ * (`~` is never in a uid the API accepts). `holdGroupSql(alias)` matches every row of hold `?`; bind
+ * `holdGroupParams(uid)`. A personal hold is a group of one.
+ */
+export const holdGroupSql = (alias = '') => `(${alias}uid = ? OR substr(${alias}uid, 1, ?) = ?)`;
+export const holdGroupParams = (uid: string) => [uid, uid.length + 1, `${uid}~`] as const;
+export const memberHoldUid = (uid: string, hostId: number) => `${uid}~${hostId}`;
+
+/** Releases a hold, every row of a team hold included. */
 export async function deleteHold(db: Db, uid: string): Promise<boolean> {
-  const rows = await db.delete(slotReservations).where(eq(slotReservations.uid, uid)).returning({ id: slotReservations.id });
-  return rows.length > 0;
+  const result = await db.$client.prepare(`DELETE FROM slot_reservations WHERE ${holdGroupSql()}`).bind(...holdGroupParams(uid)).run();
+  return result.meta.changes > 0;
 }
 
-/** The booking batch's last statement: the consumed hold goes, but only if the booking row was written. */
+/** The booking batch's last statement: the consumed hold goes (all its rows), but only if the booking row was written. */
 export function deleteHoldIfBooked(d1: D1Queryable, holdUid: string, bookingUid: string): D1PreparedStatement {
   return d1
-    .prepare(`DELETE FROM slot_reservations WHERE uid = ? AND EXISTS (SELECT 1 FROM bookings WHERE uid = ?)`)
-    .bind(holdUid, bookingUid);
+    .prepare(`DELETE FROM slot_reservations WHERE ${holdGroupSql()} AND EXISTS (SELECT 1 FROM bookings WHERE uid = ?)`)
+    .bind(...holdGroupParams(holdUid), bookingUid);
 }
 
 /** Live holds of one host taken by this client (IP hash) and, when signed in, by this holder. */

@@ -26,6 +26,8 @@ export function holdMinutes(requested: number | undefined, caller: HoldCaller): 
   return { ok: true, value: requested };
 }
 
+export const holdCapMessage = (cap: number) => `At most ${cap} live reservations per client with one host; book or release one first`;
+
 /** The per-client cap: by IP hash always, and by holder too when signed in. */
 export function holdCapReached(counts: { byClient: number; byHolder: number }, signedIn: boolean, cap: number): boolean {
   return counts.byClient >= cap || (signedIn && counts.byHolder >= cap);

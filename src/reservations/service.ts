@@ -5,7 +5,8 @@ import type { RequestDb } from '../db/session';
 import type { User } from '../db/schema';
 import type { Bindings } from '../env';
 import { hostCalendar } from '../bookings/service';
-import { eventTypeOwner } from '../event-types/repo';
+import { eventTypeRouting } from '../event-types/repo';
+import { reserveTeamSlot } from '../teams/holds';
 import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { HoldReply } from './holds';
 import { findLiveHold, holdJson, type HoldJson } from './repo';
@@ -34,7 +35,10 @@ export interface ReserveInput {
 }
 
 export async function reserveSlot(d1: RequestDb, env: Bindings, actor: User | null, clientHash: string, input: ReserveInput): Promise<HoldJson> {
-  const hostId = await foundOr404('Event type', eventTypeOwner(d1.db, input.eventTypeId));
+  const routing = await foundOr404('Event type', eventTypeRouting(d1.db, input.eventTypeId));
+  // A team event type's hold blocks several hosts (src/teams/holds.ts).
+  if (routing.teamId !== null) return reserveTeamSlot(d1, env, actor, clientHash, input);
+  const hostId = routing.ownerId;
   const minutes = minutesOrThrow(input.durationMinutes, actor, hostId);
   const request = { hostId, eventTypeId: input.eventTypeId, slotStart: input.slotStart, minutes, clientHash, holderId: actor?.id ?? null };
   return unwrap(await d1.callObject<HoldReply>(() => hostCalendar(env, hostId).reserve(request)));
@@ -56,6 +60,9 @@ export async function changeReservation(
   change: { slotStart?: number; durationMinutes?: number },
 ): Promise<HoldJson> {
   const hold = await liveHoldOrNotFound(d1.db, uid);
+  if ((await eventTypeRouting(d1.db, hold.eventTypeId))?.teamId != null) {
+    throw new ApiError('conflict', "A team event type's reservation cannot be moved or extended; release it and take another");
+  }
   const minutes = change.durationMinutes === undefined ? undefined : minutesOrThrow(change.durationMinutes, actor, hold.hostId);
   return unwrap(await d1.callObject<HoldReply>(() => hostCalendar(env, hold.hostId).changeReservation(uid, { slotStart: change.slotStart, minutes })));
 }

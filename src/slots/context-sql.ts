@@ -55,11 +55,14 @@ export const bookedSql = (userId: SQLWrapper, window: ReadWindow, now: number, i
     AND bh.occupied_start < ${window.to + BUSY_READ_MARGIN_MS} AND bh.occupied_end > ${window.from - BUSY_READ_MARGIN_MS}
     AND b.id != ${ignoreBookingId})`;
 
-/** The user's live slot reservations near the window, but `ownHoldUid` (the caller's own hold). */
-export const heldSql = (userId: SQLWrapper, window: ReadWindow, now: number, ownHoldUid: string | null = null): SQL<string> => sql<string>`(SELECT json_group_array(json_array(r.occupied_start, r.occupied_end))
+/** The user's live slot reservations near the window, but `ownHoldUid` (the caller's own hold, every row of a team hold). */
+export const heldSql = (userId: SQLWrapper, window: ReadWindow, now: number, ownHoldUid: string | null = null): SQL<string> => {
+  const notOwn = ownHoldUid === null ? sql`` : sql`AND NOT (r.uid = ${ownHoldUid} OR substr(r.uid, 1, ${ownHoldUid.length + 1}) = ${`${ownHoldUid}~`})`;
+  return sql<string>`(SELECT json_group_array(json_array(r.occupied_start, r.occupied_end))
   FROM slot_reservations r WHERE r.host_id = ${userId} AND r.expires_at > ${now}
     AND r.occupied_start < ${window.to + BUSY_READ_MARGIN_MS} AND r.occupied_end > ${window.from - BUSY_READ_MARGIN_MS}
-    AND r.uid IS NOT ${ownHoldUid})`;
+    ${notOwn})`;
+};
 
 /** The user's busy time from connected calendars near the window. */
 export const externalBusySql = (userId: SQLWrapper, window: ReadWindow): SQL<string> => sql<string>`(SELECT json_group_array(json_array(x.start_at, x.end_at))

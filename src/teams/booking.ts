@@ -44,21 +44,23 @@ import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outb
 import { rankHosts } from './assignment';
 import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slots-repo';
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
+import { holdForBooking } from '../reservations/holds';
+import { deleteHoldIfBooked } from '../reservations/repo';
 
 export const LEASE_TTL_MS = 5_000;
 export const LEASE_WAIT_MS = 10_000;
 
-interface Attempt {
+export interface Attempt {
   /** Ascending user id. */
   hosts: TeamHost[];
   organizer: TeamHost;
   reason: string | null;
 }
 
-const unavailable = (message: string) => new ApiError('slot_unavailable', message);
+export const unavailable = (message: string) => new ApiError('slot_unavailable', message);
 
 /** The host sets to try, in order: one for a collective, one per free rotating host for a round robin. */
-function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: number): Attempt[] {
+export function attemptsFor(ctx: TeamSlotContext, now: number, start: number, keep?: number): Attempt[] {
   const attempts = hostSetsFor(ctx, now, start);
   // Decided over the team's answer, so after the hosts' own rules have said who is free.
   const team = checkTeamStart(ctx, now, start);
@@ -94,7 +96,7 @@ function hostSetsFor(ctx: TeamSlotContext, now: number, start: number): Attempt[
  * Under the leases, with the hosts read again: whether this attempt's hosts may still take `start` (every host's own
  * rules and the team-wide one), and if not, why.
  */
-function recheck(ctx: TeamSlotContext, attempt: Attempt, now: number, start: number): { ok: true } | { ok: false; message: string } {
+export function recheck(ctx: TeamSlotContext, attempt: Attempt, now: number, start: number): { ok: true } | { ok: false; message: string } {
   for (const h of attempt.hosts) {
     const host = ctx.hosts.find((c) => c.id === h.id);
     if (!host) return { ok: false, message: 'A host left the team' };
@@ -105,7 +107,7 @@ function recheck(ctx: TeamSlotContext, attempt: Attempt, now: number, start: num
   return team.ok ? team : { ok: false, message: team.message };
 }
 
-async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise<T>): Promise<T> {
+export async function withLeases<T>(env: Bindings, hostIds: number[], fn: () => Promise<T>): Promise<T> {
   const leaseId = crypto.randomUUID();
   const taken: number[] = [];
   try {
@@ -131,7 +133,6 @@ async function replay(db: Db, key: string, hash: string | null): Promise<{ booki
 /** POST /v2/bookings for a team event type. */
 export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookRequest): Promise<{ booking: BookingJson; replayed: boolean }> {
   const db = d1.db;
-  if (req.reservationUid) throw notFound('Reservation');
   if (req.recurrenceCount !== undefined) {
     throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'recurrence_count', message: 'This event type is not recurring' }]);
   }
@@ -139,8 +140,12 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
     const prior = await replay(db, req.idempotencyKey, req.idempotencyHash);
     if (prior) return prior;
   }
+  // Booking through a hold (src/teams/holds.ts): its rows, one per host it blocks, do not stand in its own way.
+  const hold = req.reservationUid ? await holdForBooking(db, req.reservationUid, req.eventTypeId, req.start, Date.now()) : null;
+  if (req.reservationUid && !hold) throw notFound('Reservation');
+  const holdUid = hold?.uid ?? null;
   const window = checkWindow(req.start);
-  const first = await loadTeamSlotContext(db, req.eventTypeId, window, Date.now());
+  const first = await loadTeamSlotContext(db, req.eventTypeId, window, Date.now(), 0, holdUid);
   if (!first) throw notFound('Event type');
   const et = first.eventType;
   const answers = checkAnswers(completeFields(et.bookingFields), req.attendee.notes, req.responses);
@@ -149,15 +154,17 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
   if (!location.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'location', message: location.message }]);
 
   let lastMessage = 'That time was just taken by another booking.';
-  for (const attempt of attemptsFor(first, Date.now(), req.start)) {
+  // A round-robin hold was taken on the host the assignment picked then: that host goes first.
+  const attempts = attemptsFor(first, Date.now(), req.start).sort((a, b) => Number(b.organizer.id === hold?.hostId) - Number(a.organizer.id === hold?.hostId));
+  for (const attempt of attempts) {
     const written = await withLeases(env, attempt.hosts.map((h) => h.id), async () => {
       // Read again under the leases: what the check sees now cannot change until the write is done.
       const now = Date.now();
-      const ctx = await loadTeamSlotContext(db, req.eventTypeId, window, now);
+      const ctx = await loadTeamSlotContext(db, req.eventTypeId, window, now, 0, holdUid);
       if (!ctx) throw notFound('Event type');
       const check = recheck(ctx, attempt, now, req.start);
       if (!check.ok) return check;
-      return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses }, now) };
+      return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses, holdUid }, now) };
     });
     if (written.ok && written.result) return { booking: written.result, replayed: false };
     if (!written.ok) lastMessage = written.message;
@@ -171,7 +178,7 @@ async function write(
   req: BookRequest,
   ctx: TeamSlotContext,
   attempt: Attempt,
-  extra: { value: string | null; responses: Record<string, unknown> },
+  extra: { value: string | null; responses: Record<string, unknown>; holdUid: string | null },
   now: number,
 ): Promise<BookingJson | null> {
   const et = ctx.eventType;
@@ -204,11 +211,13 @@ async function write(
   let results: D1Result[];
   try {
     results = await client.batch([
-      guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id), cap),
+      guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id), cap, extra.holdUid),
       insertAttendee(client, booking.uid, req.attendee),
       // Before the outbox rows: their recipients and the webhooks' `team` are read from booking_hosts.
       ...others.map((h) => insertBookingHost(client, booking.uid, h.id)),
       outboxInsert(client, snapshot, now),
+      // The consumed hold goes with the booking (only if the booking row was written), like a personal one's.
+      ...(extra.holdUid ? [deleteHoldIfBooked(client, extra.holdUid, booking.uid)] : []),
       ...notificationInserts(client, env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
     ]);
   } catch (error) {
@@ -227,7 +236,7 @@ async function write(
     return null;
   }
   const deliveryIds = deliveryIdsOf(results[2 + others.length]!);
-  const notificationIds = notificationIdsOf(results.slice(3 + others.length));
+  const notificationIds = notificationIdsOf(results.slice(3 + others.length + (extra.holdUid ? 1 : 0)));
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
   return bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } });

@@ -22,9 +22,10 @@ export async function availableTeamSlots(
   range: { from: number; to: number },
   timezone?: string,
   now = Date.now(),
+  ownHoldUid: string | null = null,
 ): Promise<AvailableTeamSlots | null> {
   // A day wider each side: "first slot of the day" looks at whole local dates around the range.
-  const ctx = await loadTeamSlotContext(db, key, { from: range.from - DAY_MS, to: range.to + DAY_MS }, now);
+  const ctx = await loadTeamSlotContext(db, key, { from: range.from - DAY_MS, to: range.to + DAY_MS }, now, 0, ownHoldUid);
   if (!ctx) return null;
   const zone = timezone ?? 'UTC';
   const { slots } = computeTeamSlots(ctx, range, now);
