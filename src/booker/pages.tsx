@@ -59,7 +59,8 @@ export const MessagePage: FC<{ nonce: string; title: string; message: Child; sta
 
 const minutes = (n: number) => (n % 60 === 0 && n >= 60 ? `${n / 60} h` : `${n} min`);
 
-export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicEventType[] }> = ({ nonce, host, eventTypes }) => (
+/** A host's (or a team's, with `basePath` `/team/{slug}`) public event types. */
+export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicEventType[]; basePath?: string }> = ({ nonce, host, eventTypes, basePath }) => (
   <PublicLayout nonce={nonce} title={host.name}>
     <div class="card">
       <h1>{host.name}</h1>
@@ -72,7 +73,7 @@ export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicE
         <ul class="et" id="event-types">
           {eventTypes.map((et) => (
             <li>
-              <a class="et-link" href={`/${host.username}/${et.slug}`}>
+              <a class="et-link" href={`${basePath ?? `/${host.username}`}/${et.slug}`}>
                 {et.title}
               </a>
               <ul class="meta">

@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite } from '../bookings/repo';
 import type { Db } from '../db/client';
-import { bookings, eventTypes, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
+import { bookings, eventTypes, teams, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
 
 export type PublicHost = Pick<User, 'id' | 'name' | 'username' | 'timezone'>;
 export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'description' | 'durationMinutes' | 'locationType'>;
@@ -23,6 +23,26 @@ export async function findHostPage(db: Db, username: string): Promise<{ host: Pu
     .all();
   if (rows.length === 0) return null;
   return { host: rows[0]!.host, eventTypes: rows.flatMap((r) => (r.eventType ? [r.eventType] : [])) };
+}
+
+/**
+ * A team by slug with its active event types (by id), as the team page shows it: the team in the shape of a host
+ * (its name, its slug as the username; the zone is UTC, for the page has no times), or null.
+ */
+export async function findTeamPage(db: Db, slug: string): Promise<{ team: PublicHost; eventTypes: PublicEventType[] } | null> {
+  const rows = await db
+    .select({
+      team: { id: teams.id, name: teams.name, username: teams.slug },
+      eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
+    })
+    .from(teams)
+    .leftJoin(eventTypes, and(eq(eventTypes.teamId, teams.id), eq(eventTypes.isActive, true)))
+    .where(eq(teams.slug, slug))
+    .orderBy(asc(eventTypes.id))
+    .limit(500)
+    .all();
+  if (rows.length === 0) return null;
+  return { team: { ...rows[0]!.team, timezone: 'UTC' }, eventTypes: rows.flatMap((r) => (r.eventType ? [r.eventType] : [])) };
 }
 
 export interface BookingPageData {

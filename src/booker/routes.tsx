@@ -26,16 +26,17 @@ import { clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
 import { holdForForm } from '../reservations/service';
-import { availableMonth, availableSlots, type AvailableSlots, type SlotOptions } from '../slots/service';
+import type { SlotOptions } from '../slots/service';
+import { personalSlots, teamSlots, type BookerContext, type BookerSlots, type SlotSource } from './sources';
+import { eventTypeRouting } from '../event-types/repo';
 import { seriesStarts } from '../bookings/series';
 import { occurrencesOf, seriesSummary } from './series';
-import type { EventTypeKey, SlotContext } from '../slots/context';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
-import { findBookingPage, findHostPage, type BookingPageData } from './repo';
+import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
 import { addMonths, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
@@ -92,10 +93,11 @@ const utcIso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 // ---- Booker (new bookings and reschedules) ----
 
 interface BookerMode {
-  key: EventTypeKey;
+  /** A personal or a team event type's slots (src/booker/sources.ts). */
+  source: SlotSource;
   basePath: string;
   /** The zone to show when the visitor has not chosen one. */
-  defaultZone: (ctx: SlotContext) => string;
+  defaultZone: (ctx: BookerContext) => string;
   timeHref: (state: ViewState, startIso: string, occurrences?: number) => string;
   rescheduling?: { name: string; email: string; currentStart: number; bookingId: number };
 }
@@ -104,9 +106,8 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
   let state: ViewState | undefined;
   const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
   const guess = monthOf(c, opts.date);
-  let found = await availableMonth(
+  let found = await mode.source.month(
     c.var.db,
-    mode.key,
     guess,
     (ctx) => {
       state = viewState(c, mode.defaultZone(ctx));
@@ -123,14 +124,14 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
   // Without ?month= the month is "this month" in a zone known only after the read: at a month's edge it can differ
   // from the guess (UTC's), and then the right month is read.
   const s0: ViewState = state;
-  if (s0.month !== guess || rule) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
+  if (s0.month !== guess || rule) found = await mode.source.month(c.var.db, s0.month, () => s0.tz, slotOptions);
   if (!found) return null;
   // A visitor who named no month sees the first one with free times (this month's may be over or fully booked).
   const windowEnd = localDateKey(s0.tz, Date.now() + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
   for (let tries = 0; !c.req.query('month') && !c.req.query('date') && !opts.date && tries < 2; tries++) {
     if (Object.keys(found.byDate).length > 0 || state.month >= windowEnd) break;
     const later: ViewState = { ...state, month: addMonths(state.month, 1), date: null };
-    const next = await availableMonth(c.var.db, mode.key, later.month, () => later.tz, slotOptions);
+    const next = await mode.source.month(c.var.db, later.month, () => later.tz, slotOptions);
     if (!next) break;
     [found, state] = [next, later];
   }
@@ -170,10 +171,10 @@ function monthOf(c: PublicContext, date?: string): string {
   return new Date().toISOString().slice(0, 7);
 }
 
-function newBookingMode(username: string, slug: string): BookerMode {
-  const basePath = `/${username}/${slug}`;
+/** The booker of a personal (`/{username}/{slug}`) or a team (`/team/{team slug}/{slug}`) event type. */
+function newBookingMode(basePath: string, source: SlotSource): BookerMode {
   return {
-    key: { username, slug },
+    source,
     basePath,
     defaultZone: (ctx) => ctx.host.timezone,
     timeHref: (state, iso, occurrences) =>
@@ -181,10 +182,20 @@ function newBookingMode(username: string, slug: string): BookerMode {
   };
 }
 
-function rescheduleMode(data: BookingPageData): BookerMode {
+const personalBooker = (username: string, slug: string) => newBookingMode(`/${username}/${slug}`, personalSlots({ username, slug }));
+const teamBooker = (teamSlug: string, slug: string) => newBookingMode(`/team/${teamSlug}/${slug}`, teamSlots({ teamSlug, slug }));
+
+/** Whether a booking's event type is a team one (cached per isolate: an event type never changes sides). */
+async function isTeamEventType(c: PublicContext, data: BookingPageData): Promise<boolean> {
+  return data.eventType !== null && ((await eventTypeRouting(c.var.db, data.eventType.id))?.teamId ?? null) !== null;
+}
+
+/** `isTeam`: the booking's event type is a team one (its times come from every host's). */
+function rescheduleMode(data: BookingPageData, isTeam: boolean): BookerMode {
   const basePath = `/reschedule/${data.booking.uid}`;
+  const id = data.eventType!.id;
   return {
-    key: data.eventType!.id,
+    source: isTeam ? teamSlots(id) : personalSlots(id),
     basePath,
     defaultZone: () => data.attendee.timezone,
     timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
@@ -197,9 +208,9 @@ const TAKEN = 'That time was just taken. Here are the times still free that day.
 // ---- Booking form ----
 
 interface FormRender {
-  username: string;
-  slug: string;
-  ctx: SlotContext;
+  /** The booker's path: `/{username}/{slug}` or `/team/{team slug}/{slug}`. */
+  basePath: string;
+  ctx: BookerContext;
   start: number;
   zone: { tz: string; fmt: HourFormat };
   values: FormValues;
@@ -225,12 +236,12 @@ async function liveFormHold(c: PublicContext, uid: string | null): Promise<FormH
 
 function renderForm(c: PublicContext, r: FormRender) {
   const et = r.ctx.eventType;
-  const basePath = `/${r.username}/${r.slug}`;
+  const basePath = r.basePath;
   const startIso = utcIso(r.start);
   const rule = et.recurringEvent;
   const series =
-    rule && r.occurrences
-      ? { summary: seriesSummary(rule, r.occurrences), starts: seriesStarts(r.ctx, rule, r.start, r.occurrences), occurrences: r.occurrences }
+    rule && r.occurrences && r.ctx.personal
+      ? { summary: seriesSummary(rule, r.occurrences), starts: seriesStarts(r.ctx.personal, rule, r.start, r.occurrences), occurrences: r.occurrences }
       : undefined;
   return c.html(
     <BookingFormPage
@@ -258,14 +269,14 @@ function renderForm(c: PublicContext, r: FormRender) {
  * The slot at `start` if it is offered now: for a recurring event type, only when the series of the length in
  * `?occurrences=` (default: all) is free too, the check its booking will make. Null when nothing is bookable here.
  */
-async function slotAt(c: PublicContext, key: EventTypeKey, start: number, ownHoldUid: string | null): Promise<{ found: AvailableSlots; occurrences?: number } | null> {
+async function slotAt(c: PublicContext, source: SlotSource, start: number, ownHoldUid: string | null): Promise<{ found: BookerSlots; occurrences?: number } | null> {
   const range = { from: start, to: start + 1 };
-  const found = await availableSlots(c.var.db, key, range, undefined, { ownHoldUid });
+  const found = await source.range(c.var.db, range, undefined, { ownHoldUid });
   const rule = found?.ctx.eventType.recurringEvent;
   if (!found || !rule || found.slots.length === 0) return found ? { found } : null;
   // Only a recurring event type pays this second read: its series reaches months past the first start.
   const occurrences = occurrencesOf(c.req.query('occurrences'), rule);
-  const series = await availableSlots(c.var.db, key, range, undefined, { ownHoldUid, recurrenceCount: occurrences });
+  const series = await source.range(c.var.db, range, undefined, { ownHoldUid, recurrenceCount: occurrences });
   return series ? { found: series, occurrences } : null;
 }
 
@@ -273,6 +284,112 @@ async function slotAt(c: PublicContext, key: EventTypeKey, start: number, ownHol
 function startOf(c: PublicContext): number | null {
   const parsed = isoInstant.safeParse(c.req.query('start') ?? '');
   return parsed.success ? parsed.data : null;
+}
+
+const NOTHING_HERE = 'There is nothing to book at this address. It may have been switched off.';
+
+async function showBooker(c: PublicContext, mode: BookerMode) {
+  return (await renderBooker(c, mode)) ?? notFoundPage(c, NOTHING_HERE);
+}
+
+/** GET {booker}/book?start=: the booking form, holding its time. */
+async function showForm(c: PublicContext, mode: BookerMode) {
+  const start = startOf(c);
+  if (start === null) return c.redirect(mode.basePath, 302);
+  // This browser's own hold (from an earlier visit to this form) does not hide its own time.
+  const previousHold = holdUidOf(getCookie(c, HOLD_COOKIE));
+  const offered = await slotAt(c, mode.source, start, previousHold);
+  if (!offered) return notFoundPage(c, NOTHING_HERE);
+  const { found, occurrences } = offered;
+  const zone = zoneAndFormat(c, found.ctx.host.timezone);
+  const taken = async () =>
+    (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 })) ??
+    notFoundPage(c, NOTHING_HERE);
+  if (found.slots.length === 0) return taken();
+  // The form takes (or keeps) a hold on its time, counted like the API's holds (the page is never cached).
+  let hold: FormHold | null = null;
+  try {
+    await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'reservation');
+    const held = await holdForForm(c.var.d1, c.env, await clientHash(c), found.ctx.eventType.id, start, previousHold);
+    if (held) hold = { uid: held.uid, expiresAt: Date.parse(held.expires_at) };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'slot_unavailable') return taken();
+    // Over this client's rate limit: the form still works, without a hold.
+    if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
+  }
+  if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
+  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
+}
+
+/** POST {booker}/book?start=: books through the API's service, with the form's hold. */
+async function submitForm(c: PublicContext, mode: BookerMode) {
+  await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
+  const start = startOf(c);
+  const form = await formOf(c);
+  if (start === null || !form) return c.redirect(mode.basePath, 303);
+  // A honeypot: people never see this field, naive bots fill every field they find.
+  if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
+  const holdUid = holdUidOf(field(form, 'reservation_uid'));
+  const offered = await slotAt(c, mode.source, start, holdUid);
+  if (!offered) return notFoundPage(c, NOTHING_HERE);
+  const { found: { ctx }, occurrences } = offered;
+  const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
+  const fields = completeFields(ctx.eventType.bookingFields);
+  const values = valuesFromForm(fields, form);
+  const again = async (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
+    renderForm(c, { basePath: mode.basePath, ctx, start, zone, values, issues, message, status, hold: await liveFormHold(c, holdUid), occurrences });
+  // The API's own body schema: the page refuses exactly what POST /v2/bookings refuses.
+  const parsed = createBookingBody.safeParse({
+    event_type_id: ctx.eventType.id,
+    start: utcIso(start),
+    ...bodyFromValues(fields, values, zone.tz),
+    ...(occurrences ? { recurrence_count: occurrences } : {}),
+  });
+  if (!parsed.success) return again(toIssues(parsed.error), 400);
+  const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
+  const body = parsed.data;
+  const hash = await sha256Hex(JSON.stringify(body));
+  const book = async (reservationUid: string | null) =>
+    createBooking(c.var.d1, c.env, {
+      eventTypeId: body.event_type_id,
+      start: body.start,
+      attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+      location: null,
+      metadata: null,
+      responses: body.booking_fields_responses,
+      // One key per rendered form: a double submit (or a retry after a lost answer) gets the first booking back.
+      idempotencyKey:
+        key.success && field(form, 'key') !== ''
+          ? await scopedIdempotencyKey(key.data, { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email })
+          : null,
+      idempotencyHash: hash,
+      reservationUid,
+      ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
+    });
+  try {
+    // The form's hold is consumed by the booking; a hold that expired or was released meanwhile is simply left out
+    // (the booking is then decided as without one: free time is still booked).
+    const { booking, occurrences: booked } = await book(holdUid).catch((error: unknown) => {
+      if (holdUid && error instanceof ApiError && error.code === 'not_found') return book(null);
+      throw error;
+    });
+    if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
+    const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
+    setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
+    return c.redirect(bookingLinks(booking.uid, zone).self, 303);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
+    if (error.code === 'slot_unavailable') {
+      // A refused series names the occurrence that is no longer free.
+      const text = error.conflicts?.length ? `Not booked: ${error.message}` : TAKEN;
+      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text }, status: 409 });
+      if (page) return page;
+    }
+    if (error.code === 'idempotency_key_reused') return again([], 409, 'This form was already sent with other details. Check them and send it again.');
+    if (error.status < 500) return messagePage(c, error.status, 'Not booked', error.message, { href: mode.basePath, label: 'Start again' });
+    throw error;
+  }
 }
 
 // ---- Booking page ----
@@ -309,7 +426,7 @@ const NO_BOOKING = 'There is no booking at this address. Check the link in your 
  */
 function isPublicPath(path: string): boolean {
   const first = path.split('/')[1] ?? '';
-  if (first === 'booking' || first === 'reschedule') return true;
+  if (first === 'booking' || first === 'reschedule' || first === 'team') return true;
   return /^[a-z0-9-]{3,40}$/.test(first) && !RESERVED_USERNAMES.has(first);
 }
 
@@ -383,11 +500,11 @@ export const bookerRoutes = new Hono<PublicEnv>()
     if (!data) return notFoundPage(c, NO_BOOKING);
     const refusal = rescheduleRefusal(data);
     if (refusal) return messagePage(c, 409, 'This booking cannot be rescheduled', refusal, { href: `/booking/${data.booking.uid}`, label: 'Back to the booking' });
-    const mode = rescheduleMode(data);
+    const mode = rescheduleMode(data, await isTeamEventType(c, data));
     const start = startOf(c);
     if (start !== null) {
       const zone = zoneAndFormat(c, data.attendee.timezone);
-      const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: data.booking.id });
+      const found = await mode.source.range(c.var.db, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: data.booking.id });
       if (found && found.slots.length === 1) {
         const base = viewUrl(mode.basePath, { ...zone, month: localDateKey(zone.tz, start).slice(0, 7), date: localDateKey(zone.tz, start) });
         return c.html(
@@ -422,7 +539,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
       await rescheduleBooking(c.var.d1, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'slot_unavailable' && data.eventType) {
-        const page = await renderBooker(c, rescheduleMode(data), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: TAKEN }, status: 409 });
+        const page = await renderBooker(c, rescheduleMode(data, await isTeamEventType(c, data)), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: TAKEN }, status: 409 });
         if (page) return page;
       }
       if (error instanceof ApiError && error.status < 500) {
@@ -433,6 +550,16 @@ export const bookerRoutes = new Hono<PublicEnv>()
     setFlash(c, { kind: 'ok', text: 'Your booking has moved to the new time.' }, FLASH);
     return c.redirect(bookingLinks(data.booking.uid, zone).self, 303);
   })
+  // Teams (docs/DESIGN.md, Public booking pages): the same booker, form and rules, on the team's slots.
+  .get(`/team/:team${USERNAME}`, async (c) => {
+    const found = await findTeamPage(c.var.db, c.req.param('team'));
+    if (!found) return notFoundPage(c, 'There is no team to book at this address.');
+    c.header('Cache-Control', 'private, max-age=60');
+    return c.html(<HostPage nonce={nonceOf(c)} host={found.team} eventTypes={found.eventTypes} basePath={`/team/${found.team.username}`} />);
+  })
+  .get(`/team/:team${USERNAME}/:slug${SLUG}`, (c) => showBooker(c, teamBooker(c.req.param('team'), c.req.param('slug'))))
+  .get(`/team/:team${USERNAME}/:slug${SLUG}/book`, (c) => showForm(c, teamBooker(c.req.param('team'), c.req.param('slug'))))
+  .post(`/team/:team${USERNAME}/:slug${SLUG}/book`, (c) => submitForm(c, teamBooker(c.req.param('team'), c.req.param('slug'))))
   .get(`/:username${USERNAME}`, async (c) => {
     const username = c.req.param('username');
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
@@ -446,110 +573,17 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .get(`/:username${USERNAME}/:slug${SLUG}`, async (c) => {
     const { username, slug } = c.req.param();
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
-    const page = await renderBooker(c, newBookingMode(username, slug));
-    return page ?? notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    return showBooker(c, personalBooker(username, slug));
   })
   .get(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
     const { username, slug } = c.req.param();
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
-    const start = startOf(c);
-    const mode = newBookingMode(username, slug);
-    if (start === null) return c.redirect(mode.basePath, 302);
-    // This browser's own hold (from an earlier visit to this form) does not hide its own time.
-    const previousHold = holdUidOf(getCookie(c, HOLD_COOKIE));
-    const offered = await slotAt(c, mode.key, start, previousHold);
-    if (!offered) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
-    const { found, occurrences } = offered;
-    const zone = zoneAndFormat(c, found.ctx.host.timezone);
-    const taken = async () =>
-      (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 })) ??
-      notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
-    if (found.slots.length === 0) return taken();
-    // The form takes (or keeps) a hold on its time, counted like the API's holds (the page is never cached).
-    let hold: FormHold | null = null;
-    try {
-      await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'reservation');
-      const held = await holdForForm(c.var.d1, c.env, await clientHash(c), found.ctx.eventType.id, start, previousHold);
-      if (held) hold = { uid: held.uid, expiresAt: Date.parse(held.expires_at) };
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'slot_unavailable') return taken();
-      // Over this client's rate limit: the form still works, without a hold.
-      if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
-    }
-    if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
+    return showForm(c, personalBooker(username, slug));
   })
   .post(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
     const { username, slug } = c.req.param();
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
-    await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
-    const mode = newBookingMode(username, slug);
-    const start = startOf(c);
-    const form = await formOf(c);
-    if (start === null || !form) return c.redirect(mode.basePath, 303);
-    // A honeypot: people never see this field, naive bots fill every field they find.
-    if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
-    const holdUid = holdUidOf(field(form, 'reservation_uid'));
-    const offered = await slotAt(c, mode.key, start, holdUid);
-    if (!offered) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
-    const { found: { ctx }, occurrences } = offered;
-    const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
-    const fields = completeFields(ctx.eventType.bookingFields);
-    const values = valuesFromForm(fields, form);
-    const again = async (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
-      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status, hold: await liveFormHold(c, holdUid), occurrences });
-    // The API's own body schema: the page refuses exactly what POST /v2/bookings refuses.
-    const parsed = createBookingBody.safeParse({
-      event_type_id: ctx.eventType.id,
-      start: utcIso(start),
-      ...bodyFromValues(fields, values, zone.tz),
-      ...(occurrences ? { recurrence_count: occurrences } : {}),
-    });
-    if (!parsed.success) return again(toIssues(parsed.error), 400);
-    const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
-    const body = parsed.data;
-    const hash = await sha256Hex(JSON.stringify(body));
-    const book = async (reservationUid: string | null) =>
-      createBooking(c.var.d1, c.env, {
-        eventTypeId: body.event_type_id,
-        start: body.start,
-        attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
-        location: null,
-        metadata: null,
-        responses: body.booking_fields_responses,
-        // One key per rendered form: a double submit (or a retry after a lost answer) gets the first booking back.
-        idempotencyKey:
-          key.success && field(form, 'key') !== ''
-            ? await scopedIdempotencyKey(key.data, { eventTypeId: body.event_type_id, attendeeEmail: body.attendee.email })
-            : null,
-        idempotencyHash: hash,
-        reservationUid,
-        ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
-      });
-    try {
-      // The form's hold is consumed by the booking; a hold that expired or was released meanwhile is simply left out
-      // (the booking is then decided as without one: free time is still booked).
-      const { booking, occurrences: booked } = await book(holdUid).catch((error: unknown) => {
-        if (holdUid && error instanceof ApiError && error.code === 'not_found') return book(null);
-        throw error;
-      });
-      if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
-      const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
-      setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
-      return c.redirect(bookingLinks(booking.uid, zone).self, 303);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
-      if (error.code === 'slot_unavailable') {
-        // A refused series names the occurrence that is no longer free.
-        const text = error.conflicts?.length ? `Not booked: ${error.message}` : TAKEN;
-        const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text }, status: 409 });
-        if (page) return page;
-      }
-      if (error.code === 'idempotency_key_reused') return again([], 409, 'This form was already sent with other details. Check them and send it again.');
-      if (error.status < 500) return messagePage(c, error.status, 'Not booked', error.message, { href: mode.basePath, label: 'Start again' });
-      throw error;
-    }
+    return submitForm(c, personalBooker(username, slug));
   })
   .onError((err, c) => {
     if (err instanceof HTTPException && err.status === 403) return messagePage(c, 403, 'Not accepted', 'This form did not come from this site. Go back, reload the page and try again.');

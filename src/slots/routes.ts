@@ -20,7 +20,7 @@ export const slotRoutes = new Hono<AppEnv>().get('/available', validate('query',
       ...(q.recurrence_count === undefined ? {} : { recurrenceCount: q.recurrence_count }),
     }).then(
       (personal): Promise<AvailableSlots | AvailableTeamSlots | null> | AvailableSlots =>
-        personal ?? availableTeamSlots(c.var.db, q.event_type_id, range, q.timezone, Date.now(), q.reservation_uid ?? null),
+        personal ?? availableTeamSlots(c.var.db, q.event_type_id, range, q.timezone, { ownHoldUid: q.reservation_uid ?? null }),
     ),
   );
   return c.json({

@@ -57,15 +57,28 @@ export async function availableMonth(
   zoneOf: (ctx: SlotContext) => string,
   opts: SlotOptions = {},
 ): Promise<AvailableSlots | null> {
-  const first = dayOfDateKey(`${month}-01`);
-  const next = dayOfDateKey(`${nextMonth(month)}-01`);
+  const month_ = monthWindow(month);
   const now = opts.now ?? Date.now();
-  const ctx = await loadSlotContext(db, eventType, readWindow({ from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, now, opts), opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  const ctx = await loadSlotContext(db, eventType, readWindow(month_.read, now, opts), opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
   const zone = zoneOf(ctx);
-  const calendar = new ZoneCalendar(zone);
-  const range = { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
-  return compute(ctx, zone, range, now, opts.recurrenceCount);
+  return compute(ctx, zone, month_.in(zone), now, opts.recurrenceCount);
+}
+
+/**
+ * A local month ("YYYY-MM") whose zone is known only after the read: `read` covers it in every zone (a day wider each
+ * side than its UTC dates), `in(zone)` is its exact range in that zone. Shared with the team booker.
+ */
+export function monthWindow(month: string) {
+  const first = dayOfDateKey(`${month}-01`);
+  const next = dayOfDateKey(`${nextMonth(month)}-01`);
+  return {
+    read: { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS },
+    in(zone: string) {
+      const calendar = new ZoneCalendar(zone);
+      return { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
+    },
+  };
 }
 
 /** A series reaches past the range: read as far as any occurrence could be bookable (still one statement). */
