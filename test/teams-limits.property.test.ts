@@ -31,7 +31,9 @@ const limitsArb = fc.record({
   counted: fc.array(span, { maxLength: 5 }),
 });
 
-function contextOf(hosts: fc.infer<typeof hostArb>[], l: fc.infer<typeof limitsArb>): TeamSlotContext {
+type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function contextOf(hosts: Drawn<typeof hostArb>[], l: Drawn<typeof limitsArb>): TeamSlotContext {
   const eventType = {
     id: 1,
     durationMinutes: 30,

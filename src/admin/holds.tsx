@@ -63,7 +63,8 @@ export const HoldsPanel: FC<{ rows: HoldRows; tz: string; csrf: string; back: st
                 <time datetime={new Date(h.expiresAt).toISOString()}>{timeLeft(h.expiresAt - rows.now)}</time>
               </td>
               <td>
-                <PostButton action={`${LIST}/holds/${h.uid}/release`} csrf={csrf} label="Release" class="btn small danger" hidden={{ back }} />
+                {/* A team hold's other rows carry `<uid>~<host id>`: releasing any of them releases the whole hold. */}
+                <PostButton action={`${LIST}/holds/${h.uid.split('~')[0]}/release`} csrf={csrf} label="Release" class="btn small danger" hidden={{ back }} />
               </td>
             </tr>
           ))}
