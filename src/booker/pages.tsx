@@ -105,15 +105,18 @@ export interface BookerProps {
   notice?: { kind: 'ok' | 'error'; text: string };
   rescheduling?: { name: string; email: string; currentStart: number };
   script?: string;
+  /** A recurring event type: the series length chosen (`?occurrences=`, kept in every link) and its most. */
+  series?: { summary: string; occurrences: number; max: number };
 }
 
 /** The URL of a booker view with the given state. Every piece of state is in it, so every view can be linked. */
-export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt'> & { month?: string; date?: string | null }): string {
+export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt'> & { month?: string; date?: string | null; occurrences?: number }): string {
   const q = new URLSearchParams();
   if (state.month) q.set('month', state.month);
   if (state.date) q.set('date', state.date);
   q.set('tz', state.tz);
   q.set('fmt', state.fmt);
+  if (state.occurrences) q.set('occurrences', String(state.occurrences));
   return `${basePath}?${q}`;
 }
 
@@ -130,7 +133,7 @@ const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; chi
   </div>
 );
 
-const ZoneForm: FC<{ basePath: string; state: ViewState; at: number }> = ({ basePath, state, at }) => (
+const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
   <div class="zone" id="zone">
     <p>
       Times in <strong id="zone-name">{state.tz}</strong> (<span id="zone-offset">{offsetLabel(state.tz, at)}</span>) ·{' '}
@@ -139,6 +142,7 @@ const ZoneForm: FC<{ basePath: string; state: ViewState; at: number }> = ({ base
     <form method="get" action={basePath}>
       <input type="hidden" name="month" value={state.month} />
       {state.date && <input type="hidden" name="date" value={state.date} />}
+      {occurrences && <input type="hidden" name="occurrences" value={String(occurrences)} />}
       <div class="field">
         <label for="tz">Time zone</label>
         <select id="tz" name="tz">
@@ -163,13 +167,40 @@ const ZoneForm: FC<{ basePath: string; state: ViewState; at: number }> = ({ base
   </div>
 );
 
+/** A recurring event type: how often it repeats, and a choice of how many meetings to book (times follow it). */
+const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<BookerProps['series']> }> = ({ basePath, state, series }) => (
+  <form method="get" action={basePath} class="series" id="series">
+    <p>
+      <strong id="series-summary">{series.summary}</strong>. The times below are free for every meeting of the series.
+    </p>
+    <input type="hidden" name="month" value={state.month} />
+    {state.date && <input type="hidden" name="date" value={state.date} />}
+    <input type="hidden" name="tz" value={state.tz} />
+    <input type="hidden" name="fmt" value={state.fmt} />
+    <div class="field">
+      <label for="occurrences">Number of meetings</label>
+      <select id="occurrences" name="occurrences">
+        {Array.from({ length: series.max }, (_, i) => i + 1).map((n) => (
+          <option value={String(n)} selected={n === series.occurrences}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </div>
+    <button type="submit" class="btn">
+      Show times
+    </button>
+  </form>
+);
+
 export const BookerPage: FC<BookerProps> = (p) => {
   const { state } = p;
   const weeks = monthWeeks(state.month);
   const day = state.date;
   const daySlots = day ? (p.byDate[day] ?? []) : [];
   const at = day ? Date.parse(`${day}T12:00:00Z`) : Date.parse(`${state.month}-15T12:00:00Z`);
-  const link = (over: { month?: string; date?: string | null }) => viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, ...over });
+  const link = (over: { month?: string; date?: string | null }) =>
+    viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, occurrences: p.series?.occurrences, ...over });
   return (
     <PublicLayout nonce={p.nonce} title={`${p.eventType.title} · ${p.host.name}`} script={p.script}>
       <EventHead host={p.host} eventType={p.eventType}>
@@ -178,6 +209,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
             Rescheduling the booking of {p.rescheduling.name} ({p.rescheduling.email}), now on {formatInstant(state.tz, p.rescheduling.currentStart, state.fmt)}.
           </p>
         )}
+        {p.series && <SeriesForm basePath={p.basePath} state={state} series={p.series} />}
       </EventHead>
       {p.notice && <FlashMessage flash={p.notice} />}
       <div class={day ? 'booker has-day' : 'booker'}>
@@ -266,7 +298,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
           </section>
         )}
       </div>
-      <ZoneForm basePath={p.basePath} state={state} at={daySlots[0] ? Date.parse(daySlots[0].start) : at} />
+      <ZoneForm basePath={p.basePath} state={state} at={daySlots[0] ? Date.parse(daySlots[0].start) : at} occurrences={p.series?.occurrences} />
     </PublicLayout>
   );
 };
@@ -312,6 +344,8 @@ export interface BookingFormProps {
   submissionKey: string;
   /** The time held for this form, or null when no hold could be taken (the form still books free time). */
   hold: FormHold | null;
+  /** A recurring event type: the series this form books, every start listed. */
+  series?: { summary: string; starts: number[]; occurrences: number };
 }
 
 export interface FormHold {
@@ -434,6 +468,22 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
   );
 };
 
+/** Every meeting of a series, in the visitor's zone. */
+const SeriesList: FC<{ summary: string; starts: number[]; tz: string; fmt: HourFormat }> = ({ summary, starts, tz, fmt }) => (
+  <div id="series">
+    <p>
+      <strong>{summary}</strong>:
+    </p>
+    <ol class="series-list" id="occurrences">
+      {starts.map((start) => (
+        <li>
+          <time datetime={new Date(start).toISOString()}>{formatInstant(tz, start, fmt)}</time>
+        </li>
+      ))}
+    </ol>
+  </div>
+);
+
 export const BookingFormPage: FC<BookingFormProps> = (p) => {
   const shown = p.fields.filter((f) => !f.hidden);
   const fieldIds = Object.fromEntries(
@@ -446,6 +496,7 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
     <PublicLayout nonce={p.nonce} title={`Book ${p.eventType.title}`}>
       <EventHead host={p.host} eventType={p.eventType}>
         <WhenLine start={p.start} end={p.end} tz={p.state.tz} fmt={p.state.fmt} id="when" />
+        {p.series && <SeriesList summary={p.series.summary} starts={p.series.starts} tz={p.state.tz} fmt={p.state.fmt} />}
         <p>
           <a href={p.back}>Choose another time</a>
         </p>
@@ -506,10 +557,59 @@ export interface BookingPageProps {
   cancel: boolean;
   cancelIssues?: ErrorIssue[];
   links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string };
+  /** Every meeting of the booking's recurring series, by start (empty or absent for a single booking). */
+  series?: SeriesMeeting[];
 }
+
+export interface SeriesMeeting {
+  uid: string;
+  startAt: number;
+  endAt: number;
+  status: BookingStatus;
+}
+
+/** The other meetings of a series, each a link to its own booking page; this one is marked. */
+const SeriesCard: FC<{ series: SeriesMeeting[]; uid: string; tz: string; fmt: HourFormat }> = ({ series, uid, tz, fmt }) => {
+  const index = series.findIndex((m) => m.uid === uid);
+  return (
+    <div class="card">
+      <h2>
+        Meeting {index + 1} of {series.length} in a series
+      </h2>
+      <ol class="series-list" id="series">
+        {series.map((m) => (
+          <li>
+            <a href={`/booking/${m.uid}?${new URLSearchParams({ tz, fmt })}`} aria-current={m.uid === uid ? 'page' : undefined}>
+              <time datetime={new Date(m.startAt).toISOString()}>{formatInstant(tz, m.startAt, fmt)}</time>
+            </a>
+            {m.status !== 'accepted' && <> ({STATUS_TEXT[m.status].toLowerCase()})</>}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+};
+
+/** Cancel one meeting of a series, it and the later ones, or all that have not started (the API's `scope`). */
+const ScopeChoice: FC = () => (
+  <fieldset class="scope">
+    <legend>Which meetings?</legend>
+    <label class="check">
+      <input type="radio" name="scope" value="this" checked /> Only this one
+    </label>
+    <label class="check">
+      <input type="radio" name="scope" value="following" /> This one and the later ones
+    </label>
+    <label class="check">
+      <input type="radio" name="scope" value="all" /> Every meeting that has not started
+    </label>
+  </fieldset>
+);
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
   const { booking: b, attendee: a, host, eventType } = p.data;
+  const series = p.series && p.series.length > 1 ? p.series : null;
+  const otherLiveMeetings = series ? series.filter((m) => m.uid !== b.uid && isLive(m.status) && m.startAt > p.now).length : 0;
   const live = isLive(b.status);
   // Once a booking has started only its host may change it (the bookings service refuses the attendee).
   const changeable = live && b.startAt > p.now;
@@ -534,6 +634,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
           </p>
         )}
       </div>
+      {series && <SeriesCard series={series} uid={b.uid} tz={p.tz} fmt={p.fmt} />}
       <div class="card">
         <h2>Details</h2>
         <dl class="kv" id="details">
@@ -600,6 +701,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
           {p.cancel ? (
             <form method="post" action={p.links.cancelAction} class="stack-form" id="cancel-form">
               <ErrorSummary issues={p.cancelIssues ?? []} />
+              {otherLiveMeetings > 0 && <ScopeChoice />}
               <div class="field">
                 <label for="reason">
                   Reason for cancelling<span class="opt"> (optional)</span>

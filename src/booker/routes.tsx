@@ -15,7 +15,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomToken, sha256Hex } from '../lib/crypto';
-import { createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
+import { cancelBody, createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
+import { findSeries } from '../bookings/repo';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
 import { completeFields } from '../event-types/booking-fields';
@@ -25,13 +26,15 @@ import { clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
 import { holdForForm } from '../reservations/service';
-import { availableMonth, availableSlots } from '../slots/service';
+import { availableMonth, availableSlots, type AvailableSlots, type SlotOptions } from '../slots/service';
+import { seriesStarts } from '../bookings/series';
+import { occurrencesOf, seriesSummary } from './series';
 import type { EventTypeKey, SlotContext } from '../slots/context';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
-import { BookerPage, BookingFormPage, type FormHold, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
+import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, type BookingPageData } from './repo';
 import { addMonths, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
 
@@ -93,13 +96,13 @@ interface BookerMode {
   basePath: string;
   /** The zone to show when the visitor has not chosen one. */
   defaultZone: (ctx: SlotContext) => string;
-  timeHref: (state: ViewState, startIso: string) => string;
+  timeHref: (state: ViewState, startIso: string, occurrences?: number) => string;
   rescheduling?: { name: string; email: string; currentStart: number; bookingId: number };
 }
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
   let state: ViewState | undefined;
-  const slotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
+  const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
   const guess = monthOf(c, opts.date);
   let found = await availableMonth(
     c.var.db,
@@ -113,10 +116,14 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
     slotOptions,
   );
   if (!found || !state) return null;
+  // A recurring event type (new bookings only: a reschedule moves one occurrence) offers only the starts whose
+  // series of the chosen length is free, as /v2/slots/available?recurrence_count=N does; known after the first read.
+  const rule = mode.rescheduling ? null : found.ctx.eventType.recurringEvent;
+  if (rule) slotOptions.recurrenceCount = occurrencesOf(c.req.query('occurrences'), rule);
   // Without ?month= the month is "this month" in a zone known only after the read: at a month's edge it can differ
   // from the guess (UTC's), and then the right month is read.
   const s0: ViewState = state;
-  if (s0.month !== guess) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
+  if (s0.month !== guess || rule) found = await availableMonth(c.var.db, mode.key, s0.month, () => s0.tz, slotOptions);
   if (!found) return null;
   // A visitor who named no month sees the first one with free times (this month's may be over or fully booked).
   const windowEnd = localDateKey(s0.tz, Date.now() + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
@@ -131,6 +138,7 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
   const thisMonth = localDateKey(state.tz, now).slice(0, 7);
   const lastMonth = localDateKey(state.tz, now + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
   const s = state;
+  const occurrences = rule ? slotOptions.recurrenceCount : undefined;
   return c.html(
     <BookerPage
       nonce={nonceOf(c)}
@@ -141,7 +149,8 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
       byDate={found.byDate}
       prevMonth={s.month > thisMonth ? addMonths(s.month, -1) : null}
       nextMonth={s.month < lastMonth ? addMonths(s.month, 1) : null}
-      timeHref={(iso) => mode.timeHref(s, iso)}
+      timeHref={(iso) => mode.timeHref(s, iso, occurrences)}
+      series={rule && occurrences ? { summary: seriesSummary(rule, occurrences), occurrences, max: rule.count } : undefined}
       notice={opts.notice}
       rescheduling={mode.rescheduling}
       script={s.tzSource === 'host' ? zoneDetectionScript(s.tz) : undefined}
@@ -167,7 +176,8 @@ function newBookingMode(username: string, slug: string): BookerMode {
     key: { username, slug },
     basePath,
     defaultZone: (ctx) => ctx.host.timezone,
-    timeHref: (state, iso) => `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
+    timeHref: (state, iso, occurrences) =>
+      `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(occurrences ? { occurrences: String(occurrences) } : {}) })}`,
   };
 }
 
@@ -198,6 +208,8 @@ interface FormRender {
   status?: ContentfulStatusCode;
   /** The time held for this form (issue #14), shown with its expiry and sent back with the submission. */
   hold: FormHold | null;
+  /** A recurring event type: how many occurrences this form books (the first is `start`). */
+  occurrences?: number;
 }
 
 /** The booking form's hold lives in a cookie scoped to the form's path: one per browser and event type. */
@@ -215,6 +227,11 @@ function renderForm(c: PublicContext, r: FormRender) {
   const et = r.ctx.eventType;
   const basePath = `/${r.username}/${r.slug}`;
   const startIso = utcIso(r.start);
+  const rule = et.recurringEvent;
+  const series =
+    rule && r.occurrences
+      ? { summary: seriesSummary(rule, r.occurrences), starts: seriesStarts(r.ctx, rule, r.start, r.occurrences), occurrences: r.occurrences }
+      : undefined;
   return c.html(
     <BookingFormPage
       nonce={nonceOf(c)}
@@ -224,16 +241,32 @@ function renderForm(c: PublicContext, r: FormRender) {
       start={r.start}
       end={r.start + et.durationMinutes * 60_000}
       state={r.zone}
-      action={`${basePath}/book?${new URLSearchParams({ start: startIso })}`}
+      action={`${basePath}/book?${new URLSearchParams({ start: startIso, ...(series ? { occurrences: String(series.occurrences) } : {}) })}`}
       back={viewUrl(basePath, { ...r.zone, month: localDateKey(r.zone.tz, r.start).slice(0, 7), date: localDateKey(r.zone.tz, r.start) })}
       values={r.values}
       issues={r.issues}
       message={r.message}
       submissionKey={randomToken(16)}
       hold={r.hold}
+      series={series}
     />,
     r.status ?? 200,
   );
+}
+
+/**
+ * The slot at `start` if it is offered now: for a recurring event type, only when the series of the length in
+ * `?occurrences=` (default: all) is free too, the check its booking will make. Null when nothing is bookable here.
+ */
+async function slotAt(c: PublicContext, key: EventTypeKey, start: number, ownHoldUid: string | null): Promise<{ found: AvailableSlots; occurrences?: number } | null> {
+  const range = { from: start, to: start + 1 };
+  const found = await availableSlots(c.var.db, key, range, undefined, { ownHoldUid });
+  const rule = found?.ctx.eventType.recurringEvent;
+  if (!found || !rule || found.slots.length === 0) return found ? { found } : null;
+  // Only a recurring event type pays this second read: its series reaches months past the first start.
+  const occurrences = occurrencesOf(c.req.query('occurrences'), rule);
+  const series = await availableSlots(c.var.db, key, range, undefined, { ownHoldUid, recurrenceCount: occurrences });
+  return series ? { found: series, occurrences } : null;
 }
 
 /** The start in ?start=, or null. */
@@ -253,6 +286,13 @@ function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }) {
     cancelAction: `/booking/${uid}/cancel?${q}`,
     ics: `/booking/${uid}.ics`,
   };
+}
+
+/** The meetings of the booking's recurring series (empty for a single booking), for its booking page. */
+async function seriesOf(c: PublicContext, data: BookingPageData): Promise<SeriesMeeting[]> {
+  const seriesUid = data.booking.recurringBookingUid;
+  if (!seriesUid) return [];
+  return (await findSeries(c.var.db, seriesUid)).map(({ booking: b }) => ({ uid: b.uid, startAt: b.startAt, endAt: b.endAt, status: b.status }));
 }
 
 async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
@@ -313,6 +353,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
         now={Date.now()}
         cancel={c.req.query('cancel') === '1'}
         links={bookingLinks(data.booking.uid, zone)}
+        series={await seriesOf(c, data)}
       />,
     );
   })
@@ -324,13 +365,17 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const links = bookingLinks(data.booking.uid, zone);
     const form = await formOf(c);
     const text = form ? field(form, 'reason') : '';
-    const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
-    if (!reason.success) {
-      const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links };
-      return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(reason.error)} />, 400);
+    const scope = form ? field(form, 'scope') : '';
+    // The API's own body schema: the same reason rules and the same scopes (this, following, all) for a series.
+    const body = cancelBody.safeParse({ ...(text.trim() === '' ? {} : { reason: text }), ...(scope === '' ? {} : { scope }) });
+    if (!body.success) {
+      const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links, series: await seriesOf(c, data) };
+      return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(body.error)} />, 400);
     }
-    await cancelBooking(c.var.d1, c.env, data.booking.uid, reason.data.reason ?? null, null);
-    setFlash(c, { kind: 'ok', text: 'Your booking is cancelled. The host has been told.' }, FLASH);
+    const scoped = body.data.scope ?? 'this';
+    await cancelBooking(c.var.d1, c.env, data.booking.uid, body.data.reason ?? null, null, scoped);
+    const what = scoped === 'all' ? 'Every remaining meeting of the series is' : scoped === 'following' ? 'This meeting and the later ones are' : 'Your booking is';
+    setFlash(c, { kind: 'ok', text: `${what} cancelled. The host has been told.` }, FLASH);
     return c.redirect(links.self, 303);
   })
   .get(`/reschedule/:uid${UID}`, async (c) => {
@@ -412,8 +457,9 @@ export const bookerRoutes = new Hono<PublicEnv>()
     if (start === null) return c.redirect(mode.basePath, 302);
     // This browser's own hold (from an earlier visit to this form) does not hide its own time.
     const previousHold = holdUidOf(getCookie(c, HOLD_COOKIE));
-    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, undefined, { ownHoldUid: previousHold });
-    if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    const offered = await slotAt(c, mode.key, start, previousHold);
+    if (!offered) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    const { found, occurrences } = offered;
     const zone = zoneAndFormat(c, found.ctx.host.timezone);
     const taken = async () =>
       (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 })) ??
@@ -431,7 +477,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
       if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
     }
     if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [], hold });
+    return renderForm(c, { username, slug, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
   })
   .post(`/:username${USERNAME}/:slug${SLUG}/book`, async (c) => {
     const { username, slug } = c.req.param();
@@ -444,16 +490,21 @@ export const bookerRoutes = new Hono<PublicEnv>()
     // A honeypot: people never see this field, naive bots fill every field they find.
     if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
     const holdUid = holdUidOf(field(form, 'reservation_uid'));
-    const found = await availableSlots(c.var.db, mode.key, { from: start, to: start + 1 }, undefined, { ownHoldUid: holdUid });
-    if (!found) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
-    const ctx = found.ctx;
+    const offered = await slotAt(c, mode.key, start, holdUid);
+    if (!offered) return notFoundPage(c, 'There is nothing to book at this address. It may have been switched off.');
+    const { found: { ctx }, occurrences } = offered;
     const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
     const fields = completeFields(ctx.eventType.bookingFields);
     const values = valuesFromForm(fields, form);
     const again = async (issues: ErrorIssue[], status: ContentfulStatusCode, message?: string) =>
-      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status, hold: await liveFormHold(c, holdUid) });
+      renderForm(c, { username, slug, ctx, start, zone, values, issues, message, status, hold: await liveFormHold(c, holdUid), occurrences });
     // The API's own body schema: the page refuses exactly what POST /v2/bookings refuses.
-    const parsed = createBookingBody.safeParse({ event_type_id: ctx.eventType.id, start: utcIso(start), ...bodyFromValues(fields, values, zone.tz) });
+    const parsed = createBookingBody.safeParse({
+      event_type_id: ctx.eventType.id,
+      start: utcIso(start),
+      ...bodyFromValues(fields, values, zone.tz),
+      ...(occurrences ? { recurrence_count: occurrences } : {}),
+    });
     if (!parsed.success) return again(toIssues(parsed.error), 400);
     const key = idempotencyKeySchema.safeParse(`page-${field(form, 'key')}`);
     const body = parsed.data;
@@ -473,22 +524,26 @@ export const bookerRoutes = new Hono<PublicEnv>()
             : null,
         idempotencyHash: hash,
         reservationUid,
+        ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
       });
     try {
       // The form's hold is consumed by the booking; a hold that expired or was released meanwhile is simply left out
       // (the booking is then decided as without one: free time is still booked).
-      const { booking } = await book(holdUid).catch((error: unknown) => {
+      const { booking, occurrences: booked } = await book(holdUid).catch((error: unknown) => {
         if (holdUid && error instanceof ApiError && error.code === 'not_found') return book(null);
         throw error;
       });
       if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
-      setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? 'Request sent. The host will confirm it.' : 'You are booked.' }, FLASH);
+      const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
+      setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
       return c.redirect(bookingLinks(booking.uid, zone).self, 303);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
       if (error.code === 'slot_unavailable') {
-        const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
+        // A refused series names the occurrence that is no longer free.
+        const text = error.conflicts?.length ? `Not booked: ${error.message}` : TAKEN;
+        const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text }, status: 409 });
         if (page) return page;
       }
       if (error.code === 'idempotency_key_reused') return again([], 409, 'This form was already sent with other details. Check them and send it again.');

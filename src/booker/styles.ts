@@ -37,6 +37,11 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .zone form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .4rem; }
 .zone .field { flex: 1 1 14rem; }
 .zone .fmt { display: flex; gap: .75rem; align-items: center; }
+.series { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .75rem; }
+.series p { flex: 1 1 100%; margin: 0; }
+.series .field { flex: 0 1 10rem; }
+.series-list { margin: .3rem 0 0; padding-left: 1.4rem; }
+.series-list li { margin: .15rem 0; }
 .public .when { font-size: 1.05rem; font-weight: 700; margin: .3rem 0 0; }
 .public .when-sub { color: var(--muted); margin: .15rem 0 0; }
 .public form.stack-form { display: flex; flex-direction: column; gap: .9rem; }

@@ -23,12 +23,19 @@ async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (c
   return unwrap(await d1.callObject(() => call(hostCalendar(env, hostId))));
 }
 
-function unwrap(reply: CalendarReply): { booking: BookingJson; replayed: boolean; occurrences?: BookingJson[] } {
+/** A booking written: the booking, whether it was an idempotent replay, and every occurrence when it is a series. */
+export interface BookingOutcome {
+  booking: BookingJson;
+  replayed: boolean;
+  occurrences?: BookingJson[];
+}
+
+function unwrap(reply: CalendarReply): BookingOutcome {
   if (!reply.ok) throw new ApiError(reply.code, reply.message, reply.issues, undefined, reply.conflicts);
   return { booking: reply.booking, replayed: reply.replayed ?? false, ...(reply.occurrences ? { occurrences: reply.occurrences } : {}) };
 }
 
-export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest) {
+export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest): Promise<BookingOutcome> {
   const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
   if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
   return onCalendar(d1, env, routing.ownerId, (calendar) => calendar.book(req));

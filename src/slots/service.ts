@@ -40,9 +40,7 @@ export async function availableSlots(
   opts: SlotOptions = {},
 ): Promise<AvailableSlots | null> {
   const now = opts.now ?? Date.now();
-  // A series reaches past the range: read as far as any occurrence could be bookable (still one statement).
-  const read = opts.recurrenceCount && opts.recurrenceCount > 1 ? { from: range.from, to: Math.max(range.to, now + MAX_WINDOW_MS) } : range;
-  const ctx = await loadSlotContext(db, eventType, read, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  const ctx = await loadSlotContext(db, eventType, readWindow(range, now, opts), opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
   return compute(ctx, timezone ?? ctx.scheduleTimeZone, range, now, opts.recurrenceCount);
 }
@@ -62,12 +60,17 @@ export async function availableMonth(
   const first = dayOfDateKey(`${month}-01`);
   const next = dayOfDateKey(`${nextMonth(month)}-01`);
   const now = opts.now ?? Date.now();
-  const ctx = await loadSlotContext(db, eventType, { from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
+  const ctx = await loadSlotContext(db, eventType, readWindow({ from: (first - 1) * DAY_MS, to: (next + 1) * DAY_MS }, now, opts), opts.ignoreBookingId, now, opts.ownHoldUid ?? null);
   if (!ctx) return null;
   const zone = zoneOf(ctx);
   const calendar = new ZoneCalendar(zone);
   const range = { from: calendar.startOfLocalDay(first), to: calendar.startOfLocalDay(next) };
-  return compute(ctx, zone, range, now);
+  return compute(ctx, zone, range, now, opts.recurrenceCount);
+}
+
+/** A series reaches past the range: read as far as any occurrence could be bookable (still one statement). */
+function readWindow(range: { from: number; to: number }, now: number, opts: SlotOptions): { from: number; to: number } {
+  return opts.recurrenceCount && opts.recurrenceCount > 1 ? { from: range.from, to: Math.max(range.to, now + MAX_WINDOW_MS) } : range;
 }
 
 function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number, recurrenceCount?: number): AvailableSlots {
