@@ -5,24 +5,12 @@ import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
-import { holdsTimeSql, liveSql, LIVE_STATUSES } from './occupancy';
+import { liveSql, LIVE_STATUSES } from './occupancy';
+import { bookedOverlap, heldOverlap, hostMarks } from './guard-sql';
 import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
-import { HELD_OVERLAP, holdGroupParams, holdGroupSql } from '../reservations/repo';
+import { holdGroupParams } from './guard-sql';
 
 const LIVE = liveSql();
-
-/**
- * A live booking in which one of `hosts` hosts takes time overlapping [?, ?) (half-open: touching is fine), through
- * booking_hosts, so a team booking counts for every host attending it. Binds: the host ids, span end, span start.
- * The booking's alias is `o` (callers may add `AND o.id != ?`).
- */
-export const hostsOverlap = (now: number, hosts = 1) =>
-  `SELECT 1 FROM booking_hosts oh JOIN bookings o ON o.id = oh.booking_id
-   WHERE oh.user_id IN (${Array.from({ length: hosts }, () => '?').join(', ')}) AND ${holdsTimeSql(now, 'o')}
-     AND oh.occupied_start < ? AND oh.occupied_end > ?`;
-
-/** Another live booking of the host whose occupied span overlaps [?, ?). Binds: host id, span end, span start. */
-const overlap = (now: number) => hostsOverlap(now, 1);
 
 export interface NewBooking {
   uid: string;
@@ -75,7 +63,7 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at,
          recurring_booking_uid)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${overlap(b.now)}) AND NOT EXISTS (${HELD_OVERLAP})
+       WHERE NOT EXISTS (${bookedOverlap(b.now)}) AND NOT EXISTS (${heldOverlap()})
          AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
@@ -149,17 +137,14 @@ export function guardedTeamInsert(
   attendeeCap: { email: string; max: number } | null = null,
   consumedHoldUid: string | null = null,
 ): D1PreparedStatement {
-  const marks = hostIds.map(() => '?').join(', ');
-  const ownHold = consumedHoldUid ? holdGroupParams(consumedHoldUid) : [null, 0, null];
+  const hosts = hostMarks(hostIds.length);
   return d1
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash,
          assignment_reason, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${hostsOverlap(b.now, hostIds.length)})
-         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
-           AND h.occupied_start < ? AND h.occupied_end > ? AND NOT COALESCE(${holdGroupSql('h.')}, 0))
+       WHERE NOT EXISTS (${bookedOverlap(b.now, hosts)}) AND NOT EXISTS (${heldOverlap(hosts, 'group')})
          AND (? IS NULL OR (${EVENT_TYPE_ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
     )
@@ -170,7 +155,7 @@ export function guardedTeamInsert(
       b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
       b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
       ...hostIds, b.occupiedEnd, b.occupiedStart,
-      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart, ...ownHold,
+      ...hostIds, b.now, b.occupiedEnd, b.occupiedStart, ...holdGroupParams(consumedHoldUid),
       attendeeCap ? 1 : null, b.eventTypeId, b.now, attendeeCap?.email.toLowerCase() ?? '', attendeeCap?.max ?? 0,
     );
 }
@@ -192,14 +177,8 @@ export interface Move {
   reason: string | null;
 }
 
-/**
- * Another live booking overlapping [?, ?) of ANY host attending booking ? (its booking_hosts), other than that booking.
- * Binds: booking id, span end, span start, booking id.
- */
-const EVERY_HOST_OVERLAP = (now: number) =>
-  `SELECT 1 FROM booking_hosts oh JOIN bookings o ON o.id = oh.booking_id
-   WHERE oh.user_id IN (SELECT m.user_id FROM booking_hosts m WHERE m.booking_id = ?) AND ${holdsTimeSql(now, 'o')}
-     AND oh.occupied_start < ? AND oh.occupied_end > ? AND o.id != ?`;
+/** The hosts attending booking ? (its booking_hosts), as a host set for the guards. Binds: booking id. */
+const HOSTS_OF_BOOKING = '(SELECT m.user_id FROM booking_hosts m WHERE m.booking_id = ?)';
 
 /**
  * Moves a live, future booking in one statement: the new span is taken and the old one freed atomically, and
@@ -211,7 +190,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${LIVE} AND start_at > ?
-         AND NOT EXISTS (${EVERY_HOST_OVERLAP(now)}) AND NOT EXISTS (${HELD_OVERLAP})
+         AND NOT EXISTS (${bookedOverlap(now, HOSTS_OF_BOOKING)} AND o.id != ?) AND NOT EXISTS (${heldOverlap()})
        RETURNING *`,
     )
     .bind(
@@ -287,6 +266,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
     recurringBookingUid: (row.recurring_booking_uid as string | null) ?? null,
+    recurrenceStart: (row.recurrence_start as number | null) ?? null,
     assignmentReason: (row.assignment_reason as string | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
@@ -371,22 +351,21 @@ export function guardedTeamMove(
   hostIds: number[],
   now: number,
 ): D1PreparedStatement {
-  const marks = hostIds.map(() => '?').join(', ');
+  const hosts = hostMarks(hostIds.length);
   return d1
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
          host_id = ?, assignment_reason = ?, reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
        WHERE id = ? AND ${liveSql()} AND start_at > ? AND sequence = ?
-         AND NOT EXISTS (${hostsOverlap(now, hostIds.length)} AND o.id != ?)
-         AND NOT EXISTS (SELECT 1 FROM slot_reservations h WHERE h.host_id IN (${marks}) AND h.expires_at > ?
-           AND h.occupied_start < ? AND h.occupied_end > ?)
+         AND NOT EXISTS (${bookedOverlap(now, hosts)} AND o.id != ?)
+         AND NOT EXISTS (${heldOverlap(hosts)})
        RETURNING *`,
     )
     .bind(
       move.startAt, move.endAt, move.occupiedStart, move.occupiedEnd, move.hostId, move.assignmentReason, move.reason, now,
       booking.id, now, booking.sequence,
       ...hostIds, move.occupiedEnd, move.occupiedStart, booking.id,
-      ...hostIds, now, move.occupiedEnd, move.occupiedStart,
+      ...hostIds, now, move.occupiedEnd, move.occupiedStart, null,
     );
 }
 
@@ -563,6 +542,11 @@ export function seriesComplete(d1: D1Queryable, seriesUid: string, count: number
 }
 
 const SERIES_INCOMPLETE = 'series incomplete';
+
+/** Records each occurrence's start in its series (the RECURRENCE-ID of its invites) once: a reschedule keeps it. */
+export function markRecurrenceStarts(d1: D1Queryable, seriesUid: string): D1PreparedStatement {
+  return d1.prepare('UPDATE bookings SET recurrence_start = start_at WHERE recurring_booking_uid = ? AND recurrence_start IS NULL').bind(seriesUid);
+}
 
 /** Whether a batch failed on `seriesComplete`. */
 export const isSeriesIncomplete = (error: unknown) => /malformed JSON/i.test(`${String(error)} ${String((error as { cause?: unknown })?.cause)}`);

@@ -1,21 +1,9 @@
 // SQL for slot reservations (holds). Like bookings, every write that takes time from a host's calendar is guarded in
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
-import { holdsTimeSql } from '../bookings/occupancy';
+import { bookedOverlap, heldOverlap, holdGroupParams, holdGroupSql } from '../bookings/guard-sql';
 import type { D1Queryable, Db } from '../db/client';
 import { eventTypes, slotReservations, users, type SlotReservation } from '../db/schema';
-
-/**
- * Another live hold of the host whose occupied span overlaps [?, ?), other than the one named by uid (`IS NOT NULL`
- * excludes none). Binds, in order: host id, now, span end, span start, excluded uid. Live means `expires_at > now`:
- * an expired hold stops counting the moment it expires, sweep or no sweep.
- */
-export const HELD_OVERLAP = `SELECT 1 FROM slot_reservations h WHERE h.host_id = ? AND h.expires_at > ?
-  AND h.occupied_start < ? AND h.occupied_end > ? AND h.uid IS NOT ?`;
-
-/** A booking of the host holding time at `now` that overlaps [?, ?). Binds: host id, span end, span start. */
-const bookedOverlap = (now: number) => `SELECT 1 FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
-  WHERE bh.user_id = ? AND ${holdsTimeSql(now, 'b')} AND bh.occupied_start < ? AND bh.occupied_end > ?`;
 
 export interface NewHold {
   uid: string;
@@ -37,7 +25,7 @@ export function guardedHoldInsert(d1: D1Queryable, h: NewHold, now: number): D1P
       `INSERT INTO slot_reservations (uid, host_id, event_type_id, slot_start, slot_end, occupied_start, occupied_end,
          expires_at, client_hash, holder_id, created_at, updated_at)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-       WHERE NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${HELD_OVERLAP})
+       WHERE NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${heldOverlap()})
        RETURNING *`,
     )
     .bind(
@@ -63,7 +51,7 @@ export function guardedHoldUpdate(d1: D1Queryable, hold: SlotReservation, change
       `UPDATE slot_reservations SET slot_start = ?, slot_end = ?, occupied_start = ?, occupied_end = ?, expires_at = ?,
          updated_at = ?
        WHERE id = ? AND expires_at > ?
-         AND NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${HELD_OVERLAP})
+         AND NOT EXISTS (${bookedOverlap(now)}) AND NOT EXISTS (${heldOverlap()})
        RETURNING *`,
     )
     .bind(
@@ -82,16 +70,6 @@ export async function findLiveHold(db: Db, uid: string, now: number): Promise<Sl
 export async function hostOfHold(db: Db, uid: string): Promise<number | undefined> {
   return (await db.select({ hostId: slotReservations.hostId }).from(slotReservations).where(eq(slotReservations.uid, uid)).get())?.hostId;
 }
-
-/**
- * A team event type's hold is one row per host it blocks, so every busy read and guard counts it for each of them
- * like any hold (src/teams/holds.ts): the organizer's row carries the holder's uid, the others `<uid>~<host id>`
- * (`~` is never in a uid the API accepts). `holdGroupSql(alias)` matches every row of hold `?`; bind
- * `holdGroupParams(uid)`. A personal hold is a group of one.
- */
-export const holdGroupSql = (alias = '') => `(${alias}uid = ? OR substr(${alias}uid, 1, ?) = ?)`;
-export const holdGroupParams = (uid: string) => [uid, uid.length + 1, `${uid}~`] as const;
-export const memberHoldUid = (uid: string, hostId: number) => `${uid}~${hostId}`;
 
 /** Releases a hold, every row of a team hold included. */
 export async function deleteHold(db: Db, uid: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 // SQL of a team hold (src/teams/holds.ts): one slot_reservations row per blocked host, all or none.
 import type { D1Queryable } from '../db/client';
-import { hostsOverlap } from '../bookings/repo';
+import { bookedOverlap, heldOverlap, hostMarks } from '../bookings/guard-sql';
 import type { NewHold } from '../reservations/repo';
 
 /**
@@ -9,16 +9,14 @@ import type { NewHold } from '../reservations/repo';
  * RETURNING the rows.
  */
 export function guardedTeamHoldInsert(d1: D1Queryable, h: NewHold, hostIds: number[], now: number): D1PreparedStatement {
-  const marks = hostIds.map(() => '?').join(', ');
+  const hosts = hostMarks(hostIds.length);
   return d1
     .prepare(
       `INSERT INTO slot_reservations (uid, host_id, event_type_id, slot_start, slot_end, occupied_start, occupied_end,
          expires_at, client_hash, holder_id, created_at, updated_at)
        SELECT CASE WHEN j.value = ? THEN ? ELSE ? || '~' || j.value END, j.value, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        FROM json_each(?) j
-       WHERE NOT EXISTS (${hostsOverlap(now, hostIds.length)})
-         AND NOT EXISTS (SELECT 1 FROM slot_reservations x WHERE x.host_id IN (${marks}) AND x.expires_at > ?
-           AND x.occupied_start < ? AND x.occupied_end > ?)
+       WHERE NOT EXISTS (${bookedOverlap(now, hosts)}) AND NOT EXISTS (${heldOverlap(hosts)})
        RETURNING *`,
     )
     .bind(
@@ -26,6 +24,6 @@ export function guardedTeamHoldInsert(d1: D1Queryable, h: NewHold, hostIds: numb
       h.eventTypeId, h.slotStart, h.slotEnd, h.occupiedStart, h.occupiedEnd, h.expiresAt, h.clientHash, h.holderId, now, now,
       JSON.stringify(hostIds),
       ...hostIds, h.occupiedEnd, h.occupiedStart,
-      ...hostIds, now, h.occupiedEnd, h.occupiedStart,
+      ...hostIds, now, h.occupiedEnd, h.occupiedStart, null,
     );
 }
