@@ -30,7 +30,8 @@ export interface CalendarState {
 export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
   const b = event.booking;
   const booking: BookingCalendarData = {
-    uid: b.uid,
+    // A seat's invite is its own calendar event (UID and link by the seat uid): it lists only the host and that attendee.
+    uid: event.seat?.uid ?? b.uid,
     title: b.title,
     description: b.description,
     startAt: b.startAt,
@@ -81,7 +82,7 @@ export function notificationInserts(
        SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
        FROM bookings b
        LEFT JOIN booking_event_types e ON e.id = b.event_type_id
-       WHERE ${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?
+       WHERE ${BOOKING_IN_SNAPSHOT_STATE} AND (b.sequence = ? OR ? IS NOT NULL)
          AND (e.id IS NULL OR e.email_notifications = 1)
        RETURNING id`,
     ).bind(
@@ -95,6 +96,8 @@ export function notificationInserts(
       now,
       ...snapshotStateParams(event),
       state.sequence,
+      // A seat's SEQUENCE is the seat's own, checked with the seat above.
+      event.seat?.uid ?? null,
     );
   });
 }

@@ -1,5 +1,5 @@
 // Everything the slot rules need about one event type, read in a single D1 round trip.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users } from '../db/schema';
 import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
@@ -31,6 +31,14 @@ const limitReachMsSql = () => {
 };
 
 /**
+ * A booking (alias) that is a seated slot of this seated event type: it has seat rows. Cheap for every other event
+ * type: the first test is false and SQLite looks no further.
+ */
+const seatedBookingSql = (b: SQL) =>
+  sql`${eventTypes.seatsPerTimeSlot} IS NOT NULL AND ${b}.event_type_id = ${eventTypes.id}
+    AND EXISTS (SELECT 1 FROM booking_attendees sx WHERE sx.booking_id = ${b}.id AND sx.seat_uid IS NOT NULL)`;
+
+/**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
  * busy spans (bookings and slot reservations) that can touch slots starting in [from, to), in ONE statement: the
  * lists come back as JSON arrays from correlated subqueries. `ignoreBookingId` leaves out the booking being
@@ -56,12 +64,20 @@ export async function loadSlotContext(
       overrides: sql<string>`(SELECT json_group_array(json_array(o.date, o.start_time, o.end_time))
         FROM booking_date_overrides o WHERE o.schedule_id = ${schedules.id}
           AND o.date <= ${isoDate(window.to + DATE_MARGIN_MS)})`,
-      // Through booking_hosts: a team booking the host attends is busy time too.
+      // Through booking_hosts: a team booking the host attends is busy time too. This event type's own seated
+      // bookings come separately (`seated`), with their seat counts (src/slots/seats.ts).
       busy: sql<string>`(SELECT json_group_array(json_array(bh.occupied_start, bh.occupied_end))
         FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
         WHERE bh.user_id = ${users.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
           AND bh.occupied_start < ${window.to + reach} AND bh.occupied_end > ${window.from - reach}
-          AND b.id != ${ignoreBookingId ?? 0})`,
+          AND b.id != ${ignoreBookingId ?? 0}
+          AND NOT (${seatedBookingSql(sql`b`)}))`,
+      seated: sql<string>`(SELECT json_group_array(json_array(b.id, b.start_at, b.end_at, b.occupied_start, b.occupied_end,
+          (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND sa.seat_uid IS NOT NULL AND sa.cancelled_at IS NULL)))
+        FROM bookings b
+        WHERE ${eventTypes.seatsPerTimeSlot} IS NOT NULL AND b.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
+          AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
+          AND b.id != ${ignoreBookingId ?? 0} AND ${seatedBookingSql(sql`b`)})`,
       held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
         FROM slot_reservations h WHERE h.host_id = ${users.id} AND h.expires_at > ${now}
           AND h.occupied_start < ${window.to + reach} AND h.occupied_end > ${window.from - reach}
@@ -95,6 +111,14 @@ export async function loadSlotContext(
     overrides: (JSON.parse(row.overrides) as [string, string | null, string | null][]).map(([date, startTime, endTime]) => ({ date, startTime, endTime })),
     busy: [...(JSON.parse(row.busy) as [number, number][]), ...(JSON.parse(row.held) as [number, number][])].map(([start, end]) => ({ start, end })),
     externalBusy: (JSON.parse(row.externalBusy) as [number, number][]).map(([start, end]) => ({ start, end })),
+    seated: (JSON.parse(row.seated) as [number, number, number, number, number, number][]).map(([bookingId, start, end, occupiedStart, occupiedEnd, seatsBooked]) => ({
+      bookingId,
+      start,
+      end,
+      occupiedStart,
+      occupiedEnd,
+      seatsBooked,
+    })),
     counted: (JSON.parse(row.counted) as [number, number][]).map(([start, end]) => ({ start, minutes: (end - start) / 60_000 })),
   };
 }

@@ -49,9 +49,20 @@ const teamFields = {
   counting_period: z.enum(COUNTING_PERIODS).describe('The period (UTC) over which round-robin bookings are counted'),
 };
 
+/**
+ * Seats are for personal event types only this session (a seat joins one host's booking under that host's object;
+ * team bookings lock several hosts): a team event type refuses them with a clear 400.
+ */
+const noSeats = z
+  .null({ error: 'Seats are not supported on team event types' })
+  .optional()
+  .describe('Not supported on team event types: only null is accepted');
+const SEAT_FIELDS = { seats_per_time_slot: true, seats_show_attendees: true, seats_show_availability_count: true } as const;
+
 export const createTeamEventTypeBody = createEventTypeBody
-  .omit({ owner_id: true, schedule_id: true })
+  .omit({ owner_id: true, schedule_id: true, ...SEAT_FIELDS })
   .extend({
+    seats_per_time_slot: noSeats,
     scheduling_type: teamFields.scheduling_type,
     hosts: teamFields.hosts.optional(),
     assign_all_team_members: teamFields.assign_all_team_members.default(false),
@@ -62,8 +73,8 @@ export const createTeamEventTypeBody = createEventTypeBody
   .refine((b) => b.assign_all_team_members || (b.hosts?.length ?? 0) > 0, { path: ['hosts'], message: 'Give hosts or assign_all_team_members: true' });
 
 export const updateTeamEventTypeBody = z
-  .strictObject({ ...eventTypeFields, ...teamFields })
-  .omit({ schedule_id: true })
+  .strictObject({ ...eventTypeFields, ...teamFields, seats_per_time_slot: noSeats })
+  .omit({ schedule_id: true, seats_show_attendees: true, seats_show_availability_count: true })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 

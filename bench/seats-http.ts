@@ -1,0 +1,109 @@
+/**
+ * Seated slots over HTTP against a real `wrangler dev` (workerd, local D1) on 127.0.0.1 only: a 31-day
+ * GET /v2/slots/available for a seated event type (10 seats per slot) with partly filled and full slots, against the
+ * same request for a plain event type with the same rules and bookings in the same places.
+ * Run: npx tsx bench/seats-http.ts   (about a minute; bounded in requests and time; stops by itself)
+ *
+ * Seed: two hosts Mon-Fri 09:00-17:00 in New York, each with one event type (30 minutes, every 30 minutes, 365-day
+ * window). The plain host has 20 bookings spread over the month; the seated host has seated slots at the same 20
+ * places: 15 partly filled (1 to 9 seats) and 5 full (10 seats). The two requests are interleaved, one at a time, 300
+ * rounds, so they see the same machine. Every request carries its own CF-Connecting-IP (the per-IP rate limits).
+ * Results: a table, and bench/out/seats-http.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startWranglerDev } from '../scripts/lib/processes';
+import { benchAdmin } from './lib/admin';
+import { summarize } from './lib/stats';
+
+const ROUNDS = 300;
+const hardStop = setTimeout(() => {
+  console.error('bench: hard deadline reached, stopping');
+  process.exit(2);
+}, 240_000);
+
+const admin = benchAdmin();
+const server = await startWranglerDev({ seed: admin.seed, logLevel: 'error' });
+const BASE = server.base;
+
+let clients = 0;
+const nextIp = () => {
+  const n = ++clients;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
+async function timed(path: string): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${BASE}${path}`, { headers: { 'cf-connecting-ip': nextIp() } });
+  await res.arrayBuffer();
+  return { status: res.status, ms: performance.now() - t0 };
+}
+
+async function api(path: string, token: string | null, body?: unknown) {
+  const res = await fetch(`${BASE}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', 'cf-connecting-ip': nextIp() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const slotsOf = async <T>(path: string) => Object.values((await api(path, null)).slots as Record<string, T[]>).flat();
+
+try {
+  const hosts: { id: number }[] = [];
+  for (const i of [0, 1]) {
+    hosts.push(await api('/v2/users', admin.token, { email: `host${i}@bench.dev`, name: `Host ${i}`, password: 'bench-host-password', timezone: 'America/New_York' }));
+  }
+  const rules = { duration_minutes: 30, booking_window_days: 365 };
+  const plain = (await api('/v2/event-types', admin.token, { ...rules, owner_id: hosts[0]!.id, title: 'Plain', slug: 'plain' })).id as number;
+  const seated = (await api('/v2/event-types', admin.token, { ...rules, owner_id: hosts[1]!.id, title: 'Seated', slug: 'seated', seats_per_time_slot: 10 })).id as number;
+
+  const monthStart = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
+  const monthEnd = new Date(Date.parse(monthStart) + 31 * 86_400_000).toISOString();
+  const range = `start_time=${monthStart}&end_time=${monthEnd}`;
+  const paths = {
+    'plain event type, 20 bookings': `/v2/slots/available?event_type_id=${plain}&${range}`,
+    'seated (10 seats), 15 partly filled + 5 full': `/v2/slots/available?event_type_id=${seated}&${range}`,
+  };
+  const offered = await slotsOf<{ start: string }>(paths['plain event type, 20 bookings']);
+  let seatsTaken = 0;
+  for (let k = 0; k < 20; k++) {
+    const slot = offered[Math.floor((k * offered.length) / 20)]!;
+    await api('/v2/bookings', null, { event_type_id: plain, start: slot.start, attendee: { name: `Guest ${k}`, email: `p-${k}@bench.dev`, timezone: 'UTC' } });
+    const seats = k < 15 ? 1 + (k % 9) : 10;
+    for (let s = 0; s < seats; s++) {
+      await api('/v2/bookings', null, { event_type_id: seated, start: slot.start, attendee: { name: `Guest ${k}.${s}`, email: `s-${k}-${s}@bench.dev`, timezone: 'UTC' } });
+      seatsTaken++;
+    }
+  }
+  const plainSlots = await slotsOf(paths['plain event type, 20 bookings']);
+  const seatedSlots = await slotsOf<{ seats_booked?: number }>(paths['seated (10 seats), 15 partly filled + 5 full']);
+  const seeded = { seats: seatsTaken, plainSlots: plainSlots.length, seatedSlots: seatedSlots.length, partlyBooked: seatedSlots.filter((s) => s.seats_booked).length };
+  console.log(`seeded: ${JSON.stringify(seeded)}`);
+
+  for (const path of Object.values(paths)) for (let i = 0; i < 20; i++) await timed(path);
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+  const statuses: Record<string, number> = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, path] of Object.entries(paths)) {
+      const t = await timed(path);
+      samples[name]!.push(t.ms);
+      statuses[t.status] = (statuses[t.status] ?? 0) + 1;
+    }
+  }
+  const base = summarize(samples['plain event type, 20 bookings']!).median;
+  const rows = Object.entries(samples).map(([name, ms]) => {
+    const s = summarize(ms);
+    return { case: name, 'median ms': s.median.toFixed(2), 'p95 ms': s.p95.toFixed(2), '÷ plain': (s.median / base).toFixed(2) };
+  });
+  console.table(rows);
+  console.log(`statuses: ${JSON.stringify(statuses)}`);
+  mkdirSync('bench/out', { recursive: true });
+  writeFileSync('bench/out/seats-http.json', JSON.stringify({ at: new Date().toISOString(), seeded, rows, statuses }, null, 2));
+} finally {
+  await server.stop();
+  clearTimeout(hardStop);
+}
+process.exit(0);
