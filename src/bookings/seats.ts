@@ -22,6 +22,7 @@ import {
   transition,
   type BookingForWrite,
   type BookingJson,
+  type NewBooking,
 } from './repo';
 import {
   bumpSeatsOfCancelled,
@@ -129,7 +130,7 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
 
   // Opening the slot: the booking row (guarded like any booking) and its first seat, or nothing.
   const { booking } = draft;
-  const state = { booking: { ...draftRow(booking, e.now) }, host: ctx.host, eventType: ctx.eventType };
+  const state = { booking: draftRow(booking, e.now), host: ctx.host, eventType: ctx.eventType };
   const snapshot = seatSnapshot('BOOKING_CREATED', state, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
   const writes = [
     guardedInsert(d1, booking, { attendeeCap: cap }),
@@ -154,7 +155,7 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
 }
 
 /** A drafted booking as the row it will be (ids are filled in SQL from the uid). */
-function draftRow(b: ReturnType<typeof draftBooking> & { ok: true } extends { booking: infer N } ? N : never, now: number): Booking {
+function draftRow(b: NewBooking, now: number): Booking {
   return {
     ...b,
     recurringBookingUid: b.recurringBookingUid ?? null,
