@@ -15,11 +15,7 @@
  * Results are printed as a table and written to bench/out/http.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { hashPassword } from '../src/auth/crypto';
-import { randomToken, sha256Hex } from '../src/lib/crypto';
-import { provisionUserStatements } from '../src/users/provision';
-import { execute } from '../scripts/lib/d1';
-import { startWranglerDev } from '../scripts/lib/processes';
+import { nextIp, startBenchWorker } from './lib/worker';
 import { summarize, type Summary } from './lib/stats';
 
 const HARD_DEADLINE_MS = 240_000;
@@ -35,13 +31,6 @@ interface Timed {
   status: number;
   ms: number;
 }
-
-let clients = 0;
-/** A new client address per request (10.0.0.0/8). */
-const nextIp = () => {
-  const n = ++clients;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-};
 
 async function timedFetch(path: string, init?: RequestInit): Promise<Timed> {
   const headers = new Headers(init?.headers);
@@ -80,17 +69,6 @@ function phase(name: string, run: { results: Timed[]; seconds: number }): Phase 
   return { name, summary: summarize(run.results.map((r) => r.ms)), perSecond: run.results.length / run.seconds, statuses };
 }
 
-async function api(path: string, token: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** Weekdays from `from` on, as YYYY-MM-DD (hosts work Mon-Fri). */
 function weekdays(from: Date, count: number): string[] {
   const out: string[] = [];
@@ -100,25 +78,8 @@ function weekdays(from: Date, count: number): string[] {
   return out;
 }
 
-const adminToken = randomToken();
-async function seed(state: string) {
-  const now = Date.now();
-  execute(
-    [
-      ...provisionUserStatements(
-        { email: 'bench-admin@calflare.dev', name: 'Bench Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword('bench-admin-password') },
-        now,
-      ),
-      {
-        sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
-        params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
-      },
-    ],
-    { persistTo: state },
-  );
-}
-
-const server = await startWranglerDev({ seed, logLevel: 'error' });
+const server = await startBenchWorker();
+const { api, adminToken } = server;
 const BASE = server.base;
 
 try {

@@ -11,8 +11,7 @@
  * Results: a table, and bench/out/seats-http.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startWranglerDev } from '../scripts/lib/processes';
-import { benchAdmin } from './lib/admin';
+import { interleaved, startBenchWorker } from './lib/worker';
 import { summarize } from './lib/stats';
 
 const ROUNDS = 300;
@@ -21,53 +20,28 @@ const hardStop = setTimeout(() => {
   process.exit(2);
 }, 240_000);
 
-const admin = benchAdmin();
-const server = await startWranglerDev({ seed: admin.seed, logLevel: 'error' });
-const BASE = server.base;
-
-let clients = 0;
-const nextIp = () => {
-  const n = ++clients;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-};
-
-async function timed(path: string): Promise<{ status: number; ms: number }> {
-  const t0 = performance.now();
-  const res = await fetch(`${BASE}${path}`, { headers: { 'cf-connecting-ip': nextIp() } });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - t0 };
-}
-
-async function api(path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${BASE}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', 'cf-connecting-ip': nextIp() },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-const slotsOf = async <T>(path: string) => Object.values((await api(path, null)).slots as Record<string, T[]>).flat();
-
+const worker = await startBenchWorker();
 try {
+  const { api, adminToken } = worker;
+  const slotsOf = async <T>(path: string) => Object.values((await api(path, null)).slots as Record<string, T[]>).flat();
   const hosts: { id: number }[] = [];
   for (const i of [0, 1]) {
-    hosts.push(await api('/v2/users', admin.token, { email: `host${i}@bench.dev`, name: `Host ${i}`, password: 'bench-host-password', timezone: 'America/New_York' }));
+    hosts.push(await api('/v2/users', adminToken, { email: `host${i}@bench.dev`, name: `Host ${i}`, password: 'bench-host-password', timezone: 'America/New_York' }));
   }
   const rules = { duration_minutes: 30, booking_window_days: 365 };
-  const plain = (await api('/v2/event-types', admin.token, { ...rules, owner_id: hosts[0]!.id, title: 'Plain', slug: 'plain' })).id as number;
-  const seated = (await api('/v2/event-types', admin.token, { ...rules, owner_id: hosts[1]!.id, title: 'Seated', slug: 'seated', seats_per_time_slot: 10 })).id as number;
+  const plain = (await api('/v2/event-types', adminToken, { ...rules, owner_id: hosts[0]!.id, title: 'Plain', slug: 'plain' })).id as number;
+  const seated = (await api('/v2/event-types', adminToken, { ...rules, owner_id: hosts[1]!.id, title: 'Seated', slug: 'seated', seats_per_time_slot: 10 })).id as number;
 
   const monthStart = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
   const monthEnd = new Date(Date.parse(monthStart) + 31 * 86_400_000).toISOString();
   const range = `start_time=${monthStart}&end_time=${monthEnd}`;
+  const PLAIN = 'plain event type, 20 bookings';
+  const SEATED = 'seated (10 seats), 15 partly filled + 5 full';
   const paths = {
-    'plain event type, 20 bookings': `/v2/slots/available?event_type_id=${plain}&${range}`,
-    'seated (10 seats), 15 partly filled + 5 full': `/v2/slots/available?event_type_id=${seated}&${range}`,
+    [PLAIN]: `/v2/slots/available?event_type_id=${plain}&${range}`,
+    [SEATED]: `/v2/slots/available?event_type_id=${seated}&${range}`,
   };
-  const offered = await slotsOf<{ start: string }>(paths['plain event type, 20 bookings']);
+  const offered = await slotsOf<{ start: string }>(paths[PLAIN]);
   let seatsTaken = 0;
   for (let k = 0; k < 20; k++) {
     const slot = offered[Math.floor((k * offered.length) / 20)]!;
@@ -78,22 +52,12 @@ try {
       seatsTaken++;
     }
   }
-  const plainSlots = await slotsOf(paths['plain event type, 20 bookings']);
-  const seatedSlots = await slotsOf<{ seats_booked?: number }>(paths['seated (10 seats), 15 partly filled + 5 full']);
-  const seeded = { seats: seatsTaken, plainSlots: plainSlots.length, seatedSlots: seatedSlots.length, partlyBooked: seatedSlots.filter((s) => s.seats_booked).length };
+  const seatedSlots = await slotsOf<{ seats_booked?: number }>(paths[SEATED]);
+  const seeded = { seats: seatsTaken, plainSlots: (await slotsOf(paths[PLAIN])).length, seatedSlots: seatedSlots.length, partlyBooked: seatedSlots.filter((s) => s.seats_booked).length };
   console.log(`seeded: ${JSON.stringify(seeded)}`);
 
-  for (const path of Object.values(paths)) for (let i = 0; i < 20; i++) await timed(path);
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
-  const statuses: Record<string, number> = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, path] of Object.entries(paths)) {
-      const t = await timed(path);
-      samples[name]!.push(t.ms);
-      statuses[t.status] = (statuses[t.status] ?? 0) + 1;
-    }
-  }
-  const base = summarize(samples['plain event type, 20 bookings']!).median;
+  const { samples, statuses } = await interleaved(worker, paths, ROUNDS);
+  const base = summarize(samples[PLAIN]!).median;
   const rows = Object.entries(samples).map(([name, ms]) => {
     const s = summarize(ms);
     return { case: name, 'median ms': s.median.toFixed(2), 'p95 ms': s.p95.toFixed(2), '÷ plain': (s.median / base).toFixed(2) };
@@ -103,7 +67,7 @@ try {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/seats-http.json', JSON.stringify({ at: new Date().toISOString(), seeded, rows, statuses }, null, 2));
 } finally {
-  await server.stop();
+  await worker.stop();
   clearTimeout(hardStop);
 }
 process.exit(0);

@@ -8,105 +8,21 @@
  * same rules (30 minutes, every 30 minutes). The three requests are interleaved, one at a time, 300 rounds, so they
  * see the same machine. Results: a table, and bench/out/team-http.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { hashPassword } from '../src/auth/crypto';
-import { randomToken, sha256Hex } from '../src/lib/crypto';
-import { provisionUserStatements } from '../src/users/provision';
-import { applyMigrations, execute } from '../scripts/lib/d1';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { interleaved, startBenchWorker } from './lib/worker';
 import { summarize } from './lib/stats';
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-const PORT = await freePort();
-const BASE = `http://127.0.0.1:${PORT}`;
 const ROUNDS = 300;
 const hardStop = setTimeout(() => {
   console.error('bench: hard deadline reached, stopping');
   process.exit(2);
 }, 240_000);
 
-let clients = 0;
-const nextIp = () => {
-  const n = ++clients;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-};
-
-async function timed(path: string): Promise<{ status: number; ms: number }> {
-  const t0 = performance.now();
-  const res = await fetch(`${BASE}${path}`, { headers: { 'cf-connecting-ip': nextIp() } });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - t0 };
-}
-
-async function api(path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${BASE}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', 'cf-connecting-ip': nextIp() },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('wrangler dev did not start');
-}
-
-const state = mkdtempSync(join(tmpdir(), 'calflare-team-bench-'));
-applyMigrations({ persistTo: state });
-const adminToken = randomToken();
+const worker = await startBenchWorker();
+const { api, adminToken } = worker;
 const now = Date.now();
-execute(
-  [
-    ...provisionUserStatements(
-      { email: 'bench-admin@calflare.dev', name: 'Bench Admin', role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword('bench-admin-password') },
-      now,
-    ),
-    {
-      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
-      params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
-    },
-  ],
-  { persistTo: state },
-);
-
-const server = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state, '--log-level', 'error'], {
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-  detached: true,
-});
-const stopServer = () => {
-  try {
-    process.kill(-server.pid!, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-};
-process.on('exit', stopServer);
 
 try {
-  await waitForServer();
   const zones = ['America/New_York', 'Europe/Berlin', 'Europe/London', 'America/Chicago', 'UTC'];
   const hosts: { id: number }[] = [];
   for (const [i, timezone] of zones.entries()) {
@@ -138,16 +54,7 @@ try {
     '5 hosts, collective': `/v2/slots/available?event_type_id=${collective.id}&${range}`,
     '5 hosts, round robin': `/v2/slots/available?event_type_id=${roundRobin.id}&${range}`,
   };
-  for (const path of Object.values(paths)) for (let i = 0; i < 20; i++) await timed(path);
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
-  const statuses: Record<string, number> = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, path] of Object.entries(paths)) {
-      const t = await timed(path);
-      samples[name]!.push(t.ms);
-      statuses[t.status] = (statuses[t.status] ?? 0) + 1;
-    }
-  }
+  const { samples, statuses } = await interleaved(worker, paths, ROUNDS);
   const base = summarize(samples['1 host (personal event type)']!).median;
   const rows = Object.entries(samples).map(([name, ms]) => {
     const s = summarize(ms);
@@ -158,8 +65,7 @@ try {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync('bench/out/team-http.json', JSON.stringify({ at: new Date().toISOString(), rows, statuses }, null, 2));
 } finally {
-  stopServer();
+  await worker.stop();
   clearTimeout(hardStop);
-  rmSync(state, { recursive: true, force: true });
 }
 process.exit(0);

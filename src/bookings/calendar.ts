@@ -1,12 +1,19 @@
 // The booking as calendar data: the bridge from the bookings tables to src/invites (pure mapping).
-import { bookingEvent, type BookingCalendarData } from '../invites/booking-event';
+import type { Booking } from '../db/schema';
+import { bookingEvent, type BookingCalendarData, type SeriesRef } from '../invites/booking-event';
 import { renderCalendar } from '../invites/ics';
 import { calendarSite, type Site } from '../invites/site';
 import { bookingSummaryOf, type BookingForWrite } from './repo';
 
+/** An occurrence of a recurring series, as its invites name it; nothing for a single booking. */
+export function seriesRefOf(b: Pick<Booking, 'recurringBookingUid' | 'recurrenceStart'>): { series?: SeriesRef } {
+  return b.recurringBookingUid && b.recurrenceStart !== null ? { series: { uid: b.recurringBookingUid, recurrenceStart: b.recurrenceStart } } : {};
+}
+
 export function calendarDataOf(state: BookingForWrite): BookingCalendarData {
   const { booking: b, attendee: a, host } = state;
   return {
+    ...seriesRefOf(b),
     ...bookingSummaryOf(state),
     sequence: b.sequence,
     organizer: { name: host.name, email: host.email },

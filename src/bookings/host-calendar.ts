@@ -2,14 +2,14 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Db } from '../db/client';
 import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
-import type { WebhookTrigger } from '../db/schema';
+import type { Booking, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue, OccurrenceConflict } from '../lib/errors';
 import { Mutex } from '../lib/mutex';
 import { LeaseHolder } from '../lib/lease';
 import { checkBookable } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
-import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
+import { enqueueNotifications, notificationIdsOf, notificationInserts, type CalendarState } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
 import { snapshotOf } from '../webhooks/snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
@@ -28,6 +28,7 @@ import {
   insertAttendee,
   isSeriesIncomplete,
   liveSeriesForWrite,
+  markRecurrenceStarts,
   seriesComplete,
   transition,
   type BookingForWrite,
@@ -40,6 +41,7 @@ import { hasStarted } from './status';
 import { newBookingUid } from './uid';
 import { occurrenceStarts } from './recurrence';
 import { seriesConflicts, seriesRefusal } from './series';
+import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
 
@@ -256,11 +258,15 @@ export class HostCalendar extends DurableObject<Bindings> {
         guardedInsert(d1, booking, { consumedHoldUid: holdUid, ...(index === 0 ? { attendeeCap: cap } : {}) }),
         insertAttendee(d1, booking.uid, req.attendee),
       ]),
+      markRecurrenceStarts(d1, seriesUid),
       seriesComplete(d1, seriesUid, count),
       ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, drafts[0]!.booking.uid)] : []),
     ];
     const outboxes = drafts.map(({ snapshot }) => outboxInsert(d1, snapshot, now));
-    const emails = drafts.flatMap(({ snapshot }) => notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now));
+    // One invitation for the whole series: the first occurrence's emails carry the RRULE (src/invites/); the other
+    // occurrences are in it, so they send none of their own. Later changes go out per occurrence (RECURRENCE-ID).
+    const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
+    const emails = notificationInserts(d1, this.env, drafts[0]!.snapshot, { sequence: 0, createdAt: now, updatedAt: now, series: { uid: seriesUid, recurrenceStart: starts[0]!, master } }, now);
     let results: D1Result[];
     try {
       results = await d1.batch([...writes, ...outboxes, ...emails]);
@@ -450,6 +456,7 @@ export class HostCalendar extends DurableObject<Bindings> {
 }
 
 /** Reschedule, cancel, confirm and decline each raise the calendar SEQUENCE by one (the SQL does the same). */
-function nextCalendarState(b: { sequence: number; createdAt: number }, now: number) {
-  return { sequence: b.sequence + 1, createdAt: b.createdAt, updatedAt: now };
+/** The calendar state after a change of the booking: SEQUENCE raised; an occurrence of a series is named in it. */
+function nextCalendarState(b: Pick<Booking, 'sequence' | 'createdAt' | 'recurringBookingUid' | 'recurrenceStart'>, now: number): CalendarState {
+  return { sequence: b.sequence + 1, createdAt: b.createdAt, updatedAt: now, ...seriesRefOf(b) };
 }

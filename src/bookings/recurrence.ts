@@ -79,3 +79,18 @@ function wallInstant(calendar: ZoneCalendar, day: number, minute: number): numbe
   // The rest of the date does not exist (a zone that skips a whole date): the next date's start.
   return first ? first.start : calendar.wallRangeIntervals(day + 1, 0, 1440)[0]!.start;
 }
+
+// ---- Wording (booking pages and emails) ----
+
+const UNIT: Record<RecurringEvent['freq'], [string, string]> = { weekly: ['week', 'weeks'], monthly: ['month', 'months'], yearly: ['year', 'years'] };
+
+/** "Every week", "Every 2 months". */
+export function repeatPhrase(rule: Pick<RecurringEvent, 'freq' | 'interval'>): string {
+  const [one, many] = UNIT[rule.freq];
+  return rule.interval === 1 ? `Every ${one}` : `Every ${rule.interval} ${many}`;
+}
+
+/** "Every week, 4 meetings" / "1 meeting". */
+export function seriesSummary(rule: Pick<RecurringEvent, 'freq' | 'interval'>, occurrences: number): string {
+  return `${repeatPhrase(rule)}, ${occurrences === 1 ? '1 meeting' : `${occurrences} meetings`}`;
+}

@@ -251,6 +251,7 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     idempotencyKey: row.idempotency_key as string | null,
     idempotencyHash: row.idempotency_hash as string | null,
     recurringBookingUid: (row.recurring_booking_uid as string | null) ?? null,
+    recurrenceStart: (row.recurrence_start as number | null) ?? null,
     assignmentReason: (row.assignment_reason as string | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
@@ -534,6 +535,11 @@ export function seriesComplete(d1: D1Queryable, seriesUid: string, count: number
 }
 
 const SERIES_INCOMPLETE = 'series incomplete';
+
+/** Records each occurrence's start in its series (the RECURRENCE-ID of its invites) once: a reschedule keeps it. */
+export function markRecurrenceStarts(d1: D1Queryable, seriesUid: string): D1PreparedStatement {
+  return d1.prepare('UPDATE bookings SET recurrence_start = start_at WHERE recurring_booking_uid = ? AND recurrence_start IS NULL').bind(seriesUid);
+}
 
 /** Whether a batch failed on `seriesComplete` (or any guard written the same way, such as a seat's). */
 export const isSeriesIncomplete = (error: unknown) => /malformed JSON/i.test(`${String(error)} ${String((error as { cause?: unknown })?.cause)}`);

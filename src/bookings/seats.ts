@@ -159,6 +159,7 @@ function draftRow(b: NewBooking, now: number): Booking {
   return {
     ...b,
     recurringBookingUid: b.recurringBookingUid ?? null,
+    recurrenceStart: null,
     id: 0,
     cancellationReason: null,
     rejectionReason: null,

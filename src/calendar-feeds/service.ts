@@ -36,7 +36,8 @@ export async function renderFeed(db: Db, site: Site, token: string, now: number)
   const windowDays = await bookingWindowDays(db, hostId);
   const rows = await feedBookings(db, hostId, now - FEED_PAST_DAYS * DAY_MS, now + windowDays * DAY_MS, FEED_MAX_EVENTS);
   const events = rows.map((row) => {
-    const data = calendarDataOf(row);
+    // Every occurrence of a series is its own event here: the feed has no series master for it to be an instance of.
+    const { series: _occurrence, ...data } = calendarDataOf(row);
     // DTSTAMP at the booking's last change: the bytes (and the ETag) change only when a booking does.
     return bookingEvent(data, calendarSite(site, data.uid), data.updatedAt);
   });

@@ -192,6 +192,9 @@ export const bookings = sqliteTable(
     idempotencyHash: text('idempotency_hash'),
     // The series this booking is an occurrence of (shared by all its occurrences); null for a single booking.
     recurringBookingUid: text('recurring_booking_uid'),
+    // An occurrence's start as its series was booked, kept when it is rescheduled: the RECURRENCE-ID that names this
+    // occurrence in the series' invitations (src/invites/). Null for a single booking.
+    recurrenceStart: integer('recurrence_start'),
     // Round robin: why this host was assigned (src/teams/assignment.ts); null for other bookings.
     assignmentReason: text('assignment_reason'),
     createdAt: createdAt(),

@@ -1,7 +1,19 @@
 // A booking as an iCalendar VEVENT: the one mapping used by invitation emails, the .ics download and the host feed,
 // so all three describe the same event (same UID, same SEQUENCE). Pure.
 import type { Booking, BookingStatus } from '../db/schema';
+import type { RecurringEvent } from '../bookings/recurrence';
 import { icsUid, type IcsEvent, type IcsMethod, type IcsStatus } from './ics';
+
+/**
+ * An occurrence of a recurring series, as calendars know it: one event with the series' uid. `master` only in the
+ * message that invites to the whole series (its first occurrence's creation); every other message and file is about
+ * one occurrence, named by its start in the series (RECURRENCE-ID).
+ */
+export interface SeriesRef {
+  uid: string;
+  recurrenceStart: number;
+  master?: { rule: Pick<RecurringEvent, 'freq' | 'interval'>; count: number; zone: string; lastStart: number };
+}
 
 /** What the calendar needs to know about a booking, as of one moment. */
 export interface BookingCalendarData extends Pick<Booking, 'uid' | 'title' | 'startAt' | 'endAt' | 'status' | 'locationType' | 'locationValue'> {
@@ -13,6 +25,7 @@ export interface BookingCalendarData extends Pick<Booking, 'uid' | 'title' | 'st
   attendee: { name: string; email: string; notes: string | null };
   createdAt: number;
   updatedAt: number;
+  series?: SeriesRef;
 }
 
 export interface CalendarSite {
@@ -57,11 +70,23 @@ export function descriptionText(b: BookingCalendarData, site: CalendarSite): str
   return parts.join('\n\n');
 }
 
+/** The RRULE value of a series: `FREQ=WEEKLY;INTERVAL=1;COUNT=4`. Skipped dates (the 31st of short months) follow RRULE already. */
+export function rruleText(rule: Pick<RecurringEvent, 'freq' | 'interval'>, count: number): string {
+  return `FREQ=${rule.freq.toUpperCase()};INTERVAL=${rule.interval};COUNT=${count}`;
+}
+
+function seriesFields(series: SeriesRef | undefined): Pick<IcsEvent, 'recurrence' | 'recurrenceId'> {
+  if (!series) return {};
+  if (series.master) return { recurrence: { rule: rruleText(series.master.rule, series.master.count), zone: series.master.zone, lastStart: series.master.lastStart } };
+  return { recurrenceId: series.recurrenceStart };
+}
+
 /** `stamp`: when this version was produced; for a download or feed, the booking's last change keeps it stable. */
 export function bookingEvent(b: BookingCalendarData, site: CalendarSite, stamp: number): IcsEvent {
   const status = STATUS[b.status];
   return {
-    uid: icsUid(b.uid, site.domain),
+    uid: icsUid(b.series?.uid ?? b.uid, site.domain),
+    ...seriesFields(b.series),
     sequence: b.sequence,
     stamp,
     start: b.startAt,

@@ -6,7 +6,11 @@
 // - TEXT values escape backslash, semicolon, comma and newlines; parameter values are quoted and stripped of what
 //   a quoted parameter cannot hold;
 // - one VEVENT per booking whose UID never changes (the booking uid at our domain) and whose SEQUENCE the caller
-//   raises on every change the attendee sees, so REQUEST/CANCEL messages update the same event in place.
+//   raises on every change the attendee sees, so REQUEST/CANCEL messages update the same event in place;
+// - a recurring series is one VEVENT with an RRULE, its DTSTART/DTEND in the host's local time (TZID) with that
+//   zone's VTIMEZONE, so the wall time holds across DST; a message about one occurrence names it by RECURRENCE-ID.
+import { icsLocalDateTime, vtimezoneLines } from './vtimezone';
+import { zoneOffsetAt } from '../lib/time';
 
 export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
 export type IcsStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
@@ -33,6 +37,10 @@ export interface IcsEvent {
   attendee: IcsPerson & { partstat: PartStat; rsvp: boolean };
   created?: number;
   lastModified?: number;
+  /** A recurring series' master: the RRULE value, the zone its times are written in, and its last occurrence's start. */
+  recurrence?: { rule: string; zone: string; lastStart: number };
+  /** One occurrence of a recurring series: its start as the series defined it (RECURRENCE-ID, written in UTC). */
+  recurrenceId?: number;
 }
 
 export interface IcsCalendar {
@@ -98,16 +106,25 @@ export function foldLine(line: string): string {
 
 const mailto = (email: string) => `mailto:${email}`;
 
+/** `DTSTART:…Z`, or `DTSTART;TZID=zone:<local>` when the event's times are written in a zone. */
+function timeLine(name: 'DTSTART' | 'DTEND', ms: number, zone: string | undefined): string {
+  return zone ? `${name};TZID=${zone}:${icsLocalDateTime(ms, zoneOffsetAt(zone, ms))}` : `${name}:${icsDateTime(ms)}`;
+}
+
 function eventLines(e: IcsEvent): string[] {
+  const zone = e.recurrence?.zone;
   const lines = [
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     `SEQUENCE:${e.sequence}`,
     `DTSTAMP:${icsDateTime(e.stamp)}`,
-    `DTSTART:${icsDateTime(e.start)}`,
-    `DTEND:${icsDateTime(e.end)}`,
-    `SUMMARY:${escapeText(e.summary)}`,
+    timeLine('DTSTART', e.start, zone),
+    timeLine('DTEND', e.end, zone),
   ];
+  if (e.recurrence) lines.push(`RRULE:${e.recurrence.rule}`);
+  // UTC is allowed whatever form the master's DTSTART has (RFC 5545 3.8.4.4 only forbids mixing with floating time).
+  if (e.recurrenceId !== undefined) lines.push(`RECURRENCE-ID:${icsDateTime(e.recurrenceId)}`);
+  lines.push(`SUMMARY:${escapeText(e.summary)}`);
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
   if (e.url) lines.push(`URL:${e.url}`);
@@ -129,6 +146,14 @@ export function renderCalendar(cal: IcsCalendar): string {
   const lines = ['BEGIN:VCALENDAR', `PRODID:${PRODID}`, 'VERSION:2.0', 'CALSCALE:GREGORIAN'];
   if (cal.method) lines.push(`METHOD:${cal.method}`);
   if (cal.name) lines.push(`X-WR-CALNAME:${escapeText(cal.name)}`);
+  // Every TZID used needs its VTIMEZONE, before the events (one per zone, covering all its events).
+  const spans = new Map<string, { from: number; to: number }>();
+  for (const e of cal.events) {
+    if (!e.recurrence) continue;
+    const span = spans.get(e.recurrence.zone);
+    spans.set(e.recurrence.zone, { from: Math.min(span?.from ?? e.start, e.start), to: Math.max(span?.to ?? 0, e.recurrence.lastStart + (e.end - e.start)) });
+  }
+  for (const [zone, span] of spans) lines.push(...vtimezoneLines(zone, span.from, span.to));
   for (const e of cal.events) lines.push(...eventLines(e));
   lines.push('END:VCALENDAR');
   return lines.map(foldLine).join(CRLF) + CRLF;

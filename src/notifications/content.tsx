@@ -7,6 +7,7 @@ import { calendarSite, type Site } from '../invites/site';
 import type { RecipientRole, WebhookTrigger } from '../db/schema';
 import { recipientOf, type NotificationPayload } from './payload';
 import { formatShort, formatWhen } from './when';
+import { seriesSummary } from '../bookings/recurrence';
 
 export interface RenderedNotification {
   subject: string;
@@ -52,6 +53,9 @@ interface Row {
 function detailRows(p: NotificationPayload, role: RecipientRole, timezone: string): Row[] {
   const b = p.booking;
   const rows: Row[] = [{ label: 'What', value: b.title }, { label: 'When', value: formatWhen(b.startAt, b.endAt, timezone) }];
+  // The invitation to a whole series: how it repeats and when it ends (the calendar part carries the RRULE).
+  const master = b.series?.master;
+  if (master) rows.push({ label: 'Repeats', value: `${seriesSummary(master.rule, master.count)}, the last on ${formatShort(master.lastStart, timezone)}` });
   if (p.previous) rows.push({ label: 'Was', value: formatWhen(p.previous.startAt, p.previous.endAt, timezone), strike: true });
   const where = locationText(b.locationType, b.locationValue);
   if (where) rows.push({ label: 'Where', value: where });

@@ -2,7 +2,7 @@
 // notification rows are written in one D1 batch, so a committed change always has its emails and a refused or
 // rolled-back one never does. Queue messages are sent only after the commit; a lost send leaves `enqueued_at` NULL
 // for the cron sweep (src/notifications/sweep.ts).
-import type { BookingCalendarData } from '../invites/booking-event';
+import type { BookingCalendarData, SeriesRef } from '../invites/booking-event';
 import type { D1Queryable } from '../db/client';
 import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
@@ -25,6 +25,8 @@ export interface CalendarState {
   sequence: number;
   createdAt: number;
   updatedAt: number;
+  /** An occurrence of a recurring series (with the series' rule when this message invites to the whole series). */
+  series?: SeriesRef;
 }
 
 export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
@@ -44,6 +46,7 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
     attendee: { name: event.attendee.name, email: event.attendee.email, notes: event.attendee.notes },
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
+    ...(state.series ? { series: state.series } : {}),
   };
   return {
     trigger: event.trigger,
