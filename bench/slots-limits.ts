@@ -39,7 +39,7 @@ const BASE: EventType = {
   id: 1, ownerId: 1, scheduleId: 1, title: 'Bench', slug: 'bench', description: null, durationMinutes: 30, bufferBeforeMinutes: 0,
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: 15, bookingWindowDays: 365, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
-  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, teamId: null,
+  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null,
   schedulingType: null, assignAllTeamMembers: false, distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month',
   createdAt: 0, updatedAt: 0,
 };
@@ -54,6 +54,7 @@ function context(et: Partial<EventType>): SlotContext {
     busy,
     externalBusy: [],
     counted: et.bookingLimitsCount || et.bookingLimitsDuration ? counted : [],
+    seated: [],
   };
 }
 

@@ -14,7 +14,7 @@ function context(et: Partial<EventType> = {}, busy: SlotContext['busy'] = []): S
       bufferBeforeMinutes: 15, bufferAfterMinutes: 5, minimumNoticeHours: 0, slotIntervalMinutes: null, bookingWindowDays: 60,
       locationType: null, locationValue: null, requiresConfirmation: false, emailNotifications: true, isActive: true,
       bookingFields: null, bookingLimitsCount: null, bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false,
-      maxActiveBookingsPerBooker: null, recurringEvent: null, teamId: null, schedulingType: null, assignAllTeamMembers: false,
+      maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null, schedulingType: null, assignAllTeamMembers: false,
       distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', createdAt: NOW, updatedAt: NOW, ...et,
     },
     host: { id: 1, name: 'Hana Host', email: 'hana@example.com', timezone: 'UTC', username: 'hana' },
@@ -24,6 +24,7 @@ function context(et: Partial<EventType> = {}, busy: SlotContext['busy'] = []): S
     busy,
     externalBusy: [],
     counted: [],
+    seated: [],
   };
 }
 

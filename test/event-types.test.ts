@@ -39,6 +39,9 @@ describe('POST /v2/event-types', () => {
       only_show_first_available_slot: false,
       max_active_bookings_per_booker: null,
       recurring_event: null,
+      seats_per_time_slot: null,
+      seats_show_attendees: false,
+      seats_show_availability_count: true,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

@@ -326,7 +326,7 @@ describe('the contract check itself', () => {
     await expect(expectDocumented('GET', '/v2/event-types/{id}', { status: 200, json: { ...et.json, created_at: 1700000000 } })).rejects.toThrow(/not valid/);
     await expect(expectDocumented('GET', '/v2/event-types/{id}', { status: 409, json: { error: { code: 'conflict', message: 'x' } } })).rejects.toThrow(/does not document/);
     await expect(
-      expectDocumented('POST', '/v2/bookings', { status: 409, json: { error: { code: 'conflict', message: 'x' } } }),
-    ).rejects.toThrow(/answered 409 conflict/);
+      expectDocumented('POST', '/v2/bookings', { status: 409, json: { error: { code: 'too_many_holds', message: 'x' } } }),
+    ).rejects.toThrow(/answered 409 too_many_holds/);
   });
 });

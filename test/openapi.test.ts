@@ -150,7 +150,8 @@ describe('documented statuses and headers', () => {
     const header = op.parameters?.find((p) => p.in === 'header');
     expect(header).toMatchObject({ name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } });
     const conflict = op.responses['409'] as { content: Record<string, { examples: Record<string, unknown> }> };
-    expect(Object.keys(conflict.content['application/json']!.examples)).toEqual(['slot_unavailable', 'too_many_bookings', 'booker_limit_reached']);
+    // conflict: a seated event type's email that already has a seat in the slot.
+    expect(Object.keys(conflict.content['application/json']!.examples)).toEqual(['conflict', 'slot_unavailable', 'too_many_bookings', 'booker_limit_reached']);
   });
 
   it('a reschedule documents both kinds of 409: conflict and slot_unavailable', async () => {

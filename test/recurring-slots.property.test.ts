@@ -17,7 +17,7 @@ const BASE: EventType = {
   id: 1, ownerId: 1, scheduleId: 1, title: 'T', slug: 't', description: null, durationMinutes: 30, bufferBeforeMinutes: 0,
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: null, bookingWindowDays: 120, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
-  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, teamId: null, schedulingType: null, assignAllTeamMembers: false,
+  bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null, schedulingType: null, assignAllTeamMembers: false,
   distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', createdAt: 0, updatedAt: 0,
 };
 
@@ -62,6 +62,7 @@ describe('slots for a series agree with booking it', () => {
           busy,
           externalBusy: [],
           counted: s.counted.map((q) => ({ start: START + q * 15 * MIN, minutes: 30 })),
+          seated: [],
         };
         const now = START;
         const rangeStart = START + 7 * DAY;

@@ -5,6 +5,8 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { bookingJson, bookingSortKey, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
+import { liveSeatsOf } from '../bookings/seat-repo';
+import type { Attendee } from '../db/schema';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
@@ -138,6 +140,8 @@ interface Row {
   /** The other hosts attending (a team booking). */
   coHosts: Person[];
   eventType?: { title: string; slug: string; bookingFields: BookingField[] | null };
+  /** A seated slot's live seats (seated event types); undefined for a booking with one attendee. */
+  seats?: Attendee[];
 }
 
 const When: FC<{ startMs: number; endMs: number; tz: string }> = ({ startMs, endMs, tz }) => {
@@ -176,6 +180,20 @@ const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: stri
   </details>
 );
 
+/** A seated slot: how many seats are taken, and who holds them. */
+const SeatsCell: FC<{ seats: Attendee[] }> = ({ seats }) => (
+  <td class="stack attendee seats">
+    <div>
+      <Badge tone="info">{`${seats.length} seat${seats.length === 1 ? '' : 's'} taken`}</Badge>
+    </div>
+    {seats.map((s) => (
+      <div class="small seat">
+        <strong>{s.name}</strong> <a href={`mailto:${s.email}`}>{s.email}</a>
+      </div>
+    ))}
+  </td>
+);
+
 const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ row, tz, csrf, back }) => {
   const { booking: b, attendee: a } = row.item;
   const status = viewStatus(b, Date.now());
@@ -195,6 +213,9 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         {row.host && <div class="muted small nowrap">{row.host.email}</div>}
         {row.coHosts.length > 0 && <div class="small co-hosts">with {row.coHosts.map((h) => h.name).join(', ')}</div>}
       </td>
+      {row.seats ? (
+        <SeatsCell seats={row.seats} />
+      ) : (
       <td class="stack attendee">
         <div>
           <strong>{a.name}</strong>
@@ -210,6 +231,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
           </div>
         ))}
       </td>
+      )}
       <td class="stack">
         <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
         {reason && <div class="muted small">Reason: {reason}</div>}
@@ -336,16 +358,20 @@ export const bookingPages = new Hono<AdminEnv>()
       (after, limit) => listBookings(db, c.get('user')!, { status: filters.status, from: filters.fromMs, to: filters.toMs, after, limit }),
       bookingSortKey,
     );
-    const [hosts, eventTypes, holds] = await Promise.all([
+    // Seats are read only when the page has seated slots (their shown attendee holds a seat).
+    const seated = result.data.filter((r) => r.attendee.seatUid !== null).map((r) => r.booking.id);
+    const [hosts, eventTypes, holds, seats] = await Promise.all([
       hostsOfBookings(db, result.data.map((r) => r.booking.id)),
       eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),
       loadHoldRows(db),
+      seated.length ? liveSeatsOf(db, seated) : Promise.resolve(new Map<number, Attendee[]>()),
     ]);
     const rows: Row[] = result.data.map((item) => ({
       item,
       host: hosts.get(item.booking.id)?.find((h) => h.id === item.booking.hostId),
       coHosts: hosts.get(item.booking.id)?.filter((h) => h.id !== item.booking.hostId) ?? [],
       eventType: item.booking.eventTypeId === null ? undefined : eventTypes.get(item.booking.eventTypeId),
+      ...(item.attendee.seatUid !== null ? { seats: seats.get(item.booking.id) ?? [] } : {}),
     }));
     const next = result.next_cursor ? listUrl(filters.input, result.next_cursor) : null;
     return c.html(<BookingList page={pageOf(c)} filters={filters} rows={rows} next={next} back={listUrl(filters.input, filters.cursor)} holds={holds} />);

@@ -6,7 +6,7 @@ import type { EventType, Schedule } from '../db/schema';
 import { deleteEventType, findOwnedEventType, listEventTypes, updateEventType } from '../event-types/repo';
 import { changeEventType, createEventType } from '../event-types/service';
 import { LOCATION_TYPES } from '../event-types/schemas';
-import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from '../event-types/limits';
+import { BUFFER_MINUTES, DURATION_MINUTES, SEATS_PER_TIME_SLOT, SLOT_INTERVAL_MINUTES } from '../event-types/limits';
 import { ApiError, foundOr404, type ErrorIssue } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { listSchedules } from '../schedules/repo';
@@ -51,6 +51,7 @@ const LimitsCell: FC<{ et: EventType }> = ({ et }) => {
     limitSummary(et.bookingLimitsDuration, ' min'),
     et.maxActiveBookingsPerBooker === null ? null : `${et.maxActiveBookingsPerBooker} upcoming per booker`,
     et.onlyShowFirstAvailableSlot ? 'First slot of each day only' : null,
+    et.seatsPerTimeSlot === null ? null : `${et.seatsPerTimeSlot} seats per slot`,
     et.recurringEvent ? `Series: ${et.recurringEvent.count} × every ${et.recurringEvent.interval === 1 ? RECURRENCE_UNITS[et.recurringEvent.freq] : `${et.recurringEvent.interval} ${RECURRENCE_UNITS[et.recurringEvent.freq]}s`}` : null,
   ].filter((l): l is string => l !== null);
   return <td class="stack small">{lines.length ? lines.map((l) => <div>{l}</div>) : <span class="muted">None</span>}</td>;
@@ -230,6 +231,19 @@ const EventTypeForm: FC<FormProps> = (p) => {
           <NumberField label="Repeat every (weeks, months or years)" name="recurring_event.interval" values={v} issues={p.issues} min={1} max={12} />
           <NumberField label="Occurrences" name="recurring_event.count" values={v} issues={p.issues} min={2} max={52} />
           <NumberField label="Upcoming bookings per booker" name="max_active_bookings_per_booker" values={v} issues={p.issues} min={1} max={1000} hint="Per attendee email, this event type only. Blank: the host-wide cap." />
+          <NumberField
+            label="Seats per time slot"
+            name="seats_per_time_slot"
+            values={v}
+            issues={p.issues}
+            min={SEATS_PER_TIME_SLOT.min}
+            max={SEATS_PER_TIME_SLOT.max}
+            hint="Attendees share one booking of a slot. Blank: one attendee per booking. Not with confirmation or a series."
+          />
+          <div class="field wide">
+            <Checkbox name="seats_show_attendees" label="Seat holders see the other attendees of their slot" checked={v.seats_show_attendees} />
+            <Checkbox name="seats_show_availability_count" label="Show how many seats are left" checked={v.seats_show_availability_count} />
+          </div>
           <div class="field wide">
             <Checkbox name="only_show_first_available_slot" label="Offer only the first free start of each day" checked={v.only_show_first_available_slot} />
             <Checkbox name="requires_confirmation" label="Bookings need the host's confirmation" checked={v.requires_confirmation} />

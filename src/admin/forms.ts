@@ -56,6 +56,10 @@ export interface EventTypeValues {
   'recurring_event.freq': string;
   'recurring_event.interval': string;
   'recurring_event.count': string;
+  /** Seats per slot; blank: one attendee per booking. */
+  seats_per_time_slot: string;
+  seats_show_attendees: boolean;
+  seats_show_availability_count: boolean;
 }
 
 export const LIMIT_KINDS = ['booking_limits_count', 'booking_limits_duration'] as const;
@@ -104,6 +108,9 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     'recurring_event.freq': '',
     'recurring_event.interval': '1',
     'recurring_event.count': '4',
+    seats_per_time_slot: '',
+    seats_show_attendees: false,
+    seats_show_availability_count: true,
   };
 }
 
@@ -132,6 +139,9 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     'recurring_event.freq': et.recurringEvent?.freq ?? '',
     'recurring_event.interval': String(et.recurringEvent?.interval ?? 1),
     'recurring_event.count': String(et.recurringEvent?.count ?? 4),
+    seats_per_time_slot: et.seatsPerTimeSlot === null ? '' : String(et.seatsPerTimeSlot),
+    seats_show_attendees: et.seatsShowAttendees,
+    seats_show_availability_count: et.seatsShowAvailabilityCount,
   };
 }
 
@@ -162,6 +172,9 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     'recurring_event.freq': text('recurring_event.freq'),
     'recurring_event.interval': text('recurring_event.interval'),
     'recurring_event.count': text('recurring_event.count'),
+    seats_per_time_slot: text('seats_per_time_slot'),
+    seats_show_attendees: form.has('seats_show_attendees'),
+    seats_show_availability_count: form.has('seats_show_availability_count'),
   };
 }
 
@@ -192,6 +205,9 @@ function eventTypeFields(v: EventTypeValues) {
       v['recurring_event.freq'] === ''
         ? null
         : { freq: v['recurring_event.freq'], interval: numberOrText(v['recurring_event.interval']), count: numberOrText(v['recurring_event.count']) },
+    seats_per_time_slot: numberOrText(v.seats_per_time_slot) ?? null,
+    seats_show_attendees: v.seats_show_attendees,
+    seats_show_availability_count: v.seats_show_availability_count,
   };
 }
 

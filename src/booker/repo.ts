@@ -1,6 +1,7 @@
 // Reads only the public pages need, each one D1 round trip.
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite } from '../bookings/repo';
+import { seatAsBooking } from '../bookings/seat-repo';
 import type { Db } from '../db/client';
 import { bookings, eventTypes, teams, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
 
@@ -54,5 +55,8 @@ export interface BookingPageData {
 
 /** A booking with its attendee, host and (if it still exists) event type: the same read as the booking's invites. */
 export async function findBookingPage(db: Db, uid: string): Promise<BookingPageData | undefined> {
-  return selectBookingsForWrite(db).where(eq(bookings.uid, uid)).get();
+  const found = await selectBookingsForWrite(db).where(eq(bookings.uid, uid)).get();
+  // A seated slot's own uid is its host's: the public page shows a seat by its seat uid, never the whole slot.
+  if (found) return found.attendee.seatUid === null ? found : undefined;
+  return seatAsBooking(db, uid);
 }

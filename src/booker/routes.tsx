@@ -200,7 +200,8 @@ function rescheduleMode(data: BookingPageData, isTeam: boolean): BookerMode {
     basePath,
     defaultZone: () => data.attendee.timezone,
     timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
-    rescheduling: { name: data.attendee.name, email: data.attendee.email, currentStart: data.booking.startAt, bookingId: data.booking.id },
+    // A seat's slot keeps its other seats: it still blocks its time (0 leaves no booking out).
+    rescheduling: { name: data.attendee.name, email: data.attendee.email, currentStart: data.booking.startAt, bookingId: data.attendee.seatUid === null ? data.booking.id : 0 },
   };
 }
 
@@ -505,7 +506,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const start = startOf(c);
     if (start !== null) {
       const zone = zoneAndFormat(c, data.attendee.timezone);
-      const found = await mode.source.range(c.var.db, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: data.booking.id });
+      const found = await mode.source.range(c.var.db, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: mode.rescheduling?.bookingId });
       if (found && found.slots.length === 1) {
         const base = viewUrl(mode.basePath, { ...zone, month: localDateKey(zone.tz, start).slice(0, 7), date: localDateKey(zone.tz, start) });
         return c.html(

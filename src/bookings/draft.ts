@@ -1,7 +1,7 @@
 // A new booking decided from what the host's object read under its lock: the answers checked, the start checked by
 // the same rules that offer slots, the location chosen, the row and its webhook snapshot built. Pure: the object
 // only reads before it and writes after it.
-import type { Attendee, BookingStatus } from '../db/schema';
+import type { BookingStatus } from '../db/schema';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { checkBookable, type SlotContext } from '../slots/context';
@@ -9,12 +9,14 @@ import { snapshotOf } from '../webhooks/snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { attendeeLocation } from './location';
 import { spanAt } from './occupancy';
-import type { NewBooking } from './repo';
+import type { AttendeeInput, NewBooking } from './repo';
+import type { BookingFieldResponses } from '../event-types/booking-fields';
+import type { SeatedBooking } from '../slots/seats';
 
 export interface BookRequest {
   eventTypeId: number;
   start: number;
-  attendee: Omit<Attendee, 'id' | 'bookingId'>;
+  attendee: AttendeeInput;
   location: string | null;
   metadata: Record<string, unknown> | null;
   /** booking_fields_responses as sent: checked here against the event type's questions, read under the lock. */
@@ -30,7 +32,17 @@ export interface BookRequest {
 }
 
 export type Refusal = { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
-export type Draft = { ok: true; booking: NewBooking; snapshot: BookingEventSnapshot } | Refusal;
+export type Draft =
+  | {
+      ok: true;
+      booking: NewBooking;
+      snapshot: BookingEventSnapshot;
+      /** A seated event type: the seated booking a seat at this start joins (null: the seat opens a new booking). */
+      join: SeatedBooking | null;
+      /** The checked answers to the booking questions (a seat keeps its own). */
+      responses: BookingFieldResponses | null;
+    }
+  | Refusal;
 
 const refuse = (code: ErrorCode, message: string, issues?: ErrorIssue[]): Refusal => ({ ok: false, code, message, ...(issues ? { issues } : {}) });
 
@@ -43,29 +55,36 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
   const location = attendeeLocation(et, req.location);
   if (!location.ok) return refuse('validation_failed', 'Request validation failed', [{ path: 'location', message: location.message }]);
 
+  // A seated slot is shared: its row names no attendee and keeps no one's answers (each seat keeps its own).
+  const seated = et.seatsPerTimeSlot !== null;
+  if (seated && req.location !== null) {
+    return refuse('validation_failed', 'Request validation failed', [{ path: 'location', message: "A seated event type's location is the host's" }]);
+  }
+  const responses = Object.keys(answers.responses).length ? answers.responses : null;
   const status: BookingStatus = et.requiresConfirmation ? 'pending' : 'accepted';
   const booking: NewBooking = {
     uid,
     eventTypeId: et.id,
     hostId: ctx.host.id,
-    title: `${et.title} between ${ctx.host.name} and ${req.attendee.name}`,
+    title: seated ? `${et.title} with ${ctx.host.name}` : `${et.title} between ${ctx.host.name} and ${req.attendee.name}`,
     ...spanAt(et, req.start),
     status,
     locationType: et.locationType,
     locationValue: location.value,
     metadata: req.metadata,
-    bookingFieldsResponses: Object.keys(answers.responses).length ? answers.responses : null,
-    idempotencyKey: req.idempotencyKey,
-    idempotencyHash: req.idempotencyHash,
+    bookingFieldsResponses: seated ? null : responses,
+    // A seat's retry is answered by the seat it already holds (409 for its email), not by a replay.
+    idempotencyKey: seated ? null : req.idempotencyKey,
+    idempotencyHash: seated ? null : req.idempotencyHash,
     recurringBookingUid: req.recurringBookingUid ?? null,
     now,
   };
   // The row does not exist yet: its ids are placeholders the outbox statements fill in SQL from the uid.
   const snapshot = snapshotOf(status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
     booking: { ...booking, recurringBookingUid: booking.recurringBookingUid ?? null, recurrenceStart: booking.recurringBookingUid ? booking.startAt : null, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, assignmentReason: null, sequence: 0, createdAt: now, updatedAt: now },
-    attendee: { id: 0, bookingId: 0, ...req.attendee },
+    attendee: req.attendee,
     host: ctx.host,
     eventType: et,
   });
-  return { ok: true, booking, snapshot };
+  return { ok: true, booking, snapshot, join: check.join, responses };
 }

@@ -40,6 +40,7 @@ import { occurrenceStarts } from './recurrence';
 import { seriesConflicts, seriesRefusal } from './series';
 import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
+import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
 
 /** `DELETE /v2/bookings/{uid}` on an occurrence of a series: it alone, it and the later ones, or every future one. */
 export type CancelScope = 'this' | 'following' | 'all';
@@ -95,10 +96,14 @@ export class HostCalendar extends DurableObject<Bindings> {
     return this.write(async (db) => {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
+      // A seated booking's uid is the host's: it cancels every seat (each seat holder cancels by their seat_uid).
+      const seated = current.attendee.seatUid !== null;
+      if (seated && !byHost) return fail('not_found', 'Booking not found');
       // Cancelling twice (or cancelling a declined request) is harmless: answer the booking as it is.
       if (current.booking.status === 'cancelled' || current.booking.status === 'rejected') {
         return { ok: true, booking: bookingJson(current) };
       }
+      if (seated) return cancelSeatedBooking(this.seatEnv(db, Date.now(), current.booking.hostId, null), current, reason);
       if (!byHost && hasStarted(current.booking, Date.now())) {
         return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
       }
@@ -110,6 +115,26 @@ export class HostCalendar extends DurableObject<Bindings> {
       }
       return this.applyTransition(db, current, { to: 'cancelled', reason }, 'BOOKING_CANCELLED');
     });
+  }
+
+  /** DELETE /v2/bookings/{seat_uid}: one seat leaves (src/bookings/seats.ts). */
+  cancelSeat(seatUid: string, reason: string | null, byHost: boolean): Promise<CalendarReply> {
+    return this.write((db) => cancelSeat(this.seatEnv(db, Date.now(), 0, null), seatUid, reason, byHost));
+  }
+
+  /** PATCH /v2/bookings/{seat_uid}: one seat moves to another slot, atomically (src/bookings/seats.ts). */
+  rescheduleSeat(seatUid: string, start: number, reason: string | null): Promise<CalendarReply> {
+    return this.write((db) => rescheduleSeat(this.seatEnv(db, Date.now(), 0, null), seatUid, start, reason));
+  }
+
+  private seatEnv(db: Db, now: number, hostId: number, et: { id: number; maxActiveBookingsPerBooker: number | null } | null): SeatEnv {
+    return {
+      db,
+      env: this.env,
+      now,
+      attendeeCap: (email) => (et ? this.attendeeCap(et, email) : { email, max: Number.MAX_SAFE_INTEGER }),
+      capFailure: (cap) => this.attendeeCapFailure(db, hostId, cap, now),
+    };
   }
 
   confirm(uid: string): Promise<CalendarReply> {
@@ -157,6 +182,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!ctx) return fail('not_found', 'Event type not found');
     if (ctx.eventType.recurringEvent) return this.bookSeriesLocked(db, req, ctx, now, holdUid);
     if (req.recurrenceCount !== undefined) return invalid('recurrence_count', 'This event type is not recurring');
+    if (ctx.eventType.seatsPerTimeSlot !== null) return bookSeat(this.seatEnv(db, now, ctx.host.id, ctx.eventType), req, ctx);
     const draft = draftBooking(ctx, req, newBookingUid(), now);
     if (!draft.ok) return draft;
     const { booking, snapshot } = draft;
@@ -189,7 +215,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     return {
       ok: true,
-      booking: bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } }),
+      booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }),
       deliveryIds: deliveryIdsOf(results[1]!),
       notificationIds: notificationIdsOf(results.slice(writes.length)),
     };
@@ -252,7 +278,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const occurrences = drafts.map(({ booking }, index) => {
       const row = results[index * 2]!.results[0] as Record<string, unknown>;
-      return bookingJson({ booking: bookingFromRow(row), attendee: { id: 0, bookingId: row.id as number, ...req.attendee } });
+      return bookingJson({ booking: bookingFromRow(row), attendee: req.attendee });
     });
     return {
       ok: true,
@@ -280,6 +306,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     if (booking.startAt <= now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
     if (!current.eventType) return fail('conflict', 'The event type of this booking no longer exists');
+    if (current.attendee.seatUid !== null) return fail('conflict', 'A seated booking moves seat by seat: PATCH /v2/bookings/{seat_uid}');
 
     const ctx = await loadSlotContext(db, current.eventType.id, { from: start, to: start + 1 }, booking.id);
     if (!ctx) return fail('conflict', 'The event type of this booking is no longer bookable');

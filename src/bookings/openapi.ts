@@ -35,7 +35,10 @@ export const bookingsDocs: ResourceDocs = {
         'without an address; a link must be https). A slot held by someone else is unavailable; with your own ' +
         '`reservation_uid` the booking replaces your hold atomically. On a recurring event type the booking books its ' +
         'series (or the first `recurrence_count` occurrences), all or nothing: a 409 lists every occurrence that cannot ' +
-        'be booked in `error.conflicts` and nothing is written.',
+        'be booked in `error.conflicts` and nothing is written. On a seated event type (`seats_per_time_slot`) the ' +
+        'booking takes a seat: it joins the booking of that slot while a seat is free, or opens it; the answer carries ' +
+        'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees`. One email ' +
+        'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`.',
       auth: 'public',
       headers: [
         {
@@ -48,6 +51,7 @@ export const bookingsDocs: ResourceDocs = {
       success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: createdBookingResponse },
       errors: {
         not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
+        conflict: 'Seated event types: this email already has a seat in this slot',
         slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
         idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
         validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
@@ -72,7 +76,10 @@ export const bookingsDocs: ResourceDocs = {
       method: 'get',
       path: '/v2/bookings/{uid}',
       tag: 'Bookings',
-      summary: 'Get a booking, or a recurring series by its recurring_booking_uid',
+      summary: 'Get a booking, a seat by its seat_uid, or a recurring series by its recurring_booking_uid',
+      description:
+        "A seat_uid answers that seat (other attendees only when the event type shows them). A seated booking's own uid " +
+        'is for its host (or a super admin, signed in): it answers every live seat; anyone else gets 404.',
       auth: 'public',
       params: uidParam,
       success: { status: 200, description: 'The booking, or the series with every occurrence', schema: bookingResponse.or(seriesResponse) },
@@ -85,7 +92,7 @@ export const bookingsDocs: ResourceDocs = {
       summary: 'Download a booking as an iCalendar file',
       description:
         'RFC 5545, one VEVENT with the same UID and SEQUENCE as the invitation emails, so importing it and receiving ' +
-        'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED.',
+        'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED. A seat_uid answers that seat\'s own event (its UID and SEQUENCE).',
       auth: 'public',
       params: uidParam,
       success: {
@@ -100,15 +107,18 @@ export const bookingsDocs: ResourceDocs = {
       method: 'patch',
       path: '/v2/bookings/{uid}',
       tag: 'Bookings',
-      summary: 'Reschedule a booking',
-      description: 'Atomic: the new slot is taken and the old one freed in one step.',
+      summary: 'Reschedule a booking or a seat',
+      description:
+        'Atomic: the new slot is taken and the old one freed in one step. A seat (by its seat_uid) moves alone: it joins ' +
+        "the new slot's booking or opens it, in one guarded batch, keeping its seat_uid; the last seat leaving cancels " +
+        'the old booking. A seated booking itself (its own uid) is not moved: 409.',
       auth: 'public',
       params: uidParam,
       body: { schema: rescheduleBody },
       success: { status: 200, description: 'The moved booking', schema: bookingResponse },
       errors: {
-        conflict: 'The booking is cancelled, rejected or already started',
-        slot_unavailable: 'The new start is not an offered slot; the message says why',
+        conflict: 'The booking is cancelled, rejected or already started; a seated booking by its own uid; the seat holder already has a seat in the new slot',
+        slot_unavailable: 'The new start is not an offered slot (a full seated slot included); the message says why',
         rate_limited: RATE_LIMITED_PER_IP,
       },
     },
@@ -120,7 +130,9 @@ export const bookingsDocs: ResourceDocs = {
       summary: 'Cancel a booking',
       description:
         'Cancelling twice is harmless: the booking is answered as it is. Once the booking has started only its host or a ' +
-        'super admin (with their session) may cancel it.',
+        "super admin (with their session) may cancel it. A seat_uid cancels that seat only (the last seat leaving " +
+        "cancels the booking); a seated booking's own uid cancels every seat and is for its host or a super admin only " +
+        '(anyone else: 404).',
       auth: 'public',
       params: uidParam,
       body: { schema: cancelBody, required: false },

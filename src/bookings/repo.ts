@@ -1,6 +1,6 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
@@ -48,8 +48,8 @@ export interface InsertGuards {
  * Live future bookings with the host whose attendee has this email, of one event type or (NULL) any. Binds: host id,
  * now, email (lower case), event type id or NULL twice. Attendee emails are stored lower case (the schema lowercases them).
  */
-const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
-  WHERE c.host_id = ? AND ${liveSql('c')} AND c.start_at > ? AND a.email = ? AND (? IS NULL OR c.event_type_id = ?)`;
+export const ATTENDEE_FUTURE = `SELECT COUNT(*) FROM bookings c JOIN booking_attendees a ON a.booking_id = c.id
+  WHERE c.host_id = ? AND ${liveSql('c')} AND c.start_at > ? AND a.email = ? AND a.cancelled_at IS NULL AND (? IS NULL OR c.event_type_id = ?)`;
 
 /**
  * INSERT that inserts nothing when the occupied span overlaps a live booking or a live slot reservation of the host
@@ -160,7 +160,10 @@ export function guardedTeamInsert(
     );
 }
 
-export function insertAttendee(d1: D1Queryable, uid: string, a: Omit<Attendee, 'id' | 'bookingId'>): D1PreparedStatement {
+/** What a booker says about themselves: an attendee row's own fields (seat columns aside). */
+export type AttendeeInput = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'>;
+
+export function insertAttendee(d1: D1Queryable, uid: string, a: AttendeeInput): D1PreparedStatement {
   return d1
     .prepare(
       `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes)
@@ -273,13 +276,23 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
   };
 }
 
+/**
+ * The attendee a booking row is listed with: its only one, or for a seated booking its first live seat (its first
+ * seat once all have left), so a seated slot is one row in every list.
+ */
+const attendeeShown = and(
+  eq(attendees.bookingId, bookings.id),
+  sql`(${attendees.seatUid} IS NULL OR ${attendees.id} = (SELECT a1.id FROM booking_attendees a1 WHERE a1.booking_id = ${bookings.id}
+    ORDER BY a1.cancelled_at IS NOT NULL, a1.id LIMIT 1))`,
+);
+
 export interface BookingWithAttendee {
   booking: Booking;
   attendee: Attendee;
 }
 
 export async function findBooking(db: Db, where: SQL): Promise<BookingWithAttendee | undefined> {
-  return db.select({ booking: bookings, attendee: attendees }).from(bookings).innerJoin(attendees, eq(attendees.bookingId, bookings.id)).where(where).get();
+  return db.select({ booking: bookings, attendee: attendees }).from(bookings).innerJoin(attendees, attendeeShown).where(where).get();
 }
 
 export const byUid = (uid: string) => eq(bookings.uid, uid);
@@ -300,6 +313,7 @@ export async function futureBookingsOfAttendee(db: Db, hostId: number | null, em
         inArray(bookings.status, LIVE_STATUSES),
         gt(bookings.startAt, now),
         eq(attendees.email, email.toLowerCase()),
+        isNull(attendees.cancelledAt),
         eventTypeId === undefined ? undefined : eq(bookings.eventTypeId, eventTypeId),
       ),
     )
@@ -413,7 +427,7 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
   return db
     .select({ booking: bookings, attendee: attendees })
     .from(bookings)
-    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .innerJoin(attendees, attendeeShown)
     .where(
       and(
         attendedBy(viewer),
@@ -448,7 +462,7 @@ function statusIs(status: BookingViewStatus, now: number): SQL | undefined {
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** The API shape of a booking, as of now (a pending request past its start shows as `expired`). */
-export function bookingJson({ booking: b, attendee: a }: BookingWithAttendee) {
+export function bookingJson({ booking: b, attendee: a }: { booking: Booking; attendee: AttendeeInput }) {
   return {
     id: b.id,
     uid: b.uid,
@@ -503,13 +517,13 @@ export function selectBookingsForWrite(db: Db) {
       eventType: { ...eventTypeSummaryColumns, bookingFields: eventTypes.bookingFields, isActive: eventTypes.isActive },
     })
     .from(bookings)
-    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .innerJoin(attendees, attendeeShown)
     .innerJoin(users, eq(users.id, bookings.hostId))
     .leftJoin(eventTypes, eq(eventTypes.id, bookings.eventTypeId));
 }
 
 /** What a booking-for-write says of the booking itself, as invites and webhook payloads describe it. */
-export function bookingSummaryOf({ booking: b, eventType }: BookingForWrite) {
+export function bookingSummaryOf({ booking: b, eventType }: Pick<BookingForWrite, 'booking' | 'eventType'>) {
   return {
     uid: b.uid,
     title: b.title,
@@ -548,7 +562,7 @@ export function markRecurrenceStarts(d1: D1Queryable, seriesUid: string): D1Prep
   return d1.prepare('UPDATE bookings SET recurrence_start = start_at WHERE recurring_booking_uid = ? AND recurrence_start IS NULL').bind(seriesUid);
 }
 
-/** Whether a batch failed on `seriesComplete`. */
+/** Whether a batch failed on `seriesComplete` (or any guard written the same way, such as a seat's). */
 export const isSeriesIncomplete = (error: unknown) => /malformed JSON/i.test(`${String(error)} ${String((error as { cause?: unknown })?.cause)}`);
 
 /** The occurrences of a series, by start. */
@@ -556,7 +570,7 @@ export async function findSeries(db: Db, seriesUid: string): Promise<BookingWith
   return db
     .select({ booking: bookings, attendee: attendees })
     .from(bookings)
-    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .innerJoin(attendees, attendeeShown)
     .where(eq(bookings.recurringBookingUid, seriesUid))
     .orderBy(asc(bookings.startAt), asc(bookings.id))
     .all();

@@ -51,7 +51,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     );
     return c.json({ data: result.data.map((row) => bookingJson(row)), next_cursor: result.next_cursor });
   })
-  .get('/:uid', validate('param', uidParam), async (c) => c.json(await getBookingOrSeries(c.var.db, c.req.valid('param').uid)))
+  .get('/:uid', validate('param', uidParam), async (c) => c.json(await getBookingOrSeries(c.var.db, c.req.valid('param').uid, c.get('user'))))
   .get('/:uid/ics', validate('param', uidParam), async (c) => {
     const { uid } = c.req.valid('param');
     return c.body(await getBookingIcs(c.var.db, c.env, uid), 200, {

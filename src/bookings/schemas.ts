@@ -109,6 +109,14 @@ export const bookingResponse = z.strictObject({
   booking_fields_responses: bookingFieldsResponsesSchema,
   recurring_booking_uid: z.string().nullable().describe('The series this booking is an occurrence of (GET /v2/bookings/{recurring_booking_uid} lists it); null for a single booking'),
   assignment_reason: z.string().nullable().describe('Round robin: why this host was assigned; null otherwise'),
+  seat_uid: z
+    .string()
+    .optional()
+    .describe("Seated event types: the caller's seat, their capability to read, reschedule and cancel it (for a seat holder `uid` is the same); absent otherwise"),
+  attendees: z
+    .array(z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable(), seat_uid: z.string().nullable() }))
+    .optional()
+    .describe("Seated event types: the seat holder alone, or every live seat when the event type shows attendees (and always to the host)"),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -10,6 +10,8 @@ import type { CalendarReply, CancelScope, HostCalendar } from './host-calendar';
 import { calendarPlacement } from './placement';
 import { findBooking, byUid, findBookingForWrite, findSeries, bookingRouting, hostOfBooking, bookingJson, type BookingJson } from './repo';
 import { bookingIcsFile } from './calendar';
+import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
+import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
 import { eventTypeRouting } from '../event-types/repo';
 import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
@@ -49,11 +51,22 @@ export async function getBooking(db: Db, uid: string) {
   return foundOr404('Booking', findBooking(db, byUid(uid)));
 }
 
-/** GET /v2/bookings/{uid}: a booking by its uid, or a recurring series by its `recurring_booking_uid`. */
-export async function getBookingOrSeries(db: Db, uid: string) {
+const actsAsHost = (viewer: User | null, hostId: number) => viewer !== null && (viewer.role === 'super_admin' || viewer.id === hostId);
+
+/**
+ * GET /v2/bookings/{uid}: a booking by its uid, a recurring series by its `recurring_booking_uid`, or a seat by its
+ * `seat_uid`. A seated booking's own uid is the host's: it answers every seat to its host (or a super admin) only.
+ */
+export async function getBookingOrSeries(db: Db, uid: string, viewer: User | null = null) {
   const found = await findBooking(db, byUid(uid));
-  if (found) return bookingJson(found);
-  // Only a miss pays the second read.
+  if (found) {
+    if (found.attendee.seatUid === null) return bookingJson(found);
+    if (!actsAsHost(viewer, found.booking.hostId)) throw notFound('Booking');
+    return seatedBookingJson(found, await liveSeats(db, found.booking.id));
+  }
+  // Only a miss pays the next reads.
+  const seat = await findSeat(db, uid);
+  if (seat) return seatView(db, seat);
   const series = await findSeries(db, uid);
   if (!series.length) throw notFound('Booking');
   return { recurring_booking_uid: uid, occurrences: series.map((row) => bookingJson(row)) };
@@ -61,12 +74,21 @@ export async function getBookingOrSeries(db: Db, uid: string) {
 
 /** GET /v2/bookings/{uid}/ics: the booking as an iCalendar file (cancelled ones too, with STATUS:CANCELLED). */
 export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise<string> {
-  return bookingIcsFile(await foundOr404('Booking', findBookingForWrite(db, uid)), siteOf(env));
+  const found = await findBookingForWrite(db, uid);
+  // A seated booking's uid is the host's; each seat has its own calendar event (UID and SEQUENCE of the seat).
+  if (found && found.attendee.seatUid === null) return bookingIcsFile(found, siteOf(env));
+  const seat = found ? undefined : await seatAsBooking(db, uid);
+  if (!seat) throw notFound('Booking');
+  return bookingIcsFile(seat, siteOf(env));
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
   const routing = await bookingRouting(d1.db, uid);
-  if (!routing) throw notFound('Booking');
+  if (!routing) {
+    const seat = await findSeat(d1.db, uid);
+    if (!seat) throw notFound('Booking');
+    return (await onCalendar(d1, env, seat.booking.hostId, (calendar) => calendar.rescheduleSeat(uid, start, reason))).booking;
+  }
   // A team booking may change hosts: it moves under the leases of every host involved (src/teams/booking.ts).
   if (routing.teamId !== null) return rescheduleTeamBooking(d1, env, uid, start, reason);
   return (await onCalendar(d1, env, routing.hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
@@ -77,9 +99,14 @@ export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: strin
  * still cancel a booking that has started (to record that it did not happen); the attendee may not.
  */
 export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, reason: string | null, actor: User | null, scope: CancelScope = 'this') {
-  const hostId = await hostOrNotFound(d1.db, uid);
-  const byHost = actor !== null && (actor.role === 'super_admin' || actor.id === hostId);
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, byHost, scope))).booking;
+  const hostId = await hostOfBooking(d1.db, uid);
+  if (hostId === undefined) {
+    const seat = await findSeat(d1.db, uid);
+    if (!seat) throw notFound('Booking');
+    const seatHost = seat.booking.hostId;
+    return (await onCalendar(d1, env, seatHost, (calendar) => calendar.cancelSeat(uid, reason, actsAsHost(actor, seatHost)))).booking;
+  }
+  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, actsAsHost(actor, hostId), scope))).booking;
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */

@@ -132,6 +132,12 @@ export const eventTypes = sqliteTable(
     maxActiveBookingsPerBooker: integer('max_active_bookings_per_booker'),
     // A booking books a series (src/bookings/recurrence.ts); null: single bookings.
     recurringEvent: text('recurring_event', { mode: 'json' }).$type<RecurringEvent>(),
+    // Seats (src/bookings/seats.ts): this many attendees share one booking of a slot; null: one attendee per booking.
+    seatsPerTimeSlot: integer('seats_per_time_slot'),
+    // Whether a seat holder sees the other attendees of their slot.
+    seatsShowAttendees: integer('seats_show_attendees', { mode: 'boolean' }).notNull().default(false),
+    // Whether the slots endpoint says how many seats are taken and left.
+    seatsShowAvailabilityCount: integer('seats_show_availability_count', { mode: 'boolean' }).notNull().default(true),
     // Team event types (src/teams/): the team, how meetings are assigned; owner_id is the member who created it and
     // schedule_id is null (each host's own default schedule counts). Null team: a personal event type.
     teamId: integer('team_id').references((): AnySQLiteColumn => teams.id, { onDelete: 'cascade' }),
@@ -238,8 +244,23 @@ export const attendees = sqliteTable(
     email: text('email').notNull(),
     timezone: text('timezone').notNull(),
     notes: text('notes'),
+    // Seated bookings only (src/bookings/seats.ts): the seat holder's capability (random, like a booking uid). A seat
+    // moved to another slot's booking keeps its uid: the old row is cancelled and a new row takes the uid.
+    seatUid: text('seat_uid'),
+    // A seat that was cancelled or moved away; it no longer counts against the booking's capacity.
+    cancelledAt: integer('cancelled_at'),
+    // A seat's own answers to the booking questions (each attendee of a seated slot answers for themselves).
+    bookingFieldsResponses: text('booking_fields_responses', { mode: 'json' }).$type<BookingFieldResponses>(),
+    // The seat's own calendar SEQUENCE (its invites carry the seat uid as UID), raised by every change of the seat.
+    sequence: integer('sequence').notNull().default(0),
   },
-  (t) => [index('booking_attendees_booking_idx').on(t.bookingId)],
+  (t) => [
+    index('booking_attendees_booking_idx').on(t.bookingId),
+    index('booking_attendees_seat_uid_idx').on(t.seatUid),
+    uniqueIndex('booking_attendees_live_seat_uid_idx').on(t.seatUid).where(sql`seat_uid IS NOT NULL AND cancelled_at IS NULL`),
+    // One live seat per email and booking, whatever the case.
+    uniqueIndex('booking_attendees_live_seat_email_idx').on(t.bookingId, sql`lower(${t.email})`).where(sql`seat_uid IS NOT NULL AND cancelled_at IS NULL`),
+  ],
 );
 
 /**

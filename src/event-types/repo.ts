@@ -108,6 +108,9 @@ export function columnsOf(body: UpdateEventTypeBody) {
     onlyShowFirstAvailableSlot: body.only_show_first_available_slot,
     maxActiveBookingsPerBooker: body.max_active_bookings_per_booker,
     recurringEvent: body.recurring_event,
+    seatsPerTimeSlot: body.seats_per_time_slot,
+    seatsShowAttendees: body.seats_show_attendees,
+    seatsShowAvailabilityCount: body.seats_show_availability_count,
   };
 }
 
@@ -148,6 +151,9 @@ export function eventTypeJson(et: EventType) {
     only_show_first_available_slot: et.onlyShowFirstAvailableSlot,
     max_active_bookings_per_booker: et.maxActiveBookingsPerBooker,
     recurring_event: et.recurringEvent,
+    seats_per_time_slot: et.seatsPerTimeSlot,
+    seats_show_attendees: et.seatsShowAttendees,
+    seats_show_availability_count: et.seatsShowAvailabilityCount,
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

@@ -3,7 +3,7 @@ import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '.
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
 import { LIMIT_PERIODS, misorderedPeriod, type PeriodLimits } from '../slots/limits';
 import { CALCOM_FREQ, RECURRENCE_FREQS, type RecurringEvent } from '../bookings/recurrence';
-import { BUFFER_MINUTES, DURATION_MINUTES, SLOT_INTERVAL_MINUTES } from './limits';
+import { BUFFER_MINUTES, DURATION_MINUTES, SEATS_PER_TIME_SLOT, SLOT_INTERVAL_MINUTES } from './limits';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 
@@ -76,6 +76,15 @@ const fields = {
     .max(1000)
     .nullable()
     .describe('Future accepted and pending bookings of this event type per attendee email; more is 409 booker_limit_reached. Null: the host-wide cap per attendee applies'),
+  seats_per_time_slot: z
+    .number()
+    .int()
+    .min(SEATS_PER_TIME_SLOT.min)
+    .max(SEATS_PER_TIME_SLOT.max)
+    .nullable()
+    .describe('Seats: up to this many attendees share one booking of a slot (2-1000). Null: one attendee per booking. Not with requires_confirmation or recurring_event'),
+  seats_show_attendees: z.boolean().describe('Seats: a seat holder sees the other attendees of their slot'),
+  seats_show_availability_count: z.boolean().describe('Seats: the slots endpoint says how many seats are booked and left'),
 };
 
 /** Every writable field (team event types build on them). */
@@ -101,6 +110,9 @@ export const createEventTypeBody = z.strictObject({
   only_show_first_available_slot: fields.only_show_first_available_slot.default(false),
   max_active_bookings_per_booker: fields.max_active_bookings_per_booker.default(null),
   recurring_event: fields.recurring_event.default(null),
+  seats_per_time_slot: fields.seats_per_time_slot.default(null),
+  seats_show_attendees: fields.seats_show_attendees.default(false),
+  seats_show_availability_count: fields.seats_show_availability_count.default(true),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
@@ -148,6 +160,9 @@ export const eventTypeResponse = z.strictObject({
   only_show_first_available_slot: z.boolean(),
   max_active_bookings_per_booker: z.number().int().nullable(),
   recurring_event: z.strictObject({ freq: z.enum(RECURRENCE_FREQS), interval: z.number().int(), count: z.number().int() }).nullable(),
+  seats_per_time_slot: z.number().int().nullable(),
+  seats_show_attendees: z.boolean(),
+  seats_show_availability_count: z.boolean(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

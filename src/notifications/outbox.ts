@@ -32,7 +32,8 @@ export interface CalendarState {
 export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
   const b = event.booking;
   const booking: BookingCalendarData = {
-    uid: b.uid,
+    // A seat's invite is its own calendar event (UID and link by the seat uid): it lists only the host and that attendee.
+    uid: event.seat?.uid ?? b.uid,
     title: b.title,
     description: b.description,
     startAt: b.startAt,
@@ -61,8 +62,11 @@ const INSERT_NOTIFICATION = `INSERT INTO booking_email_notifications
   (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
    status, attempts, attempt_log, created_at, updated_at)`;
 
-/** The booking `b` in the snapshot's state and SEQUENCE, when its event type (if it still exists) has emails on. */
-const NOTIFIABLE_BOOKING = `${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?
+/**
+ * The booking `b` in the snapshot's state and SEQUENCE (a seat's change: the seat's, in the state), when its event
+ * type (if it still exists) has emails on. Binds: `snapshotStateParams`, the SEQUENCE, the seat uid or NULL.
+ */
+const NOTIFIABLE_BOOKING = `${BOOKING_IN_SNAPSHOT_STATE} AND (b.sequence = ? OR ? IS NOT NULL)
   AND (e.id IS NULL OR e.email_notifications = 1)`;
 
 /**
@@ -85,7 +89,8 @@ export function notificationInserts(
   if (!emailsEnabled(env)) return [];
   const payload = notificationPayload(event, state);
   const body = JSON.stringify(payload);
-  const where = [...snapshotStateParams(event), state.sequence];
+  // A seat's SEQUENCE is the seat's own, checked with the seat in the snapshot's state.
+  const where = [...snapshotStateParams(event), state.sequence, event.seat?.uid ?? null];
   const statements = RECIPIENTS[event.trigger].map((role) => {
     const to = recipientOf(payload, role);
     return d1

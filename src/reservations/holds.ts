@@ -56,6 +56,8 @@ export async function takeHold(e: HoldEnv, req: HoldRequest): Promise<HoldOutcom
   }
   const ctx = await loadSlotContext(e.db, req.eventTypeId, { from: req.slotStart, to: req.slotStart + 1 }, undefined, e.now, null);
   if (!ctx) return fail('not_found', 'Event type not found');
+  // A seat is taken directly: a hold would block the slot's other seats (docs/DESIGN.md, Seats).
+  if (ctx.eventType.seatsPerTimeSlot !== null) return fail('conflict', 'Seated event types take no slot reservations: book a seat directly');
   const check = checkSlot(slotRules(ctx, e.now), req.slotStart);
   if (!check.ok) return fail('slot_unavailable', check.message);
   const [written] = await e.d1.batch([

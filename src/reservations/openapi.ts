@@ -26,6 +26,7 @@ export const reservationsDocs: ResourceDocs = {
       errors: {
         forbidden: 'reservation_duration_minutes from anyone but the signed-in host or a super admin',
         not_found: 'No active event type with this id',
+        conflict: 'The event type is seated: seats are booked directly, without a reservation',
         slot_unavailable: 'The start is not an offered slot (booked or held by someone else); the message says why',
         too_many_holds: 'This client already holds the most slots allowed with this host',
         rate_limited: RATE_LIMITED_PER_IP,

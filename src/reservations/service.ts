@@ -95,7 +95,8 @@ export async function holdForForm(
   try {
     return await reserveSlot(d1, env, null, clientHash, { eventTypeId, slotStart: start });
   } catch (error) {
-    if (error instanceof ApiError && (error.code === 'too_many_holds' || error.code === 'rate_limited')) return null;
+    // `conflict`: a seated event type takes no holds; its form books the seat directly.
+    if (error instanceof ApiError && (error.code === 'too_many_holds' || error.code === 'rate_limited' || error.code === 'conflict')) return null;
     throw error;
   }
 }

@@ -47,13 +47,13 @@ export const overridesSql = (scheduleId: SQLWrapper, window: ReadWindow): SQL<st
 /**
  * The occupied spans of the live bookings the user attends as a host (through booking_hosts, so a team booking the
  * host attends is busy time too) that can touch slots starting in the window; `ignoreBookingId` is the booking being
- * rescheduled.
+ * rescheduled; `also`: a further condition on the booking `b` (a seated event type leaves out its own seated bookings).
  */
-export const bookedSql = (userId: SQLWrapper, window: ReadWindow, now: number, ignoreBookingId = 0): SQL<string> => sql<string>`(SELECT json_group_array(json_array(bh.occupied_start, bh.occupied_end))
+export const bookedSql = (userId: SQLWrapper, window: ReadWindow, now: number, ignoreBookingId = 0, also: SQL = sql``): SQL<string> => sql<string>`(SELECT json_group_array(json_array(bh.occupied_start, bh.occupied_end))
   FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
   WHERE bh.user_id = ${userId} AND ${sql.raw(holdsTimeSql(now, 'b'))}
     AND bh.occupied_start < ${window.to + BUSY_READ_MARGIN_MS} AND bh.occupied_end > ${window.from - BUSY_READ_MARGIN_MS}
-    AND b.id != ${ignoreBookingId})`;
+    AND b.id != ${ignoreBookingId} ${also})`;
 
 /** The user's live slot reservations near the window, but `ownHoldUid` (the caller's own hold, every row of a team hold). */
 export const heldSql = (userId: SQLWrapper, window: ReadWindow, now: number, ownHoldUid: string | null = null): SQL<string> => {

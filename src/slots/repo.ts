@@ -1,9 +1,18 @@
 // Everything the slot rules need about one event type, read in a single D1 round trip.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users } from '../db/schema';
+import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
 import type { EventTypeKey, SlotContext } from './context';
 import { bookedSql, countedSql, externalBusySql, heldSql, overridesSql, parseCounted, parseOverrides, parseSpans, parseWeekly, weeklySql } from './context-sql';
+
+/**
+ * A booking (alias) that is a seated slot of this seated event type: it has seat rows. Cheap for every other event
+ * type: the first test is false and SQLite looks no further.
+ */
+const seatedBookingSql = (b: SQL) =>
+  sql`${eventTypes.seatsPerTimeSlot} IS NOT NULL AND ${b}.event_type_id = ${eventTypes.id}
+    AND EXISTS (SELECT 1 FROM booking_attendees sx WHERE sx.booking_id = ${b}.id AND sx.seat_uid IS NOT NULL)`;
 
 /**
  * Loads the event type (only when active and its host active), its schedule's hours and overrides, and the host's
@@ -27,7 +36,14 @@ export async function loadSlotContext(
       scheduleTimeZone: schedules.timezone,
       weekly: weeklySql(schedules.id),
       overrides: overridesSql(schedules.id, window),
-      busy: bookedSql(users.id, window, now, ignoreBookingId),
+      // This event type's own seated bookings come separately (`seated`), with their seat counts (src/slots/seats.ts).
+      busy: bookedSql(users.id, window, now, ignoreBookingId, sql`AND NOT (${seatedBookingSql(sql`b`)})`),
+      seated: sql<string>`(SELECT json_group_array(json_array(b.id, b.start_at, b.end_at, b.occupied_start, b.occupied_end,
+          (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND sa.seat_uid IS NOT NULL AND sa.cancelled_at IS NULL)))
+        FROM bookings b
+        WHERE ${eventTypes.seatsPerTimeSlot} IS NOT NULL AND b.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
+          AND b.occupied_start < ${window.to + BUSY_READ_MARGIN_MS} AND b.occupied_end > ${window.from - BUSY_READ_MARGIN_MS}
+          AND b.id != ${ignoreBookingId ?? 0} AND ${seatedBookingSql(sql`b`)})`,
       held: heldSql(users.id, window, now, ownHoldUid),
       externalBusy: externalBusySql(users.id, window),
       counted: countedSql(eventTypes.id, window, now, ignoreBookingId),
@@ -53,6 +69,14 @@ export async function loadSlotContext(
     overrides: parseOverrides(row.overrides),
     busy: parseSpans(row.busy, row.held),
     externalBusy: parseSpans(row.externalBusy),
+    seated: (JSON.parse(row.seated) as [number, number, number, number, number, number][]).map(([bookingId, start, end, occupiedStart, occupiedEnd, seatsBooked]) => ({
+      bookingId,
+      start,
+      end,
+      occupiedStart,
+      occupiedEnd,
+      seatsBooked,
+    })),
     counted: parseCounted(row.counted),
   };
 }

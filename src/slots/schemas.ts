@@ -31,6 +31,17 @@ export const slotsResponse = z.strictObject({
   timezone: z.string(),
   duration_minutes: z.number().int(),
   slots: z
-    .record(z.iso.date(), z.array(z.strictObject({ start: slotTime, end: slotTime })))
+    .record(
+      z.iso.date(),
+      z.array(
+        z.strictObject({
+          start: slotTime,
+          end: slotTime,
+          seats_total: z.number().int().optional().describe('Seated event types: seats of the slot (only on a partly booked slot, unless the event type hides the count)'),
+          seats_booked: z.number().int().optional().describe('Seats taken'),
+          seats_remaining: z.number().int().optional().describe('Seats left (a full slot is not offered)'),
+        }),
+      ),
+    )
     .describe('Local dates (YYYY-MM-DD in the requested timezone) to the slots starting on them'),
 });

@@ -4,8 +4,9 @@
 import type { Db } from '../db/client';
 import { ApiError } from '../lib/errors';
 import { seriesSlots } from '../bookings/series';
-import { computeSlotStarts, groupSlotsByLocalDate, type Slot } from './engine';
-import { slotRules, type EventTypeKey, type SlotContext } from './context';
+import { groupSlotsByLocalDate } from './engine';
+import { offeredSlots, type EventTypeKey, type SlotContext } from './context';
+import type { SeatedSlot } from './seats';
 import { loadSlotContext } from './repo';
 import { DAY_MS, dayOfDateKey, ZoneCalendar } from '../lib/time';
 
@@ -13,9 +14,9 @@ export interface AvailableSlots {
   ctx: SlotContext;
   /** The zone the days and offsets are in: the requested one, else the schedule's. */
   timezone: string;
-  slots: Slot[];
+  slots: SeatedSlot[];
   /** Local dates (YYYY-MM-DD in `timezone`) to their slots, with ISO times carrying that zone's offset. */
-  byDate: Record<string, { start: string; end: string }[]>;
+  byDate: Record<string, SlotJson[]>;
 }
 
 export interface SlotOptions {
@@ -86,8 +87,11 @@ function readWindow(range: { from: number; to: number }, now: number, opts: Slot
   return opts.recurrenceCount && opts.recurrenceCount > 1 ? { from: range.from, to: Math.max(range.to, now + MAX_WINDOW_MS) } : range;
 }
 
+/** A slot as answered; a partly booked seated slot adds its seat counts unless the event type hides them. */
+export type SlotJson = { start: string; end: string; seats_total?: number; seats_booked?: number; seats_remaining?: number };
+
 function compute(ctx: SlotContext, zone: string, range: { from: number; to: number }, now: number, recurrenceCount?: number): AvailableSlots {
-  let slots = computeSlotStarts({ ...slotRules(ctx, now), rangeStart: range.from, rangeEnd: range.to });
+  let slots: SeatedSlot[] = offeredSlots(ctx, now, range.from, range.to);
   if (recurrenceCount !== undefined) {
     try {
       slots = seriesSlots(ctx, now, slots, recurrenceCount);
@@ -96,7 +100,20 @@ function compute(ctx: SlotContext, zone: string, range: { from: number; to: numb
       throw error;
     }
   }
-  return { ctx, timezone: zone, slots, byDate: groupSlotsByLocalDate(slots, zone) };
+  return { ctx, timezone: zone, slots, byDate: withSeatCounts(ctx, slots, groupSlotsByLocalDate(slots, zone)) };
+}
+
+/** Adds the seat counts to the grouped slots (same order as `slots`), when the event type shows them. */
+function withSeatCounts(ctx: SlotContext, slots: SeatedSlot[], byDate: Record<string, SlotJson[]>): Record<string, SlotJson[]> {
+  if (!ctx.eventType.seatsShowAvailabilityCount || !slots.some((s) => s.seats)) return byDate;
+  let i = 0;
+  for (const day of Object.values(byDate)) {
+    for (const json of day) {
+      const seats = slots[i++]!.seats;
+      if (seats) Object.assign(json, { seats_total: seats.total, seats_booked: seats.booked, seats_remaining: seats.remaining });
+    }
+  }
+  return byDate;
 }
 
 function nextMonth(month: string): string {

@@ -201,7 +201,7 @@ async function write(
   };
   const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
     booking: { ...booking, id: 0, recurringBookingUid: null, recurrenceStart: null, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
-    attendee: { id: 0, bookingId: 0, ...req.attendee },
+    attendee: req.attendee,
     host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone },
     eventType: et,
   });
@@ -239,7 +239,7 @@ async function write(
   const notificationIds = notificationIdsOf(results.slice(3 + others.length + (extra.holdUid ? 1 : 0)));
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
-  return bookingJson({ booking: bookingFromRow(inserted), attendee: { id: 0, bookingId: inserted.id as number, ...req.attendee } });
+  return bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee });
 }
 
 /**

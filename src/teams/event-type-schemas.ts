@@ -52,9 +52,20 @@ const teamFields = {
   counting_period: z.enum(COUNTING_PERIODS).describe('The period (UTC) over which round-robin bookings are counted'),
 };
 
+/**
+ * Seats are for personal event types only this session (a seat joins one host's booking under that host's object;
+ * team bookings lock several hosts): a team event type refuses them with a clear 400.
+ */
+const noSeats = z
+  .null({ error: 'Seats are not supported on team event types' })
+  .optional()
+  .describe('Not supported on team event types: only null is accepted');
+const SEAT_FIELDS = { seats_per_time_slot: true, seats_show_attendees: true, seats_show_availability_count: true } as const;
+
 export const createTeamEventTypeBody = createEventTypeBody
-  .omit({ owner_id: true, schedule_id: true })
+  .omit({ owner_id: true, schedule_id: true, ...SEAT_FIELDS })
   .extend({
+    seats_per_time_slot: noSeats,
     scheduling_type: teamFields.scheduling_type,
     hosts: teamFields.hosts.optional(),
     assign_all_team_members: teamFields.assign_all_team_members.default(false),
@@ -66,8 +77,8 @@ export const createTeamEventTypeBody = createEventTypeBody
   .refine((b) => !b.recurring_event, { path: ['recurring_event'], message: NOT_RECURRING });
 
 export const updateTeamEventTypeBody = z
-  .strictObject({ ...eventTypeFields, ...teamFields })
-  .omit({ schedule_id: true })
+  .strictObject({ ...eventTypeFields, ...teamFields, seats_per_time_slot: noSeats })
+  .omit({ schedule_id: true, seats_show_attendees: true, seats_show_availability_count: true })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' })
   .refine((b) => !b.recurring_event, { path: ['recurring_event'], message: NOT_RECURRING });

@@ -29,6 +29,7 @@ const bookingPayload = z.strictObject({
   length: z.number().int().describe('Minutes'),
   status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  seatUid: z.string().optional().describe("Seated event types: the seat this event is about (its attendee is the only one listed)"),
   team: z
     .strictObject({ id: z.number().int().positive(), name: z.string(), members: z.array(organizer) })
     .optional()

@@ -24,8 +24,20 @@ export function newEventId(webhookId: number): string {
  * The booking row (alias `b`) exactly in the state a snapshot describes, with `snapshotStateParams`: an outbox insert
  * after a guarded write that changed nothing finds no booking, so it writes nothing.
  */
-export const BOOKING_IN_SNAPSHOT_STATE = 'b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ?';
-export const snapshotStateParams = (event: BookingEventSnapshot) => [event.booking.uid, event.booking.status, event.booking.startAt, event.booking.endAt];
+export const BOOKING_IN_SNAPSHOT_STATE = `b.uid = ? AND b.status = ? AND b.start_at = ? AND b.end_at = ?
+  AND (? IS NULL OR EXISTS (SELECT 1 FROM booking_attendees s WHERE s.booking_id = b.id AND s.seat_uid = ? AND s.sequence = ?
+    AND (s.cancelled_at IS NULL) = ?))`;
+/** With a seat (seated bookings), the seat too must be in the snapshot's state: a seat write that changed nothing sends nothing. */
+export const snapshotStateParams = (event: BookingEventSnapshot) => [
+  event.booking.uid,
+  event.booking.status,
+  event.booking.startAt,
+  event.booking.endAt,
+  event.seat?.uid ?? null,
+  event.seat?.uid ?? null,
+  event.seat?.sequence ?? 0,
+  event.seat?.live ? 1 : 0,
+];
 
 /**
  * SQL for Cal.com's `team` of the booking `b` as a JSON patch of the envelope (`{}` when its event type is no team

@@ -15,6 +15,11 @@ export interface BookingEventSnapshot {
   organizer: { id: number; name: string; email: string; timezone: string };
   attendee: { name: string; email: string; timezone: string; notes: string | null };
   reschedule?: { previousStartAt: number; previousEndAt: number };
+  /**
+   * A seated booking's change concerns one seat: its uid, and its state after the change (SEQUENCE, still holding
+   * its place or not). Payloads name it `seatUid` (as Cal.com's) and list only that seat's attendee.
+   */
+  seat?: { uid: string; sequence: number; live: boolean };
 }
 
 export type EnvelopeTrigger = WebhookTrigger | 'PING';
@@ -68,6 +73,8 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
     metadata: booking.metadata ?? {},
     // Cal.com's name for the series an occurrence belongs to; only on occurrences of a recurring booking.
     ...(booking.recurringBookingUid ? { recurringEventId: booking.recurringBookingUid } : {}),
+    // Cal.com's name for the seat a seated booking's event is about.
+    ...(event.seat ? { seatUid: event.seat.uid } : {}),
   };
   if (event.trigger === 'BOOKING_RESCHEDULED' && event.reschedule) {
     // Cal.com names the previous booking with these; here the uid survives a reschedule, so it is the same uid.

@@ -1,13 +1,13 @@
 // The snapshot of a booking change that webhooks and emails are built from, taken from the booking's state right
 // after the change. Pure: the Durable Object builds it inside its write, and jobs outside the object can build it too.
 import type { WebhookTrigger } from '../db/schema';
-import { bookingSummaryOf, type BookingForWrite } from '../bookings/repo';
+import { bookingSummaryOf, type AttendeeInput, type BookingForWrite } from '../bookings/repo';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { BookingEventSnapshot } from './payload';
 
 export function snapshotOf(
   trigger: WebhookTrigger,
-  state: BookingForWrite,
+  state: Omit<BookingForWrite, 'attendee'> & { attendee: AttendeeInput },
   reschedule?: BookingEventSnapshot['reschedule'],
 ): BookingEventSnapshot {
   const { booking: b, attendee: a, host, eventType } = state;

@@ -92,6 +92,15 @@ beforeAll(async () => {
             FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
       params: [HOST.email, JSON.stringify(QUESTIONS), now, now, HOST.email],
     },
+    {
+      // A weekly series of 3 (recurring bookings, issue #16), bookable far enough ahead for the whole series.
+      sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, buffer_before_minutes,
+              buffer_after_minutes, minimum_notice_hours, booking_window_days, requires_confirmation, is_active,
+              recurring_event, created_at, updated_at)
+            SELECT ${hostId}, s.id, 'Weekly Coaching', 'weekly', 45, 0, 0, 0, 120, 0, 1, ?, ?, ?
+            FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+      params: [HOST.email, JSON.stringify({ freq: 'weekly', interval: 1, count: 3 }), now, now, HOST.email],
+    },
   ]);
   // A plain launch: Playwright gives the browser a throwaway profile and removes it on close.
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -168,6 +177,32 @@ describe('public booking pages in headless Chromium', () => {
     await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
     expect(await page.textContent('#status')).toContain('Confirmed');
     expect(await page.textContent('#when')).toContain('Asia/Tokyo');
+    await context.close();
+  });
+
+  it('books a weekly series on a phone: how many meetings (a plain GET form), every meeting listed, the series on the booking page', async () => {
+    const { context, page } = await newPage({ width: 375 });
+    await page.goto(`${worker.base}/${HOST.username}/weekly`);
+    await page.waitForURL(/tz=Europe%2FBerlin/);
+    expect(await page.textContent('#series-summary')).toBe('Every week, 3 meetings');
+    await page.selectOption('#occurrences', '2');
+    await Promise.all([page.waitForURL(/occurrences=2/), page.click('#series button[type=submit]')]);
+    expect(await page.textContent('#series-summary')).toBe('Every week, 2 meetings');
+    await expectAccessible(page, 'recurring booker');
+    await openFirstFreeDay(page);
+    expect(new URL(page.url()).searchParams.get('occurrences')).toBe('2');
+    await Promise.all([page.waitForURL(/\/book\?.*occurrences=2/), page.locator('#times a').first().click()]);
+    expect(await page.locator('#occurrences li').count()).toBe(2);
+    await expectAccessible(page, 'recurring booking form');
+    await page.fill('#f-name', 'Katherine Johnson');
+    await page.fill('#f-email', 'katherine@example.com');
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('You are booked for 2 meetings.');
+    expect(await page.locator('#series li').count()).toBe(2);
+    await shot(page, 'series');
+    await expectAccessible(page, 'series booking page');
+    // No sideways scrolling on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await context.close();
   });
 

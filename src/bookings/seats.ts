@@ -1,0 +1,344 @@
+// Seat operations of a seated event type (issue #16), run by HostCalendar under the host's lock, like holds
+// (src/reservations/holds.ts): read, decide with the same pure rules that offer slots (src/slots/seats.ts), then write
+// ONE guarded D1 batch. A seated slot is one booking; each attendee holds a seat with its own `seat_uid`, which is
+// their capability: it reads, moves and cancels that seat only. The booking's own uid is the host's.
+import type { Db } from '../db/client';
+import type { Attendee, Booking, WebhookTrigger } from '../db/schema';
+import type { Bindings } from '../env';
+import type { ErrorCode, ErrorIssue } from '../lib/errors';
+import { checkBookable, type SlotContext } from '../slots/context';
+import { loadSlotContext } from '../slots/repo';
+import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
+import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
+import { snapshotOf } from '../webhooks/snapshot';
+import type { BookingEventSnapshot } from '../webhooks/payload';
+import { draftBooking, type BookRequest } from './draft';
+import { spanAt } from './occupancy';
+import {
+  bookingFromRow,
+  bookingJson,
+  guardedInsert,
+  isSeriesIncomplete,
+  transition,
+  type BookingForWrite,
+  type BookingJson,
+  type NewBooking,
+} from './repo';
+import {
+  bumpSeatsOfCancelled,
+  cancelWhenEmpty,
+  findBookingForWriteById,
+  findSeat,
+  guardedSeatInsert,
+  liveSeats,
+  releaseSeat,
+  seatFromRow,
+  seatWritten,
+  type SeatForWrite,
+} from './seat-repo';
+import { hasStarted } from './status';
+import { newBookingUid } from './uid';
+
+export type SeatWritten =
+  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[] }
+  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
+
+export interface SeatEnv {
+  db: Db;
+  env: Bindings;
+  now: number;
+  /** The attendee cap for an email (HostCalendar's rule) and the explanation when a write hit it. */
+  attendeeCap: (email: string) => { email: string; max: number; eventTypeId?: number };
+  capFailure: (cap: { email: string; max: number; eventTypeId?: number }) => Promise<SeatWritten | null>;
+}
+
+const fail = (code: ErrorCode, message: string): SeatWritten => ({ ok: false, code, message });
+
+type Person = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'> & { seatUid: string | null };
+
+/** A seat holder's view: their booking, their seat, and the other attendees only when the event type shows them. */
+export function seatJson(booking: Booking, seat: Attendee, others: Person[] | null) {
+  const base = bookingJson({ booking, attendee: seat });
+  return {
+    ...base,
+    // The holder's uid is their seat's: the booking's own uid is the host's (it reads and cancels every seat).
+    uid: seat.seatUid!,
+    // A seat that left is cancelled for its holder, whatever the slot's booking does next.
+    status: seat.cancelledAt !== null ? ('cancelled' as const) : base.status,
+    seat_uid: seat.seatUid!,
+    booking_fields_responses: seat.bookingFieldsResponses ?? {},
+    attendees: (others ?? [seat]).map(personJson),
+  };
+}
+
+const personJson = (p: Person) => ({ name: p.name, email: p.email, timezone: p.timezone, notes: p.notes, seat_uid: p.seatUid });
+
+/** The host's view of a seated booking: every live seat. */
+export function seatedBookingJson(found: { booking: Booking; attendee: Attendee }, seats: Attendee[]) {
+  return { ...bookingJson(found), attendees: seats.map(personJson) };
+}
+
+/** The webhook and email snapshot of one seat's change: that seat's attendee and answers only. */
+function seatSnapshot(
+  trigger: WebhookTrigger,
+  state: Pick<BookingForWrite, 'booking' | 'host' | 'eventType'>,
+  seat: { uid: string; person: Person; responses: Attendee['bookingFieldsResponses']; sequence: number; live: boolean },
+  reschedule?: BookingEventSnapshot['reschedule'],
+): BookingEventSnapshot {
+  const snapshot = snapshotOf(trigger, { ...state, booking: { ...state.booking, bookingFieldsResponses: seat.responses }, attendee: seat.person }, reschedule);
+  return { ...snapshot, seat: { uid: seat.uid, sequence: seat.sequence, live: seat.live } };
+}
+
+/** The calendar state of a seat's emails: the seat's own SEQUENCE. */
+const seatCalendar = (sequence: number, b: { createdAt: number }, now: number) => ({ sequence, createdAt: b.createdAt, updatedAt: now });
+
+/**
+ * POST /v2/bookings on a seated event type: joins the slot's seated booking while it has a free seat (checked here
+ * from the slot read, and in the seat INSERT), or opens the slot's booking with the first seat; all in one batch.
+ */
+export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): Promise<SeatWritten> {
+  const capacity = ctx.eventType.seatsPerTimeSlot!;
+  const draft = draftBooking(ctx, req, newBookingUid(), e.now);
+  if (!draft.ok) return draft;
+  const seatUid = newBookingUid();
+  const person = { ...req.attendee, seatUid };
+  const newSeat = { ...req.attendee, seatUid, responses: draft.responses, sequence: 0 };
+  const cap = e.attendeeCap(req.attendee.email);
+  const d1 = e.db.$client;
+
+  if (draft.join) {
+    // Joining: the booking as it is now, and its seats, to refuse a second seat for one email before writing.
+    const [current, seats] = await Promise.all([findBookingForWriteById(e.db, draft.join.bookingId), liveSeats(e.db, draft.join.bookingId)]);
+    if (!current) return fail('slot_unavailable', 'This slot changed meanwhile; try again');
+    if (seats.some((s) => s.email.toLowerCase() === req.attendee.email.toLowerCase())) return fail('conflict', 'This email already has a seat in this slot');
+    const snapshot = seatSnapshot('BOOKING_CREATED', current, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
+    const results = await d1.batch([
+      guardedSeatInsert(d1, { id: current.booking.id }, newSeat, capacity, e.now, { hostId: ctx.host.id, ...cap }),
+      outboxInsert(d1, snapshot, e.now),
+      ...notificationInserts(d1, e.env, snapshot, seatCalendar(0, current.booking, e.now), e.now),
+    ]);
+    const row = results[0]?.results[0] as Record<string, unknown> | undefined;
+    if (!row) return (await whySeatRefused(e, current.booking.id, req.attendee.email, capacity)) ?? (await e.capFailure(cap)) ?? fail('slot_unavailable', 'No seat could be taken in this slot');
+    const seat = seatFromRow(row);
+    return {
+      ok: true,
+      booking: seatJson(current.booking, seat, await othersIfShown(e, ctx, current.booking.id)),
+      deliveryIds: deliveryIdsOf(results[1]!),
+      notificationIds: notificationIdsOf(results.slice(2)),
+    };
+  }
+
+  // Opening the slot: the booking row (guarded like any booking) and its first seat, or nothing.
+  const { booking } = draft;
+  const state = { booking: draftRow(booking, e.now), host: ctx.host, eventType: ctx.eventType };
+  const snapshot = seatSnapshot('BOOKING_CREATED', state, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
+  const writes = [
+    guardedInsert(d1, booking, { attendeeCap: cap }),
+    guardedSeatInsert(d1, { uid: booking.uid }, newSeat, capacity, e.now),
+    seatWritten(d1, seatUid),
+  ];
+  let results: D1Result[];
+  try {
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now)]);
+  } catch (error) {
+    if (!isSeriesIncomplete(error)) throw error;
+    return (await e.capFailure(cap)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+  }
+  const row = bookingFromRow(results[0]!.results[0] as Record<string, unknown>);
+  const seat = seatFromRow(results[1]!.results[0] as Record<string, unknown>);
+  return {
+    ok: true,
+    booking: seatJson(row, seat, ctx.eventType.seatsShowAttendees ? [seat] : null),
+    deliveryIds: deliveryIdsOf(results[writes.length]!),
+    notificationIds: notificationIdsOf(results.slice(writes.length + 1)),
+  };
+}
+
+/** A drafted booking as the row it will be (ids are filled in SQL from the uid). */
+function draftRow(b: NewBooking, now: number): Booking {
+  return {
+    ...b,
+    recurringBookingUid: b.recurringBookingUid ?? null,
+    recurrenceStart: null,
+    id: 0,
+    cancellationReason: null,
+    rejectionReason: null,
+    rescheduleReason: null,
+    previousStartAt: null,
+    assignmentReason: null,
+    sequence: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function othersIfShown(e: SeatEnv, ctx: { eventType: { seatsShowAttendees: boolean } }, bookingId: number): Promise<Attendee[] | null> {
+  return ctx.eventType.seatsShowAttendees ? liveSeats(e.db, bookingId) : null;
+}
+
+/** Why a guarded seat insert wrote nothing: asked again only on this failure path. */
+async function whySeatRefused(e: SeatEnv, bookingId: number, email: string, capacity: number): Promise<SeatWritten | null> {
+  const seats = await liveSeats(e.db, bookingId);
+  if (seats.some((s) => s.email.toLowerCase() === email.toLowerCase())) return fail('conflict', 'This email already has a seat in this slot');
+  if (seats.length >= capacity) return fail('slot_unavailable', `All ${capacity} seats of this slot are taken`);
+  return null;
+}
+
+/** GET /v2/bookings/{seat_uid}. */
+export async function seatView(db: Db, found: SeatForWrite) {
+  const others = found.seatsShowAttendees && found.attendee.cancelledAt === null ? await liveSeats(db, found.booking.id) : null;
+  return seatJson(found.booking, found.attendee, others);
+}
+
+/**
+ * DELETE /v2/bookings/{seat_uid}: that seat leaves; the others keep theirs. The last seat leaving cancels the
+ * booking in the same batch. Cancelling a seat twice answers it as it is.
+ */
+export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | null, byHost: boolean): Promise<SeatWritten> {
+  const found = await findSeat(e.db, seatUid);
+  if (!found) return fail('not_found', 'Booking not found');
+  const { booking, attendee: seat } = found;
+  if (seat.cancelledAt !== null || booking.status === 'cancelled' || booking.status === 'rejected') {
+    return { ok: true, booking: seatJson(booking, seat, null) };
+  }
+  if (!byHost && hasStarted(booking, Date.now())) return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
+  const seats = await liveSeats(e.db, booking.id);
+  const last = seats.length <= 1;
+  const after: Booking = last ? { ...booking, status: 'cancelled', cancellationReason: reason, sequence: booking.sequence + 1, updatedAt: e.now } : booking;
+  const person = { ...seat, seatUid };
+  const snapshot = seatSnapshot('BOOKING_CANCELLED', { ...found, booking: { ...after, cancellationReason: reason } }, {
+    uid: seatUid,
+    person,
+    responses: seat.bookingFieldsResponses,
+    sequence: seat.sequence + 1,
+    live: false,
+  });
+  const d1 = e.db.$client;
+  const [released, emptied, outbox, ...emails] = await d1.batch([
+    releaseSeat(d1, seat.id, e.now),
+    cancelWhenEmpty(d1, booking.id, reason, e.now),
+    outboxInsert(d1, snapshot, e.now),
+    ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now),
+  ]);
+  const row = released?.results[0] as Record<string, unknown> | undefined;
+  if (!row) return fail('conflict', 'The seat changed meanwhile; reload it and try again');
+  const emptiedRow = emptied?.results[0] as Record<string, unknown> | undefined;
+  return {
+    ok: true,
+    booking: seatJson(emptiedRow ? bookingFromRow(emptiedRow) : booking, seatFromRow(row), null),
+    deliveryIds: deliveryIdsOf(outbox!),
+    notificationIds: notificationIdsOf(emails),
+  };
+}
+
+/**
+ * The host cancels a seated booking by its uid: the booking and so every seat, in one batch, with one
+ * BOOKING_CANCELLED (webhook and emails) per seat.
+ */
+export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, reason: string | null): Promise<SeatWritten> {
+  const { booking } = current;
+  const seats = await liveSeats(e.db, booking.id);
+  const after: Booking = { ...booking, status: 'cancelled', cancellationReason: reason, sequence: booking.sequence + 1, updatedAt: e.now };
+  const d1 = e.db.$client;
+  const perSeat = seats.map((seat) => {
+    const snapshot = seatSnapshot('BOOKING_CANCELLED', { ...current, booking: after }, {
+      uid: seat.seatUid!,
+      person: seat,
+      responses: seat.bookingFieldsResponses,
+      sequence: seat.sequence + 1,
+      live: true,
+    });
+    return [outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now)];
+  });
+  const results = await d1.batch([transition(d1, booking.id, { to: 'cancelled', reason }, e.now), bumpSeatsOfCancelled(d1, booking.id, after.sequence), ...perSeat.flat()]);
+  const row = results[0]?.results[0] as Record<string, unknown> | undefined;
+  if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+  const deliveryIds: number[] = [];
+  const notificationIds: number[] = [];
+  let at = 2;
+  for (const group of perSeat) {
+    deliveryIds.push(...deliveryIdsOf(results[at]!));
+    notificationIds.push(...notificationIdsOf(results.slice(at + 1, at + group.length)));
+    at += group.length;
+  }
+  return { ok: true, booking: seatedBookingJson({ booking: bookingFromRow(row), attendee: current.attendee }, seats), deliveryIds, notificationIds };
+}
+
+/**
+ * PATCH /v2/bookings/{seat_uid}: the seat moves to another slot, joining that slot's booking or opening it, in ONE
+ * batch: the old seat row leaves (the old booking is cancelled if it was the last seat), the seat is written at the
+ * new slot behind the same guards as a new seat, and the batch fails unless it was: all or nothing. The seat keeps
+ * its uid.
+ */
+export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number, reason: string | null): Promise<SeatWritten> {
+  const found = await findSeat(e.db, seatUid);
+  if (!found) return fail('not_found', 'Booking not found');
+  const { booking, attendee: seat } = found;
+  if (seat.cancelledAt !== null || booking.status === 'cancelled' || booking.status === 'rejected') return fail('conflict', 'A cancelled booking cannot be rescheduled');
+  if (booking.startAt <= e.now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
+  if (!found.eventType) return fail('conflict', 'The event type of this booking no longer exists');
+  if (start === booking.startAt) return { ok: true, booking: await seatView(e.db, found) };
+  const seats = await liveSeats(e.db, booking.id);
+  const last = seats.length <= 1;
+  // The seat's own booking stops holding time when this seat was its last: it does not stand in its own way.
+  const ctx = await loadSlotContext(e.db, found.eventType.id, { from: start, to: start + 1 }, last ? booking.id : undefined, e.now);
+  if (!ctx || ctx.eventType.seatsPerTimeSlot === null) return fail('conflict', 'The event type of this booking is no longer bookable as seats');
+  const capacity = ctx.eventType.seatsPerTimeSlot;
+  const check = checkBookable(ctx, e.now, start);
+  if (!check.ok) return fail('slot_unavailable', check.message);
+
+  const person = { ...seat, seatUid };
+  const moved = { ...seat, seatUid, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1 };
+  const d1 = e.db.$client;
+  const leave = [releaseSeat(d1, seat.id, e.now), cancelWhenEmpty(d1, booking.id, reason ?? 'Rescheduled to another slot', e.now)];
+  let target: Pick<BookingForWrite, 'booking' | 'host' | 'eventType'>;
+  let take: D1PreparedStatement[];
+  if (check.join) {
+    const joined = await findBookingForWriteById(e.db, check.join.bookingId);
+    if (!joined) return fail('slot_unavailable', 'This slot changed meanwhile; try again');
+    target = joined;
+    take = [guardedSeatInsert(d1, { id: joined.booking.id }, moved, capacity, e.now)];
+  } else {
+    const uid = newBookingUid();
+    const fresh = {
+      uid,
+      eventTypeId: ctx.eventType.id,
+      hostId: ctx.host.id,
+      title: booking.title,
+      ...spanAt(ctx.eventType, start),
+      status: booking.status,
+      locationType: booking.locationType,
+      locationValue: booking.locationValue,
+      metadata: booking.metadata,
+      bookingFieldsResponses: null,
+      idempotencyKey: null,
+      idempotencyHash: null,
+      now: e.now,
+    };
+    target = { booking: draftRow(fresh, e.now), host: found.host, eventType: found.eventType };
+    take = [guardedInsert(d1, fresh), guardedSeatInsert(d1, { uid }, moved, capacity, e.now)];
+  }
+  const snapshot = seatSnapshot(
+    'BOOKING_RESCHEDULED',
+    target,
+    { uid: seatUid, person, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1, live: true },
+    { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+  );
+  const writes = [...leave, ...take, seatWritten(d1, seatUid)];
+  let results: D1Result[];
+  try {
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, target.booking, e.now), e.now)]);
+  } catch (error) {
+    if (!isSeriesIncomplete(error)) throw error;
+    if (check.join) return (await whySeatRefused(e, check.join.bookingId, seat.email, capacity)) ?? fail('slot_unavailable', 'No seat could be taken in that slot');
+    return fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+  }
+  const seatRow = seatFromRow(results[writes.length - 2]!.results[0] as Record<string, unknown>);
+  const targetRow = check.join ? target.booking : bookingFromRow(results[2]!.results[0] as Record<string, unknown>);
+  return {
+    ok: true,
+    booking: seatJson(targetRow, seatRow, await othersIfShown(e, ctx, targetRow.id)),
+    deliveryIds: deliveryIdsOf(results[writes.length]!),
+    notificationIds: notificationIdsOf(results.slice(writes.length + 1)),
+  };
+}

@@ -1,0 +1,228 @@
+// Seated event types over the API (issue #16 item 1): the event type fields, taking seats (races included), the
+// seat_uid's reach, cancelling seats, and what the slot's booking holds against the host's other event types.
+import { describe, expect, it } from 'vitest';
+import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
+
+const MONDAY = upcomingDate(1, 7);
+const at = (time: string) => `${MONDAY}T${time}:00.000Z`;
+const person = (tag = crypto.randomUUID().slice(0, 8)) => ({ ...ATTENDEE, name: `Seat ${tag}`, email: `seat-${tag}@example.com` });
+
+async function seated(seats = 10, extra: Record<string, unknown> = {}) {
+  return hostWithEventType({ seats_per_time_slot: seats, ...extra });
+}
+
+describe('event type fields', () => {
+  it('default to off, are answered, and can be set and cleared', async () => {
+    const { eventType, token } = await hostWithEventType();
+    expect(eventType).toMatchObject({ seats_per_time_slot: null, seats_show_attendees: false, seats_show_availability_count: true });
+    const res = await api('PATCH', `/v2/event-types/${eventType.id}`, { token, body: { seats_per_time_slot: 5, seats_show_attendees: true, seats_show_availability_count: false } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ seats_per_time_slot: 5, seats_show_attendees: true, seats_show_availability_count: false });
+    const off = await api('PATCH', `/v2/event-types/${eventType.id}`, { token, body: { seats_per_time_slot: null } });
+    expect(off.json.seats_per_time_slot).toBeNull();
+  });
+
+  it('refuse fewer than 2 or more than 1000 seats, fractions, and seats with requires_confirmation or recurring_event (400)', async () => {
+    const { token } = await makeUser();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ seats_per_time_slot: 1 }, 'seats_per_time_slot'],
+      [{ seats_per_time_slot: 1001 }, 'seats_per_time_slot'],
+      [{ seats_per_time_slot: 2.5 }, 'seats_per_time_slot'],
+      [{ seats_show_attendees: 'yes' }, 'seats_show_attendees'],
+      [{ seats_per_time_slot: 4, requires_confirmation: true }, 'seats_per_time_slot'],
+      [{ seats_per_time_slot: 4, recurring_event: { freq: 'weekly', interval: 1, count: 4 } }, 'seats_per_time_slot'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await api('POST', '/v2/event-types', { token, body: { title: 'Seated', slug: `s-${crypto.randomUUID().slice(0, 8)}`, duration_minutes: 30, ...body } });
+      expectError(res, 400, 'validation_failed');
+      expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    }
+  });
+
+  it('a PATCH cannot bring seats and requires_confirmation or recurring_event together, from either side', async () => {
+    const { eventType, token } = await seated(4);
+    const confirm = await api('PATCH', `/v2/event-types/${eventType.id}`, { token, body: { requires_confirmation: true } });
+    expectError(confirm, 400, 'validation_failed');
+    expect(confirm.json.error.issues[0]).toMatchObject({ path: 'seats_per_time_slot', message: expect.stringContaining('requires_confirmation') });
+    const recurring = await api('PATCH', `/v2/event-types/${eventType.id}`, { token, body: { recurring_event: { freq: 'weekly', interval: 1, count: 3 } } });
+    expectError(recurring, 400, 'validation_failed');
+    const other = await createEventType(token, { requires_confirmation: true });
+    expectError(await api('PATCH', `/v2/event-types/${other.id}`, { token, body: { seats_per_time_slot: 3 } }), 400, 'validation_failed');
+    // Turning seats off and confirmation on in one PATCH is fine.
+    expect((await api('PATCH', `/v2/event-types/${eventType.id}`, { token, body: { seats_per_time_slot: null, requires_confirmation: true } })).status).toBe(200);
+  });
+
+  it('team event types refuse seats with a 400 that says so', async () => {
+    const { token } = await makeUser();
+    const team = await api('POST', '/v2/teams', { token, body: { name: 'Seats Team', slug: `seats-${crypto.randomUUID().slice(0, 8)}` } });
+    expect(team.status).toBe(201);
+    const res = await api('POST', `/v2/teams/${team.json.id}/event-types`, {
+      token,
+      body: { title: 'Team seats', slug: 'team-seats', duration_minutes: 30, scheduling_type: 'collective', assign_all_team_members: true, seats_per_time_slot: 5 },
+    });
+    expectError(res, 400, 'validation_failed');
+    expect(res.json.error.issues[0]).toMatchObject({ path: 'seats_per_time_slot', message: expect.stringContaining('not supported on team event types') });
+  });
+});
+
+describe('taking seats', () => {
+  it('30 parallel bookings into a 10-seat slot: exactly 10 × 201, the rest 409, one booking row with 10 seats', async () => {
+    const { eventType } = await seated(10);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => book(eventType.id, at('10:00'), { attendee: person(`race${i}-${crypto.randomUUID().slice(0, 4)}`) })));
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(10);
+    for (const refused of results.filter((r) => r.status !== 201)) expectError(refused, 409, 'slot_unavailable');
+    expect(await dbCount('SELECT count(*) AS n FROM bookings WHERE event_type_id = ?', eventType.id)).toBe(1);
+    const bookingId = (await dbRow<{ id: number }>('SELECT id FROM bookings WHERE event_type_id = ?', eventType.id))!.id;
+    expect(await dbCount('SELECT count(*) AS n FROM booking_attendees WHERE booking_id = ? AND cancelled_at IS NULL', bookingId)).toBe(10);
+    expect(await dbCount('SELECT count(*) AS n FROM booking_hosts WHERE booking_id = ?', bookingId)).toBe(1);
+    expect(new Set(created.map((r) => r.json.seat_uid)).size).toBe(10);
+  });
+
+  it('answers the booking with the caller\'s seat_uid and only the caller as attendee', async () => {
+    const { eventType } = await seated(3);
+    const a = person();
+    const b = person();
+    const first = await book(eventType.id, at('11:00'), { attendee: a });
+    expect(first.status).toBe(201);
+    const second = await book(eventType.id, at('11:00'), { attendee: b });
+    expect(second.status).toBe(201);
+    expect(second.json).toMatchObject({ status: 'accepted', start: at('11:00'), attendee: { email: b.email }, attendees: [{ email: b.email, seat_uid: second.json.seat_uid }] });
+    expect(second.json.uid).toBe(second.json.seat_uid);
+    expect(JSON.stringify(second.json)).not.toContain(a.email);
+    expect(second.json.title).not.toContain(a.name);
+  });
+
+  it('with seats_show_attendees, a seat holder sees every seat of the slot', async () => {
+    const { eventType } = await seated(3, { seats_show_attendees: true });
+    const a = person();
+    const b = person();
+    await book(eventType.id, at('11:00'), { attendee: a });
+    const second = await book(eventType.id, at('11:00'), { attendee: b });
+    expect(second.json.attendees.map((p: { email: string }) => p.email)).toEqual([a.email, b.email]);
+    const read = await api('GET', `/v2/bookings/${second.json.seat_uid}`);
+    expect(read.json.attendees).toHaveLength(2);
+  });
+
+  it('the same email twice in a slot (another case) is 409 conflict; in another slot it is fine', async () => {
+    const { eventType } = await seated(5);
+    const a = person();
+    expect((await book(eventType.id, at('12:00'), { attendee: a })).status).toBe(201);
+    const again = await book(eventType.id, at('12:00'), { attendee: { ...a, email: a.email.toUpperCase() } });
+    expectError(again, 409, 'conflict');
+    expect(again.json.error.message).toMatch(/already has a seat/);
+    expect((await book(eventType.id, at('13:00'), { attendee: a })).status).toBe(201);
+  });
+
+  it('a full slot is 409 slot_unavailable saying the seats are taken', async () => {
+    const { eventType } = await seated(2);
+    await book(eventType.id, at('14:00'), { attendee: person() });
+    await book(eventType.id, at('14:00'), { attendee: person() });
+    const full = await book(eventType.id, at('14:00'), { attendee: person() });
+    expectError(full, 409, 'slot_unavailable');
+    expect(full.json.error.message).toMatch(/seats/);
+  });
+
+  it('another event type of the host cannot take the slot\'s time (buffers included), even with seats free', async () => {
+    const { eventType, token } = await seated(10, { buffer_after_minutes: 15 });
+    expect((await book(eventType.id, at('10:00'), { attendee: person() })).status).toBe(201);
+    const other = await createEventType(token);
+    expectError(await book(other.id, at('10:00'), { attendee: person() }), 409, 'slot_unavailable');
+    // 10:30 touches the seated booking's buffer (10:00-10:45 occupied).
+    expectError(await book(other.id, at('10:30'), { attendee: person() }), 409, 'slot_unavailable');
+    expect((await book(other.id, at('11:00'), { attendee: person() })).status).toBe(201);
+    // The seated event type's own other starts overlapping the slot are busy too: 10:30 is not a seat of 10:00.
+    expectError(await book(eventType.id, at('10:30'), { attendee: person() }), 409, 'slot_unavailable');
+  });
+
+  it('a slot whose time another event type of the host took cannot be opened for seats', async () => {
+    const { eventType, token } = await seated(10);
+    const other = await createEventType(token);
+    expect((await book(other.id, at('15:00'), { attendee: person() })).status).toBe(201);
+    expectError(await book(eventType.id, at('15:00'), { attendee: person() }), 409, 'slot_unavailable');
+  });
+
+  it('refuses an attendee location and slot reservations on a seated event type', async () => {
+    const { eventType } = await seated(3, { location_type: 'phone' });
+    expectError(await book(eventType.id, at('09:00'), { attendee: person(), location: '+1 555 0100' }), 400, 'validation_failed');
+    const hold = await api('POST', '/v2/slots/reservations', { body: { event_type_id: eventType.id, slot_start: at('09:00') } });
+    expectError(hold, 409, 'conflict');
+  });
+});
+
+describe('a seat_uid reaches its own seat only', () => {
+  it('reads and cancels that seat; the others keep theirs and never see it', async () => {
+    const { eventType, token } = await seated(4);
+    const a = person();
+    const b = person();
+    const seatA = (await book(eventType.id, at('10:00'), { attendee: a })).json;
+    const seatB = (await book(eventType.id, at('10:00'), { attendee: b })).json;
+    const readA = await api('GET', `/v2/bookings/${seatA.seat_uid}`);
+    expect(readA.json).toMatchObject({ seat_uid: seatA.seat_uid, attendee: { email: a.email }, attendees: [{ email: a.email }] });
+    expect(JSON.stringify(readA.json)).not.toContain(b.email);
+
+    const cancelled = await api('DELETE', `/v2/bookings/${seatA.seat_uid}`, { body: { reason: 'cannot come' } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', seat_uid: seatA.seat_uid });
+    // Twice is harmless.
+    expect((await api('DELETE', `/v2/bookings/${seatA.seat_uid}`)).json.status).toBe('cancelled');
+    const readB = await api('GET', `/v2/bookings/${seatB.seat_uid}`);
+    expect(readB.json).toMatchObject({ status: 'accepted', attendee: { email: b.email } });
+
+    // The booking's own uid is the host's: anonymous callers get 404 for every verb, the host sees every live seat.
+    const bookingUid = (await dbRow<{ uid: string }>('SELECT uid FROM bookings WHERE event_type_id = ?', eventType.id))!.uid;
+    expectError(await api('GET', `/v2/bookings/${bookingUid}`), 404, 'not_found');
+    expectError(await api('DELETE', `/v2/bookings/${bookingUid}`), 404, 'not_found');
+    expectError(await api('GET', `/v2/bookings/${bookingUid}`, { token: (await makeUser()).token }), 404, 'not_found');
+    const hostView = await api('GET', `/v2/bookings/${bookingUid}`, { token });
+    expect(hostView.status).toBe(200);
+    expect(hostView.json.attendees.map((p: { email: string }) => p.email)).toEqual([b.email]);
+    expect((await api('GET', `/v2/bookings/${seatB.seat_uid}`)).json.status).toBe('accepted');
+  });
+
+  it('a seat cancel frees one seat for someone else; the last seat leaving cancels the booking', async () => {
+    const { eventType } = await seated(2);
+    const one = (await book(eventType.id, at('16:00'), { attendee: person() })).json;
+    const two = (await book(eventType.id, at('16:00'), { attendee: person() })).json;
+    expectError(await book(eventType.id, at('16:00'), { attendee: person() }), 409, 'slot_unavailable');
+    await api('DELETE', `/v2/bookings/${one.seat_uid}`);
+    const three = await book(eventType.id, at('16:00'), { attendee: person() });
+    expect(three.status).toBe(201);
+    expect(await dbCount('SELECT count(*) AS n FROM bookings WHERE event_type_id = ?', eventType.id)).toBe(1);
+
+    await api('DELETE', `/v2/bookings/${two.seat_uid}`);
+    expect((await dbRow<{ status: string }>('SELECT status FROM bookings WHERE event_type_id = ?', eventType.id))!.status).toBe('accepted');
+    const last = await api('DELETE', `/v2/bookings/${three.json.seat_uid}`);
+    expect(last.json.status).toBe('cancelled');
+    expect((await dbRow<{ status: string }>('SELECT status FROM bookings WHERE event_type_id = ?', eventType.id))!.status).toBe('cancelled');
+    // The slot opens again, as a new booking.
+    expect((await book(eventType.id, at('16:00'), { attendee: person() })).status).toBe(201);
+  });
+
+  it('the host cancels the whole seated booking by its uid: every seat goes', async () => {
+    const { eventType, token } = await seated(3);
+    const one = (await book(eventType.id, at('13:30'), { attendee: person() })).json;
+    const two = (await book(eventType.id, at('13:30'), { attendee: person() })).json;
+    const bookingUid = (await dbRow<{ uid: string }>('SELECT uid FROM bookings WHERE event_type_id = ?', eventType.id))!.uid;
+    const res = await api('DELETE', `/v2/bookings/${bookingUid}`, { token, body: { reason: 'host is ill' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'cancelled', cancellation_reason: 'host is ill' });
+    expect(res.json.attendees).toHaveLength(2);
+    for (const seat of [one, two]) expect((await api('GET', `/v2/bookings/${seat.seat_uid}`)).json.status).toBe('cancelled');
+    // Even cancelled, the slot's uid shows nothing to anyone but the host.
+    expectError(await api('DELETE', `/v2/bookings/${bookingUid}`), 404, 'not_found');
+    expect((await api('DELETE', `/v2/bookings/${bookingUid}`, { token })).json.status).toBe('cancelled');
+    // The host's list shows the seated slot as one booking.
+    const list = await api('GET', `/v2/bookings?event_type_id=${eventType.id}`, { token });
+    expect(list.json.data).toHaveLength(1);
+  });
+
+  it('counts seats per attendee email against max_active_bookings_per_booker', async () => {
+    const { eventType } = await seated(5, { max_active_bookings_per_booker: 1 });
+    const a = person();
+    expect((await book(eventType.id, at('09:00'), { attendee: a })).status).toBe(201);
+    expectError(await book(eventType.id, at('10:00'), { attendee: a }), 409, 'booker_limit_reached');
+    await book(eventType.id, at('10:00'), { attendee: person() });
+    expectError(await book(eventType.id, at('10:00'), { attendee: a }), 409, 'booker_limit_reached');
+  });
+});
