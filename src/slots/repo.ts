@@ -72,10 +72,13 @@ export async function loadSlotContext(
           AND bh.occupied_start < ${window.to + reach} AND bh.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0}
           AND NOT (${seatedBookingSql(sql`b`)}))`,
+      // The start_at bounds are implied by the span bounds (a start lies within one margin of its span); they put
+      // the read on the (event type, start) index.
       seated: sql<string>`(SELECT json_group_array(json_array(b.id, b.start_at, b.end_at, b.occupied_start, b.occupied_end,
           (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND sa.seat_uid IS NOT NULL AND sa.cancelled_at IS NULL)))
         FROM bookings b
         WHERE ${eventTypes.seatsPerTimeSlot} IS NOT NULL AND b.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
+          AND b.start_at > ${window.from - 2 * reach} AND b.start_at < ${window.to + 2 * reach}
           AND b.occupied_start < ${window.to + reach} AND b.occupied_end > ${window.from - reach}
           AND b.id != ${ignoreBookingId ?? 0} AND ${seatedBookingSql(sql`b`)})`,
       held: sql<string>`(SELECT json_group_array(json_array(h.occupied_start, h.occupied_end))
