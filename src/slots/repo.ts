@@ -38,10 +38,13 @@ export async function loadSlotContext(
       overrides: overridesSql(schedules.id, window),
       // This event type's own seated bookings come separately (`seated`), with their seat counts (src/slots/seats.ts).
       busy: bookedSql(users.id, window, now, ignoreBookingId, sql`AND NOT (${seatedBookingSql(sql`b`)})`),
+      // The start_at bounds are implied by the span bounds (a start lies within one margin of its span); they put
+      // the read on the (event type, start) index.
       seated: sql<string>`(SELECT json_group_array(json_array(b.id, b.start_at, b.end_at, b.occupied_start, b.occupied_end,
           (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND sa.seat_uid IS NOT NULL AND sa.cancelled_at IS NULL)))
         FROM bookings b
         WHERE ${eventTypes.seatsPerTimeSlot} IS NOT NULL AND b.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
+          AND b.start_at > ${window.from - 2 * BUSY_READ_MARGIN_MS} AND b.start_at < ${window.to + 2 * BUSY_READ_MARGIN_MS}
           AND b.occupied_start < ${window.to + BUSY_READ_MARGIN_MS} AND b.occupied_end > ${window.from - BUSY_READ_MARGIN_MS}
           AND b.id != ${ignoreBookingId ?? 0} AND ${seatedBookingSql(sql`b`)})`,
       held: heldSql(users.id, window, now, ownHoldUid),
