@@ -1,28 +1,22 @@
 // The admin's event type form edits booking_fields (as JSON, checked by the API's schema) and the bookings tab shows
 // the answers with their labels.
 import { describe, expect, it } from 'vitest';
-import { api, book, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
-
-const FIELDS_OF = (et: Record<string, unknown>) => ({
-  title: String(et.title), slug: String(et.slug), duration_minutes: '30', buffer_before_minutes: '0', buffer_after_minutes: '0',
-  minimum_notice_hours: '0', slot_interval_minutes: '', booking_window_days: '60', location_type: '', location_value: '',
-  schedule_id: String(et.schedule_id), description: '', is_active: 'on',
-});
+import { api, book, eventTypeEditForm, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
 
 describe('booking questions in the admin', () => {
   it('saves questions typed as JSON, refuses bad ones with the API’s message, and shows the answers in Bookings', async () => {
     const { cookie, csrf } = await signedInAdmin();
     const host = await hostWithEventType();
     const et = host.eventType;
-    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), booking_fields: '[{"name": "pick", "type": "radio", "label": "Pick"}]' } });
+    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...eventTypeEditForm(et), booking_fields: '[{"name": "pick", "type": "radio", "label": "Pick"}]' } });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('A radio field needs options');
     expect(bad.html).toContain('&quot;pick&quot;');
-    const notJson = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), booking_fields: '[{oops' } });
+    const notJson = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...eventTypeEditForm(et), booking_fields: '[{oops' } });
     expect(notJson.status).toBe(400);
 
     const questions = '[{"name": "company", "type": "text", "label": "Company", "required": true}]';
-    const saved = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), booking_fields: questions } });
+    const saved = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...eventTypeEditForm(et), booking_fields: questions } });
     expect(saved.status).toBe(303);
     const read = await api('GET', `/v2/event-types/${et.id}`, { token: host.token });
     expect(read.json.booking_fields.map((f: { name: string }) => f.name)).toEqual(['name', 'email', 'company', 'notes', 'guests']);

@@ -234,6 +234,15 @@ export function eventTypeForm(ownerId: number, extra: Fields = {}): Fields {
   };
 }
 
+/** The admin's edit form of an existing event type (from its API answer), with the defaults of the other boxes. */
+export function eventTypeEditForm(et: Record<string, unknown>): Fields {
+  return {
+    title: String(et.title), slug: String(et.slug), duration_minutes: '30', buffer_before_minutes: '0', buffer_after_minutes: '0',
+    minimum_notice_hours: '0', slot_interval_minutes: '', booking_window_days: '60', location_type: '', location_value: '',
+    schedule_id: String(et.schedule_id), description: '', is_active: 'on',
+  };
+}
+
 /** Polls `probe` until it answers something truthy (queues and `waitUntil` work finish after the response). */
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

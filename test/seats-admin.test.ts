@@ -1,31 +1,19 @@
 // The admin edits an event type's seats (checked by the API's rules) and the Bookings tab shows a seated slot as one
 // row with its seats.
 import { describe, expect, it } from 'vitest';
-import { csrfToken } from '../src/web/csrf';
-import { api, ATTENDEE, book, hostWithEventType, makeAdmin, page, upcomingDate } from './helpers';
-
-async function admin() {
-  const a = await makeAdmin();
-  return { cookie: `session=${a.token}`, csrf: await csrfToken(a.token, 'session') };
-}
-
-const FIELDS_OF = (et: Record<string, unknown>) => ({
-  title: String(et.title), slug: String(et.slug), duration_minutes: '30', buffer_before_minutes: '0', buffer_after_minutes: '0',
-  minimum_notice_hours: '0', slot_interval_minutes: '', booking_window_days: '60', location_type: '', location_value: '',
-  schedule_id: String(et.schedule_id), description: '', is_active: 'on',
-});
+import { api, ATTENDEE, book, eventTypeEditForm, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
 
 describe('seats in the admin', () => {
   it('saves seats, refuses them with confirmation at the seats box, and lists them', async () => {
-    const { cookie, csrf } = await admin();
+    const { cookie, csrf } = await signedInAdmin();
     const host = await hostWithEventType();
     const et = host.eventType;
-    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), seats_per_time_slot: '5', requires_confirmation: 'on' } });
+    const bad = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...eventTypeEditForm(et), seats_per_time_slot: '5', requires_confirmation: 'on' } });
     expect(bad.status).toBe(400);
     expect(bad.html).toMatch(/<div class="field invalid"><label for="seats_per_time_slot">/);
     expect(bad.html).toContain('Seats cannot be combined with requires_confirmation');
 
-    const saved = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...FIELDS_OF(et), seats_per_time_slot: '5', seats_show_attendees: 'on' } });
+    const saved = await page(`/admin/event-types/${et.id}`, { cookie, form: { _csrf: csrf, ...eventTypeEditForm(et), seats_per_time_slot: '5', seats_show_attendees: 'on' } });
     expect(saved.status).toBe(303);
     const read = await api('GET', `/v2/event-types/${et.id}`, { token: host.token });
     expect(read.json).toMatchObject({ seats_per_time_slot: 5, seats_show_attendees: true, seats_show_availability_count: false });
@@ -37,7 +25,7 @@ describe('seats in the admin', () => {
   });
 
   it('the Bookings tab shows a seated slot once, with its seats taken and who holds them', async () => {
-    const { cookie } = await admin();
+    const { cookie } = await signedInAdmin();
     const { eventType } = await hostWithEventType({ seats_per_time_slot: 4 });
     const start = `${upcomingDate(1, 7)}T10:00:00.000Z`;
     const emails = ['first', 'second'].map((n) => `${n}-${crypto.randomUUID().slice(0, 8)}@example.com`);

@@ -3,6 +3,7 @@
 // ONE guarded D1 batch. A seated slot is one booking; each attendee holds a seat with its own `seat_uid`, which is
 // their capability: it reads, moves and cancels that seat only. The booking's own uid is the host's.
 import type { Db } from '../db/client';
+import { isForeignKeyViolation } from '../db/errors';
 import type { Attendee, Booking, WebhookTrigger } from '../db/schema';
 import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
@@ -141,6 +142,8 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
   try {
     results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now)]);
   } catch (error) {
+    // The event type was deleted between the check and the write.
+    if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
     if (!isSeriesIncomplete(error)) throw error;
     return (await e.capFailure(cap)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
   }
