@@ -17,13 +17,11 @@ import { dayOfDateKey, ZoneCalendar } from '../src/lib/time';
 import { provisionUserStatements } from '../src/users/provision';
 import { execute } from '../scripts/lib/d1';
 import { startWranglerDev } from '../scripts/lib/processes';
+import { hardStopAfter } from './lib/worker';
 import { summarize } from './lib/stats';
 
 const ROUNDS = 300;
-const hardStop = setTimeout(() => {
-  console.error('bench: hard deadline reached, stopping');
-  process.exit(2);
-}, 180_000);
+const hardStop = hardStopAfter(180_000);
 
 // Next month, as Berlin sees it.
 const d = new Date();

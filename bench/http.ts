@@ -15,17 +15,14 @@
  * Results are printed as a table and written to bench/out/http.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { nextIp, startBenchWorker } from './lib/worker';
+import { hardStopAfter, nextIp, startBenchWorker } from './lib/worker';
 import { summarize, type Summary } from './lib/stats';
 
 const HARD_DEADLINE_MS = 240_000;
 const HOSTS = 100;
 const startedAt = Date.now();
 
-const hardStop = setTimeout(() => {
-  console.error('bench: hard deadline reached, stopping');
-  process.exit(2);
-}, HARD_DEADLINE_MS);
+const hardStop = hardStopAfter(HARD_DEADLINE_MS);
 
 interface Timed {
   status: number;

@@ -11,14 +11,11 @@
  * Results: a table, and bench/out/seats-http.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { interleaved, startBenchWorker } from './lib/worker';
+import { hardStopAfter, interleaved, startBenchWorker } from './lib/worker';
 import { summarize } from './lib/stats';
 
 const ROUNDS = 300;
-const hardStop = setTimeout(() => {
-  console.error('bench: hard deadline reached, stopping');
-  process.exit(2);
-}, 240_000);
+const hardStop = hardStopAfter(240_000);
 
 const worker = await startBenchWorker();
 try {

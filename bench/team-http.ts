@@ -9,14 +9,11 @@
  * see the same machine. Results: a table, and bench/out/team-http.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { interleaved, startBenchWorker } from './lib/worker';
+import { hardStopAfter, interleaved, startBenchWorker } from './lib/worker';
 import { summarize } from './lib/stats';
 
 const ROUNDS = 300;
-const hardStop = setTimeout(() => {
-  console.error('bench: hard deadline reached, stopping');
-  process.exit(2);
-}, 240_000);
+const hardStop = hardStopAfter(240_000);
 
 const worker = await startBenchWorker();
 const { api, adminToken } = worker;

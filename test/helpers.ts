@@ -5,6 +5,7 @@ import { createSession } from '../src/auth/sessions';
 import { hashPassword } from '../src/auth/crypto';
 import { getDb } from '../src/db/client';
 import { createUser } from '../src/users/repo';
+import type { NewBooking } from '../src/bookings/repo';
 import { csrfToken } from '../src/web/csrf';
 
 export const BASE = 'http://calflare.test';
@@ -252,4 +253,30 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * A booking row as the write paths build it (30 minutes, accepted, no buffers), for tests that call the SQL guards
+ * directly, bypassing the HostCalendar object.
+ */
+export function bookingRow(hostId: number, eventTypeId: number, start: number, over: Partial<NewBooking> = {}): NewBooking {
+  return {
+    uid: `row${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    eventTypeId,
+    hostId,
+    title: 'guard test',
+    startAt: start,
+    endAt: start + 1_800_000,
+    occupiedStart: start,
+    occupiedEnd: start + 1_800_000,
+    status: 'accepted',
+    locationType: null,
+    locationValue: null,
+    metadata: null,
+    bookingFieldsResponses: null,
+    idempotencyKey: null,
+    idempotencyHash: null,
+    now: Date.now(),
+    ...over,
+  };
 }

@@ -3,31 +3,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { guardedInsert, insertAttendee, isSeriesIncomplete, seriesComplete, type NewBooking } from '../src/bookings/repo';
-import { ATTENDEE, book, hostWithEventType, upcomingDate } from './helpers';
+import { ATTENDEE, book, bookingRow, hostWithEventType, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 
 function occurrence(hostId: number, eventTypeId: number, seriesUid: string, startIso: string): NewBooking {
-  const start = Date.parse(startIso);
-  return {
-    uid: `occ${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`,
-    eventTypeId,
-    hostId,
-    title: 'series',
-    startAt: start,
-    endAt: start + 1_800_000,
-    occupiedStart: start,
-    occupiedEnd: start + 1_800_000,
-    status: 'accepted',
-    locationType: null,
-    locationValue: null,
-    metadata: null,
-    bookingFieldsResponses: null,
-    idempotencyKey: null,
-    idempotencyHash: null,
-    recurringBookingUid: seriesUid,
-    now: Date.now(),
-  };
+  return bookingRow(hostId, eventTypeId, Date.parse(startIso), { title: 'series', recurringBookingUid: seriesUid });
 }
 
 async function rowsOf(seriesUid: string) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSlot, computeSlotStarts, type SlotInput } from '../src/slots/engine';
 import { misorderedPeriod, periodDays, periodKey, type BookingLimits, type CountedBooking } from '../src/slots/limits';
 import { dayOfDateKey, dateKeyOfDay } from '../src/lib/time';
+import { slotInput } from './slots-engine-helpers';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
@@ -11,23 +12,15 @@ const everyDay = (startTime: string, endTime: string) => [0, 1, 2, 3, 4, 5, 6].m
 
 function input(fields: Omit<Partial<SlotInput>, 'limits'> & { limits?: BookingLimits; counted?: CountedBooking[] }): SlotInput {
   const { limits, counted, ...rest } = fields;
-  return {
-    durationMinutes: 60,
-    slotIntervalMinutes: 60,
-    bufferBeforeMinutes: 0,
-    bufferAfterMinutes: 0,
-    minimumNoticeMinutes: 0,
+  return slotInput({
     bookingWindowDays: 400,
-    scheduleTimeZone: 'UTC',
     availability: everyDay('09:00', '12:00'),
-    overrides: [],
-    busy: [],
     now: at('2027-01-01T00:00:00Z'),
     rangeStart: at('2027-03-01T00:00:00Z'),
     rangeEnd: at('2027-03-08T00:00:00Z'),
     ...rest,
     limits: limits ? { limits, counted: counted ?? [] } : null,
-  };
+  });
 }
 
 /** Local dates (in `zone`) that offer at least one slot. */

@@ -3,31 +3,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { guardedTeamInsert } from '../src/bookings/repo';
-import { book, hostWithEventType, upcomingDate } from './helpers';
+import { book, bookingRow, hostWithEventType, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
 
 function teamRow(uid: string, organizer: number, eventTypeId: number, start: number) {
-  return {
-    uid,
-    eventTypeId,
-    hostId: organizer,
-    title: 'Team call',
-    startAt: start,
-    endAt: start + 30 * 60_000,
-    occupiedStart: start,
-    occupiedEnd: start + 30 * 60_000,
-    status: 'accepted' as const,
-    locationType: null,
-    locationValue: null,
-    metadata: null,
-    bookingFieldsResponses: null,
-    idempotencyKey: null,
-    idempotencyHash: null,
-    assignmentReason: null,
-    now: Date.now(),
-  };
+  return { ...bookingRow(organizer, eventTypeId, start, { uid, title: 'Team call' }), assignmentReason: null };
 }
 
 describe('team booking guard and lease', () => {

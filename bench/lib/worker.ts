@@ -74,3 +74,11 @@ export async function interleaved(worker: BenchWorker, paths: Record<string, str
   }
   return { samples, statuses };
 }
+
+/** Ends the benchmark process with exit code 2 if it is still running after `ms`: every benchmark stops by itself. */
+export function hardStopAfter(ms: number): NodeJS.Timeout {
+  return setTimeout(() => {
+    console.error('bench: hard deadline reached, stopping');
+    process.exit(2);
+  }, ms);
+}
