@@ -31,14 +31,13 @@ import { personalSlots, teamSlots, type BookerContext, type BookerSlots, type Sl
 import { eventTypeRouting } from '../event-types/repo';
 import { seriesStarts } from '../bookings/series';
 import { seriesSummary } from '../bookings/recurrence';
-import { occurrencesOf } from './series';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
-import { addMonths, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
+import { addMonths, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
 type PublicContext = Context<PublicEnv>;

@@ -1,6 +1,8 @@
 // What a public booking page shows is decided by its URL (plus two remembered choices): the month, the chosen day,
-// the viewer's time zone and 12h/24h. Pure: no I/O, no Hono. Times are printed by our own code rather than
-// Intl.DateTimeFormat, so "2:00 PM" reads the same on every page and in every runtime (ICU versions differ in spaces).
+// the viewer's time zone and 12h/24h, and for a recurring event type how many meetings. Pure: no I/O, no Hono. Times
+// are printed by our own code rather than Intl.DateTimeFormat, so "2:00 PM" reads the same on every page and in every
+// runtime (ICU versions differ in spaces).
+import type { RecurringEvent } from '../bookings/recurrence';
 import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../lib/time';
 
 export type HourFormat = '12h' | '24h';
@@ -36,6 +38,12 @@ export interface StateInput {
 const zoneOrNull = (value: string | undefined) => (value && isValidTimeZone(value) ? canonicalTimeZone(value) : null);
 const fmtOrNull = (value: string | undefined) => (value === '12h' || value === '24h' ? value : null);
 const isMonth = (value: string | undefined): value is string => !!value && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+
+/** How many meetings of a series the visitor asked for (`?occurrences=`): 1..count, anything else the full series. */
+export function occurrencesOf(value: string | undefined, rule: Pick<RecurringEvent, 'count'>): number {
+  const n = value !== undefined && /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  return n >= 1 && n <= rule.count ? n : rule.count;
+}
 
 /** Bad values are ignored, never an error: every URL renders something sensible. */
 export function readViewState(input: StateInput): ViewState {
