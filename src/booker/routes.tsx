@@ -37,7 +37,7 @@ import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
-import { addMonths, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
+import { addMonths, isOutOfRange, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, VIEW_YEARS, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
 type PublicContext = Context<PublicEnv>;
@@ -103,6 +103,9 @@ interface BookerMode {
 }
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
+  if (isOutOfRange({ month: c.req.query('month'), date: opts.date ?? c.req.query('date') })) {
+    return messagePage(c, 400, 'That month is out of range', `The calendar shows the years ${VIEW_YEARS.first} to ${VIEW_YEARS.last}.`, { href: mode.basePath, label: 'Show this month' });
+  }
   let state: ViewState | undefined;
   const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
   const guess = monthOf(c, opts.date);
