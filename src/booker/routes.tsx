@@ -19,7 +19,7 @@ import { cancelBody, createBookingBody, idempotencyKeySchema, reasonBody, uidPar
 import { findSeries } from '../bookings/repo';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
-import { completeFields } from '../event-types/booking-fields';
+import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { clientHash, enforceRateLimit } from '../lib/rate-limit';
@@ -322,7 +322,7 @@ async function showForm(c: PublicContext, mode: BookerMode) {
     if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
   }
   if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
+  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: answerMap(), issues: [], hold, occurrences });
 }
 
 /** POST {booker}/book?start=: books through the API's service, with the form's hold. */
