@@ -1,8 +1,8 @@
 // The booking form: questions of every type checked on the server, the slot taken meanwhile, a double submit, the
 // honeypot, and the limits every public POST has.
 import { describe, expect, it } from 'vitest';
-import type { BookingField } from '../src/event-types/booking-fields';
 import { api, book, page, publicHost, upcomingDate } from './helpers';
+import type { BookingField } from '../src/db/json-types';
 
 const QUESTIONS: BookingField[] = [
   { name: 'company', type: 'text', label: 'Company', required: true, max_length: 20 },
