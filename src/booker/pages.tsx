@@ -391,7 +391,6 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
     </span>
   ) : null;
   const inputType: Record<string, string> = { text: 'text', email: 'email', phone: 'tel', url: 'url', number: 'number' };
-  const autocomplete: Record<string, string> = { name: 'name', email: 'email' };
 
   if (f.type === 'radio' || f.type === 'checkbox') {
     return (
@@ -457,7 +456,7 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
           required={f.required}
           placeholder={f.placeholder}
           maxlength={f.type === 'number' ? undefined : (f.max_length ?? (f.name === 'name' ? 120 : 254))}
-          autocomplete={autocomplete[f.name]}
+          autocomplete={f.name === 'name' || f.name === 'email' ? f.name : undefined}
           step={f.type === 'number' ? 'any' : undefined}
           aria-invalid={invalid}
           aria-describedby={describedBy}

@@ -20,7 +20,7 @@ import { findSeries } from '../bookings/repo';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, getBookingIcs } from '../bookings/service';
 import { createBooking, rescheduleBooking } from '../dispatch/bookings';
-import { completeFields } from '../event-types/booking-fields';
+import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { clientHash, enforceRateLimit } from '../lib/rate-limit';
@@ -38,7 +38,7 @@ import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
-import { addMonths, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
+import { addMonths, isOutOfRange, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, VIEW_YEARS, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
 type PublicContext = Context<PublicEnv>;
@@ -104,6 +104,9 @@ interface BookerMode {
 }
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
+  if (isOutOfRange({ month: c.req.query('month'), date: opts.date ?? c.req.query('date') })) {
+    return messagePage(c, 400, 'That month is out of range', `The calendar shows the years ${VIEW_YEARS.first} to ${VIEW_YEARS.last}.`, { href: mode.basePath, label: 'Show this month' });
+  }
   let state: ViewState | undefined;
   const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
   const guess = monthOf(c, opts.date);
@@ -320,7 +323,7 @@ async function showForm(c: PublicContext, mode: BookerMode) {
     if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
   }
   if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
+  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: answerMap(), issues: [], hold, occurrences });
 }
 
 /** POST {booker}/book?start=: books through the API's service, with the form's hold. */
