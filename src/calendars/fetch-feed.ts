@@ -45,7 +45,7 @@ export interface GuardedResponse {
 /**
  * One request with the webhook SSRF guard on the address and on every redirect target (at most MAX_REDIRECTS), a
  * timeout over the whole exchange, and a cap on the body (a lying or absent Content-Length included). Method, headers
- * and body are kept across redirects.
+ * and body are kept across redirects; a request with credentials follows a redirect only within its origin.
  */
 export async function guardedFetch(
   rawUrl: string,
@@ -76,7 +76,13 @@ export async function guardedFetch(
       const location = res.headers.get('location');
       if (!location) throw new FeedError(`The calendar server answered ${res.status} without a Location`);
       if (hop >= MAX_REDIRECTS) throw new FeedError(`The calendar server redirected more than ${MAX_REDIRECTS} times`);
-      url = new URL(location, url).toString();
+      const next = new URL(location, url);
+      // Credentials belong to the origin the host gave them for: a redirect elsewhere (another host, scheme or port)
+      // could be anyone's server. ICS addresses carry no header secret and may move between hosts.
+      if (opts.basicAuth && next.origin !== new URL(url).origin) {
+        throw new FeedError('The CalDAV server redirected to another site; credentials are only sent to the address given');
+      }
+      url = next.toString();
       continue;
     }
     if (res.status === 304) {
