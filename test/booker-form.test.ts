@@ -2,8 +2,9 @@
 // honeypot, and the limits every public POST has.
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { completeFields, type BookingField } from '../src/event-types/booking-fields';
+import { completeFields } from '../src/event-types/booking-fields';
 import { api, book, page, publicHost, upcomingDate } from './helpers';
+import type { BookingField } from '../src/db/json-types';
 
 const QUESTIONS: BookingField[] = [
   { name: 'company', type: 'text', label: 'Company', required: true, max_length: 20 },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers, type BookingField } from '../src/event-types/booking-fields';
+import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers } from '../src/event-types/booking-fields';
 import { bookingEnvelopeSchemas } from '../src/webhooks/envelopes';
 import { bookingEnvelope } from '../src/webhooks/payload';
 import { api, ATTENDEE, book, createEventType, expectError, issuePaths, makeUser, upcomingDate } from './helpers';
+import type { BookingField } from '../src/db/json-types';
 
 const CUSTOM: BookingField[] = [
   { name: 'company', type: 'text', label: 'Company', required: true, max_length: 10 },

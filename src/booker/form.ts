@@ -1,7 +1,8 @@
 // The booking form <-> the API's request body. A form only sends strings; they become the JSON shape POST
 // /v2/bookings takes (createBookingBody), so the page and the API refuse the same things with the same messages.
-import { answerMap, ATTENDEE_FIELDS, type BookingField } from '../event-types/booking-fields';
+import { answerMap, ATTENDEE_FIELDS } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
+import type { BookingField } from '../db/json-types';
 
 /** What the form shows again after a failed submission: exactly what was typed (a map without a prototype). */
 export type FormValues = Record<string, string | string[] | boolean>;

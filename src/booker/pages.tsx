@@ -3,7 +3,6 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { BookingStatus } from '../db/schema';
-import type { BookingField } from '../event-types/booking-fields';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
@@ -28,6 +27,7 @@ import {
   type HourFormat,
   type ViewState,
 } from './view-state';
+import type { BookingField } from '../db/json-types';
 
 const LOCATION_LABELS: Record<string, string> = { google_meet: 'Google Meet', zoom: 'Zoom', phone: 'Phone call', in_person: 'In person' };
 export const locationLabel = (kind: string | null) => (kind ? (LOCATION_LABELS[kind] ?? kind) : 'Details follow from the host');

@@ -5,7 +5,7 @@
 //   /{username}/{slug}/book?start=  booking form (GET) and submission (POST)
 //   /booking/{uid}                  booking page (?cancel=1: the cancel form), /booking/{uid}.ics, POST .../cancel
 //   /reschedule/{uid}               the booker in reschedule mode (?start=: confirm), POST moves the booking
-// Slots come from src/slots/service.ts and every write from src/bookings/service.ts: the same code as the API, no
+// Slots come from src/slots/service.ts and every write from src/bookings/service.ts (through src/dispatch/ for personal or team): the same code as the API, no
 // HTTP calls to ourselves. Failures render pages, never JSON.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,19 +18,20 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { cancelBody, createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
 import { findSeries } from '../bookings/repo';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
-import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
+import { cancelBooking, getBookingIcs } from '../bookings/service';
+import { createBooking, rescheduleBooking } from '../dispatch/bookings';
 import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
-import { holdForForm } from '../reservations/service';
+import { holdForForm } from '../dispatch/holds';
 import type { SlotOptions } from '../slots/service';
 import { personalSlots, teamSlots, type BookerContext, type BookerSlots, type SlotSource } from './sources';
 import { eventTypeRouting } from '../event-types/repo';
 import { seriesStarts } from '../bookings/series';
-import { seriesSummary } from '../bookings/recurrence';
+import { seriesSummary } from '../slots/recurrence';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';

@@ -2,8 +2,8 @@
 // the viewer's time zone and 12h/24h, and for a recurring event type how many meetings. Pure: no I/O, no Hono. Times
 // are printed by our own code rather than Intl.DateTimeFormat, so "2:00 PM" reads the same on every page and in every
 // runtime (ICU versions differ in spaces).
-import type { RecurringEvent } from '../bookings/recurrence';
 import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../lib/time';
+import type { RecurringEvent } from '../db/json-types';
 
 export type HourFormat = '12h' | '24h';
 export const HOUR_FORMATS: readonly HourFormat[] = ['12h', '24h'];

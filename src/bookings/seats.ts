@@ -11,7 +11,7 @@ import { checkBookable, type SlotContext } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
-import { snapshotOf } from '../webhooks/snapshot';
+import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { draftBooking, type BookRequest } from './draft';
 import { spanAt } from './occupancy';

@@ -12,34 +12,13 @@
 //   answered (a required `boolean` must be true); choices must be among the options; lengths within the bounds.
 import { z } from 'zod';
 import type { ErrorIssue } from '../lib/errors';
+import { FIELD_TYPES, type BookingField, type BookingFieldAnswer, type BookingFieldResponses, type FieldType } from '../db/json-types';
 
-export const FIELD_TYPES = ['text', 'textarea', 'number', 'email', 'phone', 'url', 'select', 'multiselect', 'checkbox', 'radio', 'boolean', 'multiemail'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Types whose answer is one or more of the field's options. */
 export const CHOICE_TYPES: ReadonlySet<FieldType> = new Set(['select', 'multiselect', 'checkbox', 'radio']);
 /** Types whose answer is free text, where min_length / max_length apply. */
 const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['text', 'textarea', 'phone', 'url', 'email']);
-
-export interface FieldOption {
-  value: string;
-  label: string;
-}
-
-export interface BookingField {
-  name: string;
-  type: FieldType;
-  label: string;
-  required: boolean;
-  placeholder?: string;
-  options?: FieldOption[];
-  min_length?: number;
-  max_length?: number;
-  hidden?: boolean;
-}
-
-export type BookingFieldAnswer = string | number | boolean | string[];
-export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
 
 export const BUILT_IN_FIELDS: readonly BookingField[] = [
   { name: 'name', type: 'text', label: 'Your name', required: true },
