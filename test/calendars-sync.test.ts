@@ -131,6 +131,19 @@ describe('an ICS subscription blocks the host', () => {
     expect(requests.map((r) => r.url)).not.toContain('http://169.254.169.254/latest/meta-data');
   });
 
+  it('an impossible RRULE does not stall the sync: the rest of the feed blocks time and the connection says why', async () => {
+    const host = await makeUser();
+    const day = upcomingDate(3);
+    const created = await createQuietly(host.token);
+    const feb30 = ['BEGIN:VEVENT', 'UID:feb30@example.com', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260101T090000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'END:VEVENT'];
+    serveFeeds(new Map([[FEED_URL, { body: feedWith([[at(day, '10:00'), at(day, '11:00')]], feb30) }]]));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('synced');
+    expect(await busyRows(created.id)).toEqual([{ start_at: at(day, '10:00'), end_at: at(day, '11:00') }]);
+    const shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown).toMatchObject({ status: 'ok', busy_count: 1, capped: false });
+    expect(shown.last_error).toBe('1 repeating event has a rule that finds no date within the expansion limit: it blocks no time past that point');
+  });
+
   it('after 24 hours of failures the connection is stale', async () => {
     const host = await makeUser();
     const created = await createQuietly(host.token);

@@ -51,9 +51,7 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
       validators = fetched.validators;
       result = icsBusy(fetched.text, busyOptions);
     }
-    const note = result.capped
-      ? `The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`
-      : null;
+    const note = expansionNote(result);
     await writeSyncSuccess(
       env.DB,
       connection,
@@ -73,4 +71,21 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     await writeSyncFailure(env.DB, connection.id, message, now);
     return 'failed';
   }
+}
+
+/** What the host reads about an expansion that was cut short (coarse: never a line of the feed). */
+function expansionNote(result: BusyResult): string | null {
+  const notes: string[] = [];
+  if (result.capped && !result.budgetExhausted) {
+    notes.push(`The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`);
+  }
+  if (result.budgetExhausted) {
+    notes.push('The calendar\'s repeating events took too long to expand: some of them block no time');
+  } else if (result.runawayRules > 0) {
+    const one = result.runawayRules === 1;
+    notes.push(
+      `${result.runawayRules} repeating event${one ? ' has a rule' : 's have rules'} that find${one ? 's' : ''} no date within the expansion limit: ${one ? 'it blocks' : 'they block'} no time past that point`,
+    );
+  }
+  return notes.length ? notes.join('. ') : null;
 }
