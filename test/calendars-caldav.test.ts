@@ -151,7 +151,8 @@ describe('CalDAV client', () => {
     await expect(
       caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server((b) => (b.includes('free-busy') ? { status: 405, body: '' } : { status: 404, body: '' })).fetcher }),
     ).rejects.toThrow(/no calendar at this address/);
-    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/not valid XML/);
+    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/^The CalDAV server's answer is not valid XML$/);
+    expect(() => freeBusySpans('BEGIN:VCALENDAR\r\nSECRET-LINE\r\n', WINDOW)).toThrow(/^The CalDAV server's free-busy answer could not be read$/);
   });
 
   it('free-busy periods are clipped to the window and FREE is not busy', () => {

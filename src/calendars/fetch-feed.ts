@@ -13,11 +13,24 @@ export interface Validators {
 
 export type FeedResult = { status: 'not_modified' } | { status: 'ok'; text: string; validators: Validators };
 
-/** A fetch that failed; the message is for the host (it never contains the address, which is secret). */
+/**
+ * A fetch that failed. The message is for the host: a coarse reason in our words, never the address (it is secret),
+ * a line of the server's answer or a runtime error; those go in `detail`, for the server log only.
+ */
 export class FeedError extends Error {
   /** The connection failed or was dropped before any answer (not a timeout, not a refused address). */
   connectionLost = false;
+
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
+
+/** An error's own text, for `detail`. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -67,7 +80,7 @@ export async function guardedFetch(
       res = await fetcher(url, { method: init.method, headers, body: init.body, redirect: 'manual', signal });
     } catch (error) {
       if (signal.aborted) throw new FeedError(`The calendar server did not answer within ${timeoutMs / 1000} s`);
-      const lost = new FeedError(`The calendar server could not be reached (${error instanceof Error ? error.message : 'network error'})`);
+      const lost = new FeedError('The calendar server could not be reached', errorText(error));
       lost.connectionLost = true;
       throw lost;
     }
@@ -144,7 +157,7 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
   } catch (error) {
     if (error instanceof FeedError) throw error;
     if (signal.aborted) throw new FeedError('The calendar server did not finish sending within the time limit');
-    throw new FeedError('The calendar file could not be downloaded completely');
+    throw new FeedError('The calendar file could not be downloaded completely', errorText(error));
   }
   return text + decoder.decode();
 }
