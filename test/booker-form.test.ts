@@ -1,8 +1,10 @@
 // The booking form: questions of every type checked on the server, the slot taken meanwhile, a double submit, the
 // honeypot, and the limits every public POST has.
 import { describe, expect, it } from 'vitest';
-import type { BookingField } from '../src/event-types/booking-fields';
+import { env } from 'cloudflare:workers';
+import { completeFields } from '../src/event-types/booking-fields';
 import { api, book, page, publicHost, upcomingDate } from './helpers';
+import type { BookingField } from '../src/db/json-types';
 
 const QUESTIONS: BookingField[] = [
   { name: 'company', type: 'text', label: 'Company', required: true, max_length: 20 },
@@ -91,6 +93,23 @@ describe('booking form /{username}/{slug}/book', () => {
     const viaApi = await book(host.eventType.id, START(), { booking_fields_responses: { company: 'Acme', size: 'big', terms: true, unknown: 'x' } });
     expect(viaApi.status).toBe(400);
     expect(viaApi.json.error.issues).toEqual([{ path: 'booking_fields_responses.unknown', message: 'Unknown field' }]);
+  });
+
+  it('a question named constructor, stored before such names were refused, can be left blank or answered', async () => {
+    const host = await publicHost();
+    const fields = [...completeFields(null).slice(0, 2), { name: 'constructor', type: 'text', label: 'Builder', required: false }, ...completeFields(null).slice(2)];
+    await env.DB.prepare('UPDATE booking_event_types SET booking_fields = ? WHERE id = ?').bind(JSON.stringify(fields), host.eventType.id).run();
+    const form = await page(`${host.booker}/book?start=${START()}&tz=UTC`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('id="f-constructor"');
+    expect(form.html).not.toContain('function Object');
+    const blank = await page(`${host.booker}/book?start=${START()}`, { form: { key: key(), name: 'Ann', email: 'ann@example.com', q_constructor: '', tz: 'UTC', fmt: '24h', reservation_uid: form.html.match(/name="reservation_uid" value="([^"]+)"/)![1]! } });
+    expect(blank.status).toBe(303);
+    const answered = await page(`${host.booker}/book?start=${`${upcomingDate(3, 8)}T11:00:00Z`}`, { form: { key: key(), name: 'Bo', email: 'bo@example.com', q_constructor: 'Bob', tz: 'UTC', fmt: '24h' } });
+    expect(answered.status).toBe(303);
+    const uid = answered.headers.get('location')!.split('/')[2]!.split('?')[0]!;
+    expect((await api('GET', `/v2/bookings/${uid}`)).json.booking_fields_responses).toEqual({ constructor: 'Bob' });
+    expect((await page(`/booking/${uid}`)).html).toContain('<dd data-field="constructor">Bob</dd>');
   });
 
   it('a slot taken meanwhile re-renders that day with fresh times and a message, never a 500', async () => {

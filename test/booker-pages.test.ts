@@ -2,7 +2,7 @@
 // GET /v2/slots/available offers.
 import { describe, expect, it } from 'vitest';
 import { dayOfDateKey, ZoneCalendar } from '../src/lib/time';
-import { api, makeAdmin, page, publicHost } from './helpers';
+import { api, book, makeAdmin, page, publicHost, upcomingDate } from './helpers';
 
 const links = (html: string, attr: string) => [...html.matchAll(new RegExp(`<a [^>]*${attr}="([^"]+)"`, 'g'))].map((m) => m[1]!);
 const timesOf = (html: string) => [...html.matchAll(/<a [^>]*data-start="[^"]+"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
@@ -177,6 +177,24 @@ describe('booker /{username}/{slug}', () => {
     const bad = await page(`${host.booker}?tz=Mars/Olympus&month=2027-13&date=nope&fmt=36h`);
     expect(bad.status).toBe(200);
     expect(bad.html).toContain('<strong id="zone-name">Asia/Tokyo</strong>');
+  });
+
+  it('answers a friendly 400 page for a month or date out of range, on the booker and the reschedule page', async () => {
+    const host = await publicHost();
+    const booked = await book(host.eventType.id, `${upcomingDate(1, 7)}T10:00:00.000Z`);
+    expect(booked.status).toBe(201);
+    for (const base of [host.booker, `/reschedule/${booked.json.uid}`]) {
+      for (const query of ['month=9999-12', 'month=0000-01', 'date=9999-12-31', 'date=0001-01-01', 'month=2026-12&date=275760-09-13', 'month=1969-12']) {
+        const res = await page(`${base}?${query}&tz=UTC`);
+        expect([res.status, query]).toEqual([400, query]);
+        expect(res.html).toContain('That month is out of range');
+        expect(res.headers.get('content-type')).toContain('text/html');
+      }
+    }
+    // A start far out of range is no error either: the form and the reschedule page say it is not offered.
+    for (const path of [`${host.booker}/book?start=9999-12-31T10:00:00Z`, `/reschedule/${booked.json.uid}?start=9999-12-31T10:00:00Z`]) {
+      expect((await page(path)).status).toBeLessThan(500);
+    }
   });
 
   it('is small, self-contained and under a strict CSP', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers, type BookingField } from '../src/event-types/booking-fields';
+import { bookingFieldsSchema, checkAnswers, completeFields, labelledAnswers } from '../src/event-types/booking-fields';
 import { bookingEnvelopeSchemas } from '../src/webhooks/envelopes';
 import { bookingEnvelope } from '../src/webhooks/payload';
 import { api, ATTENDEE, book, createEventType, expectError, issuePaths, makeUser, upcomingDate } from './helpers';
+import type { BookingField } from '../src/db/json-types';
 
 const CUSTOM: BookingField[] = [
   { name: 'company', type: 'text', label: 'Company', required: true, max_length: 10 },
@@ -127,6 +128,27 @@ describe('booking_fields (pure)', () => {
     });
     // As documented in the OpenAPI document's webhook envelopes.
     expect(bookingEnvelopeSchemas.BOOKING_CREATED.safeParse(envelope).success).toBe(true);
+  });
+});
+
+describe('a question named like an Object.prototype member (constructor, ...)', () => {
+  const stored: BookingField[] = completeFields([{ name: 'constructor', type: 'text', label: 'Builder', required: false }]);
+
+  it('is refused when saved: 400 naming the field', async () => {
+    expect(bookingFieldsSchema.safeParse([{ name: 'constructor', type: 'text', label: 'Builder' }]).success).toBe(false);
+    const { token } = await makeUser();
+    const res = await api('POST', '/v2/event-types', { token, body: { title: 'Q', slug: 'q-proto', duration_minutes: 30, booking_fields: [{ name: 'constructor', type: 'text', label: 'Builder' }] } });
+    expectError(res, 400, 'validation_failed');
+    expect(issuePaths(res)).toEqual(['booking_fields.0.name']);
+  });
+
+  it('one stored before the rule can be left blank or answered, and is labelled', () => {
+    expect(checkAnswers(stored, null, {})).toEqual({ ok: true, responses: {} });
+    const answered = checkAnswers(stored, null, { constructor: 'Bob' });
+    expect(answered).toEqual({ ok: true, responses: { constructor: 'Bob' } });
+    expect(labelledAnswers(stored, {}).map((a) => a.name)).toEqual([]);
+    expect(labelledAnswers(stored, answered.ok ? answered.responses : {}).map((a) => `${a.label}: ${a.display}`)).toEqual(['Builder: Bob']);
+    expect(checkAnswers(completeFields(null), null, { toString: 'x' })).toEqual({ ok: false, issues: [{ path: 'booking_fields_responses.toString', message: 'Unknown field' }] });
   });
 });
 

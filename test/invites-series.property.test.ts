@@ -1,15 +1,16 @@
 // The invitation of a recurring series (src/invites/): one VEVENT with an RRULE, its times in the host's zone with
 // that zone's VTIMEZONE. Checked against ical.js (a library we did not write): expanding our RRULE in our VTIMEZONE
-// gives the very occurrences the series booked (src/bookings/recurrence.ts), across DST and short months.
+// gives the very occurrences the series booked (src/slots/recurrence.ts), across DST and short months.
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { occurrenceStarts, type RecurrenceFreq } from '../src/bookings/recurrence';
+import { occurrenceStarts } from '../src/slots/recurrence';
 import { bookingEvent } from '../src/invites/booking-event';
 import { renderCalendar } from '../src/invites/ics';
 import { observances, vtimezoneLines } from '../src/invites/vtimezone';
 import { zoneOffsetAt } from '../src/lib/time';
 import { calendarBooking } from './invites-helpers';
+import type { RecurrenceFreq } from '../src/db/json-types';
 
 const SITE = { domain: 'calflare.test', bookingUrl: null };
 const at = (iso: string) => Date.parse(iso);

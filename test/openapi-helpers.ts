@@ -3,7 +3,7 @@
 import { hasSchema, registerSchema, unregisterSchema, validate, type OutputUnit } from '@hyperjump/json-schema/openapi-3-1';
 import { SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
-import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../src/openapi/document';
+import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../src/openapi/types';
 import { errorsOf } from '../src/openapi/errors';
 import { OPERATIONS } from '../src/openapi/operations';
 import type { Operation } from '../src/openapi/types';

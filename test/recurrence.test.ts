@@ -1,8 +1,9 @@
-// Occurrences of a recurring series (src/bookings/recurrence.ts): hand-worked DST and short-month cases, and
+// Occurrences of a recurring series (src/slots/recurrence.ts): hand-worked DST and short-month cases, and
 // properties checked against local dates and wall times read by Intl.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { occurrenceStarts, type RecurrenceFreq } from '../src/bookings/recurrence';
+import { occurrenceStarts } from '../src/slots/recurrence';
+import type { RecurrenceFreq } from '../src/db/json-types';
 
 const at = (iso: string) => Date.parse(iso);
 const isoOf = (ts: number[]) => ts.map((t) => new Date(t).toISOString());

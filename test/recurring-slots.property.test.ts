@@ -7,7 +7,7 @@ import { seriesConflicts, seriesSlots, seriesStarts } from '../src/bookings/seri
 import type { EventType } from '../src/db/schema';
 import { computeSlotStarts } from '../src/slots/engine';
 import { slotRules, type SlotContext } from '../src/slots/context';
-import type { PeriodLimits } from '../src/slots/limits';
+import type { PeriodLimits } from '../src/db/json-types';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

@@ -93,15 +93,27 @@ describe('taking seats', () => {
     expect(second.json.title).not.toContain(a.name);
   });
 
-  it('with seats_show_attendees, a seat holder sees every seat of the slot', async () => {
-    const { eventType } = await seated(3, { seats_show_attendees: true });
+  it('with seats_show_attendees, a seat holder sees the other seats by name only, never their seat_uid or email', async () => {
+    const { token, eventType } = await seated(3, { seats_show_attendees: true });
     const a = person();
     const b = person();
-    await book(eventType.id, at('11:00'), { attendee: a });
+    const first = await book(eventType.id, at('11:00'), { attendee: { ...a, notes: 'private note' } });
     const second = await book(eventType.id, at('11:00'), { attendee: b });
-    expect(second.json.attendees.map((p: { email: string }) => p.email)).toEqual([a.email, b.email]);
-    const read = await api('GET', `/v2/bookings/${second.json.seat_uid}`);
-    expect(read.json.attendees).toHaveLength(2);
+    const own = { name: b.name, email: b.email, timezone: b.timezone, notes: b.notes, seat_uid: second.json.seat_uid };
+    expect(second.json.attendees).toEqual([{ name: a.name }, own]);
+    for (const view of [second.json, (await api('GET', `/v2/bookings/${second.json.seat_uid}`)).json]) {
+      expect(view.attendees).toEqual([{ name: a.name }, own]);
+      const text = JSON.stringify(view);
+      for (const secret of [first.json.seat_uid, a.email, 'private note']) expect(text).not.toContain(secret);
+    }
+    const moved = await api('PATCH', `/v2/bookings/${second.json.seat_uid}`, { body: { start: at('12:00') } });
+    expect(moved.status).toBe(200);
+    const back = await api('PATCH', `/v2/bookings/${moved.json.seat_uid}`, { body: { start: at('11:00') } });
+    expect(back.json.attendees).toEqual([{ name: a.name }, { ...own, seat_uid: back.json.seat_uid }]);
+    // The host still sees every seat in full.
+    const host = await api('GET', `/v2/bookings?event_type_id=${eventType.id}`, { token });
+    const hostView = await api('GET', `/v2/bookings/${host.json.data[0].uid}`, { token });
+    expect(hostView.json.attendees.map((p: { seat_uid: string }) => p.seat_uid)).toContain(first.json.seat_uid);
   });
 
   it('the same email twice in a slot (another case) is 409 conflict; in another slot it is fine', async () => {

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSlot, computeSlotStarts, type SlotInput, type WeeklyRange } from '../src/slots/engine';
-import { LIMIT_PERIODS, type BookingLimits, type CountedBooking, type LimitPeriod, type PeriodLimits } from '../src/slots/limits';
+import { type BookingLimits, type CountedBooking } from '../src/slots/limits';
+import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../src/db/json-types';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds, retrySettings } from '../src/webhooks/backoff';
 import { bookingEnvelope, pingEnvelope, type BookingEventSnapshot } from '../src/webhooks/payload';
 import { deliveryHeaders, signBody, verifyBody } from '../src/webhooks/signing';
-import { checkSubscriberUrl, parseIPv6, privateUrlsAllowed } from '../src/webhooks/url-guard';
+import { parseIPv6 } from '../src/lib/ip';
+import { checkSubscriberUrl, privateUrlsAllowed } from '../src/webhooks/url-guard';
 
 describe('webhook signatures', () => {
   // Expected values computed outside the Worker with the spec's algorithm:

@@ -9,7 +9,7 @@ import { liveSeatsOf } from '../bookings/seat-repo';
 import type { Attendee } from '../db/schema';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
-import { labelledAnswers, type BookingField } from '../event-types/booking-fields';
+import { labelledAnswers } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES, viewStatus, type BookingViewStatus } from '../bookings/status';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { decodeCursor, listPage } from '../lib/pagination';
@@ -20,6 +20,7 @@ import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from '.
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 import { isLive } from '../bookings/occupancy';
+import type { BookingField } from '../db/json-types';
 
 const LIST = '/admin/bookings';
 const PAGE_SIZE = 25;

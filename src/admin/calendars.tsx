@@ -46,7 +46,7 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
       <td class="stack small">
         <div>{c.lastSyncedAt ? `Last good sync ${utc(c.lastSyncedAt)}` : 'Never synced'}</div>
         <div class="muted">
-          {c.busyCount} busy span(s){c.capped ? ' · capped at 20,000 events' : ''}
+          {c.busyCount} busy span(s){c.capped ? ' · incomplete (see the note)' : ''}
           {c.includeTransparent ? ' · free events count' : ''}
         </div>
       </td>

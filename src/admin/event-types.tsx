@@ -21,9 +21,9 @@ import {
   LIMIT_KINDS,
   type EventTypeValues,
 } from './forms';
-import { LIMIT_PERIODS, type PeriodLimits } from '../slots/limits';
 import { formOf, idOf, listParams, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { ActiveBadge, Badge, Checkbox, ConfirmDelete, CsrfField, Empty, ErrorSummary, ListTable, Field, Layout, PageHead, Pager, RowActions } from './layout';
+import { LIMIT_PERIODS, type PeriodLimits } from '../db/json-types';
 
 const LIST = '/admin/event-types';
 const PAGE_SIZE = 50;

@@ -3,11 +3,11 @@
 import type { z } from 'zod';
 import type { EventType, Webhook } from '../db/schema';
 import { createEventTypeBody, updateEventTypeBody } from '../event-types/schemas';
-import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../slots/limits';
 import type { ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
 import { createWebhookBody, updateWebhookBody } from '../webhooks/schemas';
 import { field } from './http';
+import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../db/json-types';
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; issues: ErrorIssue[] };
 

@@ -1,9 +1,10 @@
 // The booking form <-> the API's request body. A form only sends strings; they become the JSON shape POST
 // /v2/bookings takes (createBookingBody), so the page and the API refuse the same things with the same messages.
-import { ATTENDEE_FIELDS, type BookingField } from '../event-types/booking-fields';
+import { answerMap, ATTENDEE_FIELDS } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
+import type { BookingField } from '../db/json-types';
 
-/** What the form shows again after a failed submission: exactly what was typed. */
+/** What the form shows again after a failed submission: exactly what was typed (a map without a prototype). */
 export type FormValues = Record<string, string | string[] | boolean>;
 
 /** The form control name of a field: built-ins answered in the attendee keep their name, the rest get a prefix. */
@@ -17,7 +18,7 @@ const text = (form: FormData, name: string) => {
 };
 
 export function valuesFromForm(fields: readonly BookingField[], form: FormData): FormValues {
-  const values: FormValues = {};
+  const values = answerMap<FormValues[string]>();
   for (const f of fields) {
     if (f.hidden) continue;
     const name = inputName(f);
@@ -31,7 +32,7 @@ export function valuesFromForm(fields: readonly BookingField[], form: FormData):
 /** The API body's attendee and booking_fields_responses from what was typed. Blank answers are left out. */
 export function bodyFromValues(fields: readonly BookingField[], values: FormValues, timezone: string) {
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
-  const responses: Record<string, unknown> = {};
+  const responses = answerMap<unknown>();
   for (const f of fields) {
     if (f.hidden || ATTENDEE_FIELDS.has(f.name)) continue;
     const v = values[f.name];

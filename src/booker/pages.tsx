@@ -3,7 +3,6 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { BookingStatus } from '../db/schema';
-import type { BookingField } from '../event-types/booking-fields';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
@@ -28,6 +27,7 @@ import {
   type HourFormat,
   type ViewState,
 } from './view-state';
+import type { BookingField } from '../db/json-types';
 
 const LOCATION_LABELS: Record<string, string> = { google_meet: 'Google Meet', zoom: 'Zoom', phone: 'Phone call', in_person: 'In person' };
 export const locationLabel = (kind: string | null) => (kind ? (LOCATION_LABELS[kind] ?? kind) : 'Details follow from the host');
@@ -391,7 +391,6 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
     </span>
   ) : null;
   const inputType: Record<string, string> = { text: 'text', email: 'email', phone: 'tel', url: 'url', number: 'number' };
-  const autocomplete: Record<string, string> = { name: 'name', email: 'email' };
 
   if (f.type === 'radio' || f.type === 'checkbox') {
     return (
@@ -457,7 +456,7 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
           required={f.required}
           placeholder={f.placeholder}
           maxlength={f.type === 'number' ? undefined : (f.max_length ?? (f.name === 'name' ? 120 : 254))}
-          autocomplete={autocomplete[f.name]}
+          autocomplete={f.name === 'name' || f.name === 'email' ? f.name : undefined}
           step={f.type === 'number' ? 'any' : undefined}
           aria-invalid={invalid}
           aria-describedby={describedBy}

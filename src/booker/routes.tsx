@@ -5,7 +5,7 @@
 //   /{username}/{slug}/book?start=  booking form (GET) and submission (POST)
 //   /booking/{uid}                  booking page (?cancel=1: the cancel form), /booking/{uid}.ics, POST .../cancel
 //   /reschedule/{uid}               the booker in reschedule mode (?start=: confirm), POST moves the booking
-// Slots come from src/slots/service.ts and every write from src/bookings/service.ts: the same code as the API, no
+// Slots come from src/slots/service.ts and every write from src/bookings/service.ts (through src/dispatch/ for personal or team): the same code as the API, no
 // HTTP calls to ourselves. Failures render pages, never JSON.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,26 +18,27 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { cancelBody, createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
 import { findSeries } from '../bookings/repo';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
-import { cancelBooking, createBooking, getBookingIcs, rescheduleBooking } from '../bookings/service';
-import { completeFields } from '../event-types/booking-fields';
+import { cancelBooking, getBookingIcs } from '../bookings/service';
+import { createBooking, rescheduleBooking } from '../dispatch/bookings';
+import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
-import { holdForForm } from '../reservations/service';
+import { holdForForm } from '../dispatch/holds';
 import type { SlotOptions } from '../slots/service';
 import { personalSlots, teamSlots, type BookerContext, type BookerSlots, type SlotSource } from './sources';
 import { eventTypeRouting } from '../event-types/repo';
 import { seriesStarts } from '../bookings/series';
-import { seriesSummary } from '../bookings/recurrence';
+import { seriesSummary } from '../slots/recurrence';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
-import { addMonths, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, type HourFormat, type ViewState } from './view-state';
+import { addMonths, isOutOfRange, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, VIEW_YEARS, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
 type PublicContext = Context<PublicEnv>;
@@ -103,6 +104,9 @@ interface BookerMode {
 }
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
+  if (isOutOfRange({ month: c.req.query('month'), date: opts.date ?? c.req.query('date') })) {
+    return messagePage(c, 400, 'That month is out of range', `The calendar shows the years ${VIEW_YEARS.first} to ${VIEW_YEARS.last}.`, { href: mode.basePath, label: 'Show this month' });
+  }
   let state: ViewState | undefined;
   const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
   const guess = monthOf(c, opts.date);
@@ -319,7 +323,7 @@ async function showForm(c: PublicContext, mode: BookerMode) {
     if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
   }
   if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: {}, issues: [], hold, occurrences });
+  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: answerMap(), issues: [], hold, occurrences });
 }
 
 /** POST {booker}/book?start=: books through the API's service, with the form's hold. */

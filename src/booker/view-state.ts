@@ -2,8 +2,8 @@
 // the viewer's time zone and 12h/24h, and for a recurring event type how many meetings. Pure: no I/O, no Hono. Times
 // are printed by our own code rather than Intl.DateTimeFormat, so "2:00 PM" reads the same on every page and in every
 // runtime (ICU versions differ in spaces).
-import type { RecurringEvent } from '../bookings/recurrence';
 import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../lib/time';
+import type { RecurringEvent } from '../db/json-types';
 
 export type HourFormat = '12h' | '24h';
 export const HOUR_FORMATS: readonly HourFormat[] = ['12h', '24h'];
@@ -38,6 +38,18 @@ export interface StateInput {
 const zoneOrNull = (value: string | undefined) => (value && isValidTimeZone(value) ? canonicalTimeZone(value) : null);
 const fmtOrNull = (value: string | undefined) => (value === '12h' || value === '24h' ? value : null);
 const isMonth = (value: string | undefined): value is string => !!value && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+
+/** The years the booking pages show. A well-formed month or date outside them (`?month=9999-12`) is a 400 page: the
+ * calendar math and printing stop making sense long before JavaScript dates end, and nobody books there. */
+export const VIEW_YEARS = { first: 1970, last: 2199 } as const;
+
+/** Whether `?month=` or `?date=` names a year the pages do not show (shapes that are no month or date are ignored). */
+export function isOutOfRange(query: { month?: string; date?: string }): boolean {
+  return [query.month, query.date].some((value) => {
+    const year = value ? /^(\d+)-\d{2}(?:-\d{2})?$/.exec(value)?.[1] : undefined;
+    return year !== undefined && (Number(year) < VIEW_YEARS.first || Number(year) > VIEW_YEARS.last);
+  });
+}
 
 /** How many meetings of a series the visitor asked for (`?occurrences=`): 1..count, anything else the full series. */
 export function occurrencesOf(value: string | undefined, rule: Pick<RecurringEvent, 'count'>): number {

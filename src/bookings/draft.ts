@@ -5,13 +5,13 @@ import type { BookingStatus } from '../db/schema';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { checkBookable, type SlotContext } from '../slots/context';
-import { snapshotOf } from '../webhooks/snapshot';
+import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { attendeeLocation } from './location';
 import { spanAt } from './occupancy';
 import type { AttendeeInput, NewBooking } from './repo';
-import type { BookingFieldResponses } from '../event-types/booking-fields';
 import type { SeatedBooking } from '../slots/seats';
+import type { BookingFieldResponses } from '../db/json-types';
 
 export interface BookRequest {
   eventTypeId: number;

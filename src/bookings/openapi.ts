@@ -37,7 +37,7 @@ export const bookingsDocs: ResourceDocs = {
         'series (or the first `recurrence_count` occurrences), all or nothing: a 409 lists every occurrence that cannot ' +
         'be booked in `error.conflicts` and nothing is written. On a seated event type (`seats_per_time_slot`) the ' +
         'booking takes a seat: it joins the booking of that slot while a seat is free, or opens it; the answer carries ' +
-        'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees`. One email ' +
+        'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees` (else the others by name only). One email ' +
         'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`.',
       auth: 'public',
       headers: [
@@ -78,7 +78,7 @@ export const bookingsDocs: ResourceDocs = {
       tag: 'Bookings',
       summary: 'Get a booking, a seat by its seat_uid, or a recurring series by its recurring_booking_uid',
       description:
-        "A seat_uid answers that seat (other attendees only when the event type shows them). A seated booking's own uid " +
+        "A seat_uid answers that seat (other attendees, by name only, when the event type shows them). A seated booking's own uid " +
         'is for its host (or a super admin, signed in): it answers every live seat; anyone else gets 404.',
       auth: 'public',
       params: uidParam,

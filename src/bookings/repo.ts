@@ -2,13 +2,13 @@
 // caller that bypassed the host's Durable Object could not create an overlap.
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
-import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { liveSql, LIVE_STATUSES } from './occupancy';
 import { bookedOverlap, heldOverlap, hostMarks } from './guard-sql';
 import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 import { holdGroupParams } from './guard-sql';
+import type { BookingFieldResponses } from '../db/json-types';
 
 const LIVE = liveSql();
 
@@ -338,7 +338,13 @@ export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
 }
 
 /** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */
-export async function bookingRouting(db: Db, uid: string): Promise<{ hostId: number; teamId: number | null } | undefined> {
+/** Whose object a booking's changes run in: its host, or its team's hosts (teamId set). */
+export interface BookingRouting {
+  hostId: number;
+  teamId: number | null;
+}
+
+export async function bookingRouting(db: Db, uid: string): Promise<BookingRouting | undefined> {
   return db
     .select({ hostId: bookings.hostId, teamId: eventTypes.teamId })
     .from(bookings)

@@ -9,7 +9,8 @@ import { listPage } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
 import { bookingJson, bookingSortKey, isBookingSortKey, listBookings } from './repo';
-import { createBooking, getBookingOrSeries, getBookingIcs, cancelBooking, rescheduleBooking, settleBooking } from './service';
+import { getBookingOrSeries, getBookingIcs, cancelBooking, settleBooking } from './service';
+import { createBooking, rescheduleBooking } from '../dispatch/bookings';
 import { cancelBody, createBookingBody, idempotencyKeySchema, listBookingsQuery, reasonBody, rescheduleBody, uidParam, type CreateBookingBody } from './schemas';
 
 /** Whose Idempotency-Key this is: the signed-in caller's, else the request's own (event type + attendee email). */

@@ -114,9 +114,16 @@ export const bookingResponse = z.strictObject({
     .optional()
     .describe("Seated event types: the caller's seat, their capability to read, reschedule and cancel it (for a seat holder `uid` is the same); absent otherwise"),
   attendees: z
-    .array(z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable(), seat_uid: z.string().nullable() }))
+    .array(
+      z.union([
+        z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable(), seat_uid: z.string().nullable() }),
+        z.strictObject({ name: z.string() }).describe("Another seat, as its holder sees it: the name only (never that seat's uid, email or notes)"),
+      ]),
+    )
     .optional()
-    .describe("Seated event types: the seat holder alone, or every live seat when the event type shows attendees (and always to the host)"),
+    .describe(
+      'Seated event types: the seat holder alone, or, when the event type shows attendees, every live seat with the others by name only; the host sees every live seat in full',
+    ),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -4,9 +4,9 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import { attendees, bookings, eventTypes, users, type Attendee } from '../db/schema';
-import type { BookingFieldResponses } from '../event-types/booking-fields';
 import { holdsTimeSql, liveSql } from './occupancy';
 import { ATTENDEE_FUTURE, eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite, type AttendeeInput, type BookingForWrite } from './repo';
+import type { BookingFieldResponses } from '../db/json-types';
 
 /** Live seats of booking `?` (alias `b` in the caller). */
 const LIVE_SEATS_OF_B = `SELECT count(*) FROM booking_attendees ls WHERE ls.booking_id = b.id AND ls.seat_uid IS NOT NULL AND ls.cancelled_at IS NULL`;

@@ -11,7 +11,7 @@ import { checkBookable, type SlotContext } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
-import { snapshotOf } from '../webhooks/snapshot';
+import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { draftBooking, type BookRequest } from './draft';
 import { spanAt } from './occupancy';
@@ -68,7 +68,9 @@ export function seatJson(booking: Booking, seat: Attendee, others: Person[] | nu
     status: seat.cancelledAt !== null ? ('cancelled' as const) : base.status,
     seat_uid: seat.seatUid!,
     booking_fields_responses: seat.bookingFieldsResponses ?? {},
-    attendees: (others ?? [seat]).map(personJson),
+    // Another seat's uid is the capability to read, move and cancel it, and its email and notes are its holder's:
+    // the others are shown by name only (issue #25).
+    attendees: (others ?? [seat]).map((p) => (p.seatUid === seat.seatUid ? personJson(p) : { name: p.name })),
   };
 }
 

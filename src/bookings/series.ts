@@ -12,7 +12,8 @@ import { computeSlotStarts, type BusySpan } from '../slots/engine';
 import { hasLimits, LimitTally, type CountedBooking } from '../slots/limits';
 import { checkBookable, slotRules, type SlotContext } from '../slots/context';
 import { DAY_MS, ZoneCalendar } from '../lib/time';
-import { occurrenceStarts, type RecurringEvent } from './recurrence';
+import { occurrenceStarts } from '../slots/recurrence';
+import type { RecurringEvent } from '../db/json-types';
 
 /** The starts of the first `count` occurrences of the event type's series from `start`, in its schedule's zone. */
 export function seriesStarts(ctx: SlotContext, rule: RecurringEvent, start: number, count: number, calendar?: ZoneCalendar): number[] {

@@ -7,18 +7,12 @@ import type { Bindings } from '../env';
 import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
 import type { CalendarReply, CancelScope, HostCalendar } from './host-calendar';
-import { calendarPlacement } from './placement';
-import { findBooking, byUid, findBookingForWrite, findSeries, bookingRouting, hostOfBooking, bookingJson, type BookingJson } from './repo';
+import { hostCalendar } from './stub';
+import { findBooking, byUid, findBookingForWrite, findSeries, hostOfBooking, bookingJson, type BookingJson, type BookingRouting } from './repo';
 import { bookingIcsFile } from './calendar';
 import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
 import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
-import { eventTypeRouting } from '../event-types/repo';
-import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
-
-export function hostCalendar(env: Bindings, hostId: number) {
-  return env.HOST_CALENDAR.get(env.HOST_CALENDAR.idFromName(`host:${hostId}`), calendarPlacement(env));
-}
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
@@ -37,10 +31,9 @@ function unwrap(reply: CalendarReply): BookingOutcome {
   return { booking: reply.booking, replayed: reply.replayed ?? false, ...(reply.occurrences ? { occurrences: reply.occurrences } : {}) };
 }
 
-export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest): Promise<BookingOutcome> {
-  const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
-  if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
-  return onCalendar(d1, env, routing.ownerId, (calendar) => calendar.book(req));
+/** Books a personal event type in its owner's object (team event types go through src/dispatch/bookings.ts). */
+export async function createHostBooking(d1: RequestDb, env: Bindings, hostId: number, req: BookRequest): Promise<BookingOutcome> {
+  return onCalendar(d1, env, hostId, (calendar) => calendar.book(req));
 }
 
 async function hostOrNotFound(db: Db, uid: string): Promise<number> {
@@ -82,15 +75,16 @@ export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise
   return bookingIcsFile(seat, siteOf(env));
 }
 
-export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
-  const routing = await bookingRouting(d1.db, uid);
+/**
+ * Moves a personal booking, or a seat (`routing` undefined: the uid is no booking's), in its host's object. Team
+ * bookings move under several hosts' leases instead (src/dispatch/bookings.ts chooses).
+ */
+export async function rescheduleHostBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null, routing: BookingRouting | undefined) {
   if (!routing) {
     const seat = await findSeat(d1.db, uid);
     if (!seat) throw notFound('Booking');
     return (await onCalendar(d1, env, seat.booking.hostId, (calendar) => calendar.rescheduleSeat(uid, start, reason))).booking;
   }
-  // A team booking may change hosts: it moves under the leases of every host involved (src/teams/booking.ts).
-  if (routing.teamId !== null) return rescheduleTeamBooking(d1, env, uid, start, reason);
   return (await onCalendar(d1, env, routing.hostId, (calendar) => calendar.reschedule(uid, start, reason))).booking;
 }
 

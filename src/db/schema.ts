@@ -2,9 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BookingField, BookingFieldResponses } from '../event-types/booking-fields';
-import type { PeriodLimits } from '../slots/limits';
-import type { RecurringEvent } from '../bookings/recurrence';
+import type { BookingField, BookingFieldResponses, PeriodLimits, RecurringEvent } from './json-types';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -130,7 +128,7 @@ export const eventTypes = sqliteTable(
     // Future accepted + pending bookings of this event type per attendee email; replaces the host-wide
     // MAX_FUTURE_BOOKINGS_PER_ATTENDEE cap for this event type. Null: that cap applies.
     maxActiveBookingsPerBooker: integer('max_active_bookings_per_booker'),
-    // A booking books a series (src/bookings/recurrence.ts); null: single bookings.
+    // A booking books a series (src/slots/recurrence.ts); null: single bookings.
     recurringEvent: text('recurring_event', { mode: 'json' }).$type<RecurringEvent>(),
     // Seats (src/bookings/seats.ts): this many attendees share one booking of a slot; null: one attendee per booking.
     seatsPerTimeSlot: integer('seats_per_time_slot'),

@@ -12,34 +12,13 @@
 //   answered (a required `boolean` must be true); choices must be among the options; lengths within the bounds.
 import { z } from 'zod';
 import type { ErrorIssue } from '../lib/errors';
+import { FIELD_TYPES, type BookingField, type BookingFieldAnswer, type BookingFieldResponses, type FieldType } from '../db/json-types';
 
-export const FIELD_TYPES = ['text', 'textarea', 'number', 'email', 'phone', 'url', 'select', 'multiselect', 'checkbox', 'radio', 'boolean', 'multiemail'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Types whose answer is one or more of the field's options. */
 export const CHOICE_TYPES: ReadonlySet<FieldType> = new Set(['select', 'multiselect', 'checkbox', 'radio']);
 /** Types whose answer is free text, where min_length / max_length apply. */
 const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['text', 'textarea', 'phone', 'url', 'email']);
-
-export interface FieldOption {
-  value: string;
-  label: string;
-}
-
-export interface BookingField {
-  name: string;
-  type: FieldType;
-  label: string;
-  required: boolean;
-  placeholder?: string;
-  options?: FieldOption[];
-  min_length?: number;
-  max_length?: number;
-  hidden?: boolean;
-}
-
-export type BookingFieldAnswer = string | number | boolean | string[];
-export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
 
 export const BUILT_IN_FIELDS: readonly BookingField[] = [
   { name: 'name', type: 'text', label: 'Your name', required: true },
@@ -56,6 +35,17 @@ const MAX_TEXT = 2000;
 const MAX_LIST = 50;
 const MAX_GUESTS = 10;
 
+// Names every plain object already answers to (`constructor`, ...): as a question's name they would read as an answer
+// where none was given. Refused at save time; answers also live in maps without a prototype (`answerMap`), so one stored
+// before this rule still works.
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** An empty map of answers by field name, without a prototype: only what was answered is in it. */
+export const answerMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/** The answer given under a name: own properties only, never one the object inherits. */
+export const ownAnswer = (map: Record<string, unknown>, name: string): unknown => (Object.hasOwn(map, name) ? map[name] : undefined);
+
 const optionSchema = z.strictObject({
   value: z.string().trim().min(1).max(100),
   label: z.string().trim().min(1).max(200),
@@ -66,7 +56,8 @@ const fieldSchema = z.strictObject({
     .string()
     .min(1)
     .max(40)
-    .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes or underscores'),
+    .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes or underscores')
+    .refine((name) => !PROTOTYPE_NAMES.has(name), 'This name is reserved: choose another'),
   type: z.enum(FIELD_TYPES),
   label: z.string().trim().min(1).max(200),
   required: z.boolean().default(false),
@@ -206,9 +197,9 @@ export type AnswersResult = { ok: true; responses: BookingFieldResponses } | { o
  */
 export function checkAnswers(fields: readonly BookingField[], notes: string | null | undefined, responses: Record<string, unknown> | undefined): AnswersResult {
   const issues: ErrorIssue[] = [];
-  const out: BookingFieldResponses = {};
+  const out = answerMap<BookingFieldAnswer>();
   const byName = new Map(fields.map((f) => [f.name, f]));
-  const given = responses ?? {};
+  const given = responses ?? answerMap();
   for (const name of Object.keys(given)) {
     const f = byName.get(name);
     if (!f || ATTENDEE_FIELDS.has(name)) issues.push({ path: `booking_fields_responses.${name}`, message: ATTENDEE_FIELDS.has(name) ? `Answer ${name} in attendee.${name}` : 'Unknown field' });
@@ -217,7 +208,7 @@ export function checkAnswers(fields: readonly BookingField[], notes: string | nu
   for (const f of fields) {
     if (f.hidden || f.name === 'name' || f.name === 'email') continue;
     const path = f.name === 'notes' ? 'attendee.notes' : `booking_fields_responses.${f.name}`;
-    const raw = f.name === 'notes' ? notes : given[f.name];
+    const raw = f.name === 'notes' ? notes : ownAnswer(given, f.name);
     const blank = isBlank(typeof raw === 'string' ? raw.trim() : raw) || (f.type === 'boolean' && raw === false && !f.required);
     if (blank) {
       if (f.required) issues.push({ path, message: f.type === 'boolean' ? 'This box must be ticked' : 'This field is required' });
@@ -235,7 +226,7 @@ export function labelledAnswers(fields: readonly BookingField[] | null, response
   if (!responses) return [];
   const list = completeFields(fields);
   const known = new Set(list.map((f) => f.name));
-  const ordered = [...list.filter((f) => f.name in responses), ...Object.keys(responses).filter((n) => !known.has(n)).map((n) => ({ name: n, label: n }) as BookingField)];
+  const ordered = [...list.filter((f) => Object.hasOwn(responses, f.name)), ...Object.keys(responses).filter((n) => !known.has(n)).map((n) => ({ name: n, label: n }) as BookingField)];
   return ordered.map((f) => {
     const value = responses[f.name]!;
     const optionLabel = (v: string) => f.options?.find((o) => o.value === v)?.label ?? v;

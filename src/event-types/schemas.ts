@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { bookingFieldResponseSchema, bookingFieldsSchema } from './booking-fields';
-import { LIMIT_PERIODS, misorderedPeriod, type PeriodLimits } from '../slots/limits';
-import { CALCOM_FREQ, RECURRENCE_FREQS, type RecurringEvent } from '../bookings/recurrence';
+import { misorderedPeriod } from '../slots/limits';
+import { CALCOM_FREQ } from '../slots/recurrence';
 import { BUFFER_MINUTES, DURATION_MINUTES, SEATS_PER_TIME_SLOT, SLOT_INTERVAL_MINUTES } from './limits';
+import { LIMIT_PERIODS, RECURRENCE_FREQS, type PeriodLimits, type RecurringEvent } from '../db/json-types';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 

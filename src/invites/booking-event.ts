@@ -1,8 +1,8 @@
 // A booking as an iCalendar VEVENT: the one mapping used by invitation emails, the .ics download and the host feed,
 // so all three describe the same event (same UID, same SEQUENCE). Pure.
 import type { Booking, BookingStatus } from '../db/schema';
-import type { RecurringEvent } from '../bookings/recurrence';
 import { icsUid, type IcsEvent, type IcsMethod, type IcsStatus } from './ics';
+import type { RecurringEvent } from '../db/json-types';
 
 /**
  * An occurrence of a recurring series, as calendars know it: one event with the series' uid. `master` only in the

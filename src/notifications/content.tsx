@@ -7,7 +7,7 @@ import { calendarSite, type Site } from '../invites/site';
 import type { RecipientRole, WebhookTrigger } from '../db/schema';
 import { recipientOf, type NotificationPayload } from './payload';
 import { formatShort, formatWhen } from './when';
-import { seriesSummary } from '../bookings/recurrence';
+import { seriesSummary } from '../slots/recurrence';
 
 export interface RenderedNotification {
   subject: string;

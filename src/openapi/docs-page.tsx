@@ -3,7 +3,7 @@
 // are in src/openapi/docs/.
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
-import type { OpenApiDocument } from './document';
+import type { OpenApiDocument } from './types';
 import { Contents, Overview, SchemasSection, TagSection, tagGroups, VerifyingSignatures, WebhookEvents, type DocsInfo } from './docs/sections';
 import { DOCS_CSS } from './docs/styles';
 

@@ -10,43 +10,7 @@ import { errorResponses, usedResponses } from './errors';
 import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './operations';
 import { SECURITY, SECURITY_SCHEMES } from './security';
 import { TAGS } from './tags';
-import type { Auth, Operation } from './types';
-
-export type JsonSchema = Record<string, unknown>;
-export type OpenApiDocument = Record<string, unknown> & {
-  openapi: string;
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components: {
-    schemas: Record<string, JsonSchema>;
-    responses: Record<string, OpenApiResponse>;
-    securitySchemes: Record<string, unknown>;
-  };
-  webhooks: Record<string, { post: OpenApiOperation }>;
-  tags: { name: string; description: string }[];
-};
-export interface OpenApiParameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required: boolean;
-  description?: string;
-  schema: JsonSchema;
-}
-export interface OpenApiResponse {
-  description: string;
-  headers?: Record<string, { description: string; schema: JsonSchema; required?: boolean }>;
-  content?: Record<string, { schema: JsonSchema; examples?: Record<string, { summary?: string; value: unknown }> }>;
-}
-export interface OpenApiOperation {
-  operationId: string;
-  tags?: string[];
-  summary: string;
-  description?: string;
-  security?: Record<string, string[]>[];
-  parameters?: OpenApiParameter[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, OpenApiResponse | { $ref: string }>;
-  'x-auth'?: Auth;
-}
+import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponse, Operation } from './types';
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 

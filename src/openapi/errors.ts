@@ -1,9 +1,8 @@
 // The error responses every route shares: one component per error code with its generic meaning, and the errors a
 // route answers (its own, plus those that follow from its shape), grouped by status.
 import type { ErrorCode } from '../lib/errors';
-import type { OpenApiOperation, OpenApiResponse } from './document';
 import { statusOf } from './schemas';
-import type { Operation } from './types';
+import type { OpenApiOperation, OpenApiResponse, Operation } from './types';
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 const RESPONSE_PREFIX = '#/components/responses/';

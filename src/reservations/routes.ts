@@ -3,7 +3,8 @@ import type { AppEnv } from '../env';
 import { clientHash, rateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
 import { createReservationBody, reservationParam, updateReservationBody } from './schemas';
-import { changeReservation, getReservation, releaseReservation, reserveSlot } from './service';
+import { changeReservation, getReservation, releaseReservation } from './service';
+import { reserveSlot } from '../dispatch/holds';
 
 /** `/v2/slots/reservations`: public like bookings; the uid is the holder's key. Writes are rate limited per client. */
 export const reservationRoutes = new Hono<AppEnv>()

@@ -5,7 +5,8 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
 import type { BusySpan, DateOverride, WeeklyRange } from './engine';
-import { LIMIT_PERIODS, type CountedBooking, type LimitPeriod } from './limits';
+import type { CountedBooking } from './limits';
+import { LIMIT_PERIODS, type LimitPeriod } from '../db/json-types';
 
 /**
  * Local dates may differ from UTC dates by up to 14 hours either way; two days of margin covers every zone. Overrides

@@ -11,11 +11,9 @@
  *   filters offered slots and checks a start with the same tally (src/slots/engine.ts), so "offered" and "bookable"
  *   stay one rule.
  */
+import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../db/json-types';
 import { DAY_MS, ZoneCalendar } from '../lib/time';
 
-export const LIMIT_PERIODS = ['day', 'week', 'month', 'year'] as const;
-export type LimitPeriod = (typeof LIMIT_PERIODS)[number];
-export type PeriodLimits = Partial<Record<LimitPeriod, number>>;
 
 export interface BookingLimits {
   /** Bookings per period. */

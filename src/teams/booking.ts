@@ -21,7 +21,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import type { BookRequest } from '../bookings/draft';
 import { spanAt } from '../bookings/occupancy';
-import { snapshotOf } from '../webhooks/snapshot';
+import { snapshotOf } from '../bookings/snapshot';
 import { attendeeLocation } from '../bookings/location';
 import { KEY_REUSED_MESSAGE, priorAnswer } from '../bookings/replay';
 import {
@@ -37,7 +37,7 @@ import {
   replaceBookingHosts,
   type BookingJson,
 } from '../bookings/repo';
-import { hostCalendar } from '../bookings/service';
+import { hostCalendar } from '../bookings/stub';
 import { newBookingUid } from '../bookings/uid';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';

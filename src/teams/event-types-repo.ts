@@ -3,16 +3,8 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypeHosts, eventTypes, teamMembers, users, type EventType } from '../db/schema';
 import { columnsOf, eventTypeJson } from '../event-types/repo';
-import { hostRowsOf } from './repo';
+import { hostRowsOf, type HostRow } from './hosts';
 import { type CreateTeamEventTypeBody, type HostInput, type UpdateTeamEventTypeBody } from './event-type-schemas';
-
-export interface HostRow {
-  userId: number;
-  name: string;
-  isFixed: boolean;
-  priority: number;
-  weight: number;
-}
 
 export async function listTeamEventTypes(db: Db, teamId: number, afterId: number, limit: number): Promise<EventType[]> {
   return db

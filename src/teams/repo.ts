@@ -3,8 +3,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypeHosts, eventTypes, teamMembers, teams, users, type EventType, type Team, type TeamRole, type User } from '../db/schema';
-import { DEFAULT_PRIORITY, DEFAULT_WEIGHT } from './event-type-schemas';
-import type { HostRow } from './event-types-repo';
+import { hostRowsOf, type HostRow } from './hosts';
 import type { UpdateTeamBody } from './schemas';
 
 /** A team as one viewer sees it: their role (null for a super admin who is no member). */
@@ -176,20 +175,4 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
         })),
     };
   });
-}
-
-/** The hosts of a team event type as of now (see hostsOf in event-types-repo.ts, which shares this rule). */
-export function hostRowsOf(
-  et: EventType,
-  members: { userId: number; name: string }[],
-  listed: { eventTypeId: number; userId: number; isFixed: boolean; priority: number; weight: number }[],
-  names: Map<number, string>,
-): HostRow[] {
-  if (et.assignAllTeamMembers) {
-    return members.map((m) => ({ userId: m.userId, name: m.name, isFixed: false, priority: DEFAULT_PRIORITY, weight: DEFAULT_WEIGHT })).sort((a, b) => a.userId - b.userId);
-  }
-  return listed
-    .filter((h) => h.eventTypeId === et.id && names.has(h.userId))
-    .map((h) => ({ userId: h.userId, name: names.get(h.userId)!, isFixed: h.isFixed, priority: h.priority, weight: h.weight }))
-    .sort((a, b) => a.userId - b.userId);
 }

@@ -1,6 +1,6 @@
 // One operation (or webhook delivery) of the /docs page: method and path, who may call, parameters, body and responses.
 import type { FC } from 'hono/jsx';
-import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../document';
+import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../types';
 import type { Auth } from '../types';
 import { Markdownish } from './markdownish';
 import { FieldTable, parameterRows, refName, SchemaView, type Schemas } from './schema-table';

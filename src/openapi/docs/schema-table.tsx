@@ -1,7 +1,7 @@
 // The /docs page's schema tables: a JSON Schema flattened into rows (following $refs, list items and map values),
 // and the one table that shows them, for body fields and for parameters alike.
 import type { FC } from 'hono/jsx';
-import type { JsonSchema, OpenApiParameter } from '../document';
+import type { JsonSchema, OpenApiParameter } from '../types';
 
 export const REF_PREFIX = '#/components/schemas/';
 

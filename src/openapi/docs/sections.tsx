@@ -1,7 +1,7 @@
 // The sections of the /docs page, top to bottom: contents, overview (auth and errors), one section per tag, webhook
 // events, how to verify their signatures, and every named schema.
 import type { FC } from 'hono/jsx';
-import type { OpenApiDocument, OpenApiOperation } from '../document';
+import type { OpenApiDocument, OpenApiOperation } from '../types';
 import { PYTHON_STANDARD_VERIFY_SNIPPET, PYTHON_VERIFY_SNIPPET, STANDARD_WEBHOOKS_VERIFY_SNIPPET, TYPESCRIPT_VERIFY_SNIPPET } from '../snippets';
 import { Markdownish } from './markdownish';
 import { anchor, OperationView, resolveResponse, WebhookView } from './operation-view';

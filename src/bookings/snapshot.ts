@@ -1,9 +1,9 @@
 // The snapshot of a booking change that webhooks and emails are built from, taken from the booking's state right
 // after the change. Pure: the Durable Object builds it inside its write, and jobs outside the object can build it too.
 import type { WebhookTrigger } from '../db/schema';
-import { bookingSummaryOf, type AttendeeInput, type BookingForWrite } from '../bookings/repo';
+import { bookingSummaryOf, type AttendeeInput, type BookingForWrite } from './repo';
 import { labelledAnswers } from '../event-types/booking-fields';
-import type { BookingEventSnapshot } from './payload';
+import type { BookingEventSnapshot } from '../webhooks/payload';
 
 export function snapshotOf(
   trigger: WebhookTrigger,

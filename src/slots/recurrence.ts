@@ -11,18 +11,9 @@
  *   (fall-back) to its first occurrence: the same definition as the slot engine's hours (src/slots/engine.ts). The
  *   slot rules then decide whether that instant is bookable like any other start.
  */
+import type { RecurrenceFreq, RecurringEvent } from '../db/json-types';
 import { DAY_MS, MINUTE_MS, ZoneCalendar } from '../lib/time';
 
-export const RECURRENCE_FREQS = ['weekly', 'monthly', 'yearly'] as const;
-export type RecurrenceFreq = (typeof RECURRENCE_FREQS)[number];
-
-export interface RecurringEvent {
-  freq: RecurrenceFreq;
-  /** 1-12 */
-  interval: number;
-  /** 2-52: occurrences in a full series. */
-  count: number;
-}
 
 /** Cal.com's numeric `freq` (RRule's Frequency enum): YEARLY = 0, MONTHLY = 1, WEEKLY = 2. */
 export const CALCOM_FREQ: Record<number, RecurrenceFreq> = { 0: 'yearly', 1: 'monthly', 2: 'weekly' };

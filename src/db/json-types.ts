@@ -1,0 +1,44 @@
+// The shapes of the schema's JSON columns. They live beside the schema so that src/db knows no feature: the features
+// that validate and use these values (event types, slot limits, recurrence, booking questions) import them from here.
+
+/** `event_types.recurring_event`: how a recurring event type repeats (src/slots/recurrence.ts expands it). */
+export const RECURRENCE_FREQS = ['weekly', 'monthly', 'yearly'] as const;
+export type RecurrenceFreq = (typeof RECURRENCE_FREQS)[number];
+
+export interface RecurringEvent {
+  freq: RecurrenceFreq;
+  /** 1-12 */
+  interval: number;
+  /** 2-52: occurrences in a full series. */
+  count: number;
+}
+
+/** `event_types.booking_limits_count` / `booking_limits_duration`: a limit per period (src/slots/limits.ts). */
+export const LIMIT_PERIODS = ['day', 'week', 'month', 'year'] as const;
+export type LimitPeriod = (typeof LIMIT_PERIODS)[number];
+export type PeriodLimits = Partial<Record<LimitPeriod, number>>;
+
+/** `event_types.booking_fields`: the booking questions (src/event-types/booking-fields.ts checks them and the answers). */
+export const FIELD_TYPES = ['text', 'textarea', 'number', 'email', 'phone', 'url', 'select', 'multiselect', 'checkbox', 'radio', 'boolean', 'multiemail'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export interface BookingField {
+  name: string;
+  type: FieldType;
+  label: string;
+  required: boolean;
+  placeholder?: string;
+  options?: FieldOption[];
+  min_length?: number;
+  max_length?: number;
+  hidden?: boolean;
+}
+
+/** `booking_fields_responses` of bookings and seats: the answers by question name. */
+export type BookingFieldAnswer = string | number | boolean | string[];
+export type BookingFieldResponses = Record<string, BookingFieldAnswer>;

@@ -1,0 +1,24 @@
+// Personal or team event type: the one place that chooses, for the API routes and the booking pages. It sits above
+// both src/bookings (one host's object) and src/teams (several hosts under their leases), so neither imports the other's
+// way up.
+import type { RequestDb } from '../db/session';
+import type { Bindings } from '../env';
+import { foundOr404 } from '../lib/errors';
+import type { BookRequest } from '../bookings/draft';
+import { bookingRouting } from '../bookings/repo';
+import { createHostBooking, rescheduleHostBooking, type BookingOutcome } from '../bookings/service';
+import { eventTypeRouting } from '../event-types/repo';
+import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
+
+export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest): Promise<BookingOutcome> {
+  const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
+  if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
+  return createHostBooking(d1, env, routing.ownerId, req);
+}
+
+export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {
+  const routing = await bookingRouting(d1.db, uid);
+  // A team booking may change hosts: it moves under the leases of every host involved (src/teams/booking.ts).
+  if (routing && routing.teamId !== null) return rescheduleTeamBooking(d1, env, uid, start, reason);
+  return rescheduleHostBooking(d1, env, uid, start, reason, routing);
+}
