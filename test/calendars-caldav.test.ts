@@ -124,13 +124,35 @@ describe('CalDAV client', () => {
     expect(result.spans).toHaveLength(2);
   });
 
+  it('follows a redirect on the same origin with the credentials, and never sends them to another origin', async () => {
+    const seen: { url: string; auth: string | null }[] = [];
+    const redirecting = (location: string) => async (input: string, init: RequestInit) => {
+      seen.push({ url: input, auth: new Headers(init.headers).get('authorization') });
+      if (input === COLLECTION) return new Response(null, { status: 301, headers: { location } });
+      return new Response(FREE_BUSY, { status: 200, headers: { 'content-type': 'text/calendar' } });
+    };
+    const target = { url: COLLECTION, username: 'u', password: 'p' };
+    const moved = await caldavBusy(target, OPTS, { allowPrivate: false, fetcher: redirecting('/calendars/host/moved/') });
+    expect(moved.method).toBe('free-busy');
+    expect(seen.map((r) => [r.url, r.auth !== null])).toEqual([[COLLECTION, true], ['https://dav.example.com/calendars/host/moved/', true]]);
+
+    for (const elsewhere of ['https://attacker.example.net/collect', 'http://dav.example.com/calendars/host/work/', 'https://dav.example.com:8443/cal/']) {
+      seen.length = 0;
+      await expect(caldavBusy(target, OPTS, { allowPrivate: false, fetcher: redirecting(elsewhere) })).rejects.toThrow(
+        'The CalDAV server redirected to another site; credentials are only sent to the address given',
+      );
+      expect(seen.filter((r) => r.url !== COLLECTION)).toEqual([]);
+    }
+  });
+
   it('reports refused credentials, missing calendars and unreadable XML in words', async () => {
     const target = { url: COLLECTION, username: 'u', password: 'p' };
     await expect(caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server(() => ({ status: 401, body: '' })).fetcher })).rejects.toThrow(/refused the username or password/);
     await expect(
       caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server((b) => (b.includes('free-busy') ? { status: 405, body: '' } : { status: 404, body: '' })).fetcher }),
     ).rejects.toThrow(/no calendar at this address/);
-    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/not valid XML/);
+    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/^The CalDAV server's answer is not valid XML$/);
+    expect(() => freeBusySpans('BEGIN:VCALENDAR\r\nSECRET-LINE\r\n', WINDOW)).toThrow(/^The CalDAV server's free-busy answer could not be read$/);
   });
 
   it('free-busy periods are clipped to the window and FREE is not busy', () => {

@@ -96,6 +96,25 @@ describe('an ICS subscription blocks the host', () => {
     expect(shown.last_error).toMatch(/could not be read/);
   });
 
+  it('last_error is a coarse reason: never a line of the answer nor a runtime error; the details go to the log', async () => {
+    const host = await makeUser();
+    const created = await createQuietly(host.token);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    serveFeeds(new Map([[FEED_URL, { body: 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nprivate line: Dinner with Alex\r\nSECRET-LINE-xyz\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' }]]));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('failed');
+    let shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown.last_error).toBe('The calendar file could not be read (it is not valid iCalendar)');
+
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('connect ECONNREFUSED 203.0.113.9:443 internal-detail'));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('failed');
+    shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown.last_error).toBe('The calendar server could not be reached');
+    const log = logged.mock.calls.map((call) => String(call[0])).join('\n');
+    expect(log).toContain('SECRET-LINE-xyz');
+    expect(log).toContain('internal-detail');
+    expect(log).toContain(`"connection_id":${created.id}`);
+  });
+
   it('a feed over 5 MB is refused, whatever its Content-Length says', async () => {
     const host = await makeUser();
     const created = await createQuietly(host.token);

@@ -134,7 +134,7 @@ const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; chi
   </div>
 );
 
-const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
+export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
   <div class="zone" id="zone">
     <p>
       Times in <strong id="zone-name">{state.tz}</strong> (<span id="zone-offset">{offsetLabel(state.tz, at)}</span>) ·{' '}
@@ -147,7 +147,7 @@ const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences
       <div class="field">
         <label for="tz">Time zone</label>
         <select id="tz" name="tz">
-          {allTimeZones().map((zone) => (
+          {allTimeZones(state.tz).map((zone) => (
             <option selected={zone === state.tz}>{zone}</option>
           ))}
         </select>

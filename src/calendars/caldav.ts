@@ -3,7 +3,7 @@
 // Responses are read with a real XML parser (@xmldom/xmldom), namespaces included. Pure but for the fetcher it is given.
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import ICAL from 'ical.js';
-import { FeedError, guardedFetch, type FetchOptions } from './fetch-feed';
+import { errorText, FeedError, guardedFetch, type FetchOptions } from './fetch-feed';
 import { FeedBudget } from './expansion-budget';
 import { icsBusy, IcsError, MAX_INSTANCES, mergeSpans, type BusyOptions, type BusyResult, type Span } from './ics-busy';
 
@@ -88,7 +88,7 @@ export function freeBusySpans(text: string, window: { start: number; end: number
   try {
     root = new ICAL.Component(ICAL.parse(text));
   } catch (error) {
-    throw new FeedError(`The CalDAV server's free-busy answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FeedError("The CalDAV server's free-busy answer could not be read", errorText(error));
   }
   const spans: Span[] = [];
   for (const vfb of root.getAllSubcomponents('vfreebusy')) {
@@ -116,7 +116,7 @@ export function calendarDataOf(xml: string): string[] {
       },
     }).parseFromString(xml, 'application/xml');
   } catch (error) {
-    throw new FeedError(`The CalDAV server's answer is not valid XML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FeedError("The CalDAV server's answer is not valid XML", errorText(error));
   }
   const out: string[] = [];
   const responses = doc.getElementsByTagNameNS(DAV, 'response');

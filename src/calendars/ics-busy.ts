@@ -59,8 +59,15 @@ export interface BusyResult {
   unknownTimeZones: string[];
 }
 
-/** A feed that cannot be read; the message is for the host. */
-export class IcsError extends Error {}
+/** A feed that cannot be read; the message is a coarse reason for the host, `detail` (the parser's words) for the log. */
+export class IcsError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 export const MAX_INSTANCES = 20_000;
 
@@ -243,7 +250,8 @@ function parseCalendars(text: string): ICAL.Component[] {
   try {
     parsed = ICAL.parse(text);
   } catch (error) {
-    throw new IcsError(`The calendar file could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    // ical.js quotes the offending line of the feed: never shown to the host.
+    throw new IcsError('The calendar file could not be read (it is not valid iCalendar)', error instanceof Error ? error.message : String(error));
   }
   const list = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : (parsed as unknown[])) as unknown[];
   const calendars = list.map((jcal) => new ICAL.Component(jcal as never)).filter((c) => c.name === 'vcalendar');

@@ -60,14 +60,12 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     );
     return 'synced';
   } catch (error) {
-    const message =
-      error instanceof FeedError || error instanceof IcsError
-        ? error.message
-        : 'The calendar could not be synced because of an internal error';
-    if (!(error instanceof FeedError || error instanceof IcsError)) {
-      // Never the address or credentials: only the connection id and the error's own text.
-      console.error('calendar sync failed', { connection_id: connectionId, error: error instanceof Error ? error.message : String(error) });
-    }
+    const known = error instanceof FeedError || error instanceof IcsError;
+    // The host reads a coarse reason; the details (a runtime error, the line a parser choked on) go to the log only,
+    // with the connection id and never the address or credentials.
+    const message = known ? error.message : 'The calendar could not be synced because of an internal error';
+    const detail = known ? error.detail : error instanceof Error ? error.message : String(error);
+    if (!known || detail) console.error(JSON.stringify({ level: 'error', msg: 'calendar sync failed', connection_id: connectionId, reason: message, detail: detail?.slice(0, 500) }));
     await writeSyncFailure(env.DB, connection.id, message, now);
     return 'failed';
   }
