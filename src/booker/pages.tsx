@@ -134,7 +134,7 @@ const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; chi
   </div>
 );
 
-const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
+export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
   <div class="zone" id="zone">
     <p>
       Times in <strong id="zone-name">{state.tz}</strong> (<span id="zone-offset">{offsetLabel(state.tz, at)}</span>) ·{' '}
@@ -147,7 +147,7 @@ const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences
       <div class="field">
         <label for="tz">Time zone</label>
         <select id="tz" name="tz">
-          {allTimeZones().map((zone) => (
+          {allTimeZones(state.tz).map((zone) => (
             <option selected={zone === state.tz}>{zone}</option>
           ))}
         </select>
@@ -556,7 +556,7 @@ export interface BookingPageProps {
   /** Show the cancel form. */
   cancel: boolean;
   cancelIssues?: ErrorIssue[];
-  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string };
+  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string; manage: string | null };
   /** Every meeting of the booking's recurring series, by start (empty or absent for a single booking). */
   series?: SeriesMeeting[];
 }
@@ -617,7 +617,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const title = eventType?.title ?? b.title;
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
   const where = b.locationValue ?? locationLabel(b.locationType);
-  const calendar = { title: b.title, details: `Booked with calflare. Manage: ${p.links.self}`, location: b.locationValue, start: b.startAt, end: b.endAt };
+  const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title}>
       {p.flash && <FlashMessage flash={p.flash} />}
