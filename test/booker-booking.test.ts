@@ -31,6 +31,12 @@ describe('booking page /booking/{uid}', () => {
     expect(res.html).toContain('href="https://outlook.office.com/calendar/0/deeplink/compose?');
     expect(res.html).toContain(`href="/booking/${uid}.ics"`);
     expect(res.html).toContain(`href="/reschedule/${uid}?`);
+    // Each calendar entry links back to the booking by its absolute URL (a relative one means nothing in a calendar).
+    const hrefs = [...res.html.matchAll(/href="(https:\/\/(?:calendar\.google|outlook\.live|outlook\.office)\.com[^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
+    expect(hrefs).toHaveLength(3);
+    for (const href of hrefs) {
+      expect(href.searchParams.get('details') ?? href.searchParams.get('body'), href.host).toBe(`Booked with calflare. Manage: ${env.APP_URL}/booking/${uid}`);
+    }
     // Another zone: the host's local time is printed too.
     const berlin = await page(`/booking/${uid}?tz=Europe/Berlin&fmt=24h`);
     expect(berlin.html).toContain('id="host-time"');

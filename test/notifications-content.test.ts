@@ -132,8 +132,18 @@ describe('notification wording', () => {
     const { parsed } = await message(p, 'attendee');
     expect(parsed.subject).toMatch(/^Rescheduled: /);
     expect(parsed.text).toMatch(/When: Tuesday, November 18/);
-    expect(parsed.text).toMatch(/Was: \(was\) Monday, November 17/);
+    expect(parsed.text).toMatch(/^Was: Monday, November 17/m);
+    expect(parsed.text).not.toContain('(was)');
     expect(calendarOf(parsed).event.sequence).toBe(1);
+  });
+
+  it('a reschedule carries its reason to host and attendee, in text and HTML', async () => {
+    const p = payload('BOOKING_RESCHEDULED', { sequence: 1 }, { previous: { startAt: Date.UTC(2025, 10, 17, 14), endAt: Date.UTC(2025, 10, 17, 14, 30) }, reason: 'Clash with a flight' });
+    for (const role of ['attendee', 'host'] as const) {
+      const { parsed } = await message(p, role);
+      expect(parsed.text, role).toContain('Reason: Clash with a flight');
+      expect(parsed.html, role).toMatch(/>Reason<\/th>\s*<td[^>]*>Clash with a flight<\/td>/);
+    }
   });
 
   it('a pending request tells the attendee it awaits the host, with a TENTATIVE invite', async () => {

@@ -104,6 +104,21 @@ describe('email outbox rows', () => {
   });
 });
 
+describe('what the rows carry', () => {
+  it('a reschedule’s reason is in both rescheduled emails, as a cancellation’s is', async () => {
+    const { eventType } = await hostWithEventType();
+    const { json: b } = await book(eventType.id, at('09:00'));
+    expect((await api('PATCH', `/v2/bookings/${b.uid}`, { body: { start: at('09:30'), reason: 'Clash with a flight' } })).status).toBe(200);
+    const rescheduled = (await rowsOf(b.uid)).filter((r) => r.trigger_event === 'BOOKING_RESCHEDULED');
+    expect(rescheduled).toHaveLength(2);
+    for (const row of rescheduled) expect(JSON.parse(row.payload), row.recipient_role).toMatchObject({ reason: 'Clash with a flight' });
+    // Without a reason, none (not the previous change's).
+    expect((await api('PATCH', `/v2/bookings/${b.uid}`, { body: { start: at('10:00') } })).status).toBe(200);
+    const again = (await rowsOf(b.uid)).filter((r) => r.trigger_event === 'BOOKING_RESCHEDULED').slice(2);
+    expect(again.map((r) => JSON.parse(r.payload).reason)).toEqual([null, null]);
+  });
+});
+
 describe('email delivery through the queue', () => {
   it('the consumer sends each row once, with the Message-ID of its notification id, and marks it sent', async () => {
     const { user, eventType } = await hostWithEventType();

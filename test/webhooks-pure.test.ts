@@ -191,7 +191,7 @@ describe('webhook bodies', () => {
     eventType: { id: 3, slug: 'coffee-chat', durationMinutes: 30 },
     organizer: { id: 7, name: 'Host', email: 'host@example.com', timezone: 'America/New_York' },
     attendee: { name: 'Jane Doe', email: 'jane@example.com', timezone: 'Europe/Paris', notes: null },
-    reschedule: { previousStartAt: Date.parse('2025-11-15T14:00:00Z'), previousEndAt: Date.parse('2025-11-15T14:30:00Z') },
+    reschedule: { previousStartAt: Date.parse('2025-11-15T14:00:00Z'), previousEndAt: Date.parse('2025-11-15T14:30:00Z'), reason: null },
   };
 
   it('uses Cal.com’s envelope and field names, with the previous times of a reschedule', () => {

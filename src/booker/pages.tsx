@@ -556,7 +556,7 @@ export interface BookingPageProps {
   /** Show the cancel form. */
   cancel: boolean;
   cancelIssues?: ErrorIssue[];
-  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string };
+  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string; manage: string | null };
   /** Every meeting of the booking's recurring series, by start (empty or absent for a single booking). */
   series?: SeriesMeeting[];
 }
@@ -618,7 +618,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
   // A request keeps none of the host's location until they accept it (issue #25, storedLocation).
   const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? `${locationLabel(b.locationType)}: the details are given once the host accepts` : locationLabel(b.locationType));
-  const calendar = { title: b.title, details: `Booked with calflare. Manage: ${p.links.self}`, location: b.locationValue, start: b.startAt, end: b.endAt };
+  const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title}>
       {p.flash && <FlashMessage flash={p.flash} />}

@@ -318,7 +318,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     const snapshot = snapshotOf(
       'BOOKING_RESCHEDULED',
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
-      { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+      { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
     );
     const d1 = db.$client;
     const [moved, outbox, ...emails] = await d1.batch([

@@ -131,7 +131,7 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
     wording.headline,
     '',
     ...(lead ? [lead, ''] : []),
-    ...rows.map((r) => `${r.label}: ${r.strike ? `(was) ${r.value}` : r.value}`),
+    ...rows.map((r) => `${r.label}: ${r.value}`),
     '',
     ...linkList.map((l) => `${l.label}: ${l.href}`),
     '',

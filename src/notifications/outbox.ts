@@ -4,6 +4,7 @@
 // for the cron sweep (src/notifications/sweep.ts).
 import type { BookingCalendarData, SeriesRef } from '../invites/booking-event';
 import type { D1Queryable } from '../db/client';
+import type { WebhookTrigger } from '../db/schema';
 import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
@@ -28,6 +29,13 @@ export interface CalendarState {
   /** An occurrence of a recurring series (with the series' rule when this message invites to the whole series). */
   series?: SeriesRef;
 }
+
+/** The reason each change's emails show: the one given with that change. */
+const REASON_OF: Partial<Record<WebhookTrigger, (event: BookingEventSnapshot) => string | null>> = {
+  BOOKING_CANCELLED: (event) => event.booking.cancellationReason,
+  BOOKING_REJECTED: (event) => event.booking.rejectionReason,
+  BOOKING_RESCHEDULED: (event) => event.reschedule?.reason ?? null,
+};
 
 export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
   const b = event.booking;
@@ -54,7 +62,7 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
     hostTimezone: event.organizer.timezone,
     attendeeTimezone: event.attendee.timezone,
     previous: event.reschedule ? { startAt: event.reschedule.previousStartAt, endAt: event.reschedule.previousEndAt } : null,
-    reason: event.trigger === 'BOOKING_CANCELLED' ? b.cancellationReason : event.trigger === 'BOOKING_REJECTED' ? b.rejectionReason : null,
+    reason: REASON_OF[event.trigger]?.(event) ?? null,
   };
 }
 

@@ -277,7 +277,7 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       const snapshot = snapshotOf(
         'BOOKING_RESCHEDULED',
         { ...current, booking: after, host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone } },
-        { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+        { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
       );
       const client = db.$client;
       const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
