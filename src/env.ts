@@ -29,6 +29,8 @@ export interface Bindings {
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
   CALENDAR_ENCRYPTION_KEY?: string;
+  /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */
+  CALENDAR_REFRESH_INTERVAL_SECONDS?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

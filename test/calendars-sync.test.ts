@@ -47,6 +47,8 @@ describe('an ICS subscription blocks the host', () => {
     // The feed changes: the event moves to the afternoon.
     feeds.set(FEED_URL, { body: feedWith([[at(day, '15:00'), at(day, '16:00')]]), etag: '"rev2"' });
     const before = synced.last_synced_at;
+    // A minute later (refreshes are one a minute per calendar), the host asks for a refresh.
+    await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = enqueued_at - 60000 WHERE id = ?').bind(created.json.id).run();
     expect((await api('POST', `/v2/calendars/${created.json.id}/refresh`, { token: host.token })).status).toBe(202);
     await waitForConnection(host.token, created.json.id, (c) => c.last_synced_at !== before);
     const freed = await slotStarts(host.eventType.id, day);

@@ -616,7 +616,8 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const canReschedule = changeable && eventType !== null;
   const title = eventType?.title ?? b.title;
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
-  const where = b.locationValue ?? locationLabel(b.locationType);
+  // A request keeps none of the host's location until they accept it (issue #25, storedLocation).
+  const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? `${locationLabel(b.locationType)}: the details are given once the host accepts` : locationLabel(b.locationType));
   const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title}>

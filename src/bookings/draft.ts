@@ -7,7 +7,7 @@ import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { checkBookable, type SlotContext } from '../slots/context';
 import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { attendeeLocation } from './location';
+import { attendeeLocation, storedLocation } from './location';
 import { spanAt } from './occupancy';
 import type { AttendeeInput, NewBooking } from './repo';
 import type { SeatedBooking } from '../slots/seats';
@@ -70,7 +70,7 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
     ...spanAt(et, req.start),
     status,
     locationType: et.locationType,
-    locationValue: location.value,
+    locationValue: storedLocation(et.requiresConfirmation, req.location !== null, location.value),
     metadata: req.metadata,
     bookingFieldsResponses: seated ? null : responses,
     // A seat's retry is answered by the seat it already holds (409 for its email), not by a replay.

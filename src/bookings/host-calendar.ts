@@ -16,6 +16,7 @@ import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
 import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
 import {
+  acceptedLocation,
   bookingFromRow,
   bookingJson,
   findBookingForWrite,
@@ -143,7 +144,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
       if (hasStarted(current.booking, Date.now())) return fail('conflict', 'This request has expired: its start has passed, so it can no longer be confirmed');
-      return this.applyTransition(db, current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
+      return this.applyTransition(db, current, { to: 'accepted', location: acceptedLocation(current) }, 'BOOKING_CONFIRMED');
     });
   }
 
@@ -347,6 +348,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       status: t.to,
       cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason,
       rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
+      locationValue: t.to === 'accepted' ? (t.location ?? current.booking.locationValue) : current.booking.locationValue,
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
     const d1 = db.$client;

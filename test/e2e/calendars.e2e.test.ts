@@ -155,7 +155,8 @@ beforeAll(async () => {
   wrangler = await startWranglerDev({
     seed,
     // The test's servers listen on 127.0.0.1 over http, which production would refuse.
-    vars: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', CALENDAR_ENCRYPTION_KEY: DEV_KEY },
+    // Refreshes follow each other within seconds here (production: one a minute per calendar).
+    vars: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', CALENDAR_ENCRYPTION_KEY: DEV_KEY, CALENDAR_REFRESH_INTERVAL_SECONDS: '0' },
   });
   base = wrangler.base;
   eventTypeId = (await apiJson('GET', '/v2/event-types')).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
