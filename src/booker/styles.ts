@@ -33,6 +33,7 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .times { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: .5rem; }
 .times a { display: block; text-align: center; padding: .6rem .4rem; border: 1px solid var(--accent); border-radius: 8px; color: var(--accent-strong); font-weight: 700; font-variant-numeric: tabular-nums; }
 .times a:hover { background: var(--chip); }
+.times .seats { display: block; font-weight: 400; font-size: .8rem; }
 .zone { margin-top: 1rem; color: var(--muted); font-size: .9rem; }
 .zone form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .4rem; }
 .zone .field { flex: 1 1 14rem; }
