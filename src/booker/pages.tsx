@@ -268,7 +268,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
                     ) : (
                       <td>
                         {p.byDate[d]?.length ? (
-                          <a href={link({ date: d })} aria-current={d === day ? 'date' : undefined} aria-label={`${formatLongDate(d)}, available`} data-date={d}>
+                          <a href={`${link({ date: d })}#day`} aria-current={d === day ? 'date' : undefined} aria-label={`${formatLongDate(d)}, available`} data-date={d}>
                             {Number(d.slice(8))}
                           </a>
                         ) : (
@@ -286,7 +286,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
           {Object.keys(p.byDate).length === 0 && <p class="muted">No free times in {formatMonth(state.month)}. Try the next month.</p>}
         </section>
         {day && (
-          <section class="card" aria-labelledby="day-heading">
+          <section class="card" aria-labelledby="day-heading" id="day">
             <h2 id="day-heading">{formatLongDate(day)}</h2>
             {daySlots.length === 0 ? (
               <p>No free times on this day. Choose another day.</p>
@@ -706,6 +706,13 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
             </li>
           </ul>
         </div>
+      )}
+      {!live && host.username && (
+        <p>
+          <a class="btn" href={`/${host.username}`} id="book-again">
+            Book another time with {host.name}
+          </a>
+        </p>
       )}
       {changeable && (
         <div class="card">
