@@ -8,6 +8,7 @@ import { renderNotification } from '../src/notifications/content';
 import { buildMime, encodeHeaderText, formatAddress } from '../src/notifications/mime';
 import type { NotificationPayload } from '../src/notifications/payload';
 import { formatWhen } from '../src/notifications/when';
+import { hostEventUid } from '../src/invites/site';
 import { calendarBooking } from './invites-helpers';
 
 const site = { baseUrl: 'https://cal.example.com', domain: 'cal.example.com' };
@@ -118,6 +119,23 @@ describe('invitation MIME', () => {
   it('keeps header injection out: line breaks in names and subjects become spaces', () => {
     expect(encodeHeaderText('Hi\r\nBcc: evil@example.com')).toBe('Hi Bcc: evil@example.com');
     expect(formatAddress({ name: 'A\r\nB "q"', email: 'a@example.com' })).toBe('"A B \\"q\\"" <a@example.com>');
+  });
+});
+
+describe('the host\'s copy', () => {
+  it('carries no attendee capability: its invite has the host\'s UID and link, and no link to the attendee\'s page', async () => {
+    const p = payload('BOOKING_CREATED');
+    const host = await message(p, 'host');
+    const everything = [host.content.text, host.content.html, host.content.calendar.ics.replace(/\r\n[ \t]/g, '')].join('\n');
+    expect(everything).not.toContain(p.booking.uid);
+    for (const capability of ['/booking/', '/reschedule/', '/v2/bookings/']) expect(everything).not.toContain(capability);
+    const { event } = calendarOf(host.parsed);
+    expect(event.uid).toBe(`${await hostEventUid(p.booking.uid)}@cal.example.com`);
+    expect(host.content.text).toContain('https://cal.example.com/admin/bookings?from=');
+    // The attendee's copy keeps the booking's own UID and page: the uid is their capability.
+    const attendee = await message(p, 'attendee');
+    expect(calendarOf(attendee.parsed).event.uid).toBe(`${p.booking.uid}@cal.example.com`);
+    expect(attendee.content.text).toContain(`https://cal.example.com/booking/${p.booking.uid}`);
   });
 });
 
