@@ -109,7 +109,7 @@ export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn' }: D
       '--persist-to', state, '--log-level', logLevel, '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
-    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    { WRANGLER_SEND_METRICS: 'false', CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   );
   const stop = async () => {
     await stopGroup(started);
