@@ -409,7 +409,8 @@ function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }, site: 
     /** What calendar entries link to, as the emails and .ics files do: absolute, with no view settings. */
     manage: bookingPageUrl(site, uid),
     reschedule: `/reschedule/${uid}?${q}`,
-    cancel: `/booking/${uid}?${q}&cancel=1`,
+    // The fragment: a reload without JavaScript lands on the form, not at the top with the form below the fold.
+    cancel: `/booking/${uid}?${q}&cancel=1#cancel-form`,
     cancelAction: `/booking/${uid}/cancel?${q}`,
     ics: `/booking/${uid}.ics`,
   };
