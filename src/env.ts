@@ -17,6 +17,9 @@ export interface Bindings {
   /** "false" turns every email notification off (no outbox rows are written). */
   EMAIL_NOTIFICATIONS: string;
   EMAIL_MAX_ATTEMPTS: string;
+  /** Emails one recipient address may get per rolling hour and day (default 10 and 30); beyond: `suppressed`. */
+  EMAIL_RECIPIENT_MAX_PER_HOUR?: string;
+  EMAIL_RECIPIENT_MAX_PER_DAY?: string;
   EMAIL_RETRY_BASE_SECONDS: string;
   SMTP_HOST?: string;
   SMTP_PORT?: string;

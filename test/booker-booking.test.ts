@@ -67,7 +67,9 @@ describe('booking page /booking/{uid}', () => {
   });
 
   it('cancels through the form with a reason; cancelling again is harmless; no reschedule afterwards', async () => {
-    const { uid } = await booked();
+    const { host, uid } = await booked();
+    // The Cancel link's fragment lands on the form after the reload.
+    expect((await page(`/booking/${uid}`)).html).toMatch(/href="\/booking\/[^"]+&amp;cancel=1#cancel-form"/);
     const form = await page(`/booking/${uid}?cancel=1`);
     expect(form.html).toContain('id="cancel-form"');
     expect(form.html).toContain('<label for="reason">');
@@ -82,6 +84,8 @@ describe('booking page /booking/{uid}', () => {
     expect(after.html).toContain('Your booking is cancelled.');
     expect(after.html).toContain('Something came up');
     expect(after.html).not.toContain(`/reschedule/${uid}`);
+    // A way back to the host's page to book another time.
+    expect(after.html).toContain(`<a class="btn" href="/${host.username}" id="book-again">Book another time with ${host.user.name}</a>`);
     const refused = await page(`/reschedule/${uid}`);
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('It was cancelled.');

@@ -170,7 +170,9 @@ describe('/v2/calendars with kind caldav', () => {
     const { token } = await makeUser();
     const res = await create(token);
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ kind: 'caldav', url: 'https://dav.example.com/…' });
+    // Created without a name: listed by its server's host, not as null; a given name is kept.
+    expect(res.json).toMatchObject({ kind: 'caldav', url: 'https://dav.example.com/…', name: 'dav.example.com' });
+    expect((await create(token, { name: 'Work' })).json.name).toBe('Work');
     expect(JSON.stringify(res.json)).not.toMatch(/hunter2|calendars\/host/);
     const row = await env.DB.prepare('SELECT * FROM calendar_connections WHERE id = ?').bind(res.json.id).first<Record<string, unknown>>();
     expect(JSON.stringify(row)).not.toMatch(/hunter2|calendars\/host/);

@@ -65,7 +65,7 @@ describe('invitation MIME', () => {
     expect(parsed.messageId).toBe('<ntf_1@cal.example.com>');
     expect(parsed.from).toMatchObject({ name: 'calflare', address: 'bookings@cal.example.com' });
     expect(parsed.to?.[0]).toMatchObject({ name: 'Jane Doe', address: 'jane@example.com' });
-    expect(parsed.subject).toMatch(/^Confirmed: Intro Call between Hannah Host and Jane Doe \(Mon, Nov 17, 9:00\s?AM EST\)$/);
+    expect(parsed.subject).toMatch(/^Confirmed: meeting with Hannah Host \(Mon, Nov 17, 9:00\s?AM EST\)$/);
     expect(parsed.text).toContain('Your meeting is booked');
     expect(parsed.html).toContain('<h1');
     expect(parsed.html).not.toMatch(/<img|src="http/);
@@ -100,9 +100,20 @@ describe('invitation MIME', () => {
   it('encodes non-ASCII subjects and names and decodes back to them', async () => {
     const p = payload('BOOKING_CREATED', { title: 'Réunion — 会議 with Zoë 🎉 '.repeat(4).trim(), attendee: { name: 'Zoë Ökonom', email: 'zoe@example.com', notes: null } });
     const { parsed } = await message(p, 'attendee');
-    expect(parsed.subject).toContain(p.booking.title);
     expect(parsed.to?.[0]).toMatchObject({ name: 'Zoë Ökonom', address: 'zoe@example.com' });
+    expect((await message(p, 'host')).parsed.subject).toMatch(/^New booking: Zoë Ökonom \(/);
     for (const line of encodeHeaderText(p.booking.title).split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+  });
+
+  it('keeps what an anonymous booker typed out of the attendee\'s subject, and cuts it short in the host\'s', async () => {
+    const bait = 'URGENT your account is locked call +1 555 0100 now '.repeat(4);
+    const p = payload('BOOKING_CREATED', { title: `Intro Call between Hannah Host and ${bait}`, attendee: { name: bait, email: 'victim@example.com', notes: null } });
+    const toVictim = (await message(p, 'attendee')).parsed.subject!;
+    expect(toVictim).not.toContain('URGENT');
+    expect(toVictim).toMatch(/^Confirmed: meeting with Hannah Host \(/);
+    const toHost = (await message(p, 'host')).parsed.subject!;
+    expect(toHost).toMatch(/^New booking: URGENT your account is locked call…  ?\(|^New booking: .{1,40}… \(/);
+    expect(toHost.length).toBeLessThan(80);
   });
 
   it('keeps header injection out: line breaks in names and subjects become spaces', () => {

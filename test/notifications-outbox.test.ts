@@ -122,7 +122,9 @@ describe('what the rows carry', () => {
 describe('email delivery through the queue', () => {
   it('the consumer sends each row once, with the Message-ID of its notification id, and marks it sent', async () => {
     const { user, eventType } = await hostWithEventType();
-    const { json: b } = await book(eventType.id, at('15:00'));
+    // Its own attendee address: this file's other bookings have used up jane@example.com's hourly email budget.
+    const attendee = { name: 'Jo Doe', email: `jo-${crypto.randomUUID().slice(0, 8)}@example.com`, timezone: 'UTC' };
+    const { json: b } = await book(eventType.id, at('15:00'), { attendee });
     const rows = await waitFor(async () => {
       const r = await rowsOf(b.uid);
       return r.length === 2 && r.every((x) => x.status === 'sent') && r;
@@ -135,7 +137,7 @@ describe('email delivery through the queue', () => {
       expect(parsed.messageId).toBe(messageId);
       expect(copies[0]!.to).toBe(row.recipient_email);
       expect(copies[0]!.from).toBe('bookings@calflare.example.com');
-      expect(parsed.replyTo?.[0]).toMatchObject({ address: row.recipient_role === 'attendee' ? user.email : 'jane@example.com' });
+      expect(parsed.replyTo?.[0]).toMatchObject({ address: row.recipient_role === 'attendee' ? user.email : attendee.email });
     }
     const log = await env.DB.prepare('SELECT attempts, attempt_log, sent_at, last_error FROM booking_email_notifications WHERE id = ?').bind(rows[0]!.id).first<Record<string, any>>();
     expect(log).toMatchObject({ attempts: 1, last_error: null, sent_at: expect.any(Number) });

@@ -69,7 +69,8 @@ export const calendarRoutes = new Hono<AppEnv>()
       {
         ownerId,
         kind: body.kind,
-        name: body.name ?? null,
+        // A CalDAV calendar without a name is listed by its server's host rather than as null.
+        name: body.name ?? (body.kind === 'caldav' ? new URL(secret.url).host : null),
         urlDisplay: displayUrl(secret.url),
         secret: await encryptSecret(c.env, secret),
         calendarPath: null,

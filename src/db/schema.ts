@@ -359,7 +359,8 @@ export const webhookDeliveries = sqliteTable(
   ],
 );
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+// `suppressed`: never sent, because the recipient address was over its budget when the row was written (last_error says so).
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const RECIPIENT_ROLES = ['attendee', 'host'] as const;
 export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
@@ -399,6 +400,8 @@ export const emailNotifications = sqliteTable(
   (t) => [
     index('booking_email_notifications_outbox_idx').on(t.status, t.enqueuedAt),
     index('booking_email_notifications_booking_idx').on(t.bookingId),
+    // The per-recipient budget counts an address's recent rows (src/notifications/outbox.ts).
+    index('booking_email_notifications_recipient_idx').on(sql`lower(${t.recipientEmail})`, t.createdAt),
   ],
 );
 

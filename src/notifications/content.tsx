@@ -45,6 +45,21 @@ const HOST: Record<WebhookTrigger, Wording> = {
   BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'A booking was cancelled' },
 };
 
+/** At most `max` characters (whole code points), with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/**
+ * What a subject names (issue #25): anyone may book with any address, so an attendee's email never carries text an
+ * anonymous booker typed (their name is in the booking's title): it names the host, an account a super admin made.
+ * The host's names the attendee, cut short.
+ */
+function subjectTopic(p: NotificationPayload, role: RecipientRole): string {
+  return role === 'attendee' ? `meeting with ${clip(p.booking.organizer.name, 40)}` : clip(p.booking.attendee.name, 30);
+}
+
 interface Row {
   label: string;
   value: string;
@@ -140,7 +155,7 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
   const lead = wording.lead?.(p) ?? null;
   const calendar = await calendarSiteFor(p, role, site);
   const linkList = links(p, role, site, calendar);
-  const subject = `${wording.subject}: ${p.booking.title} (${formatShort(p.booking.startAt, reader.timezone)})`;
+  const subject = `${wording.subject}: ${subjectTopic(p, role)} (${formatShort(p.booking.startAt, reader.timezone)})`;
 
   const text = [
     wording.headline,
