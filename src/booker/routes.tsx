@@ -24,7 +24,7 @@ import { createBooking, rescheduleBooking } from '../dispatch/bookings';
 import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
-import { clientHash, enforceRateLimit } from '../lib/rate-limit';
+import { chargeRateLimit, clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
 import { holdForForm } from '../dispatch/holds';
@@ -380,6 +380,8 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
       throw error;
     });
     if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
+    // Each occurrence of a series spends the client's budget like a booking of its own (as in the API).
+    if (booked && booked.length > 1) await chargeRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page', booked.length - 1);
     const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
     setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
     return c.redirect(bookingLinks(booking.uid, zone, siteOf(c.env)).self, 303);

@@ -45,6 +45,17 @@ export async function enforceRateLimit(c: Ctx, limiter: Limiter, scope: string):
   }
 }
 
+/**
+ * Counts `units` more requests of this client against `limiter` under `scope`, after the fact and without refusing:
+ * a recurring series spends one unit per occurrence (issue #25), known once it is booked; its request paid the first.
+ */
+export async function chargeRateLimit(c: Ctx, limiter: Limiter, scope: string, units: number): Promise<void> {
+  if (!clientIp(c) || units <= 0) return;
+  const binding: RateLimit = (c.env as Bindings)[limiter];
+  const key = `${scope}:${await clientHash(c)}`;
+  await Promise.all(Array.from({ length: units }, () => binding.limit({ key })));
+}
+
 /** The middleware form, for routes whose scope does not depend on the request. */
 export const rateLimit = (limiter: Limiter, scope: string) =>
   createMiddleware<AppEnv>(async (c, next) => {
