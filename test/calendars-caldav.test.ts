@@ -145,6 +145,18 @@ describe('CalDAV client', () => {
     }
   });
 
+  it('a resource with a rule that never yields is cut by the budget; the other resources still block time', async () => {
+    const feb30 = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//server//EN', 'BEGIN:VEVENT', 'UID:feb30@example.com', 'DTSTAMP:20261130T000000Z',
+      'DTSTART:20261101T100000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const answer = MULTISTATUS.replace('<response><href>/calendars/host/work/gone.ics</href>',
+      `<response><href>/calendars/host/work/feb30.ics</href><propstat><prop><cal:calendar-data>${feb30}</cal:calendar-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>
+  <response><href>/calendars/host/work/gone.ics</href>`);
+    const { fetcher } = server((body) => (body.includes('free-busy-query') ? { status: 501, body: '' } : { status: 207, body: answer, type: 'application/xml' }));
+    const result = await caldavBusy({ url: COLLECTION, username: 'u', password: 'p' }, { ...OPTS, budget: { ruleSteps: 5_000 } }, { allowPrivate: false, fetcher });
+    expect(result.runawayRules).toBe(1);
+    expect(result.spans).toEqual([{ start: Date.UTC(2026, 11, 2, 10), end: Date.UTC(2026, 11, 2, 11) }]);
+  });
+
   it('reports refused credentials, missing calendars and unreadable XML in words', async () => {
     const target = { url: COLLECTION, username: 'u', password: 'p' };
     await expect(caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server(() => ({ status: 401, body: '' })).fetcher })).rejects.toThrow(/refused the username or password/);
