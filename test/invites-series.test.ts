@@ -3,6 +3,7 @@
 // feed keeps every occurrence as its own event.
 import { env } from 'cloudflare:workers';
 import { SELF } from 'cloudflare:test';
+import ICAL from 'ical.js';
 import PostalMime from 'postal-mime';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hostEventUid } from '../src/invites/site';
@@ -77,6 +78,32 @@ describe('the emails of a recurring series', () => {
     const file = await (await SELF.fetch(`${BASE}/v2/bookings/${third}/ics`)).text();
     expect(file).toContain(`UID:${seriesUid}@`);
     expect(file).toContain('RECURRENCE-ID:20270315T130000Z\r\n');
+  });
+
+  it('an occurrence’s download, and the series uid’s, is the whole series: a master with every start, each occurrence its override', async () => {
+    const { seriesUid, uids } = await bookedSeries();
+    expect((await api('PATCH', `/v2/bookings/${uids[2]}`, { body: { start: '2027-03-16T13:00:00Z' } })).status).toBe(200);
+    expect((await api('DELETE', `/v2/bookings/${uids[3]}`, { body: { scope: 'this' } })).status).toBe(200);
+    const occurrence = await SELF.fetch(`${BASE}/v2/bookings/${uids[0]}/ics`);
+    expect(occurrence.status).toBe(200);
+    const series = await SELF.fetch(`${BASE}/v2/bookings/${seriesUid}/ics`);
+    expect(series.status).toBe(200);
+    const text = await series.text();
+    expect(await occurrence.text()).toBe(text);
+    const events = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent');
+    const master = events.filter((e) => !e.hasProperty('recurrence-id'));
+    expect(master).toHaveLength(1);
+    expect(String(master[0]!.getFirstPropertyValue('uid'))).toBe(`${seriesUid}@calflare.example.com`);
+    expect(String(master[0]!.getFirstPropertyValue('dtstart'))).toBe('2027-03-01T14:00:00Z');
+    expect(text).toContain('RDATE:20270308T140000Z,20270315T130000Z,20270322T130000Z\r\n');
+    const overrides = events.filter((e) => e.hasProperty('recurrence-id'));
+    expect(overrides.map((e) => [String(e.getFirstPropertyValue('recurrence-id')), String(e.getFirstPropertyValue('dtstart')), e.getFirstPropertyValue('status')])).toEqual([
+      ['2027-03-01T14:00:00Z', '2027-03-01T14:00:00Z', 'CONFIRMED'],
+      ['2027-03-08T14:00:00Z', '2027-03-08T14:00:00Z', 'CONFIRMED'],
+      ['2027-03-15T13:00:00Z', '2027-03-16T13:00:00Z', 'CONFIRMED'],
+      ['2027-03-22T13:00:00Z', '2027-03-22T13:00:00Z', 'CANCELLED'],
+    ]);
+    expect((await SELF.fetch(`${BASE}/v2/bookings/unknown-series-uid-123/ics`)).status).toBe(404);
   });
 
   it('a cancelled occurrence is a CANCEL of that occurrence only; the feed keeps each occurrence as its own event', async () => {

@@ -2,7 +2,7 @@
 // series' occurrences, not its request, and an anonymous series of more than 4 occurrences is a request the host
 // confirms (a signed-in booker's, or a short one, is booked at once).
 import { describe, expect, it } from 'vitest';
-import { api, ATTENDEE, createEventType, expectError, freshIp, makeUser } from './helpers';
+import { api, ATTENDEE, createEventType, expectError, freshIp, makeUser, page, publicHost } from './helpers';
 
 const WEEK = 7 * 86_400_000;
 const someone = () => ({ ...ATTENDEE, email: `series-${crypto.randomUUID()}@example.com` });
@@ -38,6 +38,22 @@ describe('recurring series and the limits', () => {
     }
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('so does the booking form: series of 6 posted from one client hit the 429 page within 11 posts', async () => {
+    const host = await publicHost({ eventType: { booking_window_days: 365, recurring_event: { freq: 'weekly', interval: 1, count: 6 } } });
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11 && !statuses.includes(429); i++) {
+      const start = iso(mondayAhead(1, 9, i * 30));
+      const res = await page(`${host.booker}/book?start=${start}&occurrences=6`, {
+        headers: { 'cf-connecting-ip': ip },
+        form: { key: `k-${crypto.randomUUID()}`, name: 'Series', email: someone().email, tz: 'UTC', fmt: '24h' },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 303).length).toBeGreaterThanOrEqual(5);
   });
 
   it('the attendee caps count every occurrence of a series', async () => {

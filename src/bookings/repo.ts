@@ -601,6 +601,11 @@ export async function findSeries(db: Db, seriesUid: string): Promise<BookingWith
     .all();
 }
 
+/** Every occurrence of a series, whatever its status, with what its calendar file needs. */
+export async function seriesForWrite(db: Db, seriesUid: string): Promise<BookingForWrite[]> {
+  return selectBookingsForWrite(db).where(eq(bookings.recurringBookingUid, seriesUid)).orderBy(asc(bookings.startAt)).all();
+}
+
 /** The live occurrences of a series starting at or after `from`, with what their webhooks need. */
 export async function liveSeriesForWrite(db: Db, seriesUid: string, from: number): Promise<BookingForWrite[]> {
   return selectBookingsForWrite(db)
