@@ -92,15 +92,17 @@ export interface DevWorkerOptions {
   seed?: (state: string) => void | Promise<void>;
   /** `--var NAME:value` overrides. */
   vars?: Record<string, string>;
+  /** The port to serve on (default: a free one); pass one to know the base URL before the server starts. */
+  port?: number;
   logLevel?: 'error' | 'warn';
 }
 
 /** `wrangler dev` on a free 127.0.0.1 port over a fresh, migrated and seeded state directory; resolves once /health answers. */
-export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn' }: DevWorkerOptions = {}): Promise<DevWorker> {
+export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn', port: chosenPort }: DevWorkerOptions = {}): Promise<DevWorker> {
   const state = mkdtempSync(join(tmpdir(), 'calflare-state-'));
   applyMigrations({ persistTo: state });
   await seed?.(state);
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const [port, inspectorPort] = [chosenPort ?? (await freePort()), await freePort()];
   const base = `http://127.0.0.1:${port}`;
   const started = startGroup(
     'npx',
