@@ -8,7 +8,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   return {
     test: {
-      maxWorkers: 2,
+      // The Worker logs one JSON line per request; thousands of them would bury the test report. (Vitest reads
+      // onConsoleLog from the root config only: inside a project it is silently ignored.)
+      onConsoleLog: (log: string) => !log.startsWith('{"level":"info","msg":"request"'),
       projects: [
         {
           plugins: [
@@ -43,8 +45,6 @@ export default defineConfig(async () => {
             include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
             exclude: ['test/e2e/**'],
             testTimeout: 20_000,
-            // The Worker logs one JSON line per request; thousands of them would bury the test report.
-            onConsoleLog: (log: string) => !log.startsWith('{"level":"info","msg":"request"'),
           },
         },
         {

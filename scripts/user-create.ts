@@ -32,7 +32,7 @@ if (username !== undefined) {
 }
 
 const target = { remote };
-if (!remote) applyMigrations(target);
+if (!remote) for (const name of applyMigrations(target)) console.log(`applied migration ${name}`);
 const byEmail = { sql: 'SELECT id FROM users WHERE email = ?', params: [email] };
 if (query(byEmail, target).length > 0) fail(`a user with email ${email} already exists`);
 if (username && query({ sql: 'SELECT id FROM users WHERE username = ?', params: [username] }, target).length > 0) fail(`the username ${username} is taken`);

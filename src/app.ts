@@ -20,6 +20,7 @@ import { scheduleRoutes } from './schedules/routes';
 import { slotRoutes } from './slots/routes';
 import { teamRoutes } from './teams/routes';
 import { teamEventTypeRoutes } from './teams/event-types-routes';
+import { invitationRoutes } from './teams/invitations-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -65,6 +66,7 @@ const api = new Hono<AppEnv>()
   .route('/calendars', calendarRoutes)
   .route('/teams', teamRoutes)
   .route('/teams', teamEventTypeRoutes)
+  .route('/team-invitations', invitationRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

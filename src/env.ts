@@ -17,6 +17,9 @@ export interface Bindings {
   /** "false" turns every email notification off (no outbox rows are written). */
   EMAIL_NOTIFICATIONS: string;
   EMAIL_MAX_ATTEMPTS: string;
+  /** Emails one recipient address may get per rolling hour and day (default 10 and 30); beyond: `suppressed`. */
+  EMAIL_RECIPIENT_MAX_PER_HOUR?: string;
+  EMAIL_RECIPIENT_MAX_PER_DAY?: string;
   EMAIL_RETRY_BASE_SECONDS: string;
   SMTP_HOST?: string;
   SMTP_PORT?: string;
@@ -29,6 +32,8 @@ export interface Bindings {
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
   CALENDAR_ENCRYPTION_KEY?: string;
+  /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */
+  CALENDAR_REFRESH_INTERVAL_SECONDS?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, ATTENDEE, book, expectError, freshIp, hostWithEventType, makeUser, reserve, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, expectError, freshIp, freshIpv6Network, hostWithEventType, makeUser, reserve, upcomingDate } from './helpers';
 
 // Defaults from wrangler.toml [vars]: MAX_ACTIVE_HOLDS_PER_CLIENT = 3, MAX_FUTURE_BOOKINGS_PER_ATTENDEE = 10.
 const HOLD_CAP = Number(env.MAX_ACTIVE_HOLDS_PER_CLIENT);
@@ -25,6 +25,14 @@ describe('live holds per client and host', () => {
     expect((await reserve(eventType.id, slot(HOLD_CAP), { ip: freshIp() })).status).toBe(201);
     const otherHost = await hostWithEventType();
     expect((await reserve(otherHost.eventType.id, slot(0), { ip })).status).toBe(201);
+  });
+
+  it('an IPv6 client is its /64: rotating addresses inside it does not add holds', async () => {
+    const { eventType } = await hostWithEventType();
+    const inNetwork = freshIpv6Network();
+    for (let i = 0; i < HOLD_CAP; i++) expect((await reserve(eventType.id, slot(i), { ip: inNetwork(i) })).status).toBe(201);
+    expectError(await reserve(eventType.id, slot(HOLD_CAP), { ip: inNetwork(HOLD_CAP) }), 409, 'too_many_holds');
+    expect((await reserve(eventType.id, slot(HOLD_CAP), { ip: freshIpv6Network()(0) })).status).toBe(201);
   });
 
   it('booking, releasing or expiring a hold frees a place', async () => {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clientNetwork, PER_CLIENT_LIMIT, PER_EMAIL_LIMIT, retryAfterSeconds } from '../src/auth/throttle';
+import { PER_CLIENT_LIMIT, PER_EMAIL_LIMIT, retryAfterSeconds } from '../src/auth/throttle';
+import { clientNetwork } from '../src/lib/ip';
 import { api, expectError, freshIp, makeUser, TEST_PASSWORD } from './helpers';
 
 // A fresh client address per test: the per-IP rate limit (LOGIN_RATE_LIMIT, shared by every test) must not be what

@@ -31,6 +31,12 @@ describe('booking page /booking/{uid}', () => {
     expect(res.html).toContain('href="https://outlook.office.com/calendar/0/deeplink/compose?');
     expect(res.html).toContain(`href="/booking/${uid}.ics"`);
     expect(res.html).toContain(`href="/reschedule/${uid}?`);
+    // Each calendar entry links back to the booking by its absolute URL (a relative one means nothing in a calendar).
+    const hrefs = [...res.html.matchAll(/href="(https:\/\/(?:calendar\.google|outlook\.live|outlook\.office)\.com[^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
+    expect(hrefs).toHaveLength(3);
+    for (const href of hrefs) {
+      expect(href.searchParams.get('details') ?? href.searchParams.get('body'), href.host).toBe(`Booked with calflare. Manage: ${env.APP_URL}/booking/${uid}`);
+    }
     // Another zone: the host's local time is printed too.
     const berlin = await page(`/booking/${uid}?tz=Europe/Berlin&fmt=24h`);
     expect(berlin.html).toContain('id="host-time"');
@@ -61,7 +67,9 @@ describe('booking page /booking/{uid}', () => {
   });
 
   it('cancels through the form with a reason; cancelling again is harmless; no reschedule afterwards', async () => {
-    const { uid } = await booked();
+    const { host, uid } = await booked();
+    // The Cancel link's fragment lands on the form after the reload.
+    expect((await page(`/booking/${uid}`)).html).toMatch(/href="\/booking\/[^"]+&amp;cancel=1#cancel-form"/);
     const form = await page(`/booking/${uid}?cancel=1`);
     expect(form.html).toContain('id="cancel-form"');
     expect(form.html).toContain('<label for="reason">');
@@ -76,6 +84,8 @@ describe('booking page /booking/{uid}', () => {
     expect(after.html).toContain('Your booking is cancelled.');
     expect(after.html).toContain('Something came up');
     expect(after.html).not.toContain(`/reschedule/${uid}`);
+    // A way back to the host's page to book another time.
+    expect(after.html).toContain(`<a class="btn" href="/${host.username}" id="book-again">Book another time with ${host.user.name}</a>`);
     const refused = await page(`/reschedule/${uid}`);
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('It was cancelled.');

@@ -88,6 +88,9 @@ describe('booker /{username}/{slug}', () => {
     expect(timesOf(dayPage.html)).toEqual(expected);
     expect(dayPage.html).toMatch(new RegExp(`<a [^>]*aria-current="date"[^>]*data-date="${day}"`));
     expect(dayPage.html).toContain('<h2 id="day-heading">');
+    // Without JavaScript a day link reloads the page: its fragment lands on the day's times, not at the top.
+    expect(dayPage.html).toMatch(new RegExp(`<a href="[^"]*date=${day}[^"]*#day"`));
+    expect(dayPage.html).toMatch(/<section class="card" aria-labelledby="day-heading" id="day">/);
   });
 
   it('without ?month= shows this month as the visitor’s zone sees it (even when UTC is still in the previous one)', async () => {

@@ -3,16 +3,22 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
+import { hostEventUid } from '../src/invites/site';
 import { api, BASE, book, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate } from './helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string, date = MONDAY) => `${date}T${hhmm}:00Z`;
 
-async function fetchFeed(url: string, headers: Record<string, string> = {}) {
+/** The feed, and the booking uids its events stand for (each VEVENT's UID is derived from one: see below). */
+async function fetchFeed(url: string, headers: Record<string, string> = {}, known: string[] = []) {
   const res = await SELF.fetch(url.replace('https://calflare.example.com', BASE), { headers });
   const text = await res.text();
+  const byEventUid = new Map(await Promise.all(known.map(async (uid) => [await hostEventUid(uid), uid] as const)));
   const uids = res.status === 200
-    ? new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v).uid.split('@')[0]!)
+    ? new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((v) => {
+        const left = new ICAL.Event(v).uid.split('@')[0]!;
+        return byEventUid.get(left) ?? left;
+      })
     : [];
   return { res, text, uids };
 }
@@ -41,7 +47,7 @@ describe('calendar feeds', () => {
     const stored = await env.DB.prepare('SELECT token_hash FROM booking_calendar_feeds WHERE id = ?').bind(feed.id).first<{ token_hash: string }>();
     expect(stored!.token_hash).not.toContain(feed.token);
 
-    const { res, text, uids } = await fetchFeed(feed.url);
+    const { res, text, uids } = await fetchFeed(feed.url, {}, [accepted.uid, pending.uid, cancelled.uid]);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
@@ -63,7 +69,7 @@ describe('calendar feeds', () => {
     expect((await fetchFeed(feed.url, { 'if-none-match': `W/${etag}, "other"` })).res.status).toBe(304);
 
     expect((await api('DELETE', `/v2/bookings/${b.uid}`)).status).toBe(200);
-    const after = await fetchFeed(feed.url, { 'if-none-match': etag });
+    const after = await fetchFeed(feed.url, { 'if-none-match': etag }, [b.uid]);
     expect(after.res.status).toBe(200);
     expect(after.res.headers.get('etag')).not.toBe(etag);
     expect(after.uids).toEqual([]);
@@ -75,7 +81,7 @@ describe('calendar feeds', () => {
     const own = (await book(mine.eventType.id, at('10:00'))).json;
     await book(other.eventType.id, at('10:00'));
     const feed = await newFeed(mine.token);
-    expect((await fetchFeed(feed.url)).uids).toEqual([own.uid]);
+    expect((await fetchFeed(feed.url, {}, [own.uid])).uids).toEqual([own.uid]);
   });
 
   it('covers 30 days back to the booking window ahead', async () => {
@@ -85,13 +91,13 @@ describe('calendar feeds', () => {
     const row = (day: number) => env.DB.prepare('UPDATE bookings SET start_at = ?, end_at = ? WHERE uid = ?').bind(now + day * 86_400_000, now + day * 86_400_000 + 1_800_000, b.uid).run();
     const feed = await newFeed(host.token);
     await row(-29);
-    expect((await fetchFeed(feed.url)).uids).toEqual([b.uid]);
+    expect((await fetchFeed(feed.url, {}, [b.uid])).uids).toEqual([b.uid]);
     await row(-31);
-    expect((await fetchFeed(feed.url)).uids).toEqual([]);
+    expect((await fetchFeed(feed.url, {}, [b.uid])).uids).toEqual([]);
     await row(399);
-    expect((await fetchFeed(feed.url)).uids).toEqual([b.uid]);
+    expect((await fetchFeed(feed.url, {}, [b.uid])).uids).toEqual([b.uid]);
     await row(401);
-    expect((await fetchFeed(feed.url)).uids).toEqual([]);
+    expect((await fetchFeed(feed.url, {}, [b.uid])).uids).toEqual([]);
   });
 
   it('a revoked or unknown token is a 404; only the owner (or a super admin) can revoke', async () => {
@@ -126,6 +132,20 @@ describe('calendar feeds', () => {
     const page2 = await api('GET', `/v2/calendar-feeds?limit=2&cursor=${page1.json.next_cursor}`, { token: user.token });
     expect(page2.json.data).toHaveLength(1);
     expect(page2.json.next_cursor).toBeNull();
+  });
+
+  it('carries no attendee capability: not the booking uid, nor its page, cancel or reschedule link; it links to the host\'s view', async () => {
+    const host = await hostWithEventType();
+    const b = (await book(host.eventType.id, at('10:00'))).json;
+    const feed = await newFeed(host.token);
+    const { text, uids } = await fetchFeed(feed.url, {}, [b.uid]);
+    expect(uids).toEqual([b.uid]);
+    const unfolded = text.replace(/\r\n[ \t]/g, '');
+    expect(unfolded).not.toContain(b.uid);
+    for (const capability of ['/booking/', '/reschedule/', '/v2/bookings/', 'cancel=1']) expect(unfolded).not.toContain(capability);
+    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!);
+    expect(event.uid).toBe(`${await hostEventUid(b.uid)}@calflare.example.com`);
+    expect(event.component.getFirstPropertyValue('url')).toBe(`https://calflare.example.com/admin/bookings?from=${MONDAY}&to=${MONDAY}`);
   });
 
   it('a deactivated host\'s feed stops answering', async () => {

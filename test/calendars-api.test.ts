@@ -147,6 +147,47 @@ describe('GET, PATCH, DELETE /v2/calendars/{id}', () => {
   });
 });
 
+describe('refresh coalesces', () => {
+  const state = (id: number) => env.DB.prepare('SELECT enqueued_at, last_attempt_at FROM calendar_connections WHERE id = ?').bind(id).first<{ enqueued_at: number; last_attempt_at: number | null }>();
+  const setState = (id: number, enqueuedAt: number, lastAttemptAt: number | null) =>
+    env.DB.prepare('UPDATE calendar_connections SET enabled = 1, enqueued_at = ?2, last_attempt_at = ?3 WHERE id = ?1').bind(id, enqueuedAt, lastAttemptAt).run();
+
+  it('one in flight: a refresh while a sync is pending answers 202 and queues nothing more', async () => {
+    const { token } = await makeUser();
+    const { id } = (await connect(token, { enabled: false })).json;
+    const queuedAt = Date.now() - 90_000;
+    await setState(id, queuedAt, null);
+    const res = await api('POST', `/v2/calendars/${id}/refresh`, { token });
+    expect(res.status).toBe(202);
+    expect(res.json.id).toBe(id);
+    expect((await state(id))!.enqueued_at).toBe(queuedAt);
+    // A pending sync queued over 15 minutes ago was lost: a refresh queues a new one.
+    await setState(id, Date.now() - 16 * 60_000, null);
+    expect((await api('POST', `/v2/calendars/${id}/refresh`, { token })).status).toBe(202);
+    expect((await state(id))!.enqueued_at).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('one a minute: within a minute of the last sync 429 with Retry-After; parallel refreshes queue one sync', async () => {
+    const { token } = await makeUser();
+    const { id } = (await connect(token, { enabled: false })).json;
+    await setState(id, Date.now() - 30_000, Date.now() - 25_000);
+    const refused = await api('POST', `/v2/calendars/${id}/refresh`, { token });
+    expectError(refused, 429, 'rate_limited');
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(29);
+    expect(wait).toBeLessThanOrEqual(31);
+
+    await setState(id, Date.now() - 61_000, Date.now() - 55_000);
+    const fetches = vi.mocked(globalThis.fetch);
+    fetches.mockClear();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('POST', `/v2/calendars/${id}/refresh`, { token })));
+    for (const a of answers) expect([202, 429]).toContain(a.status);
+    expect(answers.filter((a) => a.status === 202).length).toBeGreaterThanOrEqual(1);
+    await settleSyncs();
+    expect(fetches.mock.calls.length).toBe(1);
+  });
+});
+
 describe('served feeds', () => {
   it('the sync fetches the real address, and only the server ever sees it', async () => {
     vi.restoreAllMocks();
@@ -174,5 +215,9 @@ describe('OpenAPI contract', () => {
     await expectDocumented('GET', '/v2/calendars/{id}', await api('GET', `/v2/calendars/${created.json.id}`, { token }));
     const enabled = await connect(token);
     await expectDocumented('POST', '/v2/calendars/{id}/refresh', await api('POST', `/v2/calendars/${enabled.json.id}/refresh`, { token }));
+    await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = ?2, last_attempt_at = ?2 WHERE id = ?1').bind(enabled.json.id, Date.now()).run();
+    const tooSoon = await api('POST', `/v2/calendars/${enabled.json.id}/refresh`, { token });
+    expect(tooSoon.status).toBe(429);
+    await expectDocumented('POST', '/v2/calendars/{id}/refresh', tooSoon);
   });
 });

@@ -124,13 +124,47 @@ describe('CalDAV client', () => {
     expect(result.spans).toHaveLength(2);
   });
 
+  it('follows a redirect on the same origin with the credentials, and never sends them to another origin', async () => {
+    const seen: { url: string; auth: string | null }[] = [];
+    const redirecting = (location: string) => async (input: string, init: RequestInit) => {
+      seen.push({ url: input, auth: new Headers(init.headers).get('authorization') });
+      if (input === COLLECTION) return new Response(null, { status: 301, headers: { location } });
+      return new Response(FREE_BUSY, { status: 200, headers: { 'content-type': 'text/calendar' } });
+    };
+    const target = { url: COLLECTION, username: 'u', password: 'p' };
+    const moved = await caldavBusy(target, OPTS, { allowPrivate: false, fetcher: redirecting('/calendars/host/moved/') });
+    expect(moved.method).toBe('free-busy');
+    expect(seen.map((r) => [r.url, r.auth !== null])).toEqual([[COLLECTION, true], ['https://dav.example.com/calendars/host/moved/', true]]);
+
+    for (const elsewhere of ['https://attacker.example.net/collect', 'http://dav.example.com/calendars/host/work/', 'https://dav.example.com:8443/cal/']) {
+      seen.length = 0;
+      await expect(caldavBusy(target, OPTS, { allowPrivate: false, fetcher: redirecting(elsewhere) })).rejects.toThrow(
+        'The CalDAV server redirected to another site; credentials are only sent to the address given',
+      );
+      expect(seen.filter((r) => r.url !== COLLECTION)).toEqual([]);
+    }
+  });
+
+  it('a resource with a rule that never yields is cut by the budget; the other resources still block time', async () => {
+    const feb30 = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//server//EN', 'BEGIN:VEVENT', 'UID:feb30@example.com', 'DTSTAMP:20261130T000000Z',
+      'DTSTART:20261101T100000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const answer = MULTISTATUS.replace('<response><href>/calendars/host/work/gone.ics</href>',
+      `<response><href>/calendars/host/work/feb30.ics</href><propstat><prop><cal:calendar-data>${feb30}</cal:calendar-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>
+  <response><href>/calendars/host/work/gone.ics</href>`);
+    const { fetcher } = server((body) => (body.includes('free-busy-query') ? { status: 501, body: '' } : { status: 207, body: answer, type: 'application/xml' }));
+    const result = await caldavBusy({ url: COLLECTION, username: 'u', password: 'p' }, { ...OPTS, budget: { ruleSteps: 5_000 } }, { allowPrivate: false, fetcher });
+    expect(result.runawayRules).toBe(1);
+    expect(result.spans).toEqual([{ start: Date.UTC(2026, 11, 2, 10), end: Date.UTC(2026, 11, 2, 11) }]);
+  });
+
   it('reports refused credentials, missing calendars and unreadable XML in words', async () => {
     const target = { url: COLLECTION, username: 'u', password: 'p' };
     await expect(caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server(() => ({ status: 401, body: '' })).fetcher })).rejects.toThrow(/refused the username or password/);
     await expect(
       caldavBusy(target, OPTS, { allowPrivate: false, fetcher: server((b) => (b.includes('free-busy') ? { status: 405, body: '' } : { status: 404, body: '' })).fetcher }),
     ).rejects.toThrow(/no calendar at this address/);
-    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/not valid XML/);
+    expect(() => calendarDataOf('<multistatus xmlns="DAV:"><response>')).toThrow(/^The CalDAV server's answer is not valid XML$/);
+    expect(() => freeBusySpans('BEGIN:VCALENDAR\r\nSECRET-LINE\r\n', WINDOW)).toThrow(/^The CalDAV server's free-busy answer could not be read$/);
   });
 
   it('free-busy periods are clipped to the window and FREE is not busy', () => {
@@ -148,7 +182,9 @@ describe('/v2/calendars with kind caldav', () => {
     const { token } = await makeUser();
     const res = await create(token);
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ kind: 'caldav', url: 'https://dav.example.com/…' });
+    // Created without a name: listed by its server's host, not as null; a given name is kept.
+    expect(res.json).toMatchObject({ kind: 'caldav', url: 'https://dav.example.com/…', name: 'dav.example.com' });
+    expect((await create(token, { name: 'Work' })).json.name).toBe('Work');
     expect(JSON.stringify(res.json)).not.toMatch(/hunter2|calendars\/host/);
     const row = await env.DB.prepare('SELECT * FROM calendar_connections WHERE id = ?').bind(res.json.id).first<Record<string, unknown>>();
     expect(JSON.stringify(row)).not.toMatch(/hunter2|calendars\/host/);

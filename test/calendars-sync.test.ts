@@ -47,6 +47,8 @@ describe('an ICS subscription blocks the host', () => {
     // The feed changes: the event moves to the afternoon.
     feeds.set(FEED_URL, { body: feedWith([[at(day, '15:00'), at(day, '16:00')]]), etag: '"rev2"' });
     const before = synced.last_synced_at;
+    // A minute later (refreshes are one a minute per calendar), the host asks for a refresh.
+    await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = enqueued_at - 60000 WHERE id = ?').bind(created.json.id).run();
     expect((await api('POST', `/v2/calendars/${created.json.id}/refresh`, { token: host.token })).status).toBe(202);
     await waitForConnection(host.token, created.json.id, (c) => c.last_synced_at !== before);
     const freed = await slotStarts(host.eventType.id, day);
@@ -96,6 +98,25 @@ describe('an ICS subscription blocks the host', () => {
     expect(shown.last_error).toMatch(/could not be read/);
   });
 
+  it('last_error is a coarse reason: never a line of the answer nor a runtime error; the details go to the log', async () => {
+    const host = await makeUser();
+    const created = await createQuietly(host.token);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    serveFeeds(new Map([[FEED_URL, { body: 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nprivate line: Dinner with Alex\r\nSECRET-LINE-xyz\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' }]]));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('failed');
+    let shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown.last_error).toBe('The calendar file could not be read (it is not valid iCalendar)');
+
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('connect ECONNREFUSED 203.0.113.9:443 internal-detail'));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('failed');
+    shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown.last_error).toBe('The calendar server could not be reached');
+    const log = logged.mock.calls.map((call) => String(call[0])).join('\n');
+    expect(log).toContain('SECRET-LINE-xyz');
+    expect(log).toContain('internal-detail');
+    expect(log).toContain(`"connection_id":${created.id}`);
+  });
+
   it('a feed over 5 MB is refused, whatever its Content-Length says', async () => {
     const host = await makeUser();
     const created = await createQuietly(host.token);
@@ -129,6 +150,19 @@ describe('an ICS subscription blocks the host', () => {
     expect(await syncConnection(env, created.id, Date.now())).toBe('failed');
     expect((await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json.last_error).toMatch(/redirected to an address that is not allowed/);
     expect(requests.map((r) => r.url)).not.toContain('http://169.254.169.254/latest/meta-data');
+  });
+
+  it('an impossible RRULE does not stall the sync: the rest of the feed blocks time and the connection says why', async () => {
+    const host = await makeUser();
+    const day = upcomingDate(3);
+    const created = await createQuietly(host.token);
+    const feb30 = ['BEGIN:VEVENT', 'UID:feb30@example.com', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260101T090000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'END:VEVENT'];
+    serveFeeds(new Map([[FEED_URL, { body: feedWith([[at(day, '10:00'), at(day, '11:00')]], feb30) }]]));
+    expect(await syncConnection(env, created.id, Date.now())).toBe('synced');
+    expect(await busyRows(created.id)).toEqual([{ start_at: at(day, '10:00'), end_at: at(day, '11:00') }]);
+    const shown = (await api('GET', `/v2/calendars/${created.id}`, { token: host.token })).json;
+    expect(shown).toMatchObject({ status: 'ok', busy_count: 1, capped: false });
+    expect(shown.last_error).toBe('1 repeating event has a rule that finds no date within the expansion limit: it blocks no time past that point');
   });
 
   it('after 24 hours of failures the connection is stale', async () => {

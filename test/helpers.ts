@@ -143,6 +143,13 @@ export function freshIp(): string {
   return `10.${r()}.${r()}.${(ipCounter % 250) + 1}`;
 }
 
+/** A /64 no other test uses, and the n-th address inside it (every per-client limit counts the /64 as one client). */
+export function freshIpv6Network(): (n: number) => string {
+  const r = () => Math.floor(Math.random() * 0xffff).toString(16);
+  const prefix = `2001:db8:${r()}:${r()}`;
+  return (n) => `${prefix}:${r()}:${r()}:${r()}:${(n % 0xffff).toString(16)}`;
+}
+
 /** POST /v2/slots/reservations from a client IP (and a session, if given). */
 export function reserve(eventTypeId: number, slotStart: string, opts: { ip?: string; token?: string; minutes?: number } = {}) {
   return api('POST', '/v2/slots/reservations', {

@@ -8,6 +8,7 @@ import { renderNotification } from '../src/notifications/content';
 import { buildMime, encodeHeaderText, formatAddress } from '../src/notifications/mime';
 import type { NotificationPayload } from '../src/notifications/payload';
 import { formatWhen } from '../src/notifications/when';
+import { hostEventUid } from '../src/invites/site';
 import { calendarBooking } from './invites-helpers';
 
 const site = { baseUrl: 'https://cal.example.com', domain: 'cal.example.com' };
@@ -64,7 +65,7 @@ describe('invitation MIME', () => {
     expect(parsed.messageId).toBe('<ntf_1@cal.example.com>');
     expect(parsed.from).toMatchObject({ name: 'calflare', address: 'bookings@cal.example.com' });
     expect(parsed.to?.[0]).toMatchObject({ name: 'Jane Doe', address: 'jane@example.com' });
-    expect(parsed.subject).toMatch(/^Confirmed: Intro Call between Hannah Host and Jane Doe \(Mon, Nov 17, 9:00\s?AM EST\)$/);
+    expect(parsed.subject).toMatch(/^Confirmed: meeting with Hannah Host \(Mon, Nov 17, 9:00\s?AM EST\)$/);
     expect(parsed.text).toContain('Your meeting is booked');
     expect(parsed.html).toContain('<h1');
     expect(parsed.html).not.toMatch(/<img|src="http/);
@@ -99,14 +100,42 @@ describe('invitation MIME', () => {
   it('encodes non-ASCII subjects and names and decodes back to them', async () => {
     const p = payload('BOOKING_CREATED', { title: 'Réunion — 会議 with Zoë 🎉 '.repeat(4).trim(), attendee: { name: 'Zoë Ökonom', email: 'zoe@example.com', notes: null } });
     const { parsed } = await message(p, 'attendee');
-    expect(parsed.subject).toContain(p.booking.title);
     expect(parsed.to?.[0]).toMatchObject({ name: 'Zoë Ökonom', address: 'zoe@example.com' });
+    expect((await message(p, 'host')).parsed.subject).toMatch(/^New booking: Zoë Ökonom \(/);
     for (const line of encodeHeaderText(p.booking.title).split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+  });
+
+  it('keeps what an anonymous booker typed out of the attendee\'s subject, and cuts it short in the host\'s', async () => {
+    const bait = 'URGENT your account is locked call +1 555 0100 now '.repeat(4);
+    const p = payload('BOOKING_CREATED', { title: `Intro Call between Hannah Host and ${bait}`, attendee: { name: bait, email: 'victim@example.com', notes: null } });
+    const toVictim = (await message(p, 'attendee')).parsed.subject!;
+    expect(toVictim).not.toContain('URGENT');
+    expect(toVictim).toMatch(/^Confirmed: meeting with Hannah Host \(/);
+    const toHost = (await message(p, 'host')).parsed.subject!;
+    expect(toHost).toMatch(/^New booking: URGENT your account is locked call…  ?\(|^New booking: .{1,40}… \(/);
+    expect(toHost.length).toBeLessThan(80);
   });
 
   it('keeps header injection out: line breaks in names and subjects become spaces', () => {
     expect(encodeHeaderText('Hi\r\nBcc: evil@example.com')).toBe('Hi Bcc: evil@example.com');
     expect(formatAddress({ name: 'A\r\nB "q"', email: 'a@example.com' })).toBe('"A B \\"q\\"" <a@example.com>');
+  });
+});
+
+describe('the host\'s copy', () => {
+  it('carries no attendee capability: its invite has the host\'s UID and link, and no link to the attendee\'s page', async () => {
+    const p = payload('BOOKING_CREATED');
+    const host = await message(p, 'host');
+    const everything = [host.content.text, host.content.html, host.content.calendar.ics.replace(/\r\n[ \t]/g, '')].join('\n');
+    expect(everything).not.toContain(p.booking.uid);
+    for (const capability of ['/booking/', '/reschedule/', '/v2/bookings/']) expect(everything).not.toContain(capability);
+    const { event } = calendarOf(host.parsed);
+    expect(event.uid).toBe(`${await hostEventUid(p.booking.uid)}@cal.example.com`);
+    expect(host.content.text).toContain('https://cal.example.com/admin/bookings?from=');
+    // The attendee's copy keeps the booking's own UID and page: the uid is their capability.
+    const attendee = await message(p, 'attendee');
+    expect(calendarOf(attendee.parsed).event.uid).toBe(`${p.booking.uid}@cal.example.com`);
+    expect(attendee.content.text).toContain(`https://cal.example.com/booking/${p.booking.uid}`);
   });
 });
 
@@ -132,8 +161,18 @@ describe('notification wording', () => {
     const { parsed } = await message(p, 'attendee');
     expect(parsed.subject).toMatch(/^Rescheduled: /);
     expect(parsed.text).toMatch(/When: Tuesday, November 18/);
-    expect(parsed.text).toMatch(/Was: \(was\) Monday, November 17/);
+    expect(parsed.text).toMatch(/^Was: Monday, November 17/m);
+    expect(parsed.text).not.toContain('(was)');
     expect(calendarOf(parsed).event.sequence).toBe(1);
+  });
+
+  it('a reschedule carries its reason to host and attendee, in text and HTML', async () => {
+    const p = payload('BOOKING_RESCHEDULED', { sequence: 1 }, { previous: { startAt: Date.UTC(2025, 10, 17, 14), endAt: Date.UTC(2025, 10, 17, 14, 30) }, reason: 'Clash with a flight' });
+    for (const role of ['attendee', 'host'] as const) {
+      const { parsed } = await message(p, role);
+      expect(parsed.text, role).toContain('Reason: Clash with a flight');
+      expect(parsed.html, role).toMatch(/>Reason<\/th>\s*<td[^>]*>Clash with a flight<\/td>/);
+    }
   });
 
   it('a pending request tells the attendee it awaits the host, with a TENTATIVE invite', async () => {

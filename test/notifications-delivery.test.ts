@@ -2,13 +2,13 @@
 // failures, duplicates, the dead-letter queue and the sweep.
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EmailAttempt } from '../src/db/schema';
 import type { EmailQueueMessage } from '../src/env';
 import { composeEmail, consumeEmailBatch, EMAIL_DEAD_LETTER_QUEUE, LEASE_MS, notificationFromRow, processNotification } from '../src/notifications/consumer';
 import { newNotificationId, notificationPayload } from '../src/notifications/outbox';
 import { sweepEmailOutbox, EMAIL_SWEEP_GRACE_MS } from '../src/notifications/sweep';
-import { MemoryTransport } from '../src/notifications/transports/memory';
+import { MemoryTransport, memoryMailbox } from '../src/notifications/transports/memory';
 import worker from '../src/index';
 
 const snapshot = {
@@ -157,7 +157,7 @@ describe('sweepEmailOutbox', () => {
     const lost = await insertNotification({ createdAt: now - EMAIL_SWEEP_GRACE_MS - 1000 });
     const young = await insertNotification({ createdAt: now });
     const sent = await insertNotification({ createdAt: now - 3_600_000, status: 'sent' });
-    const overdueRetry = await insertNotification({ createdAt: now - 3_600_000, enqueuedAt: now - 3_600_000, nextAttemptAt: now - 20 * 60_000 });
+    const overdueRetry = await insertNotification({ createdAt: now - 3_600_000, enqueuedAt: now - 3_600_000, nextAttemptAt: now - 3 * 60_000 });
     const waiting = await insertNotification({ createdAt: now - 3_600_000, enqueuedAt: now - 3_600_000, nextAttemptAt: now + 60_000 });
     const claimed = await insertNotification({ createdAt: now - 3_600_000, enqueuedAt: now - 3_600_000, leaseUntil: now + LEASE_MS });
     await sweepEmailOutbox(env, now);
@@ -173,5 +173,47 @@ describe('sweepEmailOutbox', () => {
       if (Date.now() > deadline) throw new Error('swept notifications were not delivered');
       await new Promise((r) => setTimeout(r, 50));
     }
+  });
+
+  it('re-sends a first attempt whose queue message was lost three minutes ago (the lease rule), and it is sent once', async () => {
+    const now = Date.now();
+    const lost = await insertNotification({ createdAt: now - 3 * 60_000, enqueuedAt: now - 3 * 60_000 });
+    const messageId = (await rowOf(lost)).notificationId;
+    const before = memoryMailbox.sent.length;
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await sweepEmailOutbox(env, now);
+    const deadline = Date.now() + 8000;
+    while ((await rowOf(lost)).status !== 'sent') {
+      if (Date.now() > deadline) throw new Error('the lost first attempt was never sent');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await sweepEmailOutbox(env, Date.now() + 10 * 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const copies = memoryMailbox.sent.slice(before).filter((m) => m.raw.includes(`Message-ID: <${messageId}@`));
+    expect(copies).toHaveLength(1);
+    vi.restoreAllMocks();
+  });
+
+  it('leaves rows inside their lease (just enqueued, being sent) alone, and renews the lease of a row it re-sends', async () => {
+    const now = Date.now();
+    const fresh = await insertNotification({ createdAt: now - 60_000, enqueuedAt: now - 60_000 });
+    const claimed = await insertNotification({ createdAt: now - 3_600_000, enqueuedAt: now - 3_600_000, leaseUntil: now + LEASE_MS });
+    const lost = await insertNotification({ createdAt: now - 3 * 60_000, enqueuedAt: now - 3 * 60_000 });
+    // The queue swallows what the sweep sends: only the rows show what happened.
+    const send = vi.spyOn(env.EMAILS, 'sendBatch').mockResolvedValue(undefined as never);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const swept = async (at: number) => {
+      send.mockClear();
+      await sweepEmailOutbox(env, at);
+      return send.mock.calls.flatMap(([m]) => [...m].map((x) => (x.body as EmailQueueMessage).notification_id));
+    };
+    const first = await swept(now);
+    expect(first).toContain(lost);
+    expect(first).not.toContain(fresh);
+    expect(first).not.toContain(claimed);
+    expect((await rowOf(lost)).nextAttemptAt).toBe(now);
+    expect(await swept(now + 60_000)).not.toContain(lost);
+    expect(await swept(now + 3 * 60_000)).toContain(lost);
+    vi.restoreAllMocks();
   });
 });

@@ -104,10 +104,27 @@ describe('email outbox rows', () => {
   });
 });
 
+describe('what the rows carry', () => {
+  it('a reschedule’s reason is in both rescheduled emails, as a cancellation’s is', async () => {
+    const { eventType } = await hostWithEventType();
+    const { json: b } = await book(eventType.id, at('09:00'));
+    expect((await api('PATCH', `/v2/bookings/${b.uid}`, { body: { start: at('09:30'), reason: 'Clash with a flight' } })).status).toBe(200);
+    const rescheduled = (await rowsOf(b.uid)).filter((r) => r.trigger_event === 'BOOKING_RESCHEDULED');
+    expect(rescheduled).toHaveLength(2);
+    for (const row of rescheduled) expect(JSON.parse(row.payload), row.recipient_role).toMatchObject({ reason: 'Clash with a flight' });
+    // Without a reason, none (not the previous change's).
+    expect((await api('PATCH', `/v2/bookings/${b.uid}`, { body: { start: at('10:00') } })).status).toBe(200);
+    const again = (await rowsOf(b.uid)).filter((r) => r.trigger_event === 'BOOKING_RESCHEDULED').slice(2);
+    expect(again.map((r) => JSON.parse(r.payload).reason)).toEqual([null, null]);
+  });
+});
+
 describe('email delivery through the queue', () => {
   it('the consumer sends each row once, with the Message-ID of its notification id, and marks it sent', async () => {
     const { user, eventType } = await hostWithEventType();
-    const { json: b } = await book(eventType.id, at('15:00'));
+    // Its own attendee address: this file's other bookings have used up jane@example.com's hourly email budget.
+    const attendee = { name: 'Jo Doe', email: `jo-${crypto.randomUUID().slice(0, 8)}@example.com`, timezone: 'UTC' };
+    const { json: b } = await book(eventType.id, at('15:00'), { attendee });
     const rows = await waitFor(async () => {
       const r = await rowsOf(b.uid);
       return r.length === 2 && r.every((x) => x.status === 'sent') && r;
@@ -120,7 +137,7 @@ describe('email delivery through the queue', () => {
       expect(parsed.messageId).toBe(messageId);
       expect(copies[0]!.to).toBe(row.recipient_email);
       expect(copies[0]!.from).toBe('bookings@calflare.example.com');
-      expect(parsed.replyTo?.[0]).toMatchObject({ address: row.recipient_role === 'attendee' ? user.email : 'jane@example.com' });
+      expect(parsed.replyTo?.[0]).toMatchObject({ address: row.recipient_role === 'attendee' ? user.email : attendee.email });
     }
     const log = await env.DB.prepare('SELECT attempts, attempt_log, sent_at, last_error FROM booking_email_notifications WHERE id = ?').bind(rows[0]!.id).first<Record<string, any>>();
     expect(log).toMatchObject({ attempts: 1, last_error: null, sent_at: expect.any(Number) });

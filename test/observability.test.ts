@@ -96,6 +96,26 @@ describe('the request log line', () => {
   });
 });
 
+describe('the logged route', () => {
+  it('is the pattern of the route that answered, not a later one the path also matches (the booker’s /:username)', async () => {
+    const paths: [path: string, route: string][] = [
+      ['/health', '/health'],
+      ['/docs', '/docs'],
+      ['/admin/login', '/admin/login'],
+      ['/v2/me', '/v2/me'], // refused by the auth middleware: still named by the route it was for
+    ];
+    const { lines } = await captureLogs(async () => {
+      for (const [path] of paths) await api('GET', path);
+    });
+    expect(requestLines(lines).map((l) => [l.route, l.status])).toEqual([
+      ['/health', 200],
+      ['/docs', 200],
+      ['/admin/login', 200],
+      ['/v2/me', 401],
+    ]);
+  });
+});
+
 describe('unexpected errors', () => {
   it('answer the 500 shape with the request id, and log that id with the stack', async () => {
     const host = await hostWithEventType();

@@ -276,7 +276,7 @@ describe('webhook envelopes (src/webhooks/payload.ts) match the documented schem
     eventType: { id: 3, slug: '30min', durationMinutes: 30 },
     organizer: { id: 7, name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/London' },
     attendee: { name: ATTENDEE.name, email: ATTENDEE.email, timezone: ATTENDEE.timezone, notes: ATTENDEE.notes },
-    reschedule: trigger === 'BOOKING_RESCHEDULED' ? { previousStartAt: Date.parse('2030-11-14T14:00:00Z'), previousEndAt: Date.parse('2030-11-14T14:30:00Z') } : undefined,
+    reschedule: trigger === 'BOOKING_RESCHEDULED' ? { previousStartAt: Date.parse('2030-11-14T14:00:00Z'), previousEndAt: Date.parse('2030-11-14T14:30:00Z'), reason: null } : undefined,
   });
 
   for (const trigger of WEBHOOK_TRIGGERS) {

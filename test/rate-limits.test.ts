@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, expectError, freshIp, hostWithEventType, upcomingDate } from './helpers';
+import { api, expectError, freshIp, freshIpv6Network, hostWithEventType, upcomingDate } from './helpers';
 
 // Limits from wrangler.toml [[ratelimits]] (period 60 s). The emulated limiter counts in wall-clock-aligned windows,
 // so a burst may straddle two windows: the first `limit` requests always pass, and within 2 * limit + 1 requests
@@ -47,6 +47,13 @@ describe('per-IP rate limits (Workers Rate Limiting binding)', () => {
       body: { event_type_id: eventType.id, start, attendee: { name: 'A', email: 'a@example.com', timezone: 'UTC' } },
     });
     expect(other.status).toBe(201);
+  });
+
+  it('an IPv6 client is its /64: rotating addresses inside it shares one budget; another /64 is unaffected', async () => {
+    const inNetwork = freshIpv6Network();
+    const results = await burst(2 * WRITE_LIMIT + 1, (i) => api('POST', '/v2/bookings', { headers: { 'cf-connecting-ip': inNetwork(i) }, body: {} }));
+    expectLimited(results, WRITE_LIMIT);
+    expectError(await api('POST', '/v2/bookings', { headers: { 'cf-connecting-ip': freshIpv6Network()(1) }, body: {} }), 400, 'validation_failed');
   });
 
   it('reservations have their own budget per IP', async () => {

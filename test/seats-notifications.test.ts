@@ -89,6 +89,16 @@ describe('seat webhooks', () => {
     expect(moved!.payload).toMatchObject({ seatUid: seat.seat_uid, startTime: at('14:00'), rescheduleStartTime: at('12:00') });
     expect(bookingEnvelopeSchemas.BOOKING_RESCHEDULED.safeParse(moved).success).toBe(true);
   });
+
+  it('a moved seat’s emails carry the reschedule reason', async () => {
+    const { eventType } = await seatedWithWebhook(3);
+    const seat = (await book(eventType.id, at('12:00'), { attendee: person() })).json;
+    expect((await api('PATCH', `/v2/bookings/${seat.seat_uid}`, { body: { start: at('16:00'), reason: 'Train delayed' } })).status).toBe(200);
+    const rows = await env.DB.prepare("SELECT payload FROM booking_email_notifications WHERE json_extract(payload, '$.booking.uid') = ? AND trigger_event = 'BOOKING_RESCHEDULED'")
+      .bind(seat.seat_uid)
+      .all<{ payload: string }>();
+    expect(rows.results.map((r) => JSON.parse(r.payload).reason)).toEqual(['Train delayed', 'Train delayed']);
+  });
 });
 
 describe('seat emails and invites', () => {

@@ -25,4 +25,21 @@ describe('booking pages of seats', () => {
     expect((await api('GET', `/v2/bookings/${seatB.seat_uid}`)).json.status).toBe('accepted');
     expect((await page(`/booking/${seatA.seat_uid}`)).html).toContain('Cancelled');
   });
+
+  it('the booker says how many seats are left at each time, when the event type asks for it', async () => {
+    const day = upcomingDate(2, 8);
+    const start = `${day}T15:00:00Z`;
+    const shown = await publicHost({ eventType: { seats_per_time_slot: 10, seats_show_availability_count: true } });
+    await book(shown.eventType.id, start, { attendee: { ...ATTENDEE, email: `s-${crypto.randomUUID().slice(0, 6)}@example.com` } });
+    const res = await page(`${shown.booker}?date=${day}&tz=UTC&fmt=24h`);
+    const link = (at: string) => new RegExp(`<a [^>]*aria-label="([^"]+)"[^>]*data-start="${at}"[^>]*>([\\s\\S]*?)</a>`).exec(res.html);
+    const taken = link(start);
+    expect(taken?.[1]).toMatch(/, 15:00, available, 9 of 10 seats left$/);
+    expect(taken?.[2]).toContain('9 of 10 seats left');
+    expect(link(`${day}T14:00:00Z`)?.[2]).toContain('10 of 10 seats left');
+
+    const hidden = await publicHost({ eventType: { seats_per_time_slot: 10, seats_show_availability_count: false } });
+    await book(hidden.eventType.id, start, { attendee: { ...ATTENDEE, email: `h-${crypto.randomUUID().slice(0, 6)}@example.com` } });
+    expect((await page(`${hidden.booker}?date=${day}&tz=UTC&fmt=24h`)).html).not.toContain('seats left');
+  });
 });

@@ -2,16 +2,18 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, BASE, book, makeAdmin, upcomingDate } from './helpers';
-import { makeTeam, teamEventType } from './teams-helpers';
+import { invite, makeTeam, teamEventType } from './teams-helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
 
 describe('admin: teams', () => {
-  it('the Teams tab lists each team with its members, roles and event types with their hosts', async () => {
+  it('the Teams tab lists each team with its members, roles, pending invitations and event types with their hosts', async () => {
     const team = await makeTeam([{}, {}]);
     const [a, b] = team.members as [any, any];
     await teamEventType(team.id, team.owner.token, { title: 'Sales Demo', scheduling_type: 'round_robin', hosts: [{ user_id: a.user.id, is_fixed: true }, { user_id: b.user.id }] });
+    const invited = `invited-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    expect((await invite(team.id, team.owner.token, invited, 'admin')).status).toBe(201);
     const admin = await makeAdmin();
     const res = await SELF.fetch(`${BASE}/admin/teams?limit=200`, { headers: { cookie: `session=${admin.token}` } });
     expect(res.status).toBe(200);
@@ -22,6 +24,7 @@ describe('admin: teams', () => {
     expect(row).toContain('Sales Demo');
     expect(row).toContain('Round robin');
     expect(row).toContain(`${a.user.name} (fixed), ${b.user.name}`);
+    expect(row).toMatch(new RegExp(`Invited, not yet a member: ${invited} \\(admin\\), until \\d{4}-\\d{2}-\\d{2}`));
   });
 
   it('a collective booking shows all its hosts on the Bookings tab and in each host\'s GET /v2/bookings', async () => {

@@ -13,11 +13,24 @@ export async function makeTeam(memberOpts: { timezone?: string }[] = [{}, {}]) {
   const members: TestUser[] = [];
   for (const opts of memberOpts) {
     const member = await makeUser(opts);
-    const added = await api('POST', `/v2/teams/${created.json.id}/members`, { token: owner.token, body: { user_id: member.user.id } });
-    expect(added.status).toBe(201);
+    await joinTeam(created.json.id, owner.token, member);
     members.push(member);
   }
   return { id: created.json.id as number, slug, owner, members };
+}
+
+/** POST /v2/teams/{id}/invitations by an owner or admin. */
+export function invite(teamId: number, token: string, email: string, role?: 'owner' | 'admin' | 'member') {
+  return api('POST', `/v2/teams/${teamId}/invitations`, { token, body: { email, ...(role ? { role } : {}) } });
+}
+
+/** Membership by consent: invited by `inviterToken`, accepted by the user through the invitation's link. */
+export async function joinTeam(teamId: number, inviterToken: string, user: TestUser, role?: 'owner' | 'admin' | 'member') {
+  const invited = await invite(teamId, inviterToken, user.user.email, role);
+  expect(invited.status).toBe(201);
+  const accepted = await api('POST', new URL(invited.json.accept_url).pathname, { token: user.token });
+  expect(accepted.status).toBe(201);
+  return accepted.json;
 }
 
 export async function teamEventType(teamId: number, token: string, body: Record<string, unknown>) {

@@ -1,6 +1,7 @@
 // Teams and members over HTTP: roles, authorization (outsiders 404, members read-only), the last-owner rule.
 import { describe, expect, it } from 'vitest';
 import { api, expectError, makeAdmin, makeUser } from './helpers';
+import { invite, joinTeam } from './teams-helpers';
 
 const slug = () => `team-${Math.random().toString(36).slice(2, 10)}`;
 
@@ -12,8 +13,8 @@ async function teamWithRoles() {
   const created = await api('POST', '/v2/teams', { token: owner.token, body: { name: 'Sales', slug: slug() } });
   expect(created.status).toBe(201);
   const id = created.json.id as number;
-  expect((await api('POST', `/v2/teams/${id}/members`, { token: owner.token, body: { user_id: admin.user.id, role: 'admin' } })).status).toBe(201);
-  expect((await api('POST', `/v2/teams/${id}/members`, { token: owner.token, body: { email: member.user.email } })).status).toBe(201);
+  await joinTeam(id, owner.token, admin, 'admin');
+  await joinTeam(id, owner.token, member);
   return { id, owner, admin, member, outsider };
 }
 
@@ -51,6 +52,7 @@ describe('teams', () => {
     expectError(await api('PATCH', `/v2/teams/${id}`, { token: t, body: { name: 'Mine' } }), 404, 'not_found');
     expectError(await api('DELETE', `/v2/teams/${id}`, { token: t }), 404, 'not_found');
     expectError(await api('POST', `/v2/teams/${id}/members`, { token: t, body: { user_id: outsider.user.id } }), 404, 'not_found');
+    expectError(await invite(id, t, outsider.user.email), 404, 'not_found');
     expectError(await api('PATCH', `/v2/teams/${id}/members/${member.user.id}`, { token: t, body: { role: 'admin' } }), 404, 'not_found');
     expectError(await api('DELETE', `/v2/teams/${id}/members/${member.user.id}`, { token: t }), 404, 'not_found');
     const list = await api('GET', '/v2/teams', { token: t });
@@ -63,7 +65,7 @@ describe('teams', () => {
     expect((await api('GET', `/v2/teams/${id}`, { token: t })).json.role).toBe('member');
     expect((await api('GET', `/v2/teams/${id}/members`, { token: t })).json.data).toHaveLength(3);
     expect((await api('GET', '/v2/teams', { token: t })).json.data.map((x: any) => x.id)).toContain(id);
-    expectError(await api('POST', `/v2/teams/${id}/members`, { token: t, body: { user_id: outsider.user.id } }), 403, 'forbidden');
+    expectError(await invite(id, t, outsider.user.email), 403, 'forbidden');
     expectError(await api('PATCH', `/v2/teams/${id}/members/${admin.user.id}`, { token: t, body: { role: 'member' } }), 403, 'forbidden');
     expectError(await api('DELETE', `/v2/teams/${id}/members/${admin.user.id}`, { token: t }), 403, 'forbidden');
     expectError(await api('PATCH', `/v2/teams/${id}`, { token: t, body: { name: 'Mine' } }), 403, 'forbidden');
@@ -73,10 +75,9 @@ describe('teams', () => {
   it('an admin manages members but cannot make or touch owners, nor delete the team', async () => {
     const { id, admin, member, owner, outsider } = await teamWithRoles();
     const t = admin.token;
-    const added = await api('POST', `/v2/teams/${id}/members`, { token: t, body: { user_id: outsider.user.id } });
-    expect(added.status).toBe(201);
-    expect(added.json).toMatchObject({ team_id: id, user_id: outsider.user.id, role: 'member', email: outsider.user.email });
-    expectError(await api('POST', `/v2/teams/${id}/members`, { token: t, body: { user_id: outsider.user.id } }), 409, 'conflict');
+    const added = await joinTeam(id, t, outsider);
+    expect(added).toMatchObject({ team_id: id, user_id: outsider.user.id, role: 'member', email: outsider.user.email });
+    expectError(await invite(id, t, outsider.user.email, 'owner'), 403, 'forbidden');
     expect((await api('PATCH', `/v2/teams/${id}/members/${member.user.id}`, { token: t, body: { role: 'admin' } })).json.role).toBe('admin');
     expectError(await api('PATCH', `/v2/teams/${id}/members/${member.user.id}`, { token: t, body: { role: 'owner' } }), 403, 'forbidden');
     expectError(await api('PATCH', `/v2/teams/${id}/members/${owner.user.id}`, { token: t, body: { role: 'member' } }), 403, 'forbidden');
@@ -111,13 +112,14 @@ describe('teams', () => {
     expectError(await api('GET', `/v2/teams/${id}`, { token: t }), 404, 'not_found');
   });
 
-  it('adding by an unknown email or id is a 400 on that field; bad ids are 404', async () => {
+  it('a super admin adding by an unknown email or id gets a 400 on that field; bad ids are 404', async () => {
     const { id, owner } = await teamWithRoles();
-    const res = await api('POST', `/v2/teams/${id}/members`, { token: owner.token, body: { email: 'nobody-here@example.com' } });
+    const root = await makeAdmin();
+    const res = await api('POST', `/v2/teams/${id}/members`, { token: root.token, body: { email: 'nobody-here@example.com' } });
     expectError(res, 400, 'validation_failed');
     expect(res.json.error.issues).toEqual([{ path: 'email', message: 'User not found' }]);
-    expectError(await api('POST', `/v2/teams/${id}/members`, { token: owner.token, body: {} }), 400, 'validation_failed');
-    expectError(await api('POST', `/v2/teams/${id}/members`, { token: owner.token, body: { user_id: 1, email: 'a@b.co' } }), 400, 'validation_failed');
+    expectError(await api('POST', `/v2/teams/${id}/members`, { token: root.token, body: {} }), 400, 'validation_failed');
+    expectError(await api('POST', `/v2/teams/${id}/members`, { token: root.token, body: { user_id: 1, email: 'a@b.co' } }), 400, 'validation_failed');
     expectError(await api('GET', '/v2/teams/0x1', { token: owner.token }), 404, 'not_found');
     expectError(await api('PATCH', `/v2/teams/${id}/members/999999999`, { token: owner.token, body: { role: 'admin' } }), 404, 'not_found');
   });

@@ -22,7 +22,7 @@ describe('outbox sweep (cron)', () => {
     const { received } = stubSubscribers();
     const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
-    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env);
+    await worker.scheduled(createScheduledController({ cron: '* * * * *' }), env);
 
     expect((await delivery(lost.id))!.enqueued_at).toEqual(expect.any(Number));
     expect(warnings).toHaveBeenCalledWith('webhook outbox sweep re-enqueues deliveries', { count: expect.any(Number) });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds, retrySettings } from '../src/webhooks/backoff';
 import { bookingEnvelope, pingEnvelope, type BookingEventSnapshot } from '../src/webhooks/payload';
 import { deliveryHeaders, signBody, verifyBody } from '../src/webhooks/signing';
-import { checkSubscriberUrl, parseIPv6, privateUrlsAllowed } from '../src/webhooks/url-guard';
+import { parseIPv6 } from '../src/lib/ip';
+import { checkSubscriberUrl, privateUrlsAllowed } from '../src/webhooks/url-guard';
 
 describe('webhook signatures', () => {
   // Expected values computed outside the Worker with the spec's algorithm:
@@ -190,7 +191,7 @@ describe('webhook bodies', () => {
     eventType: { id: 3, slug: 'coffee-chat', durationMinutes: 30 },
     organizer: { id: 7, name: 'Host', email: 'host@example.com', timezone: 'America/New_York' },
     attendee: { name: 'Jane Doe', email: 'jane@example.com', timezone: 'Europe/Paris', notes: null },
-    reschedule: { previousStartAt: Date.parse('2025-11-15T14:00:00Z'), previousEndAt: Date.parse('2025-11-15T14:30:00Z') },
+    reschedule: { previousStartAt: Date.parse('2025-11-15T14:00:00Z'), previousEndAt: Date.parse('2025-11-15T14:30:00Z'), reason: null },
   };
 
   it('uses Cal.com’s envelope and field names, with the previous times of a reschedule', () => {

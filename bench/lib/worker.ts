@@ -22,9 +22,9 @@ export const nextIp = () => {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 };
 
-export async function startBenchWorker(): Promise<BenchWorker> {
-  const adminToken = randomToken();
-  const seed = async (state: string) => {
+/** The seed of a benchmark's state: a super admin whose session token is `adminToken`. */
+export function benchAdminSeed(adminToken: string) {
+  return async (state: string) => {
     const now = Date.now();
     execute(
       [
@@ -40,7 +40,11 @@ export async function startBenchWorker(): Promise<BenchWorker> {
       { persistTo: state },
     );
   };
-  const worker = await startWranglerDev({ seed, logLevel: 'error' });
+}
+
+export async function startBenchWorker(): Promise<BenchWorker> {
+  const adminToken = randomToken();
+  const worker = await startWranglerDev({ seed: benchAdminSeed(adminToken), logLevel: 'error' });
   const api = async (path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${worker.base}${path}`, {
       method: body === undefined ? 'GET' : 'POST',

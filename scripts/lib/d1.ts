@@ -22,11 +22,28 @@ function targetArgs({ remote = false, persistTo }: Target): string[] {
   return persistTo ? ['--local', '--persist-to', persistTo] : ['--local'];
 }
 
-export function applyMigrations(target: Target = {}): void {
-  execFileSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', ...targetArgs(target)], {
-    env,
-    stdio: 'inherit',
-  });
+/**
+ * Applies the pending migrations and answers their file names, in order (none: the database was up to date).
+ * wrangler's own output (the whole migrations table again after each file) is kept back unless it fails.
+ */
+export function applyMigrations(target: Target = {}): string[] {
+  let out: string;
+  try {
+    out = wrangler(['d1', 'migrations', 'apply', 'DB', ...targetArgs(target)]);
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    process.stderr.write(`${stdout ?? ''}${stderr ?? ''}`);
+    throw error;
+  }
+  return pendingMigrations(out);
+}
+
+/** The names in wrangler's "Migrations to be applied" table (the first table it prints). */
+export function pendingMigrations(wranglerOutput: string): string[] {
+  const start = wranglerOutput.indexOf('Migrations to be applied');
+  if (start < 0) return [];
+  const table = wranglerOutput.slice(start, wranglerOutput.indexOf('└', start));
+  return [...table.matchAll(/│\s*(\S+\.sql)\s*│/g)].map((m) => m[1]!);
 }
 
 /** Executes the statements as one file (wrangler runs a file as a single batch). */

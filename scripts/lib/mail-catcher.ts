@@ -67,6 +67,10 @@ export async function startMailCatcher(opts: { dir?: string; port?: number; onMa
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port));
   });
+  // A sender that vanishes mid-conversation (a Worker killed while sending) resets its connection: not the catcher's end.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') console.error('mail catcher:', error.message);
+  });
   return { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

@@ -83,8 +83,10 @@ export interface DevWorker {
   base: string;
   state: string;
   log: () => string;
-  /** Stops wrangler dev (and its workerd) and deletes the state directory. */
+  /** Stops wrangler dev (and its workerd) and deletes the state directory (unless it was given: then it stays). */
   stop: () => Promise<void>;
+  /** SIGKILL to wrangler dev and its workerd, as a crash would; the state directory stays. Resolves once they are gone. */
+  kill: () => Promise<void>;
 }
 
 export interface DevWorkerOptions {
@@ -92,17 +94,23 @@ export interface DevWorkerOptions {
   seed?: (state: string) => void | Promise<void>;
   /** `--var NAME:value` overrides. */
   vars?: Record<string, string>;
-  /** The port to serve on (default: a free one); pass one to know the base URL before the server starts. */
-  port?: number;
   logLevel?: 'error' | 'warn';
+  /** More `wrangler dev` arguments, e.g. `--test-scheduled`. */
+  args?: string[];
+  /** An existing state directory to run on again (a restart): not migrated or seeded again, and kept by `stop`. */
+  state?: string;
+  /** The port to listen on (a restart keeps its address); default: a free one. */
+  port?: number;
 }
 
 /** `wrangler dev` on a free 127.0.0.1 port over a fresh, migrated and seeded state directory; resolves once /health answers. */
-export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn', port: chosenPort }: DevWorkerOptions = {}): Promise<DevWorker> {
-  const state = mkdtempSync(join(tmpdir(), 'calflare-state-'));
-  applyMigrations({ persistTo: state });
-  await seed?.(state);
-  const [port, inspectorPort] = [chosenPort ?? (await freePort()), await freePort()];
+export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn', args = [], state: given, port: givenPort }: DevWorkerOptions = {}): Promise<DevWorker> {
+  const state = given ?? mkdtempSync(join(tmpdir(), 'calflare-state-'));
+  if (!given) {
+    applyMigrations({ persistTo: state });
+    await seed?.(state);
+  }
+  const [port, inspectorPort] = [givenPort ?? (await freePort()), await freePort()];
   const base = `http://127.0.0.1:${port}`;
   const started = startGroup(
     'npx',
@@ -110,12 +118,20 @@ export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn', por
       'wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
       '--persist-to', state, '--log-level', logLevel, '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+      ...args,
     ],
-    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    { WRANGLER_SEND_METRICS: 'false', CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   );
   const stop = async () => {
     await stopGroup(started);
-    rmSync(state, { recursive: true, force: true });
+    if (!given) rmSync(state, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    const { child } = started;
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(-child.pid, 'SIGKILL');
+    await exited;
   };
   try {
     await waitUntil(started, 'wrangler dev', async () => (await fetch(`${base}/health`)).ok);
@@ -123,5 +139,5 @@ export async function startWranglerDev({ seed, vars = {}, logLevel = 'warn', por
     await stop();
     throw error;
   }
-  return { base, state, log: started.log, stop };
+  return { base, state, log: started.log, stop, kill };
 }

@@ -2,10 +2,10 @@
 // Addresses show scheme and host only (the rest is secret); connections are added through the API (/v2/calendars).
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { enqueueSync } from '../calendars/queue';
+import { refreshConnection } from '../calendars/service';
 import { connectionStatus, findOwnedConnection, listConnections, type ConnectionStatus } from '../calendars/repo';
 import type { CalendarConnection } from '../db/schema';
-import { foundOr404 } from '../lib/errors';
+import { ApiError, foundOr404 } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { peopleByIds, type Person } from './data';
 import { idOf, listParams, pageOf, redirectWith, type AdminEnv, type Page } from './http';
@@ -46,7 +46,7 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
       <td class="stack small">
         <div>{c.lastSyncedAt ? `Last good sync ${utc(c.lastSyncedAt)}` : 'Never synced'}</div>
         <div class="muted">
-          {c.busyCount} busy span(s){c.capped ? ' · capped at 20,000 events' : ''}
+          {c.busyCount} busy span(s){c.capped ? ' · incomplete (see the note)' : ''}
           {c.includeTransparent ? ' · free events count' : ''}
         </div>
       </td>
@@ -101,6 +101,11 @@ export const calendarPages = new Hono<AdminEnv>()
   .post('/:id/refresh', async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, c.get('user')!, idOf(c, 'Calendar')));
     if (!found.enabled) return redirectWith(c, LIST, { kind: 'error', text: `Calendar #${found.id} is disabled.` });
-    await enqueueSync(c.env, found.id, Date.now());
+    try {
+      await refreshConnection(c.env, found, Date.now());
+    } catch (error) {
+      if (error instanceof ApiError) return redirectWith(c, LIST, { kind: 'error', text: `Calendar #${found.id}: ${error.message}.` });
+      throw error;
+    }
     return redirectWith(c, LIST, { kind: 'ok', text: `Calendar #${found.id} will sync in a moment; reload to see the result.` });
   });

@@ -14,7 +14,7 @@ const PAGE_SIZE = 50;
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
-const STATUS_TONE: Record<NotificationStatus, Tone> = { pending: 'warn', sent: 'ok', failed: 'bad' };
+const STATUS_TONE: Record<NotificationStatus, Tone> = { pending: 'warn', sent: 'ok', failed: 'bad', suppressed: 'plain' };
 
 const EmailRow: FC<{ n: EmailNotification; csrf: string }> = ({ n, csrf }) => (
   <tr id={`email-${n.id}`}>

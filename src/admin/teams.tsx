@@ -1,5 +1,5 @@
-// The Teams tab: every team with its members (and their roles) and its event types with their hosts. Read-only:
-// teams are managed through the API (/v2/teams).
+// The Teams tab: every team with its members (and their roles), its pending invitations (not members until accepted)
+// and its event types with their hosts. Read-only: teams are managed through the API (/v2/teams).
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { EventType } from '../db/schema';
@@ -27,6 +27,11 @@ const TeamRow: FC<{ t: TeamOverview }> = ({ t }) => (
           {m.name} <span class="muted">({m.role})</span>
         </div>
       ))}
+      {t.invitations.map((i) => (
+        <div class="invitation muted">
+          Invited, not yet a member: {i.email} ({i.role}), until {new Date(i.expiresAt).toISOString().slice(0, 10)}
+        </div>
+      ))}
     </td>
     <td class="stack small">
       {t.eventTypes.length === 0 ? (
@@ -48,7 +53,7 @@ const TeamRow: FC<{ t: TeamOverview }> = ({ t }) => (
 
 const TeamList: FC<{ page: Page; rows: TeamOverview[]; next: string | null; first: string | null }> = (p) => (
   <Layout page={p.page} title="Teams" tab="teams">
-    <PageHead title="Teams" sub="Teams with their members and their round-robin and collective event types. Teams are managed through the API." />
+    <PageHead title="Teams" sub="Teams with their members, pending invitations and their round-robin and collective event types. Teams are managed through the API: members join by accepting an invitation." />
     <div class="table-wrap">
       {p.rows.length === 0 ? (
         <Empty title="No teams yet">A user creates one with POST /v2/teams.</Empty>

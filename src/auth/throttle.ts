@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { signInAttempts } from '../db/schema';
-import { parseIPv6 } from '../webhooks/url-guard';
+import { clientNetwork } from '../lib/ip';
 
 export const PER_CLIENT_LIMIT = 10;
 export const PER_EMAIL_LIMIT = 100;
@@ -26,22 +26,8 @@ export function retryAfterSeconds(count: AttemptCount, limit: number, now: numbe
   return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
 }
 
-/**
- * The client as the throttle sees it: an IPv4 address, or an IPv6 /64 (one subscriber usually holds a whole /64, so
- * single addresses would be free to rotate). Pure; `CF-Connecting-IP` is set by Cloudflare's edge, never the client.
- */
-export function clientNetwork(ip: string | undefined): string {
-  const text = ip?.trim() ?? '';
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(text)) return text;
-  const groups = text.includes(':') ? parseIPv6(text) : null;
-  if (!groups) return 'unknown';
-  // IPv4-mapped (::ffff:a.b.c.d) is the IPv4 client itself.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
-  }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
-}
 
+// The client network (src/lib/ip.ts): an IPv4 address or an IPv6 /64.
 const clientKey = (email: string, ip: string | undefined) => `client:${clientNetwork(ip)}:${email}`;
 const emailKey = (email: string) => `email:${email}`;
 

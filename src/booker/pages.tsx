@@ -2,7 +2,7 @@
 // Plain links and forms that work with JavaScript off; the only script is the nonce'd zone detection on the booker.
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
-import type { BookingStatus } from '../db/schema';
+import type { BookingStatus, EventType } from '../db/schema';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
@@ -94,11 +94,13 @@ export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicE
 export interface BookerProps {
   nonce: string;
   host: PublicHost;
-  eventType: Pick<PublicEventType, 'title' | 'description' | 'durationMinutes' | 'locationType'>;
+  eventType: Pick<PublicEventType, 'title' | 'description' | 'durationMinutes' | 'locationType'> &
+    Partial<Pick<EventType, 'seatsPerTimeSlot' | 'seatsShowAvailabilityCount'>>;
   state: ViewState;
   /** Path the calendar's links and the zone form go to (the booker, or the reschedule page). */
   basePath: string;
-  byDate: Record<string, { start: string; end: string }[]>;
+  /** A seated slot that is partly booked carries its seat counts (when the event type shows them). */
+  byDate: Record<string, { start: string; end: string; seats_remaining?: number }[]>;
   prevMonth: string | null;
   nextMonth: string | null;
   /** Where a time links to. */
@@ -134,7 +136,14 @@ const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; chi
   </div>
 );
 
-const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
+/** "9 of 10 seats left" for a seated event type that shows the count (a slot without counts has every seat free). */
+function seatsLeft(et: Partial<Pick<EventType, 'seatsPerTimeSlot' | 'seatsShowAvailabilityCount'>>, slot: { seats_remaining?: number }): string | null {
+  if (!et.seatsPerTimeSlot || !et.seatsShowAvailabilityCount) return null;
+  const left = slot.seats_remaining ?? et.seatsPerTimeSlot;
+  return `${left} of ${et.seatsPerTimeSlot} ${et.seatsPerTimeSlot === 1 ? 'seat' : 'seats'} left`;
+}
+
+export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
   <div class="zone" id="zone">
     <p>
       Times in <strong id="zone-name">{state.tz}</strong> (<span id="zone-offset">{offsetLabel(state.tz, at)}</span>) ·{' '}
@@ -147,7 +156,7 @@ const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences
       <div class="field">
         <label for="tz">Time zone</label>
         <select id="tz" name="tz">
-          {allTimeZones().map((zone) => (
+          {allTimeZones(state.tz).map((zone) => (
             <option selected={zone === state.tz}>{zone}</option>
           ))}
         </select>
@@ -259,7 +268,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
                     ) : (
                       <td>
                         {p.byDate[d]?.length ? (
-                          <a href={link({ date: d })} aria-current={d === day ? 'date' : undefined} aria-label={`${formatLongDate(d)}, available`} data-date={d}>
+                          <a href={`${link({ date: d })}#day`} aria-current={d === day ? 'date' : undefined} aria-label={`${formatLongDate(d)}, available`} data-date={d}>
                             {Number(d.slice(8))}
                           </a>
                         ) : (
@@ -277,7 +286,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
           {Object.keys(p.byDate).length === 0 && <p class="muted">No free times in {formatMonth(state.month)}. Try the next month.</p>}
         </section>
         {day && (
-          <section class="card" aria-labelledby="day-heading">
+          <section class="card" aria-labelledby="day-heading" id="day">
             <h2 id="day-heading">{formatLongDate(day)}</h2>
             {daySlots.length === 0 ? (
               <p>No free times on this day. Choose another day.</p>
@@ -286,10 +295,12 @@ export const BookerPage: FC<BookerProps> = (p) => {
                 {daySlots.map((s) => {
                   const clock = formatClock(minuteOfIso(s.start), state.fmt);
                   const utc = new Date(Date.parse(s.start)).toISOString().replace('.000Z', 'Z');
+                  const seats = seatsLeft(p.eventType, s);
                   return (
                     <li>
-                      <a href={p.timeHref(utc)} rel="nofollow" aria-label={`${formatLongDate(day)}, ${clock}, available`} data-start={utc}>
+                      <a href={p.timeHref(utc)} rel="nofollow" aria-label={`${formatLongDate(day)}, ${clock}, available${seats ? `, ${seats}` : ''}`} data-start={utc}>
                         {clock}
+                        {seats && <span class="seats">{seats}</span>}
                       </a>
                     </li>
                   );
@@ -556,7 +567,7 @@ export interface BookingPageProps {
   /** Show the cancel form. */
   cancel: boolean;
   cancelIssues?: ErrorIssue[];
-  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string };
+  links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string; manage: string | null };
   /** Every meeting of the booking's recurring series, by start (empty or absent for a single booking). */
   series?: SeriesMeeting[];
 }
@@ -616,8 +627,9 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const canReschedule = changeable && eventType !== null;
   const title = eventType?.title ?? b.title;
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
-  const where = b.locationValue ?? locationLabel(b.locationType);
-  const calendar = { title: b.title, details: `Booked with calflare. Manage: ${p.links.self}`, location: b.locationValue, start: b.startAt, end: b.endAt };
+  // A request keeps none of the host's location until they accept it (issue #25, storedLocation).
+  const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? `${locationLabel(b.locationType)}: the details are given once the host accepts` : locationLabel(b.locationType));
+  const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title}>
       {p.flash && <FlashMessage flash={p.flash} />}
@@ -694,6 +706,13 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
             </li>
           </ul>
         </div>
+      )}
+      {!live && host.username && (
+        <p>
+          <a class="btn" href={`/${host.username}`} id="book-again">
+            Book another time with {host.name}
+          </a>
+        </p>
       )}
       {changeable && (
         <div class="card">

@@ -17,13 +17,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { cancelBody, createBookingBody, idempotencyKeySchema, reasonBody, uidParam } from '../bookings/schemas';
 import { findSeries } from '../bookings/repo';
+import { bookingPageUrl, siteOf, type Site } from '../invites/site';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, getBookingIcs } from '../bookings/service';
 import { createBooking, rescheduleBooking } from '../dispatch/bookings';
 import { answerMap, completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
-import { clientHash, enforceRateLimit } from '../lib/rate-limit';
+import { chargeRateLimit, clientHash, enforceRateLimit } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
 import { holdForForm } from '../dispatch/holds';
@@ -379,9 +380,11 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
       throw error;
     });
     if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
+    // Each occurrence of a series spends the client's budget like a booking of its own (as in the API).
+    if (booked && booked.length > 1) await chargeRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page', booked.length - 1);
     const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
     setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
-    return c.redirect(bookingLinks(booking.uid, zone).self, 303);
+    return c.redirect(bookingLinks(booking.uid, zone, siteOf(c.env)).self, 303);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
@@ -399,12 +402,15 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
 
 // ---- Booking page ----
 
-function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }) {
+function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }, site: Site) {
   const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt });
   return {
     self: `/booking/${uid}?${q}`,
+    /** What calendar entries link to, as the emails and .ics files do: absolute, with no view settings. */
+    manage: bookingPageUrl(site, uid),
     reschedule: `/reschedule/${uid}?${q}`,
-    cancel: `/booking/${uid}?${q}&cancel=1`,
+    // The fragment: a reload without JavaScript lands on the form, not at the top with the form below the fold.
+    cancel: `/booking/${uid}?${q}&cancel=1#cancel-form`,
     cancelAction: `/booking/${uid}/cancel?${q}`,
     ics: `/booking/${uid}.ics`,
   };
@@ -474,7 +480,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
         flash={takeFlash(c, FLASH)}
         now={Date.now()}
         cancel={c.req.query('cancel') === '1'}
-        links={bookingLinks(data.booking.uid, zone)}
+        links={bookingLinks(data.booking.uid, zone, siteOf(c.env))}
         series={await seriesOf(c, data)}
       />,
     );
@@ -484,7 +490,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const data = await loadBooking(c);
     if (!data) return notFoundPage(c, NO_BOOKING);
     const zone = zoneAndFormat(c, data.attendee.timezone);
-    const links = bookingLinks(data.booking.uid, zone);
+    const links = bookingLinks(data.booking.uid, zone, siteOf(c.env));
     const form = await formOf(c);
     const text = form ? field(form, 'reason') : '';
     const scope = form ? field(form, 'scope') : '';
@@ -553,7 +559,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
       throw error;
     }
     setFlash(c, { kind: 'ok', text: 'Your booking has moved to the new time.' }, FLASH);
-    return c.redirect(bookingLinks(data.booking.uid, zone).self, 303);
+    return c.redirect(bookingLinks(data.booking.uid, zone, siteOf(c.env)).self, 303);
   })
   // Teams (docs/DESIGN.md, Public booking pages): the same booker, form and rules, on the team's slots.
   .get(`/team/:team${USERNAME}`, async (c) => {

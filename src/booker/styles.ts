@@ -33,6 +33,7 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .times { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: .5rem; }
 .times a { display: block; text-align: center; padding: .6rem .4rem; border: 1px solid var(--accent); border-radius: 8px; color: var(--accent-strong); font-weight: 700; font-variant-numeric: tabular-nums; }
 .times a:hover { background: var(--chip); }
+.times .seats { display: block; font-weight: 400; font-size: .8rem; }
 .zone { margin-top: 1rem; color: var(--muted); font-size: .9rem; }
 .zone form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .4rem; }
 .zone .field { flex: 1 1 14rem; }
@@ -51,10 +52,12 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .public .opt { color: var(--muted); font-weight: 400; }
 .public .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 .public .status { display: inline-block; margin-top: .5rem; }
-.public dl.kv { grid-template-columns: minmax(6rem, max-content) 1fr; }
+/* A long email or name wraps inside its card rather than widening the page (a 375 px phone scrolled sideways). */
+.public dl.kv { grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr); }
+.public .card { overflow-wrap: anywhere; }
 .public .links { display: flex; flex-wrap: wrap; gap: .5rem; margin: .4rem 0 0; padding: 0; list-style: none; }
 .public .et { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .75rem; }
-.public .et li { border: 1px solid var(--line); border-radius: 10px; padding: .9rem 1rem; background: var(--panel); }
+.public .et > li { border: 1px solid var(--line); border-radius: 10px; padding: .9rem 1rem; background: var(--panel); }
 .public .et a.et-link { font-size: 1.1rem; font-weight: 700; color: var(--accent-strong); }
 .public footer { text-align: center; color: var(--muted); font-size: .82rem; margin-top: 2rem; }
 .public .errors a { color: inherit; }

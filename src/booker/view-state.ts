@@ -61,7 +61,7 @@ export function occurrencesOf(value: string | undefined, rule: Pick<RecurringEve
 export function readViewState(input: StateInput): ViewState {
   const fromQuery = zoneOrNull(input.query.tz);
   const fromCookie = zoneOrNull(input.cookies.tz);
-  const tz = fromQuery ?? fromCookie ?? input.hostZone;
+  const tz = fromQuery ?? fromCookie ?? canonicalTimeZone(input.hostZone);
   const tzSource: ZoneSource = fromQuery ? 'query' : fromCookie ? 'cookie' : 'host';
   const fmt = fmtOrNull(input.query.fmt) ?? fmtOrNull(input.cookies.fmt) ?? hourFormatOf(input.acceptLanguage);
   const date = input.query.date && !Number.isNaN(dayOfDateKey(input.query.date)) ? input.query.date : null;
@@ -156,11 +156,16 @@ export function monthWeeks(month: string): (string | null)[][] {
 export const WEEKDAY_HEADERS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 let zoneList: string[] | undefined;
-/** Every IANA zone the runtime knows, UTC included, sorted: the options of the zone <select>. */
-export function allTimeZones(): string[] {
+/**
+ * Every zone the runtime knows under its canonical name (the one the ?tz= parser and the API store: ICU still lists
+ * "Asia/Calcutta", the visitor arrives as "Asia/Kolkata"), UTC included, sorted: the options of the zone <select>.
+ * `current` is added when missing, so the select always shows the visitor's zone rather than its first entry.
+ */
+export function allTimeZones(current?: string): string[] {
   if (!zoneList) {
     const supported = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-    zoneList = [...new Set(['UTC', ...supported])].sort();
+    zoneList = [...new Set(['UTC', ...supported].filter(isValidTimeZone).map(canonicalTimeZone))].sort();
   }
-  return zoneList;
+  if (current === undefined || zoneList.includes(current)) return zoneList;
+  return [...zoneList, current].sort();
 }

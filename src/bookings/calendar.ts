@@ -31,3 +31,28 @@ export function bookingIcsFile(state: BookingForWrite, site: Site): string {
   const data = calendarDataOf(state);
   return renderCalendar({ events: [bookingEvent(data, calendarSite(site, data.uid), data.updatedAt)] });
 }
+
+/**
+ * A recurring series as one downloadable file a calendar accepts on its own (an occurrence's RECURRENCE-ID alone is
+ * an orphan: CalDAV servers refuse it, "main component missing"). The master lists every start the series was booked
+ * with (RDATE: the rule it was booked under may have changed since), and each occurrence follows as its override,
+ * moved or cancelled as it is now. Same UID as the series' invitation, so importing it updates that event.
+ */
+export function seriesIcsFile(occurrences: BookingForWrite[], site: Site): string {
+  const seriesUid = occurrences[0]!.booking.recurringBookingUid!;
+  const data = occurrences
+    .map((o) => ({ ...calendarDataOf(o), series: { uid: seriesUid, recurrenceStart: o.booking.recurrenceStart ?? o.booking.startAt } }))
+    .sort((a, b) => a.series.recurrenceStart - b.series.recurrenceStart);
+  const first = data[0]!;
+  const starts = data.map((d) => d.series.recurrenceStart);
+  const live = data.find((d) => d.status === 'accepted' || d.status === 'pending');
+  const masterData = { ...first, series: undefined, status: live?.status ?? first.status, sequence: Math.max(...data.map((d) => d.sequence)) };
+  const master = {
+    ...bookingEvent(masterData, { ...calendarSite(site, first.uid), eventUid: seriesUid }, first.updatedAt),
+    start: starts[0]!,
+    end: starts[0]! + (first.endAt - first.startAt),
+    rdates: starts.slice(1),
+  };
+  const overrides = data.map((d) => bookingEvent(d, calendarSite(site, d.uid), d.updatedAt));
+  return renderCalendar({ events: [master, ...overrides] });
+}

@@ -7,7 +7,7 @@ import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { checkBookable, type SlotContext } from '../slots/context';
 import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { attendeeLocation } from './location';
+import { attendeeLocation, storedLocation } from './location';
 import { spanAt } from './occupancy';
 import type { AttendeeInput, NewBooking } from './repo';
 import type { SeatedBooking } from '../slots/seats';
@@ -29,6 +29,10 @@ export interface BookRequest {
   recurrenceCount?: number;
   /** Set by the object for each occurrence of a series it books (src/bookings/series.ts). */
   recurringBookingUid?: string | null;
+  /** The booker is signed in (an account a super admin made), not anonymous: see `seriesNeedsConfirmation`. */
+  signedIn?: boolean;
+  /** Set by the object: this booking waits for the host's confirmation even if its event type does not ask for it. */
+  needsConfirmation?: boolean;
 }
 
 export type Refusal = { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
@@ -61,7 +65,8 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
     return refuse('validation_failed', 'Request validation failed', [{ path: 'location', message: "A seated event type's location is the host's" }]);
   }
   const responses = Object.keys(answers.responses).length ? answers.responses : null;
-  const status: BookingStatus = et.requiresConfirmation ? 'pending' : 'accepted';
+  const confirmFirst = et.requiresConfirmation || req.needsConfirmation === true;
+  const status: BookingStatus = confirmFirst ? 'pending' : 'accepted';
   const booking: NewBooking = {
     uid,
     eventTypeId: et.id,
@@ -70,7 +75,7 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
     ...spanAt(et, req.start),
     status,
     locationType: et.locationType,
-    locationValue: location.value,
+    locationValue: storedLocation(confirmFirst, req.location !== null, location.value),
     metadata: req.metadata,
     bookingFieldsResponses: seated ? null : responses,
     // A seat's retry is answered by the seat it already holds (409 for its email), not by a replay.

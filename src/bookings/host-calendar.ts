@@ -16,6 +16,7 @@ import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
 import { DEFAULT_MAX_ACTIVE_HOLDS_PER_CLIENT, DEFAULT_MAX_FUTURE_BOOKINGS_PER_ATTENDEE, positiveIntVar } from '../reservations/rules';
 import {
+  acceptedLocation,
   bookingFromRow,
   bookingJson,
   findBookingForWrite,
@@ -37,7 +38,7 @@ import { spanAt } from './occupancy';
 import { hasStarted } from './status';
 import { newBookingUid } from './uid';
 import { occurrenceStarts } from '../slots/recurrence';
-import { seriesConflicts, seriesRefusal } from './series';
+import { seriesConflicts, seriesNeedsConfirmation, seriesRefusal } from './series';
 import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
@@ -143,7 +144,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
       if (hasStarted(current.booking, Date.now())) return fail('conflict', 'This request has expired: its start has passed, so it can no longer be confirmed');
-      return this.applyTransition(db, current, { to: 'accepted' }, 'BOOKING_CONFIRMED');
+      return this.applyTransition(db, current, { to: 'accepted', location: acceptedLocation(current) }, 'BOOKING_CONFIRMED');
     });
   }
 
@@ -225,7 +226,9 @@ export class HostCalendar extends DurableObject<Bindings> {
    * A recurring event type books its series (the first `recurrence_count` occurrences, default all), all or nothing:
    * every occurrence is checked by the slot rules against the host's time and the series' own earlier occurrences
    * (src/bookings/series.ts), then all are written in one batch whose last statement fails unless every guarded insert
-   * wrote its row. The caps count the series once (its first occurrence), as one booking.
+   * wrote its row. The attendee caps count every occurrence (issue #25): the first occurrence's guarded INSERT checks
+   * that the email's upcoming bookings plus the whole series fit. An anonymous series longer than
+   * ANONYMOUS_SERIES_AT_ONCE waits for the host's confirmation.
    */
   private async bookSeriesLocked(db: Db, req: BookRequest, first: SlotContext, now: number, holdUid: string | null): Promise<Written> {
     const rule = first.eventType.recurringEvent!;
@@ -240,19 +243,22 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (conflicts.length) return { ok: false, code: 'slot_unavailable', message: seriesRefusal(conflicts, count), conflicts };
 
     const seriesUid = newBookingUid();
+    const needsConfirmation = seriesNeedsConfirmation(count, req.signedIn === true);
     const drafts = [];
     for (const [index, start] of starts.entries()) {
       // The key (and its replay) belongs to the first occurrence: the unique index allows it on one row only.
       const key = index === 0 ? { idempotencyKey: req.idempotencyKey, idempotencyHash: req.idempotencyHash } : { idempotencyKey: null, idempotencyHash: null };
-      const draft = draftBooking(ctx, { ...req, ...key, start, recurringBookingUid: seriesUid }, newBookingUid(), now);
+      const draft = draftBooking(ctx, { ...req, ...key, start, recurringBookingUid: seriesUid, needsConfirmation }, newBookingUid(), now);
       if (!draft.ok) return draft;
       drafts.push(draft);
     }
     const d1 = db.$client;
     const cap = this.attendeeCap(ctx.eventType, req.attendee.email);
+    // The first occurrence's INSERT admits the series only while the email's upcoming bookings plus all of it fit.
+    const seriesCap = { ...cap, max: cap.max - (count - 1) };
     const writes = [
       ...drafts.flatMap(({ booking }, index) => [
-        guardedInsert(d1, booking, { consumedHoldUid: holdUid, ...(index === 0 ? { attendeeCap: cap } : {}) }),
+        guardedInsert(d1, booking, { consumedHoldUid: holdUid, ...(index === 0 ? { attendeeCap: seriesCap } : {}) }),
         insertAttendee(d1, booking.uid, req.attendee),
       ]),
       markRecurrenceStarts(d1, seriesUid),
@@ -274,7 +280,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       }
       if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
       if (!isSeriesIncomplete(error)) throw error;
-      return (await this.attendeeCapFailure(db, ctx.host.id, cap, now)) ?? fail('slot_unavailable', 'An occurrence of the series overlaps another booking or a reservation of the host, so the series was not booked');
+      return (await this.attendeeCapFailure(db, ctx.host.id, cap, now, count)) ?? fail('slot_unavailable', 'An occurrence of the series overlaps another booking or a reservation of the host, so the series was not booked');
     }
     const occurrences = drafts.map(({ booking }, index) => {
       const row = results[index * 2]!.results[0] as Record<string, unknown>;
@@ -317,7 +323,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     const snapshot = snapshotOf(
       'BOOKING_RESCHEDULED',
       { ...current, booking: { ...booking, startAt: move.startAt, endAt: move.endAt } },
-      { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+      { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
     );
     const d1 = db.$client;
     const [moved, outbox, ...emails] = await d1.batch([
@@ -347,6 +353,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       status: t.to,
       cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason,
       rejectionReason: t.to === 'rejected' ? t.reason : current.booking.rejectionReason,
+      locationValue: t.to === 'accepted' ? (t.location ?? current.booking.locationValue) : current.booking.locationValue,
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
     const d1 = db.$client;
@@ -408,8 +415,14 @@ export class HostCalendar extends DurableObject<Bindings> {
    * Why a guarded insert wrote nothing, when the reason is the attendee cap (checked in the INSERT itself; asked again
    * only on this failure path): 409 booker_limit_reached for the event type's own cap, too_many_bookings for the host's.
    */
-  private async attendeeCapFailure(db: Db, hostId: number, cap: { email: string; max: number; eventTypeId?: number }, now: number): Promise<Written | null> {
-    if ((await futureBookingsOfAttendee(db, hostId, cap.email, now, cap.eventTypeId)) < cap.max) return null;
+  private async attendeeCapFailure(db: Db, hostId: number, cap: { email: string; max: number; eventTypeId?: number }, now: number, occurrences = 1): Promise<Written | null> {
+    const upcoming = await futureBookingsOfAttendee(db, hostId, cap.email, now, cap.eventTypeId);
+    if (upcoming + occurrences <= cap.max) return null;
+    if (occurrences > 1) {
+      const which = cap.eventTypeId !== undefined ? 'of this event type' : 'with this host';
+      const message = `This email has ${upcoming} upcoming booking${upcoming === 1 ? '' : 's'} ${which}; a series of ${occurrences} meetings would pass the limit of ${cap.max} (every meeting counts)`;
+      return fail(cap.eventTypeId !== undefined ? 'booker_limit_reached' : 'too_many_bookings', message);
+    }
     if (cap.eventTypeId !== undefined) {
       return fail('booker_limit_reached', `This email already has ${cap.max} upcoming booking${cap.max === 1 ? '' : 's'} of this event type; cancel one to book another`);
     }

@@ -46,6 +46,16 @@ function placeProblem(raw: string): string | null {
   return null;
 }
 
+/**
+ * What a new booking row stores (issue #25): a request that waits for the host's confirmation keeps no location the
+ * host gave (their meeting link, number or address), so no answer, page, .ics, email, feed or webhook can show it
+ * before the host accepts; accepting fills it in from the event type (`transition` to accepted, src/bookings/repo.ts).
+ * A location the attendee gave is theirs and is kept.
+ */
+export function storedLocation(requiresConfirmation: boolean, attendeeGave: boolean, value: string | null): string | null {
+  return requiresConfirmation && !attendeeGave ? null : value;
+}
+
 /** The location the booking stores: the attendee's where the event type asks for one (validated), else the host's. */
 export function attendeeLocation(et: EventTypeLocation, raw: string | null): LocationVerdict {
   if (raw === null) return { ok: true, value: et.locationValue };

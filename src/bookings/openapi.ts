@@ -35,7 +35,9 @@ export const bookingsDocs: ResourceDocs = {
         'without an address; a link must be https). A slot held by someone else is unavailable; with your own ' +
         '`reservation_uid` the booking replaces your hold atomically. On a recurring event type the booking books its ' +
         'series (or the first `recurrence_count` occurrences), all or nothing: a 409 lists every occurrence that cannot ' +
-        'be booked in `error.conflicts` and nothing is written. On a seated event type (`seats_per_time_slot`) the ' +
+        'be booked in `error.conflicts` and nothing is written. Every occurrence counts against the attendee caps and ' +
+        'the write rate limit, and a series of more than 4 occurrences booked without a session is `pending` until ' +
+        'the host confirms it. On a seated event type (`seats_per_time_slot`) the ' +
         'booking takes a seat: it joins the booking of that slot while a seat is free, or opens it; the answer carries ' +
         'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees` (else the others by name only). One email ' +
         'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`.',

@@ -220,7 +220,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
 type Transition =
   | { to: 'cancelled'; reason: string | null }
   | { to: 'rejected'; reason: string | null }
-  | { to: 'accepted' };
+  | { to: 'accepted'; location?: string | null };
 
 /**
  * Status change that only applies from the allowed states (cancel: any live; confirm/decline: pending). Each raises
@@ -238,9 +238,13 @@ export function transition(d1: D1Queryable, bookingId: number, t: Transition, no
         .bind(t.reason, now, bookingId);
     case 'accepted':
       return d1
-        // An expired request (its start has passed) cannot be confirmed.
-        .prepare(`UPDATE bookings SET status = 'accepted', updated_at = ?, sequence = sequence + 1 WHERE id = ? AND status = 'pending' AND start_at > ? RETURNING *`)
-        .bind(now, bookingId, now);
+        // An expired request (its start has passed) cannot be confirmed. The host's location, withheld while the
+        // request waited (storedLocation, src/bookings/location.ts), is filled in as `acceptedLocation` computed it.
+        .prepare(
+          `UPDATE bookings SET status = 'accepted', location_value = COALESCE(location_value, ?), updated_at = ?, sequence = sequence + 1
+           WHERE id = ? AND status = 'pending' AND start_at > ? RETURNING *`,
+        )
+        .bind(t.location ?? null, now, bookingId, now);
   }
 }
 
@@ -498,7 +502,16 @@ export type BookingJson = ReturnType<typeof bookingJson>;
 
 export interface BookingForWrite extends BookingWithAttendee {
   host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
-  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> | null;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> & Partial<Pick<EventType, 'locationType' | 'locationValue'>> | null;
+}
+
+/**
+ * The location an accepted request shows: what it stored (the attendee's), else the host's current one from its event
+ * type when the kind is still the same (a request keeps none of the host's while it waits, issue #25).
+ */
+export function acceptedLocation({ booking, eventType }: Pick<BookingForWrite, 'booking' | 'eventType'>): string | null {
+  if (booking.locationValue !== null) return booking.locationValue;
+  return eventType && eventType.locationType === booking.locationType ? (eventType.locationValue ?? null) : null;
 }
 
 /** A host as the public pages show them (no email). */
@@ -520,7 +533,13 @@ export function selectBookingsForWrite(db: Db) {
       booking: bookings,
       attendee: attendees,
       host: { ...publicHostColumns, email: users.email },
-      eventType: { ...eventTypeSummaryColumns, bookingFields: eventTypes.bookingFields, isActive: eventTypes.isActive },
+      eventType: {
+        ...eventTypeSummaryColumns,
+        bookingFields: eventTypes.bookingFields,
+        isActive: eventTypes.isActive,
+        locationType: eventTypes.locationType,
+        locationValue: eventTypes.locationValue,
+      },
     })
     .from(bookings)
     .innerJoin(attendees, attendeeShown)
@@ -580,6 +599,11 @@ export async function findSeries(db: Db, seriesUid: string): Promise<BookingWith
     .where(eq(bookings.recurringBookingUid, seriesUid))
     .orderBy(asc(bookings.startAt), asc(bookings.id))
     .all();
+}
+
+/** Every occurrence of a series, whatever its status, with what its calendar file needs. */
+export async function seriesForWrite(db: Db, seriesUid: string): Promise<BookingForWrite[]> {
+  return selectBookingsForWrite(db).where(eq(bookings.recurringBookingUid, seriesUid)).orderBy(asc(bookings.startAt)).all();
 }
 
 /** The live occurrences of a series starting at or after `from`, with what their webhooks need. */

@@ -4,7 +4,7 @@ import { sha256Hex } from '../lib/crypto';
 import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import { rateLimit } from '../lib/rate-limit';
+import { chargeRateLimit, rateLimit } from '../lib/rate-limit';
 import { listPage } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
@@ -37,9 +37,12 @@ export const bookingRoutes = new Hono<AppEnv>()
       idempotencyHash: key ? await sha256Hex(JSON.stringify(body)) : null,
       reservationUid: body.reservation_uid ?? null,
       ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
+      signedIn: Boolean(c.get('user')),
     });
-    // A recurring event type answers the first occurrence with the whole series in `occurrences`.
+    // A recurring event type answers the first occurrence with the whole series in `occurrences`; each occurrence
+    // spends the client's write budget like a booking of its own.
     const occurrences = 'occurrences' in created ? created.occurrences : undefined;
+    if (occurrences && !created.replayed) await chargeRateLimit(c, 'WRITE_RATE_LIMIT', 'booking', occurrences.length - 1);
     return c.json(occurrences ? { ...created.booking, occurrences } : created.booking, 201);
   })
   .get('/', requireUser, validate('query', listBookingsQuery), async (c) => {

@@ -327,7 +327,7 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
     'BOOKING_RESCHEDULED',
     target,
     { uid: seatUid, person, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1, live: true },
-    { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+    { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
   );
   const writes = [...leave, ...take, seatWritten(d1, seatUid)];
   let results: D1Result[];

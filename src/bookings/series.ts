@@ -15,6 +15,16 @@ import { DAY_MS, ZoneCalendar } from '../lib/time';
 import { occurrenceStarts } from '../slots/recurrence';
 import type { RecurringEvent } from '../db/json-types';
 
+/**
+ * How many occurrences an anonymous booker's series may take at once (issue #25): a longer one is booked as a request
+ * the host confirms (each occurrence pending, holding its time like any request), so nobody takes months of a host's
+ * time unseen. A signed-in booker's series, and any series of an event type that requires confirmation anyway, are
+ * unaffected.
+ */
+export const ANONYMOUS_SERIES_AT_ONCE = 4;
+
+export const seriesNeedsConfirmation = (count: number, signedIn: boolean): boolean => !signedIn && count > ANONYMOUS_SERIES_AT_ONCE;
+
 /** The starts of the first `count` occurrences of the event type's series from `start`, in its schedule's zone. */
 export function seriesStarts(ctx: SlotContext, rule: RecurringEvent, start: number, count: number, calendar?: ZoneCalendar): number[] {
   return occurrenceStarts(start, rule, count, calendar ?? ctx.scheduleTimeZone);

@@ -8,8 +8,8 @@ import { ApiError, foundOr404, notFound } from '../lib/errors';
 import type { BookRequest } from './draft';
 import type { CalendarReply, CancelScope, HostCalendar } from './host-calendar';
 import { hostCalendar } from './stub';
-import { findBooking, byUid, findBookingForWrite, findSeries, hostOfBooking, bookingJson, type BookingJson, type BookingRouting } from './repo';
-import { bookingIcsFile } from './calendar';
+import { findBooking, byUid, findBookingForWrite, findSeries, hostOfBooking, bookingJson, seriesForWrite, type BookingJson, type BookingRouting } from './repo';
+import { bookingIcsFile, seriesIcsFile } from './calendar';
 import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
 import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
@@ -68,11 +68,16 @@ export async function getBookingOrSeries(db: Db, uid: string, viewer: User | nul
 /** GET /v2/bookings/{uid}/ics: the booking as an iCalendar file (cancelled ones too, with STATUS:CANCELLED). */
 export async function getBookingIcs(db: Db, env: Bindings, uid: string): Promise<string> {
   const found = await findBookingForWrite(db, uid);
+  // An occurrence of a series downloads the whole series: alone it would be an override without its master.
+  if (found?.booking.recurringBookingUid) return seriesIcsFile(await seriesForWrite(db, found.booking.recurringBookingUid), siteOf(env));
   // A seated booking's uid is the host's; each seat has its own calendar event (UID and SEQUENCE of the seat).
   if (found && found.attendee.seatUid === null) return bookingIcsFile(found, siteOf(env));
   const seat = found ? undefined : await seatAsBooking(db, uid);
-  if (!seat) throw notFound('Booking');
-  return bookingIcsFile(seat, siteOf(env));
+  if (seat) return bookingIcsFile(seat, siteOf(env));
+  // The series' own uid (recurring_booking_uid), as GET /v2/bookings/{uid} accepts it.
+  const series = found ? [] : await seriesForWrite(db, uid);
+  if (!series.length) throw notFound('Booking');
+  return seriesIcsFile(series, siteOf(env));
 }
 
 /**

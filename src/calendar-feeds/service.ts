@@ -4,7 +4,7 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { calendarDataOf } from '../bookings/calendar';
 import { bookingEvent } from '../invites/booking-event';
 import { renderCalendar } from '../invites/ics';
-import { calendarSite, type Site } from '../invites/site';
+import { hostCalendarSite, type Site } from '../invites/site';
 import type { Db } from '../db/client';
 import type { CalendarFeed } from '../db/schema';
 import { bookingWindowDays, feedBookings, findFeedByTokenHash, insertFeed, touchFeed } from './repo';
@@ -35,12 +35,15 @@ export async function renderFeed(db: Db, site: Site, token: string, now: number)
   const hostId = found.owner.id;
   const windowDays = await bookingWindowDays(db, hostId);
   const rows = await feedBookings(db, hostId, now - FEED_PAST_DAYS * DAY_MS, now + windowDays * DAY_MS, FEED_MAX_EVENTS);
-  const events = rows.map((row) => {
-    // Every occurrence of a series is its own event here: the feed has no series master for it to be an instance of.
-    const { series: _occurrence, ...data } = calendarDataOf(row);
-    // DTSTAMP at the booking's last change: the bytes (and the ETag) change only when a booking does.
-    return bookingEvent(data, calendarSite(site, data.uid), data.updatedAt);
-  });
+  const events = await Promise.all(
+    rows.map(async (row) => {
+      // Every occurrence of a series is its own event here: the feed has no series master for it to be an instance of.
+      const { series: _occurrence, ...data } = calendarDataOf(row);
+      // The host's copy: never an attendee's capability (uid, page, cancel or reschedule link), as in the host's emails.
+      // DTSTAMP at the booking's last change: the bytes (and the ETag) change only when a booking does.
+      return bookingEvent(data, await hostCalendarSite(site, data.uid, data.startAt), data.updatedAt);
+    }),
+  );
   const body = renderCalendar({ name: `calflare: ${found.owner.name}`, events });
   // Recorded at most once a minute: calendar clients poll, and a write per poll buys nothing.
   if (found.feed.lastUsedAt === null || now - found.feed.lastUsedAt > 60_000) await touchFeed(db, found.feed.id, now);

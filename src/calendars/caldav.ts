@@ -3,7 +3,8 @@
 // Responses are read with a real XML parser (@xmldom/xmldom), namespaces included. Pure but for the fetcher it is given.
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import ICAL from 'ical.js';
-import { FeedError, guardedFetch, type FetchOptions } from './fetch-feed';
+import { errorText, FeedError, guardedFetch, type FetchOptions } from './fetch-feed';
+import { FeedBudget } from './expansion-budget';
 import { icsBusy, IcsError, MAX_INSTANCES, mergeSpans, type BusyOptions, type BusyResult, type Span } from './ics-busy';
 
 const DAV = 'DAV:';
@@ -64,7 +65,7 @@ export async function caldavBusy(
     if (fb.status === 401) throw new FeedError('The CalDAV server refused the username or password (HTTP 401)');
     if (fb.status >= 200 && fb.status < 300 && /BEGIN:VCALENDAR/i.test(fb.text)) {
       const spans = freeBusySpans(fb.text, opts.window);
-      return { spans, instances: spans.length, capped: false, unknownTimeZones: [], method: 'free-busy' };
+      return { spans, instances: spans.length, capped: false, runawayRules: 0, budgetExhausted: false, unknownTimeZones: [], method: 'free-busy' };
     }
     if (!(fb.status >= 200 && fb.status < 300) && !NO_FREE_BUSY.has(fb.status)) throw new FeedError(`The CalDAV server answered HTTP ${fb.status}`);
   }
@@ -87,7 +88,7 @@ export function freeBusySpans(text: string, window: { start: number; end: number
   try {
     root = new ICAL.Component(ICAL.parse(text));
   } catch (error) {
-    throw new FeedError(`The CalDAV server's free-busy answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FeedError("The CalDAV server's free-busy answer could not be read", errorText(error));
   }
   const spans: Span[] = [];
   for (const vfb of root.getAllSubcomponents('vfreebusy')) {
@@ -115,7 +116,7 @@ export function calendarDataOf(xml: string): string[] {
       },
     }).parseFromString(xml, 'application/xml');
   } catch (error) {
-    throw new FeedError(`The CalDAV server's answer is not valid XML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FeedError("The CalDAV server's answer is not valid XML", errorText(error));
   }
   const out: string[] = [];
   const responses = doc.getElementsByTagNameNS(DAV, 'response');
@@ -131,16 +132,20 @@ export function calendarDataOf(xml: string): string[] {
   return out;
 }
 
-/** Each resource is its own VCALENDAR (a master with its overrides): expanded one by one, capped in total. */
+/**
+ * Each resource is its own VCALENDAR (a master with its overrides): expanded one by one, capped in total, under one
+ * expansion budget for the whole answer (a thousand resources each with a runaway rule cost one budget, not a thousand).
+ */
 function eventsBusy(calendars: string[], opts: Omit<BusyOptions, 'maxInstances'>): BusyResult {
   const spans: Span[] = [];
   let instances = 0;
   let capped = false;
   const unknown = new Set<string>();
+  const budget = opts.budget instanceof FeedBudget ? opts.budget : new FeedBudget(opts.budget);
   for (const text of calendars) {
     let result: BusyResult;
     try {
-      result = icsBusy(text, { ...opts, maxInstances: MAX_INSTANCES - instances });
+      result = icsBusy(text, { ...opts, budget, maxInstances: MAX_INSTANCES - instances });
     } catch (error) {
       if (error instanceof IcsError) continue; // one unreadable resource must not hide the others
       throw error;
@@ -148,10 +153,18 @@ function eventsBusy(calendars: string[], opts: Omit<BusyOptions, 'maxInstances'>
     spans.push(...result.spans);
     instances += result.instances;
     result.unknownTimeZones.forEach((z) => unknown.add(z));
-    if (result.capped) {
+    // The instance cap ends the answer; a spent expansion budget does not: plain events of later resources still count.
+    if (result.capped && instances >= MAX_INSTANCES) {
       capped = true;
       break;
     }
   }
-  return { spans: mergeSpans(spans), instances, capped, unknownTimeZones: [...unknown] };
+  return {
+    spans: mergeSpans(spans),
+    instances,
+    capped: capped || budget.exhausted,
+    runawayRules: budget.runawayRules,
+    budgetExhausted: budget.exhausted,
+    unknownTimeZones: [...unknown],
+  };
 }

@@ -13,11 +13,24 @@ export interface Validators {
 
 export type FeedResult = { status: 'not_modified' } | { status: 'ok'; text: string; validators: Validators };
 
-/** A fetch that failed; the message is for the host (it never contains the address, which is secret). */
+/**
+ * A fetch that failed. The message is for the host: a coarse reason in our words, never the address (it is secret),
+ * a line of the server's answer or a runtime error; those go in `detail`, for the server log only.
+ */
 export class FeedError extends Error {
   /** The connection failed or was dropped before any answer (not a timeout, not a refused address). */
   connectionLost = false;
+
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
+
+/** An error's own text, for `detail`. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -45,7 +58,7 @@ export interface GuardedResponse {
 /**
  * One request with the webhook SSRF guard on the address and on every redirect target (at most MAX_REDIRECTS), a
  * timeout over the whole exchange, and a cap on the body (a lying or absent Content-Length included). Method, headers
- * and body are kept across redirects.
+ * and body are kept across redirects; a request with credentials follows a redirect only within its origin.
  */
 export async function guardedFetch(
   rawUrl: string,
@@ -67,7 +80,7 @@ export async function guardedFetch(
       res = await fetcher(url, { method: init.method, headers, body: init.body, redirect: 'manual', signal });
     } catch (error) {
       if (signal.aborted) throw new FeedError(`The calendar server did not answer within ${timeoutMs / 1000} s`);
-      const lost = new FeedError(`The calendar server could not be reached (${error instanceof Error ? error.message : 'network error'})`);
+      const lost = new FeedError('The calendar server could not be reached', errorText(error));
       lost.connectionLost = true;
       throw lost;
     }
@@ -76,7 +89,13 @@ export async function guardedFetch(
       const location = res.headers.get('location');
       if (!location) throw new FeedError(`The calendar server answered ${res.status} without a Location`);
       if (hop >= MAX_REDIRECTS) throw new FeedError(`The calendar server redirected more than ${MAX_REDIRECTS} times`);
-      url = new URL(location, url).toString();
+      const next = new URL(location, url);
+      // Credentials belong to the origin the host gave them for: a redirect elsewhere (another host, scheme or port)
+      // could be anyone's server. ICS addresses carry no header secret and may move between hosts.
+      if (opts.basicAuth && next.origin !== new URL(url).origin) {
+        throw new FeedError('The CalDAV server redirected to another site; credentials are only sent to the address given');
+      }
+      url = next.toString();
       continue;
     }
     if (res.status === 304) {
@@ -138,7 +157,7 @@ async function readCapped(res: Response, maxBytes: number, signal: AbortSignal):
   } catch (error) {
     if (error instanceof FeedError) throw error;
     if (signal.aborted) throw new FeedError('The calendar server did not finish sending within the time limit');
-    throw new FeedError('The calendar file could not be downloaded completely');
+    throw new FeedError('The calendar file could not be downloaded completely', errorText(error));
   }
   return text + decoder.decode();
 }

@@ -5,7 +5,8 @@
 // (seconds of CPU for a feed of daily series begun years ago). Rules of the common shapes (FREQ=DAILY, and WEEKLY
 // with plain BYDAY, with INTERVAL, COUNT, UNTIL, WKST) are expanded arithmetically on wall-clock day numbers, jumping
 // straight to the window while keeping the series' phase and its COUNT index; anything else goes through ical.js's
-// iterator with a step budget. test/calendars-ics-busy.property.test.ts checks the result against ical.js's own full
+// iterator under the expansion budget (expansion-budget.ts): a rule that finds no date within its budget is cut there,
+// keeps what it found, and is counted in `runawayRules`; the rest of the feed still counts. test/calendars-ics-busy.property.test.ts checks the result against ical.js's own full
 // expansion.
 //
 // Rules (see docs/DESIGN.md, "External calendars"):
@@ -19,6 +20,8 @@
 // - At most `maxInstances` instances are kept; the result says when the cap was hit.
 import ICAL from 'ical.js';
 import { DAY_MS, isValidTimeZone, zoneOffsetAt } from '../lib/time';
+import { BudgetExceeded, FeedBudget, type BudgetLimits } from './expansion-budget';
+export { EXPANSION_BUDGET } from './expansion-budget';
 import { WINDOWS_ZONES } from './windows-zones';
 
 export interface Span {
@@ -37,8 +40,8 @@ export interface BusyOptions {
   ownUidDomain: string | null;
   /** Instances kept at most (default 20,000). */
   maxInstances?: number;
-  /** Recurrence steps through ical.js's iterator at most, for rules we do not expand ourselves (default 50,000). */
-  maxIteratorSteps?: number;
+  /** The expansion budget of ical.js's iterations (defaults: EXPANSION_BUDGET); a FeedBudget is shared (CalDAV resources). */
+  budget?: BudgetLimits | FeedBudget;
 }
 
 export interface BusyResult {
@@ -46,17 +49,27 @@ export interface BusyResult {
   spans: Span[];
   /** Instances found in the window (before merging). */
   instances: number;
-  /** True when an instance or step cap cut the expansion short: the spans are then incomplete. */
+  /** True when the instance cap or the feed's expansion budget cut the expansion short: the spans are then incomplete. */
   capped: boolean;
+  /** Rules (of events or VTIMEZONEs) cut short by their expansion budget: they block only what they found before. */
+  runawayRules: number;
+  /** The feed's expansion budget ran out: rules after that point were not iterated. */
+  budgetExhausted: boolean;
   /** TZIDs read as the host's zone because nothing knew them. */
   unknownTimeZones: string[];
 }
 
-/** A feed that cannot be read; the message is for the host. */
-export class IcsError extends Error {}
+/** A feed that cannot be read; the message is a coarse reason for the host, `detail` (the parser's words) for the log. */
+export class IcsError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
 
 export const MAX_INSTANCES = 20_000;
-const MAX_ITERATOR_STEPS = 50_000;
 
 // ---------------------------------------------------------------------------
 // Zones: wall-clock milliseconds ("wall" = the wall reading as if it were UTC) -> instants
@@ -107,9 +120,25 @@ class IntlZone extends DayCachedZone {
   }
 }
 
+/** A feed's VTIMEZONE; once its own rules run out of budget, the zone its TZID names (or the host's) stands in. */
 class VTimezoneZone extends DayCachedZone {
-  constructor(private readonly tz: ICAL.Timezone) {
+  private broken = false;
+
+  constructor(
+    private readonly tz: ICAL.Timezone,
+    private readonly fallback: Zone,
+    private readonly budget: FeedBudget,
+  ) {
     super();
+  }
+
+  override toInstant(wall: number): number {
+    if (!this.broken) {
+      const instant = this.budget.rule(() => super.toInstant(wall), () => null);
+      if (instant !== null) return instant;
+      this.broken = true;
+    }
+    return this.fallback.toInstant(wall);
   }
 
   protected exactOffset(wall: number): number {
@@ -135,6 +164,7 @@ class ZoneResolver {
   constructor(
     hostTimeZone: string,
     private readonly vtimezones: Map<string, ICAL.Timezone>,
+    private readonly budget: FeedBudget,
   ) {
     this.host = new IntlZone(hostTimeZone);
   }
@@ -153,9 +183,10 @@ class ZoneResolver {
 
   private resolve(tzid: string): Zone {
     const vtz = this.vtimezones.get(tzid);
-    if (vtz) return new VTimezoneZone(vtz);
     const iana = ianaNameOf(tzid);
-    if (iana) return iana === 'UTC' || iana === 'Etc/UTC' ? UTC_ZONE : new IntlZone(iana);
+    const named = iana ? (iana === 'UTC' || iana === 'Etc/UTC' ? UTC_ZONE : new IntlZone(iana)) : null;
+    if (vtz) return new VTimezoneZone(vtz, named ?? this.host, this.budget);
+    if (named) return named;
     this.unknown.add(tzid);
     return this.host;
   }
@@ -219,7 +250,8 @@ function parseCalendars(text: string): ICAL.Component[] {
   try {
     parsed = ICAL.parse(text);
   } catch (error) {
-    throw new IcsError(`The calendar file could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    // ical.js quotes the offending line of the feed: never shown to the host.
+    throw new IcsError('The calendar file could not be read (it is not valid iCalendar)', error instanceof Error ? error.message : String(error));
   }
   const list = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : (parsed as unknown[])) as unknown[];
   const calendars = list.map((jcal) => new ICAL.Component(jcal as never)).filter((c) => c.name === 'vcalendar');
@@ -292,12 +324,11 @@ const weekdayOfDay = (day: number) => (((day + 4) % 7) + 7) % 7;
 class Collector {
   readonly spans: Span[] = [];
   capped = false;
-  steps = 0;
 
   constructor(
     readonly window: { start: number; end: number },
     readonly maxInstances: number,
-    readonly maxSteps: number,
+    readonly budget: FeedBudget,
   ) {}
 
   /** False once the cap is reached. */
@@ -451,7 +482,7 @@ function expandSimple(
   }
 }
 
-/** Any other rule: ical.js's iterator from DTSTART, bounded by the collector's step budget. */
+/** Any other rule: ical.js's iterator from DTSTART, under the expansion budget (cut: what it found stays). */
 function expandWithIcal(
   rule: ICAL.Recur,
   ev: ICAL.Component,
@@ -492,21 +523,31 @@ function iterate(
   emit: (o: Occurrence) => boolean,
   untilInstant: number,
 ): boolean {
+  return out.budget.rule(() => iterateAll(rule, dtstart, info, lastDay, out, emit, untilInstant), () => true);
+}
+
+function iterateAll(
+  rule: ICAL.Recur,
+  dtstart: ICAL.Time,
+  info: EventInfo,
+  lastDay: number,
+  out: Collector,
+  emit: (o: Occurrence) => boolean,
+  untilInstant: number,
+): boolean {
   let iterator: ICAL.RecurIterator;
   try {
     iterator = rule.iterator(dtstart);
-  } catch {
+  } catch (error) {
+    if (error instanceof BudgetExceeded) throw error;
     return true; // a rule ical.js cannot run: only DTSTART (emitted by nobody) is lost, as ical.js itself would
   }
   for (;;) {
-    if (++out.steps > out.maxSteps) {
-      out.capped = true;
-      return false;
-    }
     let next: ICAL.Time | null;
     try {
       next = iterator.next();
-    } catch {
+    } catch (error) {
+      if (error instanceof BudgetExceeded) throw error;
       return true;
     }
     if (!next) return true;
@@ -532,8 +573,10 @@ export function mergeSpans(spans: Span[]): Span[] {
 /** The busy spans of an iCalendar text within the window. Throws IcsError for text that is not iCalendar. */
 export function icsBusy(text: string, opts: BusyOptions): BusyResult {
   const calendars = parseCalendars(text);
-  const zones = new ZoneResolver(opts.hostTimeZone, timezonesOf(calendars));
-  const out = new Collector(opts.window, opts.maxInstances ?? MAX_INSTANCES, opts.maxIteratorSteps ?? MAX_ITERATOR_STEPS);
+  const budget = opts.budget instanceof FeedBudget ? opts.budget : new FeedBudget(opts.budget);
+  const runawayBefore = budget.runawayRules;
+  const zones = new ZoneResolver(opts.hostTimeZone, timezonesOf(calendars), budget);
+  const out = new Collector(opts.window, opts.maxInstances ?? MAX_INSTANCES, budget);
   const ownSuffix = opts.ownUidDomain ? `@${opts.ownUidDomain.toLowerCase()}` : null;
 
   // Group by UID: the master (no RECURRENCE-ID) and its overrides.
@@ -575,7 +618,14 @@ export function icsBusy(text: string, opts: BusyOptions): BusyResult {
     expandSeries(ev, { info, exdates: exdatesOf(ev, zones), overridden: overriddenByUid.get(uid) ?? new Set() }, zones, out);
   }
 
-  return { spans: mergeSpans(out.spans), instances: out.spans.length, capped: out.capped, unknownTimeZones: [...zones.unknown] };
+  return {
+    spans: mergeSpans(out.spans),
+    instances: out.spans.length,
+    capped: out.capped || budget.exhausted,
+    runawayRules: budget.runawayRules - runawayBefore,
+    budgetExhausted: budget.exhausted,
+    unknownTimeZones: [...zones.unknown],
+  };
 }
 
 function exdatesOf(ev: ICAL.Component, zones: ZoneResolver): Set<number> {

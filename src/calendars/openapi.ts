@@ -74,11 +74,15 @@ export const calendarsDocs: ResourceDocs = {
       path: '/v2/calendars/{id}/refresh',
       tag: 'Calendars',
       summary: 'Sync a calendar now',
-      description: 'Queues a sync and answers at once; poll the connection for `last_synced_at` and `last_error`.',
+      description:
+        'Queues a sync and answers at once; poll the connection for `last_synced_at` and `last_error`. Coalesced: at most one sync in flight and one a minute per calendar. While a sync is still pending the answer is 202 and nothing more is queued (that sync answers the request); within a minute of the last one, 429.',
       auth: 'session',
       params: idParam,
-      success: { status: 202, description: 'Sync queued', schema: calendarResponse },
-      errors: { conflict: 'The calendar is disabled' },
+      success: { status: 202, description: 'Sync queued, or one already pending', schema: calendarResponse },
+      errors: {
+        conflict: 'The calendar is disabled',
+        rate_limited: 'A sync of this calendar was queued less than a minute ago and has run; the Retry-After header says when to try again',
+      },
     },
   ],
 };

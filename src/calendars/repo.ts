@@ -195,6 +195,32 @@ export async function claimDueConnections(d1: D1Queryable, now: number, interval
   return results.map((r) => r.id);
 }
 
+/**
+ * Queues a refresh unless one is in flight (queued less than `pendingMs` ago and not attempted since) or the last was
+ * queued less than `intervalMs` ago: one conditional UPDATE, so parallel refreshes claim at most one sync. Answers the
+ * row either way, and whether this call claimed it.
+ */
+export async function claimRefresh(
+  d1: D1Queryable,
+  id: number,
+  now: number,
+  intervalMs: number,
+  pendingMs: number,
+): Promise<{ claimed: boolean; connection: CalendarConnection } | null> {
+  const claimed = await d1
+    .prepare(
+      `UPDATE calendar_connections SET enqueued_at = ?2
+       WHERE id = ?1 AND enabled = 1 AND coalesce(enqueued_at, 0) <= ?2 - ?3
+         AND NOT (enqueued_at > ?2 - ?4 AND coalesce(last_attempt_at, 0) < enqueued_at)
+       RETURNING *`,
+    )
+    .bind(id, now, intervalMs, pendingMs)
+    .first<Record<string, unknown>>();
+  if (claimed) return { claimed: true, connection: connectionFromRow(claimed) };
+  const row = await d1.prepare('SELECT * FROM calendar_connections WHERE id = ?').bind(id).first<Record<string, unknown>>();
+  return row ? { claimed: false, connection: connectionFromRow(row) } : null;
+}
+
 export async function markEnqueued(d1: D1Queryable, id: number, now: number): Promise<void> {
   await d1.prepare('UPDATE calendar_connections SET enqueued_at = ?2 WHERE id = ?1').bind(id, now).run();
 }

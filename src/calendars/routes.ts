@@ -9,6 +9,7 @@ import { idParam, validate } from '../lib/validation';
 import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
 import { normalizeFeedUrl } from './fetch-feed';
 import { enqueueSync } from './queue';
+import { refreshConnection } from './service';
 import {
   connectionJson,
   deleteConnection,
@@ -68,7 +69,8 @@ export const calendarRoutes = new Hono<AppEnv>()
       {
         ownerId,
         kind: body.kind,
-        name: body.name ?? null,
+        // A CalDAV calendar without a name is listed by its server's host rather than as null.
+        name: body.name ?? (body.kind === 'caldav' ? new URL(secret.url).host : null),
         urlDisplay: displayUrl(secret.url),
         secret: await encryptSecret(c.env, secret),
         calendarPath: null,
@@ -117,11 +119,10 @@ export const calendarRoutes = new Hono<AppEnv>()
   })
   .post('/:id/refresh', validate('param', idParam), async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
-    if (!found.enabled) throw new ApiError('conflict', 'This calendar is disabled; enable it to sync');
     const now = Date.now();
-    await enqueueSync(c.env, found.id, now);
-    // 202: the sync runs in the background; poll the connection for last_synced_at / last_error.
-    return c.json(connectionJson(found, now), 202);
+    const { connection } = await refreshConnection(c.env, found, now);
+    // 202: a sync (this one, or the one already pending) runs in the background; poll for last_synced_at / last_error.
+    return c.json(connectionJson(connection, now), 202);
   });
 
 /** The connection's new address and credentials, when the update touches any of them (merged with the stored ones). */

@@ -69,7 +69,7 @@ export const calendarResponse = z.strictObject({
   last_error: z.string().nullable().describe('Why the last sync failed, or a warning about the last good one'),
   consecutive_failures: z.number().int().min(0),
   busy_count: z.number().int().min(0).describe('Busy spans stored from the last good sync (overlapping events merged)'),
-  capped: z.boolean().describe('The last sync hit the 20,000-instance cap: busy time past it is missing'),
+  capped: z.boolean().describe('The last sync was cut short (the 20,000-instance cap, or the expansion budget of repeating events): busy time past that point is missing; last_error says which'),
   created_at: iso,
   updated_at: iso,
 });

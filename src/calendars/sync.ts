@@ -51,9 +51,7 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
       validators = fetched.validators;
       result = icsBusy(fetched.text, busyOptions);
     }
-    const note = result.capped
-      ? `The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`
-      : null;
+    const note = expansionNote(result);
     await writeSyncSuccess(
       env.DB,
       connection,
@@ -62,15 +60,30 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     );
     return 'synced';
   } catch (error) {
-    const message =
-      error instanceof FeedError || error instanceof IcsError
-        ? error.message
-        : 'The calendar could not be synced because of an internal error';
-    if (!(error instanceof FeedError || error instanceof IcsError)) {
-      // Never the address or credentials: only the connection id and the error's own text.
-      console.error('calendar sync failed', { connection_id: connectionId, error: error instanceof Error ? error.message : String(error) });
-    }
+    const known = error instanceof FeedError || error instanceof IcsError;
+    // The host reads a coarse reason; the details (a runtime error, the line a parser choked on) go to the log only,
+    // with the connection id and never the address or credentials.
+    const message = known ? error.message : 'The calendar could not be synced because of an internal error';
+    const detail = known ? error.detail : error instanceof Error ? error.message : String(error);
+    if (!known || detail) console.error(JSON.stringify({ level: 'error', msg: 'calendar sync failed', connection_id: connectionId, reason: message, detail: detail?.slice(0, 500) }));
     await writeSyncFailure(env.DB, connection.id, message, now);
     return 'failed';
   }
+}
+
+/** What the host reads about an expansion that was cut short (coarse: never a line of the feed). */
+function expansionNote(result: BusyResult): string | null {
+  const notes: string[] = [];
+  if (result.capped && !result.budgetExhausted) {
+    notes.push(`The calendar has more than ${MAX_INSTANCES.toLocaleString('en-US')} events in the booking window; only the first ${MAX_INSTANCES.toLocaleString('en-US')} block time`);
+  }
+  if (result.budgetExhausted) {
+    notes.push('The calendar\'s repeating events took too long to expand: some of them block no time');
+  } else if (result.runawayRules > 0) {
+    const one = result.runawayRules === 1;
+    notes.push(
+      `${result.runawayRules} repeating event${one ? ' has a rule' : 's have rules'} that find${one ? 's' : ''} no date within the expansion limit: ${one ? 'it blocks' : 'they block'} no time past that point`,
+    );
+  }
+  return notes.length ? notes.join('. ') : null;
 }

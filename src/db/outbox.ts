@@ -3,6 +3,15 @@
 // `enqueued_at` NULL for the cron sweep to redo.
 import type { D1Queryable } from './client';
 
+/**
+ * The lease of an enqueued outbox row (both outboxes): its due time (next_attempt_at for a retry, else enqueued_at)
+ * plus this grace. A pending row whose lease ran out with no attempt recorded lost its queue message (a restart dropped
+ * it, or the retry it waited as) and the cron sweep sends it again. Queue messages arrive within seconds of being due,
+ * so two minutes keeps duplicates rare while a crash delays delivery by minutes: with the sweep every minute, a lost
+ * message is re-sent at most about three minutes after it was due.
+ */
+export const OUTBOX_LEASE_GRACE_MS = 2 * 60_000;
+
 /** Queues' sendBatch takes at most 100 messages per call. */
 export const SEND_BATCH_MAX = 100;
 

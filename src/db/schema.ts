@@ -359,7 +359,8 @@ export const webhookDeliveries = sqliteTable(
   ],
 );
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+// `suppressed`: never sent, because the recipient address was over its budget when the row was written (last_error says so).
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const RECIPIENT_ROLES = ['attendee', 'host'] as const;
 export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
@@ -399,6 +400,8 @@ export const emailNotifications = sqliteTable(
   (t) => [
     index('booking_email_notifications_outbox_idx').on(t.status, t.enqueuedAt),
     index('booking_email_notifications_booking_idx').on(t.bookingId),
+    // The per-recipient budget counts an address's recent rows (src/notifications/outbox.ts).
+    index('booking_email_notifications_recipient_idx').on(sql`lower(${t.recipientEmail})`, t.createdAt),
   ],
 );
 
@@ -518,6 +521,29 @@ export const teamMembers = sqliteTable(
   (t) => [uniqueIndex('team_members_team_user_idx').on(t.teamId, t.userId), index('team_members_user_idx').on(t.userId, t.teamId)],
 );
 
+/**
+ * An invitation to join a team (issue #25): membership needs the invitee's consent. Addressed to an email (lowercased)
+ * whether or not it has an account; accepted only by the signed-in user with that email, by id or through the link
+ * whose token is stored only as its SHA-256. Accepting writes the `team_members` row and deletes this one; until then
+ * the invitee is in no member or host query.
+ */
+export const teamInvitations = sqliteTable(
+  'team_invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: TEAM_ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: integer('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('team_invitations_team_email_idx').on(t.teamId, t.email), index('team_invitations_email_idx').on(t.email)],
+);
+
 /** The listed hosts of a team event type (unless it assigns all team members). */
 export const eventTypeHosts = sqliteTable(
   'booking_event_type_hosts',
@@ -560,3 +586,4 @@ export type CalendarConnection = typeof calendarConnections.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type BookingHost = typeof bookingHosts.$inferSelect;
 export type TeamMember = typeof teamMembers.$inferSelect;
+export type TeamInvitation = typeof teamInvitations.$inferSelect;

@@ -31,8 +31,10 @@ export interface BookingCalendarData extends Pick<Booking, 'uid' | 'title' | 'st
 export interface CalendarSite {
   /** Host name used in UIDs (and Message-IDs): stable for a deployment. */
   domain: string;
-  /** Absolute link to the booking's page, when there is one. */
+  /** Absolute link to the booking's page, when there is one (the host's copy: the host's view). */
   bookingUrl: string | null;
+  /** The UID's left side when it must not be the booking's own uid (the host's copy, see hostEventUid). */
+  eventUid?: string;
 }
 
 const STATUS: Record<BookingStatus, IcsStatus> = {
@@ -85,7 +87,7 @@ function seriesFields(series: SeriesRef | undefined): Pick<IcsEvent, 'recurrence
 export function bookingEvent(b: BookingCalendarData, site: CalendarSite, stamp: number): IcsEvent {
   const status = STATUS[b.status];
   return {
-    uid: icsUid(b.series?.uid ?? b.uid, site.domain),
+    uid: icsUid(site.eventUid ?? b.series?.uid ?? b.uid, site.domain),
     ...seriesFields(b.series),
     sequence: b.sequence,
     stamp,

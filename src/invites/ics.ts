@@ -41,6 +41,8 @@ export interface IcsEvent {
   recurrence?: { rule: string; zone: string; lastStart: number };
   /** One occurrence of a recurring series: its start as the series defined it (RECURRENCE-ID, written in UTC). */
   recurrenceId?: number;
+  /** A series' master listing its other starts outright (RDATE, in UTC) rather than by a rule. */
+  rdates?: number[];
 }
 
 export interface IcsCalendar {
@@ -122,6 +124,7 @@ function eventLines(e: IcsEvent): string[] {
     timeLine('DTEND', e.end, zone),
   ];
   if (e.recurrence) lines.push(`RRULE:${e.recurrence.rule}`);
+  if (e.rdates?.length) lines.push(`RDATE:${e.rdates.map(icsDateTime).join(',')}`);
   // UTC is allowed whatever form the master's DTSTART has (RFC 5545 3.8.4.4 only forbids mixing with floating time).
   if (e.recurrenceId !== undefined) lines.push(`RECURRENCE-ID:${icsDateTime(e.recurrenceId)}`);
   lines.push(`SUMMARY:${escapeText(e.summary)}`);

@@ -1,9 +1,11 @@
-// Per-client rate limits with the Workers Rate Limiting binding (wrangler.toml `[[ratelimits]]`). The client is its
-// IP as Cloudflare reports it (CF-Connecting-IP, which a client cannot set through Cloudflare), and every key holds
-// only a hash of it: no raw IP or email ever reaches the limiter's keys.
+// Per-client rate limits with the Workers Rate Limiting binding (wrangler.toml `[[ratelimits]]`). The client is the
+// network of its IP as Cloudflare reports it (CF-Connecting-IP, which a client cannot set through Cloudflare): the
+// IPv4 address or the IPv6 /64 (src/lib/ip.ts), and every key holds only a hash of it: no raw IP or email ever
+// reaches the limiter's keys.
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { sha256Hex } from './crypto';
+import { clientNetwork } from './ip';
 import type { AppEnv, Bindings } from '../env';
 import { ApiError } from './errors';
 
@@ -19,11 +21,12 @@ export function clientIp(c: Pick<Context<AppEnv>, 'req'>): string | null {
 }
 
 /**
- * The client as stored and counted: SHA-256 of its IP. Requests without CF-Connecting-IP (only tests and local tools
- * calling the Worker directly; Cloudflare always sets it) share one client.
+ * The client as stored and counted: SHA-256 of its network (`clientNetwork`: the IPv4 address or the IPv6 /64), so
+ * rotating addresses inside one IPv6 network is one client for every rate limit and the hold cap. Requests without
+ * CF-Connecting-IP (only tests and local tools calling the Worker directly; Cloudflare always sets it) share one client.
  */
 export async function clientHash(c: Pick<Context<AppEnv>, 'req'>): Promise<string> {
-  return sha256Hex(`ip:${clientIp(c) ?? 'unknown'}`);
+  return sha256Hex(`net:${clientNetwork(clientIp(c))}`);
 }
 
 /**
@@ -40,6 +43,17 @@ export async function enforceRateLimit(c: Ctx, limiter: Limiter, scope: string):
       'Retry-After': String(RATE_LIMIT_PERIOD_SECONDS),
     });
   }
+}
+
+/**
+ * Counts `units` more requests of this client against `limiter` under `scope`, after the fact and without refusing:
+ * a recurring series spends one unit per occurrence (issue #25), known once it is booked; its request paid the first.
+ */
+export async function chargeRateLimit(c: Ctx, limiter: Limiter, scope: string, units: number): Promise<void> {
+  if (!clientIp(c) || units <= 0) return;
+  const binding: RateLimit = (c.env as Bindings)[limiter];
+  const key = `${scope}:${await clientHash(c)}`;
+  await Promise.all(Array.from({ length: units }, () => binding.limit({ key })));
 }
 
 /** The middleware form, for routes whose scope does not depend on the request. */

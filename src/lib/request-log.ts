@@ -16,9 +16,15 @@ export function requestIdFrom(incoming: string | undefined): string {
   return incoming && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
-/** The route pattern that answered (`/v2/bookings/:uid`), never the concrete path with its ids and query. */
+/**
+ * The route pattern that answered (`/v2/bookings/:uid`), never the concrete path with its ids and query. Read after
+ * the request: `routeIndex` is the last handler that ran. Later routes the path also matches (the booker's
+ * `/:username` matches `/health`) never ran, so they are not it. When a middleware answered (a 401), the route it
+ * guarded is the next handler in line; with none, the path matched no route.
+ */
 function routePattern(c: Context): string {
-  const handler = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+  const routes = matchedRoutes(c);
+  const handler = routes.find((route, i) => i >= c.req.routeIndex && route.method !== 'ALL');
   return handler?.path ?? 'unmatched';
 }
 

@@ -3,7 +3,8 @@
 // calendar part. Pure apart from rendering JSX to a string.
 import { bookingEvent, locationText, methodFor } from '../invites/booking-event';
 import { renderCalendar, type IcsMethod } from '../invites/ics';
-import { calendarSite, type Site } from '../invites/site';
+import { calendarSite, hostCalendarSite, type Site } from '../invites/site';
+import type { CalendarSite } from '../invites/booking-event';
 import type { RecipientRole, WebhookTrigger } from '../db/schema';
 import { recipientOf, type NotificationPayload } from './payload';
 import { formatShort, formatWhen } from './when';
@@ -44,6 +45,21 @@ const HOST: Record<WebhookTrigger, Wording> = {
   BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'A booking was cancelled' },
 };
 
+/** At most `max` characters (whole code points), with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text.trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/**
+ * What a subject names (issue #25): anyone may book with any address, so an attendee's email never carries text an
+ * anonymous booker typed (their name is in the booking's title): it names the host, an account a super admin made.
+ * The host's names the attendee, cut short.
+ */
+function subjectTopic(p: NotificationPayload, role: RecipientRole): string {
+  return role === 'attendee' ? `meeting with ${clip(p.booking.organizer.name, 40)}` : clip(p.booking.attendee.name, 30);
+}
+
 interface Row {
   label: string;
   value: string;
@@ -74,9 +90,22 @@ interface Link {
   href: string;
 }
 
-function links(p: NotificationPayload, site: Site): Link[] {
+/**
+ * Where each copy points. The booking uid is the attendee's capability: their copy links to their page and file; the
+ * host's copy (a host or co-host) never carries it and links to the host's view instead.
+ */
+async function calendarSiteFor(p: NotificationPayload, role: RecipientRole, site: Site): Promise<CalendarSite> {
+  if (role === 'attendee') return calendarSite(site, p.booking.uid);
+  return hostCalendarSite(site, p.booking.series?.uid ?? p.booking.uid, p.booking.startAt);
+}
+
+function links(p: NotificationPayload, role: RecipientRole, site: Site, calendar: CalendarSite): Link[] {
   const out: Link[] = [];
-  const page = calendarSite(site, p.booking.uid).bookingUrl;
+  const page = calendar.bookingUrl;
+  if (role !== 'attendee') {
+    if (page) out.push({ label: 'See your bookings', href: page });
+    return out;
+  }
   if (page && p.booking.status !== 'cancelled' && p.booking.status !== 'rejected') out.push({ label: 'Reschedule or cancel', href: page });
   out.push({ label: 'Download the calendar file (.ics)', href: `${site.baseUrl}/v2/bookings/${p.booking.uid}/ics` });
   return out;
@@ -124,14 +153,15 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
   const reader = recipientOf(p, role);
   const rows = detailRows(p, role, reader.timezone);
   const lead = wording.lead?.(p) ?? null;
-  const linkList = links(p, site);
-  const subject = `${wording.subject}: ${p.booking.title} (${formatShort(p.booking.startAt, reader.timezone)})`;
+  const calendar = await calendarSiteFor(p, role, site);
+  const linkList = links(p, role, site, calendar);
+  const subject = `${wording.subject}: ${subjectTopic(p, role)} (${formatShort(p.booking.startAt, reader.timezone)})`;
 
   const text = [
     wording.headline,
     '',
     ...(lead ? [lead, ''] : []),
-    ...rows.map((r) => `${r.label}: ${r.strike ? `(was) ${r.value}` : r.value}`),
+    ...rows.map((r) => `${r.label}: ${r.value}`),
     '',
     ...linkList.map((l) => `${l.label}: ${l.href}`),
     '',
@@ -141,6 +171,6 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
   const html = '<!doctype html>' + (await (<EmailBody headline={wording.headline} lead={lead} rows={rows} links={linkList} footer={FOOTER} />).toString());
 
   const method = methodFor(p.booking.status) as 'REQUEST' | 'CANCEL';
-  const ics = renderCalendar({ method, events: [bookingEvent(p.booking, calendarSite(site, p.booking.uid), stamp)] });
+  const ics = renderCalendar({ method, events: [bookingEvent(p.booking, calendar, stamp)] });
   return { subject, text, html, calendar: { method, ics, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' } };
 }

@@ -4,6 +4,7 @@
 // for the cron sweep (src/notifications/sweep.ts).
 import type { BookingCalendarData, SeriesRef } from '../invites/booking-event';
 import type { D1Queryable } from '../db/client';
+import type { WebhookTrigger } from '../db/schema';
 import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
@@ -28,6 +29,13 @@ export interface CalendarState {
   /** An occurrence of a recurring series (with the series' rule when this message invites to the whole series). */
   series?: SeriesRef;
 }
+
+/** The reason each change's emails show: the one given with that change. */
+const REASON_OF: Partial<Record<WebhookTrigger, (event: BookingEventSnapshot) => string | null>> = {
+  BOOKING_CANCELLED: (event) => event.booking.cancellationReason,
+  BOOKING_REJECTED: (event) => event.booking.rejectionReason,
+  BOOKING_RESCHEDULED: (event) => event.reschedule?.reason ?? null,
+};
 
 export function notificationPayload(event: BookingEventSnapshot, state: CalendarState): NotificationPayload {
   const b = event.booking;
@@ -54,13 +62,39 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
     hostTimezone: event.organizer.timezone,
     attendeeTimezone: event.attendee.timezone,
     previous: event.reschedule ? { startAt: event.reschedule.previousStartAt, endAt: event.reschedule.previousEndAt } : null,
-    reason: event.trigger === 'BOOKING_CANCELLED' ? b.cancellationReason : event.trigger === 'BOOKING_REJECTED' ? b.rejectionReason : null,
+    reason: REASON_OF[event.trigger]?.(event) ?? null,
   };
 }
 
 const INSERT_NOTIFICATION = `INSERT INTO booking_email_notifications
   (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
-   status, attempts, attempt_log, created_at, updated_at)`;
+   status, attempts, attempt_log, created_at, updated_at, last_error)`;
+
+/**
+ * The per-recipient budget (issue #25): one address gets at most `perHour` emails in any rolling hour and `perDay` in
+ * any rolling 24 hours, whoever's bookings they come from and whether they were made through the API or the pages.
+ * Counted in the INSERT that writes the row (D1 runs one write at a time, so parallel bookings cannot both squeeze
+ * under it); a row beyond it is written `suppressed` with the reason in last_error and never sent, while the change
+ * itself happens. It bounds the attendee's emails, the address an anonymous booker chooses; a host's own emails are
+ * bounded by what can be booked with them (rate limits and caps).
+ */
+export function recipientBudget(env: Pick<Bindings, 'EMAIL_RECIPIENT_MAX_PER_HOUR' | 'EMAIL_RECIPIENT_MAX_PER_DAY'>) {
+  const read = (v: string | undefined, fallback: number) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : fallback);
+  return { perHour: read(env.EMAIL_RECIPIENT_MAX_PER_HOUR, 10), perDay: read(env.EMAIL_RECIPIENT_MAX_PER_DAY, 30) };
+}
+
+const SENT_TO = `SELECT COUNT(*) FROM booking_email_notifications n WHERE lower(n.recipient_email) = lower(?) AND n.created_at > ? AND n.status != 'suppressed'`;
+
+/** `reason` (NULL or why the row is suppressed) for one attendee address, and its binds. */
+function budgetCheck(email: string, budget: ReturnType<typeof recipientBudget>, now: number): { sql: string; binds: unknown[] } {
+  return {
+    sql: `(SELECT CASE WHEN (${SENT_TO}) >= ? THEN ? WHEN (${SENT_TO}) >= ? THEN ? END)`,
+    binds: [
+      email, now - 3_600_000, budget.perHour, `Not sent: this address already got ${budget.perHour} emails in the last hour (per-recipient budget)`,
+      email, now - 86_400_000, budget.perDay, `Not sent: this address already got ${budget.perDay} emails in the last 24 hours (per-recipient budget)`,
+    ],
+  };
+}
 
 /**
  * The booking `b` in the snapshot's state and SEQUENCE (a seat's change: the seat's, in the state), when its event
@@ -81,7 +115,7 @@ const NOTIFIABLE_BOOKING = `${BOOKING_IN_SNAPSHOT_STATE} AND (b.sequence = ? OR 
  */
 export function notificationInserts(
   d1: D1Queryable,
-  env: Pick<Bindings, 'EMAIL_NOTIFICATIONS'>,
+  env: Pick<Bindings, 'EMAIL_NOTIFICATIONS' | 'EMAIL_RECIPIENT_MAX_PER_HOUR' | 'EMAIL_RECIPIENT_MAX_PER_DAY'>,
   event: BookingEventSnapshot,
   state: CalendarState,
   now: number,
@@ -91,38 +125,40 @@ export function notificationInserts(
   const body = JSON.stringify(payload);
   // A seat's SEQUENCE is the seat's own, checked with the seat in the snapshot's state.
   const where = [...snapshotStateParams(event), state.sequence, event.seat?.uid ?? null];
+  const budget = recipientBudget(env);
   const statements = RECIPIENTS[event.trigger].map((role) => {
     const to = recipientOf(payload, role);
+    const check = role === 'attendee' ? budgetCheck(to.email, budget, now) : { sql: 'NULL', binds: [] };
     return d1
       .prepare(
         `${INSERT_NOTIFICATION}
-         SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, ?
-         FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id
+         SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, CASE WHEN budget.reason IS NULL THEN 'pending' ELSE 'suppressed' END, 0, '[]', ?, ?, budget.reason
+         FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id, (SELECT ${check.sql} AS reason) budget
          WHERE ${NOTIFIABLE_BOOKING}
-         RETURNING id`,
+         RETURNING id, status`,
       )
-      .bind(newNotificationId(), event.trigger, role, to.email, to.name, body, now, now, ...where);
+      .bind(newNotificationId(), event.trigger, role, to.email, to.name, body, now, now, ...check.binds, ...where);
   });
   if (!RECIPIENTS[event.trigger].includes('host')) return statements;
   // The co-hosts: the host's message, read in each one's own zone (the payload's hostTimezone is the reader's).
   const coHosts = d1
     .prepare(
       `${INSERT_NOTIFICATION}
-       SELECT ? || '_' || u.id, b.id, b.uid, ?, 'host', u.email, u.name, json_set(?, '$.hostTimezone', u.timezone), 'pending', 0, '[]', ?, ?
+       SELECT ? || '_' || u.id, b.id, b.uid, ?, 'host', u.email, u.name, json_set(?, '$.hostTimezone', u.timezone), 'pending', 0, '[]', ?, ?, NULL
        FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id
        JOIN booking_hosts bh ON bh.booking_id = b.id AND bh.user_id != b.host_id
        JOIN users u ON u.id = bh.user_id AND u.is_active = 1
        WHERE ${NOTIFIABLE_BOOKING}
        ORDER BY u.id
-       RETURNING id`,
+       RETURNING id, status`,
     )
     .bind(newNotificationId(), event.trigger, body, now, now, ...where);
   return [...statements, coHosts];
 }
 
-/** The notification ids from the D1 batch results of `notificationInserts` statements. */
+/** The ids to send from the D1 batch results of `notificationInserts` statements (suppressed rows are never sent). */
 export function notificationIdsOf(results: D1Result[]): number[] {
-  return results.flatMap((r) => (r.results as { id: number }[]).map((row) => row.id));
+  return results.flatMap((r) => (r.results as { id: number; status: string }[]).filter((row) => row.status === 'pending').map((row) => row.id));
 }
 
 /**

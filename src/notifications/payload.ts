@@ -23,7 +23,7 @@ export interface NotificationPayload {
   attendeeTimezone: string;
   /** The times before a reschedule. */
   previous: { startAt: number; endAt: number } | null;
-  /** The cancellation or rejection reason, when one was given. */
+  /** The cancellation, rejection or reschedule reason, when one was given. */
   reason: string | null;
 }
 

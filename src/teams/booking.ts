@@ -22,7 +22,7 @@ import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import type { BookRequest } from '../bookings/draft';
 import { spanAt } from '../bookings/occupancy';
 import { snapshotOf } from '../bookings/snapshot';
-import { attendeeLocation } from '../bookings/location';
+import { attendeeLocation, storedLocation } from '../bookings/location';
 import { KEY_REUSED_MESSAGE, priorAnswer } from '../bookings/replay';
 import {
   bookingFromRow,
@@ -191,7 +191,7 @@ async function write(
     ...spanAt(et, req.start),
     status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
     locationType: et.locationType,
-    locationValue: extra.value,
+    locationValue: storedLocation(et.requiresConfirmation, req.location !== null, extra.value),
     metadata: req.metadata,
     bookingFieldsResponses: Object.keys(extra.responses).length ? (extra.responses as never) : null,
     idempotencyKey: req.idempotencyKey,
@@ -277,7 +277,7 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       const snapshot = snapshotOf(
         'BOOKING_RESCHEDULED',
         { ...current, booking: after, host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone } },
-        { previousStartAt: booking.startAt, previousEndAt: booking.endAt },
+        { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
       );
       const client = db.$client;
       const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);

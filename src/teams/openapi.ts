@@ -4,7 +4,14 @@ import type { ResourceDocs } from '../openapi/types';
 import { idParam } from '../lib/validation';
 import {
   addMemberBody,
+  createdInvitationResponse,
   createTeamBody,
+  invitationResponse,
+  invitationTokenParam,
+  inviteBody,
+  listInvitationsQuery,
+  receivedInvitationResponse,
+  teamInvitationParam,
   listMembersQuery,
   listTeamsQuery,
   memberParam,
@@ -25,6 +32,7 @@ const requestSchemas = {
   CreateTeamBody: createTeamBody,
   UpdateTeamBody: updateTeamBody,
   AddTeamMemberBody: addMemberBody,
+  InviteTeamMemberBody: inviteBody,
   UpdateTeamMemberBody: updateMemberBody,
   CreateTeamEventTypeBody: createTeamEventTypeBody,
   UpdateTeamEventTypeBody: updateTeamEventTypeBody,
@@ -33,6 +41,8 @@ const requestSchemas = {
 const teamList = listEnvelope(teamResponse);
 const memberList = listEnvelope(memberResponse);
 const teamEventTypeList = listEnvelope(teamEventTypeResponse);
+const invitationList = listEnvelope(invitationResponse);
+const receivedInvitationList = listEnvelope(receivedInvitationResponse);
 
 const responseSchemas = {
   Team: teamResponse,
@@ -41,6 +51,11 @@ const responseSchemas = {
   TeamMemberList: memberList,
   TeamEventType: teamEventTypeResponse,
   TeamEventTypeList: teamEventTypeList,
+  TeamInvitation: invitationResponse,
+  CreatedTeamInvitation: createdInvitationResponse,
+  TeamInvitationList: invitationList,
+  ReceivedTeamInvitation: receivedInvitationResponse,
+  ReceivedTeamInvitationList: receivedInvitationList,
 };
 
 const notMember = 'The team does not exist or you are not a member of it';
@@ -125,13 +140,102 @@ export const teamsDocs: ResourceDocs = {
     method: 'post',
     path: '/v2/teams/{id}/members',
     tag: 'Teams',
-    summary: 'Add a member',
-    description: 'An existing, active user, by `user_id` or `email`. Owners and admins; only owners add owners.',
+    summary: 'Add a member directly (super admins)',
+    description:
+      'Super admins only: an existing, active user, by `user_id` or `email`. Everyone else invites ' +
+      '(`POST /v2/teams/{id}/invitations`): membership needs the invitee\'s consent.',
     auth: 'session',
     params: idParam,
     body: { schema: addMemberBody },
     success: { status: 201, description: 'The new member', schema: memberResponse },
-    errors: { forbidden: 'You are a plain member, or an admin adding an owner', conflict: 'Already a member', not_found: notMember },
+    errors: { forbidden: 'You are no super admin: invite instead', conflict: 'Already a member', not_found: notMember },
+  },
+  {
+    operationId: 'inviteTeamMember',
+    method: 'post',
+    path: '/v2/teams/{id}/invitations',
+    tag: 'Teams',
+    summary: 'Invite someone to the team',
+    description:
+      'Owners and admins; only owners invite owners. Addressed to an email, with or without an account: the answer is ' +
+      'the same either way. The invitee is no member (not listed, no host) until they accept, signed in with that ' +
+      'email, by id (`POST /v2/team-invitations/{id}/accept`) or through `accept_url` (shown once). Lasts 14 days.',
+    auth: 'session',
+    params: idParam,
+    body: { schema: inviteBody },
+    success: { status: 201, description: 'The invitation, with its link', schema: createdInvitationResponse },
+    errors: { forbidden: 'You are a plain member, or an admin inviting an owner', conflict: 'This address already has a pending invitation', not_found: notMember },
+  },
+  {
+    operationId: 'listTeamInvitations',
+    method: 'get',
+    path: '/v2/teams/{id}/invitations',
+    tag: 'Teams',
+    summary: "List a team's pending invitations",
+    description: 'Owners and admins.',
+    auth: 'session',
+    params: idParam,
+    query: listInvitationsQuery,
+    success: { status: 200, description: 'A page of pending invitations, by id', schema: invitationList },
+    errors: { forbidden: 'You are a plain member', not_found: notMember },
+  },
+  {
+    operationId: 'revokeTeamInvitation',
+    method: 'delete',
+    path: '/v2/teams/{id}/invitations/{invitation_id}',
+    tag: 'Teams',
+    summary: 'Revoke an invitation',
+    description: 'Owners and admins.',
+    auth: 'session',
+    params: teamInvitationParam,
+    success: { status: 204, description: 'Revoked' },
+    errors: { forbidden: 'You are a plain member', not_found: 'No such team or pending invitation' },
+  },
+  {
+    operationId: 'listMyTeamInvitations',
+    method: 'get',
+    path: '/v2/team-invitations',
+    tag: 'Teams',
+    summary: 'List the invitations addressed to you',
+    description: 'Pending invitations to your email, with their teams.',
+    auth: 'session',
+    query: listInvitationsQuery,
+    success: { status: 200, description: 'A page of invitations, by id', schema: receivedInvitationList },
+  },
+  {
+    operationId: 'acceptTeamInvitation',
+    method: 'post',
+    path: '/v2/team-invitations/{id}/accept',
+    tag: 'Teams',
+    summary: 'Accept an invitation',
+    description: 'You become a member with the invited role.',
+    auth: 'session',
+    params: idParam,
+    success: { status: 201, description: 'Your membership', schema: memberResponse },
+    errors: { not_found: 'No pending invitation with this id addressed to you' },
+  },
+  {
+    operationId: 'acceptTeamInvitationLink',
+    method: 'post',
+    path: '/v2/team-invitations/links/{token}/accept',
+    tag: 'Teams',
+    summary: 'Accept an invitation through its link',
+    description: 'The `accept_url` of an invitation, posted with your session: it works only for the invited email.',
+    auth: 'session',
+    params: invitationTokenParam,
+    success: { status: 201, description: 'Your membership', schema: memberResponse },
+    errors: { not_found: 'No pending invitation with this link addressed to you' },
+  },
+  {
+    operationId: 'declineTeamInvitation',
+    method: 'post',
+    path: '/v2/team-invitations/{id}/decline',
+    tag: 'Teams',
+    summary: 'Decline an invitation',
+    auth: 'session',
+    params: idParam,
+    success: { status: 204, description: 'Declined' },
+    errors: { not_found: 'No pending invitation with this id addressed to you' },
   },
   {
     operationId: 'updateTeamMember',

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypeHosts, eventTypes, teamMembers, teams, users, type EventType, type Team, type TeamRole, type User } from '../db/schema';
 import { hostRowsOf, type HostRow } from './hosts';
+import { liveInvitationsOf } from './invitations-repo';
 import type { UpdateTeamBody } from './schemas';
 
 /** A team as one viewer sees it: their role (null for a super admin who is no member). */
@@ -140,6 +141,8 @@ export function memberJson(m: MemberRow) {
 export interface TeamOverview {
   team: Team;
   members: { userId: number; name: string; role: TeamRole }[];
+  /** Pending invitations: not members yet (issue #25). */
+  invitations: { email: string; role: TeamRole; expiresAt: number }[];
   eventTypes: { eventType: EventType; hosts: HostRow[] }[];
 }
 
@@ -148,7 +151,7 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
   const page = await db.select().from(teams).where(gt(teams.id, afterId)).orderBy(asc(teams.id)).limit(limit).all();
   if (page.length === 0) return [];
   const ids = page.map((t) => t.id);
-  const [members, ets] = await Promise.all([
+  const [members, ets, invitations] = await Promise.all([
     db
       .select({ teamId: teamMembers.teamId, userId: teamMembers.userId, name: users.name, role: teamMembers.role })
       .from(teamMembers)
@@ -157,6 +160,7 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
       .orderBy(asc(teamMembers.userId))
       .all(),
     db.select().from(eventTypes).where(inArray(eventTypes.teamId, ids)).orderBy(asc(eventTypes.id)).all(),
+    liveInvitationsOf(db, ids, Date.now()),
   ]);
   const listed = ets.length
     ? await db.select().from(eventTypeHosts).where(inArray(eventTypeHosts.eventTypeId, ets.map((et) => et.id))).all()
@@ -167,6 +171,7 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
     return {
       team,
       members: teamMembersOf.map(({ userId, name, role }) => ({ userId, name, role })),
+      invitations: invitations.filter((i) => i.teamId === team.id).map(({ email, role, expiresAt }) => ({ email, role, expiresAt })),
       eventTypes: ets
         .filter((et) => et.teamId === team.id)
         .map((eventType) => ({

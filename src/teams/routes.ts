@@ -4,7 +4,20 @@ import type { AppEnv } from '../env';
 import { isPositiveInt, listPage } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
 import { listMembers, listTeams, memberJson, teamJson } from './repo';
-import { addMemberBody, createTeamBody, listMembersQuery, listTeamsQuery, memberParam, updateMemberBody, updateTeamBody } from './schemas';
+import { siteOf } from '../invites/site';
+import { invitationJson, invitationLink, invite, revokeInvitation, teamInvitations } from './invitations';
+import {
+  addMemberBody,
+  createTeamBody,
+  inviteBody,
+  listInvitationsQuery,
+  listMembersQuery,
+  listTeamsQuery,
+  memberParam,
+  teamInvitationParam,
+  updateMemberBody,
+  updateTeamBody,
+} from './schemas';
 import { addMember, changeRole, changeTeam, createTeam, removeMember, removeTeam, teamFor } from './service';
 
 export const teamRoutes = new Hono<AppEnv>()
@@ -45,5 +58,20 @@ export const teamRoutes = new Hono<AppEnv>()
   .delete('/:id/members/:user_id', validate('param', memberParam), async (c) => {
     const { id, user_id } = c.req.valid('param');
     await removeMember(c.var.db, currentUser(c), id, user_id);
+    return c.body(null, 204);
+  })
+  .post('/:id/invitations', validate('param', idParam), validate('json', inviteBody), async (c) => {
+    const { invitation, token } = await invite(c.var.db, currentUser(c), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ ...invitationJson(invitation), accept_url: invitationLink(siteOf(c.env).baseUrl, token) }, 201);
+  })
+  .get('/:id/invitations', validate('param', idParam), validate('query', listInvitationsQuery), async (c) => {
+    const { id } = c.req.valid('param');
+    const { limit, cursor } = c.req.valid('query');
+    const result = await listPage({ limit, cursor }, isPositiveInt, (afterId = 0, take) => teamInvitations(c.var.db, currentUser(c), id, afterId, take), (i) => i.id);
+    return c.json({ data: result.data.map(invitationJson), next_cursor: result.next_cursor });
+  })
+  .delete('/:id/invitations/:invitation_id', validate('param', teamInvitationParam), async (c) => {
+    const { id, invitation_id } = c.req.valid('param');
+    await revokeInvitation(c.var.db, currentUser(c), id, invitation_id);
     return c.body(null, 204);
   });

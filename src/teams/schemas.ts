@@ -56,3 +56,43 @@ export const memberResponse = z.strictObject({
   role: teamRole,
   created_at: z.iso.datetime(),
 });
+
+// ---- Invitations (issue #25): membership by consent ----
+
+export const inviteBody = z.strictObject({
+  email: email.describe('Where the invitation is addressed, with or without an account (the answer is the same either way)'),
+  role: teamRole.default('member'),
+});
+export type InviteBody = z.infer<typeof inviteBody>;
+
+export const listInvitationsQuery = z.strictObject({ ...pageQuery });
+
+/** `/v2/teams/{id}/invitations/{invitation_id}` */
+export const teamInvitationParam = z.strictObject({ id: decimalId, invitation_id: decimalId });
+
+/** `/v2/team-invitations/links/{token}/accept`: the invitation link. */
+export const invitationTokenParam = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Not an invitation link') });
+
+export const invitationResponse = z.strictObject({
+  id: z.number().int().positive(),
+  team_id: z.number().int().positive(),
+  email: z.string(),
+  role: teamRole,
+  status: z.literal('pending').describe('Always pending: an accepted invitation becomes a member, a declined or revoked one is gone'),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+});
+
+export const createdInvitationResponse = invitationResponse.extend({
+  accept_url: z
+    .string()
+    .describe('Shown once: the invitation link. The invitee POSTs to it with their own session (their email must be the invited one); it is nothing to anyone else'),
+});
+
+export const receivedInvitationResponse = z.strictObject({
+  id: z.number().int().positive(),
+  team: z.strictObject({ id: z.number().int().positive(), name: z.string(), slug: z.string() }),
+  role: teamRole,
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+});

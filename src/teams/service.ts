@@ -1,6 +1,7 @@
 // Teams and members: the authorization rules in one place, shared by the API and the admin pages.
 // - Any member sees the team and its members; anyone else gets a 404 (the team's existence is not revealed).
 // - Owners and admins change the team and manage members; a member trying to gets a 403 (they can see it exists).
+// - New members join by accepting an invitation (src/teams/invitations.ts); only super admins add members directly.
 // - Only owners (and super admins) delete the team, make owners, or change or remove an owner.
 // - A member may always leave; the team always keeps at least one owner (guarded in SQL).
 // - Super admins may do everything.
@@ -69,9 +70,13 @@ export async function removeTeam(db: Db, actor: User, teamId: number): Promise<v
   await deleteTeam(db, teamId);
 }
 
+/**
+ * Adds a member directly: super admins only. Anyone else invites (src/teams/invitations.ts), since membership makes
+ * the user bookable as a host and shows their busy time, and an email lookup here would tell who has an account.
+ */
 export async function addMember(db: Db, actor: User, teamId: number, body: AddMemberBody) {
-  const access = await managedTeam(db, actor, teamId);
-  if (body.role === 'owner' && !isOwner(access)) throw new ApiError('forbidden', 'Only team owners may add owners');
+  const access = await teamFor(db, actor, teamId);
+  if (!access.superAdmin) throw new ApiError('forbidden', 'Only super admins add members directly: invite them (POST /v2/teams/{id}/invitations)');
   const user = body.user_id !== undefined ? await findUserById(db, body.user_id) : await findUserByEmail(db, body.email!);
   const path = body.user_id !== undefined ? 'user_id' : 'email';
   if (!user) throw invalid(path, 'User not found');

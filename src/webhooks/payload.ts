@@ -14,7 +14,8 @@ export interface BookingEventSnapshot {
   eventType: { id: number; slug: string; durationMinutes: number } | null;
   organizer: { id: number; name: string; email: string; timezone: string };
   attendee: { name: string; email: string; timezone: string; notes: string | null };
-  reschedule?: { previousStartAt: number; previousEndAt: number };
+  /** A reschedule's times before it and the reason given with it (the emails show it). */
+  reschedule?: { previousStartAt: number; previousEndAt: number; reason: string | null };
   /**
    * A seated booking's change concerns one seat: its uid, and its state after the change (SEQUENCE, still holding
    * its place or not). Payloads name it `seatUid` (as Cal.com's) and list only that seat's attendee.

@@ -7,7 +7,7 @@
 // A re-sent message is harmless: the consumer skips rows that are no longer pending, and receivers dedupe on
 // `webhook-id`, which stays the same.
 import { getDb } from '../db/client';
-import { sendInChunks } from '../db/outbox';
+import { OUTBOX_LEASE_GRACE_MS, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { enqueueDeliveries } from './outbox';
 import { expiredLeaseIds, renewLeases, unsentDeliveryIds } from './repo';
@@ -15,11 +15,8 @@ import { expiredLeaseIds, renewLeases, unsentDeliveryIds } from './repo';
 /** Younger rows are probably being enqueued right now by the request that wrote them. */
 export const SWEEP_GRACE_MS = 60_000;
 
-/**
- * How late a due attempt may be before its message counts as lost. Queue messages normally arrive within seconds of
- * being due; ten minutes (two cron runs) keeps duplicates rare while a lost delivery waits at most ~15 minutes.
- */
-export const LEASE_GRACE_MS = 10 * 60_000;
+/** How late a due attempt may be before its message counts as lost (src/db/outbox.ts, shared with the emails). */
+export const LEASE_GRACE_MS = OUTBOX_LEASE_GRACE_MS;
 
 /** Bounds one run (10 sendBatch calls per kind); a larger backlog drains over the next runs, oldest first. */
 export const SWEEP_MAX_ROWS = 1_000;

@@ -4,6 +4,8 @@
 // caught here (Cloudflare's own egress does not reach private networks anyway); this guard stops the obvious
 // server-side request forgery: literal private, loopback and link-local addresses and local-only names.
 
+import { parseIPv4, parseIPv6, type IPv4 } from '../lib/ip';
+
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** The `WEBHOOK_ALLOW_PRIVATE_URLS` var: only the exact string "true" opens the guard (dev and tests). */
@@ -46,14 +48,6 @@ export function privateHostReason(hostname: string): string | null {
   return null;
 }
 
-type IPv4 = [number, number, number, number];
-
-function parseIPv4(host: string): IPv4 | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  return parts.every((p) => p <= 255) ? (parts as IPv4) : null;
-}
 
 // [first octet, prefix of the address, prefix length, what it is]
 const PRIVATE_V4: [number, number, number, number, string][] = [
@@ -83,29 +77,6 @@ function privateIPv4Reason(ip: IPv4): string | null {
   return null;
 }
 
-/** Eight 16-bit groups, or null. Accepts `::` compression and a trailing dotted IPv4 (::ffff:10.0.0.1). */
-export function parseIPv6(text: string): number[] | null {
-  if (text.includes('%')) return null; // zone ids are meaningless for a remote host
-  let tail: number[] = [];
-  let body = text;
-  const dotted = /^(.*:)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
-  if (dotted) {
-    const v4 = parseIPv4(dotted[2]!);
-    if (!v4) return null;
-    tail = [(v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]];
-    body = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return null;
-  const parse = (s: string) => (s === '' ? [] : s.split(':').map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN)));
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  if ([...head, ...rest].some(Number.isNaN)) return null;
-  const known = head.length + rest.length + tail.length;
-  if (halves.length === 1) return known === 8 ? [...head, ...tail] : null;
-  if (known > 7) return null;
-  return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
-}
 
 function privateIPv6Reason(g: number[]): string | null {
   const zerosUntil = (n: number) => g.slice(0, n).every((x) => x === 0);

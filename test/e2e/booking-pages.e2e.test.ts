@@ -290,6 +290,39 @@ describe('public booking pages in headless Chromium', () => {
     await context.close();
   });
 
+  it('keeps a long name and email inside the 375 px page: booked, rescheduled, cancel form, cancelled', async () => {
+    const { context, page } = await newPage({ width: 375, javaScriptEnabled: false });
+    const fits = async (what: string) => expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(375);
+    await page.goto(`${worker.base}/${HOST.username}`);
+    // Duration and location are plain text, not boxes that look like buttons.
+    expect(await page.locator('#event-types .meta li').first().evaluate((li) => getComputedStyle(li).borderTopWidth)).toBe('0px');
+    await page.goto(`${worker.base}/${HOST.username}/intro?tz=UTC`);
+    // Without JavaScript a day reloads the page at its times (a fragment), not at the top.
+    await openFirstFreeDay(page, 2);
+    expect(new URL(page.url()).hash).toBe('#day');
+    await Promise.all([page.waitForURL(/\/book\?/), page.locator('#times a').first().click()]);
+    await fillForm(page, {
+      name: 'Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh',
+      email: 'maximiliana.wolfeschlegelsteinhausenbergerdorff@subdomain.example-company.com',
+    });
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
+    await fits('booked');
+    await shot(page, '10-phone-long-email');
+    await Promise.all([page.waitForURL(/\/reschedule\//), page.click('a:has-text("Reschedule")')]);
+    await openFirstFreeDay(page, 2);
+    await Promise.all([page.waitForURL(/start=/), page.locator('#times a').nth(1).click()]);
+    await Promise.all([page.waitForURL(/\/booking\//), page.click('#reschedule-form button[type=submit]')]);
+    await fits('rescheduled');
+    await Promise.all([page.waitForURL(/cancel=1/), page.click('#change-links a:has-text("Cancel")')]);
+    expect(new URL(page.url()).hash).toBe('#cancel-form');
+    await fits('cancel form');
+    await Promise.all([page.waitForURL((url) => !url.search.includes('cancel=1')), page.click('#cancel-form button[type=submit]')]);
+    expect(await page.textContent('#status')).toContain('Cancelled');
+    await fits('cancelled');
+    expect(await page.getAttribute('#book-again', 'href')).toBe(`/${HOST.username}`);
+    await context.close();
+  });
+
   it('shows a friendly, accessible 404 page', async () => {
     const { context, page } = await newPage();
     const res = await page.goto(`${worker.base}/nobody-by-this-name`);

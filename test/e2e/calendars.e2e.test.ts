@@ -138,6 +138,12 @@ async function seed() {
         params: [HOST.email, now, now, HOST.email],
       },
       {
+        // A weekly series of 3, for the .ics downloads a CalDAV server must accept.
+        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, booking_window_days, is_active, recurring_event, created_at, updated_at)
+              SELECT ${hostId}, s.id, 'Weekly Sync', 'weekly-sync', 30, 120, 1, ?, ?, ? FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+        params: [HOST.email, JSON.stringify({ freq: 'weekly', interval: 1, count: 3 }), now, now, HOST.email],
+      },
+      {
         sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
         params: [await sha256Hex(token), now + DAY, now, HOST.email],
       },
@@ -260,3 +266,25 @@ describe('a CalDAV calendar on Radicale', () => {
 function upcomingPlus(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
+
+describe('a recurring booking’s .ics downloads in a real CalDAV server', () => {
+  it('an occurrence’s download and the series uid’s are each accepted by Radicale as they are (PUT 201)', async () => {
+    const weekly = (await apiJson('GET', '/v2/event-types')).json.data.find((e: { slug: string }) => e.slug === 'weekly-sync');
+    const booked = await apiJson('POST', '/v2/bookings', {
+      event_type_id: weekly.id, start: `${upcoming(2, 20)}T10:00:00Z`, attendee: { name: 'Jane', email: 'jane-series@example.com', timezone: 'UTC' },
+    });
+    expect(booked.status, JSON.stringify(booked.json)).toBe(201);
+    const [, second] = booked.json.occurrences as { uid: string }[];
+    // One occurrence moved: its override differs from the master's start.
+    expect((await apiJson('PATCH', `/v2/bookings/${second!.uid}`, { start: `${upcomingPlus(upcoming(2, 20), 8)}T11:00:00Z` })).status).toBe(200);
+    const download = async (uid: string) => {
+      const res = await fetch(`${base}/v2/bookings/${uid}/ics`);
+      expect(res.status, uid).toBe(200);
+      return res.text();
+    };
+    expect(await dav('MKCALENDAR', '/host/occurrence/')).toBe(201);
+    expect(await dav('PUT', '/host/occurrence/booking.ics', await download(second!.uid))).toBe(201);
+    expect(await dav('MKCALENDAR', '/host/series/')).toBe(201);
+    expect(await dav('PUT', '/host/series/booking.ics', await download(booked.json.recurring_booking_uid))).toBe(201);
+  });
+});

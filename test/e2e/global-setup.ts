@@ -38,6 +38,8 @@ export default async function setup(project: TestProject) {
           // The tests' own servers (webhook receiver, ICS feed, Radicale) listen on 127.0.0.1, which production refuses.
           WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
           CALENDAR_ENCRYPTION_KEY: E2E_CALENDAR_KEY,
+          // Calendar refreshes follow each other within seconds here (production: one a minute per calendar).
+          CALENDAR_REFRESH_INTERVAL_SECONDS: '0',
           EMAIL_TRANSPORT: 'smtp',
           SMTP_HOST: '127.0.0.1',
           SMTP_PORT: String(catcher.port),

@@ -1,0 +1,1 @@
+CREATE INDEX `booking_email_notifications_recipient_idx` ON `booking_email_notifications` (lower("recipient_email"),`created_at`);
