@@ -20,6 +20,11 @@ if (!secret) {
 }
 
 const server = createServer((req, res) => {
+  // Deliveries are POSTs; a GET is someone checking that the receiver is up (the README waits for it so).
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('webhook receiver: POST deliveries here\n');
+    return;
+  }
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', async () => {

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { csrfToken } from '../src/web/csrf';
-import { api, getPage, makeAdmin, makeUser, postForm } from './helpers';
+import { api, follow, getPage, makeAdmin, makeUser, postForm } from './helpers';
 import { settleSyncs } from './calendars-helpers';
 
 const SECRET_URL = 'https://calendar.google.com/calendar/ical/h%40example.com/private-adm1nSecret/basic.ics';
@@ -47,6 +47,20 @@ describe('/admin/calendars', () => {
     expect(res.location).toBe('/admin/calendars');
     const queued = await env.DB.prepare('SELECT enqueued_at FROM calendar_connections WHERE id = ?').bind(created.json.id).first<{ enqueued_at: number }>();
     expect(queued!.enqueued_at).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('a refresh within a minute of the last sync queues nothing and says when to try again', async () => {
+    const admin = await makeAdmin();
+    const host = await makeUser();
+    const created = await api('POST', '/v2/calendars', { token: host.token, body: { kind: 'ics', url: SECRET_URL, enabled: false } });
+    const synced = Date.now() - 20_000;
+    await env.DB.prepare('UPDATE calendar_connections SET enabled = 1, enqueued_at = ?2, last_attempt_at = ?2 WHERE id = ?1').bind(created.json.id, synced).run();
+    const cookie = `session=${admin.token}`;
+    const res = await postForm(`/admin/calendars/${created.json.id}/refresh`, { _csrf: await csrfToken(admin.token, 'session') }, { cookie });
+    const shown = await follow(res, cookie);
+    expect(shown.html).toMatch(new RegExp(`Calendar #${created.json.id}: This calendar was synced moments ago; try again in 4\\d seconds`));
+    const row = await env.DB.prepare('SELECT enqueued_at FROM calendar_connections WHERE id = ?').bind(created.json.id).first<{ enqueued_at: number }>();
+    expect(row!.enqueued_at).toBe(synced);
   });
 
   it('is for super admins only, and refuses a refresh without the CSRF token', async () => {

@@ -57,4 +57,17 @@ describe('rescheduling team bookings', () => {
     expect((await book(personalB.id, at('10:00'))).status).toBe(201);
     expectError(await book(personalB.id, at('14:00')), 409, 'slot_unavailable');
   });
+
+  it('the reason given with a team reschedule is in every rescheduled email', async () => {
+    const team = await makeTeam([{}, {}]);
+    const [a, b] = team.members as [any, any];
+    const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: [{ user_id: a.user.id }, { user_id: b.user.id }] });
+    const booked = await book(et.id, at('15:00'));
+    expect((await api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: at('16:00'), reason: 'Room double-booked' } })).status).toBe(200);
+    const rows = await env.DB.prepare("SELECT payload FROM booking_email_notifications WHERE booking_uid = ? AND trigger_event = 'BOOKING_RESCHEDULED'")
+      .bind(booked.json.uid)
+      .all<{ payload: string }>();
+    expect(rows.results.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows.results) expect(JSON.parse(row.payload).reason).toBe('Room double-booked');
+  });
 });

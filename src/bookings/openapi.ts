@@ -91,10 +91,12 @@ export const bookingsDocs: ResourceDocs = {
       method: 'get',
       path: '/v2/bookings/{uid}/ics',
       tag: 'Bookings',
-      summary: 'Download a booking as an iCalendar file',
+      summary: 'Download a booking, a seat or a recurring series as an iCalendar file',
       description:
         'RFC 5545, one VEVENT with the same UID and SEQUENCE as the invitation emails, so importing it and receiving ' +
-        'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED. A seat_uid answers that seat\'s own event (its UID and SEQUENCE).',
+        'the emails yield one calendar entry. A cancelled or declined booking has STATUS:CANCELLED. A seat_uid answers that seat\'s own event (its UID and SEQUENCE). ' +
+        'An occurrence of a recurring series, or the series by its recurring_booking_uid, answers the whole series: a master under the series UID listing every ' +
+        'booked start (RDATE), then each occurrence as its override (RECURRENCE-ID), so the file stands on its own in any calendar.',
       auth: 'public',
       params: uidParam,
       success: {
