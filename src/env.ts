@@ -39,6 +39,10 @@ export interface Bindings {
   WEBHOOK_ALLOW_PRIVATE_URLS: string;
   WEBHOOK_MAX_PER_OWNER: string;
   SESSION_TTL_HOURS: string;
+  /** Days the cron keeps webhook attempt logs and settled emails (default 30; src/housekeeping.ts). */
+  RETENTION_ATTEMPT_LOG_DAYS?: string;
+  /** Days the cron keeps settled webhook deliveries with their payloads (default 90). */
+  RETENTION_PAYLOAD_DAYS?: string;
   /** Where the D1 primary runs (a location hint such as `weur`); HostCalendar objects are created next to it. */
   D1_PRIMARY_LOCATION?: string;
   /** Public origin of this deployment: links in emails and feeds, and the domain of calendar UIDs. */

@@ -4,7 +4,7 @@ import { CALENDAR_SYNC_QUEUE, consumeCalendarBatch, sweepCalendars } from './cal
 import { consumeEmailBatch, EMAIL_DEAD_LETTER_QUEUE, EMAIL_QUEUE, settleEmailDeadLetters } from './notifications/consumer';
 import { sweepEmailOutbox } from './notifications/sweep';
 import { getDb } from './db/client';
-import { purgeExpiredRows } from './housekeeping';
+import { purgeExpiredRows, retentionOf } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 
@@ -26,6 +26,6 @@ export default {
     const now = Date.now();
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
     await sweepCalendars(env, now);
-    await purgeExpiredRows(getDb(env.DB), now);
+    await purgeExpiredRows(getDb(env.DB), now, retentionOf(env));
   },
 } satisfies ExportedHandler<Bindings, QueueMessage>;

@@ -8,6 +8,7 @@ export type SessionStart = 'first-primary' | 'first-unconstrained' | 'bookmark' 
 
 export interface RecordedStatement {
   sql: string;
+  params: unknown[];
   session: SessionStart;
 }
 
@@ -61,7 +62,7 @@ function install() {
       const start = startOf(this.dbSession);
       if (probe) {
         probe.calls += 1;
-        probe.statements.push({ sql: this.statement, session: start });
+        probe.statements.push({ sql: this.statement, params: this.params, session: start });
       }
       failIfAsked(this.statement);
       if (laggingReads?.test(this.statement) && onReplica(start)) {
@@ -73,11 +74,11 @@ function install() {
   }
 
   const batch = sessionProto.batch!;
-  sessionProto.batch = function (this: object, statements: { statement: string }[]) {
+  sessionProto.batch = function (this: object, statements: { statement: string; params: unknown[] }[]) {
     const start = startOf(this);
     if (probe) {
       probe.calls += 1;
-      for (const s of statements) probe.statements.push({ sql: s.statement, session: start });
+      for (const s of statements) probe.statements.push({ sql: s.statement, params: s.params, session: start });
     }
     for (const s of statements) failIfAsked(s.statement);
     return batch.call(this, statements);

@@ -1,5 +1,6 @@
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { sessions, users, type User } from '../db/schema';
 import { randomToken, sha256Hex } from '../lib/crypto';
 
@@ -38,6 +39,6 @@ export async function deleteUserSessions(db: Db, userId: number): Promise<void> 
 }
 
 /** The cron purge: an expired session can never be used again (userForToken checks the expiry as well). */
-export async function purgeExpiredSessions(db: Db, now: number): Promise<void> {
-  await db.delete(sessions).where(lte(sessions.expiresAt, now));
+export function purgeExpiredSessions(db: Db, now: number, limit: number): Promise<number> {
+  return runBatch(db.$client, 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?)', [now], limit);
 }

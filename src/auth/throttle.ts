@@ -7,6 +7,7 @@
 // Keyed by email whether or not the account exists, so a 429 tells an attacker nothing about which emails are real.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { signInAttempts } from '../db/schema';
 import { clientNetwork } from '../lib/ip';
 
@@ -70,6 +71,6 @@ export function signInSucceeded(db: Db, email: string, ip: string | undefined) {
 }
 
 /** The cron purge: rows whose window has ended carry no information. */
-export async function purgeSignInAttempts(db: Db, now: number): Promise<void> {
-  await db.delete(signInAttempts).where(sql`${signInAttempts.windowStart} <= ${now - WINDOW_MS}`);
+export function purgeSignInAttempts(db: Db, now: number, limit: number): Promise<number> {
+  return runBatch(db.$client, 'DELETE FROM sign_in_attempts WHERE rowid IN (SELECT rowid FROM sign_in_attempts WHERE window_start <= ? LIMIT ?)', [now - WINDOW_MS], limit);
 }

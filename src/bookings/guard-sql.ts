@@ -20,10 +20,11 @@ export const bookedOverlap = (now: number, hosts = hostMarks(1)) =>
  * A team event type's hold is one row per host it blocks (src/teams/holds.ts), so every guard and busy read counts it
  * for each of them like any hold: the organizer's row carries the holder's uid, the others `<uid>~<host id>` (`~` is
  * never in a uid the API accepts). `holdGroupSql(alias)` matches every row of one hold (a personal hold is a group of
- * one); bind `holdGroupParams(uid)` (for NULL it matches nothing).
+ * one); bind `holdGroupParams(uid)` (for NULL it matches nothing). The `<uid>~` prefix is a range of the uid index
+ * (from `<uid>~` up to `<uid>` followed by the character after `~`), so releasing a hold never scans the table.
  */
-export const holdGroupSql = (alias = '') => `(${alias}uid = ? OR substr(${alias}uid, 1, ?) = ?)`;
-export const holdGroupParams = (uid: string | null) => (uid === null ? [null, 0, null] : [uid, uid.length + 1, `${uid}~`]);
+export const holdGroupSql = (alias = '') => `(${alias}uid = ? OR (${alias}uid >= ? AND ${alias}uid < ?))`;
+export const holdGroupParams = (uid: string | null) => (uid === null ? [null, null, null] : [uid, `${uid}~`, `${uid}\x7f`]);
 
 /**
  * A live hold (`expires_at > now`: an expired hold stops counting at once, sweep or no sweep) of one of `hosts`

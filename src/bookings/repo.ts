@@ -1,7 +1,8 @@
 // SQL for bookings and their attendees. Writes that change a host's occupied time are guarded in SQL, so even a
 // caller that bypassed the host's Durable Object could not create an overlap.
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { viewStatus, type BookingViewStatus } from './status';
 import { liveSql, LIVE_STATUSES } from './occupancy';
@@ -334,11 +335,14 @@ export async function forgetIdempotencyKey(db: Db, bookingId: number, key: strin
 }
 
 /** The cron purge: keys of bookings made more than 24 hours ago are forgotten. */
-export async function purgeIdempotencyKeys(db: Db, now: number): Promise<void> {
-  await db
-    .update(bookings)
-    .set({ idempotencyKey: null, idempotencyHash: null })
-    .where(and(isNotNull(bookings.idempotencyKey), lte(bookings.createdAt, now - IDEMPOTENCY_TTL_MS)));
+export function purgeIdempotencyKeys(db: Db, now: number, limit: number): Promise<number> {
+  return runBatch(
+    db.$client,
+    `UPDATE bookings SET idempotency_key = NULL, idempotency_hash = NULL
+     WHERE id IN (SELECT id FROM bookings WHERE idempotency_key IS NOT NULL AND created_at <= ? LIMIT ?)`,
+    [now - IDEMPOTENCY_TTL_MS],
+    limit,
+  );
 }
 
 /** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */

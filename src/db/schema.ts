@@ -33,18 +33,24 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  // expires: the cron purge (src/housekeeping.ts) deletes by expiry in batches.
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
 
 /**
  * Sign-in attempts per throttle key within a window (src/auth/throttle.ts): one row per (email, client network) and one
  * per email, known or not, so the answer reveals nothing. An attempt is counted before its password is checked.
  */
-export const signInAttempts = sqliteTable('sign_in_attempts', {
-  key: text('key').primaryKey(),
-  attempts: integer('attempts').notNull(),
-  windowStart: integer('window_start').notNull(),
-});
+export const signInAttempts = sqliteTable(
+  'sign_in_attempts',
+  {
+    key: text('key').primaryKey(),
+    attempts: integer('attempts').notNull(),
+    windowStart: integer('window_start').notNull(),
+  },
+  // The cron purge deletes ended windows in batches.
+  (t) => [index('sign_in_attempts_window_idx').on(t.windowStart)],
+);
 
 export const schedules = sqliteTable(
   'booking_schedules',
@@ -204,6 +210,8 @@ export const bookings = sqliteTable(
     index('bookings_host_start_idx').on(t.hostId, t.startAt),
     index('bookings_event_type_start_idx').on(t.eventTypeId, t.startAt),
     index('bookings_start_idx').on(t.startAt),
+    // The cron forgets idempotency keys after their TTL: only rows still holding one are in this index.
+    index('bookings_idempotency_created_idx').on(t.createdAt).where(sql`idempotency_key IS NOT NULL`),
   ],
 );
 
@@ -356,6 +364,12 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index('booking_webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
     index('booking_webhook_deliveries_outbox_idx').on(t.status, t.enqueuedAt),
+    // Deleting or moving a booking checks its deliveries (the foreign key), without reading the whole table.
+    index('booking_webhook_deliveries_booking_idx').on(t.bookingId),
+    // Retention (src/housekeeping.ts): rows past the payload retention, by age.
+    index('booking_webhook_deliveries_created_idx').on(t.createdAt),
+    // Retention: only finished rows whose attempt log is not yet emptied, so a purged row leaves the index.
+    index('booking_webhook_deliveries_log_idx').on(t.createdAt).where(sql`status != 'pending' AND attempt_log != '[]'`),
   ],
 );
 
@@ -402,6 +416,8 @@ export const emailNotifications = sqliteTable(
     index('booking_email_notifications_booking_idx').on(t.bookingId),
     // The per-recipient budget counts an address's recent rows (src/notifications/outbox.ts).
     index('booking_email_notifications_recipient_idx').on(sql`lower(${t.recipientEmail})`, t.createdAt),
+    // Retention (src/housekeeping.ts): finished rows past the attempt-log retention, by age.
+    index('booking_email_notifications_created_idx').on(t.createdAt),
   ],
 );
 

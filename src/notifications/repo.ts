@@ -1,6 +1,7 @@
 // Reading and resending email notifications (the admin's Emails tab).
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { emailNotifications, type EmailNotification, type NotificationStatus } from '../db/schema';
 import type { Bindings } from '../env';
 import { enqueueNotifications, newNotificationId } from './outbox';
@@ -41,4 +42,18 @@ export async function resendNotification(env: Pick<Bindings, 'DB' | 'EMAILS'>, i
   }
   await enqueueNotifications(env, [copied.id], d1);
   return { ok: true, id: copied.id };
+}
+
+/**
+ * Retention (the cron, src/housekeeping.ts), one batch: deletes settled emails (sent, failed, suppressed) created
+ * before `cutoff`, with their attempt logs. A pending one is still owed and stays.
+ */
+export function purgeNotifications(db: Db, cutoff: number, limit: number): Promise<number> {
+  return runBatch(
+    db.$client,
+    `DELETE FROM booking_email_notifications
+     WHERE id IN (SELECT id FROM booking_email_notifications WHERE created_at <= ? AND status != 'pending' LIMIT ?)`,
+    [cutoff],
+    limit,
+  );
 }

@@ -1,8 +1,9 @@
 // SQL for slot reservations (holds). Like bookings, every write that takes time from a host's calendar is guarded in
 // SQL: a hold is only written when its occupied span overlaps no live booking and no live hold of the host.
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { bookedOverlap, heldOverlap, holdGroupParams, holdGroupSql } from '../bookings/guard-sql';
 import type { D1Queryable, Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { eventTypes, slotReservations, users, type SlotReservation } from '../db/schema';
 
 export interface NewHold {
@@ -123,9 +124,8 @@ export async function listLiveHolds(db: Db, now: number, hostId: number | undefi
 }
 
 /** The cron's half: expired holds already count for nothing; this only keeps the table small. */
-export async function deleteExpiredHolds(db: Db, now: number): Promise<number> {
-  const rows = await db.delete(slotReservations).where(lte(slotReservations.expiresAt, now)).returning({ id: slotReservations.id });
-  return rows.length;
+export function deleteExpiredHolds(db: Db, now: number, limit: number): Promise<number> {
+  return runBatch(db.$client, 'DELETE FROM slot_reservations WHERE id IN (SELECT id FROM slot_reservations WHERE expires_at <= ? LIMIT ?)', [now], limit);
 }
 
 const iso = (t: number) => new Date(t).toISOString();

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { runBatch } from '../db/purge';
 import { ownedBy } from '../auth/ownership';
 import {
   users,
@@ -226,4 +227,28 @@ export function deliveryJson(d: WebhookDelivery) {
       next_attempt_at: isoOrNull(a.next_attempt_at),
     })),
   };
+}
+
+// ---- Retention (the cron, src/housekeeping.ts): one batch each; finished rows only, a pending one is still owed ----
+
+/** Empties the attempt log of finished deliveries created before `cutoff` (the row and its payload stay). */
+export function purgeDeliveryAttemptLogs(db: Db, cutoff: number, limit: number): Promise<number> {
+  return runBatch(
+    db.$client,
+    `UPDATE booking_webhook_deliveries SET attempt_log = '[]'
+     WHERE id IN (SELECT id FROM booking_webhook_deliveries WHERE status != 'pending' AND attempt_log != '[]' AND created_at <= ? LIMIT ?)`,
+    [cutoff],
+    limit,
+  );
+}
+
+/** Deletes finished deliveries, payload and all, created before `cutoff`. */
+export function purgeDeliveries(db: Db, cutoff: number, limit: number): Promise<number> {
+  return runBatch(
+    db.$client,
+    `DELETE FROM booking_webhook_deliveries
+     WHERE id IN (SELECT id FROM booking_webhook_deliveries WHERE created_at <= ? AND status != 'pending' LIMIT ?)`,
+    [cutoff],
+    limit,
+  );
 }
