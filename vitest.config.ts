@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
@@ -25,6 +26,8 @@ export default defineConfig(async () => {
                   CALENDAR_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNhbGVuZGFyLWtleS0zMi1ieXRlcyE=',
                   EMAIL_TRANSPORT: 'memory',
                   EMAIL_RETRY_BASE_SECONDS: '1',
+                  // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
+                  DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },
                 queueConsumers: {
                   'calflare-webhooks': { maxBatchTimeout: 0.05 },
@@ -36,6 +39,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workers',
+            // Each file starts its own workerd (isolated storage), mostly waiting: two files at a time on two cores.
+            maxWorkers: Math.max(2, availableParallelism()),
             setupFiles: ['./test/setup.ts'],
             include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
             exclude: ['test/e2e/**'],
@@ -47,6 +52,9 @@ export default defineConfig(async () => {
             name: 'e2e',
             environment: 'node',
             include: ['test/e2e/**/*.e2e.test.ts'],
+            // One wrangler dev, mail catcher and Chromium for every file (seeded per file), one file at a time.
+            globalSetup: ['./test/e2e/global-setup.ts'],
+            maxWorkers: 1,
             // Starting wrangler dev and Chromium takes a while on a small machine.
             testTimeout: 120_000,
             hookTimeout: 240_000,

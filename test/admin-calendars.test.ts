@@ -20,7 +20,8 @@ describe('/admin/calendars', () => {
     const admin = await makeAdmin();
     const host = await makeUser();
     const created = await api('POST', '/v2/calendars', { token: host.token, body: { kind: 'ics', url: SECRET_URL, name: 'Work calendar', enabled: false } });
-    await env.DB.prepare("UPDATE calendar_connections SET enabled = 1, consecutive_failures = 2, last_error = 'The calendar server answered HTTP 500' WHERE id = ?")
+    // Not queued (enqueued_at NULL): a listed failure, with no sync in flight for afterEach to wait for.
+    await env.DB.prepare("UPDATE calendar_connections SET enabled = 1, enqueued_at = NULL, consecutive_failures = 2, last_error = 'The calendar server answered HTTP 500' WHERE id = ?")
       .bind(created.json.id)
       .run();
     const res = await getPage('/admin/calendars', `session=${admin.token}`);

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { icsBusy, type Span } from '../src/calendars/ics-busy';
+import { runs } from './runs';
 
 const VTIMEZONES: Record<string, string> = {
   'America/New_York': [
@@ -171,7 +172,7 @@ describe('ICS busy expansion matches ical.js', () => {
         expect(ours.capped).toBe(false);
         expect(ours.spans).toEqual(reference(text, window, includeTransparent));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   }, 120_000);
 });

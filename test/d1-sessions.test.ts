@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { newerBookmark, sessionStartFor, validBookmark } from '../src/db/session';
 import { measureD1, withLaggingReplica } from './d1-probe';
 import { api, BASE, book, hostWithEventType, makeAdmin, TEST_PASSWORD, upcomingDate } from './helpers';
+import { runs } from './runs';
 
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
@@ -81,7 +82,7 @@ describe('the x-d1-bookmark round trip', () => {
         expect(res.status).toBe(200);
         expect(res.headers.get('x-d1-bookmark')).toMatch(BOOKMARK);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bookingEvent, type BookingCalendarData } from '../src/invites/booking-event';
 import { escapeText, foldLine, icsUid, renderCalendar, type IcsMethod } from '../src/invites/ics';
 import { calendarBooking } from './invites-helpers';
+import { runs } from './runs';
 
 const site = { domain: 'cal.example.com', bookingUrl: 'https://cal.example.com/booking/abc' };
 
@@ -128,7 +129,7 @@ describe('ICS for a booking', () => {
         const expected = clean(description.replace(/\r\n|\r/g, '\n'));
         expect(event.description).toBe(expected ? `${expected}\n\nManage this booking: ${site.bookingUrl}` : `Manage this booking: ${site.bookingUrl}`);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -11,6 +11,7 @@ import { observances, vtimezoneLines } from '../src/invites/vtimezone';
 import { zoneOffsetAt } from '../src/lib/time';
 import { calendarBooking } from './invites-helpers';
 import type { RecurrenceFreq } from '../src/db/json-types';
+import { runs } from './runs';
 
 const SITE = { domain: 'calflare.test', bookingUrl: null };
 const at = (iso: string) => Date.parse(iso);
@@ -80,7 +81,7 @@ describe('the series invitation', () => {
         const inForce = list.filter((o) => o.at <= t).at(-1)!;
         expect(inForce.to).toBe(zoneOffsetAt(zone, t));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -108,7 +109,7 @@ describe('property: a client expanding our RRULE gets the booked occurrences', (
           });
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BUSY_READ_MARGIN_MS, holdsTime, holdsTimeSql, isLive, liveSql, LIVE_STATUSES, spanAt } from '../src/bookings/occupancy';
 import { BOOKING_STATUSES } from '../src/db/schema';
 import { BUFFER_MINUTES, DURATION_MINUTES } from '../src/event-types/limits';
+import { runs } from './runs';
 
 const status = fc.constantFrom(...BOOKING_STATUSES);
 const instant = fc.integer({ min: 0, max: 4_000_000_000_000 });
@@ -20,7 +21,7 @@ describe('what holds a host time', () => {
         expect(row!.holds === 1).toBe(holdsTime({ status: s, startAt }, now));
         expect(row!.live === 1).toBe(isLive(s));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { occurrenceStarts } from '../src/slots/recurrence';
 import type { RecurrenceFreq } from '../src/db/json-types';
+import { runs } from './runs';
 
 const at = (iso: string) => Date.parse(iso);
 const isoOf = (ts: number[]) => ts.map((t) => new Date(t).toISOString());
@@ -109,7 +110,7 @@ describe('properties', () => {
           previousDate = date;
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   }, 120_000);
 
@@ -126,7 +127,7 @@ describe('properties', () => {
         }
         expect(starts.map((t) => wall(zone, t).split(' ')[0])).toEqual(expected);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { EventType } from '../src/db/schema';
 import { computeSlotStarts } from '../src/slots/engine';
 import { slotRules, type SlotContext } from '../src/slots/context';
 import type { PeriodLimits } from '../src/db/json-types';
+import { runs } from './runs';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -71,7 +72,7 @@ describe('slots for a series agree with booking it', () => {
         const exact = slots.filter((x) => seriesConflicts(ctx, now, seriesStarts(ctx, ctx.eventType.recurringEvent!, x.start, s.count)).length === 0).map((x) => x.start);
         expect(fast).toEqual(exact);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RulesInput, WeeklyRange } from '../src/slots/engine';
 import { checkSeatedStart, offeredSeatedSlots, type SeatedBooking } from '../src/slots/seats';
+import { runs } from './runs';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -77,7 +78,7 @@ describe('seat-aware slots (property)', () => {
         }
         for (const full of seated.filter((b) => b.seatsBooked >= s.capacity)) expect(offeredStarts.has(full.start)).toBe(false);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 

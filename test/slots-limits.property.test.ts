@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSlot, computeSlotStarts, type SlotInput, type WeeklyRange } from '../src/slots/engine';
 import { type BookingLimits, type CountedBooking } from '../src/slots/limits';
 import { LIMIT_PERIODS, type LimitPeriod, type PeriodLimits } from '../src/db/json-types';
+import { runs } from './runs';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -112,7 +113,7 @@ describe('booking limits: offered exactly when bookable', () => {
         // Off the 15-minute grid nothing is offered at all (every anchor lies on it).
         for (const start of offered) expect(start % GRID).toBe(0);
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   }, 120_000);
 
@@ -129,7 +130,7 @@ describe('booking limits: offered exactly when bookable', () => {
           if (!kept.has(slot.start)) expect(refFits(limits, counted, zone, slot.start, input.durationMinutes)).toBe(false);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   }, 120_000);
 
@@ -141,7 +142,7 @@ describe('booking limits: offered exactly when bookable', () => {
         const parts = [...computeSlotStarts({ ...input, rangeEnd: cut }), ...computeSlotStarts({ ...input, rangeStart: cut })];
         expect(parts.map((s) => s.start)).toEqual(full.map((s) => s.start));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectiveSlots, hostsByStart, intersectSlots, roundRobinSlots, unionSlots } from '../src/teams/availability';
 import type { Slot } from '../src/slots/engine';
+import { runs } from './runs';
 
 const STEP = 15 * 60_000;
 const DURATION = 30 * 60_000;
@@ -39,7 +40,7 @@ describe('intersection and union', () => {
         expect(starts(both)).toEqual(reference);
         expect(sortedUnique(starts(both))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -51,7 +52,7 @@ describe('intersection and union', () => {
         for (const s of any) expect(lists.some((l) => has(l, s.start))).toBe(true);
         expect(sortedUnique(starts(any))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -66,7 +67,7 @@ describe('intersection and union', () => {
         expect(collectiveSlots(byHostShuffled)).toEqual(collectiveSlots(byHost));
         expect(hostsByStart(byHostShuffled)).toEqual(hostsByStart(byHost));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -78,7 +79,7 @@ describe('intersection and union', () => {
         const reference = all.filter((t) => fixed.every((l) => has(l, t)) && (rotating.length === 0 || rotating.some((l) => has(l, t))));
         expect(starts(result)).toEqual(fixed.length === 0 && rotating.length === 0 ? [] : reference);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -7,6 +7,7 @@ import type { EventType } from '../src/db/schema';
 import { attemptsFor } from '../src/teams/booking';
 import type { TeamHost, TeamSlotContext } from '../src/teams/context';
 import { computeTeamSlots } from '../src/teams/slots';
+import { runs } from './runs';
 
 const MINUTE = 60_000;
 const FROM = Date.parse('2027-03-22T00:00:00Z'); // a Monday
@@ -93,7 +94,7 @@ describe('team slots and the team booking check agree', () => {
         const offered = new Set(computeTeamSlots(ctx, { from: FROM, to: TO }, NOW).slots.map((s) => s.start));
         for (let t = FROM; t < TO; t += 30 * MINUTE) expect([t, bookable(ctx, t)]).toEqual([t, offered.has(t)]);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -1,6 +1,6 @@
 // A local SMTP catcher for development and the e2e tests: accepts every message on 127.0.0.1 (never another
 // interface), keeps it in memory, writes it to `<dir>/<n>-<recipient>.eml`, and reports subject and recipients.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
@@ -72,4 +72,18 @@ export async function startMailCatcher(opts: { dir?: string; port?: number; onMa
     if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') console.error('mail catcher:', error.message);
   });
   return { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The messages a catcher in another process wrote to `dir` (the e2e suite's one catcher runs in vitest's global
+ * setup, the tests in workers): one per file, to the recipient its name carries. Subjects are left to the reader.
+ */
+export function readCaughtMails(dir: string): CaughtMail[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .map((name) => {
+      const file = join(dir, name);
+      return { file, from: '', to: [name.replace(/^\d+-/, '').replace(/\.eml$/, '')], subject: '', raw: readFileSync(file, 'utf8') };
+    });
 }

@@ -1,21 +1,20 @@
 /**
- * The admin in a real browser: headless Chromium (driven by playwright-core) against a real `wrangler dev` (workerd,
- * local D1, Durable Objects, Queues) that this file starts on a free port with a throwaway state directory, seeded with
- * a super admin and a host with an event type. Screenshots of each tab land in test-results/screenshots/.
+ * The admin in a real browser: headless Chromium (driven by playwright-core) against the suite's shared `wrangler dev`
+ * (workerd, local D1, Durable Objects, Queues; test/e2e/global-setup.ts), into which this file seeds a super admin and a
+ * host with an event type. Other files' rows share the database: lists are read for this file's host. Screenshots of each tab land in test-results/screenshots/.
  *
  * Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`) or at $CHROMIUM_PATH.
  */
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
 import { provisionUserStatements, type SqlStatement } from '../../src/users/provision';
-import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
+import { connectBrowser, seedShared } from './harness';
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 const ADMIN = { email: 'e2e-admin@calflare.dev', password: 'e2e-admin-password', name: 'Erin Admin' };
@@ -28,10 +27,11 @@ function nextMonday(): string {
   return d.toISOString().slice(0, 10);
 }
 
-let worker: Worker;
-let userDataDir: string;
+let browser: Browser;
 let base: string;
 let adminToken: string;
+let hostToken: string;
+let hostId: number;
 let eventTypeId: number;
 let context: BrowserContext | undefined;
 let page: Page;
@@ -43,6 +43,7 @@ const cspViolations: string[] = [];
 async function seedStatements(): Promise<SqlStatement[]> {
   const now = Date.now();
   adminToken = randomToken();
+  hostToken = randomToken();
   const hostId = '(SELECT id FROM users WHERE email = ?)';
   return [
     ...provisionUserStatements({ ...ADMIN, role: 'super_admin', timezone: 'UTC', passwordHash: await hashPassword(ADMIN.password) }, now),
@@ -60,6 +61,11 @@ async function seedStatements(): Promise<SqlStatement[]> {
       // A session for checking the browser's work through the API.
       sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
       params: [await sha256Hex(adminToken), now + 86_400_000, now, ADMIN.email],
+    },
+    {
+      // The host's own session: the one way to learn its id in a database other files share.
+      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+      params: [await sha256Hex(hostToken), now + 86_400_000, now, HOST.email],
     },
   ];
 }
@@ -97,19 +103,15 @@ const rowOf = (id: string) => page.locator(`tr#${id}`);
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  userDataDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-chromium-'));
-  // The test's webhook receiver listens on 127.0.0.1, which production would refuse.
-  [worker] = await Promise.all([startWorker(await seedStatements(), { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }), startReceiver()]);
-  base = worker.base;
-  const types = await apiJson('GET', '/v2/event-types');
+  // The test's webhook receiver listens on 127.0.0.1, which the shared server allows (production would refuse).
+  base = seedShared(await seedStatements()).base;
+  await startReceiver();
+  hostId = ((await (await fetch(`${base}/v2/me`, { headers: { authorization: `Bearer ${hostToken}` } })).json()) as { id: number }).id;
+  const types = await apiJson('GET', `/v2/event-types?owner_id=${hostId}`);
   eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 860 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await connectBrowser();
+  context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  page = await context.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
@@ -117,9 +119,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close().catch(() => undefined);
-  await worker?.stop();
+  await browser?.close().catch(() => undefined);
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 describe('admin in headless Chromium', () => {
@@ -189,7 +190,7 @@ describe('admin in headless Chromium', () => {
     await Promise.all([page.waitForURL(`${base}/admin/event-types`), page.click('button:has-text("Delete event type")')]);
     expect(await page.textContent('.flash')).toContain('Event type “Team Sync” deleted.');
     expect(await page.locator('tr[data-slug="team-sync"]').count()).toBe(0);
-    const left = await apiJson('GET', '/v2/event-types');
+    const left = await apiJson('GET', `/v2/event-types?owner_id=${hostId}`);
     expect(left.json.data.map((et: { slug: string }) => et.slug)).toEqual(['intro-call']);
   });
 

@@ -1,17 +1,17 @@
 /**
- * The public booking pages in a real browser: headless Debian Chromium (playwright-core) against a real `wrangler dev`
- * on a free port with throwaway state. Books as a new visitor with JavaScript on and again with it off, reschedules,
+ * The public booking pages in a real browser: headless Debian Chromium (playwright-core) against the suite's shared
+ * `wrangler dev` (global-setup.ts), seeded with this file's host. Books as a new visitor with JavaScript on and again with it off, reschedules,
  * cancels, books with the keyboard only, checks a 375 px phone, and runs axe-core (WCAG 2.1 A/AA) on every page in the
  * light and the dark colour scheme. Screenshots land in test-results/screenshots/booking-*.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
 import { expectAccessible as expectAxeClean } from './axe';
-import { CHROMIUM, CHROMIUM_ARGS, startWorker, type Worker } from './harness';
+import { connectBrowser, seedShared, type SharedServer } from './harness';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const HOST = { email: 'e2e-booker-host@calflare.dev', username: 'hugo', name: 'Hugo Host' };
@@ -21,7 +21,7 @@ const QUESTIONS = [
   { name: 'terms', type: 'boolean', label: 'I agree to be contacted about this meeting', required: true },
 ];
 
-let worker: Worker;
+let worker: SharedServer;
 let browser: Browser;
 const outside: string[] = [];
 const cspViolations: string[] = [];
@@ -81,7 +81,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const now = Date.now();
   const hostId = '(SELECT id FROM users WHERE email = ?)';
-  worker = await startWorker([
+  worker = seedShared([
     ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword('e2e-host-password') }, now),
     {
       sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, description, duration_minutes, buffer_before_minutes,
@@ -102,13 +102,12 @@ beforeAll(async () => {
       params: [HOST.email, JSON.stringify({ freq: 'weekly', interval: 1, count: 3 }), now, now, HOST.email],
     },
   ]);
-  // A plain launch: Playwright gives the browser a throwaway profile and removes it on close.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // Each page opens its own context (a throwaway profile) in the shared browser.
+  browser = await connectBrowser();
 });
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
-  await worker?.stop();
 });
 
 let bookedUrl = '';

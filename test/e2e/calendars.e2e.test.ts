@@ -3,7 +3,8 @@
  * - a Node HTTP server serving an ICS file with an ETag (and answering 304 to a matching If-None-Match);
  * - Radicale, a real CalDAV server (Debian's package; scripts/ensure-radicale.sh installs it), holding events the test
  *   PUTs there;
- * - `wrangler dev` running the Worker with its queue consumer, local D1 and Durable Objects.
+ * - the suite's shared `wrangler dev` (test/e2e/global-setup.ts) running the Worker with its queue consumer, local D1
+ *   and Durable Objects, into which this file seeds its host.
  * The host connects each calendar through the API; the sync runs in the background; the slots disappear, a booking is
  * refused, the calendar changes, a refresh brings the slots back.
  */
@@ -12,19 +13,17 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute } from '../../scripts/lib/d1';
 import { hashPassword } from '../../src/auth/crypto';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
 import { caldavBusy } from '../../src/calendars/caldav';
 import { provisionUserStatements } from '../../src/users/provision';
-import { freePort, startGroup, startWranglerDev, stopGroup, waitUntil, type DevWorker, type Started } from '../../scripts/lib/processes';
+import { freePort, startGroup, stopGroup, waitUntil, type Started } from '../../scripts/lib/processes';
+import { seedShared } from './harness';
 
 const HOST = { email: 'e2e-cal-host@calflare.dev', password: 'e2e-cal-host-password', name: 'Cal Host' };
 const DAV_USER = { username: 'host', password: 'radicale-pass-123' };
-const DEV_KEY = 'ZTJlLW9ubHktY2FsZW5kYXItZW5jcnlwdGlvbi1rZXk=';
 
 let dir: string;
-let wrangler: DevWorker | undefined;
 let radicale: Started | undefined;
 let icsServer: Server | undefined;
 let base: string;
@@ -77,7 +76,7 @@ async function waitForSync(id: number, after: string | null) {
   for (;;) {
     const res = await apiJson('GET', `/v2/calendars/${id}`);
     if (res.json.last_attempt_at && res.json.last_attempt_at !== after) return res.json;
-    if (Date.now() > deadline) throw new Error(`calendar ${id} did not sync: ${JSON.stringify(res.json)}\n${wrangler?.log()}`);
+    if (Date.now() > deadline) throw new Error(`calendar ${id} did not sync: ${JSON.stringify(res.json)}\n(wrangler dev logs: the e2e run's output)`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -127,12 +126,11 @@ function startIcsServer(): Promise<void> {
   });
 }
 
-async function seed(state: string) {
+async function seed() {
   const now = Date.now();
   token = randomToken();
   const hostId = '(SELECT id FROM users WHERE email = ?)';
-  execute(
-    [
+  return seedShared([
       ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword(HOST.password) }, now),
       {
         sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, booking_window_days, is_active, created_at, updated_at)
@@ -149,27 +147,21 @@ async function seed(state: string) {
         sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
         params: [await sha256Hex(token), now + DAY, now, HOST.email],
       },
-    ],
-    { persistTo: state },
-  );
+  ]);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'calflare-calendars-e2e-'));
   await startIcsServer();
   await startRadicale();
-  wrangler = await startWranglerDev({
-    seed,
-    // The test's servers listen on 127.0.0.1 over http, which production would refuse.
-    // Refreshes follow each other within seconds here (production: one a minute per calendar).
-    vars: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', CALENDAR_ENCRYPTION_KEY: DEV_KEY, CALENDAR_REFRESH_INTERVAL_SECONDS: '0' },
-  });
-  base = wrangler.base;
-  eventTypeId = (await apiJson('GET', '/v2/event-types')).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
+  // The test's servers listen on 127.0.0.1 over http, which the shared server allows (production would refuse).
+  base = (await seed()).base;
+  // Other files' hosts have an "intro-call" too: this host's own.
+  const me = (await apiJson('GET', '/v2/me')).json as { id: number };
+  eventTypeId = (await apiJson('GET', `/v2/event-types?owner_id=${me.id}`)).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
 });
 
 afterAll(async () => {
-  await wrangler?.stop();
   await stopGroup(radicale);
   await new Promise<void>((resolve) => (icsServer ? icsServer.close(() => resolve()) : resolve()));
   if (dir) rmSync(dir, { recursive: true, force: true });

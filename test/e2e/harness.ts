@@ -1,12 +1,12 @@
-// What an end-to-end file needs: a free port, a real `wrangler dev` with its own throwaway state (migrated and seeded),
-// and headless Debian Chromium (the server starter is scripts/lib/processes.ts). Everything binds 127.0.0.1 and is
-// stopped by the caller's afterAll.
+// What an end-to-end file needs: the one real `wrangler dev` (migrated, with its D1 state directory), mail catcher and
+// headless Debian Chromium that test/e2e/global-setup.ts starts for the whole e2e run. A file seeds its own rows into
+// the running server's D1 (`seedShared`), connects to the browser and opens its own context; it closes what it opened.
 import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
+import { readCaughtMails, type CaughtMail } from '../../scripts/lib/mail-catcher';
 import { execute } from '../../scripts/lib/d1';
-import { startWranglerDev, type DevWorker } from '../../scripts/lib/processes';
 import type { SqlStatement } from '../../src/users/provision';
-
-export type Worker = DevWorker;
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -20,8 +20,38 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** `wrangler dev` over a fresh state seeded with `seed`, for a test that drives it with Chromium. */
-export async function startWorker(seed: SqlStatement[], vars: Record<string, string> = {}): Promise<DevWorker> {
+/** The calendar secrets key of the shared server (tests only; production: `wrangler secret put CALENDAR_ENCRYPTION_KEY`). */
+export const E2E_CALENDAR_KEY = 'ZTJlLW9ubHktY2FsZW5kYXItZW5jcnlwdGlvbi1rZXk=';
+
+/** What global-setup.ts hands every e2e file. */
+export interface SharedServer {
+  /** http://127.0.0.1:<port> of the shared `wrangler dev` (also its APP_URL). */
+  base: string;
+  /** Its --persist-to directory: `wrangler d1 execute --local --persist-to` writes there while it runs. */
+  state: string;
+  /** Where the shared mail catcher writes each message (`<n>-<recipient>.eml`). */
+  mailDir: string;
+  browserEndpoint: string;
+}
+
+export function sharedServer(): SharedServer {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
-  return startWranglerDev({ seed: (state) => execute(seed, { persistTo: state }), vars });
+  return inject('e2e');
+}
+
+/** Runs `seed` (one batch) against the shared server's D1 and returns the server. Each file seeds its own users. */
+export function seedShared(seed: SqlStatement[]): SharedServer {
+  const server = sharedServer();
+  if (seed.length) execute(seed, { persistTo: server.state });
+  return server;
+}
+
+/** The shared Chromium; close only the contexts you open (`browser.close()` just disconnects this file). */
+export function connectBrowser(): Promise<Browser> {
+  return chromium.connect(sharedServer().browserEndpoint);
+}
+
+/** Every message the shared catcher holds so far, in arrival order. */
+export function caughtMails(): CaughtMail[] {
+  return readCaughtMails(sharedServer().mailDir);
 }

@@ -1,23 +1,24 @@
 /**
- * Invitations end to end: a real `wrangler dev` (workerd, local D1, Durable Objects, Queues) sends over SMTP
- * (cloudflare:sockets) to the local mail catcher on 127.0.0.1, exactly as `npm run dev` does. Book, reschedule and
+ * Invitations end to end: the suite's shared `wrangler dev` (workerd, local D1, Durable Objects, Queues;
+ * test/e2e/global-setup.ts) sends over SMTP (cloudflare:sockets) to the shared mail catcher on 127.0.0.1, exactly as
+ * `npm run dev` does. Book, reschedule and
  * cancel must reach the attendee as three messages whose calendar part updates one event: REQUEST seq 0, REQUEST
  * seq 1 with the same UID, CANCEL seq 2.
  */
 import ICAL from 'ical.js';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute } from '../../scripts/lib/d1';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../scripts/lib/mail-catcher';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CaughtMail } from '../../scripts/lib/mail-catcher';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
-import { startWranglerDev, type DevWorker } from '../../scripts/lib/processes';
+import { randomToken, sha256Hex } from '../../src/lib/crypto';
+import { caughtMails, seedShared, type SharedServer } from './harness';
 
 const HOST = { email: 'e2e-invites-host@calflare.dev', name: 'Hanna Host', password: 'e2e-host-password' };
 const ATTENDEE = { name: 'Ava Attendee', email: 'ava@example.com', timezone: 'Europe/Paris' };
 
-let catcher: MailCatcher;
-let server: DevWorker;
+let server: SharedServer;
+let hostToken: string;
 let eventTypeId: number;
 
 function nextMonday(): string {
@@ -38,9 +39,9 @@ async function call(method: string, path: string, body?: unknown) {
 async function mailTo(address: string, count: number): Promise<CaughtMail[]> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const mails = catcher.messages.filter((m) => m.to.includes(address));
+    const mails = caughtMails().filter((m) => m.to.includes(address));
     if (mails.length >= count) return mails;
-    if (Date.now() > deadline) throw new Error(`expected ${count} messages to ${address}, got ${mails.length}\n${server.log()}`);
+    if (Date.now() > deadline) throw new Error(`expected ${count} messages to ${address}, got ${mails.length}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -65,36 +66,31 @@ async function invitationOf(mail: CaughtMail) {
 }
 
 beforeAll(async () => {
-  catcher = await startMailCatcher();
-  server = await startWranglerDev({
-    vars: { EMAIL_TRANSPORT: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(catcher.port), SMTP_SECURITY: 'off', EMAIL_RETRY_BASE_SECONDS: '1', APP_URL: 'http://calflare.test' },
-    seed: async (state) => {
-      const now = Date.now();
-      const hostId = '(SELECT id FROM users WHERE email = ?)';
-      execute(
-        [
-          ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword(HOST.password) }, now),
-          {
-            // Mon-Fri 09:00-17:00 New York; no notice, so a slot a week away is bookable.
-            sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, minimum_notice_hours, booking_window_days,
-                    location_type, location_value, is_active, created_at, updated_at)
-                  SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 30, 0, 60, 'zoom', 'https://zoom.us/j/e2e', 1, ?, ?
-                  FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
-            params: [HOST.email, now, now, HOST.email],
-          },
-        ],
-        { persistTo: state },
-      );
+  const now = Date.now();
+  const hostId = '(SELECT id FROM users WHERE email = ?)';
+  hostToken = randomToken();
+  server = seedShared([
+    ...provisionUserStatements({ ...HOST, role: 'user', timezone: 'America/New_York', passwordHash: await hashPassword(HOST.password) }, now),
+    {
+      // Mon-Fri 09:00-17:00 New York; no notice, so a slot a week away is bookable.
+      sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, minimum_notice_hours, booking_window_days,
+              location_type, location_value, is_active, created_at, updated_at)
+            SELECT ${hostId}, s.id, 'Intro Call', 'intro-call', 30, 0, 60, 'zoom', 'https://zoom.us/j/e2e', 1, ?, ?
+            FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+      params: [HOST.email, now, now, HOST.email],
     },
-  });
-  const types = await call('GET', '/v2/event-types');
-  eventTypeId = types.json.data.find((et: { slug: string }) => et.slug === 'intro-call').id;
+    {
+      // The host's session: its own event types, in a database other files share.
+      sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
+      params: [await sha256Hex(hostToken), now + 86_400_000, now, HOST.email],
+    },
+  ]);
+  // Other files' hosts have an "intro-call" too: this host's own.
+  const auth = { headers: { authorization: `Bearer ${hostToken}` } };
+  const me = (await (await fetch(`${server.base}/v2/me`, auth)).json()) as { id: number };
+  const types = (await (await fetch(`${server.base}/v2/event-types?owner_id=${me.id}`, auth)).json()) as { data: { id: number; slug: string }[] };
+  eventTypeId = types.data.find((et) => et.slug === 'intro-call')!.id;
 }, 240_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await catcher?.close();
-});
 
 describe('invitations over SMTP from wrangler dev', () => {
   it('book, reschedule, cancel: three attendee messages updating one calendar event (REQUEST 0, REQUEST 1, CANCEL 2)', async () => {
@@ -121,7 +117,7 @@ describe('invitations over SMTP from wrangler dev', () => {
       ['REQUEST', 'REQUEST', 1, 'CONFIRMED'],
       ['CANCEL', 'CANCEL', 2, 'CANCELLED'],
     ]);
-    expect(new Set(invites.map((i) => i.uid))).toEqual(new Set([`${uid}@calflare.test`]));
+    expect(new Set(invites.map((i) => i.uid))).toEqual(new Set([`${uid}@${new URL(server.base).hostname}`]));
     expect(invites[0]!.start).toBe(new Date(first).toISOString());
     expect(invites[1]!.start).toBe(new Date(second).toISOString());
     expect(invites.map((i) => i.parsed.subject?.split(':')[0])).toEqual(['Confirmed', 'Rescheduled', 'Cancelled']);
@@ -138,6 +134,6 @@ describe('invitations over SMTP from wrangler dev', () => {
     // The download is the same event at its latest version.
     const ics = await fetch(`${server.base}/v2/bookings/${uid}/ics`).then((r) => r.text());
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!);
-    expect([event.uid, event.sequence]).toEqual([`${uid}@calflare.test`, 2]);
+    expect([event.uid, event.sequence]).toEqual([`${uid}@${new URL(server.base).hostname}`, 2]);
   });
 });
