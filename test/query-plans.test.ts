@@ -1,9 +1,10 @@
 // Every hot query uses an index (issue #32 item 4). The queries are collected where they run: this file drives the
 // real routes (slots, booking, reschedule, cancel, holds, team and seated and recurring bookings, the bookings lists
 // with their filters, a booking's .ics, a webhook's deliveries, the public booking page, the admin lists, the host
-// feed), lets the queue consumers deliver the webhook, emails and calendar sync they cause, and runs the cron, recording every statement D1 receives (test/d1-probe.ts). Each one is
-// then asked for its `EXPLAIN QUERY PLAN` against the migrated schema, and a full scan of a table that grows with
-// traffic fails the test. A new query on one of these paths is recorded without anyone listing it.
+// feed), lets the queue consumers deliver the webhook, emails and calendar sync they cause, and runs the cron,
+// recording every statement D1 receives (test/d1-probe.ts). Each one is then asked for its `EXPLAIN QUERY PLAN`
+// against the migrated schema, and a full scan of a table that grows with traffic fails the test. A new query on one
+// of these paths is recorded without anyone listing it; a new path needs a line here.
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
