@@ -1,36 +1,11 @@
 // /v2/event-types/{id}/workflows and the scheduled steps a booking change writes in its own batch
 // (src/workflows/schedule.ts), with the host's object clock moved to choose "now".
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hostCalendar } from '../src/bookings/stub';
-import type { HostCalendar } from '../src/bookings/host-calendar';
 import { api, book, createEventType, expectError, hostWithEventType, issuePaths, makeAdmin, makeUser, upcomingDate } from './helpers';
+import { atTime, hostWithReminders, reminderWorkflow } from './workflows-helpers';
 
 const HOUR = 3_600_000;
-
-export function reminderWorkflow(token: string, eventTypeId: number, offsetMinutes: number, extra: Record<string, unknown> = {}) {
-  return api('POST', `/v2/event-types/${eventTypeId}/workflows`, {
-    token,
-    body: { name: `${offsetMinutes} min before`, trigger: 'before_start', offset_minutes: offsetMinutes, steps: [{ action: 'email_attendee' }], ...extra },
-  });
-}
-
-/** Runs `fn` with the host's object clock at `now`, then puts it back. */
-export async function atTime<T>(hostId: number, now: number, fn: () => Promise<T>): Promise<T> {
-  const stub = hostCalendar(env, hostId);
-  await runInDurableObject(stub, (obj: HostCalendar) => void (obj.clock = () => now));
-  try {
-    return await fn();
-  } finally {
-    await runInDurableObject(stub, (obj: HostCalendar) => void (obj.clock = () => Date.now()));
-  }
-}
-
-export async function hostWithReminders(eventType: Record<string, unknown> = {}) {
-  const host = await hostWithEventType(eventType);
-  for (const minutes of [24 * 60, 60]) expect((await reminderWorkflow(host.token, host.eventType.id, minutes)).status).toBe(201);
-  return host;
-}
 
 const remindersOf = async (uid: string, token: string) => (await api('GET', `/v2/bookings/${uid}`, { token })).json.reminders as { due_at: string; status: string; action: string }[];
 const reminderEmails = async (uid: string) =>
