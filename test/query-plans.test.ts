@@ -42,11 +42,15 @@ function tablesByName(sql: string): Map<string, string> {
 }
 
 /**
- * A page of the newest (or oldest) rows of a whole table, `SELECT ... FROM t ORDER BY t.id DESC LIMIT ?` without a
- * filter: SQLite reports it as `SCAN t` but reads only the page's rows from one end of the table.
+ * A page of the newest (or oldest) rows of a whole table, `SELECT ... FROM t ORDER BY t.x LIMIT ?` without a filter:
+ * SQLite reports it as `SCAN t` (or `SCAN t USING INDEX` on x) but reads only the page's rows from one end.
  */
-const isPageInIdOrder = (sql: string, table: string) =>
-  !/\bwhere\b/i.test(sql) && new RegExp(`order by "?${table}"?\\."?id"? (asc|desc)? ?limit \\?`, 'i').test(sql);
+function isPageInOrder(sql: string, table: string): boolean {
+  // The statement's own clauses: subqueries (in parentheses) may filter their own tables.
+  let top = sql;
+  while (/\([^()]*\)/.test(top)) top = top.replace(/\([^()]*\)/g, '');
+  return !/\bwhere\b/i.test(top) && new RegExp(`order by "?${table}"?\\."?\\w+"?( asc| desc)?(, [^,]+)* limit \\?$`, 'i').test(top.trim());
+}
 
 /** The full scans of growing tables in one statement's plan (`SCAN t` without an index; `SEARCH` and `USING INDEX` pass). */
 let planRun = 0;
@@ -60,10 +64,12 @@ async function fullScans(statement: RecordedStatement): Promise<Plan> {
   const names = tablesByName(statement.sql);
   const scans: string[] = [];
   for (const { detail } of results) {
+    // `SCAN t USING INDEX i` walks all of i: as bad as a table scan unless the statement reads one page of the whole
+    // table (no filter), which isPageInOrder lets through.
     const m = /^SCAN (\w+)(.*)$/.exec(detail);
-    if (!m || /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/.test(m[2]!)) continue;
+    if (!m) continue;
     const table = names.get(m[1]!) ?? m[1]!;
-    if (GROWING.has(table) && !isPageInIdOrder(statement.sql, table)) scans.push(`SCAN ${table}`);
+    if (GROWING.has(table) && !isPageInOrder(statement.sql, table)) scans.push(`SCAN ${table}`);
   }
   return { sql: statement.sql, scans };
 }

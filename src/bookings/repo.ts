@@ -460,10 +460,14 @@ export async function listBookings(db: Db, viewer: User, f: BookingFilters, now 
     .all();
 }
 
-/** Bookings the viewer attends as a host (booking_hosts: a team booking shows for each of its hosts); super admins all. */
+/**
+ * Bookings the viewer attends as a host (booking_hosts: a team booking shows for each of its hosts); super admins all.
+ * `IN` rather than a correlated `EXISTS`: SQLite then starts from the host's booking_hosts rows and sorts them, where
+ * `EXISTS` walked the whole start-time index of every host's bookings (issue #32, test/query-plans.test.ts).
+ */
 function attendedBy(viewer: User): SQL | undefined {
   if (viewer.role === 'super_admin') return undefined;
-  return sql`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = ${bookings.id} AND bh.user_id = ${viewer.id})`;
+  return sql`${bookings.id} IN (SELECT bh.booking_id FROM booking_hosts bh WHERE bh.user_id = ${viewer.id})`;
 }
 
 /** The filter for a shown status: `pending` and `expired` split the stored `pending` by the clock. */
