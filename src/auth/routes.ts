@@ -4,7 +4,7 @@ import type { AppEnv } from '../env';
 import { foundOr404 } from '../lib/errors';
 import { rateLimit } from '../lib/rate-limit';
 import { validate } from '../lib/validation';
-import { updateUser, userJson } from '../users/repo';
+import { brandingChanges, updateUser, userJson } from '../users/repo';
 import { updateMeBody } from '../users/schemas';
 import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from './middleware';
 import { loginBody } from './schemas';
@@ -28,6 +28,6 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/', requireUser, (c) => c.json(userJson(currentUser(c))))
   .patch('/', requireUser, validate('json', updateMeBody), async (c) => {
     const body = c.req.valid('json');
-    const user = await foundOr404('User', updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone }));
+    const user = await foundOr404('User', updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone, ...brandingChanges(body) }));
     return c.json(userJson(user));
   });

@@ -11,7 +11,11 @@ import type { Flash } from '../web/http';
 import { googleCalendarUrl, office365Url, outlookLiveUrl } from './calendar-links';
 import { fieldOfIssue, inputId, inputName, type FormValues } from './form';
 import type { BookingPageData, PublicEventType, PublicHost } from './repo';
-import { PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
+import { LANG_NAV_STYLE, PUBLIC_DARK, PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
+import { themeStyles } from '../branding/theme';
+import type { Translator } from '../i18n/catalogue';
+import { LOCALES } from '../i18n/locales';
+import { LANGUAGE_NAMES, useUi } from './ui';
 import { isLive } from '../bookings/occupancy';
 import {
   allTimeZones,
@@ -23,27 +27,50 @@ import {
   minuteOfIso,
   monthWeeks,
   offsetLabel,
-  WEEKDAY_HEADERS,
+  weekdayHeaders,
   type HourFormat,
   type ViewState,
 } from './view-state';
 import type { BookingField } from '../db/json-types';
 
-const LOCATION_LABELS: Record<string, string> = { google_meet: 'Google Meet', zoom: 'Zoom', phone: 'Phone call', in_person: 'In person' };
-export const locationLabel = (kind: string | null) => (kind ? (LOCATION_LABELS[kind] ?? kind) : 'Details follow from the host');
+const LOCATION_KEYS = { google_meet: 'locGoogleMeet', zoom: 'locZoom', phone: 'locPhone', in_person: 'locInPerson' } as const;
+export const locationLabel = (kind: string | null, t: Translator) =>
+  kind ? (kind in LOCATION_KEYS ? t.t(LOCATION_KEYS[kind as keyof typeof LOCATION_KEYS]) : kind) : t.t('locNone');
 
-export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; script?: string }>> = (p) => (
-  <Document title={`${p.title} · calflare`} nonce={p.nonce} extraStyles={PUBLIC_STYLES + TEL_INPUT_STYLE} bodyClass="public" robots="noindex">
-    <main>{p.children}</main>
-    <footer>Scheduling by calflare</footer>
-    {p.script && <script nonce={p.nonce}>{raw(p.script)}</script>}
-  </Document>
-);
+/** The page in the visitor's language and the host's colours (appended to the one nonce'd stylesheet). */
+export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; script?: string }>> = (p) => {
+  const ui = useUi();
+  const styles = PUBLIC_STYLES + TEL_INPUT_STYLE + LANG_NAV_STYLE + themeStyles(ui.brand, PUBLIC_DARK);
+  return (
+    <Document title={`${p.title} · calflare`} nonce={p.nonce} extraStyles={styles} bodyClass="public" robots="noindex" lang={ui.locale} dir={ui.dir}>
+      <main>{p.children}</main>
+      <footer>
+        {!ui.brand.hideBranding && <p>{ui.t.t('footer')}</p>}
+        {ui.switchHref && (
+          <nav aria-label={ui.t.t('language')}>
+            <ul>
+              {LOCALES.map((l) => (
+                <li>
+                  <a href={ui.switchHref!(l)} lang={l} hreflang={l} aria-current={l === ui.locale ? 'true' : undefined}>
+                    {LANGUAGE_NAMES[l]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </footer>
+      {p.script && <script nonce={p.nonce}>{raw(p.script)}</script>}
+    </Document>
+  );
+};
 
-export const MessagePage: FC<{ nonce: string; title: string; message: Child; status?: number; back?: { href: string; label: string } }> = (p) => (
+export const MessagePage: FC<{ nonce: string; title: string; message: Child; status?: number; back?: { href: string; label: string } }> = (p) => {
+  const { t } = useUi();
+  return (
   <PublicLayout nonce={p.nonce} title={p.title}>
     <div class="card">
-      {p.status && <p class="host">{p.status === 404 ? 'Not found' : `Error ${p.status}`}</p>}
+      {p.status && <p class="host">{p.status === 404 ? t.t('notFound') : t.t('errorStatus', { status: p.status })}</p>}
       <h1>{p.title}</h1>
       <p>{p.message}</p>
       {p.back && (
@@ -53,32 +80,36 @@ export const MessagePage: FC<{ nonce: string; title: string; message: Child; sta
       )}
     </div>
   </PublicLayout>
-);
+  );
+};
 
 // ---- Host page ----
 
-const minutes = (n: number) => (n % 60 === 0 && n >= 60 ? `${n / 60} h` : `${n} min`);
+const minutes = (n: number, t: Translator) => (n % 60 === 0 && n >= 60 ? t.t('durationHours', { n: n / 60 }) : t.t('durationMinutes', { n }));
 
 /** A host's (or a team's, with `basePath` `/team/{slug}`) public event types. */
-export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicEventType[]; basePath?: string }> = ({ nonce, host, eventTypes, basePath }) => (
+export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicEventType[]; basePath?: string }> = ({ nonce, host, eventTypes, basePath }) => {
+  const { t, lang } = useUi();
+  const q = lang ? `?lang=${lang}` : '';
+  return (
   <PublicLayout nonce={nonce} title={host.name}>
     <div class="card">
       <h1>{host.name}</h1>
-      <p class="sub">Choose what you would like to book.</p>
+      <p class="sub">{t.t('chooseWhat')}</p>
     </div>
     <div class="card">
       {eventTypes.length === 0 ? (
-        <p>{host.name} has nothing to book right now.</p>
+        <p>{t.t('nothingToBook', { name: host.name })}</p>
       ) : (
         <ul class="et" id="event-types">
           {eventTypes.map((et) => (
             <li>
-              <a class="et-link" href={`${basePath ?? `/${host.username}`}/${et.slug}`}>
+              <a class="et-link" href={`${basePath ?? `/${host.username}`}/${et.slug}${q}`}>
                 {et.title}
               </a>
               <ul class="meta">
-                <li>{minutes(et.durationMinutes)}</li>
-                <li>{locationLabel(et.locationType)}</li>
+                <li>{minutes(et.durationMinutes, t)}</li>
+                <li>{locationLabel(et.locationType, t)}</li>
               </ul>
               {et.description && <p class="desc">{et.description}</p>}
             </li>
@@ -87,7 +118,8 @@ export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicE
       )}
     </div>
   </PublicLayout>
-);
+  );
+};
 
 // ---- Booker ----
 
@@ -113,48 +145,60 @@ export interface BookerProps {
 }
 
 /** The URL of a booker view with the given state. Every piece of state is in it, so every view can be linked. */
-export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt'> & { month?: string; date?: string | null; occurrences?: number }): string {
+export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt' | 'lang'> & { month?: string; date?: string | null; occurrences?: number }): string {
   const q = new URLSearchParams();
   if (state.month) q.set('month', state.month);
   if (state.date) q.set('date', state.date);
   q.set('tz', state.tz);
   q.set('fmt', state.fmt);
   if (state.occurrences) q.set('occurrences', String(state.occurrences));
+  if (state.lang) q.set('lang', state.lang);
   return `${basePath}?${q}`;
 }
 
-const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; children?: Child }> = ({ host, eventType, children }) => (
-  <div class="card">
-    <p class="host">{host.name}</p>
-    <h1>{eventType.title}</h1>
-    <ul class="meta">
-      <li>{minutes(eventType.durationMinutes)}</li>
-      <li>{locationLabel(eventType.locationType)}</li>
-    </ul>
-    {eventType.description && <p class="desc">{eventType.description}</p>}
-    {children}
-  </div>
-);
+const EventHead: FC<{ host: PublicHost; eventType: BookerProps['eventType']; children?: Child }> = ({ host, eventType, children }) => {
+  const { t } = useUi();
+  return (
+    <div class="card">
+      <p class="host">{host.name}</p>
+      <h1>{eventType.title}</h1>
+      <ul class="meta">
+        <li>{minutes(eventType.durationMinutes, t)}</li>
+        <li>{locationLabel(eventType.locationType, t)}</li>
+      </ul>
+      {eventType.description && <p class="desc">{eventType.description}</p>}
+      {children}
+    </div>
+  );
+};
 
 /** "9 of 10 seats left" for a seated event type that shows the count (a slot without counts has every seat free). */
-function seatsLeft(et: Partial<Pick<EventType, 'seatsPerTimeSlot' | 'seatsShowAvailabilityCount'>>, slot: { seats_remaining?: number }): string | null {
+function seatsLeft(et: Partial<Pick<EventType, 'seatsPerTimeSlot' | 'seatsShowAvailabilityCount'>>, slot: { seats_remaining?: number }, t: Translator): string | null {
   if (!et.seatsPerTimeSlot || !et.seatsShowAvailabilityCount) return null;
   const left = slot.seats_remaining ?? et.seatsPerTimeSlot;
-  return `${left} of ${et.seatsPerTimeSlot} ${et.seatsPerTimeSlot === 1 ? 'seat' : 'seats'} left`;
+  return t.plural('seatsLeft', left, { total: et.seatsPerTimeSlot });
 }
 
-export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => (
+/** A catalogue text with JSX in its `{name}` places (the words around them stay in the language's order). */
+function rich(template: string, parts: Record<string, Child>): Child[] {
+  return template.split(/\{(\w+)\}/).map((piece, i) => (i % 2 === 1 ? (parts[piece] ?? `{${piece}}`) : piece));
+}
+
+export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => {
+  const { t, lang } = useUi();
+  return (
   <div class="zone" id="zone">
     <p>
-      Times in <strong id="zone-name">{state.tz}</strong> (<span id="zone-offset">{offsetLabel(state.tz, at)}</span>) ·{' '}
-      <a href="#tz">change</a>
+      {rich(t.t('timesIn'), { zone: <strong id="zone-name">{state.tz}</strong>, offset: <span id="zone-offset">{offsetLabel(state.tz, at)}</span> })} ·{' '}
+      <a href="#tz">{t.t('change')}</a>
     </p>
     <form method="get" action={basePath}>
       <input type="hidden" name="month" value={state.month} />
       {state.date && <input type="hidden" name="date" value={state.date} />}
       {occurrences && <input type="hidden" name="occurrences" value={String(occurrences)} />}
+      {lang && <input type="hidden" name="lang" value={lang} />}
       <div class="field">
-        <label for="tz">Time zone</label>
+        <label for="tz">{t.t('timeZone')}</label>
         <select id="tz" name="tz">
           {allTimeZones(state.tz).map((zone) => (
             <option selected={zone === state.tz}>{zone}</option>
@@ -162,33 +206,37 @@ export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occu
         </select>
       </div>
       <fieldset class="fmt">
-        <legend>Clock</legend>
+        <legend>{t.t('clock')}</legend>
         <label class="check">
-          <input type="radio" name="fmt" value="12h" checked={state.fmt === '12h'} /> 1:00 PM
+          <input type="radio" name="fmt" value="12h" checked={state.fmt === '12h'} /> {formatClock(780, '12h', t.locale)}
         </label>
         <label class="check">
-          <input type="radio" name="fmt" value="24h" checked={state.fmt === '24h'} /> 13:00
+          <input type="radio" name="fmt" value="24h" checked={state.fmt === '24h'} /> {formatClock(780, '24h', t.locale)}
         </label>
       </fieldset>
       <button type="submit" class="btn">
-        Show times
+        {t.t('showTimes')}
       </button>
     </form>
   </div>
-);
+  );
+};
 
 /** A recurring event type: how often it repeats, and a choice of how many meetings to book (times follow it). */
-const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<BookerProps['series']> }> = ({ basePath, state, series }) => (
+const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<BookerProps['series']> }> = ({ basePath, state, series }) => {
+  const { t, lang } = useUi();
+  return (
   <form method="get" action={basePath} class="series" id="series">
     <p>
-      <strong id="series-summary">{series.summary}</strong>. The times below are free for every meeting of the series.
+      <strong id="series-summary">{series.summary}</strong>. {t.t('seriesFree')}
     </p>
     <input type="hidden" name="month" value={state.month} />
     {state.date && <input type="hidden" name="date" value={state.date} />}
     <input type="hidden" name="tz" value={state.tz} />
     <input type="hidden" name="fmt" value={state.fmt} />
+    {lang && <input type="hidden" name="lang" value={lang} />}
     <div class="field">
-      <label for="occurrences">Number of meetings</label>
+      <label for="occurrences">{t.t('meetingCount')}</label>
       <select id="occurrences" name="occurrences">
         {Array.from({ length: series.max }, (_, i) => i + 1).map((n) => (
           <option value={String(n)} selected={n === series.occurrences}>
@@ -198,25 +246,30 @@ const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<B
       </select>
     </div>
     <button type="submit" class="btn">
-      Show times
+      {t.t('showTimes')}
     </button>
   </form>
-);
+  );
+};
 
 export const BookerPage: FC<BookerProps> = (p) => {
   const { state } = p;
+  const { t, locale, dir, lang } = useUi();
+  const [back, forward] = dir === 'rtl' ? ['→', '←'] : ['←', '→'];
+  const monthName = (m: string) => formatMonth(m, locale);
+  const longDate = (d: string) => formatLongDate(d, locale);
   const weeks = monthWeeks(state.month);
   const day = state.date;
   const daySlots = day ? (p.byDate[day] ?? []) : [];
   const at = day ? Date.parse(`${day}T12:00:00Z`) : Date.parse(`${state.month}-15T12:00:00Z`);
   const link = (over: { month?: string; date?: string | null }) =>
-    viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, occurrences: p.series?.occurrences, ...over });
+    viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, occurrences: p.series?.occurrences, lang, ...over });
   return (
     <PublicLayout nonce={p.nonce} title={`${p.eventType.title} · ${p.host.name}`} script={p.script}>
       <EventHead host={p.host} eventType={p.eventType}>
         {p.rescheduling && (
           <p class="when-sub" id="rescheduling">
-            Rescheduling the booking of {p.rescheduling.name} ({p.rescheduling.email}), now on {formatInstant(state.tz, p.rescheduling.currentStart, state.fmt)}.
+            {t.t('rescheduling', { name: p.rescheduling.name, email: p.rescheduling.email, when: formatInstant(state.tz, p.rescheduling.currentStart, state.fmt, locale) })}
           </p>
         )}
         {p.series && <SeriesForm basePath={p.basePath} state={state} series={p.series} />}
@@ -225,36 +278,36 @@ export const BookerPage: FC<BookerProps> = (p) => {
       <div class={day ? 'booker has-day' : 'booker'}>
         <section class="card" aria-labelledby="month-heading">
           <div class="month-nav">
-            <h2 id="month-heading">{formatMonth(state.month)}</h2>
+            <h2 id="month-heading">{monthName(state.month)}</h2>
             <div class="nav">
               {p.prevMonth ? (
-                <a class="btn" href={link({ month: p.prevMonth, date: null })} aria-label={`Previous month, ${formatMonth(p.prevMonth)}`}>
-                  ←
+                <a class="btn" href={link({ month: p.prevMonth, date: null })} aria-label={t.t('prevMonth', { month: monthName(p.prevMonth) })}>
+                  {back}
                 </a>
               ) : (
                 <span class="off" aria-hidden="true">
-                  ←
+                  {back}
                 </span>
               )}
               {p.nextMonth ? (
-                <a class="btn" href={link({ month: p.nextMonth, date: null })} aria-label={`Next month, ${formatMonth(p.nextMonth)}`}>
-                  →
+                <a class="btn" href={link({ month: p.nextMonth, date: null })} aria-label={t.t('nextMonth', { month: monthName(p.nextMonth) })}>
+                  {forward}
                 </a>
               ) : (
                 <span class="off" aria-hidden="true">
-                  →
+                  {forward}
                 </span>
               )}
             </div>
           </div>
           <table class="cal" id="calendar">
-            <caption class="trap">Days of {formatMonth(state.month)}; days with free times are links.</caption>
+            <caption class="trap">{t.t('daysOf', { month: monthName(state.month) })}</caption>
             <thead>
               <tr>
-                {WEEKDAY_HEADERS.map((w) => (
-                  <th scope="col" abbr={w}>
-                    <span aria-hidden="true">{w.slice(0, 2)}</span>
-                    <span class="trap">{w}</span>
+                {weekdayHeaders(locale).map((w) => (
+                  <th scope="col" abbr={w.long}>
+                    <span aria-hidden="true">{w.short}</span>
+                    <span class="trap">{w.long}</span>
                   </th>
                 ))}
               </tr>
@@ -268,7 +321,7 @@ export const BookerPage: FC<BookerProps> = (p) => {
                     ) : (
                       <td>
                         {p.byDate[d]?.length ? (
-                          <a href={`${link({ date: d })}#day`} aria-current={d === day ? 'date' : undefined} aria-label={`${formatLongDate(d)}, available`} data-date={d}>
+                          <a href={`${link({ date: d })}#day`} aria-current={d === day ? 'date' : undefined} aria-label={t.t('dayAvailable', { date: longDate(d) })} data-date={d}>
                             {Number(d.slice(8))}
                           </a>
                         ) : (
@@ -283,22 +336,23 @@ export const BookerPage: FC<BookerProps> = (p) => {
               ))}
             </tbody>
           </table>
-          {Object.keys(p.byDate).length === 0 && <p class="muted">No free times in {formatMonth(state.month)}. Try the next month.</p>}
+          {Object.keys(p.byDate).length === 0 && <p class="muted">{t.t('noTimesMonth', { month: monthName(state.month) })}</p>}
         </section>
         {day && (
           <section class="card" aria-labelledby="day-heading" id="day">
-            <h2 id="day-heading">{formatLongDate(day)}</h2>
+            <h2 id="day-heading">{longDate(day)}</h2>
             {daySlots.length === 0 ? (
-              <p>No free times on this day. Choose another day.</p>
+              <p>{t.t('noTimesDay')}</p>
             ) : (
               <ul class="times" id="times">
                 {daySlots.map((s) => {
-                  const clock = formatClock(minuteOfIso(s.start), state.fmt);
+                  const clock = formatClock(minuteOfIso(s.start), state.fmt, locale);
                   const utc = new Date(Date.parse(s.start)).toISOString().replace('.000Z', 'Z');
-                  const seats = seatsLeft(p.eventType, s);
+                  const seats = seatsLeft(p.eventType, s, t);
+                  const label = t.t('timeAvailable', { date: longDate(day), time: clock });
                   return (
                     <li>
-                      <a href={p.timeHref(utc)} rel="nofollow" aria-label={`${formatLongDate(day)}, ${clock}, available${seats ? `, ${seats}` : ''}`} data-start={utc}>
+                      <a href={p.timeHref(utc)} rel="nofollow" aria-label={seats ? `${label}, ${seats}` : label} data-start={utc}>
                         {clock}
                         {seats && <span class="seats">{seats}</span>}
                       </a>
@@ -323,12 +377,13 @@ export function zoneDetectionScript(hostZone: string): string {
 // ---- When, printed the same way everywhere ----
 
 export const WhenLine: FC<{ start: number; end: number; tz: string; fmt: HourFormat; id?: string }> = ({ start, end, tz, fmt, id }) => {
+  const { locale } = useUi();
   const s = localParts(tz, start);
   const e = localParts(tz, end);
-  const endText = s.dateKey === e.dateKey ? formatClock(e.minute, fmt) : formatInstant(tz, end, fmt);
+  const endText = s.dateKey === e.dateKey ? formatClock(e.minute, fmt, locale) : formatInstant(tz, end, fmt, locale);
   return (
     <p class="when" id={id}>
-      <time datetime={new Date(start).toISOString()}>{formatInstant(tz, start, fmt)}</time> – <time datetime={new Date(end).toISOString()}>{endText}</time>
+      <time datetime={new Date(start).toISOString()}>{formatInstant(tz, start, fmt, locale)}</time> – <time datetime={new Date(end).toISOString()}>{endText}</time>
       <span class="when-sub">
         {' '}
         ({tz}, {offsetLabel(tz, start)})
@@ -367,11 +422,12 @@ export interface FormHold {
 
 /** How long the time stays held, said in words and as a clock time in the visitor's zone (no script needed). */
 const HoldNotice: FC<{ hold: FormHold; tz: string; fmt: HourFormat; now: number }> = ({ hold, tz, fmt, now }) => {
+  const { t, locale } = useUi();
   const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
+  const time = <time datetime={new Date(hold.expiresAt).toISOString()}>{formatClock(localParts(tz, hold.expiresAt).minute, fmt, locale)}</time>;
   return (
     <p class="hold-notice" id="hold-notice" role="status">
-      We are holding this time for you for {minutes === 1 ? '1 more minute' : `${minutes} more minutes`}, until{' '}
-      <time datetime={new Date(hold.expiresAt).toISOString()}>{formatClock(localParts(tz, hold.expiresAt).minute, fmt)}</time>.
+      {rich(t.plural('holding', minutes, { time: '{time}' }), { time })}
     </p>
   );
 };
@@ -383,7 +439,7 @@ const Req: FC<{ required: boolean }> = ({ required }) =>
       *
     </span>
   ) : (
-    <span class="opt"> (optional)</span>
+    <span class="opt"> {useUi().t.t('optional')}</span>
   );
 
 const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }> = ({ f, values, issues }) => {
@@ -451,7 +507,7 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
         </textarea>
       ) : f.type === 'select' || f.type === 'multiselect' ? (
         <select id={id} name={name} multiple={f.type === 'multiselect'} required={f.required} aria-invalid={invalid} aria-describedby={describedBy}>
-          {f.type === 'select' && <option value="">Choose…</option>}
+          {f.type === 'select' && <option value="">{useUi().t.t('choose')}</option>}
           {f.options!.map((o) => (
             <option value={o.value} selected={f.type === 'select' ? text === o.value : list.includes(o.value)}>
               {o.label}
@@ -473,14 +529,16 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
           aria-describedby={describedBy}
         />
       )}
-      {f.type === 'multiemail' && <span class="hint">One address per line, or separated by commas.</span>}
+      {f.type === 'multiemail' && <span class="hint">{useUi().t.t('multiEmailHint')}</span>}
       {error}
     </div>
   );
 };
 
 /** Every meeting of a series, in the visitor's zone. */
-const SeriesList: FC<{ summary: string; starts: number[]; tz: string; fmt: HourFormat }> = ({ summary, starts, tz, fmt }) => (
+const SeriesList: FC<{ summary: string; starts: number[]; tz: string; fmt: HourFormat }> = ({ summary, starts, tz, fmt }) => {
+  const { locale } = useUi();
+  return (
   <div id="series">
     <p>
       <strong>{summary}</strong>:
@@ -488,14 +546,16 @@ const SeriesList: FC<{ summary: string; starts: number[]; tz: string; fmt: HourF
     <ol class="series-list" id="occurrences">
       {starts.map((start) => (
         <li>
-          <time datetime={new Date(start).toISOString()}>{formatInstant(tz, start, fmt)}</time>
+          <time datetime={new Date(start).toISOString()}>{formatInstant(tz, start, fmt, locale)}</time>
         </li>
       ))}
     </ol>
   </div>
-);
+  );
+};
 
 export const BookingFormPage: FC<BookingFormProps> = (p) => {
+  const { t } = useUi();
   const shown = p.fields.filter((f) => !f.hidden);
   const fieldIds = Object.fromEntries(
     p.issues.map((i) => {
@@ -504,19 +564,19 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
     }),
   );
   return (
-    <PublicLayout nonce={p.nonce} title={`Book ${p.eventType.title}`}>
+    <PublicLayout nonce={p.nonce} title={t.t('bookTitle', { title: p.eventType.title })}>
       <EventHead host={p.host} eventType={p.eventType}>
         <WhenLine start={p.start} end={p.end} tz={p.state.tz} fmt={p.state.fmt} id="when" />
         {p.series && <SeriesList summary={p.series.summary} starts={p.series.starts} tz={p.state.tz} fmt={p.state.fmt} />}
         <p>
-          <a href={p.back}>Choose another time</a>
+          <a href={p.back}>{t.t('chooseAnother')}</a>
         </p>
       </EventHead>
       <div class="card">
-        <h2>Your details</h2>
+        <h2>{t.t('yourDetails')}</h2>
         {p.hold && <HoldNotice hold={p.hold} tz={p.state.tz} fmt={p.state.fmt} now={Date.now()} />}
         <ErrorSummary
-          message={p.message ?? (p.issues.length ? 'Please correct the following:' : undefined)}
+          message={p.message ?? (p.issues.length ? t.t('pleaseCorrect') : undefined)}
           issues={p.issues.map((i) => {
             const f = shown.find((x) => x.name === fieldOfIssue(i));
             return f ? { ...i, message: `${f.label}: ${i.message}` } : i;
@@ -533,12 +593,12 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
             <Question f={f} values={p.values} issues={p.issues} />
           ))}
           <div class="trap" aria-hidden="true">
-            <label for="website">Leave this field empty</label>
+            <label for="website">{t.t('trapLabel')}</label>
             <input type="text" id="website" name="website" tabindex={-1} autocomplete="off" />
           </div>
           <div>
             <button type="submit" class="btn primary">
-              Confirm booking
+              {t.t('confirmBooking')}
             </button>
           </div>
         </form>
@@ -550,12 +610,7 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
 // ---- Booking page ----
 
 const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
-const STATUS_TEXT: Record<BookingStatus, string> = {
-  accepted: 'Confirmed',
-  pending: 'Waiting for the host to confirm',
-  cancelled: 'Cancelled',
-  rejected: 'Declined by the host',
-};
+const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected' } as const satisfies Record<BookingStatus, string>;
 
 export interface BookingPageProps {
   nonce: string;
@@ -581,19 +636,18 @@ export interface SeriesMeeting {
 
 /** The other meetings of a series, each a link to its own booking page; this one is marked. */
 const SeriesCard: FC<{ series: SeriesMeeting[]; uid: string; tz: string; fmt: HourFormat }> = ({ series, uid, tz, fmt }) => {
+  const { t, locale, lang } = useUi();
   const index = series.findIndex((m) => m.uid === uid);
   return (
     <div class="card">
-      <h2>
-        Meeting {index + 1} of {series.length} in a series
-      </h2>
+      <h2>{t.t('meetingOf', { n: index + 1, total: series.length })}</h2>
       <ol class="series-list" id="series">
         {series.map((m) => (
           <li>
-            <a href={`/booking/${m.uid}?${new URLSearchParams({ tz, fmt })}`} aria-current={m.uid === uid ? 'page' : undefined}>
-              <time datetime={new Date(m.startAt).toISOString()}>{formatInstant(tz, m.startAt, fmt)}</time>
+            <a href={`/booking/${m.uid}?${new URLSearchParams({ tz, fmt, ...(lang ? { lang } : {}) })}`} aria-current={m.uid === uid ? 'page' : undefined}>
+              <time datetime={new Date(m.startAt).toISOString()}>{formatInstant(tz, m.startAt, fmt, locale)}</time>
             </a>
-            {m.status !== 'accepted' && <> ({STATUS_TEXT[m.status].toLowerCase()})</>}
+            {m.status !== 'accepted' && <> ({t.t(STATUS_KEY[m.status]).toLocaleLowerCase(locale)})</>}
           </li>
         ))}
       </ol>
@@ -602,22 +656,26 @@ const SeriesCard: FC<{ series: SeriesMeeting[]; uid: string; tz: string; fmt: Ho
 };
 
 /** Cancel one meeting of a series, it and the later ones, or all that have not started (the API's `scope`). */
-const ScopeChoice: FC = () => (
-  <fieldset class="scope">
-    <legend>Which meetings?</legend>
-    <label class="check">
-      <input type="radio" name="scope" value="this" checked /> Only this one
-    </label>
-    <label class="check">
-      <input type="radio" name="scope" value="following" /> This one and the later ones
-    </label>
-    <label class="check">
-      <input type="radio" name="scope" value="all" /> Every meeting that has not started
-    </label>
-  </fieldset>
-);
+const ScopeChoice: FC = () => {
+  const { t } = useUi();
+  return (
+    <fieldset class="scope">
+      <legend>{t.t('whichMeetings')}</legend>
+      <label class="check">
+        <input type="radio" name="scope" value="this" checked /> {t.t('scopeThis')}
+      </label>
+      <label class="check">
+        <input type="radio" name="scope" value="following" /> {t.t('scopeFollowing')}
+      </label>
+      <label class="check">
+        <input type="radio" name="scope" value="all" /> {t.t('scopeAll')}
+      </label>
+    </fieldset>
+  );
+};
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
+  const { t, locale, lang } = useUi();
   const { booking: b, attendee: a, host, eventType } = p.data;
   const series = p.series && p.series.length > 1 ? p.series : null;
   const otherLiveMeetings = series ? series.filter((m) => m.uid !== b.uid && isLive(m.status) && m.startAt > p.now).length : 0;
@@ -628,7 +686,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const title = eventType?.title ?? b.title;
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
   // A request keeps none of the host's location until they accept it (issue #25, storedLocation).
-  const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? `${locationLabel(b.locationType)}: the details are given once the host accepts` : locationLabel(b.locationType));
+  const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? t.t('locPending', { label: locationLabel(b.locationType, t) }) : locationLabel(b.locationType, t));
   const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title}>
@@ -637,32 +695,32 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
         <p class="host">{host.name}</p>
         <h1>{title}</h1>
         <span class="status" id="status">
-          <Badge tone={STATUS_TONE[b.status]}>{STATUS_TEXT[b.status]}</Badge>
+          <Badge tone={STATUS_TONE[b.status]}>{t.t(STATUS_KEY[b.status])}</Badge>
         </span>
         <WhenLine start={b.startAt} end={b.endAt} tz={p.tz} fmt={p.fmt} id="when" />
         {host.timezone !== p.tz && (
           <p class="when-sub" id="host-time">
-            For {host.name}: {formatInstant(host.timezone, b.startAt, p.fmt)} ({host.timezone}, {offsetLabel(host.timezone, b.startAt)})
+            {t.t('forHost', { name: host.name, when: formatInstant(host.timezone, b.startAt, p.fmt, locale) })} ({host.timezone}, {offsetLabel(host.timezone, b.startAt)})
           </p>
         )}
       </div>
       {series && <SeriesCard series={series} uid={b.uid} tz={p.tz} fmt={p.fmt} />}
       <div class="card">
-        <h2>Details</h2>
+        <h2>{t.t('details')}</h2>
         <dl class="kv" id="details">
-          <dt>What</dt>
+          <dt>{t.t('what')}</dt>
           <dd>{b.title}</dd>
-          <dt>Host</dt>
+          <dt>{t.t('host')}</dt>
           <dd>{host.name}</dd>
-          <dt>Attendee</dt>
+          <dt>{t.t('attendee')}</dt>
           <dd>
             {a.name} ({a.email})
           </dd>
-          <dt>Where</dt>
+          <dt>{t.t('where')}</dt>
           <dd class="break">{where}</dd>
           {a.notes && (
             <>
-              <dt>Notes</dt>
+              <dt>{t.t('notes')}</dt>
               <dd>{a.notes}</dd>
             </>
           )}
@@ -674,7 +732,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
           ))}
           {b.cancellationReason && (
             <>
-              <dt>Reason</dt>
+              <dt>{t.t('reason')}</dt>
               <dd>{b.cancellationReason}</dd>
             </>
           )}
@@ -682,7 +740,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
       </div>
       {live && (
         <div class="card">
-          <h2>Add to your calendar</h2>
+          <h2>{t.t('addToCalendar')}</h2>
           <ul class="links" id="calendar-links">
             <li>
               <a class="btn" href={googleCalendarUrl(calendar)} rel="noopener noreferrer">
@@ -701,7 +759,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
             </li>
             <li>
               <a class="btn" href={p.links.ics} download>
-                Download .ics
+                {t.t('downloadIcs')}
               </a>
             </li>
           </ul>
@@ -709,30 +767,31 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
       )}
       {!live && host.username && (
         <p>
-          <a class="btn" href={`/${host.username}`} id="book-again">
-            Book another time with {host.name}
+          <a class="btn" href={`/${host.username}${lang ? `?lang=${lang}` : ''}`} id="book-again">
+            {t.t('bookAgain', { name: host.name })}
           </a>
         </p>
       )}
       {changeable && (
         <div class="card">
-          <h2>Need a change?</h2>
+          <h2>{t.t('needChange')}</h2>
           {p.cancel ? (
             <form method="post" action={p.links.cancelAction} class="stack-form" id="cancel-form">
               <ErrorSummary issues={p.cancelIssues ?? []} />
               {otherLiveMeetings > 0 && <ScopeChoice />}
               <div class="field">
                 <label for="reason">
-                  Reason for cancelling<span class="opt"> (optional)</span>
+                  {t.t('cancelReason')}
+                  <span class="opt"> {t.t('optional')}</span>
                 </label>
                 <textarea id="reason" name="reason" maxlength={1000}></textarea>
               </div>
               <div class="actions">
                 <button type="submit" class="btn danger solid">
-                  Cancel this booking
+                  {t.t('cancelBooking')}
                 </button>
                 <a class="btn" href={p.links.self}>
-                  Keep it
+                  {t.t('keepIt')}
                 </a>
               </div>
             </form>
@@ -741,13 +800,13 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
               {canReschedule && (
                 <li>
                   <a class="btn" href={p.links.reschedule}>
-                    Reschedule
+                    {t.t('reschedule')}
                   </a>
                 </li>
               )}
               <li>
                 <a class="btn danger" href={p.links.cancel}>
-                  Cancel
+                  {t.t('cancel')}
                 </a>
               </li>
             </ul>
@@ -769,14 +828,16 @@ export const RescheduleConfirmPage: FC<{
   action: string;
   back: string;
   message?: string;
-}> = (p) => (
-  <PublicLayout nonce={p.nonce} title={`Reschedule ${p.data.eventType?.title ?? p.data.booking.title}`}>
+}> = (p) => {
+  const { t } = useUi();
+  return (
+  <PublicLayout nonce={p.nonce} title={t.t('rescheduleTitle', { title: p.data.eventType?.title ?? p.data.booking.title })}>
     <div class="card">
       <p class="host">{p.data.host.name}</p>
       <h1>{p.data.eventType?.title ?? p.data.booking.title}</h1>
-      <p class="when-sub">From</p>
+      <p class="when-sub">{t.t('from')}</p>
       <WhenLine start={p.data.booking.startAt} end={p.data.booking.endAt} tz={p.state.tz} fmt={p.state.fmt} id="old-when" />
-      <p class="when-sub">To</p>
+      <p class="when-sub">{t.t('to')}</p>
       <WhenLine start={p.start} end={p.end} tz={p.state.tz} fmt={p.state.fmt} id="when" />
     </div>
     <div class="card">
@@ -787,19 +848,21 @@ export const RescheduleConfirmPage: FC<{
         <input type="hidden" name="fmt" value={p.state.fmt} />
         <div class="field">
           <label for="reason">
-            Reason<span class="opt"> (optional)</span>
+            {t.t('reason')}
+            <span class="opt"> {t.t('optional')}</span>
           </label>
           <textarea id="reason" name="reason" maxlength={1000}></textarea>
         </div>
         <div class="actions">
           <button type="submit" class="btn primary">
-            Confirm new time
+            {t.t('confirmNewTime')}
           </button>
           <a class="btn" href={p.back}>
-            Choose another time
+            {t.t('chooseAnother')}
           </a>
         </div>
       </form>
     </div>
   </PublicLayout>
-);
+  );
+};

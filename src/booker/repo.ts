@@ -6,13 +6,22 @@ import type { Db } from '../db/client';
 import { bookings, eventTypes, teams, users, type Attendee, type Booking, type EventType, type User } from '../db/schema';
 
 export type PublicHost = Pick<User, 'id' | 'name' | 'username' | 'timezone'>;
+
+/** A host's branding and default language (src/booker/ui.tsx), read with the host where a page reads the host. */
+export const hostLookColumns = { brandColor: users.brandColor, brandColorDark: users.brandColorDark, hideBranding: users.hideBranding, theme: users.theme, locale: users.locale };
+export type HostLookRow = Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>;
+
+/** The look of a booking's host, for its booking, cancel and reschedule pages. */
+export async function findHostLook(db: Db, hostId: number): Promise<HostLookRow | undefined> {
+  return db.select(hostLookColumns).from(users).where(eq(users.id, hostId)).get();
+}
 export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'description' | 'durationMinutes' | 'locationType'>;
 
 /** An active host by username with their active event types (by id), or null. */
-export async function findHostPage(db: Db, username: string): Promise<{ host: PublicHost; eventTypes: PublicEventType[] } | null> {
+export async function findHostPage(db: Db, username: string): Promise<{ host: PublicHost & HostLookRow; eventTypes: PublicEventType[] } | null> {
   const rows = await db
     .select({
-      host: publicHostColumns,
+      host: { ...publicHostColumns, ...hostLookColumns },
       eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
     })
     .from(users)

@@ -38,7 +38,10 @@ import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
-import { findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
+import { findBookingPage, findHostLook, findHostPage, findTeamPage, type BookingPageData } from './repo';
+import { chooseLocale, LANG_COOKIE, supportedLocale } from '../i18n/locales';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { brandingOf, pageUi, UiContext, type HostLook, type PageUi } from './ui';
 import { addMonths, isOutOfRange, occurrencesOf, FMT_COOKIE, localDateKey, readViewState, TZ_COOKIE, VIEW_YEARS, type HourFormat, type ViewState } from './view-state';
 
 type PublicEnv = { Bindings: Bindings; Variables: Variables & SecureHeadersVariables };
@@ -53,11 +56,41 @@ const YEAR_S = 365 * 86_400;
 
 const nonceOf = (c: PublicContext) => c.get('secureHeadersNonce') ?? '';
 
-function messagePage(c: PublicContext, status: ContentfulStatusCode, title: string, message: string, back?: { href: string; label: string }) {
-  return c.html(<MessagePage nonce={nonceOf(c)} title={title} message={message} status={status} back={back} />, status);
+// ---- Language and branding (src/booker/ui.tsx) ----
+
+/** The host whose colours and default language a request's page uses, once it is known (per request). */
+const pageHosts = new WeakMap<PublicContext, HostLook>();
+const setPageHost = (c: PublicContext, host: HostLook) => void pageHosts.set(c, host);
+
+/** The language given in the URL (also in a form's action), kept in the links of the pages that follow. */
+const langOf = (c: PublicContext) => supportedLocale(c.req.query('lang')) ?? undefined;
+
+function uiOf(c: PublicContext): PageUi {
+  const host = pageHosts.get(c);
+  const { locale } = chooseLocale({ query: c.req.query('lang'), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('accept-language'), hostDefault: host?.locale });
+  const switchHref =
+    c.req.method === 'GET'
+      ? (l: string) => {
+          const url = new URL(c.req.url);
+          url.searchParams.set('lang', l);
+          return `${url.pathname}${url.search}`;
+        }
+      : undefined;
+  return pageUi(locale, brandingOf(host), { lang: langOf(c), switchHref });
 }
 
-const notFoundPage = (c: PublicContext, message: string) => messagePage(c, 404, 'Page not found', message);
+const tOf = (c: PublicContext) => uiOf(c).t;
+
+/** A page rendered in the request's language and the host's branding. */
+function html(c: PublicContext, page: JSX.Element, status: ContentfulStatusCode = 200) {
+  return c.html(<UiContext.Provider value={uiOf(c)}>{page}</UiContext.Provider>, status);
+}
+
+function messagePage(c: PublicContext, status: ContentfulStatusCode, title: string, message: string, back?: { href: string; label: string }) {
+  return html(c, <MessagePage nonce={nonceOf(c)} title={title} message={message} status={status} back={back} />, status);
+}
+
+const notFoundPage = (c: PublicContext, message: string) => messagePage(c, 404, tOf(c).t('pageNotFound'), message);
 
 /** The visitor's zone, format, month and day from the URL; a zone or format given in the URL is remembered. */
 function viewState(c: PublicContext, hostZone: string): ViewState {
@@ -69,17 +102,19 @@ function viewState(c: PublicContext, hostZone: string): ViewState {
     now: Date.now(),
   });
   remember(c, state);
-  return state;
+  return { ...state, lang: langOf(c) };
 }
 
 function remember(c: PublicContext, state: Pick<ViewState, 'tz' | 'fmt'>) {
   const options = { path: '/', httpOnly: true, secure: true, sameSite: 'Lax' as const, maxAge: YEAR_S };
+  const lang = langOf(c);
+  if (lang && getCookie(c, LANG_COOKIE) !== lang) setCookie(c, LANG_COOKIE, lang, options);
   if (c.req.query('tz') === state.tz && getCookie(c, TZ_COOKIE) !== state.tz) setCookie(c, TZ_COOKIE, state.tz, options);
   if (c.req.query('fmt') === state.fmt && getCookie(c, FMT_COOKIE) !== state.fmt) setCookie(c, FMT_COOKIE, state.fmt, options);
 }
 
 /** Zone and format for pages outside the booker (form, booking page): the URL or form, else cookies, else defaults. */
-function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: string; fmt?: string }): { tz: string; fmt: HourFormat } {
+function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: string; fmt?: string }): { tz: string; fmt: HourFormat; lang?: string } {
   const state = readViewState({
     query: { tz: given?.tz ?? c.req.query('tz'), fmt: given?.fmt ?? c.req.query('fmt') },
     cookies: { tz: getCookie(c, TZ_COOKIE), fmt: getCookie(c, FMT_COOKIE) },
@@ -87,7 +122,7 @@ function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: str
     hostZone: defaultZone,
     now: Date.now(),
   });
-  return { tz: state.tz, fmt: state.fmt };
+  return { tz: state.tz, fmt: state.fmt, lang: langOf(c) };
 }
 
 const utcIso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -106,7 +141,8 @@ interface BookerMode {
 
 async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: string; notice?: { kind: 'ok' | 'error'; text: string }; status?: ContentfulStatusCode } = {}) {
   if (isOutOfRange({ month: c.req.query('month'), date: opts.date ?? c.req.query('date') })) {
-    return messagePage(c, 400, 'That month is out of range', `The calendar shows the years ${VIEW_YEARS.first} to ${VIEW_YEARS.last}.`, { href: mode.basePath, label: 'Show this month' });
+    const t = tOf(c);
+    return messagePage(c, 400, t.t('outOfRange'), t.t('outOfRangeText', { first: VIEW_YEARS.first, last: VIEW_YEARS.last }), { href: mode.basePath, label: t.t('showThisMonth') });
   }
   let state: ViewState | undefined;
   const slotOptions: SlotOptions = { ignoreBookingId: mode.rescheduling?.bookingId };
@@ -122,6 +158,7 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
     slotOptions,
   );
   if (!found || !state) return null;
+  setPageHost(c, found.ctx.host);
   // A recurring event type (new bookings only: a reschedule moves one occurrence) offers only the starts whose
   // series of the chosen length is free, as /v2/slots/available?recurrence_count=N does; known after the first read.
   const rule = mode.rescheduling ? null : found.ctx.eventType.recurringEvent;
@@ -145,7 +182,8 @@ async function renderBooker(c: PublicContext, mode: BookerMode, opts: { date?: s
   const lastMonth = localDateKey(state.tz, now + found.ctx.eventType.bookingWindowDays * 86_400_000).slice(0, 7);
   const s = state;
   const occurrences = rule ? slotOptions.recurrenceCount : undefined;
-  return c.html(
+  return html(
+    c,
     <BookerPage
       nonce={nonceOf(c)}
       host={{ ...found.ctx.host }}
@@ -183,7 +221,7 @@ function newBookingMode(basePath: string, source: SlotSource): BookerMode {
     basePath,
     defaultZone: (ctx) => ctx.host.timezone,
     timeHref: (state, iso, occurrences) =>
-      `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(occurrences ? { occurrences: String(occurrences) } : {}) })}`,
+      `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(occurrences ? { occurrences: String(occurrences) } : {}), ...(state.lang ? { lang: state.lang } : {}) })}`,
   };
 }
 
@@ -203,13 +241,12 @@ function rescheduleMode(data: BookingPageData, isTeam: boolean): BookerMode {
     source: isTeam ? teamSlots(id) : personalSlots(id),
     basePath,
     defaultZone: () => data.attendee.timezone,
-    timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt })}`,
+    timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(state.lang ? { lang: state.lang } : {}) })}`,
     // A seat's slot keeps its other seats: it still blocks its time (0 leaves no booking out).
     rescheduling: { name: data.attendee.name, email: data.attendee.email, currentStart: data.booking.startAt, bookingId: data.attendee.seatUid === null ? data.booking.id : 0 },
   };
 }
 
-const TAKEN = 'That time was just taken. Here are the times still free that day.';
 
 // ---- Booking form ----
 
@@ -218,7 +255,7 @@ interface FormRender {
   basePath: string;
   ctx: BookerContext;
   start: number;
-  zone: { tz: string; fmt: HourFormat };
+  zone: { tz: string; fmt: HourFormat; lang?: string };
   values: FormValues;
   issues: ErrorIssue[];
   message?: string;
@@ -249,7 +286,9 @@ function renderForm(c: PublicContext, r: FormRender) {
     rule && r.occurrences && r.ctx.personal
       ? { summary: seriesSummary(rule, r.occurrences), starts: seriesStarts(r.ctx.personal, rule, r.start, r.occurrences), occurrences: r.occurrences }
       : undefined;
-  return c.html(
+  setPageHost(c, r.ctx.host);
+  return html(
+    c,
     <BookingFormPage
       nonce={nonceOf(c)}
       host={r.ctx.host}
@@ -258,7 +297,7 @@ function renderForm(c: PublicContext, r: FormRender) {
       start={r.start}
       end={r.start + et.durationMinutes * 60_000}
       state={r.zone}
-      action={`${basePath}/book?${new URLSearchParams({ start: startIso, ...(series ? { occurrences: String(series.occurrences) } : {}) })}`}
+      action={`${basePath}/book?${new URLSearchParams({ start: startIso, ...(series ? { occurrences: String(series.occurrences) } : {}), ...(r.zone.lang ? { lang: r.zone.lang } : {}) })}`}
       back={viewUrl(basePath, { ...r.zone, month: localDateKey(r.zone.tz, r.start).slice(0, 7), date: localDateKey(r.zone.tz, r.start) })}
       values={r.values}
       issues={r.issues}
@@ -292,10 +331,8 @@ function startOf(c: PublicContext): number | null {
   return parsed.success ? parsed.data : null;
 }
 
-const NOTHING_HERE = 'There is nothing to book at this address. It may have been switched off.';
-
 async function showBooker(c: PublicContext, mode: BookerMode) {
-  return (await renderBooker(c, mode)) ?? notFoundPage(c, NOTHING_HERE);
+  return (await renderBooker(c, mode)) ?? notFoundPage(c, tOf(c).t('nothingHere'));
 }
 
 /** GET {booker}/book?start=: the booking form, holding its time. */
@@ -305,12 +342,12 @@ async function showForm(c: PublicContext, mode: BookerMode) {
   // This browser's own hold (from an earlier visit to this form) does not hide its own time.
   const previousHold = holdUidOf(getCookie(c, HOLD_COOKIE));
   const offered = await slotAt(c, mode.source, start, previousHold);
-  if (!offered) return notFoundPage(c, NOTHING_HERE);
+  if (!offered) return notFoundPage(c, tOf(c).t('nothingHere'));
   const { found, occurrences } = offered;
   const zone = zoneAndFormat(c, found.ctx.host.timezone);
   const taken = async () =>
-    (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 })) ??
-    notFoundPage(c, NOTHING_HERE);
+    (await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: tOf(c).t('taken') }, status: 409 })) ??
+    notFoundPage(c, tOf(c).t('nothingHere'));
   if (found.slots.length === 0) return taken();
   // The form takes (or keeps) a hold on its time, counted like the API's holds (the page is never cached).
   let hold: FormHold | null = null;
@@ -334,10 +371,10 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
   const form = await formOf(c);
   if (start === null || !form) return c.redirect(mode.basePath, 303);
   // A honeypot: people never see this field, naive bots fill every field they find.
-  if (field(form, 'website') !== '') return messagePage(c, 400, 'Not booked', 'This submission looked automated and was not accepted.', { href: mode.basePath, label: 'Start again' });
+  if (field(form, 'website') !== '') return messagePage(c, 400, tOf(c).t('notBooked'), tOf(c).t('automated'), { href: mode.basePath, label: tOf(c).t('startAgain') });
   const holdUid = holdUidOf(field(form, 'reservation_uid'));
   const offered = await slotAt(c, mode.source, start, holdUid);
-  if (!offered) return notFoundPage(c, NOTHING_HERE);
+  if (!offered) return notFoundPage(c, tOf(c).t('nothingHere'));
   const { found: { ctx }, occurrences } = offered;
   const zone = zoneAndFormat(c, ctx.host.timezone, { tz: field(form, 'tz'), fmt: field(form, 'fmt') });
   const fields = completeFields(ctx.eventType.bookingFields);
@@ -382,28 +419,31 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
     if (getCookie(c, HOLD_COOKIE)) deleteCookie(c, HOLD_COOKIE, { path: holdCookiePath(mode.basePath), secure: true });
     // Each occurrence of a series spends the client's budget like a booking of its own (as in the API).
     if (booked && booked.length > 1) await chargeRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page', booked.length - 1);
-    const meetings = booked && booked.length > 1 ? ` for ${booked.length} meetings` : '';
-    setFlash(c, { kind: 'ok', text: booking.status === 'pending' ? `Request sent${meetings}. The host will confirm it.` : `You are booked${meetings}.` }, FLASH);
+    setPageHost(c, ctx.host);
+    const t = tOf(c);
+    const n = booked && booked.length > 1 ? booked.length : 0;
+    const text = booking.status === 'pending' ? (n ? t.plural('requestedSeries', n) : t.t('requested')) : n ? t.plural('bookedSeries', n) : t.t('booked');
+    setFlash(c, { kind: 'ok', text }, FLASH);
     return c.redirect(bookingLinks(booking.uid, zone, siteOf(c.env)).self, 303);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
     if (error.code === 'slot_unavailable') {
       // A refused series names the occurrence that is no longer free.
-      const text = error.conflicts?.length ? `Not booked: ${error.message}` : TAKEN;
+      const text = error.conflicts?.length ? tOf(c).t('notBookedBecause', { reason: error.message }) : tOf(c).t('taken');
       const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text }, status: 409 });
       if (page) return page;
     }
-    if (error.code === 'idempotency_key_reused') return again([], 409, 'This form was already sent with other details. Check them and send it again.');
-    if (error.status < 500) return messagePage(c, error.status, 'Not booked', error.message, { href: mode.basePath, label: 'Start again' });
+    if (error.code === 'idempotency_key_reused') return again([], 409, tOf(c).t('formReused'));
+    if (error.status < 500) return messagePage(c, error.status, tOf(c).t('notBooked'), error.message, { href: mode.basePath, label: tOf(c).t('startAgain') });
     throw error;
   }
 }
 
 // ---- Booking page ----
 
-function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat }, site: Site) {
-  const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt });
+function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat; lang?: string }, site: Site) {
+  const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt, ...(zone.lang ? { lang: zone.lang } : {}) });
   return {
     self: `/booking/${uid}?${q}`,
     /** What calendar entries link to, as the emails and .ics files do: absolute, with no view settings. */
@@ -429,7 +469,13 @@ async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
   return (await findBookingPage(c.var.db, parsed.data.uid)) ?? null;
 }
 
-const NO_BOOKING = 'There is no booking at this address. Check the link in your confirmation.';
+const noBooking = (c: PublicContext) => tOf(c).t('noBooking');
+
+/** The booking's host's branding and language for its pages (one small read by primary key). */
+async function withBookingHost(c: PublicContext, data: BookingPageData): Promise<void> {
+  const look = await findHostLook(c.var.db, data.host.id);
+  if (look) setPageHost(c, look);
+}
 
 /**
  * Mounted at the root, this app's middleware would otherwise run for every request that reaches it, the API's
@@ -453,25 +499,27 @@ export const bookerRoutes = new Hono<PublicEnv>()
       if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     }),
   )
-  .use(onlyPublic(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => messagePage(c as PublicContext, 413, 'Too large', 'The submitted form is too large.') })))
+  .use(onlyPublic(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => messagePage(c as PublicContext, 413, tOf(c as PublicContext).t('tooLarge'), tOf(c as PublicContext).t('tooLargeText')) })))
   // Cross-site form posts are refused (Origin / Sec-Fetch-Site): a booking is made from our own pages.
   .use(onlyPublic(csrf()))
   .get(`/booking/:file{[A-Za-z0-9_-]{16,64}\\.ics}`, async (c) => {
     const uid = c.req.param('file').slice(0, -4);
-    if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, NO_BOOKING);
+    if (!uidParam.safeParse({ uid }).success) return notFoundPage(c, noBooking(c));
     // The same file as GET /v2/bookings/{uid}/ics: one UID and SEQUENCE with the invitation emails (src/invites/).
     const body = await getBookingIcs(c.var.db, c.env, uid).catch((error: unknown) => {
       if (error instanceof ApiError && error.code === 'not_found') return null;
       throw error;
     });
-    if (body === null) return notFoundPage(c, NO_BOOKING);
+    if (body === null) return notFoundPage(c, noBooking(c));
     return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="booking-${uid}.ics"` });
   })
   .get(`/booking/:uid${UID}`, async (c) => {
     const data = await loadBooking(c);
-    if (!data) return notFoundPage(c, NO_BOOKING);
+    if (!data) return notFoundPage(c, noBooking(c));
     const zone = zoneAndFormat(c, data.attendee.timezone);
-    return c.html(
+    await withBookingHost(c, data);
+    return html(
+      c,
       <BookingPage
         nonce={nonceOf(c)}
         data={data}
@@ -488,9 +536,10 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .post(`/booking/:uid${UID}/cancel`, async (c) => {
     await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
     const data = await loadBooking(c);
-    if (!data) return notFoundPage(c, NO_BOOKING);
+    if (!data) return notFoundPage(c, noBooking(c));
     const zone = zoneAndFormat(c, data.attendee.timezone);
     const links = bookingLinks(data.booking.uid, zone, siteOf(c.env));
+    await withBookingHost(c, data);
     const form = await formOf(c);
     const text = form ? field(form, 'reason') : '';
     const scope = form ? field(form, 'scope') : '';
@@ -498,19 +547,21 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const body = cancelBody.safeParse({ ...(text.trim() === '' ? {} : { reason: text }), ...(scope === '' ? {} : { scope }) });
     if (!body.success) {
       const page = { nonce: nonceOf(c), data, tz: zone.tz, fmt: zone.fmt, flash: null, now: Date.now(), links, series: await seriesOf(c, data) };
-      return c.html(<BookingPage {...page} cancel cancelIssues={toIssues(body.error)} />, 400);
+      return html(c, <BookingPage {...page} cancel cancelIssues={toIssues(body.error)} />, 400);
     }
     const scoped = body.data.scope ?? 'this';
     await cancelBooking(c.var.d1, c.env, data.booking.uid, body.data.reason ?? null, null, scoped);
-    const what = scoped === 'all' ? 'Every remaining meeting of the series is' : scoped === 'following' ? 'This meeting and the later ones are' : 'Your booking is';
-    setFlash(c, { kind: 'ok', text: `${what} cancelled. The host has been told.` }, FLASH);
+    const t = tOf(c);
+    setFlash(c, { kind: 'ok', text: t.t(scoped === 'all' ? 'cancelledAll' : scoped === 'following' ? 'cancelledFollowing' : 'cancelledThis') }, FLASH);
     return c.redirect(links.self, 303);
   })
   .get(`/reschedule/:uid${UID}`, async (c) => {
     const data = await loadBooking(c);
-    if (!data) return notFoundPage(c, NO_BOOKING);
+    if (!data) return notFoundPage(c, noBooking(c));
+    await withBookingHost(c, data);
+    const t = tOf(c);
     const refusal = rescheduleRefusal(data);
-    if (refusal) return messagePage(c, 409, 'This booking cannot be rescheduled', refusal, { href: `/booking/${data.booking.uid}`, label: 'Back to the booking' });
+    if (refusal) return messagePage(c, 409, t.t('cannotReschedule'), t.t(refusal), { href: bookingLinks(data.booking.uid, zoneAndFormat(c, data.attendee.timezone), siteOf(c.env)).self, label: t.t('backToBooking') });
     const mode = rescheduleMode(data, await isTeamEventType(c, data));
     const start = startOf(c);
     if (start !== null) {
@@ -518,55 +569,59 @@ export const bookerRoutes = new Hono<PublicEnv>()
       const found = await mode.source.range(c.var.db, { from: start, to: start + 1 }, zone.tz, { ignoreBookingId: mode.rescheduling?.bookingId });
       if (found && found.slots.length === 1) {
         const base = viewUrl(mode.basePath, { ...zone, month: localDateKey(zone.tz, start).slice(0, 7), date: localDateKey(zone.tz, start) });
-        return c.html(
+        return html(
+          c,
           <RescheduleConfirmPage
             nonce={nonceOf(c)}
             data={data}
             start={start}
             end={start + (found.ctx.eventType.durationMinutes * 60_000)}
             state={zone}
-            action={`/reschedule/${data.booking.uid}`}
+            action={`/reschedule/${data.booking.uid}${zone.lang ? `?lang=${zone.lang}` : ''}`}
             back={base}
           />,
         );
       }
-      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: TAKEN }, status: 409 });
-      return page ?? messagePage(c, 409, 'This booking cannot be rescheduled', 'Its event type can no longer be booked.');
+      const page = await renderBooker(c, mode, { date: localDateKey(zone.tz, start), notice: { kind: 'error', text: tOf(c).t('taken') }, status: 409 });
+      return page ?? messagePage(c, 409, t.t('cannotReschedule'), t.t('refusedInactive'));
     }
     const page = await renderBooker(c, mode);
-    return page ?? messagePage(c, 409, 'This booking cannot be rescheduled', 'Its event type can no longer be booked.');
+    return page ?? messagePage(c, 409, t.t('cannotReschedule'), t.t('refusedInactive'));
   })
   .post(`/reschedule/:uid${UID}`, async (c) => {
     await enforceRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page');
     const data = await loadBooking(c);
-    if (!data) return notFoundPage(c, NO_BOOKING);
+    if (!data) return notFoundPage(c, noBooking(c));
+    await withBookingHost(c, data);
+    const t = tOf(c);
     const form = await formOf(c);
     const zone = zoneAndFormat(c, data.attendee.timezone, { tz: form ? field(form, 'tz') : undefined, fmt: form ? field(form, 'fmt') : undefined });
     const start = isoInstant.safeParse(form ? field(form, 'start') : '');
     const text = form ? field(form, 'reason') : '';
     const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
-    if (!start.success || !reason.success) return messagePage(c, 400, 'Please try again', 'The new time or the reason was not understood.', { href: `/reschedule/${data.booking.uid}`, label: 'Choose a time' });
+    if (!start.success || !reason.success) return messagePage(c, 400, t.t('tryAgain'), t.t('notUnderstood'), { href: `/reschedule/${data.booking.uid}${zone.lang ? `?lang=${zone.lang}` : ''}`, label: t.t('chooseTime') });
     try {
       await rescheduleBooking(c.var.d1, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'slot_unavailable' && data.eventType) {
-        const page = await renderBooker(c, rescheduleMode(data, await isTeamEventType(c, data)), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: TAKEN }, status: 409 });
+        const page = await renderBooker(c, rescheduleMode(data, await isTeamEventType(c, data)), { date: localDateKey(zone.tz, start.data), notice: { kind: 'error', text: tOf(c).t('taken') }, status: 409 });
         if (page) return page;
       }
       if (error instanceof ApiError && error.status < 500) {
-        return messagePage(c, error.status, 'This booking cannot be rescheduled', error.message, { href: `/booking/${data.booking.uid}`, label: 'Back to the booking' });
+        return messagePage(c, error.status, t.t('cannotReschedule'), error.message, { href: bookingLinks(data.booking.uid, zone, siteOf(c.env)).self, label: t.t('backToBooking') });
       }
       throw error;
     }
-    setFlash(c, { kind: 'ok', text: 'Your booking has moved to the new time.' }, FLASH);
+    setFlash(c, { kind: 'ok', text: t.t('moved') }, FLASH);
     return c.redirect(bookingLinks(data.booking.uid, zone, siteOf(c.env)).self, 303);
   })
   // Teams (docs/DESIGN.md, Public booking pages): the same booker, form and rules, on the team's slots.
   .get(`/team/:team${USERNAME}`, async (c) => {
     const found = await findTeamPage(c.var.db, c.req.param('team'));
-    if (!found) return notFoundPage(c, 'There is no team to book at this address.');
+    if (!found) return notFoundPage(c, tOf(c).t('noTeam'));
     c.header('Cache-Control', 'private, max-age=60');
-    return c.html(<HostPage nonce={nonceOf(c)} host={found.team} eventTypes={found.eventTypes} basePath={`/team/${found.team.username}`} />);
+    c.header('Vary', 'Accept-Language, Cookie');
+    return html(c, <HostPage nonce={nonceOf(c)} host={found.team} eventTypes={found.eventTypes} basePath={`/team/${found.team.username}`} />);
   })
   .get(`/team/:team${USERNAME}/:slug${SLUG}`, (c) => showBooker(c, teamBooker(c.req.param('team'), c.req.param('slug'))))
   .get(`/team/:team${USERNAME}/:slug${SLUG}/book`, (c) => showForm(c, teamBooker(c.req.param('team'), c.req.param('slug'))))
@@ -575,11 +630,14 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const username = c.req.param('username');
     if (RESERVED_USERNAMES.has(username)) return c.notFound();
     const found = await findHostPage(c.var.db, username);
-    if (!found) return notFoundPage(c, 'There is nobody to book at this address.');
+    if (!found) return notFoundPage(c, tOf(c).t('noHost'));
+    setPageHost(c, found.host);
     // Browsers may keep it a minute; shared caches may not, because every page response also sets the D1 bookmark
     // cookie (src/db/middleware.ts), which must never be served to someone else.
+    // The language follows Accept-Language and the language cookie: a cached copy must not cross them.
     c.header('Cache-Control', 'private, max-age=60');
-    return c.html(<HostPage nonce={nonceOf(c)} host={found.host} eventTypes={found.eventTypes} />);
+    c.header('Vary', 'Accept-Language, Cookie');
+    return html(c, <HostPage nonce={nonceOf(c)} host={found.host} eventTypes={found.eventTypes} />);
   })
   .get(`/:username${USERNAME}/:slug${SLUG}`, async (c) => {
     const { username, slug } = c.req.param();
@@ -597,23 +655,24 @@ export const bookerRoutes = new Hono<PublicEnv>()
     return submitForm(c, personalBooker(username, slug));
   })
   .onError((err, c) => {
-    if (err instanceof HTTPException && err.status === 403) return messagePage(c, 403, 'Not accepted', 'This form did not come from this site. Go back, reload the page and try again.');
-    if (err instanceof HTTPException && err.status === 413) return messagePage(c, 413, 'Too large', 'The submitted form is too large.');
+    const t = tOf(c);
+    if (err instanceof HTTPException && err.status === 403) return messagePage(c, 403, t.t('notAccepted'), t.t('foreignForm'));
+    if (err instanceof HTTPException && err.status === 413) return messagePage(c, 413, t.t('tooLarge'), t.t('tooLargeText'));
     if (err instanceof ApiError && err.code === 'rate_limited') {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-      return messagePage(c, 429, 'Too many requests', 'Too many forms were sent from your network in the last minute. Wait a minute, then try again.');
+      return messagePage(c, 429, t.t('tooMany'), t.t('tooManyText'));
     }
-    if (err instanceof ApiError && err.status < 500) return messagePage(c, err.status, 'Something is not right', err.message);
+    if (err instanceof ApiError && err.status < 500) return messagePage(c, err.status, t.t('notRight'), err.message);
     console.error('booking pages: unhandled error', err);
-    return messagePage(c, 500, 'Something went wrong', 'The server hit an unexpected error. Please try again in a moment.');
+    return messagePage(c, 500, t.t('wentWrong'), t.t('wentWrongText'));
   });
 
 /** Why a booking cannot be moved, or null when it can (the same rules the reschedule path enforces). */
-function rescheduleRefusal(data: BookingPageData): string | null {
+function rescheduleRefusal(data: BookingPageData): 'refusedCancelled' | 'refusedRejected' | 'refusedStarted' | 'refusedInactive' | null {
   const b = data.booking;
-  if (b.status === 'cancelled') return 'It was cancelled.';
-  if (b.status === 'rejected') return 'The host declined it.';
-  if (b.startAt <= Date.now()) return 'It has already started or is over.';
-  if (!data.eventType || !data.eventType.isActive) return 'Its event type can no longer be booked.';
+  if (b.status === 'cancelled') return 'refusedCancelled';
+  if (b.status === 'rejected') return 'refusedRejected';
+  if (b.startAt <= Date.now()) return 'refusedStarted';
+  if (!data.eventType || !data.eventType.isActive) return 'refusedInactive';
   return null;
 }

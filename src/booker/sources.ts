@@ -9,12 +9,13 @@ import { availableMonth, availableSlots, type SlotOptions } from '../slots/servi
 import { teamDayZone } from '../teams/slots';
 import { availableTeamMonth, availableTeamSlots, type AvailableTeamSlots } from '../teams/slots-service';
 import type { TeamEventTypeKey } from '../teams/slots-repo';
-import type { PublicHost } from './repo';
+import type { HostLookRow, PublicHost } from './repo';
 
 export interface BookerContext {
   eventType: EventType;
-  /** Who the page says you book: the host, or the team (its name; its slug as the username). */
-  host: PublicHost;
+  /** Who the page says you book: the host, or the team (its name; its slug as the username). A host carries their
+   * branding and language (a team has none yet). */
+  host: PublicHost & Partial<HostLookRow>;
   /** A personal event type's slot context (recurring series need it); null for a team. */
   personal: SlotContext | null;
 }

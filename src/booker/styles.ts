@@ -15,6 +15,8 @@ body.public { color-scheme: light dark; }
   outline: 3px solid var(--accent); outline-offset: 2px;
 }
 .public a { text-decoration: underline; text-underline-offset: 2px; }
+/* Links read in --accent-strong: the accent (a host's brand colour) made readable on the page (src/branding/contrast.ts). */
+.public a:not(.btn) { color: var(--accent-strong); }
 .public a.btn, .public .times a, .public .cal a, .public .et a.et-link { text-decoration: none; }
 .booker { display: grid; grid-template-columns: 1fr; gap: 1rem; margin-top: 1rem; align-items: start; }
 .booker .card + .card { margin-top: 0; }
@@ -41,7 +43,7 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .series { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .75rem; }
 .series p { flex: 1 1 100%; margin: 0; }
 .series .field { flex: 0 1 10rem; }
-.series-list { margin: .3rem 0 0; padding-left: 1.4rem; }
+.series-list { margin: .3rem 0 0; padding-inline-start: 1.4rem; }
 .series-list li { margin: .15rem 0; }
 .public .when { font-size: 1.05rem; font-weight: 700; margin: .3rem 0 0; }
 .public .when-sub { color: var(--muted); margin: .15rem 0 0; }
@@ -50,7 +52,7 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .public fieldset { border: 0; padding: 0; margin: 0; display: flex; flex-direction: column; gap: .3rem; }
 .public .req { color: var(--danger); }
 .public .opt { color: var(--muted); font-weight: 400; }
-.public .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+.public .trap { position: absolute; inset-inline-start: -10000px; width: 1px; height: 1px; overflow: hidden; }
 .public .status { display: inline-block; margin-top: .5rem; }
 /* A long email or name wraps inside its card rather than widening the page (a 375 px phone scrolled sideways). */
 .public dl.kv { grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr); }
@@ -62,7 +64,11 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .public footer { text-align: center; color: var(--muted); font-size: .82rem; margin-top: 2rem; }
 .public .errors a { color: inherit; }
 :root { --chip: #e8eefc; --chip-hover: #d6e1fb; --accent-strong: #1d49b8; }
-@media (prefers-color-scheme: dark) {
+`;
+
+// The dark palette's rules without their media query: src/branding/theme.ts applies them always, under
+// prefers-color-scheme (the default, "system") or never, as the host's theme says.
+export const PUBLIC_DARK = `
   :root {
     --bg: #11151b; --panel: #1a2028; --ink: #e7eaef; --muted: #a9b3c0; --line: #323b47; --soft: #232a34;
     --accent: #8db0ff; --accent-ink: #0b1220; --accent-strong: #a9c3ff; --danger: #ff8f8f; --ok: #7fdba6; --warn: #f2c46b;
@@ -81,9 +87,12 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
   .public .btn.primary:hover { background: #a9c3ff; }
   .public .btn.danger { color: #ffb3b3; border-color: #7a3b3f; }
   .public .btn.danger.solid { background: #b33a3a; color: #fff; }
-}
 `;
 // The shared stylesheet predates phone fields: give them the same look as the other inputs.
 export const TEL_INPUT_STYLE = `
 .public input[type=tel] { font: inherit; font-size: .92rem; padding: .45rem .6rem; border: 1px solid #cdd3da; border-radius: 6px; background: #fff; color: var(--ink); width: 100%; }
+`;
+// The language links under every page (no JavaScript needed to switch).
+export const LANG_NAV_STYLE = `
+.public footer nav ul { display: flex; flex-wrap: wrap; justify-content: center; gap: .2rem .8rem; list-style: none; margin: .5rem 0 0; padding: 0; }
 `;

@@ -4,6 +4,8 @@
 // runtime (ICU versions differ in spaces).
 import { dateKeyOfDay, dayOfDateKey, formatOffset, isValidTimeZone, canonicalTimeZone, weekdayOfDay, zoneOffsetAt, DAY_MS } from '../lib/time';
 import type { RecurringEvent } from '../db/json-types';
+import { intlClock, intlDateTime, intlLongDate, intlMonth, intlWeekdays } from '../i18n/dates';
+import type { Locale } from '../i18n/locales';
 
 export type HourFormat = '12h' | '24h';
 export const HOUR_FORMATS: readonly HourFormat[] = ['12h', '24h'];
@@ -25,6 +27,8 @@ export interface ViewState {
   month: string;
   /** "YYYY-MM-DD" in `tz`, when a day is chosen. */
   date: string | null;
+  /** The language chosen in the URL, kept in every link (src/i18n/locales.ts). */
+  lang?: string;
 }
 
 export interface StateInput {
@@ -85,7 +89,8 @@ export function hourFormatOf(acceptLanguage: string | undefined): HourFormat {
 // ---- Printing ----
 
 /** 14:05 -> "14:05" or "2:05 PM"; midnight is "12:00 AM", noon "12:00 PM". */
-export function formatClock(minuteOfDay: number, fmt: HourFormat): string {
+export function formatClock(minuteOfDay: number, fmt: HourFormat, locale: Locale = 'en'): string {
+  if (locale !== 'en') return intlClock(locale, minuteOfDay, fmt);
   const h = Math.floor(minuteOfDay / 60) % 24;
   const m = String(minuteOfDay % 60).padStart(2, '0');
   if (fmt === '24h') return `${String(h).padStart(2, '0')}:${m}`;
@@ -93,14 +98,16 @@ export function formatClock(minuteOfDay: number, fmt: HourFormat): string {
 }
 
 /** "2026-12-01" -> "Tuesday 1 December 2026" */
-export function formatLongDate(dateKey: string): string {
+export function formatLongDate(dateKey: string, locale: Locale = 'en'): string {
+  if (locale !== 'en') return intlLongDate(locale, dateKey);
   const day = dayOfDateKey(dateKey);
   const [y, mo, d] = dateKey.split('-').map(Number) as [number, number, number];
   return `${WEEKDAYS[weekdayOfDay(day)]} ${d} ${MONTHS[mo - 1]} ${y}`;
 }
 
 /** "2026-12" -> "December 2026" */
-export function formatMonth(month: string): string {
+export function formatMonth(month: string, locale: Locale = 'en'): string {
+  if (locale !== 'en') return intlMonth(locale, month);
   const [y, mo] = month.split('-').map(Number) as [number, number];
   return `${MONTHS[mo - 1]} ${y}`;
 }
@@ -120,8 +127,9 @@ export function localParts(tz: string, at: number): { dateKey: string; minute: n
 export const localDateKey = (tz: string, at: number) => localParts(tz, at).dateKey;
 
 /** "Tuesday 1 December 2026, 15:00" in the zone and format. */
-export function formatInstant(tz: string, at: number, fmt: HourFormat): string {
+export function formatInstant(tz: string, at: number, fmt: HourFormat, locale: Locale = 'en'): string {
   const { dateKey, minute } = localParts(tz, at);
+  if (locale !== 'en') return intlDateTime(locale, dateKey, minute, fmt);
   return `${formatLongDate(dateKey)}, ${formatClock(minute, fmt)}`;
 }
 
@@ -154,6 +162,10 @@ export function monthWeeks(month: string): (string | null)[][] {
 }
 
 export const WEEKDAY_HEADERS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** The calendar's column heads, Monday first: a long name (for screen readers) and the short one shown. */
+export const weekdayHeaders = (locale: Locale = 'en') =>
+  locale === 'en' ? WEEKDAY_HEADERS.map((w) => ({ long: w, short: w.slice(0, 2) })) : intlWeekdays(locale);
 
 let zoneList: string[] | undefined;
 /**

@@ -18,6 +18,14 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ['user', 'super_admin'] }).notNull().default('user'),
   timezone: text('timezone').notNull().default('UTC'),
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  // Branding and language of the public booking pages (issue #31, docs/DESIGN.md "Branding" and "Languages"):
+  // colours as validated #rrggbb, null for the default palette; `locale` is the pages' language when the visitor's
+  // own choice and browser name none we have.
+  brandColor: text('brand_color'),
+  brandColorDark: text('brand_color_dark'),
+  hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
+  theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
+  locale: text('locale').notNull().default('en'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -32,7 +32,19 @@ export async function loadSlotContext(
   const row = await db
     .select({
       eventType: eventTypes,
-      host: { id: users.id, name: users.name, email: users.email, timezone: users.timezone, username: users.username },
+      // The look columns ride along for the public pages (src/booker/ui.tsx): same row, no extra read.
+      host: {
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        timezone: users.timezone,
+        username: users.username,
+        brandColor: users.brandColor,
+        brandColorDark: users.brandColorDark,
+        hideBranding: users.hideBranding,
+        theme: users.theme,
+        locale: users.locale,
+      },
       scheduleTimeZone: schedules.timezone,
       weekly: weeklySql(schedules.id),
       overrides: overridesSql(schedules.id, window),

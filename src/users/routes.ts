@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { ApiError, foundOr404 } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { createUser, findUserById, listUsers, updateUser, userJson } from './repo';
+import { brandingChanges, createUser, findUserById, listUsers, updateUser, userJson } from './repo';
 import { createUserBody, listUsersQuery, updateUserBody } from './schemas';
 
 export const userRoutes = new Hono<AppEnv>()
@@ -48,6 +48,7 @@ export const userRoutes = new Hono<AppEnv>()
         role: body.role,
         timezone: body.timezone,
         isActive: body.is_active,
+        ...brandingChanges(body),
         passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
       }),
     );

@@ -8,10 +8,10 @@ import { STYLES } from './styles';
 const FAVICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='1' y='2' width='14' height='13' rx='2' fill='%232357d9'/%3E%3Crect x='3' y='6' width='10' height='7' fill='%23fff'/%3E%3C/svg%3E";
 
-export const Document: FC<PropsWithChildren<{ title: string; nonce: string; extraStyles?: string; bodyClass?: string; robots?: string }>> = (p) => (
+export const Document: FC<PropsWithChildren<{ title: string; nonce: string; extraStyles?: string; bodyClass?: string; robots?: string; lang?: string; dir?: 'ltr' | 'rtl' }>> = (p) => (
   <>
     {raw('<!doctype html>')}
-    <html lang="en">
+    <html lang={p.lang ?? 'en'} dir={p.dir}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
