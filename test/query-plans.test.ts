@@ -1,9 +1,10 @@
 // Every hot query uses an index (issue #32 item 4). The queries are collected where they run: this file drives the
 // real routes (slots, booking, reschedule, cancel, holds, team and seated and recurring bookings, the bookings lists
-// with their filters, the admin lists, the host feed), lets the queue consumers deliver the webhook, emails and
-// calendar sync they cause, and runs the cron, recording every statement D1 receives (test/d1-probe.ts). Each one is
-// then asked for its `EXPLAIN QUERY PLAN` against the migrated schema, and a full scan of a table that grows with
-// traffic fails the test. A new query on one of these paths is recorded without anyone listing it.
+// with their filters, a booking's .ics, a webhook's deliveries, the public booking page, the admin lists, the host
+// feed), lets the queue consumers deliver the webhook, emails and calendar sync they cause, and runs the cron,
+// recording every statement D1 receives (test/d1-probe.ts). Each one is then asked for its `EXPLAIN QUERY PLAN`
+// against the migrated schema, and a full scan of a table that grows with traffic fails the test. A new query on one
+// of these paths is recorded without anyone listing it; a new path needs a line here.
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -99,7 +100,7 @@ async function hotStatements(): Promise<RecordedStatement[]> {
   const host = await hostWithEventType({ booking_window_days: 400 });
   const seated = await createEventType(host.token, { seats_per_time_slot: 5 });
   const weekly = await createEventType(host.token, { booking_window_days: 400, recurring_event: { freq: 'weekly', interval: 1, count: 3 } });
-  await create('/v2/webhooks', host.token, {
+  const hook = await create<{ id: number }>('/v2/webhooks', host.token, {
     subscriber_url: 'https://hooks.example.com/plans',
     event_triggers: ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED'],
     secret: 'whsec_query_plans_secret',
@@ -140,11 +141,15 @@ async function hotStatements(): Promise<RecordedStatement[]> {
     await ok(api('GET', '/v2/bookings', { token: host.token }));
     await ok(api('GET', `/v2/bookings?status=accepted&from=${from}&to=${to}&event_type_id=${host.eventType.id}&limit=10`, { token: host.token }));
     await ok(api('GET', `/v2/bookings?status=cancelled`, { token: host.token }));
+    await ok(api('GET', `/v2/bookings/${booked.json.uid}/ics`));
+    await ok(api('GET', `/v2/webhooks/${hook.id}/deliveries`, { token: host.token }));
+    await ok(api('GET', `/v2/webhooks/${hook.id}/deliveries?status=failed`, { token: host.token }));
+    expect((await getPage(`/${host.user.username}/${host.eventType.slug}`)).status).toBe(200);
     // A live hold, so the admin bookings page lists it too.
     await ok(reserve(host.eventType.id, `${day}T16:00:00Z`), 201);
     const feedRes = await api('GET', `/feeds/${feed.token}.ics`);
     expect(feedRes.status).toBe(200);
-    for (const path of ['/admin/bookings', `/admin/bookings?status=accepted&from=${day}&to=${day}`, '/admin/emails', '/admin/webhooks', '/admin/calendars']) {
+    for (const path of ['/admin/bookings', `/admin/bookings?status=accepted&from=${day}&to=${day}`, '/admin/emails', '/admin/emails?status=failed', '/admin/webhooks', '/admin/calendars']) {
       expect((await getPage(path, admin.cookie)).status, path).toBe(200);
     }
     await until('the webhooks delivered', "SELECT count(*) AS n FROM booking_webhook_deliveries WHERE status = 'delivered' AND trigger_event = 'BOOKING_CANCELLED'");
