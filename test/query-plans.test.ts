@@ -13,12 +13,14 @@ import { type RecordedStatement, measureD1 } from './d1-probe';
 import { api, ATTENDEE, book, create, createEventType, getPage, hostWithEventType, reserve, signedInAdmin, upcomingDate } from './helpers';
 import { feedWith } from './calendars-helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
+import { reminderWorkflow } from './workflows-helpers';
+import { deliverDueReminders } from '../src/workflows/delivery';
 
 /** Tables whose rows grow with bookings, deliveries, sign-ins or syncs: none of them may be read by a full scan. */
 const GROWING = new Set([
   'users', 'sessions', 'sign_in_attempts', 'bookings', 'booking_attendees', 'booking_hosts', 'slot_reservations',
   'booking_webhook_deliveries', 'booking_email_notifications', 'calendar_busy', 'calendar_connections',
-  'booking_event_types', 'booking_calendar_feeds', 'team_members', 'team_invitations',
+  'booking_event_types', 'booking_calendar_feeds', 'team_members', 'team_invitations', 'booking_reminders', 'event_type_workflows',
 ]);
 
 const FEED_URL = 'https://calendar.example.com/busy.ics';
@@ -110,6 +112,8 @@ async function hotStatements(): Promise<RecordedStatement[]> {
     secret: 'whsec_query_plans_secret',
   });
   const feed = await create<{ token: string }>('/v2/calendar-feeds', host.token, { name: 'Phone' });
+  // Reminders (src/workflows/): every booking of this event type schedules, moves and voids steps in its batch.
+  await reminderWorkflow(host.token, host.eventType.id, 60);
   const team = await makeTeam();
   const collective = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
   const roundRobin = await teamEventType(team.id, team.owner.token, { scheduling_type: 'round_robin', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
@@ -131,6 +135,9 @@ async function hotStatements(): Promise<RecordedStatement[]> {
     const booked = await ok(book(host.eventType.id, `${day}T10:00:00Z`), 201);
     await ok(api('GET', `/v2/bookings/${booked.json.uid}`));
     await ok(api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: `${day}T11:00:00Z` } }));
+    await ok(api('GET', `/v2/bookings/${booked.json.uid}`, { token: host.token }));
+    // The alarm's delivery of a due step (its claim, email row and next due time).
+    await deliverDueReminders(env, Date.parse(`${day}T10:00:00Z`), { hostId: host.user.id });
     await ok(api('DELETE', `/v2/bookings/${booked.json.uid}`, { body: {} }));
     await ok(book(seated.id, `${day}T14:00:00Z`), 201);
     await ok(book(seated.id, `${day}T14:00:00Z`, { attendee: { ...ATTENDEE, email: 'second-seat@example.com' } }), 201);
@@ -174,6 +181,8 @@ describe('query plans of the hot paths', () => {
   it('no statement of the request paths, the consumers or the cron scans a table that grows with traffic', async () => {
     // A floor, so a broken driver that records nothing cannot pass.
     expect(statements.length).toBeGreaterThan(60);
+    // The reminder statements (scheduled, moved, voided, read, claimed, next due) are among them.
+    expect(statements.filter((s) => s.sql.includes('booking_reminders')).length).toBeGreaterThanOrEqual(7);
     const plans = await Promise.all(statements.map(fullScans));
     expect(plans.filter((p) => p.scans.length > 0)).toEqual([]);
   });
