@@ -9,8 +9,8 @@
  *    cancelled), emails on (memory transport). Its `dbstat` gives the size model: bytes per booking by table.
  * 2. Two copies of the template, seeded by direct SQL on the stopped state's SQLite file: the small one to 1,000
  *    bookings (10 hosts), the large one to --bookings (bookings / 100 hosts): every other host cloned from host 0 with
- *    100 bookings over the past 265 and next 35 days (2% cancelled, 1% pending, one in ten in a weekly series of 4, one
- *    in twenty with two more seats, one in ten attended by a second host of its team), one attendee each, one team of
+ *    100 bookings over the past 265 and next 35 days (2% cancelled, 1% pending, 4 in 10 in a series of four, one in
+ *    twenty with two more seats, 9% attended by a second host of its team), one attendee each, one team of
  *    ten per ten hosts, a webhook each with one delivery per booking created in the last 90 days (the payload
  *    retention; attempt logs emptied past 30), two emails per booking created in the last 30, and a calendar with 50
  *    busy spans for one host in five. Host 0 is the same in both, so each request does the same work but on tables

@@ -23,6 +23,7 @@ import { teamEventTypeRoutes } from './teams/event-types-routes';
 import { invitationRoutes } from './teams/invitations-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
+import { workflowRoutes } from './workflows/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
@@ -56,6 +57,7 @@ const api = new Hono<AppEnv>()
   .route('/auth', authRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
+  .route('/event-types', workflowRoutes)
   .route('/event-types', eventTypeRoutes)
   .route('/schedules', scheduleRoutes)
   .route('/slots/reservations', reservationRoutes)

@@ -7,6 +7,7 @@ import { getDb } from './db/client';
 import { purgeExpiredRows, retentionOf } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
+import { sweepReminders } from './workflows/delivery';
 
 export { HostCalendar } from './bookings/host-calendar';
 
@@ -24,6 +25,8 @@ export default {
   },
   async scheduled(_controller, env) {
     const now = Date.now();
+    // Reminders first: the steps a lost timer missed go into the email outbox the sweep below drains.
+    await sweepReminders(env, now);
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
     await sweepCalendars(env, now);
     await purgeExpiredRows(getDb(env.DB), now, retentionOf(env));

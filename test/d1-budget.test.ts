@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { measureD1 } from './d1-probe';
 import { SELF } from 'cloudflare:test';
 import { api, BASE, book, hostWithEventType, makeAdmin, TEST_PASSWORD, upcomingDate } from './helpers';
+import { reminderWorkflow } from './workflows-helpers';
 
 /** `d1;dur=1.2;desc="2"` → { d1: 2, ... } : the count of each Server-Timing metric that has one. */
 function timingCounts(header: string | null): Record<string, number> {
@@ -61,6 +62,28 @@ describe('D1 round trips per request', () => {
     expect(res.status).toBe(201);
     expect(timing).toEqual({ d1: 1, do: 1, 'do-d1': 2 });
     expect(calls).toBe(3);
+  });
+
+  it('a booking with two reminders costs no extra round trip: its steps are scheduled, moved and voided in its own batch', async () => {
+    const host = await hostWithEventType({ email_notifications: false });
+    for (const minutes of [24 * 60, 60]) expect((await reminderWorkflow(host.token, host.eventType.id, minutes)).status).toBe(201);
+    const day = upcomingDate(2);
+    const booked = await cost('POST', '/v2/bookings', {
+      body: { event_type_id: host.eventType.id, start: `${day}T10:00:00Z`, attendee: { name: 'A', email: 'a@example.com', timezone: 'UTC' } },
+    });
+    expect(booked.res.status).toBe(201);
+    // The same as a booking without reminders (above); the alarm is set in the object's own storage.
+    expect(booked.timing).toEqual({ d1: 1, do: 1, 'do-d1': 2 });
+    expect(booked.calls).toBe(3);
+    const uid = booked.res.json.uid;
+    const moved = await cost('PATCH', `/v2/bookings/${uid}`, { body: { start: `${day}T11:00:00Z` } });
+    expect(moved.timing).toEqual({ d1: 1, do: 1, 'do-d1': 3 });
+    const cancelled = await cost('DELETE', `/v2/bookings/${uid}`, { body: {} });
+    expect(cancelled.timing).toEqual({ d1: 1, do: 1, 'do-d1': 2 });
+    // The host's view lists them: its session, the booking, its steps.
+    const read = await cost('GET', `/v2/bookings/${uid}`, { token: host.token });
+    expect(read.res.json.reminders.map((r: { status: string }) => r.status)).toEqual(['voided', 'voided']);
+    expect(read.timing).toEqual({ d1: 3 });
   });
 
   it('the other main routes, each with its session lookup where it has one', async () => {

@@ -1,9 +1,10 @@
 // Every hot query uses an index (issue #32 item 4). The queries are collected where they run: this file drives the
 // real routes (slots, booking, reschedule, cancel, holds, team and seated and recurring bookings, the bookings lists
-// with their filters, the admin lists, the host feed), lets the queue consumers deliver the webhook, emails and
-// calendar sync they cause, and runs the cron, recording every statement D1 receives (test/d1-probe.ts). Each one is
-// then asked for its `EXPLAIN QUERY PLAN` against the migrated schema, and a full scan of a table that grows with
-// traffic fails the test. A new query on one of these paths is recorded without anyone listing it.
+// with their filters, a booking's .ics, a webhook's deliveries, the public booking page, the admin lists, the host
+// feed), lets the queue consumers deliver the webhook, emails and calendar sync they cause, and runs the cron,
+// recording every statement D1 receives (test/d1-probe.ts). Each one is then asked for its `EXPLAIN QUERY PLAN`
+// against the migrated schema, and a full scan of a table that grows with traffic fails the test. A new query on one
+// of these paths is recorded without anyone listing it; a new path needs a line here.
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,12 +13,14 @@ import { type RecordedStatement, measureD1 } from './d1-probe';
 import { api, ATTENDEE, book, create, createEventType, getPage, hostWithEventType, reserve, signedInAdmin, upcomingDate } from './helpers';
 import { feedWith } from './calendars-helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
+import { reminderWorkflow } from './workflows-helpers';
+import { deliverDueReminders } from '../src/workflows/delivery';
 
 /** Tables whose rows grow with bookings, deliveries, sign-ins or syncs: none of them may be read by a full scan. */
 const GROWING = new Set([
   'users', 'sessions', 'sign_in_attempts', 'bookings', 'booking_attendees', 'booking_hosts', 'slot_reservations',
   'booking_webhook_deliveries', 'booking_email_notifications', 'calendar_busy', 'calendar_connections',
-  'booking_event_types', 'booking_calendar_feeds', 'team_members', 'team_invitations',
+  'booking_event_types', 'booking_calendar_feeds', 'team_members', 'team_invitations', 'booking_reminders', 'event_type_workflows',
 ]);
 
 const FEED_URL = 'https://calendar.example.com/busy.ics';
@@ -69,6 +72,12 @@ async function fullScans(statement: RecordedStatement): Promise<Plan> {
     const table = names.get(m[1]!) ?? m[1]!;
     if (GROWING.has(table) && !isPageInOrder(statement.sql, table)) scans.push(`SCAN ${table}`);
   }
+  // A status has a handful of values: finding rows by status alone and then sorting them for a page sorts most of
+  // the table on every page.
+  const byStatusOnly = results.map((r) => /^SEARCH (\w+) USING (?:COVERING )?INDEX \w+ \(status=\?\)$/.exec(r.detail)?.[1]).find(Boolean);
+  if (byStatusOnly && results.some((r) => r.detail.startsWith('USE TEMP B-TREE FOR ORDER BY'))) {
+    scans.push(`SORT ${names.get(byStatusOnly) ?? byStatusOnly} BY STATUS`);
+  }
   return { sql: statement.sql, scans };
 }
 
@@ -97,12 +106,14 @@ async function hotStatements(): Promise<RecordedStatement[]> {
   const host = await hostWithEventType({ booking_window_days: 400 });
   const seated = await createEventType(host.token, { seats_per_time_slot: 5 });
   const weekly = await createEventType(host.token, { booking_window_days: 400, recurring_event: { freq: 'weekly', interval: 1, count: 3 } });
-  await create('/v2/webhooks', host.token, {
+  const hook = await create<{ id: number }>('/v2/webhooks', host.token, {
     subscriber_url: 'https://hooks.example.com/plans',
     event_triggers: ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED'],
     secret: 'whsec_query_plans_secret',
   });
   const feed = await create<{ token: string }>('/v2/calendar-feeds', host.token, { name: 'Phone' });
+  // Reminders (src/workflows/): every booking of this event type schedules, moves and voids steps in its batch.
+  await reminderWorkflow(host.token, host.eventType.id, 60);
   const team = await makeTeam();
   const collective = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
   const roundRobin = await teamEventType(team.id, team.owner.token, { scheduling_type: 'round_robin', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
@@ -124,6 +135,9 @@ async function hotStatements(): Promise<RecordedStatement[]> {
     const booked = await ok(book(host.eventType.id, `${day}T10:00:00Z`), 201);
     await ok(api('GET', `/v2/bookings/${booked.json.uid}`));
     await ok(api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: `${day}T11:00:00Z` } }));
+    await ok(api('GET', `/v2/bookings/${booked.json.uid}`, { token: host.token }));
+    // The alarm's delivery of a due step (its claim, email row and next due time).
+    await deliverDueReminders(env, Date.parse(`${day}T10:00:00Z`), { hostId: host.user.id });
     await ok(api('DELETE', `/v2/bookings/${booked.json.uid}`, { body: {} }));
     await ok(book(seated.id, `${day}T14:00:00Z`), 201);
     await ok(book(seated.id, `${day}T14:00:00Z`, { attendee: { ...ATTENDEE, email: 'second-seat@example.com' } }), 201);
@@ -133,11 +147,15 @@ async function hotStatements(): Promise<RecordedStatement[]> {
     await ok(api('GET', '/v2/bookings', { token: host.token }));
     await ok(api('GET', `/v2/bookings?status=accepted&from=${from}&to=${to}&event_type_id=${host.eventType.id}&limit=10`, { token: host.token }));
     await ok(api('GET', `/v2/bookings?status=cancelled`, { token: host.token }));
+    await ok(api('GET', `/v2/bookings/${booked.json.uid}/ics`));
+    await ok(api('GET', `/v2/webhooks/${hook.id}/deliveries`, { token: host.token }));
+    await ok(api('GET', `/v2/webhooks/${hook.id}/deliveries?status=failed`, { token: host.token }));
+    expect((await getPage(`/${host.user.username}/${host.eventType.slug}`)).status).toBe(200);
     // A live hold, so the admin bookings page lists it too.
     await ok(reserve(host.eventType.id, `${day}T16:00:00Z`), 201);
     const feedRes = await api('GET', `/feeds/${feed.token}.ics`);
     expect(feedRes.status).toBe(200);
-    for (const path of ['/admin/bookings', `/admin/bookings?status=accepted&from=${day}&to=${day}`, '/admin/emails', '/admin/webhooks', '/admin/calendars']) {
+    for (const path of ['/admin/bookings', `/admin/bookings?status=accepted&from=${day}&to=${day}`, '/admin/emails', '/admin/emails?status=failed', '/admin/webhooks', '/admin/calendars']) {
       expect((await getPage(path, admin.cookie)).status, path).toBe(200);
     }
     await until('the webhooks delivered', "SELECT count(*) AS n FROM booking_webhook_deliveries WHERE status = 'delivered' AND trigger_event = 'BOOKING_CANCELLED'");
@@ -163,6 +181,8 @@ describe('query plans of the hot paths', () => {
   it('no statement of the request paths, the consumers or the cron scans a table that grows with traffic', async () => {
     // A floor, so a broken driver that records nothing cannot pass.
     expect(statements.length).toBeGreaterThan(60);
+    // The reminder statements (scheduled, moved, voided, read, claimed, next due) are among them.
+    expect(statements.filter((s) => s.sql.includes('booking_reminders')).length).toBeGreaterThanOrEqual(7);
     const plans = await Promise.all(statements.map(fullScans));
     expect(plans.filter((p) => p.scans.length > 0)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Db } from '../db/client';
+import type { D1Queryable, Db } from '../db/client';
 import { RequestDb, type D1Report } from '../db/session';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import type { Booking, WebhookTrigger } from '../db/schema';
@@ -11,6 +11,8 @@ import { checkBookable } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { enqueueNotifications, notificationIdsOf, notificationInserts, type CalendarState } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
+import { pendingStepsOf, stepStatements, type BookingState, type ScheduledStep } from '../workflows/schedule';
+import { deliverDueReminders } from '../workflows/delivery';
 import { snapshotOf } from './snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
@@ -54,7 +56,16 @@ export type Outcome =
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
 export type CalendarReply = Outcome & { d1: D1Report };
 
-type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[] };
+type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[] };
+
+/** Storage key: the host whose reminders this object's alarm delivers (the object's name is not readable inside it). */
+const REMINDER_HOST_KEY = 'reminderHostId';
+
+/** The workflow-step statements of a booking change (src/workflows/schedule.ts); none for a pending request. */
+function stepsFor(d1: D1Queryable, change: 'entered' | 'rescheduled' | 'cancelled', b: { uid: string; status: string; startAt: number; endAt: number }, sequence: number, now: number) {
+  if (b.status !== 'accepted' && b.status !== 'cancelled') return [];
+  return stepStatements(d1, change, { uid: b.uid, status: b.status, startAt: b.startAt, endAt: b.endAt, sequence } satisfies BookingState, now);
+}
 
 const fail = (code: ErrorCode, message: string): Written => ({ ok: false, code, message });
 const invalid = (path: string, message: string): Written => ({ ok: false, code: 'validation_failed', message: 'Request validation failed', issues: [{ path, message }] });
@@ -163,10 +174,31 @@ export class HostCalendar extends DurableObject<Bindings> {
    */
   private async write(fn: (db: Db) => Promise<Written>): Promise<CalendarReply> {
     const d1 = new RequestDb(this.env.DB, 'first-primary');
-    const { deliveryIds, notificationIds, ...outcome } = await this.lock.run(() => fn(d1.db));
+    const { deliveryIds, notificationIds, steps, ...outcome } = await this.lock.run(() => fn(d1.db));
     if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds, d1.db.$client);
     if (notificationIds?.length) await enqueueNotifications(this.env, notificationIds, d1.db.$client);
+    if (steps?.length) await this.armReminders(steps);
     return { ...outcome, d1: d1.report() };
+  }
+
+  /**
+   * Reminders (src/workflows/): one alarm per host, always at or before its next pending step. A write that scheduled
+   * or moved steps brings the alarm forward when one is due earlier (object storage only, no D1 round trip); the alarm
+   * itself sets the next one after delivering. A step moved later leaves an early alarm that finds nothing and re-arms.
+   */
+  private async armReminders(steps: ScheduledStep[]): Promise<void> {
+    const next = Math.min(...steps.map((s) => s.due_at));
+    await this.ctx.storage.put(REMINDER_HOST_KEY, steps[0]!.host_id);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || next < current) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** The durable timer: delivers this host's due steps, then waits for the next one. Throwing retries the alarm. */
+  override async alarm(): Promise<void> {
+    const hostId = await this.ctx.storage.get<number>(REMINDER_HOST_KEY);
+    if (hostId === undefined) return;
+    const { next } = await deliverDueReminders(this.env, this.clock(), { hostId });
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   private async bookLocked(db: Db, req: BookRequest): Promise<Written> {
@@ -197,9 +229,11 @@ export class HostCalendar extends DurableObject<Bindings> {
       insertAttendee(d1, booking.uid, req.attendee),
       ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
     ];
+    const emails = notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now);
+    const steps = stepsFor(d1, 'entered', booking, 0, now);
     let results: D1Result[];
     try {
-      results = await d1.batch([...writes, ...notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now)]);
+      results = await d1.batch([...writes, ...emails, ...steps]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -218,7 +252,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }),
       deliveryIds: deliveryIdsOf(results[1]!),
-      notificationIds: notificationIdsOf(results.slice(writes.length)),
+      notificationIds: notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
+      steps: pendingStepsOf(results.slice(writes.length + emails.length)),
     };
   }
 
@@ -270,9 +305,10 @@ export class HostCalendar extends DurableObject<Bindings> {
     // occurrences are in it, so they send none of their own. Later changes go out per occurrence (RECURRENCE-ID).
     const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
     const emails = notificationInserts(d1, this.env, drafts[0]!.snapshot, { sequence: 0, createdAt: now, updatedAt: now, series: { uid: seriesUid, recurrenceStart: starts[0]!, master } }, now);
+    const steps = drafts.flatMap(({ booking }) => stepsFor(d1, 'entered', booking, 0, now));
     let results: D1Result[];
     try {
-      results = await d1.batch([...writes, ...outboxes, ...emails]);
+      results = await d1.batch([...writes, ...outboxes, ...emails, ...steps]);
     } catch (error) {
       if (req.idempotencyKey && isUniqueViolation(error)) {
         const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
@@ -291,7 +327,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       booking: occurrences[0]!,
       occurrences,
       deliveryIds: results.slice(writes.length, writes.length + outboxes.length).flatMap(deliveryIdsOf),
-      notificationIds: notificationIdsOf(results.slice(writes.length + outboxes.length)),
+      notificationIds: notificationIdsOf(results.slice(writes.length + outboxes.length, writes.length + outboxes.length + emails.length)),
+      steps: pendingStepsOf(results.slice(writes.length + outboxes.length + emails.length)),
     };
   }
 
@@ -306,7 +343,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     const current = await findBookingForWrite(db, uid);
     if (!current) return fail('not_found', 'Booking not found');
     const { booking } = current;
-    const now = Date.now();
+    const now = this.clock();
     if (booking.status === 'cancelled' || booking.status === 'rejected') {
       return fail('conflict', `A ${booking.status} booking cannot be rescheduled`);
     }
@@ -326,10 +363,12 @@ export class HostCalendar extends DurableObject<Bindings> {
       { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
     );
     const d1 = db.$client;
-    const [moved, outbox, ...emails] = await d1.batch([
+    const emailInserts = notificationInserts(d1, this.env, snapshot, nextCalendarState(booking, now), now);
+    const [moved, outbox, ...rest] = await d1.batch([
       guardedMove(d1, booking, move, now),
       outboxInsert(d1, snapshot, now),
-      ...notificationInserts(d1, this.env, snapshot, nextCalendarState(booking, now), now),
+      ...emailInserts,
+      ...stepsFor(d1, 'rescheduled', { ...booking, startAt: move.startAt, endAt: move.endAt }, booking.sequence + 1, now),
     ]);
     const row = moved?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
@@ -337,7 +376,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
       deliveryIds: deliveryIdsOf(outbox!),
-      notificationIds: notificationIdsOf(emails),
+      notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
+      steps: pendingStepsOf(rest.slice(emailInserts.length)),
     };
   }
 
@@ -347,7 +387,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     t: Parameters<typeof transition>[2],
     trigger: WebhookTrigger,
   ): Promise<Written> {
-    const now = Date.now();
+    const now = this.clock();
     const after = {
       ...current.booking,
       status: t.to,
@@ -357,10 +397,12 @@ export class HostCalendar extends DurableObject<Bindings> {
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
     const d1 = db.$client;
-    const [changed, outbox, ...emails] = await d1.batch([
+    const emailInserts = notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now);
+    const [changed, outbox, ...rest] = await d1.batch([
       transition(d1, current.booking.id, t, now),
       outboxInsert(d1, snapshot, now),
-      ...notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now),
+      ...emailInserts,
+      ...transitionSteps(d1, after, current.booking.sequence + 1, now),
     ]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
@@ -368,36 +410,36 @@ export class HostCalendar extends DurableObject<Bindings> {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
       deliveryIds: deliveryIdsOf(outbox!),
-      notificationIds: notificationIdsOf(emails),
+      notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
+      steps: pendingStepsOf(rest.slice(emailInserts.length)),
     };
   }
 
   /** One transition of several bookings (a series' occurrences) in one batch; answers the first one. */
   private async applyTransitions(db: Db, targets: BookingForWrite[], t: Parameters<typeof transition>[2], trigger: WebhookTrigger): Promise<Written> {
-    const now = Date.now();
+    const now = this.clock();
     const d1 = db.$client;
     const statements = targets.map((current) => {
       const after = { ...current.booking, status: t.to, cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason };
       const snapshot = snapshotOf(trigger, { ...current, booking: after });
-      return [
-        transition(d1, current.booking.id, t, now),
-        outboxInsert(d1, snapshot, now),
-        ...notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now),
-      ];
+      const emails = notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now);
+      return { emails: emails.length, all: [transition(d1, current.booking.id, t, now), outboxInsert(d1, snapshot, now), ...emails, ...transitionSteps(d1, after, current.booking.sequence + 1, now)] };
     });
-    const results = await d1.batch(statements.flat());
+    const results = await d1.batch(statements.flatMap((g) => g.all));
     let at = 0;
     const deliveryIds: number[] = [];
     const notificationIds: number[] = [];
+    const steps: ScheduledStep[] = [];
     let first: Record<string, unknown> | undefined;
     statements.forEach((group, index) => {
       if (index === 0) first = results[at]!.results[0] as Record<string, unknown> | undefined;
       deliveryIds.push(...deliveryIdsOf(results[at + 1]!));
-      notificationIds.push(...notificationIdsOf(results.slice(at + 2, at + group.length)));
-      at += group.length;
+      notificationIds.push(...notificationIdsOf(results.slice(at + 2, at + 2 + group.emails)));
+      steps.push(...pendingStepsOf(results.slice(at + 2 + group.emails, at + group.all.length)));
+      at += group.all.length;
     });
     if (!first) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
-    return { ok: true, booking: bookingJson({ booking: bookingFromRow(first), attendee: targets[0]!.attendee }), deliveryIds, notificationIds };
+    return { ok: true, booking: bookingJson({ booking: bookingFromRow(first), attendee: targets[0]!.attendee }), deliveryIds, notificationIds, steps };
   }
 
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---
@@ -455,6 +497,13 @@ export class HostCalendar extends DurableObject<Bindings> {
   releaseReservation(uid: string): Promise<{ released: boolean; d1: D1Report }> {
     return this.holdWrite(async (e) => ({ released: await deleteHold(e.db, uid) }));
   }
+}
+
+/** Workflow steps of a status change: a confirmed request schedules them, a cancel voids them (a decline has none). */
+function transitionSteps(d1: D1Queryable, after: Booking, sequence: number, now: number) {
+  if (after.status === 'accepted') return stepsFor(d1, 'entered', after, sequence, now);
+  if (after.status === 'cancelled') return stepsFor(d1, 'cancelled', after, sequence, now);
+  return [];
 }
 
 /** Reschedule, cancel, confirm and decline each raise the calendar SEQUENCE by one (the SQL does the same). */

@@ -1,3 +1,4 @@
+import { reminderResponse } from '../workflows/schemas';
 import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
@@ -124,6 +125,7 @@ export const bookingResponse = z.strictObject({
     .describe(
       'Seated event types: the seat holder alone, or, when the event type shows attendees, every live seat with the others by name only; the host sees every live seat in full',
     ),
+  reminders: z.array(reminderResponse).optional().describe("The host's view only (signed in as the host or a super admin): the booking's scheduled workflow steps, by due time"),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

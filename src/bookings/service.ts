@@ -13,6 +13,7 @@ import { bookingIcsFile, seriesIcsFile } from './calendar';
 import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
 import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
+import { remindersOfBooking } from '../workflows/repo';
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
@@ -53,7 +54,11 @@ const actsAsHost = (viewer: User | null, hostId: number) => viewer !== null && (
 export async function getBookingOrSeries(db: Db, uid: string, viewer: User | null = null) {
   const found = await findBooking(db, byUid(uid));
   if (found) {
-    if (found.attendee.seatUid === null) return bookingJson(found);
+    if (found.attendee.seatUid === null) {
+      // The scheduled workflow steps are the host's business (one more read, for the host's view only).
+      if (!actsAsHost(viewer, found.booking.hostId)) return bookingJson(found);
+      return { ...bookingJson(found), reminders: await remindersOfBooking(db, found.booking.id) };
+    }
     if (!actsAsHost(viewer, found.booking.hostId)) throw notFound('Booking');
     return seatedBookingJson(found, await liveSeats(db, found.booking.id));
   }

@@ -42,3 +42,14 @@ export interface BookingField {
 /** `booking_fields_responses` of bookings and seats: the answers by question name. */
 export type BookingFieldAnswer = string | number | boolean | string[];
 export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
+
+/** `event_type_workflows.steps`: what a workflow sends (src/workflows/). SMS actions come with the next slice of #29. */
+export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host'] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+export interface WorkflowStep {
+  action: WorkflowAction;
+  /** Templates with {variables} (src/workflows/template.ts). */
+  subject: string;
+  body: string;
+}

@@ -2,7 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BookingField, BookingFieldResponses, PeriodLimits, RecurringEvent } from './json-types';
+import type { BookingField, BookingFieldResponses, PeriodLimits, RecurringEvent, WorkflowStep } from './json-types';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -399,7 +399,8 @@ export const emailNotifications = sqliteTable(
     notificationId: text('notification_id').notNull().unique(),
     bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
     bookingUid: text('booking_uid').notNull(),
-    triggerEvent: text('trigger_event').$type<WebhookTrigger>().notNull(),
+    // A booking change, or MEETING_REMINDER for a workflow step (src/workflows/delivery.ts).
+    triggerEvent: text('trigger_event').$type<WebhookTrigger | 'MEETING_REMINDER'>().notNull(),
     recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
     recipientEmail: text('recipient_email').notNull(),
     recipientName: text('recipient_name').notNull(),
@@ -426,6 +427,73 @@ export const emailNotifications = sqliteTable(
     index('booking_email_notifications_recipient_idx').on(sql`lower(${t.recipientEmail})`, t.createdAt),
     // Retention (src/housekeeping.ts): finished rows past the attempt-log retention, by age.
     index('booking_email_notifications_created_idx').on(t.createdAt),
+    // The admin's Emails tab filtered by status, newest first: a page without sorting every row of that status.
+    index('booking_email_notifications_status_idx').on(t.status, t.id),
+  ],
+);
+
+/**
+ * Reminder workflows (issue #29, src/workflows/): a trigger of an event type's bookings plus the steps it sends.
+ * `offset_minutes` is before the start (`before_start`) or after the end (`after_end`); 0 for the event triggers.
+ */
+export const WORKFLOW_TRIGGERS = ['before_start', 'after_end', 'on_booked', 'on_rescheduled', 'on_cancelled'] as const;
+export type WorkflowTrigger = (typeof WORKFLOW_TRIGGERS)[number];
+
+export const workflows = sqliteTable(
+  'event_type_workflows',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventTypeId: integer('event_type_id')
+      .notNull()
+      .references(() => eventTypes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    trigger: text('trigger', { enum: WORKFLOW_TRIGGERS }).notNull(),
+    offsetMinutes: integer('offset_minutes').notNull().default(0),
+    // How {start_local} prints the hour: no per-person 12/24-hour preference is stored yet, so the host picks it here.
+    timeFormat: text('time_format', { enum: ['12h', '24h'] }).notNull().default('12h'),
+    steps: text('steps', { mode: 'json' }).$type<WorkflowStep[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('event_type_workflows_event_type_idx').on(t.eventTypeId, t.trigger)],
+);
+
+/**
+ * One scheduled step of a workflow for one booking, written in the same D1 batch as the booking change that creates,
+ * moves or voids it (src/workflows/schedule.ts). `pending` until claimed; `sent` once claimed and handed to the email
+ * outbox (in the same batch as the claim); `skipped` when due before the change that scheduled it; `voided` by a
+ * cancel. `claim` is the token of the delivery run whose claim won (src/workflows/delivery.ts).
+ */
+export const REMINDER_STATUSES = ['pending', 'sent', 'skipped', 'voided'] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
+
+export const bookingReminders = sqliteTable(
+  'booking_reminders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    // The booking's host: the HostCalendar object whose alarm delivers it.
+    hostId: integer('host_id').notNull(),
+    workflowId: integer('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    step: integer('step').notNull(),
+    action: text('action').notNull(),
+    dueAt: integer('due_at').notNull(),
+    status: text('status', { enum: REMINDER_STATUSES }).notNull(),
+    claim: text('claim'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('booking_reminders_booking_idx').on(t.bookingId),
+    // The alarm's next due step of one host, and the sweep's overdue steps: pending rows only.
+    index('booking_reminders_host_due_idx').on(t.hostId, t.dueAt).where(sql`status = 'pending'`),
+    index('booking_reminders_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+    index('booking_reminders_workflow_idx').on(t.workflowId),
   ],
 );
 
@@ -611,3 +679,5 @@ export type Team = typeof teams.$inferSelect;
 export type BookingHost = typeof bookingHosts.$inferSelect;
 export type TeamMember = typeof teamMembers.$inferSelect;
 export type TeamInvitation = typeof teamInvitations.$inferSelect;
+export type Workflow = typeof workflows.$inferSelect;
+export type BookingReminder = typeof bookingReminders.$inferSelect;

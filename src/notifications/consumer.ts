@@ -13,7 +13,7 @@ import { isPositiveInt } from '../lib/pagination';
 import { retryDelaySeconds } from '../webhooks/backoff';
 import { renderNotification } from './content';
 import { buildMime, type Address } from './mime';
-import type { NotificationPayload } from './payload';
+import { REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
 import { transportFor, type EmailTransport } from './transports';
 
 /** Longer than any send may take (the SMTP timeout is 30 s), so a live claim is never taken over. */
@@ -86,8 +86,9 @@ export function notificationFromRow(row: Record<string, unknown>): EmailNotifica
 
 /** The whole message of a notification: the same bytes on every attempt (Date and DTSTAMP are the row's creation). */
 export async function composeEmail(env: Bindings, n: EmailNotification): Promise<{ from: string; to: string; raw: string; subject: string }> {
-  const payload = JSON.parse(n.payload) as NotificationPayload;
   const site = siteOf(env);
+  if (n.triggerEvent === REMINDER_TRIGGER) return composeReminder(env, n, site.domain);
+  const payload = JSON.parse(n.payload) as NotificationPayload;
   const content = await renderNotification(payload, n.recipientRole, site, n.createdAt);
   const from = parseAddress(env.EMAIL_FROM || `calflare <bookings@${site.domain}>`);
   // Replies reach the other person of the meeting, not a no-reply box.
@@ -104,6 +105,24 @@ export async function composeEmail(env: Bindings, n: EmailNotification): Promise
     calendar: content.calendar,
   });
   return { from: from.email, to: n.recipientEmail, raw, subject: content.subject };
+}
+
+/** A workflow step's email: the words were rendered when the step was claimed; no calendar part. */
+async function composeReminder(env: Bindings, n: EmailNotification, domain: string) {
+  const payload = JSON.parse(n.payload) as ReminderPayload;
+  const from = parseAddress(env.EMAIL_FROM || `calflare <bookings@${domain}>`);
+  const raw = await buildMime({
+    from,
+    to: { name: n.recipientName, email: n.recipientEmail },
+    replyTo: payload.replyTo,
+    subject: payload.subject,
+    messageId: `${n.notificationId}@${domain}`,
+    date: n.createdAt,
+    text: payload.text,
+    html: payload.html,
+    calendar: null,
+  });
+  return { from: from.email, to: n.recipientEmail, raw, subject: payload.subject };
 }
 
 async function record(d1: D1Queryable, id: number, entry: EmailAttempt, status: NotificationStatus): Promise<void> {

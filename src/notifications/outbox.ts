@@ -10,7 +10,8 @@ import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
 import { BOOKING_IN_SNAPSHOT_STATE, snapshotStateParams } from '../webhooks/outbox';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { RECIPIENTS, recipientOf, type NotificationPayload } from './payload';
+import { RECIPIENTS, recipientOf, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
+import type { RecipientRole } from '../db/schema';
 
 /** The global switch: only an explicit "false" turns emails off. */
 export function emailsEnabled(env: Pick<Bindings, 'EMAIL_NOTIFICATIONS'>): boolean {
@@ -154,6 +155,32 @@ export function notificationInserts(
     )
     .bind(newNotificationId(), event.trigger, body, now, now, ...where);
   return [...statements, coHosts];
+}
+
+/**
+ * A workflow step's email (src/workflows/delivery.ts), to run in the same batch right after the statement that claimed
+ * the step: written only when that claim won (`booking_reminders.claim` holds this run's token), and never twice for
+ * one step and due time (`notificationId` is that idempotency key; the unique index refuses a second row). The
+ * attendee's address counts against the per-recipient budget like any other email. Answers `id, status` like
+ * `notificationInserts` (read with `notificationIdsOf`).
+ */
+export function reminderNotificationInsert(
+  d1: D1Queryable,
+  env: Pick<Bindings, 'EMAIL_RECIPIENT_MAX_PER_HOUR' | 'EMAIL_RECIPIENT_MAX_PER_DAY'>,
+  m: { reminderId: number; claim: string; notificationId: string; bookingUid: string; role: RecipientRole; to: { name: string; email: string }; payload: ReminderPayload },
+  now: number,
+): D1PreparedStatement {
+  const check = m.role === 'attendee' ? budgetCheck(m.to.email, recipientBudget(env), now) : { sql: 'NULL', binds: [] };
+  return d1
+    .prepare(
+      `${INSERT_NOTIFICATION}
+       SELECT ?, r.booking_id, ?, '${REMINDER_TRIGGER}', ?, ?, ?, ?, CASE WHEN budget.reason IS NULL THEN 'pending' ELSE 'suppressed' END, 0, '[]', ?, ?, budget.reason
+       FROM booking_reminders r, (SELECT ${check.sql} AS reason) budget
+       WHERE r.id = ? AND r.claim = ? AND r.status = 'sent'
+       ON CONFLICT (notification_id) DO NOTHING
+       RETURNING id, status`,
+    )
+    .bind(m.notificationId, m.bookingUid, m.role, m.to.email, m.to.name, JSON.stringify(m.payload), now, now, ...check.binds, m.reminderId, m.claim);
 }
 
 /** The ids to send from the D1 batch results of `notificationInserts` statements (suppressed rows are never sent). */

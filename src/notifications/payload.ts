@@ -32,3 +32,18 @@ export function recipientOf(p: NotificationPayload, role: RecipientRole): { name
     ? { name: p.booking.attendee.name, email: p.booking.attendee.email, timezone: p.attendeeTimezone }
     : { name: p.booking.organizer.name, email: p.booking.organizer.email, timezone: p.hostTimezone };
 }
+
+/**
+ * The payload of a workflow step's email (trigger_event MEETING_REMINDER, src/workflows/delivery.ts): rendered from
+ * the host's template when the step was claimed, so a retry sends the very same words.
+ */
+export interface ReminderPayload {
+  kind: 'reminder';
+  subject: string;
+  text: string;
+  html: string;
+  /** Replies reach the other person of the meeting. */
+  replyTo: { name: string; email: string };
+}
+
+export const REMINDER_TRIGGER = 'MEETING_REMINDER';

@@ -13,6 +13,7 @@ import { slotsDocs } from '../slots/openapi';
 import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
+import { workflowsDocs } from '../workflows/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -23,6 +24,7 @@ const RESOURCES: ResourceDocs[] = [
   authDocs,
   usersDocs,
   eventTypesDocs,
+  workflowsDocs,
   schedulesDocs,
   slotsDocs,
   reservationsDocs,

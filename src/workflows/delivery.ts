@@ -1,0 +1,176 @@
+// Sending workflow steps when they are due. Two callers: the HostCalendar object's alarm (the durable timer, one per
+// host, set to the host's next pending step) and the cron sweep (whatever a lost timer missed, a little late).
+//
+// Exactly once: a step is sent by the run whose claim wins. One D1 batch (one transaction) per run holds, per step,
+//   1. the claim: UPDATE ... SET status = 'sent', claim = <this run's token> WHERE id = ? AND status = 'pending' AND
+//      due_at = <the due time it read>: only one run can pass it, and a step moved or voided since the read fails it;
+//   2. the email: INSERT into the email outbox only WHERE claim = <this run's token>, with the idempotency key
+//      rem_<step id>_<due time> as its notification id (unique index: never two rows for one step and due time).
+// Claim and email commit together or not at all, so a crash leaves either a pending step (sent by the next alarm or
+// sweep) or a claimed step with its email row (the email outbox's own queue, sweep and retries deliver it, with the
+// Message-ID taken from that key). The per-recipient email budget applies to the attendee's reminders.
+import type { D1Queryable } from '../db/client';
+import type { BookingFieldResponses, WorkflowStep } from '../db/json-types';
+import type { RecipientRole } from '../db/schema';
+import type { Bindings } from '../env';
+import { toHex } from '../lib/encoding';
+import { locationText } from '../invites/booking-event';
+import { bookingPageUrl, hostViewUrl, siteOf, type Site } from '../invites/site';
+import { emailsEnabled, enqueueNotifications, notificationIdsOf, reminderNotificationInsert } from '../notifications/outbox';
+import type { ReminderPayload } from '../notifications/payload';
+import { formatStartLocal, renderHtml, renderSubject, renderText, type TemplateValues } from './template';
+
+/** The cron leaves steps due within this long to their alarm; older ones were missed by it. */
+export const REMINDER_SWEEP_GRACE_MS = 60_000;
+/** Bounds one run; a backlog drains over the next alarms and sweeps, oldest first. */
+export const REMINDER_BATCH_MAX = 50;
+
+const TIMED_TRIGGERS = new Set(['before_start', 'after_end']);
+
+/** One due step with what its template reads. */
+interface DueRow {
+  id: number;
+  step: number;
+  action: string;
+  due_at: number;
+  trigger: string;
+  time_format: '12h' | '24h';
+  steps: string;
+  booking_uid: string;
+  booking_status: string;
+  title: string;
+  start_at: number;
+  end_at: number;
+  location_type: string | null;
+  location_value: string | null;
+  responses: string | null;
+  host_name: string;
+  host_email: string;
+  host_timezone: string;
+  attendee_name: string;
+  attendee_email: string;
+  attendee_timezone: string;
+}
+
+const DUE_SELECT = `SELECT r.id, r.step, r.action, r.due_at, w.trigger, w.time_format, w.steps,
+    b.uid AS booking_uid, b.status AS booking_status, b.title, b.start_at, b.end_at, b.location_type, b.location_value,
+    b.booking_fields_responses AS responses,
+    u.name AS host_name, u.email AS host_email, u.timezone AS host_timezone,
+    a.name AS attendee_name, a.email AS attendee_email, a.timezone AS attendee_timezone
+  FROM booking_reminders r
+  JOIN event_type_workflows w ON w.id = r.workflow_id
+  JOIN bookings b ON b.id = r.booking_id
+  JOIN users u ON u.id = b.host_id
+  JOIN booking_attendees a ON a.id = (SELECT min(a2.id) FROM booking_attendees a2 WHERE a2.booking_id = b.id)`;
+
+function answerText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}
+
+/** The template's values for one reader: times in their zone, and links they may use. */
+export function valuesFor(row: DueRow, role: RecipientRole, site: Site): TemplateValues {
+  const zone = role === 'attendee' ? row.attendee_timezone : row.host_timezone;
+  // The attendee's links carry the booking uid (their capability); the host's lead to their own view.
+  const attendeeLinks = {
+    booking_url: bookingPageUrl(site, row.booking_uid),
+    reschedule_url: `${site.baseUrl}/reschedule/${row.booking_uid}`,
+    cancel_url: `${site.baseUrl}/booking/${row.booking_uid}?cancel=1`,
+  };
+  const hostView = hostViewUrl(site, row.start_at);
+  const links = role === 'attendee' ? attendeeLinks : { booking_url: hostView, reschedule_url: hostView, cancel_url: hostView };
+  const answers = row.responses ? (JSON.parse(row.responses) as BookingFieldResponses) : {};
+  return {
+    ...Object.fromEntries(Object.entries(answers).map(([name, value]) => [name, answerText(value)])),
+    attendee_name: row.attendee_name,
+    host_name: row.host_name,
+    event_title: row.title,
+    start_local: formatStartLocal(row.start_at, zone, row.time_format),
+    timezone: zone,
+    location: locationText(row.location_type, row.location_value) ?? '',
+    meeting_url: row.location_value && /^https?:\/\//.test(row.location_value) ? row.location_value : '',
+    ...links,
+  };
+}
+
+/** The email of one step for its reader, rendered from the workflow's current template. */
+export function renderStep(row: DueRow, site: Site): { role: RecipientRole; to: { name: string; email: string }; payload: ReminderPayload } | null {
+  const step = (JSON.parse(row.steps) as WorkflowStep[])[row.step];
+  if (!step) return null;
+  const role: RecipientRole = row.action === 'email_host' ? 'host' : 'attendee';
+  const values = valuesFor(row, role, site);
+  const to = role === 'attendee' ? { name: row.attendee_name, email: row.attendee_email } : { name: row.host_name, email: row.host_email };
+  const other = role === 'attendee' ? { name: row.host_name, email: row.host_email } : { name: row.attendee_name, email: row.attendee_email };
+  return {
+    role,
+    to,
+    payload: { kind: 'reminder', subject: renderSubject(step.subject, values), text: renderText(step.body, values), html: renderHtml(step.body, values), replyTo: other },
+  };
+}
+
+/** The idempotency key of a step at one due time: its email's notification id (and so its Message-ID). */
+export const reminderKey = (id: number, dueAt: number) => `rem_${id}_${dueAt}`;
+
+export interface DeliveryRun {
+  /** Steps this run claimed and handed to the email outbox. */
+  claimed: number;
+  /** The host's next pending due time (with `hostId`), for the alarm. */
+  next: number | null;
+}
+
+/**
+ * Sends every pending step due at `now` (of one host, or of all when `hostId` is absent) through the email outbox.
+ * Steps that must no longer go out are settled instead: a time-based step of a booking that is no longer accepted is
+ * voided; with emails switched off (EMAIL_NOTIFICATIONS=false) a step is skipped.
+ */
+export async function deliverDueReminders(env: Bindings, now: number, opts: { hostId?: number; dueBefore?: number } = {}): Promise<DeliveryRun> {
+  const d1: D1Queryable = env.DB.withSession('first-primary');
+  const dueBefore = opts.dueBefore ?? now;
+  const due = await (opts.hostId === undefined
+    ? d1.prepare(`${DUE_SELECT} WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?`).bind(dueBefore, REMINDER_BATCH_MAX)
+    : d1.prepare(`${DUE_SELECT} WHERE r.host_id = ? AND r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?`).bind(opts.hostId, dueBefore, REMINDER_BATCH_MAX)
+  ).all<DueRow>();
+
+  const site = siteOf(env);
+  const sending = emailsEnabled(env);
+  const token = 'clm_' + toHex(crypto.getRandomValues(new Uint8Array(12)));
+  const statements: D1PreparedStatement[] = [];
+  const emailAt: number[] = [];
+  for (const row of due.results) {
+    const live = !TIMED_TRIGGERS.has(row.trigger) || row.booking_status === 'accepted';
+    const rendered = live && sending ? renderStep(row, site) : null;
+    const settle = rendered ? 'sent' : live ? 'skipped' : 'voided';
+    statements.push(
+      d1
+        .prepare(
+          `UPDATE booking_reminders SET status = ?, claim = ?, sent_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'pending' AND due_at = ?`,
+        )
+        .bind(settle, token, rendered ? now : null, now, row.id, row.due_at),
+    );
+    if (rendered) {
+      emailAt.push(statements.length);
+      statements.push(
+        reminderNotificationInsert(d1, env, { reminderId: row.id, claim: token, notificationId: reminderKey(row.id, row.due_at), bookingUid: row.booking_uid, ...rendered }, now),
+      );
+    }
+  }
+  const nextQuery =
+    opts.hostId === undefined
+      ? null
+      : d1.prepare(`SELECT min(due_at) AS next FROM booking_reminders WHERE host_id = ? AND status = 'pending'`).bind(opts.hostId);
+  if (nextQuery) statements.push(nextQuery);
+  if (statements.length === 0) return { claimed: 0, next: null };
+  const results = await d1.batch(statements);
+  const ids = notificationIdsOf(emailAt.map((i) => results[i]!));
+  if (ids.length) await enqueueNotifications(env, ids, d1);
+  const next = nextQuery ? ((results.at(-1)!.results[0] as { next: number | null } | undefined)?.next ?? null) : null;
+  return { claimed: emailAt.filter((i) => (results[i - 1]!.meta.changes ?? 0) > 0).length, next };
+}
+
+/** The cron half: steps whose alarm should have fired more than a minute ago (a lost or failing timer). */
+export function sweepReminders(env: Bindings, now: number): Promise<DeliveryRun> {
+  return deliverDueReminders(env, now, { dueBefore: now - REMINDER_SWEEP_GRACE_MS });
+}

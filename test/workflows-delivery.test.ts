@@ -1,0 +1,96 @@
+// Sending scheduled workflow steps (src/workflows/delivery.ts): at the due time and not before, exactly once when the
+// alarm and two cron sweeps race, in the reader's zone after a DST change, escaped, through the email outbox.
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { hostCalendar } from '../src/bookings/stub';
+import type { HostCalendar } from '../src/bookings/host-calendar';
+import { processNotification } from '../src/notifications/consumer';
+import { MemoryTransport } from '../src/notifications/transports/memory';
+import { deliverDueReminders, REMINDER_SWEEP_GRACE_MS, sweepReminders } from '../src/workflows/delivery';
+import { api, ATTENDEE, book, upcomingDate } from './helpers';
+import { hostWithReminders } from './workflows-helpers';
+
+const HOUR = 3_600_000;
+
+interface Step { id: number; due_at: number; status: string }
+const stepsOf = async (uid: string) =>
+  (await env.DB.prepare(`SELECT r.id, r.due_at, r.status FROM booking_reminders r JOIN bookings b ON b.id = r.booking_id WHERE b.uid = ? ORDER BY r.due_at`).bind(uid).all<Step>()).results;
+const emailsOf = async (uid: string) =>
+  (
+    await env.DB.prepare(`SELECT id, notification_id, recipient_email, payload, status FROM booking_email_notifications WHERE booking_uid = ? AND trigger_event = 'MEETING_REMINDER' ORDER BY id`)
+      .bind(uid)
+      .all<{ id: number; notification_id: string; recipient_email: string; payload: string; status: string }>()
+  ).results;
+
+describe('delivering scheduled steps', () => {
+  it('sends each step at its due time, not a millisecond before, once, through the email outbox', async () => {
+    const host = await hostWithReminders();
+    const created = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    const [day, hour] = await stepsOf(created.json.uid);
+    expect((await deliverDueReminders(env, day!.due_at - 1, { hostId: host.user.id })).claimed).toBe(0);
+    const run = await deliverDueReminders(env, day!.due_at, { hostId: host.user.id });
+    // The alarm's next time is the other step.
+    expect(run).toEqual({ claimed: 1, next: hour!.due_at });
+    expect((await stepsOf(created.json.uid)).map((s) => s.status)).toEqual(['sent', 'pending']);
+    const [email] = await emailsOf(created.json.uid);
+    expect(email).toMatchObject({ notification_id: `rem_${day!.id}_${day!.due_at}`, recipient_email: ATTENDEE.email, status: 'pending' });
+    // A second run at the same time finds nothing more to send.
+    expect((await deliverDueReminders(env, day!.due_at, { hostId: host.user.id })).claimed).toBe(0);
+    // The consumer sends it like any outbox email, as plain text and HTML, without a calendar part.
+    const transport = new MemoryTransport();
+    await processNotification(env, email!.id, { transport });
+    expect(transport.sent).toHaveLength(1);
+    expect(JSON.parse(email!.payload).subject).toMatch(/^Reminder: .* at \w+day, /);
+    expect(transport.sent[0]!.raw).toContain(`Subject: ${JSON.parse(email!.payload).subject}`);
+    expect(transport.sent[0]!.raw).toContain(`Message-ID: <rem_${day!.id}_${day!.due_at}@`);
+    expect(transport.sent[0]!.raw).not.toContain('text/calendar');
+  });
+
+  it('two sweeps and the alarm racing for one step send one email', async () => {
+    const host = await hostWithReminders();
+    const created = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    const [day] = await stepsOf(created.json.uid);
+    // Time runs past the step's due time (and the sweep's grace): every runner sees it due at once.
+    const late = day!.due_at + REMINDER_SWEEP_GRACE_MS + 1;
+    const stub = hostCalendar(env, host.user.id);
+    await runInDurableObject(stub, (obj) => void ((obj as unknown as HostCalendar).clock = () => late));
+    const [, , alarmRan] = await Promise.all([sweepReminders(env, late), sweepReminders(env, late), runDurableObjectAlarm(stub)]);
+    expect(alarmRan).toBe(true);
+    expect((await emailsOf(created.json.uid)).map((e) => e.notification_id)).toEqual([`rem_${day!.id}_${day!.due_at}`]);
+    expect((await stepsOf(created.json.uid))[0]!.status).toBe('sent');
+    // The alarm waits for the next step.
+    expect(await runInDurableObject(stub, (_obj, state) => state.storage.getAlarm())).toBe((await stepsOf(created.json.uid))[1]!.due_at);
+  });
+
+  it('a reschedule across the DST change keeps "1 hour before" in real time and prints the new local time', async () => {
+    const host = await hostWithReminders({ booking_window_days: 730 });
+    // 2027-03-12 is before the US change (March 14), 2027-03-15 after it; the attendee is in America/New_York.
+    const created = await book(host.eventType.id, '2027-03-12T14:00:00Z');
+    expect(created.status).toBe(201);
+    expect((await api('PATCH', `/v2/bookings/${created.json.uid}`, { body: { start: '2027-03-15T14:00:00Z' } })).status).toBe(200);
+    const hour = (await stepsOf(created.json.uid))[1]!;
+    expect(hour.due_at).toBe(Date.parse('2027-03-15T14:00:00Z') - HOUR);
+    await deliverDueReminders(env, hour.due_at, { hostId: host.user.id });
+    const email = (await emailsOf(created.json.uid)).find((e) => e.notification_id === `rem_${hour.id}_${hour.due_at}`)!;
+    const payload = JSON.parse(email.payload);
+    expect(payload.subject).toBe('Reminder: ' + created.json.title + ' at Monday, March 15, 2027, 10:00 AM EDT');
+    expect(payload.text).toContain('When: Monday, March 15, 2027, 10:00 AM EDT (America/New_York)');
+  });
+
+  it('an attendee named <script> is escaped in the HTML mail; a cancelled booking’s steps never go out', async () => {
+    const host = await hostWithReminders();
+    const day = upcomingDate(3);
+    const created = await book(host.eventType.id, `${day}T10:00:00Z`, { attendee: { ...ATTENDEE, name: '<script>alert(1)</script>' } });
+    const [first] = await stepsOf(created.json.uid);
+    await deliverDueReminders(env, first!.due_at, { hostId: host.user.id });
+    const payload = JSON.parse((await emailsOf(created.json.uid))[0]!.payload);
+    expect(payload.html).not.toContain('<script>');
+    expect(payload.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+
+    const cancelled = await book(host.eventType.id, `${day}T12:00:00Z`);
+    expect((await api('DELETE', `/v2/bookings/${cancelled.json.uid}`, { body: {} })).status).toBe(200);
+    const steps = await stepsOf(cancelled.json.uid);
+    await deliverDueReminders(env, steps[1]!.due_at + 1, { hostId: host.user.id });
+    expect(await emailsOf(cancelled.json.uid)).toEqual([]);
+  });
+});
