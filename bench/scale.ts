@@ -449,9 +449,17 @@ try {
   const { samples, bursts } = await measurePair([seeded[0]!.state, seeded[1]!.state], template);
   const backlog = BACKLOG ? await drainBacklog(seeded[1]!.state, template) : null;
 
+  const quartile = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 4)]!;
   const rows = Object.keys(samples[0]).map((name) => {
     const [small, large] = samples.map((s) => summarize(s[name]!).median) as [number, number];
-    return { request: name, [`${SMALL} ms`]: small.toFixed(1), [`${LARGE} ms`]: large.toFixed(1), ratio: (large / small).toFixed(2) };
+    const [smallQ, largeQ] = samples.map((s) => quartile(s[name]!)) as [number, number];
+    return {
+      request: name,
+      [`${SMALL} ms`]: small.toFixed(1),
+      [`${LARGE} ms`]: large.toFixed(1),
+      ratio: (large / small).toFixed(2),
+      'p25 ratio': (largeQ / smallQ).toFixed(2),
+    };
   });
   console.table(rows);
   for (const [i, s] of seeded.entries()) {
