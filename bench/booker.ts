@@ -9,7 +9,10 @@
  *   - GET /v2/slots/available for next month's Berlin-local month, in Europe/Berlin;
  *   - GET /bench-ny/slots?month=…&tz=Europe/Berlin&fmt=24h (the month view);
  *   - the same with &date= (month plus one day's times).
- * Prints a table (median, p95, ratio to the API request) and the page sizes; writes bench/out/booker.json.
+ *   - the day view again in Japanese and in Arabic (?lang=, issue #31).
+ * The host has branding on (a yellow brand colour, navy in dark, theme system: the largest stylesheet).
+ * Prints a table (median, p95, ratio to the API request) and the page sizes, and the day view's size in every
+ * language; writes bench/out/booker.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hashPassword } from '../src/auth/crypto';
@@ -49,6 +52,7 @@ async function seed(state: string) {
               SELECT ${host}, s.id, 'Slots', 'slots', 30, 15, 365, ?, ? FROM booking_schedules s WHERE s.user_id = ${host} AND s.is_default = 1`,
         params: ['ny@bench.dev', now, now, 'ny@bench.dev'],
       },
+      { sql: `UPDATE users SET brand_color = '#ffff00', brand_color_dark = '#000080', theme = 'system' WHERE email = ?`, params: ['ny@bench.dev'] },
     ],
     { persistTo: state },
   );
@@ -76,8 +80,13 @@ try {
     api: `/v2/slots/available?event_type_id=${id}&start_time=${from}&end_time=${to}&timezone=Europe/Berlin`,
     month: `/bench-ny/slots?month=${month}&tz=Europe/Berlin&fmt=24h`,
     day: `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h`,
+    'day ja': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&lang=ja`,
+    'day ar': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&lang=ar`,
   };
-  const samples: Record<keyof typeof paths, { ms: number; status: number; bytes: number }[]> = { health: [], api: [], month: [], day: [] };
+  const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, [] as { ms: number; status: number; bytes: number }[]])) as Record<
+    keyof typeof paths,
+    { ms: number; status: number; bytes: number }[]
+  >;
   for (let i = 0; i < 30; i++) for (const p of Object.values(paths)) await timed(p); // warm-up
   for (let i = 0; i < ROUNDS; i++) for (const [k, p] of Object.entries(paths)) samples[k as keyof typeof paths].push(await timed(p));
   const api = summarize(samples.api.map((s) => s.ms));
@@ -96,8 +105,13 @@ try {
   });
   console.table(rows);
   console.log(`month ${month} (Berlin), ${Object.values(slots.slots).flat().length} slots on ${Object.keys(slots.slots).length} days`);
+  const sizes: Record<string, { month: number; day: number }> = {};
+  for (const lang of ['en', 'de', 'fr', 'es', 'pt-BR', 'ja', 'ar']) {
+    sizes[lang] = { month: (await timed(`${paths.month}&lang=${lang}`)).bytes, day: (await timed(`${paths.day}&lang=${lang}`)).bytes };
+  }
+  console.table(sizes);
   mkdirSync('bench/out', { recursive: true });
-  writeFileSync('bench/out/booker.json', JSON.stringify({ at: new Date().toISOString(), month, rows }, null, 2));
+  writeFileSync('bench/out/booker.json', JSON.stringify({ at: new Date().toISOString(), month, rows, sizes }, null, 2));
 } finally {
   await server.stop();
   clearTimeout(hardStop);

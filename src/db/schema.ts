@@ -427,6 +427,8 @@ export const emailNotifications = sqliteTable(
     index('booking_email_notifications_recipient_idx').on(sql`lower(${t.recipientEmail})`, t.createdAt),
     // Retention (src/housekeeping.ts): finished rows past the attempt-log retention, by age.
     index('booking_email_notifications_created_idx').on(t.createdAt),
+    // The admin's Emails tab filtered by status, newest first: a page without sorting every row of that status.
+    index('booking_email_notifications_status_idx').on(t.status, t.id),
   ],
 );
 

@@ -21,6 +21,12 @@ const QUESTIONS = [
   { name: 'terms', type: 'boolean', label: 'I agree to be contacted about this meeting', required: true },
 ];
 
+// Hosts with extreme brand colours (issue #31): yellow in light (white text on it would fail AA), navy in dark.
+const BRANDED = [
+  { email: 'e2e-brand-ar@calflare.dev', username: 'e2e-brand-ar', name: 'مضيف العلامة', lang: 'ar', color: '#ffff00', dark: '#000080' },
+  { email: 'e2e-brand-ja@calflare.dev', username: 'e2e-brand-ja', name: '山田 花子', lang: 'ja', color: '#000080', dark: '#ffff00' },
+];
+
 let worker: SharedServer;
 let browser: Browser;
 const outside: string[] = [];
@@ -101,6 +107,21 @@ beforeAll(async () => {
             FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
       params: [HOST.email, JSON.stringify({ freq: 'weekly', interval: 1, count: 3 }), now, now, HOST.email],
     },
+    ...(
+      await Promise.all(
+        BRANDED.map(async (b) => [
+          ...provisionUserStatements({ email: b.email, username: b.username, name: b.name, role: 'user', timezone: 'Asia/Tokyo', passwordHash: await hashPassword('e2e-host-password') }, now),
+          { sql: `UPDATE users SET brand_color = ?, brand_color_dark = ?, locale = ? WHERE email = ?`, params: [b.color, b.dark, b.lang, b.email] },
+          {
+            sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, buffer_before_minutes, buffer_after_minutes,
+                    minimum_notice_hours, booking_window_days, requires_confirmation, is_active, created_at, updated_at)
+                  SELECT u.id, s.id, 'Intro', 'intro', 30, 0, 0, 0, 60, 0, 1, ?, ? FROM users u JOIN booking_schedules s ON s.user_id = u.id AND s.is_default = 1
+                  WHERE u.email = ?`,
+            params: [now, now, b.email],
+          },
+        ]),
+      )
+    ).flat(),
   ]);
   // Each page opens its own context (a throwaway profile) in the shared browser.
   browser = await connectBrowser();
@@ -330,6 +351,28 @@ describe('public booking pages in headless Chromium', () => {
     expect(await page.textContent('h1')).toBe('Page not found');
     await expectAccessible(page, '404 page');
     await context.close();
+  });
+
+  it('the booker and form in Arabic (right to left) and Japanese with extreme brand colours: axe-clean, under 60 KB', async () => {
+    for (const b of BRANDED) {
+      const { context, page } = await newPage({ timezoneId: 'Asia/Tokyo' });
+      const res = await page.goto(`${worker.base}/${b.username}/intro?lang=${b.lang}&tz=Asia/Tokyo&fmt=24h`);
+      expect(res!.status()).toBe(200);
+      expect(await page.getAttribute('html', 'lang')).toBe(b.lang);
+      expect(await page.getAttribute('html', 'dir')).toBe(b.lang === 'ar' ? 'rtl' : 'ltr');
+      const day = page.locator('table.cal a').first();
+      await Promise.all([page.waitForURL(/date=/), day.click()]);
+      const html = await page.content();
+      expect(new TextEncoder().encode(html).length, `${b.lang} booker`).toBeLessThan(60 * 1024);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
+      await expectAccessible(page, `booker ${b.lang}`);
+      await shot(page, `11-booker-${b.lang}-brand`);
+      await Promise.all([page.waitForURL(/\/book\?/), page.locator('#times a').first().click()]);
+      expect(new URL(page.url()).searchParams.get('lang')).toBe(b.lang);
+      await expectAccessible(page, `form ${b.lang}`);
+      await shot(page, `12-form-${b.lang}-brand`);
+      await context.close();
+    }
   });
 
   it('made no request to another origin and never tripped the CSP', () => {

@@ -1,0 +1,2 @@
+-- Issue #32: the admin Emails tab filtered by status reads a page in id order instead of sorting every row of that status.
+CREATE INDEX `booking_email_notifications_status_idx` ON `booking_email_notifications` (`status`,`id`);
