@@ -2,7 +2,7 @@
  * A million bookings in one D1 against a thousand (issue #32 item 3), through the real Worker on `wrangler dev`
  * (workerd, local D1), 127.0.0.1 only, bounded in requests and time, stops by itself. Not a test, not run in CI.
  *
- *   npx tsx bench/scale.ts [--bookings 1000000] [--rounds 25]      (needs the sqlite3 command-line shell)
+ *   npx tsx bench/scale.ts [--bookings 1000000] [--rounds 25] [--backlog]      (needs the sqlite3 command-line shell)
  *
  * 1. Template: a fresh migrated state; through the API one host ("host 0", Mon-Fri 09:00-17:00 UTC, 30-minute event
  *    type) with a webhook subscription, a calendar feed and 100 bookings (one in five rescheduled, one in ten
@@ -36,6 +36,8 @@ const LARGE = Number(argValue(args, 'bookings') ?? 1_000_000);
 const SMALL = 1_000;
 const PER_HOST = 100;
 const ROUNDS = Number(argValue(args, 'rounds') ?? 25);
+/** --backlog: afterwards, add a month of unpurged logs to the large copy and time the cron runs that drain it. */
+const BACKLOG = args.includes('--backlog');
 const DAY = 86_400_000;
 const hardStop = hardStopAfter(50 * 60_000);
 const VARS = { EMAIL_TRANSPORT: 'memory', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
@@ -370,6 +372,58 @@ function burstTargets(file: string, host0: number): number[] {
   return sqliteJson<{ id: number }>(file, `SELECT id FROM booking_event_types WHERE owner_id != ${host0} AND team_id IS NULL ORDER BY id LIMIT 100`).map((r) => r.id);
 }
 
+// ---- 4. a retention backlog ----
+
+/**
+ * Logs the cron has not purged yet, as after turning retention on: a delivery for every booking created 90-120 days
+ * ago (past the payload retention, attempt log kept) and both emails of every booking created 30-45 days ago. Then
+ * the cron, run by hand until it has nothing left: each run's time and what it deleted.
+ */
+async function drainBacklog(state: string, template: Template) {
+  const file = d1File(state);
+  const h0 = template.host0.id;
+  sqlite(
+    file,
+    [
+      'BEGIN;',
+      cloneInto(
+        file,
+        'booking_webhook_deliveries',
+        { event_id: `'msg_' || lower(hex(randomblob(16)))`, webhook_id: 'w.id', booking_id: 'b.id', status: `'delivered'`, attempts: '1', last_status_code: '200', last_error: 'NULL', next_attempt_at: 'NULL', enqueued_at: 'b.created_at', delivered_at: 'b.created_at', created_at: 'b.created_at', updated_at: 'b.created_at' },
+        `bookings b JOIN booking_webhooks w ON w.owner_id = b.host_id, booking_webhook_deliveries t WHERE b.host_id != ${h0} AND b.created_at BETWEEN ${now - 120 * DAY} AND ${now - 90 * DAY} AND t.id = (SELECT min(id) FROM booking_webhook_deliveries WHERE attempt_log != '[]')`,
+      ),
+      cloneInto(
+        file,
+        'booking_email_notifications',
+        { notification_id: 'lower(hex(randomblob(16)))', booking_id: 'b.id', booking_uid: 'b.uid', status: `'sent'`, lease_until: 'NULL', enqueued_at: 'b.created_at', sent_at: 'b.created_at', created_at: 'b.created_at', updated_at: 'b.created_at' },
+        `bookings b, (SELECT * FROM booking_email_notifications WHERE id IN (SELECT min(id) FROM booking_email_notifications GROUP BY recipient_role)) t WHERE b.host_id != ${h0} AND b.created_at BETWEEN ${now - 45 * DAY} AND ${now - 30 * DAY}`,
+      ),
+      'COMMIT;',
+    ].join('\n'),
+  );
+  const count = () =>
+    sqliteJson<{ d: number; l: number; e: number }>(
+      file,
+      `SELECT (SELECT count(*) FROM booking_webhook_deliveries WHERE created_at <= ${now - 90 * DAY}) AS d,
+              (SELECT count(*) FROM booking_webhook_deliveries WHERE created_at <= ${now - 30 * DAY} AND attempt_log != '[]') AS l,
+              (SELECT count(*) FROM booking_email_notifications WHERE created_at <= ${now - 30 * DAY}) AS e`,
+    )[0]!;
+  const before = count();
+  log(`backlog: ${JSON.stringify(before)} (deliveries past 90 days, logs past 30, emails past 30)`);
+  const worker = await startWranglerDev({ state, vars: VARS, logLevel: 'error', args: ['--test-scheduled'] });
+  const runs: number[] = [];
+  try {
+    // Enough runs for the largest purge at 5,000 rows a run, and a few more in the steady state.
+    const needed = Math.ceil(Math.max(before.d, before.l, before.e) / 5_000) + 3;
+    for (let i = 0; i < needed; i++) runs.push((await request(worker.base, '/__scheduled?cron=*+*+*+*+*')).ms);
+  } finally {
+    await worker.stop();
+  }
+  const after = count();
+  log(`backlog after ${runs.length} cron runs: ${JSON.stringify(after)}; run times ms: ${runs.map((ms) => ms.toFixed(0)).join(', ')}`);
+  return { before, after, runs };
+}
+
 // ---- run ----
 
 const work = mkdtempSync(join(tmpdir(), 'calflare-scale-'));
@@ -393,6 +447,7 @@ try {
   });
   log('measuring both, interleaved');
   const { samples, bursts } = await measurePair([seeded[0]!.state, seeded[1]!.state], template);
+  const backlog = BACKLOG ? await drainBacklog(seeded[1]!.state, template) : null;
 
   const rows = Object.keys(samples[0]).map((name) => {
     const [small, large] = samples.map((s) => summarize(s[name]!).median) as [number, number];
@@ -409,7 +464,7 @@ try {
   mkdirSync('bench/out', { recursive: true });
   writeFileSync(
     'bench/out/scale.json',
-    JSON.stringify({ at: new Date().toISOString(), rounds: ROUNDS, rows, bursts, seeded: seeded.map(({ state: _, ...s }) => s), template: Object.fromEntries(perBooking) }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), rounds: ROUNDS, rows, bursts, backlog, seeded: seeded.map(({ state: _, ...s }) => s), template: Object.fromEntries(perBooking) }, null, 2),
   );
   rmSync(template.state, { recursive: true, force: true });
 } finally {

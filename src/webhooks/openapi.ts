@@ -128,7 +128,8 @@ export const webhooksDocs: ResourceDocs = {
       path: '/v2/webhooks/{id}/deliveries',
       tag: 'Webhooks',
       summary: 'Delivery log of a webhook',
-      description: 'Newest first, with every attempt.',
+      description:
+        'Newest first, with every attempt. Retention: the attempt log of a settled delivery is emptied after RETENTION_ATTEMPT_LOG_DAYS (default 30) and the delivery deleted after RETENTION_PAYLOAD_DAYS (default 90); pending ones are kept.',
       auth: 'session',
       params: idParam,
       query: listDeliveriesQuery,
