@@ -3,6 +3,7 @@
 // speak the language chosen by ?lang=, the cookie, Accept-Language, then the host's default.
 import { describe, expect, it } from 'vitest';
 import { api, makeUser, page, publicHost, upcomingDate } from './helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
 
 const PAGE_BUDGET = 60 * 1024;
 const START = () => `${upcomingDate(3)}T10:00:00Z`;
@@ -78,6 +79,34 @@ describe('branding on the pages', () => {
     const darkPage = await page(`${dark.booker}?tz=UTC`);
     expect(darkPage.html).not.toContain('prefers-color-scheme');
     expect(darkPage.html).toContain('color-scheme:dark');
+  });
+});
+
+describe('a team’s branding and language', () => {
+  it('owners set them with PATCH /v2/teams/{id}; a plain member may not; the team page, booker and its booking page use them', async () => {
+    const team = await makeTeam([{}]);
+    const member = team.members[0]!;
+    const denied = await api('PATCH', `/v2/teams/${team.id}`, { token: member.token, body: { brand_color: '#ff0000' } });
+    expect(denied.status).toBe(403);
+    expect((await api('PATCH', `/v2/teams/${team.id}`, { token: team.owner.token, body: { brand_color: 'red' } })).status).toBe(400);
+    const res = await api('PATCH', `/v2/teams/${team.id}`, { token: team.owner.token, body: { brand_color: '#FF0000', theme: 'light', hide_branding: true, locale: 'es' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ brand_color: '#ff0000', brand_color_dark: null, theme: 'light', hide_branding: true, locale: 'es' });
+    // The owner hosts too (a member's own branding must not leak onto the team's pages).
+    await api('PATCH', '/v2/me', { token: member.token, body: { brand_color: '#00ff00', locale: 'ja' } });
+    const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'round_robin', assign_all_team_members: true });
+    const teamPage = await page(`/team/${team.slug}`);
+    expect(teamPage.html).toContain('<html lang="es" dir="ltr">');
+    expect(teamPage.html).toContain('--accent:#ff0000');
+    const booker = await page(`/team/${team.slug}/${et.slug}?tz=UTC&fmt=24h`);
+    expect(booker.html).toContain('--accent:#ff0000');
+    expect(booker.html).not.toContain('Scheduling by calflare');
+    const booked = await page(`/team/${team.slug}/${et.slug}/book?start=${START()}`, { form: { key: 'k3', name: 'Ada', email: 'ada@example.com', tz: 'UTC', fmt: '24h' } });
+    expect(booked.status).toBe(303);
+    const shown = await page(booked.headers.get('location')!);
+    expect(shown.html).toContain('<html lang="es"');
+    expect(shown.html).toContain('--accent:#ff0000');
+    expect(shown.html).not.toContain('#00ff00');
   });
 });
 
