@@ -134,6 +134,16 @@ describe('languages on the pages', () => {
     expect(shown.html).toMatch(/href="\/reschedule\/[^"]*lang=ar/);
   });
 
+  it('the form asks the default questions in the visitor’s language, a host’s own wording stays as written', async () => {
+    const host = await publicHost({ eventType: { booking_fields: [{ name: 'email', type: 'email', label: 'Work email', required: true }] } });
+    const form = await page(`${host.booker}/book?start=${FORM_START()}&lang=de&tz=UTC&fmt=24h`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Ihr Name');
+    expect(form.html).toContain('Weitere Hinweise');
+    expect(form.html).toContain('Work email');
+    expect(form.html).not.toContain('Your name');
+  });
+
   it('the cookie, then Accept-Language, then the host’s default choose the language', async () => {
     const host = await brandedHost({ locale: 'fr' });
     const path = `${host.booker}?tz=UTC&fmt=24h`;
