@@ -6,6 +6,8 @@ import { hostCalendar } from '../src/bookings/stub';
 import type { HostCalendar } from '../src/bookings/host-calendar';
 import { processNotification } from '../src/notifications/consumer';
 import { MemoryTransport } from '../src/notifications/transports/memory';
+import { EMAIL_SWEEP_GRACE_MS, sweepEmailOutbox } from '../src/notifications/sweep';
+import type { Bindings } from '../src/env';
 import { deliverDueReminders, REMINDER_SWEEP_GRACE_MS, sweepReminders } from '../src/workflows/delivery';
 import { api, ATTENDEE, book, upcomingDate } from './helpers';
 import { hostWithReminders, reminderWorkflow } from './workflows-helpers';
@@ -129,5 +131,21 @@ describe('delivering scheduled steps', () => {
     await deliverDueReminders(env, day!.due_at, { hostId: host.user.id });
     const [reminder] = await emailsOf(booked.json.uid);
     expect(reminder!.status).toBe('suppressed');
+  });
+
+  it('a crash between the claim and the queue send: the email outbox sweep sends that one email, the step is never claimed twice', async () => {
+    const host = await hostWithReminders();
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    const [day] = await stepsOf(booked.json.uid);
+    // The claim and its email row commit; the queue send after it fails (as if the Worker died there).
+    const broken = { ...env, EMAILS: { sendBatch: () => Promise.reject(new Error('queue down')), send: () => Promise.reject(new Error('queue down')) } } as unknown as Bindings;
+    expect((await deliverDueReminders(broken, day!.due_at, { hostId: host.user.id })).claimed).toBe(1);
+    const [email] = await emailsOf(booked.json.uid);
+    expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).toBeNull();
+    // Another alarm or sweep finds nothing to claim; the email outbox's own sweep enqueues the row it left.
+    expect((await sweepReminders(env, day!.due_at + 10 * 60_000)).claimed).toBe(0);
+    await sweepEmailOutbox(env, day!.due_at + EMAIL_SWEEP_GRACE_MS + 1);
+    expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).not.toBeNull();
+    expect((await emailsOf(booked.json.uid)).length).toBe(1);
   });
 });

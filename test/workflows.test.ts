@@ -135,4 +135,20 @@ describe('scheduled steps', () => {
     expectError(refused, 400, 'validation_failed');
     expect(refused.json.error.issues[0].message).toBe('Workflows are not available for seated event types yet');
   });
+
+  it('after_end is due at the end plus its offset; on_booked at the booking itself', async () => {
+    const host = await hostWithEventType();
+    expect((await reminderWorkflow(host.token, host.eventType.id, 30, { trigger: 'after_end', steps: [{ action: 'email_host' }] })).status).toBe(201);
+    expect((await reminderWorkflow(host.token, host.eventType.id, 0, { trigger: 'on_booked', steps: [{ action: 'email_attendee' }] })).status).toBe(201);
+    const start = Date.parse(`${upcomingDate(3)}T10:00:00Z`);
+    const now = start - 50 * HOUR;
+    const created = await atTime(host.user.id, now, () => book(host.eventType.id, new Date(start).toISOString()));
+    const reminders = await remindersOf(created.json.uid, host.token);
+    // The thank-you is due at the booking (its alarm sends it); the follow-up 30 minutes after the 30-minute meeting.
+    expect(reminders.map((r) => [r.action, r.due_at])).toEqual([
+      ['email_attendee', new Date(now).toISOString()],
+      ['email_host', new Date(start + 60 * 60_000).toISOString()],
+    ]);
+    expect(reminders[1]!.status).toBe('pending');
+  });
 });
