@@ -3,6 +3,7 @@
 // speak the language chosen by ?lang=, the cookie, Accept-Language, then the host's default.
 import { describe, expect, it } from 'vitest';
 import { api, makeUser, page, publicHost, upcomingDate } from './helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
 
 const PAGE_BUDGET = 60 * 1024;
 const START = () => `${upcomingDate(3)}T10:00:00Z`;
@@ -81,6 +82,34 @@ describe('branding on the pages', () => {
   });
 });
 
+describe('a team’s branding and language', () => {
+  it('owners set them with PATCH /v2/teams/{id}; a plain member may not; the team page, booker and its booking page use them', async () => {
+    const team = await makeTeam([{}]);
+    const member = team.members[0]!;
+    const denied = await api('PATCH', `/v2/teams/${team.id}`, { token: member.token, body: { brand_color: '#ff0000' } });
+    expect(denied.status).toBe(403);
+    expect((await api('PATCH', `/v2/teams/${team.id}`, { token: team.owner.token, body: { brand_color: 'red' } })).status).toBe(400);
+    const res = await api('PATCH', `/v2/teams/${team.id}`, { token: team.owner.token, body: { brand_color: '#FF0000', theme: 'light', hide_branding: true, locale: 'es' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ brand_color: '#ff0000', brand_color_dark: null, theme: 'light', hide_branding: true, locale: 'es' });
+    // The owner hosts too (a member's own branding must not leak onto the team's pages).
+    await api('PATCH', '/v2/me', { token: member.token, body: { brand_color: '#00ff00', locale: 'ja' } });
+    const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'round_robin', assign_all_team_members: true });
+    const teamPage = await page(`/team/${team.slug}`);
+    expect(teamPage.html).toContain('<html lang="es" dir="ltr">');
+    expect(teamPage.html).toContain('--accent:#ff0000');
+    const booker = await page(`/team/${team.slug}/${et.slug}?tz=UTC&fmt=24h`);
+    expect(booker.html).toContain('--accent:#ff0000');
+    expect(booker.html).not.toContain('Scheduling by calflare');
+    const booked = await page(`/team/${team.slug}/${et.slug}/book?start=${START()}`, { form: { key: 'k3', name: 'Ada', email: 'ada@example.com', tz: 'UTC', fmt: '24h' } });
+    expect(booked.status).toBe(303);
+    const shown = await page(booked.headers.get('location')!);
+    expect(shown.html).toContain('<html lang="es"');
+    expect(shown.html).toContain('--accent:#ff0000');
+    expect(shown.html).not.toContain('#00ff00');
+  });
+});
+
 describe('languages on the pages', () => {
   it('?lang=ar gives an Arabic right-to-left page, remembers it in a cookie and keeps it in every link and form', async () => {
     const host = await publicHost();
@@ -103,6 +132,16 @@ describe('languages on the pages', () => {
     expect(shown.html).toContain('تم حجزك.');
     expect(shown.html).toContain('dir="rtl"');
     expect(shown.html).toMatch(/href="\/reschedule\/[^"]*lang=ar/);
+  });
+
+  it('the form asks the default questions in the visitor’s language, a host’s own wording stays as written', async () => {
+    const host = await publicHost({ eventType: { booking_fields: [{ name: 'email', type: 'email', label: 'Work email', required: true }] } });
+    const form = await page(`${host.booker}/book?start=${FORM_START()}&lang=de&tz=UTC&fmt=24h`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Ihr Name');
+    expect(form.html).toContain('Weitere Hinweise');
+    expect(form.html).toContain('Work email');
+    expect(form.html).not.toContain('Your name');
   });
 
   it('the cookie, then Accept-Language, then the host’s default choose the language', async () => {

@@ -6,9 +6,11 @@ import { hostCalendar } from '../src/bookings/stub';
 import type { HostCalendar } from '../src/bookings/host-calendar';
 import { processNotification } from '../src/notifications/consumer';
 import { MemoryTransport } from '../src/notifications/transports/memory';
+import { EMAIL_SWEEP_GRACE_MS, sweepEmailOutbox } from '../src/notifications/sweep';
+import type { Bindings } from '../src/env';
 import { deliverDueReminders, REMINDER_SWEEP_GRACE_MS, sweepReminders } from '../src/workflows/delivery';
 import { api, ATTENDEE, book, upcomingDate } from './helpers';
-import { hostWithReminders } from './workflows-helpers';
+import { hostWithReminders, reminderWorkflow } from './workflows-helpers';
 
 const HOUR = 3_600_000;
 
@@ -92,5 +94,58 @@ describe('delivering scheduled steps', () => {
     const steps = await stepsOf(cancelled.json.uid);
     await deliverDueReminders(env, steps[1]!.due_at + 1, { hostId: host.user.id });
     expect(await emailsOf(cancelled.json.uid)).toEqual([]);
+  });
+
+  it('an on_cancelled step goes to the host at the cancel, through the alarm it arms', async () => {
+    const host = await hostWithReminders();
+    const created = await reminderWorkflow(host.token, host.eventType.id, 0, {
+      trigger: 'on_cancelled',
+      steps: [{ action: 'email_host', subject: 'Cancelled: {event_title}', body: '{attendee_name} cancelled {start_local}' }],
+    });
+    expect(created.status).toBe(201);
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    expect((await api('DELETE', `/v2/bookings/${booked.json.uid}`, { body: {} })).status).toBe(200);
+    // The cancel armed the alarm for now: it may be running already; this runs it if not. Either way it sends the step.
+    await runDurableObjectAlarm(hostCalendar(env, host.user.id));
+    for (let i = 0; i < 100 && (await stepsOf(booked.json.uid))[0]!.status !== 'sent'; i++) await scheduler.wait(20);
+    const emails = await emailsOf(booked.json.uid);
+    expect(emails.map((e) => e.recipient_email)).toEqual([host.user.email]);
+    expect(JSON.parse(emails[0]!.payload).subject).toMatch(/^Cancelled: /);
+    expect((await stepsOf(booked.json.uid)).map((s) => s.status)).toEqual(['sent', 'voided', 'voided']);
+  });
+
+  it('the attendee’s reminders count against the per-recipient email budget', async () => {
+    const host = await hostWithReminders();
+    const email = `budget-${Date.now()}@example.com`;
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`, { attendee: { ...ATTENDEE, email } });
+    const [day] = await stepsOf(booked.json.uid);
+    // The address already got 10 emails in the hour before the step is due (the default hourly budget).
+    for (let i = 0; i < 10; i++) {
+      await env.DB.prepare(
+        `INSERT INTO booking_email_notifications (notification_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload, status, created_at, updated_at)
+         VALUES (?, 'other', 'BOOKING_CREATED', 'attendee', ?, 'X', '{}', 'sent', ?, ?)`,
+      )
+        .bind(`ntf_budget_${Date.now()}_${i}`, email, day!.due_at - 60_000, day!.due_at - 60_000)
+        .run();
+    }
+    await deliverDueReminders(env, day!.due_at, { hostId: host.user.id });
+    const [reminder] = await emailsOf(booked.json.uid);
+    expect(reminder!.status).toBe('suppressed');
+  });
+
+  it('a crash between the claim and the queue send: the email outbox sweep sends that one email, the step is never claimed twice', async () => {
+    const host = await hostWithReminders();
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    const [day] = await stepsOf(booked.json.uid);
+    // The claim and its email row commit; the queue send after it fails (as if the Worker died there).
+    const broken = { ...env, EMAILS: { sendBatch: () => Promise.reject(new Error('queue down')), send: () => Promise.reject(new Error('queue down')) } } as unknown as Bindings;
+    expect((await deliverDueReminders(broken, day!.due_at, { hostId: host.user.id })).claimed).toBe(1);
+    const [email] = await emailsOf(booked.json.uid);
+    expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).toBeNull();
+    // Another alarm or sweep finds nothing to claim; the email outbox's own sweep enqueues the row it left.
+    expect((await sweepReminders(env, day!.due_at + 10 * 60_000)).claimed).toBe(0);
+    await sweepEmailOutbox(env, day!.due_at + EMAIL_SWEEP_GRACE_MS + 1);
+    expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).not.toBeNull();
+    expect((await emailsOf(booked.json.uid)).length).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api, book, createEventType, expectError, hostWithEventType, issuePaths, makeAdmin, makeUser, upcomingDate } from './helpers';
 import { atTime, hostWithReminders, reminderWorkflow } from './workflows-helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
 
 const HOUR = 3_600_000;
 
@@ -113,5 +114,41 @@ describe('scheduled steps', () => {
     expect((await book(blocker.id, `${day}T14:00:00Z`)).status).toBe(201);
     expect((await api('PATCH', `/v2/bookings/${created.json.uid}`, { body: { start: `${day}T14:00:00Z` } })).status).toBe(409);
     expect(await remindersOf(created.json.uid, host.token)).toEqual(before);
+  });
+
+  it('every occurrence of a series gets its steps; cancelling the whole series voids them all', async () => {
+    const host = await hostWithReminders({ booking_window_days: 400, recurring_event: { freq: 'weekly', interval: 1, count: 3 } });
+    const created = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    expect(created.status).toBe(201);
+    const uids: string[] = created.json.occurrences.map((o: { uid: string }) => o.uid);
+    for (const uid of uids) expect((await remindersOf(uid, host.token)).map((r) => r.status)).toEqual(['pending', 'pending']);
+    expect((await api('DELETE', `/v2/bookings/${uids[0]}`, { body: { scope: 'all' } })).status).toBe(200);
+    for (const uid of uids) expect((await remindersOf(uid, host.token)).map((r) => r.status)).toEqual(['voided', 'voided']);
+  });
+
+  it('team event types and seated ones have no workflows yet (404 like the event type route, 400 saying why)', async () => {
+    const team = await makeTeam();
+    const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
+    expectError(await reminderWorkflow(team.owner.token, et.id, 60), 404, 'not_found');
+    const seated = await hostWithEventType({ seats_per_time_slot: 3 });
+    const refused = await reminderWorkflow(seated.token, seated.eventType.id, 60);
+    expectError(refused, 400, 'validation_failed');
+    expect(refused.json.error.issues[0].message).toBe('Workflows are not available for seated event types yet');
+  });
+
+  it('after_end is due at the end plus its offset; on_booked at the booking itself', async () => {
+    const host = await hostWithEventType();
+    expect((await reminderWorkflow(host.token, host.eventType.id, 30, { trigger: 'after_end', steps: [{ action: 'email_host' }] })).status).toBe(201);
+    expect((await reminderWorkflow(host.token, host.eventType.id, 0, { trigger: 'on_booked', steps: [{ action: 'email_attendee' }] })).status).toBe(201);
+    const start = Date.parse(`${upcomingDate(3)}T10:00:00Z`);
+    const now = start - 50 * HOUR;
+    const created = await atTime(host.user.id, now, () => book(host.eventType.id, new Date(start).toISOString()));
+    const reminders = await remindersOf(created.json.uid, host.token);
+    // The thank-you is due at the booking (its alarm sends it); the follow-up 30 minutes after the 30-minute meeting.
+    expect(reminders.map((r) => [r.action, r.due_at])).toEqual([
+      ['email_attendee', new Date(now).toISOString()],
+      ['email_host', new Date(start + 60 * 60_000).toISOString()],
+    ]);
+    expect(reminders[1]!.status).toBe('pending');
   });
 });

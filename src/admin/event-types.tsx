@@ -86,7 +86,13 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
       <ActiveBadge active={et.isActive} />
     </td>
     <td>
-      <RowActions href={`${LIST}/${et.id}`} active={et.isActive} csrf={csrf} back={back} />
+      <RowActions href={`${LIST}/${et.id}`} active={et.isActive} csrf={csrf} back={back}>
+        {et.seatsPerTimeSlot === null && (
+          <a class="btn small" href={`${LIST}/${et.id}/reminders`}>
+            Reminders
+          </a>
+        )}
+      </RowActions>
     </td>
   </tr>
 );

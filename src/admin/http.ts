@@ -59,8 +59,8 @@ export function currentSessionToken(c: AdminContext): string | null {
 }
 
 /** A numeric path id; anything else cannot name a row, so it is the admin's 404 page. */
-export function idOf(c: AdminContext, what: string): number {
-  const raw = c.req.param('id') ?? '';
+export function idOf(c: AdminContext, what: string, param = 'id'): number {
+  const raw = c.req.param(param) ?? '';
   const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id)) throw notFound(what);
   return id;

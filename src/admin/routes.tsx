@@ -14,6 +14,7 @@ import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
 import { emailPages } from './emails';
 import { adminError, errorPage, FORGED_FORM } from './errors';
 import { eventTypePages } from './event-types';
+import { reminderPages } from './reminders';
 import { currentSessionToken, formOf, type AdminEnv } from './http';
 import { HOME, sessionPages } from './session';
 import { webhookPages } from './webhooks';
@@ -61,6 +62,7 @@ export const adminRoutes = new Hono<AdminEnv>()
   .use(requireSuperAdmin)
   .use(requireCsrfToken)
   .get('/', (c) => c.redirect(HOME, 302))
+  .route('/event-types', reminderPages)
   .route('/event-types', eventTypePages)
   .route('/bookings', bookingPages)
   .route('/webhooks', webhookPages)

@@ -554,9 +554,23 @@ const SeriesList: FC<{ summary: string; starts: number[]; tz: string; fmt: HourF
   );
 };
 
+/** The system questions in the visitor's language while they keep their default English wording (a host's own stays). */
+const SYSTEM_FIELDS: Record<string, { label: string; key: 'fieldName' | 'fieldEmail' | 'fieldNotes' | 'fieldGuests' }> = {
+  name: { label: 'Your name', key: 'fieldName' },
+  email: { label: 'Email address', key: 'fieldEmail' },
+  notes: { label: 'Additional notes', key: 'fieldNotes' },
+  guests: { label: 'Additional guests', key: 'fieldGuests' },
+};
+function localizedField(f: BookingField, t: Translator): BookingField {
+  const system = SYSTEM_FIELDS[f.name];
+  if (t.locale === 'en' || !system || f.label !== system.label) return f;
+  const placeholder = f.name === 'notes' && f.placeholder === 'Anything that helps prepare for the meeting' ? t.t('fieldNotesPlaceholder') : f.placeholder;
+  return { ...f, label: t.t(system.key), placeholder };
+}
+
 export const BookingFormPage: FC<BookingFormProps> = (p) => {
   const { t } = useUi();
-  const shown = p.fields.filter((f) => !f.hidden);
+  const shown = p.fields.filter((f) => !f.hidden).map((f) => localizedField(f, t));
   const fieldIds = Object.fromEntries(
     p.issues.map((i) => {
       const f = shown.find((x) => x.name === fieldOfIssue(i));
@@ -777,7 +791,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
           <h2>{t.t('needChange')}</h2>
           {p.cancel ? (
             <form method="post" action={p.links.cancelAction} class="stack-form" id="cancel-form">
-              <ErrorSummary issues={p.cancelIssues ?? []} />
+              <ErrorSummary message={p.cancelIssues?.length ? t.t('pleaseCorrect') : undefined} issues={p.cancelIssues ?? []} />
               {otherLiveMeetings > 0 && <ScopeChoice />}
               <div class="field">
                 <label for="reason">

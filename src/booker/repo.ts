@@ -11,9 +11,12 @@ export type PublicHost = Pick<User, 'id' | 'name' | 'username' | 'timezone'>;
 export const hostLookColumns = { brandColor: users.brandColor, brandColorDark: users.brandColorDark, hideBranding: users.hideBranding, theme: users.theme, locale: users.locale };
 export type HostLookRow = Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>;
 
-/** The look of a booking's host, for its booking, cancel and reschedule pages. */
-export async function findHostLook(db: Db, hostId: number): Promise<HostLookRow | undefined> {
-  return db.select(hostLookColumns).from(users).where(eq(users.id, hostId)).get();
+const teamLookColumns = { brandColor: teams.brandColor, brandColorDark: teams.brandColorDark, hideBranding: teams.hideBranding, theme: teams.theme, locale: teams.locale };
+
+/** The look of a booking's pages (booking, cancel, reschedule): its team's for a team event type, else its host's. */
+export async function findBookingLook(db: Db, owner: { hostId: number; teamId: number | null }): Promise<HostLookRow | undefined> {
+  if (owner.teamId !== null) return db.select(teamLookColumns).from(teams).where(eq(teams.id, owner.teamId)).get();
+  return db.select(hostLookColumns).from(users).where(eq(users.id, owner.hostId)).get();
 }
 export type PublicEventType = Pick<EventType, 'id' | 'title' | 'slug' | 'description' | 'durationMinutes' | 'locationType'>;
 
@@ -39,10 +42,10 @@ export async function findHostPage(db: Db, username: string): Promise<{ host: Pu
  * A team by slug with its active event types (by id), as the team page shows it: the team in the shape of a host
  * (its name, its slug as the username; the zone is UTC, for the page has no times), or null.
  */
-export async function findTeamPage(db: Db, slug: string): Promise<{ team: PublicHost; eventTypes: PublicEventType[] } | null> {
+export async function findTeamPage(db: Db, slug: string): Promise<{ team: PublicHost & HostLookRow; eventTypes: PublicEventType[] } | null> {
   const rows = await db
     .select({
-      team: { id: teams.id, name: teams.name, username: teams.slug },
+      team: { id: teams.id, name: teams.name, username: teams.slug, ...teamLookColumns },
       eventType: { ...eventTypeSummaryColumns, locationType: eventTypes.locationType },
     })
     .from(teams)

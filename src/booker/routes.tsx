@@ -38,7 +38,7 @@ import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { pageSecurityHeaders } from '../web/security';
 import { bodyFromValues, valuesFromForm, type FormValues } from './form';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
-import { findBookingPage, findHostLook, findHostPage, findTeamPage, type BookingPageData } from './repo';
+import { findBookingLook, findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
 import { chooseLocale, LANG_COOKIE, supportedLocale } from '../i18n/locales';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { brandingOf, pageUi, UiContext, type HostLook, type PageUi } from './ui';
@@ -471,9 +471,10 @@ async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
 
 const noBooking = (c: PublicContext) => tOf(c).t('noBooking');
 
-/** The booking's host's branding and language for its pages (one small read by primary key). */
+/** The branding and language of a booking's pages: its team's for a team event type, else its host's (one small read). */
 async function withBookingHost(c: PublicContext, data: BookingPageData): Promise<void> {
-  const look = await findHostLook(c.var.db, data.host.id);
+  const teamId = data.eventType ? ((await eventTypeRouting(c.var.db, data.eventType.id))?.teamId ?? null) : null;
+  const look = await findBookingLook(c.var.db, { hostId: data.host.id, teamId });
   if (look) setPageHost(c, look);
 }
 
@@ -619,6 +620,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
   .get(`/team/:team${USERNAME}`, async (c) => {
     const found = await findTeamPage(c.var.db, c.req.param('team'));
     if (!found) return notFoundPage(c, tOf(c).t('noTeam'));
+    setPageHost(c, found.team);
     c.header('Cache-Control', 'private, max-age=60');
     c.header('Vary', 'Accept-Language, Cookie');
     return html(c, <HostPage nonce={nonceOf(c)} host={found.team} eventTypes={found.eventTypes} basePath={`/team/${found.team.username}`} />);

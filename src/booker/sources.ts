@@ -13,8 +13,8 @@ import type { HostLookRow, PublicHost } from './repo';
 
 export interface BookerContext {
   eventType: EventType;
-  /** Who the page says you book: the host, or the team (its name; its slug as the username). A host carries their
-   * branding and language (a team has none yet). */
+  /** Who the page says you book: the host, or the team (its name; its slug as the username), with its branding and
+   * default language. */
   host: PublicHost & Partial<HostLookRow>;
   /** A personal event type's slot context (recurring series need it); null for a team. */
   personal: SlotContext | null;
@@ -45,7 +45,17 @@ export function personalSlots(key: EventTypeKey): SlotSource {
 /** A team as the pages show it: its name, its slug in the URL, and the hosts' common zone (else UTC) by default. */
 const team = (ctx: AvailableTeamSlots['ctx']): BookerContext => ({
   eventType: ctx.eventType,
-  host: { id: ctx.team.id, name: ctx.team.name, username: ctx.team.slug, timezone: teamDayZone(ctx) },
+  host: {
+    id: ctx.team.id,
+    name: ctx.team.name,
+    username: ctx.team.slug,
+    timezone: teamDayZone(ctx),
+    brandColor: ctx.team.brandColor,
+    brandColorDark: ctx.team.brandColorDark,
+    hideBranding: ctx.team.hideBranding,
+    theme: ctx.team.theme,
+    locale: ctx.team.locale,
+  },
   personal: null,
 });
 

@@ -592,6 +592,12 @@ export const teams = sqliteTable('teams', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  // The team pages' branding and default language, as a user's (see users).
+  brandColor: text('brand_color'),
+  brandColorDark: text('brand_color_dark'),
+  hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
+  theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
+  locale: text('locale').notNull().default('en'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

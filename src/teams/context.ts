@@ -1,6 +1,6 @@
 // What the team slot rules know about one team event type and its hosts (read by slots-repo.ts in one round trip).
 // Pure types: the slot computation, the booking writer and the benchmark share them.
-import type { EventType } from '../db/schema';
+import type { EventType, Team } from '../db/schema';
 import type { BusySpan, DateOverride, WeeklyRange } from '../slots/engine';
 import type { CountedBooking } from '../slots/limits';
 import type { RotatingHost } from './assignment';
@@ -23,7 +23,8 @@ export interface TeamHost extends RotatingHost {
 
 export interface TeamSlotContext {
   eventType: EventType;
-  team: { id: number; slug: string; name: string };
+  /** With its branding and language when read for the public pages (src/teams/slots-repo.ts). */
+  team: { id: number; slug: string; name: string } & Partial<Pick<Team, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>>;
   /** Bookings of this event type (any host) that count against its booking limits, around the window (empty without limits). */
   counted: CountedBooking[];
   /** Ascending user id; only active users who are still members of the team. */

@@ -1,6 +1,7 @@
 // SQL for teams and their members. Who may see a team is a query condition (membership, or a super admin), so a
 // team someone does not belong to is indistinguishable from a missing one.
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { brandingChanges, brandingJson } from '../branding/schemas';
 import type { Db } from '../db/client';
 import { eventTypeHosts, eventTypes, teamMembers, teams, users, type EventType, type Team, type TeamRole, type User } from '../db/schema';
 import { hostRowsOf, type HostRow } from './hosts';
@@ -48,11 +49,27 @@ export async function insertTeamWithOwner(db: Db, body: { name: string; slug: st
       .bind(ownerId, now, body.slug),
   ]);
   const row = inserted!.results[0] as Record<string, unknown>;
-  return { id: row.id as number, slug: row.slug as string, name: row.name as string, createdAt: row.created_at as number, updatedAt: row.updated_at as number };
+  return {
+    id: row.id as number,
+    slug: row.slug as string,
+    name: row.name as string,
+    brandColor: null,
+    brandColorDark: null,
+    hideBranding: false,
+    theme: 'system',
+    locale: 'en',
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
 }
 
 export async function updateTeam(db: Db, id: number, body: UpdateTeamBody): Promise<Team | undefined> {
-  return db.update(teams).set({ name: body.name, slug: body.slug, updatedAt: Date.now() }).where(eq(teams.id, id)).returning().get();
+  return db
+    .update(teams)
+    .set({ name: body.name, slug: body.slug, ...brandingChanges(body), updatedAt: Date.now() })
+    .where(eq(teams.id, id))
+    .returning()
+    .get();
 }
 
 export async function deleteTeam(db: Db, id: number): Promise<void> {
@@ -131,7 +148,7 @@ export async function deleteMember(db: Db, teamId: number, userId: number): Prom
 const iso = (t: number) => new Date(t).toISOString();
 
 export function teamJson({ team, role }: TeamAccess) {
-  return { id: team.id, slug: team.slug, name: team.name, role, created_at: iso(team.createdAt), updated_at: iso(team.updatedAt) };
+  return { id: team.id, slug: team.slug, name: team.name, role, ...brandingJson(team), created_at: iso(team.createdAt), updated_at: iso(team.updatedAt) };
 }
 
 export function memberJson(m: MemberRow) {

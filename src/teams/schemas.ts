@@ -3,6 +3,7 @@ import { email } from '../auth/schemas';
 import { TEAM_ROLES } from '../db/schema';
 import { decimalId, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 import { usernameSchema } from '../users/username';
+import { brandingFields, brandingResponseFields } from '../branding/schemas';
 
 // A team's slug is the first segment after /team/ of its public pages: the same rules and reserved words as usernames.
 const fields = {
@@ -12,7 +13,7 @@ const fields = {
 
 export const createTeamBody = z.strictObject(fields);
 export const updateTeamBody = z
-  .strictObject(fields)
+  .strictObject({ ...fields, ...brandingFields })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
@@ -43,6 +44,7 @@ export const teamResponse = z.strictObject({
   slug: z.string(),
   name: z.string(),
   role: teamRole.nullable().describe("The caller's role in the team (null for a super admin who is not a member)"),
+  ...brandingResponseFields,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

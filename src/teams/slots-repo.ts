@@ -68,7 +68,22 @@ export async function loadTeamSlotContext(
     LEFT JOIN booking_schedules s ON s.user_id = u.id AND s.is_default = 1
     WHERE m.team_id = ${sql.raw(et)}.team_id AND (${sql.raw(et)}.assign_all_team_members = 1 OR h.id IS NOT NULL))`;
   const row = await db
-    .select({ eventType: eventTypes, team: { id: teams.id, slug: teams.slug, name: teams.name }, hosts, counted: countedSql(eventTypes.id, window, now, ignoreBookingId) })
+    .select({
+      eventType: eventTypes,
+      // The look columns ride along for the public pages (src/booker/ui.tsx): same row, no extra read.
+      team: {
+        id: teams.id,
+        slug: teams.slug,
+        name: teams.name,
+        brandColor: teams.brandColor,
+        brandColorDark: teams.brandColorDark,
+        hideBranding: teams.hideBranding,
+        theme: teams.theme,
+        locale: teams.locale,
+      },
+      hosts,
+      counted: countedSql(eventTypes.id, window, now, ignoreBookingId),
+    })
     .from(eventTypes)
     .innerJoin(teams, eq(teams.id, eventTypes.teamId))
     .where(

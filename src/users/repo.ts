@@ -1,8 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users, type User } from '../db/schema';
-import type { Theme } from '../branding/theme';
-import type { Locale } from '../i18n/locales';
+import { brandingJson, type BrandingColumns } from '../branding/schemas';
 import { isUniqueViolation } from '../db/errors';
 import { ApiError } from '../lib/errors';
 import { provisionUserStatements, type NewUser } from './provision';
@@ -46,7 +45,7 @@ export async function listUsers(db: Db, afterId: number, limit: number): Promise
 export async function updateUser(
   db: Db,
   id: number,
-  changes: Partial<Pick<User, 'name' | 'role' | 'timezone' | 'isActive' | 'passwordHash' | 'username' | BrandingColumn>>,
+  changes: Partial<Pick<User, 'name' | 'role' | 'timezone' | 'isActive' | 'passwordHash' | 'username'> & BrandingColumns>,
 ): Promise<User | undefined> {
   try {
     return await db
@@ -61,19 +60,6 @@ export async function updateUser(
   }
 }
 
-type BrandingColumn = 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale';
-
-/** The branding and language columns a PATCH body sets (absent fields stay as they are). */
-export function brandingChanges(body: { brand_color?: string | null; brand_color_dark?: string | null; hide_branding?: boolean; theme?: Theme; locale?: Locale }): Partial<Pick<User, BrandingColumn>> {
-  return {
-    brandColor: body.brand_color,
-    brandColorDark: body.brand_color_dark,
-    hideBranding: body.hide_branding,
-    theme: body.theme,
-    locale: body.locale,
-  };
-}
-
 /** What the API shows of a user: never the password hash. */
 export function userJson(user: User) {
   return {
@@ -84,11 +70,7 @@ export function userJson(user: User) {
     role: user.role,
     timezone: user.timezone,
     is_active: user.isActive,
-    brand_color: user.brandColor,
-    brand_color_dark: user.brandColorDark,
-    hide_branding: user.hideBranding,
-    theme: user.theme,
-    locale: user.locale,
+    ...brandingJson(user),
     created_at: new Date(user.createdAt).toISOString(),
   };
 }

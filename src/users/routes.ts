@@ -6,7 +6,8 @@ import type { AppEnv } from '../env';
 import { ApiError, foundOr404 } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { brandingChanges, createUser, findUserById, listUsers, updateUser, userJson } from './repo';
+import { createUser, findUserById, listUsers, updateUser, userJson } from './repo';
+import { brandingChanges } from '../branding/schemas';
 import { createUserBody, listUsersQuery, updateUserBody } from './schemas';
 
 export const userRoutes = new Hono<AppEnv>()

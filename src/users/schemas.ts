@@ -3,8 +3,7 @@ import { email } from '../auth/schemas';
 import { passwordWeakness } from '../auth/crypto';
 import { NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 import { usernameSchema } from './username';
-import { LOCALES } from '../i18n/locales';
-import { THEMES } from '../branding/theme';
+import { brandingFields, brandingResponseFields } from '../branding/schemas';
 
 const password = z.string().superRefine((value, ctx) => {
   const weakness = passwordWeakness(value);
@@ -13,18 +12,6 @@ const password = z.string().superRefine((value, ctx) => {
 const name = z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS);
 const role = z.enum(['user', 'super_admin']);
 
-// Branding and language of the host's public booking pages (docs/DESIGN.md, "Branding" and "Languages").
-const hexColor = z
-  .string()
-  .regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb')
-  .transform((v) => v.toLowerCase());
-export const brandingFields = {
-  brand_color: hexColor.nullable().describe('Buttons, links and the chosen day; null for the default blue. Text on it is black or white by contrast'),
-  brand_color_dark: hexColor.nullable().describe('The brand colour in the dark theme; null to use brand_color'),
-  hide_branding: z.boolean().describe('Hide the "Scheduling by calflare" footer'),
-  theme: z.enum(THEMES).describe('light, dark, or system (follow the visitor\'s setting)'),
-  locale: z.enum(LOCALES).describe("The pages' language when the visitor's choice and browser name none we have"),
-};
 
 export const createUserBody = z.strictObject({
   email,
@@ -58,10 +45,6 @@ export const userResponse = z.strictObject({
   role,
   timezone: z.string(),
   is_active: z.boolean(),
-  brand_color: z.string().nullable(),
-  brand_color_dark: z.string().nullable(),
-  hide_branding: z.boolean(),
-  theme: z.enum(THEMES),
-  locale: z.enum(LOCALES),
+  ...brandingResponseFields,
   created_at: z.iso.datetime(),
 });

@@ -139,4 +139,9 @@ export const ar: Catalogue = {
   nothingHere: 'لا يوجد ما يمكن حجزه على هذا العنوان. ربما تم إيقافه.',
   automated: 'بدا هذا الإرسال آليًا ولم يُقبل.',
   notBookedBecause: 'لم يتم الحجز: {reason}',
+  fieldName: 'اسمك',
+  fieldEmail: 'البريد الإلكتروني',
+  fieldNotes: 'ملاحظات إضافية',
+  fieldNotesPlaceholder: 'أي شيء يساعد في التحضير للاجتماع',
+  fieldGuests: 'ضيوف إضافيون',
 };

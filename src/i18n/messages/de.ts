@@ -111,4 +111,9 @@ export const de: Catalogue = {
   nothingHere: 'Unter dieser Adresse gibt es nichts zu buchen. Möglicherweise wurde es abgeschaltet.',
   automated: 'Diese Einsendung wirkte automatisiert und wurde nicht angenommen.',
   notBookedBecause: 'Nicht gebucht: {reason}',
+  fieldName: 'Ihr Name',
+  fieldEmail: 'E-Mail-Adresse',
+  fieldNotes: 'Weitere Hinweise',
+  fieldNotesPlaceholder: 'Alles, was bei der Vorbereitung des Termins hilft',
+  fieldGuests: 'Weitere Gäste',
 };

@@ -112,6 +112,11 @@ export const en = {
   nothingHere: 'There is nothing to book at this address. It may have been switched off.',
   automated: 'This submission looked automated and was not accepted.',
   notBookedBecause: 'Not booked: {reason}',
+  fieldName: 'Your name',
+  fieldEmail: 'Email address',
+  fieldNotes: 'Additional notes',
+  fieldNotesPlaceholder: 'Anything that helps prepare for the meeting',
+  fieldGuests: 'Additional guests',
 };
 
 export type PluralMessage = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;

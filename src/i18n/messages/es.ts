@@ -115,4 +115,9 @@ export const es: Catalogue = {
   nothingHere: 'No hay nada que reservar en esta dirección. Puede que se haya desactivado.',
   automated: 'Este envío parecía automatizado y no se aceptó.',
   notBookedBecause: 'No reservado: {reason}',
+  fieldName: 'Tu nombre',
+  fieldEmail: 'Correo electrónico',
+  fieldNotes: 'Notas adicionales',
+  fieldNotesPlaceholder: 'Cualquier cosa que ayude a preparar la reunión',
+  fieldGuests: 'Invitados adicionales',
 };

@@ -115,4 +115,9 @@ export const fr: Catalogue = {
   nothingHere: 'Il n’y a rien à réserver à cette adresse. Cela a peut-être été désactivé.',
   automated: 'Cet envoi semblait automatisé et n’a pas été accepté.',
   notBookedBecause: 'Non réservé : {reason}',
+  fieldName: 'Votre nom',
+  fieldEmail: 'Adresse e-mail',
+  fieldNotes: 'Remarques',
+  fieldNotesPlaceholder: 'Tout ce qui aide à préparer le rendez-vous',
+  fieldGuests: 'Autres invités',
 };

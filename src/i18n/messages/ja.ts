@@ -111,4 +111,9 @@ export const ja: Catalogue = {
   nothingHere: 'このアドレスで予約できるものはありません。無効になっている可能性があります。',
   automated: 'この送信は自動送信と判断されたため、受け付けられませんでした。',
   notBookedBecause: '予約されませんでした：{reason}',
+  fieldName: 'お名前',
+  fieldEmail: 'メールアドレス',
+  fieldNotes: '補足事項',
+  fieldNotesPlaceholder: '打ち合わせの準備に役立つことがあればご記入ください',
+  fieldGuests: '追加の参加者',
 };

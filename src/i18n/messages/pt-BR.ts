@@ -115,4 +115,9 @@ export const ptBR: Catalogue = {
   nothingHere: 'Não há nada para agendar neste endereço. Talvez tenha sido desativado.',
   automated: 'Este envio parecia automatizado e não foi aceito.',
   notBookedBecause: 'Não agendado: {reason}',
+  fieldName: 'Seu nome',
+  fieldEmail: 'Endereço de e-mail',
+  fieldNotes: 'Observações adicionais',
+  fieldNotesPlaceholder: 'Qualquer coisa que ajude a preparar a reunião',
+  fieldGuests: 'Convidados adicionais',
 };
