@@ -6,8 +6,8 @@
 // with plain BYDAY, with INTERVAL, COUNT, UNTIL, WKST) are expanded arithmetically on wall-clock day numbers, jumping
 // straight to the window while keeping the series' phase and its COUNT index; anything else goes through ical.js's
 // iterator under the expansion budget (expansion-budget.ts): a rule that finds no date within its budget is cut there,
-// keeps what it found, and is counted in `runawayRules`; the rest of the feed still counts. test/calendars-ics-busy.property.test.ts checks the result against ical.js's own full
-// expansion.
+// keeps what it found, and is counted in `runawayRules`; the rest of the feed still counts.
+// test/calendars-ics-busy.property.test.ts checks the result against ical.js's own full expansion.
 //
 // Rules (see docs/DESIGN.md, "External calendars"):
 // - A TZID is read from the feed's VTIMEZONE when it has one, else as an IANA name through Intl, else as a Windows name
@@ -504,29 +504,18 @@ function expandWithIcal(
     isDate: dtstart.isDate,
   });
   let untilRule = rule;
+  let untilInstant = Infinity;
   if (rule.until && !rule.until.isDate && !info.start.isDate) {
     // Give ical.js an UNTIL in the same wall clock as DTSTART.
-    const untilInstant = untilInstantOf(rule.until, info.start.zone);
+    untilInstant = untilInstantOf(rule.until, info.start.zone);
     untilRule = rule.clone();
     untilRule.until = null;
-    return iterate(untilRule, floating, info, lastDay, out, emit, untilInstant);
   }
-  return iterate(untilRule, floating, info, lastDay, out, emit, Infinity);
+  // A rule cut by its budget keeps what it emitted, as a rule that ends does.
+  return out.budget.rule(() => iterate(untilRule, floating, info, lastDay, out, emit, untilInstant), () => true);
 }
 
 function iterate(
-  rule: ICAL.Recur,
-  dtstart: ICAL.Time,
-  info: EventInfo,
-  lastDay: number,
-  out: Collector,
-  emit: (o: Occurrence) => boolean,
-  untilInstant: number,
-): boolean {
-  return out.budget.rule(() => iterateAll(rule, dtstart, info, lastDay, out, emit, untilInstant), () => true);
-}
-
-function iterateAll(
   rule: ICAL.Recur,
   dtstart: ICAL.Time,
   info: EventInfo,
