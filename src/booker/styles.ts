@@ -55,7 +55,8 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .public .trap { position: absolute; inset-inline-start: -10000px; width: 1px; height: 1px; overflow: hidden; }
 .public .status { display: inline-block; margin-top: .5rem; }
 /* A long email or name wraps inside its card rather than widening the page (a 375 px phone scrolled sideways). */
-.public dl.kv { grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr); }
+/* Labels take their width up to 40% and wrap beyond it: a long question label must not squeeze the values. */
+.public dl.kv { grid-template-columns: fit-content(40%) minmax(0, 1fr); }
 .public .card { overflow-wrap: anywhere; }
 .public .links { display: flex; flex-wrap: wrap; gap: .5rem; margin: .4rem 0 0; padding: 0; list-style: none; }
 .public .et { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .75rem; }

@@ -328,6 +328,9 @@ describe('public booking pages in headless Chromium', () => {
     });
     await Promise.all([page.waitForURL(/\/booking\//), page.click('#booking-form button[type=submit]')]);
     await fits('booked');
+    // Readable, not only inside: a long question label must not squeeze the values to a letter per line.
+    const valueWidths = await page.locator('#details dd').evaluateAll((dds) => dds.map((dd) => dd.getBoundingClientRect().width));
+    expect(Math.min(...valueWidths), `narrowest value in Details (px) of ${valueWidths.map(Math.round)}`).toBeGreaterThanOrEqual(150);
     await shot(page, '10-phone-long-email');
     await Promise.all([page.waitForURL(/\/reschedule\//), page.click('a:has-text("Reschedule")')]);
     await openFirstFreeDay(page, 2);
