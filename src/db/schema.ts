@@ -28,7 +28,10 @@ export const users = sqliteTable('users', {
   locale: text('locale').notNull().default('en'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-});
+},
+  // The few super admins hear about every booking (src/webhooks/outbox.ts): found without reading every user.
+  (t) => [index('users_super_admin_idx').on(t.id).where(sql`${t.role} = 'super_admin'`)],
+);
 
 export const sessions = sqliteTable(
   'sessions',
