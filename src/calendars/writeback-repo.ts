@@ -129,7 +129,7 @@ export async function claimLostWrites(d1: D1Queryable, now: number, graceMs: num
        WHERE id IN (SELECT id FROM calendar_writes
          WHERE status = 'pending' AND coalesce(lease_until, 0) < ?1
            AND ((enqueued_at IS NULL AND updated_at < ?1 - ?2) OR (enqueued_at IS NOT NULL AND coalesce(next_attempt_at, enqueued_at) < ?1 - ?3))
-         ORDER BY id LIMIT ?4)
+         ORDER BY next_attempt_at LIMIT ?4)
        RETURNING id`,
     )
     .bind(now, graceMs, leaseGraceMs, limit)
