@@ -26,6 +26,7 @@ export default defineConfig(async () => {
                   CALENDAR_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNhbGVuZGFyLWtleS0zMi1ieXRlcyE=',
                   EMAIL_TRANSPORT: 'memory',
                   EMAIL_RETRY_BASE_SECONDS: '1',
+                  CALENDAR_WRITE_RETRY_BASE_SECONDS: '1',
                   // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
                   DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },
@@ -33,6 +34,7 @@ export default defineConfig(async () => {
                   'calflare-webhooks': { maxBatchTimeout: 0.05 },
                   'calflare-calendars': { maxBatchTimeout: 0.05 },
                   'calflare-emails': { maxBatchTimeout: 0.05 },
+                  'calflare-calendar-writes': { maxBatchTimeout: 0.05 },
                 },
               },
             }),
