@@ -13,8 +13,9 @@ export interface DavRequest {
   body: string;
 }
 
+/** `collection`: where resources may be written (every calendar under it). */
 export function fakeCaldav(opts: { collection?: string; onRequest?: (r: DavRequest) => Response | Promise<Response | undefined> | undefined } = {}) {
-  const collection = opts.collection ?? COLLECTION;
+  const collection = opts.collection ?? 'https://dav.example.com/calendars/';
   const resources = new Map<string, string>();
   const requests: DavRequest[] = [];
   const fetcher = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -24,9 +25,9 @@ export function fakeCaldav(opts: { collection?: string; onRequest?: (r: DavReque
     const special = await opts.onRequest?.(r);
     if (special) return special;
     if (r.headers.get('authorization') !== `Basic ${btoa('host:dav-secret')}`) return new Response('', { status: 401 });
-    if (r.method === 'REPORT' && r.url === collection) {
+    if (r.method === 'REPORT' && r.url.endsWith('/')) {
       if (r.body.includes('free-busy-query')) return new Response('not here', { status: 501 });
-      const items = [...resources].map(
+      const items = [...resources].filter(([href]) => href.startsWith(r.url)).map(
         ([href, ics]) => `<response><href>${new URL(href).pathname}</href><propstat><prop><C:calendar-data><![CDATA[${ics}]]></C:calendar-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>`,
       );
       return new Response(`<?xml version="1.0"?><multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">${items.join('')}</multistatus>`, {
@@ -53,10 +54,10 @@ export function serveCaldav(server: ReturnType<typeof fakeCaldav>) {
 }
 
 /** A CalDAV connection (its busy sync off, so only write-back talks to the fake) chosen as the host's destination. */
-export async function caldavDestination(token: string) {
+export async function caldavDestination(token: string, url = COLLECTION) {
   const created = await api('POST', '/v2/calendars', {
     token,
-    body: { kind: 'caldav', url: COLLECTION, username: 'host', password: 'dav-secret', enabled: false },
+    body: { kind: 'caldav', url, username: 'host', password: 'dav-secret', enabled: false },
   });
   const destination = await api('PUT', '/v2/calendars/destination', { token, body: { connection_id: created.json.id } });
   if (destination.status !== 200) throw new Error(JSON.stringify(destination.json));

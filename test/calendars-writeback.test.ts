@@ -8,6 +8,7 @@ import { syncConnection } from '../src/calendars/sync';
 import { runCalendarWrite, sweepCalendarWrites } from '../src/calendars/writeback';
 import { api, book, dbCount, dbRow, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate, waitFor } from './helpers';
 import { caldavDestination, COLLECTION, fakeCaldav, icsProp, serveCaldav, settleWrites } from './calendars-writeback-helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
 
 afterEach(async () => {
   await settleWrites();
@@ -85,6 +86,25 @@ describe('write-back into a CalDAV destination', () => {
     expect((await api('POST', `/v2/bookings/${b.json.uid}/decline`, { token, body: {} })).status).toBe(200);
     await waitFor(async () => dav.resources.size === 1 && [...dav.resources.values()][0]!.includes('STATUS:CONFIRMED'), 'confirm and decline written');
     await synced(token, a.json.uid);
+  });
+});
+
+describe('team bookings', () => {
+  it("a collective booking is written to every host's destination, and moved in each", async () => {
+    const team = await makeTeam();
+    const [a, b] = team.members;
+    const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: [{ user_id: a!.user.id }, { user_id: b!.user.id }] });
+    await caldavDestination(a!.token, 'https://dav.example.com/calendars/a/');
+    await caldavDestination(b!.token, 'https://dav.example.com/calendars/b/');
+    const dav = fakeCaldav();
+    serveCaldav(dav);
+    const booked = await book(et.id, at('12:00'));
+    expect(booked.status).toBe(201);
+    await synced(a!.token, booked.json.uid);
+    expect([...dav.resources.keys()].map((href) => href.split('/')[4])).toEqual(expect.arrayContaining(['a', 'b']));
+    expect((await api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: at('12:30') } })).status).toBe(200);
+    await waitFor(async () => (await syncOf(a!.token, booked.json.uid)).status === 'synced' && [...dav.resources.values()].every((ics) => icsProp(ics, 'SEQUENCE') === '1'), 'both moved');
+    expect(dav.resources.size).toBe(2);
   });
 });
 
