@@ -28,6 +28,23 @@ export interface Bindings {
   SMTP_USER?: string;
   /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
   SMTP_PASSWORD?: string;
+  /** SMS (issue #29, src/sms/): "twilio", "memory" (tests) or "off" (default: no SMS steps). */
+  SMS_TRANSPORT?: string;
+  /** Secrets (`wrangler secret put`): the Twilio account whose Messages API sends, and whose token signs inbound webhooks. */
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  /** The sender: a Twilio number in E.164, or a Messaging Service SID (which wins when both are set). */
+  TWILIO_FROM?: string;
+  TWILIO_MESSAGING_SERVICE_SID?: string;
+  /** https://api.twilio.com (default); `npm run dev` points it at the local SMS catcher. */
+  TWILIO_API_URL?: string;
+  /** ISO countries SMS may go to, comma separated (default "US,CA"). */
+  SMS_ALLOWED_COUNTRIES?: string;
+  /** SMS per number and per host in any rolling 24 hours (default 5 and 100); beyond: `suppressed`. */
+  SMS_MAX_PER_NUMBER_PER_DAY?: string;
+  SMS_MAX_PER_HOST_PER_DAY?: string;
+  SMS_MAX_ATTEMPTS?: string;
+  SMS_RETRY_BASE_SECONDS?: string;
   /** Calendar connections to sync (src/calendars/queue.ts). */
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */

@@ -8,6 +8,7 @@ import { purgeExpiredRows, retentionOf } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 import { sweepReminders } from './workflows/delivery';
+import { sweepSms } from './sms/sender';
 
 export { HostCalendar } from './bookings/host-calendar';
 
@@ -27,7 +28,7 @@ export default {
     const now = Date.now();
     // Reminders first: the steps a lost timer missed go into the email outbox the sweep below drains.
     await sweepReminders(env, now);
-    await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
+    await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now), sweepSms(env, now)]);
     await sweepCalendars(env, now);
     await purgeExpiredRows(getDb(env.DB), now, retentionOf(env));
   },

@@ -26,6 +26,15 @@ export const users = sqliteTable('users', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  // How reminders print this person's times (`{start_local}`, issue #29); null: the workflow's choice.
+  timeFormat: text('time_format', { enum: ['12h', '24h'] }),
+  // The host's own number for `sms_host` reminders (E.164), usable once `phone_verified_at` is set by the code sent to
+  // it (src/sms/host-phone.ts). The code is stored hashed; one code per number, a few tries.
+  phoneNumber: text('phone_number'),
+  phoneVerifiedAt: integer('phone_verified_at'),
+  phoneCodeHash: text('phone_code_hash'),
+  phoneCodeExpiresAt: integer('phone_code_expires_at'),
+  phoneCodeTries: integer('phone_code_tries').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -687,3 +696,54 @@ export type TeamMember = typeof teamMembers.$inferSelect;
 export type TeamInvitation = typeof teamInvitations.$inferSelect;
 export type Workflow = typeof workflows.$inferSelect;
 export type BookingReminder = typeof bookingReminders.$inferSelect;
+
+/**
+ * The SMS outbox (issue #29, src/sms/): one row per text message, written in the same D1 batch as the workflow step's
+ * claim (or by the host's number verification), with the abuse limits counted in the INSERT. `message_key` is the
+ * idempotency key (`rem_<step>_<due>`): the unique index refuses a second row. `sending` is an attempt in flight: a
+ * row found `sending` with its lease run out may have reached the provider, so it is looked up there before any resend.
+ */
+export const SMS_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+export const smsMessages = sqliteTable(
+  'sms_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageKey: text('message_key').notNull().unique(),
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    hostId: integer('host_id').notNull(),
+    kind: text('kind', { enum: ['reminder', 'verification'] }).notNull(),
+    recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
+    toNumber: text('to_number').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: SMS_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    attemptLog: text('attempt_log', { mode: 'json' }).$type<EmailAttempt[]>().notNull().default([]),
+    lastError: text('last_error'),
+    // The provider's id of the sent message (Twilio's Message SID).
+    providerId: text('provider_id'),
+    nextAttemptAt: integer('next_attempt_at'),
+    leaseUntil: integer('lease_until'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The abuse limits count a number's and a host's messages of the last day.
+    index('sms_messages_to_idx').on(t.toNumber, t.createdAt),
+    index('sms_messages_host_idx').on(t.hostId, t.createdAt),
+    // The cron's retries and lost attempts.
+    index('sms_messages_due_idx').on(t.nextAttemptAt).where(sql`status IN ('pending', 'sending')`),
+    index('sms_messages_booking_idx').on(t.bookingId),
+  ],
+);
+
+/** Numbers that replied STOP (Twilio's inbound webhook): never texted again. */
+export const smsOptOuts = sqliteTable('sms_opt_outs', {
+  phoneNumber: text('phone_number').primaryKey(),
+  keyword: text('keyword').notNull(),
+  createdAt: createdAt(),
+});
+
+export type SmsMessage = typeof smsMessages.$inferSelect;

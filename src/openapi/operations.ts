@@ -14,6 +14,7 @@ import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
+import { smsDocs } from '../sms/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -33,6 +34,7 @@ const RESOURCES: ResourceDocs[] = [
   calendarFeedsDocs,
   calendarsDocs,
   teamsDocs,
+  smsDocs,
 ];
 
 /**

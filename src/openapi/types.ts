@@ -30,7 +30,7 @@ export interface Operation {
   query?: z.ZodType;
   headers?: HeaderParam[];
   /** `required: false` for bodies the handler defaults when absent. */
-  body?: { schema: z.ZodType; required?: boolean };
+  body?: { schema: z.ZodType; required?: boolean; /** Not JSON (a provider's form-encoded webhook); default application/json. */ mediaType?: string };
   success: {
     status: 200 | 201 | 202 | 204;
     description: string;
