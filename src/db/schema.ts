@@ -37,7 +37,10 @@ export const users = sqliteTable('users', {
   phoneCodeTries: integer('phone_code_tries').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-});
+},
+  // The few super admins hear about every booking (src/webhooks/outbox.ts): found without reading every user.
+  (t) => [index('users_super_admin_idx').on(t.id).where(sql`${t.role} = 'super_admin'`)],
+);
 
 export const sessions = sqliteTable(
   'sessions',
@@ -374,6 +377,8 @@ export const webhookDeliveries = sqliteTable(
     nextAttemptAt: integer('next_attempt_at'),
     // Null until the queue accepted a message for it; the cron sweep re-sends rows left null.
     enqueuedAt: integer('enqueued_at'),
+    // Set while one consumer is sending it (src/webhooks/consumer.ts): a second copy of its message sends nothing.
+    leaseUntil: integer('lease_until'),
     deliveredAt: integer('delivered_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
