@@ -46,7 +46,7 @@ export type BookingFieldAnswer = string | number | boolean | string[];
 export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
 
 /** `event_type_workflows.steps`: what a workflow sends (src/workflows/): an email, an SMS, or a MEETING_REMINDER webhook. */
-export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host', 'sms_attendee', 'sms_host'] as const;
+export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host', 'sms_attendee', 'sms_host', 'webhook'] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 export interface WorkflowStep {

@@ -334,6 +334,9 @@ export const WEBHOOK_TRIGGERS = [
   'BOOKING_REJECTED',
 ] as const;
 export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+/** What a webhook may subscribe to: the booking changes, and MEETING_REMINDER (a workflow's `webhook` step, #29). */
+export const SUBSCRIBABLE_TRIGGERS = [...WEBHOOK_TRIGGERS, 'MEETING_REMINDER'] as const;
+export type SubscribableTrigger = (typeof SUBSCRIBABLE_TRIGGERS)[number];
 
 export const webhooks = sqliteTable(
   'booking_webhooks',
@@ -343,7 +346,7 @@ export const webhooks = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     subscriberUrl: text('subscriber_url').notNull(),
-    eventTriggers: text('event_triggers', { mode: 'json' }).$type<WebhookTrigger[]>().notNull(),
+    eventTriggers: text('event_triggers', { mode: 'json' }).$type<SubscribableTrigger[]>().notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     secret: text('secret').notNull(),
     createdAt: createdAt(),

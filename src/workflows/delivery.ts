@@ -4,7 +4,8 @@
 // Exactly once: a step is sent by the run whose claim wins. One D1 batch (one transaction) per run holds, per step,
 //   1. the claim: UPDATE ... SET status = 'sent', claim = <this run's token> WHERE id = ? AND status = 'pending' AND
 //      due_at = <the due time it read>: only one run can pass it, and a step moved or voided since the read fails it;
-//   2. the message: INSERT into the email or SMS outbox only WHERE claim = <this run's token>, with the idempotency
+//   2. the message: INSERT into the email or SMS outbox (or the webhook deliveries, MEETING_REMINDER) only WHERE
+//      claim = <this run's token>, with the idempotency
 //      key rem_<step id>_<due time> as its notification id / message key (unique: never two rows for one step and
 //      due time).
 // Claim and message commit together or not at all, so a crash leaves either a pending step (sent by the next alarm
@@ -24,6 +25,8 @@ import { pendingSmsIds, reminderSmsInsert, smsLimits } from '../sms/outbox';
 import { allowedCountries, numberRefusal, smsText } from '../sms/phone';
 import { sendSmsNow } from '../sms/sender';
 import { smsEnabled } from '../sms/transports';
+import { deliveryIdsOf, enqueueDeliveries, reminderWebhookInsert } from '../webhooks/outbox';
+import { meetingReminderEnvelope, type Envelope } from '../webhooks/payload';
 import { formatStartLocal, renderHtml, renderSubject, renderText, type TemplateValues } from './template';
 
 /** The cron leaves steps due within this long to their alarm; older ones were missed by it. */
@@ -61,6 +64,10 @@ interface DueRow {
   host_phone: string | null;
   host_phone_verified_at: number | null;
   booking_fields: string | null;
+  workflow_id: number;
+  workflow_name: string;
+  event_type_id: number | null;
+  event_type_slug: string | null;
 }
 
 const DUE_SELECT = `SELECT r.id, r.step, r.action, r.due_at, w.trigger, w.time_format, w.steps,
@@ -69,7 +76,7 @@ const DUE_SELECT = `SELECT r.id, r.step, r.action, r.due_at, w.trigger, w.time_f
     u.name AS host_name, u.email AS host_email, u.timezone AS host_timezone,
     a.name AS attendee_name, a.email AS attendee_email, a.timezone AS attendee_timezone,
     b.host_id, u.time_format AS host_time_format, u.phone_number AS host_phone, u.phone_verified_at AS host_phone_verified_at,
-    e.booking_fields
+    e.booking_fields, w.id AS workflow_id, w.name AS workflow_name, e.id AS event_type_id, e.slug AS event_type_slug
   FROM booking_reminders r
   JOIN event_type_workflows w ON w.id = r.workflow_id
   JOIN bookings b ON b.id = r.booking_id
@@ -146,11 +153,25 @@ export function renderSms(row: DueRow, site: Site, allowed: ReadonlySet<string>)
   return { role, to, body, refusal: !field || !consented ? 'Not sent: the attendee did not agree to SMS' : numberRefusal(to, allowed) };
 }
 
+/** A `webhook` step's MEETING_REMINDER envelope: the booking as it is now, and which step is due. */
+export function reminderEnvelope(row: DueRow, now: number): Envelope {
+  return meetingReminderEnvelope(
+    {
+      booking: { uid: row.booking_uid, title: row.title, startAt: row.start_at, endAt: row.end_at, status: row.booking_status, location: locationText(row.location_type, row.location_value) ?? null },
+      eventType: row.event_type_id !== null ? { id: row.event_type_id, slug: row.event_type_slug ?? '' } : null,
+      organizer: { id: row.host_id, name: row.host_name, email: row.host_email, timezone: row.host_timezone },
+      attendee: { name: row.attendee_name, email: row.attendee_email, timezone: row.attendee_timezone },
+      reminder: { workflowId: row.workflow_id, workflowName: row.workflow_name, trigger: row.trigger, step: row.step, dueAt: row.due_at },
+    },
+    now,
+  );
+}
+
 /** The idempotency key of a step at one due time: its email's notification id (and so its Message-ID). */
 export const reminderKey = (id: number, dueAt: number) => `rem_${id}_${dueAt}`;
 
 export interface DeliveryRun {
-  /** Steps this run claimed and handed to the email or SMS outbox. */
+  /** Steps this run claimed and handed to the email or SMS outbox or the webhooks. */
   claimed: number;
   /** The host's next pending due time (with `hostId`), for the alarm. */
   next: number | null;
@@ -179,6 +200,7 @@ export async function deliverDueReminders(env: Bindings, now: number, opts: { ho
   const emailAt: number[] = [];
   const smsAt: number[] = [];
   const claimAt: number[] = [];
+  const hookAt: number[] = [];
   for (const row of due.results) {
     const live = !TIMED_TRIGGERS.has(row.trigger) || row.booking_status === 'accepted';
     const claim = { reminderId: row.id, token };
@@ -191,6 +213,8 @@ export async function deliverDueReminders(env: Bindings, now: number, opts: { ho
     } else if (live && row.action.startsWith('sms_') && channels.sms) {
       const sms = renderSms(row, site, allowed);
       if (sms) write = { at: smsAt, statement: reminderSmsInsert(d1, { key, hostId: row.host_id, kind: 'reminder', ...sms }, limits, claim, now) };
+    } else if (live && row.action === 'webhook') {
+      write = { at: hookAt, statement: reminderWebhookInsert(d1, { reminderId: row.id, claim: token, key, envelope: reminderEnvelope(row, now) }, now) };
     }
     const settle = write ? 'sent' : live ? 'skipped' : 'voided';
     statements.push(
@@ -218,6 +242,8 @@ export async function deliverDueReminders(env: Bindings, now: number, opts: { ho
   if (ids.length) await enqueueNotifications(env, ids, d1);
   const smsIds = pendingSmsIds(smsAt.map((i) => results[i]!));
   if (smsIds.length) await sendSmsNow(env, smsIds, { now: () => now });
+  const hookIds = hookAt.flatMap((i) => deliveryIdsOf(results[i]!));
+  if (hookIds.length) await enqueueDeliveries(env, hookIds, d1);
   const next = nextQuery ? ((results.at(-1)!.results[0] as { next: number | null } | undefined)?.next ?? null) : null;
   return { claimed: claimAt.filter((i) => (results[i]!.meta.changes ?? 0) > 0).length, next };
 }

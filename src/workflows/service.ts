@@ -55,6 +55,7 @@ type StepInput = CreateWorkflowBody['steps'][number];
 
 function stepsOf(steps: StepInput[]): WorkflowStep[] {
   return steps.map((s) => {
+    if (s.action === 'webhook') return { action: s.action, subject: '', body: '' };
     const sms = s.action.startsWith('sms_');
     return { action: s.action, subject: sms ? '' : (s.subject ?? DEFAULT_REMINDER_SUBJECT), body: s.body ?? (sms ? DEFAULT_SMS_BODY : DEFAULT_REMINDER_BODY) };
   });
