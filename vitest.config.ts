@@ -29,6 +29,7 @@ export default defineConfig(async () => {
                   // SMS through the in-memory transport; the token of Twilio's documented signature example.
                   SMS_TRANSPORT: 'memory',
                   TWILIO_AUTH_TOKEN: '12345',
+                  CALENDAR_WRITE_RETRY_BASE_SECONDS: '1',
                   // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
                   DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },
@@ -36,6 +37,7 @@ export default defineConfig(async () => {
                   'calflare-webhooks': { maxBatchTimeout: 0.05 },
                   'calflare-calendars': { maxBatchTimeout: 0.05 },
                   'calflare-emails': { maxBatchTimeout: 0.05 },
+                  'calflare-calendar-writes': { maxBatchTimeout: 0.05 },
                 },
               },
             }),

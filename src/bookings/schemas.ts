@@ -1,4 +1,5 @@
 import { reminderResponse } from '../workflows/schemas';
+import { calendarSyncResponse } from '../calendars/schemas';
 import { z } from 'zod';
 import { email } from '../auth/schemas';
 import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
@@ -126,6 +127,9 @@ export const bookingResponse = z.strictObject({
       'Seated event types: the seat holder alone, or, when the event type shows attendees, every live seat with the others by name only; the host sees every live seat in full',
     ),
   reminders: z.array(reminderResponse).optional().describe("The host's view only (signed in as the host or a super admin): the booking's scheduled workflow steps, by due time"),
+  calendar_sync: calendarSyncResponse
+    .optional()
+    .describe("The host's view only: the booking's write-back into the host's destination calendar (null when none was written)"),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
