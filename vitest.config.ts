@@ -26,6 +26,8 @@ export default defineConfig(async () => {
                   CALENDAR_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNhbGVuZGFyLWtleS0zMi1ieXRlcyE=',
                   EMAIL_TRANSPORT: 'memory',
                   EMAIL_RETRY_BASE_SECONDS: '1',
+                  // Stripe is a fake reached through the stubbed fetch (test/payments-helpers.ts).
+                  STRIPE_API_BASE: 'http://stripe.test',
                   // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
                   DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },

@@ -8,6 +8,7 @@ import { purgeExpiredRows, retentionOf } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 import { sweepReminders } from './workflows/delivery';
+import { sweepPayments } from './payments/service';
 
 export { HostCalendar } from './bookings/host-calendar';
 
@@ -29,6 +30,8 @@ export default {
     await sweepReminders(env, now);
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now)]);
     await sweepCalendars(env, now);
+    // Unpaid bookings past their deadline are stored `expired` and their checkout closed; unconfirmed refunds retried.
+    await sweepPayments(env, now);
     await purgeExpiredRows(getDb(env.DB), now, retentionOf(env));
   },
 } satisfies ExportedHandler<Bindings, QueueMessage>;

@@ -14,6 +14,7 @@ import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
+import { paymentsDocs } from '../payments/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -29,6 +30,7 @@ const RESOURCES: ResourceDocs[] = [
   slotsDocs,
   reservationsDocs,
   bookingsDocs,
+  paymentsDocs,
   webhooksDocs,
   calendarFeedsDocs,
   calendarsDocs,

@@ -72,3 +72,17 @@ export function policyText(policy: RefundPolicy): string {
       return `Cancelling up to ${policy.hours} hour${policy.hours === 1 ? '' : 's'} before the start refunds the full price; later, nothing.`;
   }
 }
+
+/**
+ * What is wrong with an event type's payment fields as they would be after a change (API and admin share it), or
+ * null. Seated and recurring event types are not paid yet: a price per seat or per series is a later step.
+ */
+export function paymentConflict(et: { price: number | null; currency: string | null; seatsPerTimeSlot: number | null; recurringEvent: unknown }): { path: string; message: string } | null {
+  if (et.price === null) return null;
+  if (et.currency === null) return { path: 'currency', message: 'A price needs its currency' };
+  const problem = priceProblem(et.price, et.currency);
+  if (problem) return { path: 'price', message: problem };
+  if (et.seatsPerTimeSlot !== null) return { path: 'price', message: 'Seated event types cannot be paid yet' };
+  if (et.recurringEvent !== null) return { path: 'price', message: 'Recurring event types cannot be paid yet' };
+  return null;
+}
