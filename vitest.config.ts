@@ -28,6 +28,7 @@ export default defineConfig(async () => {
                   EMAIL_RETRY_BASE_SECONDS: '1',
                   // Stripe is a fake reached through the stubbed fetch (test/payments-helpers.ts).
                   STRIPE_API_BASE: 'http://stripe.test',
+                  CALENDAR_WRITE_RETRY_BASE_SECONDS: '1',
                   // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
                   DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },
@@ -35,6 +36,7 @@ export default defineConfig(async () => {
                   'calflare-webhooks': { maxBatchTimeout: 0.05 },
                   'calflare-calendars': { maxBatchTimeout: 0.05 },
                   'calflare-emails': { maxBatchTimeout: 0.05 },
+                  'calflare-calendar-writes': { maxBatchTimeout: 0.05 },
                 },
               },
             }),

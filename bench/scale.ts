@@ -3,6 +3,7 @@
  * (workerd, local D1), 127.0.0.1 only, bounded in requests and time, stops by itself. Not a test, not run in CI.
  *
  *   npx tsx bench/scale.ts [--bookings 1000000] [--rounds 25] [--backlog]      (needs the sqlite3 command-line shell)
+ *   npx tsx bench/scale.ts --seed-to DIR      seed both, keep them in DIR/{small,large} with DIR/template.json, stop
  *
  * 1. Template: a fresh migrated state; through the API one host ("host 0", Mon-Fri 09:00-17:00 UTC, 30-minute event
  *    type) with a webhook subscription, a calendar feed and 100 bookings (one in five rescheduled, one in ten
@@ -38,6 +39,8 @@ const PER_HOST = 100;
 const ROUNDS = Number(argValue(args, 'rounds') ?? 25);
 /** --backlog: afterwards, add a month of unpurged logs to the large copy and time the cron runs that drain it. */
 const BACKLOG = args.includes('--backlog');
+/** --seed-to DIR: keep the two seeded states (and host 0's tokens) for diagnosis with `wrangler dev --persist-to`. */
+const SEED_TO = argValue(args, 'seed-to');
 const DAY = 86_400_000;
 const hardStop = hardStopAfter(50 * 60_000);
 const VARS = { EMAIL_TRANSPORT: 'memory', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
@@ -445,6 +448,12 @@ try {
     log(`seeded in ${seedSeconds.toFixed(0)} s: ${(fileBytes / 1e6).toFixed(0)} MB, ${tables.bookings?.rows} bookings`);
     return { bookings, state, seedSeconds, fileBytes, tables };
   });
+  if (SEED_TO) {
+    for (const [name, s] of [['small', seeded[0]!], ['large', seeded[1]!]] as const) cpSync(s.state, join(SEED_TO, name), { recursive: true });
+    writeFileSync(join(SEED_TO, 'template.json'), JSON.stringify({ host0: template.host0, adminToken: template.adminToken }, null, 2));
+    log(`seeded states kept in ${SEED_TO}`);
+    process.exit(0);
+  }
   log('measuring both, interleaved');
   const { samples, bursts } = await measurePair([seeded[0]!.state, seeded[1]!.state], template);
   const backlog = BACKLOG ? await drainBacklog(seeded[1]!.state, template) : null;

@@ -30,6 +30,11 @@ export interface Bindings {
   SMTP_PASSWORD?: string;
   /** Calendar connections to sync (src/calendars/queue.ts). */
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
+  /** Calendar write-back (src/calendars/writeback.ts): one message per calendar_writes row. */
+  CALENDAR_WRITES: Queue<CalendarWriteMessage>;
+  /** Attempts of one write-back before it is marked failed (default 8), and the first retry's wait (default 60 s). */
+  CALENDAR_WRITE_MAX_ATTEMPTS?: string;
+  CALENDAR_WRITE_RETRY_BASE_SECONDS?: string;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
   CALENDAR_ENCRYPTION_KEY?: string;
   /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */
@@ -77,6 +82,11 @@ export interface EmailQueueMessage {
 /** One queue message per calendar connection to sync. */
 export interface CalendarSyncMessage {
   connection_id: number;
+}
+
+/** One queue message per calendar write-back row; the row holds the event to write. */
+export interface CalendarWriteMessage {
+  write_id: number;
 }
 
 export interface Variables {

@@ -1,9 +1,11 @@
 // Deliveries whose queue message was lost after it was sent (a restart dropped it, or a waiting retry) are picked up
-// again by the cron sweep once their lease (due time + grace) has run out without an attempt.
+// again by the cron sweep once their lease (due time + grace) has run out without an attempt; two copies of one message
+// never post at the same time (the consumer's claim).
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
+import { CLAIM_MS, processDelivery } from '../src/webhooks/consumer';
 import { LEASE_GRACE_MS } from '../src/webhooks/sweep';
 import { api, makeUser } from './helpers';
 
@@ -101,5 +103,39 @@ describe('webhook delivery lease', () => {
     send.mockClear();
     await sweep();
     expect(send.mock.calls.flatMap(([m]) => [...m].map((x) => (x.body as { delivery_id: number }).delivery_id))).not.toContain(lost.id);
+  });
+
+  it('posts once when two copies of a message arrive together: the second finds the delivery claimed and sends nothing', async () => {
+    const id = await webhook();
+    const row = await lostDelivery(id, { enqueuedAt: Date.now() });
+    const ids: string[] = [];
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      ids.push(new Request(input, init).headers.get('webhook-id') ?? '');
+      await answered; // a slow subscriber: the first copy is still waiting when the second one comes
+      return new Response('ok');
+    });
+    const first = processDelivery(env, row.id);
+    while (ids.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(await processDelivery(env, row.id)).toEqual({ action: 'ack' });
+    answer();
+    expect(await first).toEqual({ action: 'ack' });
+    expect(ids).toEqual([row.event_id]);
+    expect(await env.DB.prepare('SELECT status, attempts, json_array_length(attempt_log) AS logged, lease_until FROM booking_webhook_deliveries WHERE id = ?').bind(row.id).first())
+      .toEqual({ status: 'delivered', attempts: 1, logged: 1, lease_until: null });
+  });
+
+  it('takes over the claim of a consumer that died mid-send once it lapses, and sends then', async () => {
+    const id = await webhook();
+    const row = await lostDelivery(id, { enqueuedAt: Date.now() - LEASE_GRACE_MS - 60_000 });
+    const sent = stubSubscriber();
+    await env.DB.prepare('UPDATE booking_webhook_deliveries SET lease_until = ? WHERE id = ?').bind(Date.now() + CLAIM_MS, row.id).run();
+    expect(await processDelivery(env, row.id)).toEqual({ action: 'ack' });
+    expect(sent).toEqual([]);
+    await env.DB.prepare('UPDATE booking_webhook_deliveries SET lease_until = ? WHERE id = ?').bind(Date.now() - 1, row.id).run();
+    await processDelivery(env, row.id);
+    expect(sent).toEqual([row.event_id]);
+    expect(CLAIM_MS).toBeLessThan(LEASE_GRACE_MS);
   });
 });

@@ -13,6 +13,7 @@ import { enqueueNotifications, notificationIdsOf, notificationInserts, type Cale
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
 import { pendingStepsOf, stepStatements, type BookingState, type ScheduledStep } from '../workflows/schedule';
 import { deliverDueReminders } from '../workflows/delivery';
+import { calendarWriteStatements, enqueueCalendarWrites, writeIdsOf } from '../calendars/writeback-outbox';
 import { snapshotOf } from './snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
@@ -65,7 +66,7 @@ export type Outcome =
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
 export type CalendarReply = Outcome & { d1: D1Report };
 
-type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[] };
+type Written = Outcome & { deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[]; writeIds?: number[] };
 
 /** Storage key: the host whose reminders this object's alarm delivers (the object's name is not readable inside it). */
 const REMINDER_HOST_KEY = 'reminderHostId';
@@ -220,9 +221,10 @@ export class HostCalendar extends DurableObject<Bindings> {
    */
   private async write(fn: (db: Db) => Promise<Written>): Promise<CalendarReply> {
     const d1 = new RequestDb(this.env.DB, 'first-primary');
-    const { deliveryIds, notificationIds, steps, ...outcome } = await this.lock.run(() => fn(d1.db));
+    const { deliveryIds, notificationIds, steps, writeIds, ...outcome } = await this.lock.run(() => fn(d1.db));
     if (deliveryIds?.length) await enqueueDeliveries(this.env, deliveryIds, d1.db.$client);
     if (notificationIds?.length) await enqueueNotifications(this.env, notificationIds, d1.db.$client);
+    if (writeIds?.length) await enqueueCalendarWrites(this.env, writeIds, d1.db.$client);
     if (steps?.length) await this.armReminders(steps);
     return { ...outcome, d1: d1.report() };
   }
@@ -279,11 +281,13 @@ export class HostCalendar extends DurableObject<Bindings> {
       insertAttendee(d1, booking.uid, req.attendee),
       ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
     ];
-    const emails = notificationInserts(d1, this.env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now);
+    const created = { sequence: 0, createdAt: now, updatedAt: now };
+    const emails = notificationInserts(d1, this.env, snapshot, created, now);
     const steps = stepsFor(d1, 'entered', booking, 0, now);
+    const calendarWrites = calendarWriteStatements(d1, snapshot, created, now);
     let results: D1Result[];
     try {
-      results = await d1.batch([...writes, ...emails, ...steps]);
+      results = await d1.batch([...writes, ...emails, ...steps, ...calendarWrites]);
     } catch (error) {
       // The same Idempotency-Key raced in through another host's object: the unique index let only one through.
       if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -303,7 +307,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }),
       deliveryIds: deliveryIdsOf(results[1]!),
       notificationIds: notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
-      steps: pendingStepsOf(results.slice(writes.length + emails.length)),
+      steps: pendingStepsOf(results.slice(writes.length + emails.length, writes.length + emails.length + steps.length)),
+      writeIds: writeIdsOf(results.slice(writes.length + emails.length + steps.length)),
     };
   }
 
@@ -356,9 +361,11 @@ export class HostCalendar extends DurableObject<Bindings> {
     const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
     const emails = notificationInserts(d1, this.env, drafts[0]!.snapshot, { sequence: 0, createdAt: now, updatedAt: now, series: { uid: seriesUid, recurrenceStart: starts[0]!, master } }, now);
     const steps = drafts.flatMap(({ booking }) => stepsFor(d1, 'entered', booking, 0, now));
+    // Each occurrence is its own event in the host's calendar (as in the host feed).
+    const calendarWrites = drafts.flatMap(({ snapshot }) => calendarWriteStatements(d1, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now));
     let results: D1Result[];
     try {
-      results = await d1.batch([...writes, ...outboxes, ...emails, ...steps]);
+      results = await d1.batch([...writes, ...outboxes, ...emails, ...steps, ...calendarWrites]);
     } catch (error) {
       if (req.idempotencyKey && isUniqueViolation(error)) {
         const replay = await this.replay(db, req.idempotencyKey, req.idempotencyHash);
@@ -378,7 +385,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       occurrences,
       deliveryIds: results.slice(writes.length, writes.length + outboxes.length).flatMap(deliveryIdsOf),
       notificationIds: notificationIdsOf(results.slice(writes.length + outboxes.length, writes.length + outboxes.length + emails.length)),
-      steps: pendingStepsOf(results.slice(writes.length + outboxes.length + emails.length)),
+      steps: pendingStepsOf(results.slice(writes.length + outboxes.length + emails.length, writes.length + outboxes.length + emails.length + steps.length)),
+      writeIds: writeIdsOf(results.slice(writes.length + outboxes.length + emails.length + steps.length)),
     };
   }
 
@@ -415,12 +423,15 @@ export class HostCalendar extends DurableObject<Bindings> {
       { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
     );
     const d1 = db.$client;
-    const emailInserts = notificationInserts(d1, this.env, snapshot, nextCalendarState(booking, now), now);
+    const state = nextCalendarState(booking, now);
+    const emailInserts = notificationInserts(d1, this.env, snapshot, state, now);
+    const steps = stepsFor(d1, 'rescheduled', { ...booking, startAt: move.startAt, endAt: move.endAt }, booking.sequence + 1, now);
     const [moved, outbox, ...rest] = await d1.batch([
       guardedMove(d1, booking, move, now),
       outboxInsert(d1, snapshot, now),
       ...emailInserts,
-      ...stepsFor(d1, 'rescheduled', { ...booking, startAt: move.startAt, endAt: move.endAt }, booking.sequence + 1, now),
+      ...steps,
+      ...calendarWriteStatements(d1, snapshot, state, now),
     ]);
     const row = moved?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('slot_unavailable', 'This time overlaps another booking of the host');
@@ -429,7 +440,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
       deliveryIds: deliveryIdsOf(outbox!),
       notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
-      steps: pendingStepsOf(rest.slice(emailInserts.length)),
+      steps: pendingStepsOf(rest.slice(emailInserts.length, emailInserts.length + steps.length)),
+      writeIds: writeIdsOf(rest.slice(emailInserts.length + steps.length)),
     };
   }
 
@@ -449,12 +461,15 @@ export class HostCalendar extends DurableObject<Bindings> {
     };
     const snapshot = snapshotOf(trigger, { ...current, booking: after });
     const d1 = db.$client;
-    const emailInserts = notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now);
+    const state = nextCalendarState(current.booking, now);
+    const emailInserts = notificationInserts(d1, this.env, snapshot, state, now);
+    const steps = transitionSteps(d1, after, current.booking.sequence + 1, now);
     const [changed, outbox, ...rest] = await d1.batch([
       transition(d1, current.booking.id, t, now),
       outboxInsert(d1, snapshot, now),
       ...emailInserts,
-      ...transitionSteps(d1, after, current.booking.sequence + 1, now),
+      ...steps,
+      ...calendarWriteStatements(d1, snapshot, state, now),
     ]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
@@ -463,7 +478,8 @@ export class HostCalendar extends DurableObject<Bindings> {
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
       deliveryIds: deliveryIdsOf(outbox!),
       notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
-      steps: pendingStepsOf(rest.slice(emailInserts.length)),
+      steps: pendingStepsOf(rest.slice(emailInserts.length, emailInserts.length + steps.length)),
+      writeIds: writeIdsOf(rest.slice(emailInserts.length + steps.length)),
     };
   }
 
@@ -474,24 +490,33 @@ export class HostCalendar extends DurableObject<Bindings> {
     const statements = targets.map((current) => {
       const after = { ...current.booking, status: t.to, cancellationReason: t.to === 'cancelled' ? t.reason : current.booking.cancellationReason };
       const snapshot = snapshotOf(trigger, { ...current, booking: after });
-      const emails = notificationInserts(d1, this.env, snapshot, nextCalendarState(current.booking, now), now);
-      return { emails: emails.length, all: [transition(d1, current.booking.id, t, now), outboxInsert(d1, snapshot, now), ...emails, ...transitionSteps(d1, after, current.booking.sequence + 1, now)] };
+      const state = nextCalendarState(current.booking, now);
+      const emails = notificationInserts(d1, this.env, snapshot, state, now);
+      const steps = transitionSteps(d1, after, current.booking.sequence + 1, now);
+      const calendarWrites = calendarWriteStatements(d1, snapshot, state, now);
+      return {
+        emails: emails.length,
+        steps: steps.length,
+        all: [transition(d1, current.booking.id, t, now), outboxInsert(d1, snapshot, now), ...emails, ...steps, ...calendarWrites],
+      };
     });
     const results = await d1.batch(statements.flatMap((g) => g.all));
     let at = 0;
     const deliveryIds: number[] = [];
     const notificationIds: number[] = [];
     const steps: ScheduledStep[] = [];
+    const writeIds: number[] = [];
     let first: Record<string, unknown> | undefined;
     statements.forEach((group, index) => {
       if (index === 0) first = results[at]!.results[0] as Record<string, unknown> | undefined;
       deliveryIds.push(...deliveryIdsOf(results[at + 1]!));
       notificationIds.push(...notificationIdsOf(results.slice(at + 2, at + 2 + group.emails)));
-      steps.push(...pendingStepsOf(results.slice(at + 2 + group.emails, at + group.all.length)));
+      steps.push(...pendingStepsOf(results.slice(at + 2 + group.emails, at + 2 + group.emails + group.steps)));
+      writeIds.push(...writeIdsOf(results.slice(at + 2 + group.emails + group.steps, at + group.all.length)));
       at += group.all.length;
     });
     if (!first) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
-    return { ok: true, booking: bookingJson({ booking: bookingFromRow(first), attendee: targets[0]!.attendee }), deliveryIds, notificationIds, steps };
+    return { ok: true, booking: bookingJson({ booking: bookingFromRow(first), attendee: targets[0]!.attendee }), deliveryIds, notificationIds, steps, writeIds };
   }
 
   // --- Abuse caps and slot reservations (issue #14): same lock, same SQL guard, logic in src/reservations/ ---

@@ -1,4 +1,5 @@
 import { reminderResponse } from '../workflows/schemas';
+import { calendarSyncResponse } from '../calendars/schemas';
 import { z } from 'zod';
 import { refundPolicySchema } from '../event-types/schemas';
 import { email } from '../auth/schemas';
@@ -141,6 +142,9 @@ export const bookingResponse = z.strictObject({
     .optional()
     .describe('Paid event types only: the payment (src/payments/machine.ts; the state table is in docs/DESIGN.md)'),
   reminders: z.array(reminderResponse).optional().describe("The host's view only (signed in as the host or a super admin): the booking's scheduled workflow steps, by due time"),
+  calendar_sync: calendarSyncResponse
+    .optional()
+    .describe("The host's view only: the booking's write-back into the host's destination calendar (null when none was written)"),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

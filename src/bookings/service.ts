@@ -13,9 +13,14 @@ import { bookingIcsFile, seriesIcsFile } from './calendar';
 import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
 import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
+<<<<<<< HEAD
 import { remindersOfBooking } from '../workflows/repo';
 import { performPaymentEffects } from '../payments/effects';
 import type { PaymentEffect } from '../payments/machine';
+=======
+import { reminderJson, remindersQuery } from '../workflows/repo';
+import { calendarSyncOf, calendarWritesQuery } from '../calendars/writeback-repo';
+>>>>>>> main
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
@@ -64,9 +69,10 @@ export async function getBookingOrSeries(db: Db, uid: string, viewer: User | nul
   const found = await findBooking(db, byUid(uid));
   if (found) {
     if (found.attendee.seatUid === null) {
-      // The scheduled workflow steps are the host's business (one more read, for the host's view only).
+      // The scheduled workflow steps and the write-back state are the host's business (one more round trip, for the host's view only).
       if (!actsAsHost(viewer, found.booking.hostId)) return bookingJson(found);
-      return { ...bookingJson(found), reminders: await remindersOfBooking(db, found.booking.id) };
+      const [reminders, writes] = await db.batch([remindersQuery(db, found.booking.id), calendarWritesQuery(db, found.booking.id)]);
+      return { ...bookingJson(found), reminders: reminders.map(reminderJson), calendar_sync: calendarSyncOf(writes) };
     }
     if (!actsAsHost(viewer, found.booking.hostId)) throw notFound('Booking');
     return seatedBookingJson(found, await liveSeats(db, found.booking.id));

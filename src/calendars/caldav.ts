@@ -45,15 +45,19 @@ export function calendarQueryBody(window: { start: number; end: number }): strin
 /** Statuses with which a server says it does not do the free-busy REPORT (or not on this collection). */
 const NO_FREE_BUSY = new Set([400, 403, 404, 405, 415, 422, 500, 501]);
 
+/**
+ * `holdsOwnEvents`: our write-back writes bookings into this collection (issue #28). A free-busy answer would count them
+ * as busy and a booking would block its own reschedule, so the events are read and ours skipped by UID instead.
+ */
 export async function caldavBusy(
   target: CaldavTarget,
-  opts: Omit<BusyOptions, 'maxInstances'>,
+  opts: Omit<BusyOptions, 'maxInstances'> & { holdsOwnEvents?: boolean },
   fetchOpts: Omit<FetchOptions, 'basicAuth'>,
 ): Promise<BusyResult & { method: CaldavMethod }> {
   const request = { ...fetchOpts, basicAuth: { username: target.username, password: target.password } };
   const headers = { 'content-type': 'application/xml; charset=utf-8', depth: '1' };
   // A free-busy answer cannot tell free events, nor our own invites, from the rest: include_transparent needs the events.
-  if (!opts.includeTransparent) {
+  if (!opts.includeTransparent && !opts.holdsOwnEvents) {
     // Some servers (Radicale 3.1) drop the connection on a REPORT they do not know instead of answering: that counts as
     // "no free-busy" too; the calendar-query below then says whether the server is really unreachable.
     const fb = await guardedFetch(target.url, { method: 'REPORT', headers, body: freeBusyQueryBody(opts.window) }, request).catch(

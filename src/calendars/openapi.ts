@@ -2,13 +2,13 @@
 import { idParam } from '../lib/validation';
 import { listEnvelope } from '../openapi/schemas';
 import type { ResourceDocs } from '../openapi/types';
-import { calendarResponse, createCalendarBody, listCalendarsQuery, updateCalendarBody } from './schemas';
+import { calendarResponse, createCalendarBody, destinationQuery, destinationResponse, listCalendarsQuery, putDestinationBody, updateCalendarBody } from './schemas';
 
 const calendarList = listEnvelope(calendarResponse);
 
 export const calendarsDocs: ResourceDocs = {
-  requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody },
-  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList },
+  requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody, PutCalendarDestinationBody: putDestinationBody },
+  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList, CalendarDestination: destinationResponse },
   operations: [
     {
       operationId: 'listCalendars',
@@ -83,6 +83,44 @@ export const calendarsDocs: ResourceDocs = {
         conflict: 'The calendar is disabled',
         rate_limited: 'A sync of this calendar was queued less than a minute ago and has run; the Retry-After header says when to try again',
       },
+    },
+    {
+      operationId: 'getCalendarDestination',
+      method: 'get',
+      path: '/v2/calendars/destination',
+      tag: 'Calendars',
+      summary: 'The calendar your bookings are written into',
+      description: 'Write-back: every booking change (create, reschedule, cancel, confirm, decline) is written into this calendar. A super admin may read another host\'s with `owner_id`.',
+      auth: 'session',
+      query: destinationQuery,
+      success: { status: 200, description: 'The destination', schema: destinationResponse },
+      errors: { not_found: 'No destination is chosen' },
+    },
+    {
+      operationId: 'putCalendarDestination',
+      method: 'put',
+      path: '/v2/calendars/destination',
+      tag: 'Calendars',
+      summary: 'Choose the calendar your bookings are written into',
+      description:
+        'One per host; choosing another replaces it (bookings already written stay where they are, and their later changes still go there). ' +
+        'Bookings made from now on are written into it: a CalDAV calendar gets one resource per booking, named by the booking, updated in place on every change and deleted on cancel. ' +
+        'Each booking shows how its write went in `calendar_sync` (the host\'s view of `GET /v2/bookings/{uid}`).',
+      auth: 'session',
+      body: { schema: putDestinationBody },
+      success: { status: 200, description: 'The destination', schema: destinationResponse },
+    },
+    {
+      operationId: 'deleteCalendarDestination',
+      method: 'delete',
+      path: '/v2/calendars/destination',
+      tag: 'Calendars',
+      summary: 'Stop writing new bookings into a calendar',
+      description: 'Bookings already written keep their events, and their later changes (a cancel) are still written there.',
+      auth: 'session',
+      query: destinationQuery,
+      success: { status: 204, description: 'No destination any more' },
+      errors: { not_found: 'No destination was chosen' },
     },
   ],
 };

@@ -122,6 +122,9 @@ export async function loadForSync(db: Db, id: number) {
       hostTimeZone: users.timezone,
       longestWindowDays: sql<number | null>`(SELECT ${max(eventTypes.bookingWindowDays)} FROM ${eventTypes}
         WHERE ${eventTypes.ownerId} = ${calendarConnections.ownerId} AND ${eventTypes.isActive} = 1)`,
+      // Write-back writes (or wrote) bookings into it: its events must be read so that ours are skipped.
+      holdsOwnEvents: sql<number>`(EXISTS (SELECT 1 FROM calendar_destinations d WHERE d.connection_id = ${calendarConnections.id})
+        OR EXISTS (SELECT 1 FROM calendar_writes w WHERE w.connection_id = ${calendarConnections.id}))`,
     })
     .from(calendarConnections)
     .innerJoin(users, eq(users.id, calendarConnections.ownerId))

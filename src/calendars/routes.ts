@@ -19,7 +19,8 @@ import {
   MAX_CONNECTIONS_PER_HOST,
   updateConnection,
 } from './repo';
-import { createCalendarBody, listCalendarsQuery, updateCalendarBody } from './schemas';
+import { createCalendarBody, destinationQuery, listCalendarsQuery, putDestinationBody, updateCalendarBody } from './schemas';
+import { deleteDestination, findDestination, upsertDestination, type Destination } from './writeback-repo';
 import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
 
 /** The webhook SSRF rules (url-guard.ts), reported like any other validation issue. */
@@ -83,6 +84,27 @@ export const calendarRoutes = new Hono<AppEnv>()
     if (created.enabled) await enqueueSync(c.env, created.id, now);
     return c.json(connectionJson(created, now), 201);
   })
+  // Write-back: the calendar this host's bookings are written into (before '/:id', which it would otherwise match).
+  .get('/destination', validate('query', destinationQuery), async (c) => {
+    const owner = await resolveOwner(c.var.db, currentUser(c), c.req.valid('query').owner_id, { field: 'owner_id', notAllowed: 'absent' });
+    const found = await findDestination(c.var.db.$client, owner.id);
+    if (!found) throw new ApiError('not_found', 'No destination calendar is chosen');
+    return c.json(destinationJson(found));
+  })
+  .put('/destination', validate('json', putDestinationBody), async (c) => {
+    const body = c.req.valid('json');
+    const connection = await findOwnedConnection(c.var.db, currentUser(c), body.connection_id);
+    const invalid = (path: string, message: string) => new ApiError('validation_failed', 'Request validation failed', [{ path, message }]);
+    if (!connection) throw invalid('connection_id', 'No such calendar');
+    if (connection.kind !== 'caldav') throw invalid('connection_id', 'An ICS subscription is read-only: choose a CalDAV calendar');
+    if (body.calendar_id) throw invalid('calendar_id', 'A CalDAV calendar is one calendar: omit calendar_id');
+    return c.json(destinationJson(await upsertDestination(c.var.db.$client, connection, null, Date.now())));
+  })
+  .delete('/destination', validate('query', destinationQuery), async (c) => {
+    const owner = await resolveOwner(c.var.db, currentUser(c), c.req.valid('query').owner_id, { field: 'owner_id', notAllowed: 'absent' });
+    if (!(await deleteDestination(c.var.db.$client, owner.id))) throw new ApiError('not_found', 'No destination calendar is chosen');
+    return c.body(null, 204);
+  })
   .get('/:id', validate('param', idParam), async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
     return c.json(connectionJson(found, Date.now()));
@@ -124,6 +146,15 @@ export const calendarRoutes = new Hono<AppEnv>()
     // 202: a sync (this one, or the one already pending) runs in the background; poll for last_synced_at / last_error.
     return c.json(connectionJson(connection, now), 202);
   });
+
+const destinationJson = (d: Destination) => ({
+  host_id: d.hostId,
+  connection_id: d.connectionId,
+  calendar_id: d.calendarId,
+  kind: d.kind,
+  created_at: new Date(d.createdAt).toISOString(),
+  updated_at: new Date(d.updatedAt).toISOString(),
+});
 
 /** The connection's new address and credentials, when the update touches any of them (merged with the stored ones). */
 async function changedSecret(

@@ -73,3 +73,39 @@ export const calendarResponse = z.strictObject({
   created_at: iso,
   updated_at: iso,
 });
+
+// --- Write-back destination (issue #28) ---
+
+export const putDestinationBody = z.strictObject({
+  connection_id: z.number().int().positive().describe("One of your connections (a super admin: anyone's; the destination is then its owner's): a CalDAV calendar"),
+  calendar_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1024)
+    .nullable()
+    .optional()
+    .describe('Which of the account\'s calendars (Google/Microsoft connections); a CalDAV connection is one calendar already: omit it or send null'),
+});
+
+export const destinationQuery = z.strictObject({
+  owner_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('Super admins only: another host\'s destination'),
+});
+
+export const destinationResponse = z.strictObject({
+  host_id: z.number().int().positive(),
+  connection_id: z.number().int().positive(),
+  calendar_id: z.string().nullable(),
+  kind: z.enum(['ics', 'caldav']),
+  created_at: iso,
+  updated_at: iso,
+});
+
+/** `calendar_sync` of a booking (host's view): its write-back into the host's destination calendar. */
+export const calendarSyncResponse = z
+  .strictObject({
+    status: z.enum(['pending', 'synced', 'failed']).describe('pending: a write is still to happen (retrying after `error`, if any); synced: the destination holds the booking as it is; failed: given up (`error` says why)'),
+    error: z.string().nullable(),
+    updated_at: iso,
+  })
+  .nullable();

@@ -40,7 +40,11 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     let validators: Validators = { etag: null, lastModified: null };
     if (connection.kind === 'caldav') {
       // The server answers for the window asked: nothing to validate, every sync asks afresh.
-      result = await caldavBusy({ url: secret.url, username: secret.username ?? '', password: secret.password ?? '' }, busyOptions, fetchOptions);
+      result = await caldavBusy(
+        { url: secret.url, username: secret.username ?? '', password: secret.password ?? '' },
+        { ...busyOptions, holdsOwnEvents: Boolean(loaded.holdsOwnEvents) },
+        fetchOptions,
+      );
     } else {
       const known = expansionStillCovers ? { etag: connection.etag, lastModified: connection.lastModified } : { etag: null, lastModified: null };
       const fetched = await fetchFeed(secret.url, known, fetchOptions);

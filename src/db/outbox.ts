@@ -37,7 +37,7 @@ export async function sendInChunks<Body>(
   }
 }
 
-export type OutboxTable = 'booking_webhook_deliveries' | 'booking_email_notifications';
+export type OutboxTable = 'booking_webhook_deliveries' | 'booking_email_notifications' | 'calendar_writes';
 
 /** `enqueued_at` on rows just sent; one JSON parameter, since D1 allows at most 100 bound parameters per statement. */
 export function markEnqueued(d1: D1Queryable, table: OutboxTable, ids: number[], now: number) {

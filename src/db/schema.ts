@@ -28,7 +28,10 @@ export const users = sqliteTable('users', {
   locale: text('locale').notNull().default('en'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-});
+},
+  // The few super admins hear about every booking (src/webhooks/outbox.ts): found without reading every user.
+  (t) => [index('users_super_admin_idx').on(t.id).where(sql`${t.role} = 'super_admin'`)],
+);
 
 export const sessions = sqliteTable(
   'sessions',
@@ -383,6 +386,8 @@ export const webhookDeliveries = sqliteTable(
     nextAttemptAt: integer('next_attempt_at'),
     // Null until the queue accepted a message for it; the cron sweep re-sends rows left null.
     enqueuedAt: integer('enqueued_at'),
+    // Set while one consumer is sending it (src/webhooks/consumer.ts): a second copy of its message sends nothing.
+    leaseUntil: integer('lease_until'),
     deliveredAt: integer('delivered_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -602,6 +607,66 @@ export const calendarBusy = sqliteTable(
   (t) => [index('calendar_busy_host_start_idx').on(t.hostId, t.startAt), index('calendar_busy_connection_idx').on(t.connectionId)],
 );
 
+/**
+ * Write-back (issue #28): the one calendar a host's bookings are written into, a connection of theirs (CalDAV: the
+ * connection's own collection; Google/Microsoft: `calendar_id` names one of the account's calendars).
+ */
+export const calendarDestinations = sqliteTable('calendar_destinations', {
+  hostId: integer('host_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  connectionId: integer('connection_id')
+    .notNull()
+    .references(() => calendarConnections.id, { onDelete: 'cascade' }),
+  calendarId: text('calendar_id'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const CALENDAR_WRITE_STATUSES = ['pending', 'synced', 'failed'] as const;
+export type CalendarWriteStatus = (typeof CALENDAR_WRITE_STATUSES)[number];
+
+/**
+ * The write-back outbox: ONE row per (booking, destination connection), upserted in the same D1 batch as every change
+ * of the booking with the event as it should now be (`payload`, SEQUENCE `target_sequence`). The consumer makes the
+ * provider's copy match it; `written_sequence` is what the provider holds (NULL: nothing written yet).
+ */
+export const calendarWrites = sqliteTable(
+  'calendar_writes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    connectionId: integer('connection_id')
+      .notNull()
+      .references(() => calendarConnections.id, { onDelete: 'cascade' }),
+    calendarId: text('calendar_id'),
+    payload: text('payload').notNull(),
+    targetSequence: integer('target_sequence').notNull(),
+    writtenSequence: integer('written_sequence'),
+    /** Where the provider keeps our event (CalDAV: the resource URL), once written. */
+    remoteRef: text('remote_ref'),
+    status: text('status', { enum: CALENDAR_WRITE_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    /** A consumer is writing this row until then; another copy of its message leaves it alone. */
+    leaseUntil: integer('lease_until'),
+    enqueuedAt: integer('enqueued_at'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('calendar_writes_booking_connection_idx').on(t.bookingId, t.connectionId),
+    index('calendar_writes_due_idx').on(t.status, t.nextAttemptAt),
+    index('calendar_writes_connection_idx').on(t.connectionId),
+  ],
+);
+
 export const TEAM_ROLES = ['owner', 'admin', 'member'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
@@ -729,6 +794,7 @@ export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 export type EmailNotification = typeof emailNotifications.$inferSelect;
 export type CalendarFeed = typeof calendarFeeds.$inferSelect;
 export type CalendarConnection = typeof calendarConnections.$inferSelect;
+export type CalendarWrite = typeof calendarWrites.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type BookingHost = typeof bookingHosts.$inferSelect;
 export type TeamMember = typeof teamMembers.$inferSelect;

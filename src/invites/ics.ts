@@ -43,6 +43,11 @@ export interface IcsEvent {
   recurrenceId?: number;
   /** A series' master listing its other starts outright (RDATE, in UTC) rather than by a rule. */
   rdates?: number[];
+  /**
+   * SCHEDULE-AGENT=CLIENT on ORGANIZER and ATTENDEE (RFC 6638 §7.1): a copy we PUT into a CalDAV calendar must not make
+   * the server send invitations of its own (the attendee has ours).
+   */
+  scheduleAgentClient?: boolean;
 }
 
 export interface IcsCalendar {
@@ -131,9 +136,10 @@ function eventLines(e: IcsEvent): string[] {
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
   if (e.url) lines.push(`URL:${e.url}`);
+  const agent = e.scheduleAgentClient ? ';SCHEDULE-AGENT=CLIENT' : '';
   lines.push(
-    `ORGANIZER;CN=${paramValue(e.organizer.name)}:${mailto(e.organizer.email)}`,
-    `ATTENDEE;CN=${paramValue(e.attendee.name)};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${e.attendee.partstat};RSVP=${e.attendee.rsvp ? 'TRUE' : 'FALSE'}:${mailto(e.attendee.email)}`,
+    `ORGANIZER;CN=${paramValue(e.organizer.name)}${agent}:${mailto(e.organizer.email)}`,
+    `ATTENDEE;CN=${paramValue(e.attendee.name)}${agent};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${e.attendee.partstat};RSVP=${e.attendee.rsvp ? 'TRUE' : 'FALSE'}:${mailto(e.attendee.email)}`,
     `STATUS:${e.status}`,
     // A cancelled event no longer blocks time in the attendee's calendar.
     `TRANSP:${e.status === 'CANCELLED' ? 'TRANSPARENT' : 'OPAQUE'}`,

@@ -19,7 +19,7 @@ export interface HeaderParam {
 
 export interface Operation {
   operationId: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: `{uid}` where Hono has `:uid`. */
   path: string;
   tag: Tag;

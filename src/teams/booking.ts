@@ -41,6 +41,7 @@ import { hostCalendar } from '../bookings/stub';
 import { newBookingUid } from '../bookings/uid';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
+import { calendarWriteStatements, enqueueCalendarWrites, writeIdsOf } from '../calendars/writeback-outbox';
 import { rankHosts } from './assignment';
 import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slots-repo';
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
@@ -208,6 +209,9 @@ async function write(
   const client = d1.db.$client;
   const others = attempt.hosts.filter((h) => h.id !== organizer.id);
   const cap = et.maxActiveBookingsPerBooker === null ? null : { email: req.attendee.email, max: et.maxActiveBookingsPerBooker };
+  const created = { sequence: 0, createdAt: now, updatedAt: now };
+  // Every attending host's destination calendar gets the booking (after the booking_hosts rows, which say who attends).
+  const calendarWrites = calendarWriteStatements(client, snapshot, created, now);
   let results: D1Result[];
   try {
     results = await client.batch([
@@ -218,7 +222,8 @@ async function write(
       outboxInsert(client, snapshot, now),
       // The consumed hold goes with the booking (only if the booking row was written), like a personal one's.
       ...(extra.holdUid ? [deleteHoldIfBooked(client, extra.holdUid, booking.uid)] : []),
-      ...notificationInserts(client, env, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now),
+      ...notificationInserts(client, env, snapshot, created, now),
+      ...calendarWrites,
     ]);
   } catch (error) {
     if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -236,9 +241,11 @@ async function write(
     return null;
   }
   const deliveryIds = deliveryIdsOf(results[2 + others.length]!);
-  const notificationIds = notificationIdsOf(results.slice(3 + others.length + (extra.holdUid ? 1 : 0)));
+  const notificationIds = notificationIdsOf(results.slice(3 + others.length + (extra.holdUid ? 1 : 0), results.length - calendarWrites.length));
+  const writeIds = writeIdsOf(results.slice(results.length - calendarWrites.length));
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
+  if (writeIds.length) await enqueueCalendarWrites(env, writeIds, client);
   return bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee });
 }
 
@@ -281,18 +288,23 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       );
       const client = db.$client;
       const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
+      const state = { sequence: booking.sequence + 1, createdAt: booking.createdAt, updatedAt: now };
+      const calendarWrites = calendarWriteStatements(client, snapshot, state, now);
       const results = await client.batch([
         guardedTeamMove(client, booking, { ...span, reason, hostId: organizer.id, assignmentReason: attempt.reason ?? booking.assignmentReason }, hostIds, now),
         ...hostWrites,
         outboxInsert(client, snapshot, now),
-        ...notificationInserts(client, env, snapshot, { sequence: booking.sequence + 1, createdAt: booking.createdAt, updatedAt: now }, now),
+        ...notificationInserts(client, env, snapshot, state, now),
+        ...calendarWrites,
       ]);
       const row = results[0]?.results[0] as Record<string, unknown> | undefined;
       if (!row) return { ok: true as const, row: null };
       const deliveryIds = deliveryIdsOf(results[1 + hostWrites.length]!);
-      const notificationIds = notificationIdsOf(results.slice(2 + hostWrites.length));
+      const notificationIds = notificationIdsOf(results.slice(2 + hostWrites.length, results.length - calendarWrites.length));
+      const writeIds = writeIdsOf(results.slice(results.length - calendarWrites.length));
       if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
       if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
+      if (writeIds.length) await enqueueCalendarWrites(env, writeIds, client);
       return { ok: true as const, row };
     });
     if (moved.ok && moved.row) return bookingJson({ booking: bookingFromRow(moved.row), attendee: current.attendee });

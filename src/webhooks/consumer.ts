@@ -11,7 +11,7 @@ import { isPositiveInt } from '../lib/pagination';
 import { retryDelaySeconds, retrySettings } from './backoff';
 import { newEventId } from './outbox';
 import { pingEnvelope } from './payload';
-import { abandonDelivery, findDeliveryToSend, insertSettledDelivery, recordAttempt, type DeliveryOutcome } from './repo';
+import { abandonDelivery, claimDelivery, findDeliveryToSend, insertSettledDelivery, recordAttempt, type DeliveryOutcome } from './repo';
 import { deliveryHeaders } from './signing';
 import { checkSubscriberUrl, privateUrlsAllowed } from './url-guard';
 
@@ -20,6 +20,12 @@ export const TRANSPORT_FAILED = 'Request failed: no HTTP response (connection re
 
 /** How long a subscriber gets to answer one attempt. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a consumer holds a delivery it is sending: longer than any attempt takes, shorter than the sweep's grace
+ * (LEASE_GRACE_MS, 2 minutes), so the row of a consumer that died mid-send is re-sent by the next sweep after it.
+ */
+export const CLAIM_MS = 60_000;
 
 export interface SendOptions {
   /** Tests shorten it; production uses DELIVERY_TIMEOUT_MS. */
@@ -68,11 +74,13 @@ const ACK: Settlement = { action: 'ack' };
 /** Delivers one outbox row if it still needs it, records the attempt, and says how to settle its message. */
 export async function processDelivery(env: Bindings, deliveryId: number, opts: SendOptions = {}): Promise<Settlement> {
   const db = getDb(env.DB);
+  const now = Date.now();
+  // Not ours to send: settled (this message is a duplicate), gone (its webhook was deleted, the rows cascade), or
+  // another copy of the message is sending it right now.
+  if (!(await claimDelivery(db, deliveryId, now, CLAIM_MS))) return ACK;
   const found = await findDeliveryToSend(db, deliveryId);
-  // Gone: its webhook was deleted (the rows cascade). Settled: this message is a duplicate.
   if (!found || found.delivery.status !== 'pending') return ACK;
   const { delivery, webhook } = found;
-  const now = Date.now();
   // A webhook switched off drops what is still queued for it, rather than bursting old events when it is switched on.
   if (!webhook.active) {
     await abandonDelivery(db, delivery.id, 'webhook inactive', now);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runBatch } from '../db/purge';
 import { ownedBy } from '../auth/ownership';
@@ -85,6 +85,26 @@ export async function listDeliveries(
 }
 
 /** A delivery with what sending it needs; undefined once its webhook (and so the row) was deleted. */
+/**
+ * Takes the send of a pending delivery for `leaseMs`, in one UPDATE that only a pending row nobody holds passes: two
+ * copies of its queue message (delivery is at least once, and the sweep re-sends) never post at the same time. False
+ * when it is settled, gone, or being sent right now; a holder that dies lets the lease lapse and the sweep re-sends.
+ */
+export async function claimDelivery(db: Db, id: number, now: number, leaseMs: number): Promise<boolean> {
+  const claimed = await db
+    .update(webhookDeliveries)
+    .set({ leaseUntil: now + leaseMs })
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        eq(webhookDeliveries.status, 'pending'),
+        or(isNull(webhookDeliveries.leaseUntil), lte(webhookDeliveries.leaseUntil, now)),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  return claimed.length > 0;
+}
+
 export async function findDeliveryToSend(db: Db, id: number) {
   return db
     .select({ delivery: webhookDeliveries, webhook: webhooks, ownerActive: users.isActive })
@@ -98,8 +118,8 @@ export async function findDeliveryToSend(db: Db, id: number) {
 export type DeliveryOutcome = 'delivered' | 'pending' | 'failed';
 
 /**
- * Appends one attempt and moves the status. Written as one UPDATE so that two copies of the same message (delivery is
- * at least once) both land in the log, and a failure that finishes late never turns a delivered row back.
+ * Appends one attempt, moves the status and lets go of the claim. One UPDATE, so that a failure that finishes late (its
+ * claim lapsed and another copy delivered) still lands in the log and never turns a delivered row back.
  */
 export async function recordAttempt(db: Db, id: number, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<void> {
   const delivered = sql`${webhookDeliveries.status} = 'delivered'`;
@@ -114,6 +134,7 @@ export async function recordAttempt(db: Db, id: number, attempt: DeliveryAttempt
       status: sql`CASE WHEN ${delivered} THEN ${webhookDeliveries.status} ELSE ${outcome} END`,
       nextAttemptAt: sql`CASE WHEN ${delivered} THEN NULL ELSE ${attempt.next_attempt_at} END`,
       deliveredAt: sql`CASE WHEN ${delivered} THEN ${webhookDeliveries.deliveredAt} ELSE ${outcome === 'delivered' ? attempt.at : null} END`,
+      leaseUntil: null,
       updatedAt: attempt.at,
     })
     .where(eq(webhookDeliveries.id, id));

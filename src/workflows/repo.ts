@@ -2,7 +2,7 @@
 // change are statements for its batch (src/workflows/schedule.ts); delivery's claim is in src/workflows/delivery.ts.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { bookingReminders, workflows, type ReminderStatus, type Workflow, type WorkflowTrigger } from '../db/schema';
+import { bookingReminders, workflows, type BookingReminder, type ReminderStatus, type Workflow, type WorkflowTrigger } from '../db/schema';
 import type { WorkflowStep } from '../db/json-types';
 
 export interface WorkflowFields {
@@ -53,15 +53,18 @@ export interface ReminderJson {
 }
 
 /** The scheduled steps of a booking, in due order (the host's view of GET /v2/bookings/{uid}). */
-export async function remindersOfBooking(db: Db, bookingId: number): Promise<ReminderJson[]> {
-  const rows = await db
-    .select()
-    .from(bookingReminders)
-    .where(eq(bookingReminders.bookingId, bookingId))
-    .orderBy(asc(bookingReminders.dueAt), asc(bookingReminders.id))
-    .all();
-  return rows.map((r) => ({ workflow_id: r.workflowId, step: r.step, action: r.action, due_at: new Date(r.dueAt).toISOString(), status: r.status }));
+/** The booking's steps by due time (a query, so a caller may batch it with its other reads). */
+export function remindersQuery(db: Db, bookingId: number) {
+  return db.select().from(bookingReminders).where(eq(bookingReminders.bookingId, bookingId)).orderBy(asc(bookingReminders.dueAt), asc(bookingReminders.id));
 }
+
+export const reminderJson = (r: BookingReminder): ReminderJson => ({
+  workflow_id: r.workflowId,
+  step: r.step,
+  action: r.action,
+  due_at: new Date(r.dueAt).toISOString(),
+  status: r.status,
+});
 
 export function workflowJson(w: Workflow) {
   return {

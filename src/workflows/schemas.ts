@@ -49,7 +49,7 @@ export const eventTypeParam = z.strictObject({ id: decimalId });
 export const workflowParam = z.strictObject({ id: decimalId, workflowId: decimalId });
 export const listWorkflowsQuery = z.strictObject(pageQuery);
 
-// Response shapes (what `workflowJson` and `remindersOfBooking` answer), strict for the contract tests.
+// Response shapes (what `workflowJson` and `reminderJson` answer), strict for the contract tests.
 export const workflowResponse = z.strictObject({
   id: z.number().int().positive(),
   event_type_id: z.number().int().positive(),

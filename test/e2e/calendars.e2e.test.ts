@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
+import ICAL from 'ical.js';
 import { caldavBusy } from '../../src/calendars/caldav';
+import { caldavWrite } from '../../src/calendars/caldav-write';
 import { provisionUserStatements } from '../../src/users/provision';
 import { freePort, startGroup, stopGroup, waitUntil, type Started } from '../../scripts/lib/processes';
 import { seedShared } from './harness';
@@ -260,6 +262,87 @@ describe('a CalDAV calendar on Radicale', () => {
     await apiJson('POST', `/v2/calendars/${created.json.id}/refresh`);
     await waitForSync(created.json.id, synced.last_attempt_at);
     expect(await slotStarts(day)).toContain('13:00');
+  });
+});
+
+/** The calendar objects in a Radicale collection: href -> iCalendar text (a calendar-query for every VEVENT). */
+async function davObjects(collection: string): Promise<Map<string, string>> {
+  const res = await fetch(`${davBase}${collection}`, {
+    method: 'REPORT',
+    headers: { authorization: davAuth, depth: '1', 'content-type': 'application/xml' },
+    body: `<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop>
+      <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter></C:calendar-query>`,
+  });
+  expect(res.status).toBe(207);
+  const xml = await res.text();
+  const out = new Map<string, string>();
+  for (const m of xml.matchAll(/<[^>]*href>([^<]+)<\/[^>]*href>[\s\S]*?<[^>]*calendar-data[^>]*>([\s\S]*?)<\/[^>]*calendar-data>/g)) {
+    out.set(m[1]!, m[2]!.replace(/&#13;/g, '\r').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  }
+  return out;
+}
+
+describe('write-back into a CalDAV calendar on Radicale (issue #28)', () => {
+  it('a booking is written once, moved in place with a higher SEQUENCE, deleted on cancel, and never blocks itself', async () => {
+    const day = upcoming(1, 9); // a Monday
+    expect(await dav('MKCALENDAR', '/host/bookings/')).toBe(201);
+    // Its busy sync off until our event is there: the first sync then reads it back.
+    const created = await apiJson('POST', '/v2/calendars', { kind: 'caldav', url: `${davBase}/host/bookings/`, ...DAV_USER, name: 'Bookings', enabled: false });
+    expect(created.status).toBe(201);
+    expect((await apiJson('PUT', '/v2/calendars/destination', { connection_id: created.json.id })).status).toBe(200);
+    const synced = async (uid: string) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const res = await apiJson('GET', `/v2/bookings/${uid}`);
+        if (res.json.calendar_sync?.status === 'synced') return res.json;
+        if (Date.now() > deadline) throw new Error(`write-back of ${uid} did not finish: ${JSON.stringify(res.json.calendar_sync)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const booked = await apiJson('POST', '/v2/bookings', {
+      event_type_id: eventTypeId, start: `${day}T10:00:00Z`, attendee: { name: 'Wendy', email: 'wendy-writeback@example.com', timezone: 'UTC' },
+    });
+    expect(booked.status).toBe(201);
+    await synced(booked.json.uid);
+    const first = await davObjects('/host/bookings/');
+    expect(first.size).toBe(1);
+    const [href, ics] = [...first][0]!;
+    const event = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    expect(event.getFirstPropertyValue('uid')).toMatch(/^host-[0-9a-f]{32}@127\.0\.0\.1$/);
+    expect(href).toBe(`/host/bookings/${String(event.getFirstPropertyValue('uid')).split('@')[0]}.ics`);
+    expect(event.getFirstPropertyValue('sequence')).toBe(0);
+    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(`${day}T10:00:00.000Z`);
+
+    // Read back: our own event is skipped by UID, so the host's time is still only the booking's.
+    expect((await apiJson('PATCH', `/v2/calendars/${created.json.id}`, { enabled: true })).status).toBe(200);
+    expect(await waitForSync(created.json.id, null)).toMatchObject({ status: 'ok', busy_count: 0 });
+
+    // A create sent again (its first answer lost) finds the resource (412) and overwrites it: still one.
+    const payload = {
+      uid: booked.json.uid, title: 'Retried', description: null, startAt: Date.parse(`${day}T10:00:00Z`), endAt: Date.parse(`${day}T10:30:00Z`),
+      status: 'accepted' as const, sequence: 0, locationType: null, locationValue: null, organizer: { name: HOST.name, email: HOST.email },
+      attendee: { name: 'Wendy', email: 'wendy-writeback@example.com', notes: null }, createdAt: Date.now(), updatedAt: Date.now(),
+    };
+    const site = { baseUrl: base, domain: '127.0.0.1' };
+    const target = { url: `${davBase}/host/bookings/`, ...DAV_USER };
+    expect(await caldavWrite(target, { payload, created: false, site }, { allowPrivate: true }, Date.now())).toEqual({ ok: true, ref: `${davBase}${href}` });
+    const retried = await davObjects('/host/bookings/');
+    expect([...retried.keys()]).toEqual([href]);
+    expect(retried.get(href)).toContain('SUMMARY:Retried');
+
+    // Reschedule: the same resource, SEQUENCE 1, the new time.
+    expect((await apiJson('PATCH', `/v2/bookings/${booked.json.uid}`, { start: `${day}T10:30:00Z` })).status).toBe(200);
+    await synced(booked.json.uid);
+    const moved = await davObjects('/host/bookings/');
+    expect([...moved.keys()]).toEqual([href]);
+    const movedEvent = new ICAL.Component(ICAL.parse(moved.get(href)!)).getFirstSubcomponent('vevent')!;
+    expect(movedEvent.getFirstPropertyValue('sequence')).toBe(1);
+    expect((movedEvent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(`${day}T10:30:00.000Z`);
+
+    // Cancel: the resource is deleted.
+    expect((await apiJson('DELETE', `/v2/bookings/${booked.json.uid}`, {})).status).toBe(200);
+    await synced(booked.json.uid);
+    expect((await davObjects('/host/bookings/')).size).toBe(0);
   });
 });
 

@@ -1,0 +1,72 @@
+// The write-back outbox (issue #28), the send half: statements a booking change appends to its own D1 batch, as the
+// webhook and email outboxes do. ONE row per (booking, destination connection) carries the event as it should now be
+// (`payload`, SEQUENCE `target_sequence`); every change upserts it back to `pending`. So a refused or rolled-back change
+// writes nothing, and however changes race the consumer (src/calendars/writeback.ts), the provider ends at the latest.
+//
+// Each statement finds the booking by uid inside SQL, only in the state the change produced (status, times, SEQUENCE).
+// The destinations are read in SQL too, for every host attending the booking (booking_hosts): no extra round trip.
+import type { D1Queryable } from '../db/client';
+import { markEnqueued, sendInChunks } from '../db/outbox';
+import type { Bindings } from '../env';
+import { notificationPayload, type CalendarState } from '../notifications/outbox';
+import type { CalendarWritePayload } from './caldav-write';
+import { BOOKING_IN_SNAPSHOT_STATE, snapshotStateParams, type BookingEventSnapshot } from '../webhooks/outbox';
+
+const LIVE = new Set(['accepted', 'pending']);
+
+const IN_STATE = `${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?`;
+
+/**
+ * The statements of one booking change, to append to its batch after the booking write (and after a team booking's
+ * booking_hosts rows). Each answers the ids it made pending (`writeIdsOf`). None for a seat's change: a seated slot is
+ * one event in the host's calendar, not one per seat (not written back yet).
+ *  1. every row the booking already has (whatever destination it went to) takes the new payload: a cancel deletes the
+ *     event where it was written, even if the host has chosen another destination since;
+ *  2. a live booking gets a row for each attending host's destination that has none yet.
+ */
+export function calendarWriteStatements(d1: D1Queryable, event: BookingEventSnapshot, state: CalendarState, now: number): D1PreparedStatement[] {
+  if (event.seat) return [];
+  const { series: _occurrence, ...payload } = notificationPayload(event, state).booking;
+  const json = JSON.stringify(payload satisfies CalendarWritePayload);
+  const where = [...snapshotStateParams(event), state.sequence];
+  const statements = [
+    d1
+      .prepare(
+        `UPDATE calendar_writes SET payload = ?, target_sequence = ?, status = 'pending', attempts = 0, next_attempt_at = ?,
+           enqueued_at = NULL, last_error = NULL, updated_at = ?
+         WHERE booking_id = (SELECT b.id FROM bookings b WHERE ${IN_STATE})
+         RETURNING id`,
+      )
+      .bind(json, state.sequence, now, now, ...where),
+  ];
+  if (LIVE.has(event.booking.status)) {
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO calendar_writes (booking_id, host_id, connection_id, calendar_id, payload, target_sequence, status, attempts, next_attempt_at, created_at, updated_at)
+           SELECT b.id, d.host_id, d.connection_id, d.calendar_id, ?, ?, 'pending', 0, ?, ?, ?
+           FROM bookings b
+           JOIN booking_hosts bh ON bh.booking_id = b.id
+           JOIN calendar_destinations d ON d.host_id = bh.user_id
+           WHERE ${IN_STATE}
+           ON CONFLICT (booking_id, connection_id) DO NOTHING
+           RETURNING id`,
+        )
+        .bind(json, state.sequence, now, now, now, ...where),
+    );
+  }
+  return statements;
+}
+
+/** The row ids the statements of `calendarWriteStatements` made pending. */
+export function writeIdsOf(results: D1Result[]): number[] {
+  return results.flatMap((r) => ((r.results ?? []) as { id?: unknown }[]).map((row) => Number(row.id)).filter((id) => Number.isSafeInteger(id) && id > 0));
+}
+
+/** After the batch committed: one message per row. A lost send leaves `enqueued_at` NULL for the cron sweep. */
+export async function enqueueCalendarWrites(env: Pick<Bindings, 'CALENDAR_WRITES'>, ids: number[], d1: D1Queryable): Promise<void> {
+  await sendInChunks(env.CALENDAR_WRITES, ids, (id) => ({ write_id: id }), (chunk) => markEnqueued(d1, 'calendar_writes', chunk, Date.now()), {
+    message: 'calendar write enqueue failed; the sweep will retry',
+    idsKey: 'writeIds',
+  });
+}
