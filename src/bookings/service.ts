@@ -13,14 +13,10 @@ import { bookingIcsFile, seriesIcsFile } from './calendar';
 import { findSeat, liveSeats, seatAsBooking } from './seat-repo';
 import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
-<<<<<<< HEAD
-import { remindersOfBooking } from '../workflows/repo';
-import { performPaymentEffects } from '../payments/effects';
-import type { PaymentEffect } from '../payments/machine';
-=======
 import { reminderJson, remindersQuery } from '../workflows/repo';
 import { calendarSyncOf, calendarWritesQuery } from '../calendars/writeback-repo';
->>>>>>> main
+import { performPaymentEffects } from '../payments/effects';
+import type { PaymentEffect } from '../payments/machine';
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
