@@ -11,6 +11,8 @@ import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
+import { embedRoutes } from './embed/routes';
+import { logoRoutes, logoUploadRoutes } from './logos/routes';
 import { ApiError, errorResponse } from './lib/errors';
 import { requireJsonBody } from './lib/json-body';
 import { logUnexpectedError, observe } from './lib/request-log';
@@ -83,12 +85,17 @@ export const app = new Hono<AppEnv>()
   .use(observe)
   .get('/health', (c) => c.json({ ok: true }))
   .use(useDb)
+  // Logo uploads: a raw image body, so ahead of the API's JSON-only rule and 64 KiB cap (src/logos/routes.ts).
+  .route('/v2', logoUploadRoutes)
   .route('/v2', api)
+  .route('/logos', logoRoutes)
   .route('/admin', adminRoutes)
   // Secret iCalendar subscription feeds (/feeds/{token}.ics), made with /v2/calendar-feeds.
   .route('/feeds', feedRoutes)
   // The API reference, rendered from /v2/openapi.json.
   .route('/docs', docsRoutes)
+  // The embed script (/embed.js) for other sites (issue #31).
+  .route('/', embedRoutes)
   // The public booking pages: last, so /{username} never shadows an area above (usernames exclude those words too).
   .route('/', bookerRoutes)
   .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))

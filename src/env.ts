@@ -28,6 +28,8 @@ export interface Bindings {
   SMTP_USER?: string;
   /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
   SMTP_PASSWORD?: string;
+  /** Hosts' and teams' logos, under their content hash (src/logos/). */
+  LOGOS: R2Bucket;
   /** Calendar connections to sync (src/calendars/queue.ts). */
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
   /** Calendar write-back (src/calendars/writeback.ts): one message per calendar_writes row. */

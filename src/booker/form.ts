@@ -29,6 +29,22 @@ export function valuesFromForm(fields: readonly BookingField[], form: FormData):
   return values;
 }
 
+/**
+ * A form prefilled from the URL (the embed's and any link's `?name=&email=&<question name>=`): only the event type's
+ * own visible questions, as typed; a boolean by `true`/`1`/`on`/`yes`, a multiple choice comma-separated.
+ */
+export function valuesFromQuery(fields: readonly BookingField[], query: Record<string, string>): FormValues {
+  const values = answerMap<FormValues[string]>();
+  for (const f of fields) {
+    const v = Object.hasOwn(query, f.name) ? query[f.name]! : undefined;
+    if (f.hidden || v === undefined) continue;
+    if (f.type === 'multiselect' || f.type === 'checkbox') values[f.name] = v.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (f.type === 'boolean') values[f.name] = /^(true|1|on|yes)$/i.test(v);
+    else values[f.name] = v;
+  }
+  return values;
+}
+
 /** The API body's attendee and booking_fields_responses from what was typed. Blank answers are left out. */
 export function bodyFromValues(fields: readonly BookingField[], values: FormValues, timezone: string) {
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');

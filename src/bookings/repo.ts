@@ -353,8 +353,7 @@ export function purgeIdempotencyKeys(db: Db, now: number, limit: number): Promis
   );
 }
 
-/** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */
-/** Whose object a booking's changes run in: its host, or its team's hosts (teamId set). */
+/** Whose object a booking's changes run in: its host, or its team's hosts (teamId set). One query. */
 export interface BookingRouting {
   hostId: number;
   teamId: number | null;

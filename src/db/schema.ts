@@ -26,6 +26,10 @@ export const users = sqliteTable('users', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  // The embed and the logo (issue #31, docs/DESIGN.md "Embed" and "Logo"): the origins allowed to frame the pages
+  // (`frame-ancestors`, postMessage targets), and the logo's R2 key `<sha-256 of the bytes>.<ext>` (null: none).
+  embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  logo: text('logo'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 },
@@ -681,6 +685,8 @@ export const teams = sqliteTable('teams', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  logo: text('logo'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -118,7 +118,7 @@ function operationObject(op: Operation): OpenApiOperation {
   if (op.body) {
     operation.requestBody = {
       required: op.body.required ?? true,
-      content: { 'application/json': { schema: schemaRef(op.body.schema, REQUEST_SCHEMAS, 'input') } },
+      content: { [op.body.mediaType ?? 'application/json']: { schema: schemaRef(op.body.schema, REQUEST_SCHEMAS, 'input') } },
     };
   }
   return operation;

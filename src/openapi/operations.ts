@@ -15,6 +15,7 @@ import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
 import { paymentsDocs } from '../payments/openapi';
+import { logosDocs } from '../logos/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -35,6 +36,7 @@ const RESOURCES: ResourceDocs[] = [
   calendarFeedsDocs,
   calendarsDocs,
   teamsDocs,
+  logosDocs,
 ];
 
 /**
