@@ -27,6 +27,7 @@ import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { workflowRoutes } from './workflows/routes';
 import { hostPhoneRoutes, smsInboundRoutes } from './sms/routes';
+import { paymentRoutes } from './payments/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
@@ -75,6 +76,7 @@ const api = new Hono<AppEnv>()
   .route('/teams', teamRoutes)
   .route('/teams', teamEventTypeRoutes)
   .route('/team-invitations', invitationRoutes)
+  .route('/payments', paymentRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

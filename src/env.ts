@@ -58,6 +58,13 @@ export interface Bindings {
   CALENDAR_ENCRYPTION_KEY?: string;
   /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */
   CALENDAR_REFRESH_INTERVAL_SECONDS?: string;
+  /** Paid event types (src/payments/), single-tenant: the Stripe secret key and webhook signing secret (Worker secrets). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Where the Stripe SDK sends requests (default https://api.stripe.com): tests and local fakes point it elsewhere. */
+  STRIPE_API_BASE?: string;
+  /** Open unpaid bookings one attendee email may have with one host (default 2): a cap on slot squatting. */
+  PAYMENT_MAX_OPEN_PER_ATTENDEE?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

@@ -10,6 +10,7 @@ import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './web
 import { sweepOutbox } from './webhooks/sweep';
 import { sweepReminders } from './workflows/delivery';
 import { sweepSms } from './sms/sender';
+import { sweepPayments } from './payments/service';
 
 export { HostCalendar } from './bookings/host-calendar';
 
@@ -32,6 +33,8 @@ export default {
     await sweepReminders(env, now);
     await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now), sweepCalendarWrites(env, now), sweepSms(env, now)]);
     await sweepCalendars(env, now);
+    // Unpaid bookings past their deadline are stored `expired` and their checkout closed; unconfirmed refunds retried.
+    await sweepPayments(env, now);
     await purgeExpiredRows(getDb(env.DB), now, retentionOf(env));
   },
 } satisfies ExportedHandler<Bindings, QueueMessage>;

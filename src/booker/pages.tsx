@@ -650,8 +650,8 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
 
 // ---- Booking page ----
 
-const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
-const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected' } as const satisfies Record<BookingStatus, string>;
+const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad', awaiting_payment: 'warn', expired: 'plain' };
+const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected', awaiting_payment: 'statusAwaitingPayment', expired: 'statusPaymentExpired' } as const satisfies Record<BookingStatus, string>;
 
 export interface BookingPageProps {
   nonce: string;

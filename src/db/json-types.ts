@@ -55,3 +55,28 @@ export interface WorkflowStep {
   subject: string;
   body: string;
 }
+
+/** `event_types.refund_policy`: what an attendee's cancel of a paid booking refunds (src/payments/money.ts). */
+export type RefundPolicyJson = { type: 'full_until_hours_before'; hours: number } | { type: 'none' } | { type: 'always_full' };
+
+/**
+ * `bookings.payment`: a paid booking's payment (src/payments/machine.ts moves `status` and `refunded_amount`). Amounts
+ * in minor units. `refunded_amount` is what was decided to go back; `refund_settled_amount` what Stripe confirmed
+ * (the cron retries the difference with the same idempotency key).
+ */
+export interface PaymentRecord {
+  status: 'unpaid' | 'void' | 'paid' | 'partially_refunded' | 'refunded';
+  amount: number;
+  currency: string;
+  refunded_amount: number;
+  refund_settled_amount: number;
+  /** Whose Stripe account takes the money: the host (team event types are not paid yet). */
+  account_user_id: number;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  payment_intent_id: string | null;
+  /** The payer was told a payment is refunded because its booking could not happen (late payment). */
+  late_refund: boolean;
+  /** The event type's refund policy when this booking was made: what the attendee agreed to. */
+  refund_policy: RefundPolicyJson;
+}

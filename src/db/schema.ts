@@ -2,7 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BookingField, BookingFieldResponses, PeriodLimits, RecurringEvent, WorkflowStep } from './json-types';
+import type { BookingField, BookingFieldResponses, PaymentRecord, PeriodLimits, RecurringEvent, RefundPolicyJson, WorkflowStep } from './json-types';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -174,6 +174,13 @@ export const eventTypes = sqliteTable(
     distribution: text('distribution', { enum: ['maximize_availability', 'load_balancing'] }).notNull().default('maximize_availability'),
     weightsEnabled: integer('weights_enabled', { mode: 'boolean' }).notNull().default(false),
     countingPeriod: text('counting_period', { enum: ['month', 'day'] }).notNull().default('month'),
+    // Paid event types (src/payments/): the price in minor units of `currency` (lower-case ISO 4217); null: free.
+    price: integer('price'),
+    currency: text('currency'),
+    // How long an unpaid booking holds its time before it expires.
+    paymentDeadlineMinutes: integer('payment_deadline_minutes').notNull().default(30),
+    // What an attendee's cancel refunds; null: the default (full until 24 hours before the start).
+    refundPolicy: text('refund_policy', { mode: 'json' }).$type<RefundPolicyJson>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -184,7 +191,8 @@ export const eventTypes = sqliteTable(
   ],
 );
 
-export const BOOKING_STATUSES = ['accepted', 'pending', 'cancelled', 'rejected'] as const;
+// `awaiting_payment` holds its time until `payment_expires_at`; `expired` is a paid booking whose checkout closed unpaid.
+export const BOOKING_STATUSES = ['accepted', 'pending', 'cancelled', 'rejected', 'awaiting_payment', 'expired'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 export const bookings = sqliteTable(
@@ -225,10 +233,18 @@ export const bookings = sqliteTable(
     recurrenceStart: integer('recurrence_start'),
     // Round robin: why this host was assigned (src/teams/assignment.ts); null for other bookings.
     assignmentReason: text('assignment_reason'),
+    // Paid bookings (src/payments/): an `awaiting_payment` booking holds its time until this instant (the overlap
+    // guard reads it, so expiry needs no job to free the time); the payment itself, null for a free booking.
+    paymentExpiresAt: integer('payment_expires_at'),
+    payment: text('payment', { mode: 'json' }).$type<PaymentRecord>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    // The cron's expiry sweep: unpaid bookings past their deadline.
+    index('bookings_awaiting_payment_idx').on(t.paymentExpiresAt).where(sql`status = 'awaiting_payment'`),
+    // The cron's refund retry: refunds decided that Stripe has not confirmed yet (src/payments/repo.ts REFUND_DUE).
+    index('bookings_refund_due_idx').on(t.updatedAt).where(sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`),
     index('bookings_recurring_idx').on(t.recurringBookingUid, t.startAt),
     index('bookings_host_occupied_idx').on(t.hostId, t.occupiedStart),
     index('bookings_host_start_idx').on(t.hostId, t.startAt),
@@ -331,6 +347,8 @@ export const slotReservations = sqliteTable(
 
 export const WEBHOOK_TRIGGERS = [
   'BOOKING_CREATED',
+  'BOOKING_PAYMENT_INITIATED',
+  'BOOKING_PAID',
   'BOOKING_RESCHEDULED',
   'BOOKING_CANCELLED',
   'BOOKING_REQUESTED',
@@ -744,6 +762,36 @@ export const eventTypeHosts = sqliteTable(
   (t) => [uniqueIndex('booking_event_type_hosts_et_user_idx').on(t.eventTypeId, t.userId), index('booking_event_type_hosts_user_idx').on(t.userId)],
 );
 
+/**
+ * A host's Stripe account (src/payments/): the secret key and webhook signing secret, sealed like calendar secrets
+ * (AES-256-GCM under CALENDAR_ENCRYPTION_KEY). Without a row, the STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET Worker
+ * secrets serve a single-tenant deployment.
+ */
+export const paymentAccounts = sqliteTable('payment_accounts', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretKeySealed: text('secret_key_sealed').notNull(),
+  webhookSecretSealed: text('webhook_secret_sealed').notNull(),
+  // What may be shown: `sk_test_…abcd`.
+  keyHint: text('key_hint').notNull(),
+  livemode: integer('livemode', { mode: 'boolean' }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Stripe events already handled, by event id: a redelivered event is answered without acting twice. */
+export const stripeEvents = sqliteTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    bookingUid: text('booking_uid'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('stripe_events_received_idx').on(t.receivedAt)],
+);
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -822,3 +870,4 @@ export const smsOptOuts = sqliteTable('sms_opt_outs', {
 });
 
 export type SmsMessage = typeof smsMessages.$inferSelect;
+export type PaymentAccount = typeof paymentAccounts.$inferSelect;

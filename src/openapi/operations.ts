@@ -15,6 +15,7 @@ import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
 import { smsDocs } from '../sms/openapi';
+import { paymentsDocs } from '../payments/openapi';
 import { logosDocs } from '../logos/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
@@ -31,6 +32,7 @@ const RESOURCES: ResourceDocs[] = [
   slotsDocs,
   reservationsDocs,
   bookingsDocs,
+  paymentsDocs,
   webhooksDocs,
   calendarFeedsDocs,
   calendarsDocs,

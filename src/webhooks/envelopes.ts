@@ -30,6 +30,10 @@ const bookingPayload = z.strictObject({
   status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   seatUid: z.string().optional().describe("Seated event types: the seat this event is about (its attendee is the only one listed)"),
+  payment: z
+    .strictObject({ status: z.string(), amount: z.number().int(), currency: z.string(), refundedAmount: z.number().int() })
+    .optional()
+    .describe('Paid event types: the payment as of this change (amounts in minor units of the lower-case ISO 4217 currency)'),
   team: z
     .strictObject({ id: z.number().int().positive(), name: z.string(), members: z.array(organizer) })
     .optional()
@@ -48,6 +52,8 @@ const triggerExtras: Record<WebhookTrigger, z.ZodRawShape> = {
   },
   BOOKING_CANCELLED: { cancellationReason: z.string().nullable() },
   BOOKING_REJECTED: { rejectionReason: z.string().nullable() },
+  BOOKING_PAYMENT_INITIATED: {},
+  BOOKING_PAID: {},
 };
 
 const envelopeOf = (trigger: WebhookTrigger) =>

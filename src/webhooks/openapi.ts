@@ -24,6 +24,8 @@ export const WEBHOOK_TRIGGER_SUMMARIES: Record<SubscribableTrigger | 'PING', str
   BOOKING_RESCHEDULED: 'A booking moved to another time',
   BOOKING_CANCELLED: 'A booking was cancelled',
   MEETING_REMINDER: 'A reminder workflow step of action `webhook` is due (before the start, after the end, or at a change)',
+  BOOKING_PAYMENT_INITIATED: 'A paid booking was made and its checkout opened (it holds the time until paid or expired)',
+  BOOKING_PAID: 'A paid booking was paid (BOOKING_CREATED or BOOKING_REQUESTED follows); a payment that came too late is refunded and also announced with it',
   PING: 'A test delivery sent by POST /v2/webhooks/{id}/ping',
 };
 

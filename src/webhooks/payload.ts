@@ -21,6 +21,8 @@ export interface BookingEventSnapshot {
    * its place or not). Payloads name it `seatUid` (as Cal.com's) and list only that seat's attendee.
    */
   seat?: { uid: string; sequence: number; live: boolean };
+  /** A paid booking's payment after the change (src/payments/). */
+  payment?: { status: string; amount: number; currency: string; refundedAmount: number };
 }
 
 export type EnvelopeTrigger = WebhookTrigger | 'MEETING_REMINDER' | 'PING';
@@ -76,6 +78,7 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
     ...(booking.recurringBookingUid ? { recurringEventId: booking.recurringBookingUid } : {}),
     // Cal.com's name for the seat a seated booking's event is about.
     ...(event.seat ? { seatUid: event.seat.uid } : {}),
+    ...(event.payment ? { payment: event.payment } : {}),
   };
   if (event.trigger === 'BOOKING_RESCHEDULED' && event.reschedule) {
     // Cal.com names the previous booking with these; here the uid survives a reschedule, so it is the same uid.
