@@ -26,6 +26,8 @@ import { invitationRoutes } from './teams/invitations-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { workflowRoutes } from './workflows/routes';
+import { hostPhoneRoutes, smsInboundRoutes } from './sms/routes';
+import { paymentRoutes } from './payments/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
@@ -53,10 +55,13 @@ const api = new Hono<AppEnv>()
       onError: (c) => errorResponse(c, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   )
+  // Twilio's inbound webhook is form-encoded and signed by Twilio: answered before the JSON-only rule below.
+  .route('/sms', smsInboundRoutes)
   .use(requireJsonBody)
   .use(loadUser)
   .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)
+  .route('/me/phone', hostPhoneRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
   .route('/event-types', workflowRoutes)
@@ -71,6 +76,7 @@ const api = new Hono<AppEnv>()
   .route('/teams', teamRoutes)
   .route('/teams', teamEventTypeRoutes)
   .route('/team-invitations', invitationRoutes)
+  .route('/payments', paymentRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()

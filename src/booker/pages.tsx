@@ -3,7 +3,7 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { BookingStatus, EventType } from '../db/schema';
-import { labelledAnswers } from '../event-types/booking-fields';
+import { labelledAnswers, SMS_CONSENT } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
 import { Document } from '../web/document';
@@ -551,6 +551,12 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
         />
       )}
       {f.type === 'multiemail' && <span class="hint">{useUi().t.t('multiEmailHint')}</span>}
+      {f.sms_consent && (
+        <label class="check">
+          <input type="checkbox" id={`${id}-sms-consent`} name={`q_${SMS_CONSENT}`} value="true" checked={values[SMS_CONSENT] === true} />
+          {useUi().t.t('smsConsent')}
+        </label>
+      )}
       {error}
     </div>
   );
@@ -644,8 +650,8 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
 
 // ---- Booking page ----
 
-const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
-const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected' } as const satisfies Record<BookingStatus, string>;
+const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad', awaiting_payment: 'warn', expired: 'plain' };
+const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected', awaiting_payment: 'statusAwaitingPayment', expired: 'statusPaymentExpired' } as const satisfies Record<BookingStatus, string>;
 
 export interface BookingPageProps {
   nonce: string;

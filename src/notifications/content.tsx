@@ -32,6 +32,8 @@ const ATTENDEE: Record<WebhookTrigger, Wording> = {
   BOOKING_REJECTED: { subject: 'mailSubjDeclined', headline: 'mailHeadDeclined' },
   BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadRescheduled' },
   BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadCancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadPaymentStarted' },
+  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadPaymentRefunded', lead: 'mailLeadPaymentRefunded' },
 };
 
 const HOST: Record<WebhookTrigger, Wording> = {
@@ -41,6 +43,8 @@ const HOST: Record<WebhookTrigger, Wording> = {
   BOOKING_REJECTED: { subject: 'mailSubjDeclined', headline: 'mailHeadHostDeclined' },
   BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadHostRescheduled' },
   BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadHostCancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadHostPaymentStarted' },
+  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadHostPaymentRefunded' },
 };
 
 /** At most `max` characters (whole code points), with an ellipsis when cut. */

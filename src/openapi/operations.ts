@@ -14,6 +14,8 @@ import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
+import { smsDocs } from '../sms/openapi';
+import { paymentsDocs } from '../payments/openapi';
 import { logosDocs } from '../logos/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
@@ -30,10 +32,12 @@ const RESOURCES: ResourceDocs[] = [
   slotsDocs,
   reservationsDocs,
   bookingsDocs,
+  paymentsDocs,
   webhooksDocs,
   calendarFeedsDocs,
   calendarsDocs,
   teamsDocs,
+  smsDocs,
   logosDocs,
 ];
 
