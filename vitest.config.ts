@@ -26,6 +26,11 @@ export default defineConfig(async () => {
                   CALENDAR_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNhbGVuZGFyLWtleS0zMi1ieXRlcyE=',
                   EMAIL_TRANSPORT: 'memory',
                   EMAIL_RETRY_BASE_SECONDS: '1',
+                  // SMS through the in-memory transport; the token of Twilio's documented signature example.
+                  SMS_TRANSPORT: 'memory',
+                  TWILIO_AUTH_TOKEN: '12345',
+                  // Stripe is a fake reached through the stubbed fetch (test/payments-helpers.ts).
+                  STRIPE_API_BASE: 'http://stripe.test',
                   CALENDAR_WRITE_RETRY_BASE_SECONDS: '1',
                   // OAuth clients of the calendar providers (tests talk to a fake of their endpoints behind fetch).
                   GOOGLE_CLIENT_ID: 'calflare-test.apps.googleusercontent.com',

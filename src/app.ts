@@ -11,6 +11,8 @@ import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
 import { eventTypeRoutes } from './event-types/routes';
+import { embedRoutes } from './embed/routes';
+import { logoRoutes, logoUploadRoutes } from './logos/routes';
 import { ApiError, errorResponse } from './lib/errors';
 import { requireJsonBody } from './lib/json-body';
 import { logUnexpectedError, observe } from './lib/request-log';
@@ -24,6 +26,8 @@ import { invitationRoutes } from './teams/invitations-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { workflowRoutes } from './workflows/routes';
+import { hostPhoneRoutes, smsInboundRoutes } from './sms/routes';
+import { paymentRoutes } from './payments/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
 export function handleError(err: Error, c: Context<AppEnv>) {
@@ -51,10 +55,13 @@ const api = new Hono<AppEnv>()
       onError: (c) => errorResponse(c, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   )
+  // Twilio's inbound webhook is form-encoded and signed by Twilio: answered before the JSON-only rule below.
+  .route('/sms', smsInboundRoutes)
   .use(requireJsonBody)
   .use(loadUser)
   .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)
+  .route('/me/phone', hostPhoneRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
   .route('/event-types', workflowRoutes)
@@ -69,6 +76,7 @@ const api = new Hono<AppEnv>()
   .route('/teams', teamRoutes)
   .route('/teams', teamEventTypeRoutes)
   .route('/team-invitations', invitationRoutes)
+  .route('/payments', paymentRoutes)
   .route('/openapi.json', openApiRoutes);
 
 export const app = new Hono<AppEnv>()
@@ -81,12 +89,17 @@ export const app = new Hono<AppEnv>()
   .use(observe)
   .get('/health', (c) => c.json({ ok: true }))
   .use(useDb)
+  // Logo uploads: a raw image body, so ahead of the API's JSON-only rule and 64 KiB cap (src/logos/routes.ts).
+  .route('/v2', logoUploadRoutes)
   .route('/v2', api)
+  .route('/logos', logoRoutes)
   .route('/admin', adminRoutes)
   // Secret iCalendar subscription feeds (/feeds/{token}.ics), made with /v2/calendar-feeds.
   .route('/feeds', feedRoutes)
   // The API reference, rendered from /v2/openapi.json.
   .route('/docs', docsRoutes)
+  // The embed script (/embed.js) for other sites (issue #31).
+  .route('/', embedRoutes)
   // The public booking pages: last, so /{username} never shadows an area above (usernames exclude those words too).
   .route('/', bookerRoutes)
   .notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))

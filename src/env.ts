@@ -28,6 +28,25 @@ export interface Bindings {
   SMTP_USER?: string;
   /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
   SMTP_PASSWORD?: string;
+  /** SMS (issue #29, src/sms/): "twilio", "memory" (tests) or "off" (default: no SMS steps). */
+  SMS_TRANSPORT?: string;
+  /** Secrets (`wrangler secret put`): the Twilio account whose Messages API sends, and whose token signs inbound webhooks. */
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  /** The sender: a Twilio number in E.164, or a Messaging Service SID (which wins when both are set). */
+  TWILIO_FROM?: string;
+  TWILIO_MESSAGING_SERVICE_SID?: string;
+  /** https://api.twilio.com (default); `npm run dev` points it at the local SMS catcher. */
+  TWILIO_API_URL?: string;
+  /** ISO countries SMS may go to, comma separated (default "US,CA"). */
+  SMS_ALLOWED_COUNTRIES?: string;
+  /** SMS per number and per host in any rolling 24 hours (default 5 and 100); beyond: `suppressed`. */
+  SMS_MAX_PER_NUMBER_PER_DAY?: string;
+  SMS_MAX_PER_HOST_PER_DAY?: string;
+  SMS_MAX_ATTEMPTS?: string;
+  SMS_RETRY_BASE_SECONDS?: string;
+  /** Hosts' and teams' logos, under their content hash (src/logos/). */
+  LOGOS: R2Bucket;
   /** Calendar connections to sync (src/calendars/queue.ts). */
   CALENDAR_SYNC: Queue<CalendarSyncMessage>;
   /** Calendar write-back (src/calendars/writeback.ts): one message per calendar_writes row. */
@@ -46,6 +65,13 @@ export interface Bindings {
   CALENDAR_ENCRYPTION_KEY?: string;
   /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */
   CALENDAR_REFRESH_INTERVAL_SECONDS?: string;
+  /** Paid event types (src/payments/), single-tenant: the Stripe secret key and webhook signing secret (Worker secrets). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Where the Stripe SDK sends requests (default https://api.stripe.com): tests and local fakes point it elsewhere. */
+  STRIPE_API_BASE?: string;
+  /** Open unpaid bookings one attendee email may have with one host (default 2): a cap on slot squatting. */
+  PAYMENT_MAX_OPEN_PER_ATTENDEE?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

@@ -42,6 +42,10 @@ describe('POST /v2/event-types', () => {
       seats_per_time_slot: null,
       seats_show_attendees: false,
       seats_show_availability_count: true,
+      price: null,
+      currency: null,
+      payment_deadline_minutes: 30,
+      refund_policy: { type: 'full_until_hours_before', hours: 24 },
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

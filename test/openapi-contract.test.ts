@@ -11,6 +11,7 @@ import { deliveryHeaders } from '../src/webhooks/signing';
 import { api, ATTENDEE, book, createEventType, makeAdmin, makeUser, TEST_PASSWORD, upcomingDate } from './helpers';
 import { expectDocumented, expectValidAt, pointer, servedDocument } from './openapi-helpers';
 import { SPEC_EXAMPLES } from './spec-examples';
+import { fakeStripe, HOST_KEY, sendWebhook, stripeEvent, WEBHOOK_SECRET } from './payments-helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
@@ -231,6 +232,18 @@ describe('webhooks answer as documented, and their deliveries match the document
     await api('POST', `/v2/bookings/${b.json.uid}/confirm`, { token });
     const c = await book(confirm.id, at('15:00'));
     await api('POST', `/v2/bookings/${c.json.uid}/decline`, { token });
+    // A paid event type: BOOKING_PAYMENT_INITIATED at booking, BOOKING_PAID when Stripe says it is paid.
+    const stripe = fakeStripe();
+    await expectDocumented('GET', '/v2/payments/stripe/account', await api('GET', '/v2/payments/stripe/account', { token }));
+    await expectDocumented('POST', '/v2/payments/stripe/account', await api('POST', '/v2/payments/stripe/account', { token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } }));
+    const paid = await createEventType(token, { price: 1500, currency: 'eur' });
+    const d = await book(paid.id, at('16:00'));
+    await expectDocumented('POST', '/v2/bookings', d);
+    const session = stripe.pay(/cs_test_\w+/.exec(d.json.payment.checkout_url)![0]);
+    await expectDocumented('POST', '/v2/payments/stripe/webhook', await sendWebhook(await stripeEvent('checkout.session.completed', session)));
+    await expectDocumented('POST', '/v2/payments/stripe/webhook', await sendWebhook({ payload: '{"type":"checkout.session.expired"}', signature: 't=1,v1=00' }));
+    await expectDocumented('POST', '/v2/payments/refunds', await api('POST', '/v2/payments/refunds', { token, body: { booking_uid: d.json.uid, amount: 500 } }));
+    await expectDocumented('DELETE', '/v2/payments/stripe/account', await api('DELETE', '/v2/payments/stripe/account', { token }));
 
     const { results } = await env.DB.prepare('SELECT trigger_event, payload FROM booking_webhook_deliveries WHERE webhook_id = ? ORDER BY id')
       .bind(hook.json.id)

@@ -36,11 +36,12 @@ const COMMON_ZONES = [
   'America/Bogota', 'America/Lima', 'America/Santiago', 'America/Sao_Paulo', 'America/Argentina/Buenos_Aires', 'America/St_Johns',
 ];
 
-const STATUS_TONE: Record<BookingViewStatus, Tone> = { accepted: 'ok', pending: 'warn', expired: 'plain', cancelled: 'plain', rejected: 'bad' };
+const STATUS_TONE: Record<BookingViewStatus, Tone> = { accepted: 'ok', pending: 'warn', expired: 'plain', cancelled: 'plain', rejected: 'bad', awaiting_payment: 'warn' };
 const STATUS_LABEL: Record<BookingViewStatus, string> = {
   accepted: 'Accepted',
   pending: 'Pending',
-  expired: 'Expired (never confirmed)',
+  expired: 'Expired (never confirmed or not paid in time)',
+  awaiting_payment: 'Awaiting payment',
   cancelled: 'Cancelled',
   rejected: 'Declined',
 };

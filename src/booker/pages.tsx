@@ -3,7 +3,7 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { BookingStatus, EventType } from '../db/schema';
-import { labelledAnswers } from '../event-types/booking-fields';
+import { labelledAnswers, SMS_CONSENT } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
 import { Document } from '../web/document';
@@ -11,11 +11,13 @@ import type { Flash } from '../web/http';
 import { googleCalendarUrl, office365Url, outlookLiveUrl } from './calendar-links';
 import { fieldOfIssue, inputId, inputName, type FormValues } from './form';
 import type { BookingPageData, PublicEventType, PublicHost } from './repo';
-import { LANG_NAV_STYLE, PUBLIC_DARK, PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
+import { EMBED_STYLE, LANG_NAV_STYLE, PUBLIC_DARK, PUBLIC_STYLES, TEL_INPUT_STYLE } from './styles';
 import { themeStyles } from '../branding/theme';
 import type { Translator } from '../i18n/catalogue';
 import { LOCALES } from '../i18n/locales';
 import { LANGUAGE_NAMES, useUi } from './ui';
+import { embedPageScript, type EmbedEvent } from '../embed/protocol';
+import { logoPath } from '../branding/logo';
 import { isLive } from '../bookings/occupancy';
 import {
   allTimeZones,
@@ -38,15 +40,20 @@ export const locationLabel = (kind: string | null, t: Translator) =>
   kind ? (kind in LOCATION_KEYS ? t.t(LOCATION_KEYS[kind as keyof typeof LOCATION_KEYS]) : kind) : t.t('locNone');
 
 /** The page in the visitor's language and the host's colours (appended to the one nonce'd stylesheet). */
-export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; script?: string }>> = (p) => {
+export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; script?: string; embedEvents?: EmbedEvent[] }>> = (p) => {
   const ui = useUi();
-  const styles = PUBLIC_STYLES + TEL_INPUT_STYLE + LANG_NAV_STYLE + themeStyles(ui.brand, PUBLIC_DARK);
+  const styles = PUBLIC_STYLES + TEL_INPUT_STYLE + LANG_NAV_STYLE + (ui.embed ? EMBED_STYLE : '') + themeStyles(ui.brand, PUBLIC_DARK);
+  // Embedded (?embed=1): no language links (the embedding site chose the language), the events and height posted.
+  const script = [p.script, ui.embed ? embedPageScript(ui.embed.origins, p.embedEvents ?? []) : undefined].filter(Boolean).join('\n');
   return (
-    <Document title={`${p.title} · calflare`} nonce={p.nonce} extraStyles={styles} bodyClass="public" robots="noindex" lang={ui.locale} dir={ui.dir}>
-      <main>{p.children}</main>
+    <Document title={`${p.title} · calflare`} nonce={p.nonce} extraStyles={styles} bodyClass={ui.embed ? 'public embed' : 'public'} robots="noindex" lang={ui.locale} dir={ui.dir}>
+      <main>
+        {ui.brand.logo && <img class="logo" src={logoPath(ui.brand.logo)} alt="" height="48" />}
+        {p.children}
+      </main>
       <footer>
         {!ui.brand.hideBranding && <p>{ui.t.t('footer')}</p>}
-        {ui.switchHref && (
+        {ui.switchHref && !ui.embed && (
           <nav aria-label={ui.t.t('language')}>
             <ul>
               {LOCALES.map((l) => (
@@ -60,7 +67,7 @@ export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; 
           </nav>
         )}
       </footer>
-      {p.script && <script nonce={p.nonce}>{raw(p.script)}</script>}
+      {script && <script nonce={p.nonce}>{raw(script)}</script>}
     </Document>
   );
 };
@@ -89,8 +96,8 @@ const minutes = (n: number, t: Translator) => (n % 60 === 0 && n >= 60 ? t.t('du
 
 /** A host's (or a team's, with `basePath` `/team/{slug}`) public event types. */
 export const HostPage: FC<{ nonce: string; host: PublicHost; eventTypes: PublicEventType[]; basePath?: string }> = ({ nonce, host, eventTypes, basePath }) => {
-  const { t, lang } = useUi();
-  const q = lang ? `?lang=${lang}` : '';
+  const { t, keep } = useUi();
+  const q = Object.keys(keep).length ? `?${new URLSearchParams(keep)}` : '';
   return (
   <PublicLayout nonce={nonce} title={host.name}>
     <div class="card">
@@ -145,14 +152,14 @@ export interface BookerProps {
 }
 
 /** The URL of a booker view with the given state. Every piece of state is in it, so every view can be linked. */
-export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt' | 'lang'> & { month?: string; date?: string | null; occurrences?: number }): string {
+export function viewUrl(basePath: string, state: Pick<ViewState, 'tz' | 'fmt' | 'keep'> & { month?: string; date?: string | null; occurrences?: number }): string {
   const q = new URLSearchParams();
   if (state.month) q.set('month', state.month);
   if (state.date) q.set('date', state.date);
   q.set('tz', state.tz);
   q.set('fmt', state.fmt);
   if (state.occurrences) q.set('occurrences', String(state.occurrences));
-  if (state.lang) q.set('lang', state.lang);
+  for (const [key, value] of Object.entries(state.keep ?? {})) q.set(key, value);
   return `${basePath}?${q}`;
 }
 
@@ -184,8 +191,17 @@ function rich(template: string, parts: Record<string, Child>): Child[] {
   return template.split(/\{(\w+)\}/).map((piece, i) => (i % 2 === 1 ? (parts[piece] ?? `{${piece}}`) : piece));
 }
 
+/** The kept query (language, embed, prefill) as hidden inputs of a GET form, which replaces the action's query. */
+const KeptInputs: FC<{ keep: Record<string, string> }> = ({ keep }) => (
+  <>
+    {Object.entries(keep).map(([name, value]) => (
+      <input type="hidden" name={name} value={value} />
+    ))}
+  </>
+);
+
 export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occurrences?: number }> = ({ basePath, state, at, occurrences }) => {
-  const { t, lang } = useUi();
+  const { t, keep } = useUi();
   return (
   <div class="zone" id="zone">
     <p>
@@ -196,7 +212,7 @@ export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occu
       <input type="hidden" name="month" value={state.month} />
       {state.date && <input type="hidden" name="date" value={state.date} />}
       {occurrences && <input type="hidden" name="occurrences" value={String(occurrences)} />}
-      {lang && <input type="hidden" name="lang" value={lang} />}
+      <KeptInputs keep={keep} />
       <div class="field">
         <label for="tz">{t.t('timeZone')}</label>
         <select id="tz" name="tz">
@@ -224,7 +240,7 @@ export const ZoneForm: FC<{ basePath: string; state: ViewState; at: number; occu
 
 /** A recurring event type: how often it repeats, and a choice of how many meetings to book (times follow it). */
 const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<BookerProps['series']> }> = ({ basePath, state, series }) => {
-  const { t, lang } = useUi();
+  const { t, keep } = useUi();
   return (
   <form method="get" action={basePath} class="series" id="series">
     <p>
@@ -234,7 +250,7 @@ const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<B
     {state.date && <input type="hidden" name="date" value={state.date} />}
     <input type="hidden" name="tz" value={state.tz} />
     <input type="hidden" name="fmt" value={state.fmt} />
-    {lang && <input type="hidden" name="lang" value={lang} />}
+    <KeptInputs keep={keep} />
     <div class="field">
       <label for="occurrences">{t.t('meetingCount')}</label>
       <select id="occurrences" name="occurrences">
@@ -254,7 +270,7 @@ const SeriesForm: FC<{ basePath: string; state: ViewState; series: NonNullable<B
 
 export const BookerPage: FC<BookerProps> = (p) => {
   const { state } = p;
-  const { t, locale, dir, lang } = useUi();
+  const { t, locale, dir, keep } = useUi();
   const [back, forward] = dir === 'rtl' ? ['→', '←'] : ['←', '→'];
   const monthName = (m: string) => formatMonth(m, locale);
   const longDate = (d: string) => formatLongDate(d, locale);
@@ -263,9 +279,14 @@ export const BookerPage: FC<BookerProps> = (p) => {
   const daySlots = day ? (p.byDate[day] ?? []) : [];
   const at = day ? Date.parse(`${day}T12:00:00Z`) : Date.parse(`${state.month}-15T12:00:00Z`);
   const link = (over: { month?: string; date?: string | null }) =>
-    viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, occurrences: p.series?.occurrences, lang, ...over });
+    viewUrl(p.basePath, { tz: state.tz, fmt: state.fmt, month: state.month, date: state.date, occurrences: p.series?.occurrences, keep, ...over });
   return (
-    <PublicLayout nonce={p.nonce} title={`${p.eventType.title} · ${p.host.name}`} script={p.script}>
+    <PublicLayout
+      nonce={p.nonce}
+      title={`${p.eventType.title} · ${p.host.name}`}
+      script={p.script}
+      embedEvents={day ? [{ type: 'calflare:date_selected', data: { date: day } }] : undefined}
+    >
       <EventHead host={p.host} eventType={p.eventType}>
         {p.rescheduling && (
           <p class="when-sub" id="rescheduling">
@@ -530,6 +551,12 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
         />
       )}
       {f.type === 'multiemail' && <span class="hint">{useUi().t.t('multiEmailHint')}</span>}
+      {f.sms_consent && (
+        <label class="check">
+          <input type="checkbox" id={`${id}-sms-consent`} name={`q_${SMS_CONSENT}`} value="true" checked={values[SMS_CONSENT] === true} />
+          {useUi().t.t('smsConsent')}
+        </label>
+      )}
       {error}
     </div>
   );
@@ -623,8 +650,8 @@ export const BookingFormPage: FC<BookingFormProps> = (p) => {
 
 // ---- Booking page ----
 
-const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad' };
-const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected' } as const satisfies Record<BookingStatus, string>;
+const STATUS_TONE: Record<BookingStatus, Tone> = { accepted: 'ok', pending: 'warn', cancelled: 'plain', rejected: 'bad', awaiting_payment: 'warn', expired: 'plain' };
+const STATUS_KEY = { accepted: 'statusAccepted', pending: 'statusPending', cancelled: 'statusCancelled', rejected: 'statusRejected', awaiting_payment: 'statusAwaitingPayment', expired: 'statusPaymentExpired' } as const satisfies Record<BookingStatus, string>;
 
 export interface BookingPageProps {
   nonce: string;
@@ -639,6 +666,8 @@ export interface BookingPageProps {
   links: { reschedule: string; cancel: string; cancelAction: string; ics: string; self: string; manage: string | null };
   /** Every meeting of the booking's recurring series, by start (empty or absent for a single booking). */
   series?: SeriesMeeting[];
+  /** Embedded: what to tell the framing site (the booking just made). */
+  embedEvents?: EmbedEvent[];
 }
 
 export interface SeriesMeeting {
@@ -650,7 +679,7 @@ export interface SeriesMeeting {
 
 /** The other meetings of a series, each a link to its own booking page; this one is marked. */
 const SeriesCard: FC<{ series: SeriesMeeting[]; uid: string; tz: string; fmt: HourFormat }> = ({ series, uid, tz, fmt }) => {
-  const { t, locale, lang } = useUi();
+  const { t, locale, keep } = useUi();
   const index = series.findIndex((m) => m.uid === uid);
   return (
     <div class="card">
@@ -658,7 +687,7 @@ const SeriesCard: FC<{ series: SeriesMeeting[]; uid: string; tz: string; fmt: Ho
       <ol class="series-list" id="series">
         {series.map((m) => (
           <li>
-            <a href={`/booking/${m.uid}?${new URLSearchParams({ tz, fmt, ...(lang ? { lang } : {}) })}`} aria-current={m.uid === uid ? 'page' : undefined}>
+            <a href={`/booking/${m.uid}?${new URLSearchParams({ tz, fmt, ...keep })}`} aria-current={m.uid === uid ? 'page' : undefined}>
               <time datetime={new Date(m.startAt).toISOString()}>{formatInstant(tz, m.startAt, fmt, locale)}</time>
             </a>
             {m.status !== 'accepted' && <> ({t.t(STATUS_KEY[m.status]).toLocaleLowerCase(locale)})</>}
@@ -689,7 +718,7 @@ const ScopeChoice: FC = () => {
 };
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
-  const { t, locale, lang } = useUi();
+  const { t, locale, keep } = useUi();
   const { booking: b, attendee: a, host, eventType } = p.data;
   const series = p.series && p.series.length > 1 ? p.series : null;
   const otherLiveMeetings = series ? series.filter((m) => m.uid !== b.uid && isLive(m.status) && m.startAt > p.now).length : 0;
@@ -703,7 +732,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? t.t('locPending', { label: locationLabel(b.locationType, t) }) : locationLabel(b.locationType, t));
   const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
-    <PublicLayout nonce={p.nonce} title={title}>
+    <PublicLayout nonce={p.nonce} title={title} embedEvents={p.embedEvents}>
       {p.flash && <FlashMessage flash={p.flash} />}
       <div class="card">
         <p class="host">{host.name}</p>
@@ -781,7 +810,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
       )}
       {!live && host.username && (
         <p>
-          <a class="btn" href={`/${host.username}${lang ? `?lang=${lang}` : ''}`} id="book-again">
+          <a class="btn" href={`/${host.username}${Object.keys(keep).length ? `?${new URLSearchParams(keep)}` : ''}`} id="book-again">
             {t.t('bookAgain', { name: host.name })}
           </a>
         </p>

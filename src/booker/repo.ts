@@ -8,10 +8,10 @@ import { bookings, eventTypes, teams, users, type Attendee, type Booking, type E
 export type PublicHost = Pick<User, 'id' | 'name' | 'username' | 'timezone'>;
 
 /** A host's branding and default language (src/booker/ui.tsx), read with the host where a page reads the host. */
-export const hostLookColumns = { brandColor: users.brandColor, brandColorDark: users.brandColorDark, hideBranding: users.hideBranding, theme: users.theme, locale: users.locale };
-export type HostLookRow = Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>;
+export const hostLookColumns = { brandColor: users.brandColor, brandColorDark: users.brandColorDark, hideBranding: users.hideBranding, theme: users.theme, locale: users.locale, embedOrigins: users.embedOrigins, logo: users.logo };
+export type HostLookRow = Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale' | 'embedOrigins' | 'logo'>;
 
-const teamLookColumns = { brandColor: teams.brandColor, brandColorDark: teams.brandColorDark, hideBranding: teams.hideBranding, theme: teams.theme, locale: teams.locale };
+const teamLookColumns = { brandColor: teams.brandColor, brandColorDark: teams.brandColorDark, hideBranding: teams.hideBranding, theme: teams.theme, locale: teams.locale, embedOrigins: teams.embedOrigins, logo: teams.logo };
 
 /** The look of a booking's pages (booking, cancel, reschedule): its team's for a team event type, else its host's. */
 export async function findBookingLook(db: Db, owner: { hostId: number; teamId: number | null }): Promise<HostLookRow | undefined> {

@@ -21,7 +21,7 @@ import { bookingPageUrl, siteOf, type Site } from '../invites/site';
 import { scopedIdempotencyKey } from '../bookings/idempotency';
 import { cancelBooking, getBookingIcs } from '../bookings/service';
 import { createBooking, rescheduleBooking } from '../dispatch/bookings';
-import { answerMap, completeFields } from '../event-types/booking-fields';
+import { completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
 import { chargeRateLimit, clientHash, enforceRateLimit } from '../lib/rate-limit';
@@ -35,8 +35,9 @@ import { seriesStarts } from '../bookings/series';
 import { seriesSummary } from '../slots/recurrence';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
-import { pageSecurityHeaders } from '../web/security';
-import { bodyFromValues, valuesFromForm, type FormValues } from './form';
+import { allowFramingBy, pageSecurityHeaders } from '../web/security';
+import { bodyFromValues, valuesFromForm, valuesFromQuery, type FormValues } from './form';
+import { carriedParams, frameAncestors, utmMetadata, UTM_PARAMS, type EmbedEvent } from '../embed/protocol';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
 import { findBookingLook, findBookingPage, findHostPage, findTeamPage, type BookingPageData } from './repo';
 import { chooseLocale, LANG_COOKIE, supportedLocale } from '../i18n/locales';
@@ -65,6 +66,25 @@ const setPageHost = (c: PublicContext, host: HostLook) => void pageHosts.set(c, 
 /** The language given in the URL (also in a form's action), kept in the links of the pages that follow. */
 const langOf = (c: PublicContext) => supportedLocale(c.req.query('lang')) ?? undefined;
 
+/** An embedded page (`?embed=1`, src/embed/): kept in every link, framed only by the host's embed origins. */
+const isEmbed = (c: PublicContext) => c.req.query('embed') === '1';
+
+/**
+ * What this request's links and forms keep (ViewState.keep): the language, embed mode, and on the way to the booking
+ * form (`prefill`) the prefill and UTM values. Booking, cancel and reschedule pages keep only the first two.
+ */
+function keptOf(c: PublicContext, opts: { prefill: boolean }): Record<string, string> {
+  const lang = langOf(c);
+  return {
+    ...(lang ? { lang } : {}),
+    ...(isEmbed(c) ? { embed: '1' } : {}),
+    ...(opts.prefill ? carriedParams(new URL(c.req.url).searchParams) : {}),
+  };
+}
+
+/** Whether this request's pages carry prefill values: every booker page but the booking and reschedule pages. */
+const carriesPrefill = (c: PublicContext) => !/^\/(booking|reschedule)\//.test(c.req.path);
+
 function uiOf(c: PublicContext): PageUi {
   const host = pageHosts.get(c);
   const { locale } = chooseLocale({ query: c.req.query('lang'), cookie: getCookie(c, LANG_COOKIE), acceptLanguage: c.req.header('accept-language'), hostDefault: host?.locale });
@@ -76,7 +96,8 @@ function uiOf(c: PublicContext): PageUi {
           return `${url.pathname}${url.search}`;
         }
       : undefined;
-  return pageUi(locale, brandingOf(host), { lang: langOf(c), switchHref });
+  const embed = isEmbed(c) ? { origins: host?.embedOrigins ?? [] } : null;
+  return pageUi(locale, brandingOf(host), { lang: langOf(c), switchHref, keep: keptOf(c, { prefill: carriesPrefill(c) }), embed });
 }
 
 const tOf = (c: PublicContext) => uiOf(c).t;
@@ -102,7 +123,7 @@ function viewState(c: PublicContext, hostZone: string): ViewState {
     now: Date.now(),
   });
   remember(c, state);
-  return { ...state, lang: langOf(c) };
+  return { ...state, keep: keptOf(c, { prefill: carriesPrefill(c) }) };
 }
 
 function remember(c: PublicContext, state: Pick<ViewState, 'tz' | 'fmt'>) {
@@ -114,7 +135,7 @@ function remember(c: PublicContext, state: Pick<ViewState, 'tz' | 'fmt'>) {
 }
 
 /** Zone and format for pages outside the booker (form, booking page): the URL or form, else cookies, else defaults. */
-function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: string; fmt?: string }): { tz: string; fmt: HourFormat; lang?: string } {
+function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: string; fmt?: string }): Zone {
   const state = readViewState({
     query: { tz: given?.tz ?? c.req.query('tz'), fmt: given?.fmt ?? c.req.query('fmt') },
     cookies: { tz: getCookie(c, TZ_COOKIE), fmt: getCookie(c, FMT_COOKIE) },
@@ -122,8 +143,21 @@ function zoneAndFormat(c: PublicContext, defaultZone: string, given?: { tz?: str
     hostZone: defaultZone,
     now: Date.now(),
   });
-  return { tz: state.tz, fmt: state.fmt, lang: langOf(c) };
+  return { tz: state.tz, fmt: state.fmt, keep: keptOf(c, { prefill: carriesPrefill(c) }) };
 }
+
+/** A page's zone and clock, and the query its links keep (ViewState.keep). */
+interface Zone {
+  tz: string;
+  fmt: HourFormat;
+  keep: Record<string, string>;
+}
+
+/** The language and embed mode only: what the booking, cancel and reschedule pages keep. */
+const pageKeep = (keep: Record<string, string>) => ({ ...(keep.lang ? { lang: keep.lang } : {}), ...(keep.embed ? { embed: keep.embed } : {}) });
+/** The booking form's action: language, embed and the UTM values (stored in the booking's metadata). */
+const actionKeep = (keep: Record<string, string>) => ({ ...pageKeep(keep), ...Object.fromEntries(UTM_PARAMS.flatMap((k) => (keep[k] ? [[k, keep[k]]] : []))) });
+const pageQuery = (keep: Record<string, string>) => (Object.keys(pageKeep(keep)).length ? `?${new URLSearchParams(pageKeep(keep))}` : '');
 
 const utcIso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 
@@ -221,7 +255,7 @@ function newBookingMode(basePath: string, source: SlotSource): BookerMode {
     basePath,
     defaultZone: (ctx) => ctx.host.timezone,
     timeHref: (state, iso, occurrences) =>
-      `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(occurrences ? { occurrences: String(occurrences) } : {}), ...(state.lang ? { lang: state.lang } : {}) })}`,
+      `${basePath}/book?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(occurrences ? { occurrences: String(occurrences) } : {}), ...state.keep })}`,
   };
 }
 
@@ -241,7 +275,7 @@ function rescheduleMode(data: BookingPageData, isTeam: boolean): BookerMode {
     source: isTeam ? teamSlots(id) : personalSlots(id),
     basePath,
     defaultZone: () => data.attendee.timezone,
-    timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...(state.lang ? { lang: state.lang } : {}) })}`,
+    timeHref: (state, iso) => `${basePath}?${new URLSearchParams({ start: iso, tz: state.tz, fmt: state.fmt, ...pageKeep(state.keep ?? {}) })}`,
     // A seat's slot keeps its other seats: it still blocks its time (0 leaves no booking out).
     rescheduling: { name: data.attendee.name, email: data.attendee.email, currentStart: data.booking.startAt, bookingId: data.attendee.seatUid === null ? data.booking.id : 0 },
   };
@@ -255,7 +289,7 @@ interface FormRender {
   basePath: string;
   ctx: BookerContext;
   start: number;
-  zone: { tz: string; fmt: HourFormat; lang?: string };
+  zone: Zone;
   values: FormValues;
   issues: ErrorIssue[];
   message?: string;
@@ -297,7 +331,7 @@ function renderForm(c: PublicContext, r: FormRender) {
       start={r.start}
       end={r.start + et.durationMinutes * 60_000}
       state={r.zone}
-      action={`${basePath}/book?${new URLSearchParams({ start: startIso, ...(series ? { occurrences: String(series.occurrences) } : {}), ...(r.zone.lang ? { lang: r.zone.lang } : {}) })}`}
+      action={`${basePath}/book?${new URLSearchParams({ start: startIso, ...(series ? { occurrences: String(series.occurrences) } : {}), ...actionKeep(r.zone.keep) })}`}
       back={viewUrl(basePath, { ...r.zone, month: localDateKey(r.zone.tz, r.start).slice(0, 7), date: localDateKey(r.zone.tz, r.start) })}
       values={r.values}
       issues={r.issues}
@@ -361,7 +395,8 @@ async function showForm(c: PublicContext, mode: BookerMode) {
     if (!(error instanceof ApiError && error.code === 'rate_limited')) throw error;
   }
   if (hold) setCookie(c, HOLD_COOKIE, hold.uid, { path: holdCookiePath(mode.basePath), httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 });
-  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values: answerMap(), issues: [], hold, occurrences });
+  const values = valuesFromQuery(completeFields(found.ctx.eventType.bookingFields), carriedParams(new URL(c.req.url).searchParams));
+  return renderForm(c, { basePath: mode.basePath, ctx: found.ctx, start, zone, values, issues: [], hold, occurrences });
 }
 
 /** POST {booker}/book?start=: books through the API's service, with the form's hold. */
@@ -398,7 +433,8 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
       start: body.start,
       attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
       location: null,
-      metadata: null,
+      // UTM parameters of the link the visitor came by (kept in the form's action), for the host's attribution.
+      metadata: utmMetadata(new URL(c.req.url).searchParams),
       responses: body.booking_fields_responses,
       // One key per rendered form: a double submit (or a retry after a lost answer) gets the first booking back.
       idempotencyKey:
@@ -424,7 +460,9 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
     const n = booked && booked.length > 1 ? booked.length : 0;
     const text = booking.status === 'pending' ? (n ? t.plural('requestedSeries', n) : t.t('requested')) : n ? t.plural('bookedSeries', n) : t.t('booked');
     setFlash(c, { kind: 'ok', text }, FLASH);
-    return c.redirect(bookingLinks(booking.uid, zone, siteOf(c.env)).self, 303);
+    // Embedded, the booking page tells the framing site about the booking once: right after this redirect.
+    const self = bookingLinks(booking.uid, zone, siteOf(c.env)).self;
+    return c.redirect(isEmbed(c) ? `${self}&booked=1` : self, 303);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.code === 'validation_failed') return again(error.issues ?? [], 400, error.issues ? undefined : error.message);
@@ -442,8 +480,8 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
 
 // ---- Booking page ----
 
-function bookingLinks(uid: string, zone: { tz: string; fmt: HourFormat; lang?: string }, site: Site) {
-  const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt, ...(zone.lang ? { lang: zone.lang } : {}) });
+function bookingLinks(uid: string, zone: Zone, site: Site) {
+  const q = new URLSearchParams({ tz: zone.tz, fmt: zone.fmt, ...pageKeep(zone.keep) });
   return {
     self: `/booking/${uid}?${q}`,
     /** What calendar entries link to, as the emails and .ics files do: absolute, with no view settings. */
@@ -469,6 +507,12 @@ async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
   return (await findBookingPage(c.var.db, parsed.data.uid)) ?? null;
 }
 
+/** `calflare:booking_successful`: the attendee's uid (a seat's own uid for a seat) and the booked times. */
+const bookedEvent = (data: BookingPageData): EmbedEvent => ({
+  type: 'calflare:booking_successful',
+  data: { uid: data.attendee.seatUid ?? data.booking.uid, start: utcIso(data.booking.startAt), end: utcIso(data.booking.endAt), status: data.booking.status },
+});
+
 const noBooking = (c: PublicContext) => tOf(c).t('noBooking');
 
 /** The branding and language of a booking's pages: its team's for a team event type, else its host's (one small read). */
@@ -491,6 +535,15 @@ function isPublicPath(path: string): boolean {
 const onlyPublic = (mw: MiddlewareHandler<PublicEnv>): MiddlewareHandler<PublicEnv> => (c, next) => (isPublicPath(c.req.path) ? mw(c, next) : next());
 
 export const bookerRoutes = new Hono<PublicEnv>()
+  // An embedded page may be framed by the origins its host listed, and by nobody else (src/embed/protocol.ts). Outside
+  // the security headers, so it edits the CSP they set.
+  .use(
+    onlyPublic(async (c, next) => {
+      await next();
+      const origins = pageHosts.get(c)?.embedOrigins ?? [];
+      if (isEmbed(c) && origins.length) allowFramingBy(c.res.headers, frameAncestors(origins));
+    }),
+  )
   .use(onlyPublic(pageSecurityHeaders({ scripts: true })))
   .use(
     onlyPublic(async (c, next) => {
@@ -531,6 +584,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
         cancel={c.req.query('cancel') === '1'}
         links={bookingLinks(data.booking.uid, zone, siteOf(c.env))}
         series={await seriesOf(c, data)}
+        embedEvents={isEmbed(c) && c.req.query('booked') === '1' ? [bookedEvent(data)] : undefined}
       />,
     );
   })
@@ -578,7 +632,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
             start={start}
             end={start + (found.ctx.eventType.durationMinutes * 60_000)}
             state={zone}
-            action={`/reschedule/${data.booking.uid}${zone.lang ? `?lang=${zone.lang}` : ''}`}
+            action={`/reschedule/${data.booking.uid}${pageQuery(zone.keep)}`}
             back={base}
           />,
         );
@@ -600,7 +654,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
     const start = isoInstant.safeParse(form ? field(form, 'start') : '');
     const text = form ? field(form, 'reason') : '';
     const reason = reasonBody.safeParse(text.trim() === '' ? {} : { reason: text });
-    if (!start.success || !reason.success) return messagePage(c, 400, t.t('tryAgain'), t.t('notUnderstood'), { href: `/reschedule/${data.booking.uid}${zone.lang ? `?lang=${zone.lang}` : ''}`, label: t.t('chooseTime') });
+    if (!start.success || !reason.success) return messagePage(c, 400, t.t('tryAgain'), t.t('notUnderstood'), { href: `/reschedule/${data.booking.uid}${pageQuery(zone.keep)}`, label: t.t('chooseTime') });
     try {
       await rescheduleBooking(c.var.d1, c.env, data.booking.uid, start.data, reason.data.reason ?? null);
     } catch (error) {

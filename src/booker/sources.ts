@@ -55,6 +55,8 @@ const team = (ctx: AvailableTeamSlots['ctx']): BookerContext => ({
     hideBranding: ctx.team.hideBranding,
     theme: ctx.team.theme,
     locale: ctx.team.locale,
+    embedOrigins: ctx.team.embedOrigins,
+    logo: ctx.team.logo,
   },
   personal: null,
 });

@@ -63,6 +63,7 @@ table.cal a[aria-current="date"] { background: var(--accent); color: var(--accen
 .public .et > li { border: 1px solid var(--line); border-radius: 10px; padding: .9rem 1rem; background: var(--panel); }
 .public .et a.et-link { font-size: 1.1rem; font-weight: 700; color: var(--accent-strong); }
 .public footer { text-align: center; color: var(--muted); font-size: .82rem; margin-top: 2rem; }
+.public .logo { display: block; max-height: 48px; width: auto; max-width: 240px; margin: 0 0 .75rem; }
 .public .errors a { color: inherit; }
 :root { --chip: #e8eefc; --chip-hover: #d6e1fb; --accent-strong: #1d49b8; }
 `;
@@ -96,4 +97,10 @@ export const TEL_INPUT_STYLE = `
 // The language links under every page (no JavaScript needed to switch).
 export const LANG_NAV_STYLE = `
 .public footer nav ul { display: flex; flex-wrap: wrap; justify-content: center; gap: .2rem .8rem; list-style: none; margin: .5rem 0 0; padding: 0; }
+`;
+// An embedded page (?embed=1, src/embed/): the framing site's page around it, so no outer margin or footer space;
+// its height is posted to the parent, so nothing may stretch it to the viewport.
+export const EMBED_STYLE = `
+.public.embed main { padding: .25rem .25rem .5rem; }
+.public.embed footer { margin: .5rem 0; }
 `;

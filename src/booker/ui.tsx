@@ -12,12 +12,21 @@ export interface PageUi {
   brand: Branding;
   /** The `lang` to keep in links and forms: set when the visitor chose it in the URL (a cookie may not survive). */
   lang?: Locale;
+  /** Every query parameter links and forms keep: `lang`, `embed` and prefill/UTM values (ViewState.keep). */
+  keep: Record<string, string>;
+  /** An `?embed=1` page: the origins it may be framed by and post its events to (empty: framed by nobody). */
+  embed: { origins: string[] } | null;
   /** This page's URL in another language (the footer's language links), or null where there is none (after a POST). */
   switchHref: ((locale: Locale) => string) | null;
 }
 
-export function pageUi(locale: Locale, brand: Branding, opts: { lang?: Locale; switchHref?: (locale: Locale) => string } = {}): PageUi {
-  return { locale, dir: dirOf(locale), t: translator(locale), brand, lang: opts.lang, switchHref: opts.switchHref ?? null };
+export function pageUi(
+  locale: Locale,
+  brand: Branding,
+  opts: { lang?: Locale; switchHref?: (locale: Locale) => string; keep?: Record<string, string>; embed?: { origins: string[] } | null } = {},
+): PageUi {
+  const keep = opts.keep ?? (opts.lang ? { lang: opts.lang } : {});
+  return { locale, dir: dirOf(locale), t: translator(locale), brand, lang: opts.lang, keep, embed: opts.embed ?? null, switchHref: opts.switchHref ?? null };
 }
 
 export const DEFAULT_UI = pageUi(DEFAULT_LOCALE, NO_BRANDING);
@@ -32,11 +41,13 @@ export interface HostLook {
   hideBranding?: boolean;
   theme?: Theme;
   locale?: string;
+  embedOrigins?: string[];
+  logo?: string | null;
 }
 
 export const brandingOf = (host: HostLook | null | undefined): Branding =>
   host
-    ? { brandColor: host.brandColor ?? null, brandColorDark: host.brandColorDark ?? null, hideBranding: host.hideBranding ?? false, theme: host.theme ?? 'system' }
+    ? { brandColor: host.brandColor ?? null, brandColorDark: host.brandColorDark ?? null, hideBranding: host.hideBranding ?? false, theme: host.theme ?? 'system', logo: host.logo ?? null }
     : NO_BRANDING;
 
 /** The language names in their own language, for the language links. */

@@ -27,8 +27,11 @@ export interface ViewState {
   month: string;
   /** "YYYY-MM-DD" in `tz`, when a day is chosen. */
   date: string | null;
-  /** The language chosen in the URL, kept in every link (src/i18n/locales.ts). */
-  lang?: string;
+  /**
+   * What the URL carries that every following link and form keeps: the language chosen in it (src/i18n/locales.ts),
+   * `embed=1`, and the prefill and UTM values (src/embed/protocol.ts) up to the booking form.
+   */
+  keep?: Record<string, string>;
 }
 
 export interface StateInput {

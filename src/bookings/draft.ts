@@ -86,7 +86,7 @@ export function draftBooking(ctx: SlotContext, req: BookRequest, uid: string, no
   };
   // The row does not exist yet: its ids are placeholders the outbox statements fill in SQL from the uid.
   const snapshot = snapshotOf(status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-    booking: { ...booking, recurringBookingUid: booking.recurringBookingUid ?? null, recurrenceStart: booking.recurringBookingUid ? booking.startAt : null, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, assignmentReason: null, sequence: 0, createdAt: now, updatedAt: now },
+    booking: { ...booking, recurringBookingUid: booking.recurringBookingUid ?? null, recurrenceStart: booking.recurringBookingUid ? booking.startAt : null, id: 0, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, assignmentReason: null, sequence: 0, createdAt: now, updatedAt: now, paymentExpiresAt: booking.paymentExpiresAt ?? null, payment: booking.payment ?? null },
     attendee: req.attendee,
     host: ctx.host,
     eventType: et,

@@ -45,13 +45,22 @@ import { seriesConflicts, seriesNeedsConfirmation, seriesRefusal } from './serie
 import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
+import { applyPaymentEvent, bookPaid, cancelRefund, isPaidEventType, type PaidEnv } from './paid';
+import { paidTerms } from './paid-repo';
+import type { PaymentEffect } from '../payments/machine';
+
+/** A payment event from Stripe (webhook or the expiry sweep) or the host's refund by hand. */
+export type PaymentCall =
+  | { type: 'pay'; paymentIntentId: string | null }
+  | { type: 'expire' }
+  | { type: 'host_refund'; amount: number };
 
 /** `DELETE /v2/bookings/{uid}` on an occurrence of a series: it alone, it and the later ones, or every future one. */
 export type CancelScope = 'this' | 'following' | 'all';
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome =
-  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[] }
+  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[]; paymentEffects?: PaymentEffect[] }
   | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[]; conflicts?: OccurrenceConflict[] };
 
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
@@ -117,8 +126,15 @@ export class HostCalendar extends DurableObject<Bindings> {
         return { ok: true, booking: bookingJson(current) };
       }
       if (seated) return cancelSeatedBooking(this.seatEnv(db, Date.now(), current.booking.hostId, null), current, reason);
+      if (current.booking.status === 'expired') return { ok: true, booking: bookingJson(current) };
       if (!byHost && hasStarted(current.booking, Date.now())) {
         return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
+      }
+      if (current.booking.payment) {
+        // A paid booking: refunded by the event type's policy (the host's cancel refunds everything).
+        const now = this.clock();
+        const refund = cancelRefund(current.booking, byHost, now);
+        return applyPaymentEvent(this.paidEnv(db, now), current, { type: 'cancel', refund }, { reason });
       }
       const series = current.booking.recurringBookingUid;
       if (scope !== 'this' && series) {
@@ -156,6 +172,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be confirmed; this one is ${current.booking.status}`);
       if (hasStarted(current.booking, Date.now())) return fail('conflict', 'This request has expired: its start has passed, so it can no longer be confirmed');
+      if (current.booking.payment) return applyPaymentEvent(this.paidEnv(db, this.clock()), current, { type: 'confirm' });
       return this.applyTransition(db, current, { to: 'accepted', location: acceptedLocation(current) }, 'BOOKING_CONFIRMED');
     });
   }
@@ -165,8 +182,37 @@ export class HostCalendar extends DurableObject<Bindings> {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       if (current.booking.status !== 'pending') return fail('conflict', `Only pending bookings can be declined; this one is ${current.booking.status}`);
+      // A paid request declined is refunded in full.
+      if (current.booking.payment) return applyPaymentEvent(this.paidEnv(db, this.clock()), current, { type: 'decline' }, { reason });
       return this.applyTransition(db, current, { to: 'rejected', reason }, 'BOOKING_REJECTED');
     });
+  }
+
+  /**
+   * A payment event on a paid booking (src/bookings/paid.ts): Stripe's checkout completed or expired (webhook or the
+   * expiry sweep), or the host's refund by hand. The machine decides under the lock; Stripe work is answered back.
+   */
+  payment(uid: string, call: PaymentCall): Promise<CalendarReply> {
+    return this.write(async (db) => {
+      const current = await findBookingForWrite(db, uid);
+      if (!current) return fail('not_found', 'Booking not found');
+      const e = this.paidEnv(db, this.clock());
+      if (call.type === 'pay') {
+        const terms = await paidTerms(db, current.booking.eventTypeId);
+        return applyPaymentEvent(e, current, { type: 'pay', requiresConfirmation: terms?.requiresConfirmation ?? false }, { paymentIntentId: call.paymentIntentId });
+      }
+      return applyPaymentEvent(e, current, call);
+    });
+  }
+
+  private paidEnv(db: Db, now: number, et: { id: number; maxActiveBookingsPerBooker: number | null } | null = null): PaidEnv {
+    return {
+      db,
+      env: this.env,
+      now,
+      attendeeCap: (email) => (et ? this.attendeeCap(et, email) : { email, max: Number.MAX_SAFE_INTEGER }),
+      capFailure: async () => null,
+    };
   }
 
   /**
@@ -215,6 +261,10 @@ export class HostCalendar extends DurableObject<Bindings> {
     }
     const ctx = await loadSlotContext(db, req.eventTypeId, { from: req.start, to: req.start + 1 }, undefined, now, holdUid);
     if (!ctx) return fail('not_found', 'Event type not found');
+    if (isPaidEventType(ctx.eventType)) {
+      const e = { ...this.paidEnv(db, now, ctx.eventType), capFailure: (cap: { email: string; max: number; eventTypeId?: number }) => this.attendeeCapFailure(db, ctx.host.id, cap, now) };
+      return bookPaid(e, req, ctx, holdUid);
+    }
     if (ctx.eventType.recurringEvent) return this.bookSeriesLocked(db, req, ctx, now, holdUid);
     if (req.recurrenceCount !== undefined) return invalid('recurrence_count', 'This event type is not recurring');
     if (ctx.eventType.seatsPerTimeSlot !== null) return bookSeat(this.seatEnv(db, now, ctx.host.id, ctx.eventType), req, ctx);
@@ -352,9 +402,11 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!current) return fail('not_found', 'Booking not found');
     const { booking } = current;
     const now = this.clock();
-    if (booking.status === 'cancelled' || booking.status === 'rejected') {
-      return fail('conflict', `A ${booking.status} booking cannot be rescheduled`);
+    if (booking.status === 'cancelled' || booking.status === 'rejected' || booking.status === 'expired') {
+      return fail('conflict', `A${booking.status === 'expired' ? 'n' : ''} ${booking.status} booking cannot be rescheduled`);
     }
+    // Moving a paid booking never charges again; an unpaid one is paid for first (src/payments/machine.ts).
+    if (booking.status === 'awaiting_payment') return fail('conflict', 'Pay for this booking before rescheduling it');
     if (booking.startAt <= now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
     if (!current.eventType) return fail('conflict', 'The event type of this booking no longer exists');
     if (current.attendee.seatUid !== null) return fail('conflict', 'A seated booking moves seat by seat: PATCH /v2/bookings/{seat_uid}');

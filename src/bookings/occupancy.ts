@@ -13,9 +13,13 @@ export function liveSql(alias = ''): string {
   return `${alias ? `${alias}.` : ''}status IN (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 }
 
-/** True when the booking takes the host's time at `now`: accepted, or pending and not yet started. */
-export const holdsTime = (b: { status: BookingStatus; startAt: number }, now: number): boolean =>
-  b.status === 'accepted' || (b.status === 'pending' && b.startAt > now);
+/**
+ * True when the booking takes the host's time at `now`: accepted, pending and not yet started, or awaiting payment
+ * before its payment deadline (src/payments/: an unpaid booking holds the slot exactly like a booking, then lets go
+ * by itself, whether or not the expiry sweep has run).
+ */
+export const holdsTime = (b: { status: BookingStatus; startAt: number; paymentExpiresAt?: number | null }, now: number): boolean =>
+  b.status === 'accepted' || (b.status === 'pending' && b.startAt > now) || (b.status === 'awaiting_payment' && (b.paymentExpiresAt ?? 0) > now);
 
 /**
  * `holdsTime` as an SQL condition (on an optional table alias). `now` is inlined as an integer literal, so it needs
@@ -24,7 +28,8 @@ export const holdsTime = (b: { status: BookingStatus; startAt: number }, now: nu
 export function holdsTimeSql(now: number, alias = ''): string {
   if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
   const col = (name: string) => (alias ? `${alias}.${name}` : name);
-  return `(${col('status')} = 'accepted' OR (${col('status')} = 'pending' AND ${col('start_at')} > ${now}))`;
+  return `(${col('status')} = 'accepted' OR (${col('status')} = 'pending' AND ${col('start_at')} > ${now})
+    OR (${col('status')} = 'awaiting_payment' AND ${col('payment_expires_at')} > ${now}))`;
 }
 
 export interface TimeShape {

@@ -9,7 +9,8 @@ import { liveSql, LIVE_STATUSES } from './occupancy';
 import { bookedOverlap, heldOverlap, hostMarks } from './guard-sql';
 import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, type Booking, type BookingStatus, type EventType, type User } from '../db/schema';
 import { holdGroupParams } from './guard-sql';
-import type { BookingFieldResponses } from '../db/json-types';
+import type { BookingFieldResponses, PaymentRecord } from '../db/json-types';
+import { paymentJson } from '../payments/checkout';
 
 const LIVE = liveSql();
 
@@ -31,6 +32,9 @@ export interface NewBooking {
   idempotencyHash: string | null;
   /** The series this booking is an occurrence of (src/bookings/series.ts); null for a single booking. */
   recurringBookingUid?: string | null;
+  /** A paid booking (src/payments/): it holds its time until this instant unless paid, and its payment record. */
+  paymentExpiresAt?: number | null;
+  payment?: PaymentRecord | null;
   now: number;
 }
 
@@ -62,8 +66,8 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash, created_at, updated_at,
-         recurring_booking_uid)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         recurring_booking_uid, payment_expires_at, payment)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${bookedOverlap(b.now)}) AND NOT EXISTS (${heldOverlap()})
          AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
@@ -87,6 +91,8 @@ export function guardedInsert(d1: D1Queryable, b: NewBooking, guards: InsertGuar
       b.now,
       b.now,
       b.recurringBookingUid ?? null,
+      b.paymentExpiresAt ?? null,
+      b.payment ? JSON.stringify(b.payment) : null,
       b.hostId,
       b.occupiedEnd,
       b.occupiedStart,
@@ -276,6 +282,8 @@ export function bookingFromRow(row: Record<string, unknown>): Booking {
     recurringBookingUid: (row.recurring_booking_uid as string | null) ?? null,
     recurrenceStart: (row.recurrence_start as number | null) ?? null,
     assignmentReason: (row.assignment_reason as string | null) ?? null,
+    paymentExpiresAt: (row.payment_expires_at as number | null) ?? null,
+    payment: typeof row.payment === 'string' ? (JSON.parse(row.payment) as PaymentRecord) : null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -345,8 +353,7 @@ export function purgeIdempotencyKeys(db: Db, now: number, limit: number): Promis
   );
 }
 
-/** A booking's organizer and, for a team event type's booking, the team: which path changes it. One query. */
-/** Whose object a booking's changes run in: its host, or its team's hosts (teamId set). */
+/** Whose object a booking's changes run in: its host, or its team's hosts (teamId set). One query. */
 export interface BookingRouting {
   hostId: number;
   teamId: number | null;
@@ -473,7 +480,14 @@ function attendedBy(viewer: User): SQL | undefined {
 /** The filter for a shown status: `pending` and `expired` split the stored `pending` by the clock. */
 function statusIs(status: BookingViewStatus, now: number): SQL | undefined {
   if (status === 'pending') return and(eq(bookings.status, 'pending'), gt(bookings.startAt, now));
-  if (status === 'expired') return and(eq(bookings.status, 'pending'), lte(bookings.startAt, now));
+  if (status === 'awaiting_payment') return and(eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now));
+  if (status === 'expired') {
+    return or(
+      and(eq(bookings.status, 'pending'), lte(bookings.startAt, now)),
+      eq(bookings.status, 'expired'),
+      and(eq(bookings.status, 'awaiting_payment'), lte(bookings.paymentExpiresAt, now)),
+    );
+  }
   return eq(bookings.status, status);
 }
 
@@ -481,10 +495,11 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 /** The API shape of a booking, as of now (a pending request past its start shows as `expired`). */
 export function bookingJson({ booking: b, attendee: a }: { booking: Booking; attendee: AttendeeInput }) {
+  const now = Date.now();
   return {
     id: b.id,
     uid: b.uid,
-    status: viewStatus(b, Date.now()),
+    status: viewStatus(b, now),
     event_type_id: b.eventTypeId,
     host_id: b.hostId,
     title: b.title,
@@ -501,6 +516,8 @@ export function bookingJson({ booking: b, attendee: a }: { booking: Booking; att
     booking_fields_responses: b.bookingFieldsResponses ?? {},
     recurring_booking_uid: b.recurringBookingUid,
     assignment_reason: b.assignmentReason,
+    // Paid event types only (src/payments/).
+    ...(b.payment ? { payment: paymentJson(b.payment, b.status, b.paymentExpiresAt, b.startAt, now) } : {}),
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
   };

@@ -1,6 +1,7 @@
 import { reminderResponse } from '../workflows/schemas';
 import { calendarSyncResponse } from '../calendars/schemas';
 import { z } from 'zod';
+import { refundPolicySchema } from '../event-types/schemas';
 import { email } from '../auth/schemas';
 import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES } from './status';
@@ -94,7 +95,7 @@ export type CreateBookingBody = z.infer<typeof createBookingBody>;
 export const bookingResponse = z.strictObject({
   id: z.number().int().positive(),
   uid: z.string().describe("Random and unguessable: the attendee's capability to read, reschedule and cancel"),
-  status: z.enum(BOOKING_VIEW_STATUSES).describe('`expired`: a pending request whose start has passed; it holds no time and cannot be confirmed'),
+  status: z.enum(BOOKING_VIEW_STATUSES).describe('`expired`: a pending request whose start has passed, or a paid booking not paid by its deadline; it holds no time and cannot be confirmed. `awaiting_payment`: a paid booking holding its time until `payment.expires_at`'),
   event_type_id: z.number().int().positive().nullable().describe('Null once the event type was deleted'),
   host_id: z.number().int().positive(),
   title: z.string(),
@@ -126,6 +127,20 @@ export const bookingResponse = z.strictObject({
     .describe(
       'Seated event types: the seat holder alone, or, when the event type shows attendees, every live seat with the others by name only; the host sees every live seat in full',
     ),
+  payment: z
+    .strictObject({
+      status: z.enum(['unpaid', 'void', 'paid', 'partially_refunded', 'refunded']).describe('`void`: the checkout closed unpaid (expired, or the booking was cancelled first)'),
+      amount: z.number().int().describe('Minor units of `currency`'),
+      currency: z.string().describe('Lower-case ISO 4217'),
+      refunded_amount: z.number().int().describe('Refunds decided so far (minor units)'),
+      refund_pending: z.boolean().describe('A refund decided that Stripe has not confirmed yet (retried by the cron)'),
+      expires_at: z.iso.datetime().nullable().describe('While awaiting payment: when the held time is let go'),
+      refund_policy: refundPolicySchema.describe("The event type's refund policy when the booking was made"),
+      cancel_refund_amount: z.number().int().describe("What the attendee's cancel would refund now (minor units); a host's cancel and a decline refund everything"),
+      checkout_url: z.string().optional().describe("While awaiting payment: Stripe Checkout's page to pay on"),
+    })
+    .optional()
+    .describe('Paid event types only: the payment (src/payments/machine.ts; the state table is in docs/DESIGN.md)'),
   reminders: z.array(reminderResponse).optional().describe("The host's view only (signed in as the host or a super admin): the booking's scheduled workflow steps, by due time"),
   calendar_sync: calendarSyncResponse
     .optional()

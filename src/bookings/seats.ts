@@ -174,6 +174,8 @@ function draftRow(b: NewBooking, now: number): Booking {
     sequence: 0,
     createdAt: now,
     updatedAt: now,
+    paymentExpiresAt: null,
+    payment: null,
   };
 }
 

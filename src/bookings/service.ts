@@ -15,6 +15,8 @@ import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
 import { reminderJson, remindersQuery } from '../workflows/repo';
 import { calendarSyncOf, calendarWritesQuery } from '../calendars/writeback-repo';
+import { performPaymentEffects } from '../payments/effects';
+import type { PaymentEffect } from '../payments/machine';
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
@@ -26,11 +28,18 @@ export interface BookingOutcome {
   booking: BookingJson;
   replayed: boolean;
   occurrences?: BookingJson[];
+  /** A paid booking's change: the Stripe work to do now that it committed (src/payments/effects.ts). */
+  paymentEffects?: PaymentEffect[];
 }
 
 function unwrap(reply: CalendarReply): BookingOutcome {
   if (!reply.ok) throw new ApiError(reply.code, reply.message, reply.issues, undefined, reply.conflicts);
-  return { booking: reply.booking, replayed: reply.replayed ?? false, ...(reply.occurrences ? { occurrences: reply.occurrences } : {}) };
+  return {
+    booking: reply.booking,
+    replayed: reply.replayed ?? false,
+    ...(reply.occurrences ? { occurrences: reply.occurrences } : {}),
+    ...(reply.paymentEffects?.length ? { paymentEffects: reply.paymentEffects } : {}),
+  };
 }
 
 /** Books a personal event type in its owner's object (team event types go through src/dispatch/bookings.ts). */
@@ -112,12 +121,18 @@ export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, r
     const seatHost = seat.booking.hostId;
     return (await onCalendar(d1, env, seatHost, (calendar) => calendar.cancelSeat(uid, reason, actsAsHost(actor, seatHost)))).booking;
   }
-  return (await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, actsAsHost(actor, hostId), scope))).booking;
+  return withPaymentEffects(env, uid, await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, actsAsHost(actor, hostId), scope)));
+}
+
+/** A paid booking cancelled or declined: its refund (and closing its checkout) goes to Stripe once the change committed. */
+async function withPaymentEffects(env: Bindings, uid: string, out: BookingOutcome): Promise<BookingJson> {
+  if (out.paymentEffects) await performPaymentEffects(env, uid, out.paymentEffects);
+  return out.booking;
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */
 export async function settleBooking(d1: RequestDb, env: Bindings, actor: User, uid: string, decision: 'confirm' | 'decline', reason: string | null) {
   const hostId = await hostOrNotFound(d1.db, uid);
   if (actor.role !== 'super_admin' && actor.id !== hostId) throw notFound('Booking');
-  return (await onCalendar(d1, env, hostId, (calendar) => (decision === 'confirm' ? calendar.confirm(uid) : calendar.decline(uid, reason)))).booking;
+  return withPaymentEffects(env, uid, await onCalendar(d1, env, hostId, (calendar) => (decision === 'confirm' ? calendar.confirm(uid) : calendar.decline(uid, reason))));
 }

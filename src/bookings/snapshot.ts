@@ -26,5 +26,6 @@ export function snapshotOf(
     organizer: host,
     attendee: { name: a.name, email: a.email, timezone: a.timezone, notes: a.notes },
     reschedule,
+    ...(b.payment ? { payment: { status: b.payment.status, amount: b.payment.amount, currency: b.payment.currency, refundedAmount: b.payment.refunded_amount } } : {}),
   };
 }

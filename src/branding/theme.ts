@@ -10,6 +10,8 @@ export interface Branding {
   brandColorDark: string | null;
   hideBranding: boolean;
   theme: Theme;
+  /** The logo's R2 key (src/branding/logo.ts), shown at the top of every page and email; null or absent: none. */
+  logo?: string | null;
 }
 
 export const NO_BRANDING: Branding = { brandColor: null, brandColorDark: null, hideBranding: false, theme: 'system' };

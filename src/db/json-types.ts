@@ -37,19 +37,46 @@ export interface BookingField {
   min_length?: number;
   max_length?: number;
   hidden?: boolean;
+  /** A `phone` field only: the form adds an unticked "text me reminders at this number" box (answer `sms_consent`). */
+  sms_consent?: boolean;
 }
 
 /** `booking_fields_responses` of bookings and seats: the answers by question name. */
 export type BookingFieldAnswer = string | number | boolean | string[];
 export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
 
-/** `event_type_workflows.steps`: what a workflow sends (src/workflows/). SMS actions come with the next slice of #29. */
-export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host'] as const;
+/** `event_type_workflows.steps`: what a workflow sends (src/workflows/): an email, an SMS, or a MEETING_REMINDER webhook. */
+export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host', 'sms_attendee', 'sms_host', 'webhook'] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 export interface WorkflowStep {
   action: WorkflowAction;
-  /** Templates with {variables} (src/workflows/template.ts). */
+  /** Templates with {variables} (src/workflows/template.ts); an SMS uses the body only, a webhook neither. */
   subject: string;
   body: string;
+}
+
+/** `event_types.refund_policy`: what an attendee's cancel of a paid booking refunds (src/payments/money.ts). */
+export type RefundPolicyJson = { type: 'full_until_hours_before'; hours: number } | { type: 'none' } | { type: 'always_full' };
+
+/**
+ * `bookings.payment`: a paid booking's payment (src/payments/machine.ts moves `status` and `refunded_amount`). Amounts
+ * in minor units. `refunded_amount` is what was decided to go back; `refund_settled_amount` what Stripe confirmed
+ * (the cron retries the difference with the same idempotency key).
+ */
+export interface PaymentRecord {
+  status: 'unpaid' | 'void' | 'paid' | 'partially_refunded' | 'refunded';
+  amount: number;
+  currency: string;
+  refunded_amount: number;
+  refund_settled_amount: number;
+  /** Whose Stripe account takes the money: the host (team event types are not paid yet). */
+  account_user_id: number;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  payment_intent_id: string | null;
+  /** The payer was told a payment is refunded because its booking could not happen (late payment). */
+  late_refund: boolean;
+  /** The event type's refund policy when this booking was made: what the attendee agreed to. */
+  refund_policy: RefundPolicyJson;
 }

@@ -2,7 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BookingField, BookingFieldResponses, PeriodLimits, RecurringEvent, WorkflowStep } from './json-types';
+import type { BookingField, BookingFieldResponses, PaymentRecord, PeriodLimits, RecurringEvent, RefundPolicyJson, WorkflowStep } from './json-types';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -26,6 +26,19 @@ export const users = sqliteTable('users', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  // How reminders print this person's times (`{start_local}`, issue #29); null: the workflow's choice.
+  timeFormat: text('time_format', { enum: ['12h', '24h'] }),
+  // The host's own number for `sms_host` reminders (E.164), usable once `phone_verified_at` is set by the code sent to
+  // it (src/sms/host-phone.ts). The code is stored hashed; one code per number, a few tries.
+  phoneNumber: text('phone_number'),
+  phoneVerifiedAt: integer('phone_verified_at'),
+  phoneCodeHash: text('phone_code_hash'),
+  phoneCodeExpiresAt: integer('phone_code_expires_at'),
+  phoneCodeTries: integer('phone_code_tries').notNull().default(0),
+  // The embed and the logo (issue #31, docs/DESIGN.md "Embed" and "Logo"): the origins allowed to frame the pages
+  // (`frame-ancestors`, postMessage targets), and the logo's R2 key `<sha-256 of the bytes>.<ext>` (null: none).
+  embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  logo: text('logo'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 },
@@ -161,6 +174,13 @@ export const eventTypes = sqliteTable(
     distribution: text('distribution', { enum: ['maximize_availability', 'load_balancing'] }).notNull().default('maximize_availability'),
     weightsEnabled: integer('weights_enabled', { mode: 'boolean' }).notNull().default(false),
     countingPeriod: text('counting_period', { enum: ['month', 'day'] }).notNull().default('month'),
+    // Paid event types (src/payments/): the price in minor units of `currency` (lower-case ISO 4217); null: free.
+    price: integer('price'),
+    currency: text('currency'),
+    // How long an unpaid booking holds its time before it expires.
+    paymentDeadlineMinutes: integer('payment_deadline_minutes').notNull().default(30),
+    // What an attendee's cancel refunds; null: the default (full until 24 hours before the start).
+    refundPolicy: text('refund_policy', { mode: 'json' }).$type<RefundPolicyJson>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -171,7 +191,8 @@ export const eventTypes = sqliteTable(
   ],
 );
 
-export const BOOKING_STATUSES = ['accepted', 'pending', 'cancelled', 'rejected'] as const;
+// `awaiting_payment` holds its time until `payment_expires_at`; `expired` is a paid booking whose checkout closed unpaid.
+export const BOOKING_STATUSES = ['accepted', 'pending', 'cancelled', 'rejected', 'awaiting_payment', 'expired'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 export const bookings = sqliteTable(
@@ -212,10 +233,18 @@ export const bookings = sqliteTable(
     recurrenceStart: integer('recurrence_start'),
     // Round robin: why this host was assigned (src/teams/assignment.ts); null for other bookings.
     assignmentReason: text('assignment_reason'),
+    // Paid bookings (src/payments/): an `awaiting_payment` booking holds its time until this instant (the overlap
+    // guard reads it, so expiry needs no job to free the time); the payment itself, null for a free booking.
+    paymentExpiresAt: integer('payment_expires_at'),
+    payment: text('payment', { mode: 'json' }).$type<PaymentRecord>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    // The cron's expiry sweep: unpaid bookings past their deadline.
+    index('bookings_awaiting_payment_idx').on(t.paymentExpiresAt).where(sql`status = 'awaiting_payment'`),
+    // The cron's refund retry: refunds decided that Stripe has not confirmed yet (src/payments/repo.ts REFUND_DUE).
+    index('bookings_refund_due_idx').on(t.updatedAt).where(sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`),
     index('bookings_recurring_idx').on(t.recurringBookingUid, t.startAt),
     index('bookings_host_occupied_idx').on(t.hostId, t.occupiedStart),
     index('bookings_host_start_idx').on(t.hostId, t.startAt),
@@ -318,6 +347,8 @@ export const slotReservations = sqliteTable(
 
 export const WEBHOOK_TRIGGERS = [
   'BOOKING_CREATED',
+  'BOOKING_PAYMENT_INITIATED',
+  'BOOKING_PAID',
   'BOOKING_RESCHEDULED',
   'BOOKING_CANCELLED',
   'BOOKING_REQUESTED',
@@ -325,6 +356,9 @@ export const WEBHOOK_TRIGGERS = [
   'BOOKING_REJECTED',
 ] as const;
 export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+/** What a webhook may subscribe to: the booking changes, and MEETING_REMINDER (a workflow's `webhook` step, #29). */
+export const SUBSCRIBABLE_TRIGGERS = [...WEBHOOK_TRIGGERS, 'MEETING_REMINDER'] as const;
+export type SubscribableTrigger = (typeof SUBSCRIBABLE_TRIGGERS)[number];
 
 export const webhooks = sqliteTable(
   'booking_webhooks',
@@ -334,7 +368,7 @@ export const webhooks = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     subscriberUrl: text('subscriber_url').notNull(),
-    eventTriggers: text('event_triggers', { mode: 'json' }).$type<WebhookTrigger[]>().notNull(),
+    eventTriggers: text('event_triggers', { mode: 'json' }).$type<SubscribableTrigger[]>().notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     secret: text('secret').notNull(),
     createdAt: createdAt(),
@@ -692,6 +726,8 @@ export const teams = sqliteTable('teams', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  logo: text('logo'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -755,6 +791,36 @@ export const eventTypeHosts = sqliteTable(
   (t) => [uniqueIndex('booking_event_type_hosts_et_user_idx').on(t.eventTypeId, t.userId), index('booking_event_type_hosts_user_idx').on(t.userId)],
 );
 
+/**
+ * A host's Stripe account (src/payments/): the secret key and webhook signing secret, sealed like calendar secrets
+ * (AES-256-GCM under CALENDAR_ENCRYPTION_KEY). Without a row, the STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET Worker
+ * secrets serve a single-tenant deployment.
+ */
+export const paymentAccounts = sqliteTable('payment_accounts', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretKeySealed: text('secret_key_sealed').notNull(),
+  webhookSecretSealed: text('webhook_secret_sealed').notNull(),
+  // What may be shown: `sk_test_…abcd`.
+  keyHint: text('key_hint').notNull(),
+  livemode: integer('livemode', { mode: 'boolean' }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Stripe events already handled, by event id: a redelivered event is answered without acting twice. */
+export const stripeEvents = sqliteTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    bookingUid: text('booking_uid'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('stripe_events_received_idx').on(t.receivedAt)],
+);
+
 export interface DeliveryAttempt {
   attempt: number;
   at: number;
@@ -782,3 +848,55 @@ export type TeamMember = typeof teamMembers.$inferSelect;
 export type TeamInvitation = typeof teamInvitations.$inferSelect;
 export type Workflow = typeof workflows.$inferSelect;
 export type BookingReminder = typeof bookingReminders.$inferSelect;
+
+/**
+ * The SMS outbox (issue #29, src/sms/): one row per text message, written in the same D1 batch as the workflow step's
+ * claim (or by the host's number verification), with the abuse limits counted in the INSERT. `message_key` is the
+ * idempotency key (`rem_<step>_<due>`): the unique index refuses a second row. `sending` is an attempt in flight: a
+ * row found `sending` with its lease run out may have reached the provider, so it is looked up there before any resend.
+ */
+export const SMS_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+export const smsMessages = sqliteTable(
+  'sms_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageKey: text('message_key').notNull().unique(),
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    hostId: integer('host_id').notNull(),
+    kind: text('kind', { enum: ['reminder', 'verification'] }).notNull(),
+    recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
+    toNumber: text('to_number').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: SMS_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    attemptLog: text('attempt_log', { mode: 'json' }).$type<EmailAttempt[]>().notNull().default([]),
+    lastError: text('last_error'),
+    // The provider's id of the sent message (Twilio's Message SID).
+    providerId: text('provider_id'),
+    nextAttemptAt: integer('next_attempt_at'),
+    leaseUntil: integer('lease_until'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The abuse limits count a number's and a host's messages of the last day.
+    index('sms_messages_to_idx').on(t.toNumber, t.createdAt),
+    index('sms_messages_host_idx').on(t.hostId, t.createdAt),
+    // The cron's retries and lost attempts.
+    index('sms_messages_due_idx').on(t.nextAttemptAt).where(sql`status IN ('pending', 'sending')`),
+    index('sms_messages_booking_idx').on(t.bookingId),
+  ],
+);
+
+/** Numbers that replied STOP (Twilio's inbound webhook): never texted again. */
+export const smsOptOuts = sqliteTable('sms_opt_outs', {
+  phoneNumber: text('phone_number').primaryKey(),
+  keyword: text('keyword').notNull(),
+  createdAt: createdAt(),
+});
+
+export type SmsMessage = typeof smsMessages.$inferSelect;
+export type PaymentAccount = typeof paymentAccounts.$inferSelect;

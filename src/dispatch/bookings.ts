@@ -9,11 +9,14 @@ import { bookingRouting } from '../bookings/repo';
 import { createHostBooking, rescheduleHostBooking, type BookingOutcome } from '../bookings/service';
 import { eventTypeRouting } from '../event-types/repo';
 import { bookTeamEventType, rescheduleTeamBooking } from '../teams/booking';
+import { withCheckout } from '../payments/service';
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest): Promise<BookingOutcome> {
   const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
   if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
-  return createHostBooking(d1, env, routing.ownerId, req);
+  const created = await createHostBooking(d1, env, routing.ownerId, req);
+  // A paid event type's booking waits for payment: it answers with its Stripe Checkout link (src/payments/).
+  return created.booking.status === 'awaiting_payment' ? { ...created, booking: await withCheckout(d1, env, created.booking) } : created;
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {

@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { ownedBy } from '../auth/ownership';
 import { eventTypes, type EventType, type User } from '../db/schema';
 import { completeFields } from './booking-fields';
+import { DEFAULT_REFUND_POLICY } from '../payments/money';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 
 /** Who may see an event type: everyone its active ones, owners their own, super admins all. */
@@ -111,6 +112,10 @@ export function columnsOf(body: UpdateEventTypeBody) {
     seatsPerTimeSlot: body.seats_per_time_slot,
     seatsShowAttendees: body.seats_show_attendees,
     seatsShowAvailabilityCount: body.seats_show_availability_count,
+    price: body.price,
+    currency: body.currency,
+    paymentDeadlineMinutes: body.payment_deadline_minutes,
+    refundPolicy: body.refund_policy,
   };
 }
 
@@ -154,6 +159,10 @@ export function eventTypeJson(et: EventType) {
     seats_per_time_slot: et.seatsPerTimeSlot,
     seats_show_attendees: et.seatsShowAttendees,
     seats_show_availability_count: et.seatsShowAvailabilityCount,
+    price: et.price,
+    currency: et.currency,
+    payment_deadline_minutes: et.paymentDeadlineMinutes,
+    refund_policy: et.refundPolicy ?? DEFAULT_REFUND_POLICY,
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

@@ -5,6 +5,7 @@ import { misorderedPeriod } from '../slots/limits';
 import { CALCOM_FREQ } from '../slots/recurrence';
 import { BUFFER_MINUTES, DURATION_MINUTES, SEATS_PER_TIME_SLOT, SLOT_INTERVAL_MINUTES } from './limits';
 import { LIMIT_PERIODS, RECURRENCE_FREQS, type PeriodLimits, type RecurringEvent } from '../db/json-types';
+import { CURRENCIES, isCurrency, PAYMENT_DEADLINE_MINUTES } from '../payments/money';
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
 
@@ -91,6 +92,39 @@ const fields = {
 /** Every writable field (team event types build on them). */
 export const eventTypeFields = fields;
 
+/** What an attendee's cancel refunds (a decline, a host's cancel and a late payment always refund in full). */
+export const refundPolicySchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('full_until_hours_before'), hours: z.number().int().min(0).max(8760) }),
+    z.strictObject({ type: z.literal('none') }),
+    z.strictObject({ type: z.literal('always_full') }),
+  ])
+  .describe("An attendee's cancel refunds the full price until `hours` before the start and nothing after (`full_until_hours_before`), never (`none`) or always (`always_full`)");
+
+/** Paid event types (src/payments/): personal event types only, not seated or recurring yet. */
+export const paymentFields = {
+  price: z
+    .number()
+    .int()
+    .min(1)
+    .max(99_999_999)
+    .nullable()
+    .describe('The price in minor units of `currency` (2500 usd is $25.00; 500 jpy is ¥500: zero-decimal currencies have no minor unit). Null: free'),
+  currency: z
+    .string()
+    .transform((c) => c.toLowerCase())
+    .refine(isCurrency, `An ISO 4217 currency Stripe charges in (${CURRENCIES.length} codes, e.g. usd, eur, jpy)`)
+    .nullable()
+    .describe('ISO 4217 code, any case (answered lower case, as Stripe writes it); required with a price'),
+  payment_deadline_minutes: z
+    .number()
+    .int()
+    .min(PAYMENT_DEADLINE_MINUTES.min)
+    .max(PAYMENT_DEADLINE_MINUTES.max)
+    .describe('How long an unpaid booking holds its time (10-1440 minutes); then it expires and the time is free again'),
+  refund_policy: refundPolicySchema,
+};
+
 export const createEventTypeBody = z.strictObject({
   ...fields,
   description: fields.description.default(null),
@@ -114,12 +148,16 @@ export const createEventTypeBody = z.strictObject({
   seats_per_time_slot: fields.seats_per_time_slot.default(null),
   seats_show_attendees: fields.seats_show_attendees.default(false),
   seats_show_availability_count: fields.seats_show_availability_count.default(true),
+  price: paymentFields.price.default(null),
+  currency: paymentFields.currency.default(null),
+  payment_deadline_minutes: paymentFields.payment_deadline_minutes.default(PAYMENT_DEADLINE_MINUTES.default),
+  refund_policy: paymentFields.refund_policy.optional(),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
 
 export const updateEventTypeBody = z
-  .strictObject(fields)
+  .strictObject({ ...fields, ...paymentFields })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
@@ -164,6 +202,10 @@ export const eventTypeResponse = z.strictObject({
   seats_per_time_slot: z.number().int().nullable(),
   seats_show_attendees: z.boolean(),
   seats_show_availability_count: z.boolean(),
+  price: z.number().int().nullable().describe('Minor units of `currency`; null: free'),
+  currency: z.string().nullable(),
+  payment_deadline_minutes: z.number().int(),
+  refund_policy: refundPolicySchema,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

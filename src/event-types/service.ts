@@ -9,10 +9,11 @@ import { defaultScheduleId, scheduleBelongsTo } from '../schedules/repo';
 import { insertEventType, slugTaken, updateEventType } from './repo';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 import { seatsConflict } from './limits';
+import { paymentConflict } from '../payments/money';
 
 /** 400 when seats meet requires_confirmation or recurring_event in the event type as it would be. */
-function assertSeatsCompatible(et: Parameters<typeof seatsConflict>[0]) {
-  const conflict = seatsConflict(et);
+function assertSeatsCompatible(et: Parameters<typeof seatsConflict>[0] & Parameters<typeof paymentConflict>[0]) {
+  const conflict = seatsConflict(et) ?? paymentConflict(et);
   if (conflict) throw invalid(conflict.path, conflict.message);
 }
 
@@ -34,7 +35,7 @@ function rethrowSlugConflict(error: unknown): never {
 /** Creates an event type for `owner_id` (super admins only) or the actor; the schedule defaults to the owner's default. */
 export async function createEventType(db: Db, actor: User, body: CreateEventTypeBody): Promise<EventType> {
   const { owner_id, schedule_id, ...fields } = body;
-  assertSeatsCompatible({ seatsPerTimeSlot: fields.seats_per_time_slot, requiresConfirmation: fields.requires_confirmation, recurringEvent: fields.recurring_event });
+  assertSeatsCompatible({ seatsPerTimeSlot: fields.seats_per_time_slot, requiresConfirmation: fields.requires_confirmation, recurringEvent: fields.recurring_event, price: fields.price, currency: fields.currency });
   // A deactivated host offers no slots; an event type made for them would be dead on arrival.
   const ownerId = (await resolveOwner(db, actor, owner_id, { field: 'owner_id', mustBeActive: true, notAllowed: 'forbidden' })).id;
   if (schedule_id !== undefined) await assertScheduleOfOwner(db, schedule_id, ownerId);
@@ -50,6 +51,8 @@ export async function changeEventType(db: Db, existing: EventType, body: UpdateE
     seatsPerTimeSlot: body.seats_per_time_slot === undefined ? existing.seatsPerTimeSlot : body.seats_per_time_slot,
     requiresConfirmation: body.requires_confirmation ?? existing.requiresConfirmation,
     recurringEvent: body.recurring_event === undefined ? existing.recurringEvent : body.recurring_event,
+    price: body.price === undefined ? existing.price : body.price,
+    currency: body.currency === undefined ? existing.currency : body.currency,
   });
   if (body.schedule_id !== undefined) await assertScheduleOfOwner(db, body.schedule_id, existing.ownerId);
   if (body.slug !== undefined && (await slugTaken(db, existing.ownerId, body.slug, existing.id))) throw slugConflict();

@@ -42,6 +42,8 @@ const STATUS: Record<BookingStatus, IcsStatus> = {
   pending: 'TENTATIVE',
   cancelled: 'CANCELLED',
   rejected: 'CANCELLED',
+  awaiting_payment: 'TENTATIVE',
+  expired: 'CANCELLED',
 };
 
 /** The iTIP method of a message about a booking in this state: a booking that no longer holds time is cancelled. */

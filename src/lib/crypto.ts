@@ -20,3 +20,8 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 export async function sha256Hex(value: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
 }
+
+/** The SHA-256 of bytes (a content address, e.g. a logo's R2 key). */
+export async function sha256HexOfBytes(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', bytes));
+}

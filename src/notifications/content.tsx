@@ -30,6 +30,12 @@ const ATTENDEE: Record<WebhookTrigger, Wording> = {
   BOOKING_REJECTED: { subject: 'Declined', headline: 'Your booking request was declined' },
   BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'Your meeting was rescheduled' },
   BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'Your meeting was cancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'Payment started', headline: 'Your payment was started' },
+  BOOKING_PAID: {
+    subject: 'Payment refunded',
+    headline: 'Your payment is being refunded in full',
+    lead: () => 'Your payment arrived after the checkout had expired, and the time was no longer free, so the meeting was not booked. The full amount goes back to your card; banks take 5-10 days to show it.',
+  },
 };
 
 const HOST: Record<WebhookTrigger, Wording> = {
@@ -43,6 +49,8 @@ const HOST: Record<WebhookTrigger, Wording> = {
   BOOKING_REJECTED: { subject: 'Declined', headline: 'You declined a booking request' },
   BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'A booking was rescheduled' },
   BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'A booking was cancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'Payment started', headline: 'A payment was started' },
+  BOOKING_PAID: { subject: 'Payment refunded', headline: 'A late payment was refunded' },
 };
 
 /** At most `max` characters (whole code points), with an ellipsis when cut. */

@@ -13,6 +13,10 @@ export const RECIPIENTS: Record<WebhookTrigger, readonly RecipientRole[]> = {
   BOOKING_REJECTED: ['attendee'],
   BOOKING_RESCHEDULED: ['attendee', 'host'],
   BOOKING_CANCELLED: ['attendee', 'host'],
+  // Nothing is announced before payment; a normal payment is announced by the BOOKING_CREATED/REQUESTED that follows.
+  BOOKING_PAYMENT_INITIATED: [],
+  // Written only when a payment arrived for a booking that cannot happen: the payer hears it is refunded.
+  BOOKING_PAID: ['attendee'],
 };
 
 /** Stored with each notification row; rendering it again on a retry gives the same message. */

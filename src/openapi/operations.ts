@@ -14,6 +14,9 @@ import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
+import { smsDocs } from '../sms/openapi';
+import { paymentsDocs } from '../payments/openapi';
+import { logosDocs } from '../logos/openapi';
 import { openApiDocs } from './openapi';
 import { errorSchema } from './schemas';
 import type { Operation, ResourceDocs } from './types';
@@ -29,10 +32,13 @@ const RESOURCES: ResourceDocs[] = [
   slotsDocs,
   reservationsDocs,
   bookingsDocs,
+  paymentsDocs,
   webhooksDocs,
   calendarFeedsDocs,
   calendarsDocs,
   teamsDocs,
+  smsDocs,
+  logosDocs,
 ];
 
 /**

@@ -16,6 +16,12 @@ export const TAGS = [
     name: 'Bookings',
     description: "Booking, rescheduling and cancelling need no session: a booking's uid is the attendee's capability.",
   },
+  {
+    name: 'Payments',
+    description:
+      'Paid event types with Stripe: connect your Stripe keys, register the webhook endpoint in Stripe, and refund by hand. A booking of a paid ' +
+      'event type waits in `awaiting_payment` (holding its time) until Stripe Checkout is paid or its deadline passes; see `payment` on a booking.',
+  },
   { name: 'Webhooks', description: 'Signed HTTP callbacks on booking changes; see the webhooks section for the bodies.' },
   {
     name: 'Calendar feeds',

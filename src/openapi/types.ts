@@ -29,8 +29,11 @@ export interface Operation {
   params?: z.ZodObject;
   query?: z.ZodType;
   headers?: HeaderParam[];
-  /** `required: false` for bodies the handler defaults when absent. */
-  body?: { schema: z.ZodType; required?: boolean };
+  /**
+   * `required: false` for bodies the handler defaults when absent. `mediaType`: a body that is not JSON (a logo's
+   * bytes), documented under that media type with `schema` (a binary string).
+   */
+  body?: { schema: z.ZodType; required?: boolean; mediaType?: string };
   success: {
     status: 200 | 201 | 202 | 204;
     description: string;

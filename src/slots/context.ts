@@ -7,7 +7,7 @@ import type { CountedBooking } from './limits';
 
 export interface SlotContext {
   eventType: EventType;
-  host: Pick<User, 'id' | 'name' | 'email' | 'timezone' | 'username'> & Partial<Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>>;
+  host: Pick<User, 'id' | 'name' | 'email' | 'timezone' | 'username'> & Partial<Pick<User, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale' | 'embedOrigins' | 'logo'>>;
   scheduleTimeZone: string;
   availability: WeeklyRange[];
   overrides: DateOverride[];

@@ -44,6 +44,8 @@ export async function loadSlotContext(
         hideBranding: users.hideBranding,
         theme: users.theme,
         locale: users.locale,
+        embedOrigins: users.embedOrigins,
+        logo: users.logo,
       },
       scheduleTimeZone: schedules.timezone,
       weekly: weeklySql(schedules.id),

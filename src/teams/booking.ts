@@ -201,7 +201,7 @@ async function write(
     now,
   };
   const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-    booking: { ...booking, id: 0, recurringBookingUid: null, recurrenceStart: null, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
+    booking: { ...booking, id: 0, recurringBookingUid: null, recurrenceStart: null, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now, paymentExpiresAt: null, payment: null },
     attendee: req.attendee,
     host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone },
     eventType: et,

@@ -24,7 +24,7 @@ export interface TeamHost extends RotatingHost {
 export interface TeamSlotContext {
   eventType: EventType;
   /** With its branding and language when read for the public pages (src/teams/slots-repo.ts). */
-  team: { id: number; slug: string; name: string } & Partial<Pick<Team, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale'>>;
+  team: { id: number; slug: string; name: string } & Partial<Pick<Team, 'brandColor' | 'brandColorDark' | 'hideBranding' | 'theme' | 'locale' | 'embedOrigins' | 'logo'>>;
   /** Bookings of this event type (any host) that count against its booking limits, around the window (empty without limits). */
   counted: CountedBooking[];
   /** Ascending user id; only active users who are still members of the team. */

@@ -66,6 +66,8 @@ export const createTeamEventTypeBody = createEventTypeBody
   .omit({ owner_id: true, schedule_id: true, ...SEAT_FIELDS })
   .extend({
     seats_per_time_slot: noSeats,
+    // Paid team event types (the team owner's Stripe account) are a later step.
+    price: z.null({ error: 'Paid team event types are not supported yet' }).optional().describe('Not supported on team event types: only null is accepted'),
     scheduling_type: teamFields.scheduling_type,
     hosts: teamFields.hosts.optional(),
     assign_all_team_members: teamFields.assign_all_team_members.default(false),

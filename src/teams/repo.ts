@@ -58,6 +58,8 @@ export async function insertTeamWithOwner(db: Db, body: { name: string; slug: st
     hideBranding: false,
     theme: 'system',
     locale: 'en',
+    embedOrigins: [],
+    logo: null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
   };
@@ -197,4 +199,9 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
         })),
     };
   });
+}
+
+/** A team's logo key (src/logos/service.ts), or null to remove it. */
+export async function updateTeamLogo(db: Db, id: number, logo: string | null): Promise<void> {
+  await db.update(teams).set({ logo, updatedAt: Date.now() }).where(eq(teams.id, id));
 }

@@ -80,6 +80,8 @@ export async function loadTeamSlotContext(
         hideBranding: teams.hideBranding,
         theme: teams.theme,
         locale: teams.locale,
+        embedOrigins: teams.embedOrigins,
+        logo: teams.logo,
       },
       hosts,
       counted: countedSql(eventTypes.id, window, now, ignoreBookingId),

@@ -10,7 +10,8 @@ export function pageSecurityHeaders(opts: { scripts?: boolean } = {}) {
       defaultSrc: ["'none'"],
       styleSrc: [NONCE],
       ...(opts.scripts ? { scriptSrc: [NONCE] } : {}),
-      imgSrc: ['data:'],
+      // data: for the favicon, 'self' for a host's logo (/logos/..., src/branding/logo-routes.ts).
+      imgSrc: ['data:', "'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
@@ -18,6 +19,17 @@ export function pageSecurityHeaders(opts: { scripts?: boolean } = {}) {
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
   });
+}
+
+/**
+ * Lets the listed origins frame this response (an embedded booking page): its CSP `frame-ancestors` becomes `sources`
+ * and X-Frame-Options goes, which would otherwise still refuse every frame in older browsers.
+ */
+export function allowFramingBy(headers: Headers, sources: string): void {
+  const csp = headers.get('Content-Security-Policy');
+  if (!csp) return;
+  headers.set('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${sources}`));
+  headers.delete('X-Frame-Options');
 }
 
 /** For pages that show personal data or carry per-visitor tokens: never kept in any cache. */

@@ -30,6 +30,10 @@ const bookingPayload = z.strictObject({
   status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   seatUid: z.string().optional().describe("Seated event types: the seat this event is about (its attendee is the only one listed)"),
+  payment: z
+    .strictObject({ status: z.string(), amount: z.number().int(), currency: z.string(), refundedAmount: z.number().int() })
+    .optional()
+    .describe('Paid event types: the payment as of this change (amounts in minor units of the lower-case ISO 4217 currency)'),
   team: z
     .strictObject({ id: z.number().int().positive(), name: z.string(), members: z.array(organizer) })
     .optional()
@@ -48,6 +52,8 @@ const triggerExtras: Record<WebhookTrigger, z.ZodRawShape> = {
   },
   BOOKING_CANCELLED: { cancellationReason: z.string().nullable() },
   BOOKING_REJECTED: { rejectionReason: z.string().nullable() },
+  BOOKING_PAYMENT_INITIATED: {},
+  BOOKING_PAID: {},
 };
 
 const envelopeOf = (trigger: WebhookTrigger) =>
@@ -61,6 +67,33 @@ export const bookingEnvelopeSchemas = Object.fromEntries(WEBHOOK_TRIGGERS.map((t
   WebhookTrigger,
   ReturnType<typeof envelopeOf>
 >;
+
+/** A workflow's `webhook` step (#29): the booking as it is when the step is due, and which step it is. */
+export const meetingReminderEnvelopeSchema = z.strictObject({
+  triggerEvent: z.literal('MEETING_REMINDER'),
+  createdAt: z.iso.datetime(),
+  payload: z.strictObject({
+    type: z.string().nullable().describe("The event type's slug"),
+    title: z.string(),
+    startTime: z.iso.datetime(),
+    endTime: z.iso.datetime(),
+    organizer,
+    attendees,
+    location: z.string().nullable(),
+    uid: z.string(),
+    bookingId: z.number().int().positive().nullable(),
+    eventTypeId: z.number().int().positive().nullable(),
+    length: z.number().int().describe('Minutes'),
+    status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
+    reminder: z.strictObject({
+      workflowId: z.number().int().positive(),
+      workflowName: z.string(),
+      trigger: z.string().describe('The workflow trigger: before_start, after_end, on_booked, on_rescheduled or on_cancelled'),
+      step: z.number().int().min(0).describe("Index in the workflow's steps"),
+      dueAt: z.iso.datetime(),
+    }),
+  }),
+});
 
 export const pingEnvelopeSchema = z.strictObject({
   triggerEvent: z.literal('PING'),

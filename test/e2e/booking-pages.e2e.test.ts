@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
 import { expectAccessible as expectAxeClean } from './axe';
+import { startEmbedSite } from './embed-site';
 import { connectBrowser, seedShared, type SharedServer } from './harness';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -26,6 +27,9 @@ const BRANDED = [
   { email: 'e2e-brand-ar@calflare.dev', username: 'e2e-brand-ar', name: 'مضيف العلامة', lang: 'ar', color: '#ffff00', dark: '#000080' },
   { email: 'e2e-brand-ja@calflare.dev', username: 'e2e-brand-ja', name: '山田 花子', lang: 'ja', color: '#000080', dark: '#ffff00' },
 ];
+
+// A host who embeds the booker in their own site (issue #31), listing one of test/e2e/embed-site.ts's origins.
+const EMBED_HOST = { email: 'e2e-embed-host@calflare.dev', username: 'e2e-embed', name: 'Emma Embed' };
 
 let worker: SharedServer;
 let browser: Browser;
@@ -375,6 +379,62 @@ describe('public booking pages in headless Chromium', () => {
       await expectAccessible(page, `form ${b.lang}`);
       await shot(page, `12-form-${b.lang}-brand`);
       await context.close();
+    }
+  });
+
+  it('embeds on another origin: books inline and in the popup, gets booking_successful with the uid, resizes; an unlisted origin cannot frame it', async () => {
+    const site = await startEmbedSite(worker.base, `${EMBED_HOST.username}/intro?name=Ada%20Embed&email=ada-embed%40example.com&utm_source=site`);
+    try {
+      const now = Date.now();
+      seedShared([
+        ...provisionUserStatements({ ...EMBED_HOST, role: 'user', timezone: 'UTC', passwordHash: await hashPassword('e2e-host-password') }, now),
+        { sql: 'UPDATE users SET embed_origins = ? WHERE email = ?', params: [JSON.stringify([site.listed]), EMBED_HOST.email] },
+        { sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, buffer_before_minutes, buffer_after_minutes, minimum_notice_hours,
+                  booking_window_days, requires_confirmation, is_active, created_at, updated_at) SELECT u.id, s.id, 'Intro', 'intro', 30, 0, 0, 0, 60, 0, 1, ?, ?
+                FROM users u JOIN booking_schedules s ON s.user_id = u.id AND s.is_default = 1 WHERE u.email = ?`, params: [now, now, EMBED_HOST.email] },
+      ]);
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+      const page = await context.newPage();
+      await page.goto(site.listed);
+      const events = (type: string) => page.evaluate((t) => (window as any).calflareEvents.filter((e: any) => e.type === t), type);
+      /** Day, time, and the prefilled form's submit inside the embedded booker; resolves with the uid announced. */
+      const bookIn = async (iframe: string, already: number) => {
+        const inside = page.frameLocator(iframe);
+        await inside.locator('table.cal a').first().click({ timeout: 15_000 });
+        await expect.poll(async () => (await events('calflare:date_selected')).length).toBeGreaterThan(already);
+        await inside.locator('#times a').first().click();
+        await expect.poll(() => inside.locator('#f-name').inputValue()).toBe('Ada Embed');
+        await inside.locator('#booking-form button[type=submit]').click();
+        await expect.poll(async () => (await events('calflare:booking_successful')).length, { timeout: 15_000 }).toBe(already + 1);
+        const announced = (await events('calflare:booking_successful'))[already].detail;
+        const frame = await (await page.locator(iframe).elementHandle())!.contentFrame();
+        expect(new URL(frame!.url()).pathname).toBe(`/booking/${announced.uid}`);
+        expect(Date.parse(announced.end) - Date.parse(announced.start)).toBe(30 * 60_000);
+        return announced.uid as string;
+      };
+      const first = await bookIn('#inline iframe', 0);
+      // It resized itself: the iframe is as tall as the last height announced (the default is 320 px).
+      const heights = await events('calflare:page_height');
+      const last = heights[heights.length - 1].detail.height;
+      expect(await page.locator('#inline iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height)).toBe(Math.max(120, last));
+      expect(last).toBeGreaterThan(320);
+      await shot(page, '13-embed-inline');
+
+      await page.click('#open-popup');
+      expect(await page.locator('dialog[open] iframe').count()).toBe(1);
+      const second = await bookIn('dialog[open] iframe', 1);
+      expect(second).not.toBe(first);
+      await shot(page, '14-embed-popup');
+
+      // The same page from an unlisted origin: the browser refuses the frame, nothing is posted.
+      const other = await context.newPage();
+      const refused = new Promise((resolve) => other.on('console', (m) => /frame-ancestors/.test(m.text()) && resolve(m.text())));
+      await other.goto(`${site.unlisted}/frame`);
+      expect(await refused).toMatch(/violates .*frame-ancestors.* has been blocked/s);
+      expect(await other.frameLocator('#raw').locator('#calendar').count()).toBe(0);
+      await context.close();
+    } finally {
+      await site.close();
     }
   });
 

@@ -1,0 +1,112 @@
+// SQL of paid bookings (issue #30): the unpaid booking an attendee already has for a slot, their open unpaid count,
+// whether a paid booking's time is free, and the one guarded UPDATE that applies a payment transition.
+import type { D1Queryable, Db } from '../db/client';
+import { selectBookingsForWrite, type BookingForWrite } from './repo';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { attendees, bookings, eventTypes } from '../db/schema';
+import { bookedOverlap, heldOverlap } from './guard-sql';
+import type { PaidBookingStatus, PaymentState } from '../payments/machine';
+
+/** The attendee's open unpaid booking of this event type at this start, if any (an abandoned checkout to resume). */
+export async function openUnpaidBooking(db: Db, eventTypeId: number, startAt: number, email: string, now: number): Promise<BookingForWrite | undefined> {
+  return selectBookingsForWrite(db)
+    .where(
+      and(
+        eq(bookings.eventTypeId, eventTypeId),
+        eq(bookings.startAt, startAt),
+        eq(bookings.status, 'awaiting_payment'),
+        gt(bookings.paymentExpiresAt, now),
+        eq(attendees.email, email.toLowerCase()),
+      ),
+    )
+    .get();
+}
+
+/** Open unpaid bookings of one attendee email with one host. */
+export async function openUnpaidCount(db: Db, hostId: number, email: string, now: number): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(bookings)
+    .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
+    .where(and(eq(bookings.hostId, hostId), eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Whether no other booking or hold of the host overlaps this booking's span now (its own row left out). */
+export async function spanFreeFor(db: Db, b: { id: number; hostId: number; occupiedStart: number; occupiedEnd: number }, now: number): Promise<boolean> {
+  const row = await db.$client
+    .prepare(`SELECT (EXISTS (${bookedOverlap(now)} AND o.id != ?) OR EXISTS (${heldOverlap()})) AS taken`)
+    .bind(b.hostId, b.occupiedEnd, b.occupiedStart, b.id, b.hostId, now, b.occupiedEnd, b.occupiedStart, null)
+    .first<{ taken: number }>();
+  return row?.taken === 0;
+}
+
+export interface PaymentChange {
+  from: PaidBookingStatus;
+  to: PaymentState;
+  /** Raise the calendar SEQUENCE (a change the attendee already heard of the booking: cancel, decline, confirm). */
+  bumpSequence: boolean;
+  /** When the booking becomes accepted: the host's location withheld while unpaid (COALESCE keeps the attendee's). */
+  location: string | null;
+  reason: string | null;
+  paymentIntentId: string | null;
+  lateRefund: boolean;
+  /** Taking the time back (a revived booking): written only while nothing else overlaps, like any booking. */
+  guardSpan: boolean;
+}
+
+/**
+ * The one UPDATE of a payment transition: the booking's status and its payment's status and refunded total, only
+ * from the status it was read in, and for a revival only while its time is still free. Only the fields the machine
+ * moves are set (json_set), so a checkout link recorded meanwhile is kept. RETURNING the row.
+ */
+export function paymentUpdate(d1: D1Queryable, b: { id: number; hostId: number; occupiedStart: number; occupiedEnd: number }, c: PaymentChange, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE bookings SET status = ?, updated_at = ?, sequence = sequence + ?,
+         location_value = CASE WHEN ? = 'accepted' THEN COALESCE(location_value, ?) ELSE location_value END,
+         cancellation_reason = CASE WHEN ? = 'cancelled' THEN ? ELSE cancellation_reason END,
+         rejection_reason = CASE WHEN ? = 'rejected' THEN ? ELSE rejection_reason END,
+         payment = json_set(payment, '$.status', ?, '$.refunded_amount', ?,
+           '$.payment_intent_id', COALESCE(?, json_extract(payment, '$.payment_intent_id')),
+           '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END))
+       WHERE id = ? AND status = ?
+         AND (? = 0 OR (NOT EXISTS (${bookedOverlap(now)} AND o.id != ?) AND NOT EXISTS (${heldOverlap()})))
+       RETURNING *`,
+    )
+    .bind(
+      c.to.booking, now, c.bumpSequence ? 1 : 0,
+      c.to.booking, c.location,
+      c.to.booking, c.reason,
+      c.to.booking, c.reason,
+      c.to.payment, c.to.refunded,
+      c.paymentIntentId,
+      c.lateRefund ? 1 : 0,
+      b.id, c.from,
+      c.guardSpan ? 1 : 0, b.hostId, b.occupiedEnd, b.occupiedStart, b.id, b.hostId, now, b.occupiedEnd, b.occupiedStart, null,
+    );
+}
+
+/** Records the Checkout Session a paid booking opened (once: a second one is never recorded over the first). */
+export async function recordCheckout(db: Db, uid: string, sessionId: string, url: string): Promise<void> {
+  await db.$client
+    .prepare(
+      `UPDATE bookings SET payment = json_set(payment, '$.checkout_session_id', ?, '$.checkout_url', ?)
+       WHERE uid = ? AND payment IS NOT NULL AND json_extract(payment, '$.checkout_session_id') IS NULL`,
+    )
+    .bind(sessionId, url, uid)
+    .run();
+}
+
+/** What a payment event needs of the booking's event type beyond BookingForWrite (null: the event type was deleted). */
+export async function paidTerms(db: Db, eventTypeId: number | null) {
+  if (eventTypeId === null) return null;
+  return (
+    (await db
+      .select({ requiresConfirmation: eventTypes.requiresConfirmation, refundPolicy: eventTypes.refundPolicy })
+      .from(eventTypes)
+      .where(eq(eventTypes.id, eventTypeId))
+      .get()) ?? null
+  );
+}

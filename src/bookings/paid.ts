@@ -1,0 +1,209 @@
+// Paid bookings (issue #30) inside HostCalendar, under the host's lock: booking one (status `awaiting_payment`, which
+// holds the time like a booking until `payment_expires_at`), and applying a payment event (paid, expired, cancelled,
+// declined, confirmed, refunded by hand) decided by the pure state machine (src/payments/machine.ts), in ONE D1 batch:
+// the guarded UPDATE, then the webhook and email rows of the effects it announces, which find the booking only in the
+// state the UPDATE produced. The Stripe effects (refund, close the checkout) are answered to the caller, which
+// performs them after the commit (src/payments/service.ts).
+import type { D1Queryable, Db } from '../db/client';
+import { isForeignKeyViolation } from '../db/errors';
+import type { Booking, WebhookTrigger } from '../db/schema';
+import type { Bindings } from '../env';
+import type { ErrorCode } from '../lib/errors';
+import type { SlotContext } from '../slots/context';
+import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
+import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
+import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
+import { deleteHoldIfBooked } from '../reservations/repo';
+import { attendeeCancelRefund, DEFAULT_REFUND_POLICY } from '../payments/money';
+import { next, refundable, type PaidBookingStatus, type PaymentEffect, type PaymentEvent, type PaymentState } from '../payments/machine';
+import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
+import { snapshotOf } from './snapshot';
+import { draftBooking, type BookRequest } from './draft';
+import { bookingFromRow, bookingJson, guardedInsert, insertAttendee, acceptedLocation, type BookingForWrite, type BookingJson } from './repo';
+import { openUnpaidBooking, openUnpaidCount, paymentUpdate, spanFreeFor } from './paid-repo';
+import { newBookingUid } from './uid';
+import { positiveIntVar } from '../reservations/rules';
+
+export type PaidWritten =
+  | {
+      ok: true;
+      booking: BookingJson;
+      replayed?: boolean;
+      deliveryIds?: number[];
+      notificationIds?: number[];
+      steps?: ScheduledStep[];
+      /** Stripe work for the caller after the commit: refunds and closing the checkout. */
+      paymentEffects?: PaymentEffect[];
+    }
+  | { ok: false; code: ErrorCode; message: string };
+
+export interface PaidEnv {
+  db: Db;
+  env: Bindings;
+  now: number;
+  attendeeCap: (email: string) => { email: string; max: number; eventTypeId?: number };
+  capFailure: (cap: { email: string; max: number; eventTypeId?: number }) => Promise<PaidWritten | null>;
+}
+
+const fail = (code: ErrorCode, message: string): PaidWritten => ({ ok: false, code, message });
+
+export const DEFAULT_MAX_OPEN_UNPAID = 2;
+
+export const isPaidEventType = (et: { price: number | null; currency: string | null }) => et.price !== null && et.currency !== null;
+
+/**
+ * A new paid booking: `awaiting_payment` until its deadline, behind the same guarded INSERT as any booking. No email
+ * and no BOOKING_CREATED before payment; a BOOKING_PAYMENT_INITIATED webhook. The same attendee booking the same
+ * slot again while its checkout is open gets that booking back (never a second one, never a 409 dead end); an
+ * attendee with PAYMENT_MAX_OPEN_PER_ATTENDEE open unpaid bookings with this host gets 409 too_many_bookings.
+ */
+export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
+  const et = ctx.eventType;
+  const resumed = await openUnpaidBooking(e.db, et.id, req.start, req.attendee.email, e.now);
+  if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
+  const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
+  if ((await openUnpaidCount(e.db, ctx.host.id, req.attendee.email, e.now)) >= maxOpen) {
+    return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
+  }
+  // A paid booking is written as a request as far as the location goes: no host link before payment.
+  const draft = draftBooking(ctx, { ...req, needsConfirmation: true }, newBookingUid(), e.now);
+  if (!draft.ok) return draft;
+  const booking = {
+    ...draft.booking,
+    status: 'awaiting_payment' as const,
+    paymentExpiresAt: paymentDeadline(e.now, et.paymentDeadlineMinutes, req.start),
+    payment: newPaymentRecord(et.price!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+  };
+  const snapshot = { ...draft.snapshot, trigger: 'BOOKING_PAYMENT_INITIATED' as const, booking: { ...draft.snapshot.booking, status: booking.status } };
+  const d1 = e.db.$client;
+  const cap = e.attendeeCap(req.attendee.email);
+  let results: D1Result[];
+  try {
+    results = await d1.batch([
+      guardedInsert(d1, booking, { consumedHoldUid: holdUid, attendeeCap: cap }),
+      outboxInsert(d1, { ...snapshot, payment: { status: 'unpaid', amount: booking.payment.amount, currency: booking.payment.currency, refundedAmount: 0 } }, e.now),
+      insertAttendee(d1, booking.uid, req.attendee),
+      ...(holdUid ? [deleteHoldIfBooked(d1, holdUid, booking.uid)] : []),
+    ]);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
+    throw error;
+  }
+  const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
+  if (!inserted) return (await e.capFailure(cap)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
+  return { ok: true, booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }), deliveryIds: deliveryIdsOf(results[1]!) };
+}
+
+/** The machine's state of a paid booking as stored (an unpaid booking past its deadline is still awaiting until swept). */
+export function paymentStateOf(b: Booking): PaymentState {
+  const p = b.payment!;
+  return { booking: b.status as PaidBookingStatus, payment: p.status, amount: p.amount, refunded: p.refunded_amount };
+}
+
+/**
+ * What a cancel refunds now: by the policy the booking was made under when the attendee cancels; everything when the
+ * host (or a super admin) does.
+ */
+export function cancelRefund(b: Booking, byHost: boolean, now: number): number {
+  const left = refundable(paymentStateOf(b));
+  return byHost ? left : attendeeCancelRefund(b.payment!.refund_policy, left, b.startAt, now);
+}
+
+export interface EventDetails {
+  reason?: string | null;
+  paymentIntentId?: string | null;
+}
+
+/**
+ * Applies one payment event to a paid booking: the machine decides, one batch writes. A `pay` asks whether the time is
+ * still free (the booking's own row left out), and a revival is guarded in SQL too. Unchanged: answers the booking.
+ */
+export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, event: PaymentEvent | { type: 'pay'; requiresConfirmation: boolean }, details: EventDetails = {}): Promise<PaidWritten> {
+  const b = current.booking;
+  if (!b.payment) return fail('conflict', 'This booking has no payment');
+  const state = paymentStateOf(b);
+  const decided: PaymentEvent =
+    event.type === 'pay' && !('slotFree' in event) ? { ...event, slotFree: await spanFreeFor(e.db, b, e.now) } : (event as PaymentEvent);
+  const t = next(state, decided);
+  if (!t.ok) return fail('conflict', t.message);
+  if (!t.changed) return { ok: true, booking: bookingJson(current) };
+
+  const to = t.state;
+  const announced = t.effects.filter((x): x is Extract<PaymentEffect, { kind: 'announce' }> => x.kind === 'announce').map((x) => x.trigger);
+  const entering = to.booking === 'accepted' || to.booking === 'pending';
+  // A booking paid into being is announced for the first time (SEQUENCE 0); a change of a booking already announced
+  // (cancel, decline, confirm) raises it like any change.
+  const bumpSequence = b.status !== 'awaiting_payment' && b.status !== 'expired' && to.booking !== b.status;
+  const after: Booking = {
+    ...b,
+    status: to.booking,
+    sequence: b.sequence + (bumpSequence ? 1 : 0),
+    updatedAt: e.now,
+    cancellationReason: to.booking === 'cancelled' ? (details.reason ?? null) : b.cancellationReason,
+    rejectionReason: to.booking === 'rejected' ? (details.reason ?? null) : b.rejectionReason,
+    locationValue: to.booking === 'accepted' ? acceptedLocation(current) : b.locationValue,
+    payment: { ...b.payment, status: to.payment, refunded_amount: to.refunded, payment_intent_id: details.paymentIntentId ?? b.payment.payment_intent_id },
+  };
+  const d1 = e.db.$client;
+  const tellPayer = t.effects.some((x) => x.kind === 'tell_payer_refunded');
+  const update = paymentUpdate(
+    d1,
+    b,
+    {
+      from: b.status as PaidBookingStatus,
+      to,
+      bumpSequence,
+      location: to.booking === 'accepted' ? acceptedLocation(current) : null,
+      reason: details.reason ?? null,
+      paymentIntentId: details.paymentIntentId ?? null,
+      lateRefund: tellPayer,
+      guardSpan: entering && b.status === 'expired',
+    },
+    e.now,
+  );
+  const state2 = { ...current, booking: after };
+  const calendar = { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now };
+  const groups: { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[] }[] = [];
+  for (const trigger of announced) {
+    const snapshot = snapshotOf(trigger as WebhookTrigger, state2);
+    // BOOKING_PAID is a webhook only: the BOOKING_CREATED/REQUESTED that follows carries the emails.
+    const emails = trigger === 'BOOKING_PAID' ? [] : notificationInserts(d1, e.env, snapshot, calendar, e.now);
+    const steps = trigger === 'BOOKING_CREATED' || trigger === 'BOOKING_CONFIRMED' ? stepsOf(d1, 'entered', after, e.now) : trigger === 'BOOKING_CANCELLED' ? stepsOf(d1, 'cancelled', after, e.now) : [];
+    groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails, steps });
+  }
+  if (tellPayer) groups.push({ webhooks: [outboxInsert(d1, snapshotOf('BOOKING_PAID', state2), e.now)], emails: notificationInserts(d1, e.env, snapshotOf('BOOKING_PAID', state2), calendar, e.now), steps: [] });
+
+  const statements = [update, ...groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps])];
+  const results = await d1.batch(statements);
+  const row = results[0]?.results[0] as Record<string, unknown> | undefined;
+  if (!row) {
+    // A revival whose time was taken meanwhile cannot happen under the lock; a write outside it could: refund then.
+    if (decided.type === 'pay' && decided.slotFree) return applyPaymentEvent(e, current, { ...decided, slotFree: false }, details);
+    return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+  }
+  const deliveryIds: number[] = [];
+  const notificationIds: number[] = [];
+  const steps: ScheduledStep[] = [];
+  let at = 1;
+  for (const g of groups) {
+    deliveryIds.push(...results.slice(at, at + g.webhooks.length).flatMap(deliveryIdsOf));
+    at += g.webhooks.length;
+    notificationIds.push(...notificationIdsOf(results.slice(at, at + g.emails.length)));
+    at += g.emails.length;
+    steps.push(...pendingStepsOf(results.slice(at, at + g.steps.length)));
+    at += g.steps.length;
+  }
+  return {
+    ok: true,
+    booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
+    deliveryIds,
+    notificationIds,
+    steps,
+    paymentEffects: t.effects.filter((x) => x.kind === 'refund' || x.kind === 'close_checkout'),
+  };
+}
+
+function stepsOf(d1: D1Queryable, change: 'entered' | 'cancelled', b: Booking, now: number) {
+  if (b.status !== 'accepted' && b.status !== 'cancelled') return [];
+  return stepStatements(d1, change, { uid: b.uid, status: b.status, startAt: b.startAt, endAt: b.endAt, sequence: b.sequence }, now);
+}

@@ -1,0 +1,44 @@
+// The Stripe work a committed payment transition asked for (src/payments/machine.ts effects), for every caller: the
+// API and pages (cancel, decline), the webhook, the admin's refund and the cron's retries.
+import { getDb } from '../db/client';
+import type { Bindings } from '../env';
+import { findBooking, byUid } from '../bookings/repo';
+import type { PaymentEffect } from './machine';
+import { createRefund, expireCheckout, stripeClient } from './stripe';
+import { recordPaymentIntent, settleRefund } from './repo';
+import { paymentKeys } from './keys';
+
+/**
+ * After a payment transition committed: the Stripe work it asked for. Refunds send what was decided and not yet
+ * confirmed, named by the refunded total (a retry repeats the same refund, never a second one); closing a checkout
+ * expires the session so nobody pays for a booking that cannot happen. Failures are left for the cron to retry.
+ */
+export async function performPaymentEffects(env: Bindings, uid: string, effects: PaymentEffect[]): Promise<void> {
+  const refund = effects.some((e) => e.kind === 'refund');
+  const close = effects.some((e) => e.kind === 'close_checkout');
+  if (!refund && !close) return;
+  const db = getDb(env.DB);
+  const found = await findBooking(db, byUid(uid));
+  const p = found?.booking.payment;
+  if (!found || !p) return;
+  const keys = await paymentKeys(db, env, p.account_user_id);
+  if (!keys) return;
+  const stripe = stripeClient(env, keys.secretKey);
+  try {
+    if (close && p.checkout_session_id) await expireCheckout(stripe, p.checkout_session_id, uid);
+    if (refund && p.refunded_amount > p.refund_settled_amount) {
+      let intent = p.payment_intent_id;
+      if (!intent && p.checkout_session_id) {
+        const session = await stripe.checkout.sessions.retrieve(p.checkout_session_id);
+        intent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+        if (intent) await recordPaymentIntent(db, uid, intent);
+      }
+      if (!intent) throw new Error('No payment intent to refund');
+      await createRefund(stripe, intent, p.refunded_amount - p.refund_settled_amount, uid, p.refunded_amount);
+      await settleRefund(db, uid, p.refunded_amount);
+    }
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', msg: 'stripe call failed', booking_uid: uid, error: String(error) }));
+  }
+}
+

@@ -1,0 +1,81 @@
+// SQL of payments outside the booking rows' transitions: hosts' Stripe accounts, handled Stripe events, and the cron's
+// work lists (unpaid bookings past their deadline, refunds Stripe has not confirmed).
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { bookings, paymentAccounts, stripeEvents, type PaymentAccount } from '../db/schema';
+
+export async function findPaymentAccount(db: Db, userId: number): Promise<PaymentAccount | undefined> {
+  return db.select().from(paymentAccounts).where(eq(paymentAccounts.userId, userId)).get();
+}
+
+export async function upsertPaymentAccount(db: Db, row: Omit<PaymentAccount, 'createdAt' | 'updatedAt'>, now: number): Promise<PaymentAccount> {
+  return db
+    .insert(paymentAccounts)
+    .values({ ...row, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: paymentAccounts.userId,
+      set: { secretKeySealed: row.secretKeySealed, webhookSecretSealed: row.webhookSecretSealed, keyHint: row.keyHint, livemode: row.livemode, updatedAt: now },
+    })
+    .returning()
+    .get();
+}
+
+export async function deletePaymentAccount(db: Db, userId: number): Promise<boolean> {
+  return (await db.delete(paymentAccounts).where(eq(paymentAccounts.userId, userId)).returning({ userId: paymentAccounts.userId })).length > 0;
+}
+
+export async function eventSeen(db: Db, id: string): Promise<boolean> {
+  return (await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, id)).get()) !== undefined;
+}
+
+export async function recordEvent(db: Db, id: string, type: string, bookingUid: string | null, now: number): Promise<void> {
+  await db.insert(stripeEvents).values({ id, type, bookingUid, receivedAt: now }).onConflictDoNothing();
+}
+
+/** The cron: unpaid bookings whose deadline has passed (their time is already free; this stores `expired`). */
+export async function overdueUnpaid(db: Db, now: number, limit: number) {
+  return db
+    .select({ uid: bookings.uid, hostId: bookings.hostId })
+    .from(bookings)
+    .where(and(eq(bookings.status, 'awaiting_payment'), lte(bookings.paymentExpiresAt, now)))
+    .orderBy(bookings.paymentExpiresAt)
+    .limit(limit)
+    .all();
+}
+
+/** Must read exactly as the partial index `bookings_refund_due_idx` is written, for SQLite to use it. */
+const REFUND_DUE = sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`;
+
+/** The cron: bookings with a refund decided and not yet confirmed by Stripe, the longest waiting first. */
+export async function refundsDue(db: Db, limit: number) {
+  // `updated_at >= 0` makes the partial index a range search rather than a walk of all of it.
+  return db.select({ uid: bookings.uid }).from(bookings).where(and(REFUND_DUE, gte(bookings.updatedAt, 0))).orderBy(bookings.updatedAt).limit(limit).all();
+}
+
+/** Stripe confirmed the refunds up to this total (never lowers what is recorded). */
+export async function settleRefund(db: Db, uid: string, refundedTotal: number): Promise<void> {
+  await db.$client
+    .prepare(
+      `UPDATE bookings SET payment = json_set(payment, '$.refund_settled_amount', MAX(json_extract(payment, '$.refund_settled_amount'), ?))
+       WHERE uid = ? AND payment IS NOT NULL`,
+    )
+    .bind(refundedTotal, uid)
+    .run();
+}
+
+/** The payment intent a completed session paid with, learnt later (a refund needs it). */
+export async function recordPaymentIntent(db: Db, uid: string, paymentIntentId: string): Promise<void> {
+  await db.$client
+    .prepare(`UPDATE bookings SET payment = json_set(payment, '$.payment_intent_id', ?) WHERE uid = ? AND payment IS NOT NULL`)
+    .bind(paymentIntentId, uid)
+    .run();
+}
+
+/** Handled Stripe events are kept 30 days: Stripe retries a delivery for 3 days at most. */
+export function purgeStripeEvents(db: Db, before: number, limit: number): Promise<number> {
+  return db.$client
+    .prepare('DELETE FROM stripe_events WHERE id IN (SELECT id FROM stripe_events WHERE received_at < ? LIMIT ?)')
+    .bind(before, limit)
+    .run()
+    .then((r) => r.meta.changes ?? 0);
+}

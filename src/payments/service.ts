@@ -1,0 +1,180 @@
+// Payments (issue #30) for the routes, the booking pages, the admin and the cron: a host's Stripe keys, the Checkout
+// Session of a new paid booking, Stripe's webhooks, the expiry sweep and refunds. Every state change runs in the
+// host's HostCalendar object through the one state machine (src/payments/machine.ts, applied by
+// src/bookings/paid.ts); this module only talks to Stripe before and after, with idempotency keys from the booking uid.
+import { getDb, type Db } from '../db/client';
+import type { RequestDb } from '../db/session';
+import type { User } from '../db/schema';
+import type { Bindings } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { seal } from '../lib/sealed';
+import { hostCalendar } from '../bookings/stub';
+import { findBooking, byUid, type BookingJson } from '../bookings/repo';
+import { recordCheckout } from '../bookings/paid-repo';
+import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
+import { checkoutParams } from './checkout';
+import { createCheckout, stripeClient, verifiedEvent } from './stripe';
+import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
+import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
+import { performPaymentEffects } from './effects';
+
+const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
+
+export async function connectStripe(db: Db, env: Bindings, userId: number, body: { secret_key: string; webhook_secret: string }) {
+  const row = await upsertPaymentAccount(
+    db,
+    {
+      userId,
+      secretKeySealed: await seal(env, PURPOSE_KEY, body.secret_key),
+      webhookSecretSealed: await seal(env, PURPOSE_WEBHOOK, body.webhook_secret),
+      keyHint: keyHint(body.secret_key),
+      livemode: body.secret_key.startsWith('sk_live_') || body.secret_key.startsWith('rk_live_'),
+    },
+    Date.now(),
+  );
+  return accountJson(row.userId, { source: 'account', keyHint: row.keyHint, livemode: row.livemode, updatedAt: row.updatedAt });
+}
+
+export async function stripeAccount(db: Db, env: Bindings, userId: number) {
+  const row = await findPaymentAccount(db, userId);
+  if (row) return accountJson(userId, { source: 'account', keyHint: row.keyHint, livemode: row.livemode, updatedAt: row.updatedAt });
+  if (env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET) return accountJson(userId, { source: 'deployment', keyHint: keyHint(env.STRIPE_SECRET_KEY), livemode: env.STRIPE_SECRET_KEY.includes('_live_'), updatedAt: null });
+  return accountJson(userId, null);
+}
+
+export async function disconnectStripe(db: Db, userId: number): Promise<void> {
+  if (!(await deletePaymentAccount(db, userId))) throw notFound('Stripe account');
+}
+
+function accountJson(userId: number, a: { source: 'account' | 'deployment'; keyHint: string; livemode: boolean; updatedAt: number | null } | null) {
+  return {
+    user_id: userId,
+    connected: a !== null,
+    source: a?.source ?? null,
+    key_hint: a?.keyHint ?? null,
+    livemode: a?.livemode ?? null,
+    updated_at: a?.updatedAt ? new Date(a.updatedAt).toISOString() : null,
+    webhook_url: '/v2/payments/stripe/webhook',
+  };
+}
+
+/** Runs a payment event in the booking's host object. */
+async function onCalendar(env: Bindings, hostId: number, uid: string, call: PaymentCall, d1?: RequestDb): Promise<CalendarReply> {
+  const run = () => hostCalendar(env, hostId).payment(uid, call);
+  return d1 ? d1.callObject(run) : run();
+}
+
+/**
+ * A new paid booking's Checkout Session (POST /v2/bookings and the booking form): opened once, with the booking uid
+ * as idempotency key, so a retry (or the same attendee booking the same slot again) gets the same session. A host
+ * without Stripe keys cannot take the booking: it is expired at once (its time free) and the answer is a 409.
+ * Stripe unreachable: the booking keeps its time until its deadline and is answered without `checkout_url`; asking
+ * again (GET or the same booking again) opens it then.
+ */
+export async function withCheckout(d1: RequestDb, env: Bindings, booking: BookingJson): Promise<BookingJson> {
+  if (booking.status !== 'awaiting_payment' || !booking.payment?.expires_at || booking.payment.checkout_url) return booking;
+  const db = getDb(env.DB);
+  const keys = await paymentKeys(db, env, booking.host_id);
+  if (!keys) {
+    await onCalendar(env, booking.host_id, booking.uid, { type: 'expire' }, d1);
+    throw new ApiError('conflict', 'This host cannot take payments yet: their Stripe account is not connected');
+  }
+  const params = checkoutParams(
+    {
+      uid: booking.uid,
+      title: booking.title,
+      startAt: Date.parse(booking.start!),
+      paymentExpiresAt: Date.parse(booking.payment.expires_at!),
+      attendeeEmail: booking.attendee.email,
+      price: booking.payment.amount,
+      currency: booking.payment.currency,
+    },
+    env.APP_URL,
+    Date.parse(booking.created_at!),
+  );
+  try {
+    const session = await createCheckout(stripeClient(env, keys.secretKey), params, booking.uid);
+    await recordCheckout(db, booking.uid, session.id, session.url);
+    return { ...booking, payment: { ...booking.payment, checkout_url: session.url } };
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'error', msg: 'stripe checkout failed', booking_uid: booking.uid, error: String(error) }));
+    return booking;
+  }
+}
+
+/** Events that change a booking; any other type is acknowledged and ignored (the endpoint may receive more). */
+const HANDLED = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.expired']);
+
+export type WebhookAnswer = { status: 200 | 400; body: Record<string, unknown> };
+
+/**
+ * POST /v2/payments/stripe/webhook. The booking named in the session (metadata.booking_uid, client_reference_id)
+ * says whose webhook secret signs it; the SDK checks the signature (and its 5-minute tolerance) before anything
+ * happens. Handled once per event id: a redelivered event is answered without acting again (and acting again would
+ * change nothing: the machine treats a repeated payment or expiry as no change).
+ */
+export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload: string, signature: string | undefined): Promise<WebhookAnswer> {
+  if (!signature) return { status: 400, body: { error: { code: 'validation_failed', message: 'Missing Stripe-Signature header' } } };
+  let claimed: { id?: unknown; type?: unknown; data?: { object?: { metadata?: { booking_uid?: unknown }; client_reference_id?: unknown } } };
+  try {
+    claimed = JSON.parse(payload);
+  } catch {
+    return { status: 400, body: { error: { code: 'validation_failed', message: 'The body is not JSON' } } };
+  }
+  const type = typeof claimed.type === 'string' ? claimed.type : '';
+  if (!HANDLED.has(type)) return { status: 200, body: { received: true, ignored: `event type ${type || '(none)'} is not used` } };
+  const object = claimed.data?.object;
+  const uid = typeof object?.metadata?.booking_uid === 'string' ? object.metadata.booking_uid : typeof object?.client_reference_id === 'string' ? object.client_reference_id : null;
+  const db = getDb(env.DB);
+  const found = uid ? await findBooking(db, byUid(uid)) : undefined;
+  const keys = found?.booking.payment ? await paymentKeys(db, env, found.booking.payment.account_user_id) : env.STRIPE_WEBHOOK_SECRET ? { secretKey: '', webhookSecret: env.STRIPE_WEBHOOK_SECRET } : null;
+  const event = keys ? await verifiedEvent(payload, signature, keys.webhookSecret) : null;
+  if (!event) return { status: 400, body: { error: { code: 'validation_failed', message: 'Bad Stripe signature' } } };
+  if (!found?.booking.payment) return { status: 200, body: { received: true, ignored: 'no paid booking of ours' } };
+  if (await eventSeen(db, event.id)) return { status: 200, body: { received: true, duplicate: true } };
+
+  const session = event.data.object as { id: string; payment_status?: string; payment_intent?: string | { id: string } | null };
+  let call: PaymentCall | null = null;
+  if (event.type === 'checkout.session.expired') call = { type: 'expire' };
+  // A delayed payment method completes the session unpaid; its async_payment_succeeded event pays it.
+  else if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') {
+    const intent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+    call = { type: 'pay', paymentIntentId: intent };
+  }
+  if (call) {
+    const reply = await onCalendar(env, found.booking.hostId, found.booking.uid, call, d1);
+    if (!reply.ok && reply.code !== 'conflict') throw new ApiError(reply.code, reply.message);
+    if (reply.ok && reply.paymentEffects?.length) await performPaymentEffects(env, found.booking.uid, reply.paymentEffects);
+  }
+  await recordEvent(db, event.id, event.type, found.booking.uid, Date.now());
+  return { status: 200, body: { received: true } };
+}
+
+/**
+ * The cron: unpaid bookings past their deadline become `expired` (their time was already free: the guard compares
+ * the deadline with the clock) and their checkout is closed; refunds Stripe has not confirmed are sent again.
+ */
+export async function sweepPayments(env: Bindings, now: number): Promise<{ expired: number; refunds: number }> {
+  const db = getDb(env.DB);
+  let expired = 0;
+  for (const b of await overdueUnpaid(db, now, 50)) {
+    const reply = await onCalendar(env, b.hostId, b.uid, { type: 'expire' });
+    if (reply.ok && reply.paymentEffects?.length) {
+      expired++;
+      await performPaymentEffects(env, b.uid, reply.paymentEffects);
+    }
+  }
+  const due = await refundsDue(db, 20);
+  for (const b of due) await performPaymentEffects(env, b.uid, [{ kind: 'refund', amount: 0 }]);
+  return { expired, refunds: due.length };
+}
+
+/** A host's refund by hand (admin): the booking's host or a super admin; anyone else sees a 404. */
+export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, amount: number): Promise<BookingJson> {
+  const found = await findBooking(d1.db, byUid(uid));
+  if (!found || (actor.role !== 'super_admin' && actor.id !== found.booking.hostId)) throw notFound('Booking');
+  const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
+  if (!reply.ok) throw new ApiError(reply.code, reply.message);
+  if (reply.paymentEffects?.length) await performPaymentEffects(env, uid, reply.paymentEffects);
+  return reply.booking;
+}

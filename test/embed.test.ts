@@ -1,0 +1,129 @@
+// The embed (issue #31, docs/DESIGN.md "Embed"): /embed.js, `embed_origins` through the API, `?embed=1` pages framed
+// only by the host's listed origins (everything else keeps refusing frames), the events posted only to those
+// origins, prefill by URL and UTM parameters stored in the booking's metadata. The browser side is in
+// test/e2e/booking-pages.e2e.test.ts.
+import { describe, expect, it } from 'vitest';
+import { api, dbRow, makeUser, page, publicHost, upcomingDate } from './helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
+
+const SHOP = 'https://shop.example.com';
+const DEV = 'http://127.0.0.1:8788';
+const START = () => `${upcomingDate(3)}T10:00:00Z`;
+const FORM_START = () => `${upcomingDate(3)}T11:00:00Z`;
+
+async function embeddingHost(origins: string[] = [SHOP, DEV], eventType: Record<string, unknown> = {}) {
+  const host = await publicHost({ eventType });
+  const res = await api('PATCH', '/v2/me', { token: host.token, body: { embed_origins: origins } });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return host;
+}
+
+const csp = (res: { headers: Headers }) => res.headers.get('content-security-policy') ?? '';
+const frameAncestorsOf = (res: { headers: Headers }) => /frame-ancestors ([^;]*)/.exec(csp(res))?.[1];
+
+describe('embed origins through the API', () => {
+  it('a user lists origins (normalised, duplicates dropped); paths, wildcards, other schemes and more than 10 are refused', async () => {
+    const user = await makeUser();
+    expect((await api('GET', '/v2/me', { token: user.token })).json).toMatchObject({ embed_origins: [], logo_url: null });
+    const res = await api('PATCH', '/v2/me', { token: user.token, body: { embed_origins: ['https://Shop.Example.com', 'https://shop.example.com/', DEV] } });
+    expect(res.status).toBe(200);
+    expect(res.json.embed_origins).toEqual([SHOP, DEV]);
+    const tooMany = Array.from({ length: 11 }, (_, i) => `https://s${i}.example.com`);
+    for (const bad of [['https://shop.example.com/book'], ['https://*.example.com'], ['javascript:alert(1)'], ['ftp://x.example.com'], ['shop.example.com'], ["'self'"], tooMany]) {
+      const refused = await api('PATCH', '/v2/me', { token: user.token, body: { embed_origins: bad } });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
+  it("a team's owner lists its origins and they frame the team's embedded booker", async () => {
+    const team = await makeTeam([{}]);
+    const owner = team.owner;
+    const res = await api('PATCH', `/v2/teams/${team.id}`, { token: owner.token, body: { embed_origins: [SHOP] } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.embed_origins).toEqual([SHOP]);
+    const et = await teamEventType(team.id, owner.token, { scheduling_type: 'round_robin', assign_all_team_members: true });
+    const booker = await page(`/team/${team.slug}/${et.slug}?embed=1&tz=UTC`);
+    expect(booker.status).toBe(200);
+    expect(frameAncestorsOf(booker)).toBe(SHOP);
+  });
+});
+
+describe('?embed=1 pages', () => {
+  it('are framed only by the listed origins; without embed=1 or without origins every page still refuses frames', async () => {
+    const host = await embeddingHost();
+    const embedded = await page(`${host.booker}?embed=1&tz=UTC&fmt=24h`);
+    expect(embedded.status).toBe(200);
+    expect(frameAncestorsOf(embedded)).toBe(`${SHOP} ${DEV}`);
+    expect(embedded.headers.get('x-frame-options')).toBeNull();
+    // Every other directive is the strict page policy.
+    expect(csp(embedded)).toContain("default-src 'none'");
+    const plain = await page(`${host.booker}?tz=UTC`);
+    expect(frameAncestorsOf(plain)).toBe("'none'");
+    expect(plain.headers.get('x-frame-options')).toBe('DENY');
+    const other = await publicHost();
+    const notListed = await page(`${other.booker}?embed=1&tz=UTC`);
+    expect(frameAncestorsOf(notListed)).toBe("'none'");
+    expect(notListed.headers.get('x-frame-options')).toBe('DENY');
+    // An embed page of a host with no origins posts nowhere.
+    expect(notListed.html).toContain('var O=[]');
+  });
+
+  it('drop the language links, keep embed=1 and the prefill in every link and form, and post the chosen day to the listed origins only', async () => {
+    const host = await embeddingHost();
+    const day = upcomingDate(3);
+    const res = await page(`${host.booker}?embed=1&tz=UTC&fmt=24h&date=${day}&name=Ada&utm_source=newsletter`);
+    expect(res.html).toContain('class="public embed"');
+    expect(res.html).not.toContain('hreflang=');
+    const times = [...res.html.matchAll(/href="([^"]*\/book\?[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(times.length).toBeGreaterThan(0);
+    for (const href of times) expect(new URL(href, 'http://x').searchParams.get('embed')).toBe('1');
+    expect(new URL(times[0]!, 'http://x').searchParams.get('name')).toBe('Ada');
+    expect(new URL(times[0]!, 'http://x').searchParams.get('utm_source')).toBe('newsletter');
+    expect(res.html).toMatch(/<input type="hidden" name="embed" value="1"/);
+    expect(res.html).toContain(`var O=${JSON.stringify([SHOP, DEV])}`);
+    expect(res.html).toContain(`{"type":"calflare:date_selected","data":{"date":"${day}"}}`);
+    expect(res.html).toContain('calflare:page_height');
+  });
+
+  it('a form prefilled by URL (name, email, answers by question name) books with the UTM values in metadata and tells the parent once', async () => {
+    const host = await embeddingHost([SHOP], { booking_fields: [{ name: 'company', type: 'text', label: 'Company', required: false }] });
+    const form = await page(`${host.booker}/book?start=${FORM_START()}&embed=1&tz=UTC&fmt=24h&name=Ada%20Lovelace&email=ada%40example.com&company=Analytical&utm_source=newsletter&utm_campaign=winter`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('value="Ada Lovelace"');
+    expect(form.html).toContain('value="ada@example.com"');
+    expect(form.html).toContain('value="Analytical"');
+    const action = /<form method="post" action="([^"]+)"/.exec(form.html)![1]!.replace(/&amp;/g, '&');
+    const q = new URL(action, 'http://x').searchParams;
+    expect([q.get('embed'), q.get('utm_source'), q.get('utm_campaign'), q.get('name')]).toEqual(['1', 'newsletter', 'winter', null]);
+
+    const booked = await page(`${host.booker}/book?start=${START()}&embed=1&utm_source=newsletter&utm_campaign=winter&utm_medium=${'x'.repeat(600)}`, {
+      form: { key: 'embed-1', name: 'Ada Lovelace', email: 'ada@example.com', tz: 'UTC', fmt: '24h' },
+    });
+    expect(booked.status).toBe(303);
+    const location = booked.headers.get('location')!;
+    expect(location).toMatch(/[?&]embed=1&booked=1$/);
+    const uid = /\/booking\/([^?]+)/.exec(location)![1]!;
+    const row = await dbRow<{ metadata: string }>('SELECT metadata FROM bookings WHERE uid = ?', uid);
+    // An over-long value is dropped, the others kept.
+    expect(JSON.parse(row!.metadata)).toEqual({ utm_source: 'newsletter', utm_campaign: 'winter' });
+    const shown = await page(location);
+    expect(frameAncestorsOf(shown)).toBe(SHOP);
+    expect(shown.html).toContain(`{"type":"calflare:booking_successful","data":{"uid":"${uid}","start":"${START()}"`);
+    // A reload without booked=1 (or the page outside the embed) announces nothing.
+    const again = await page(location.replace('&booked=1', ''));
+    expect(again.html).not.toContain('booking_successful');
+    expect(again.html).toMatch(/href="\/reschedule\/[^"]*embed=1/);
+  });
+});
+
+describe('/embed.js', () => {
+  it('is a small script with the three modes, checks the origin and source of every message, and may be loaded by any site', async () => {
+    const res = await page('/embed.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    expect(new TextEncoder().encode(res.html).length).toBeLessThan(10 * 1024);
+    for (const piece of ['data-calflare-inline', 'data-calflare-popup', 'data-calflare-floating', 'e.origin !== ORIGIN', 'contentWindow !== e.source']) expect(res.html).toContain(piece);
+  });
+});

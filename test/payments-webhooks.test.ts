@@ -1,0 +1,168 @@
+// Stripe's webhooks and the expiry sweep (issue #30): a signed checkout.session.completed books (BOOKING_PAID, then
+// BOOKING_CREATED, and only then emails), a bad signature, a replay and an unknown event type are handled, an expired
+// checkout (webhook or cron) frees the time, a late payment revives the booking or is refunded, and a payment racing
+// the sweep gives exactly one outcome.
+import { createScheduledController } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../src/index';
+import { api, ATTENDEE, book, dbCount, dbRow, upcomingDate } from './helpers';
+import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
+
+const TUESDAY = upcomingDate(2, 7);
+const at = (hhmm: string) => `${TUESDAY}T${hhmm}:00Z`;
+
+// Subscriber deliveries are asserted as outbox rows; the webhooks go before the fetch stub does, so none is sent.
+afterEach(async () => {
+  await env.DB.prepare('DELETE FROM booking_webhooks').run();
+  vi.restoreAllMocks();
+});
+
+async function paidBooking(eventType: Record<string, unknown> = {}, start = at('10:00')) {
+  const stripe = fakeStripe();
+  const host = await paidHost({ location_type: 'zoom', location_value: 'https://zoom.us/j/42', ...eventType });
+  const hook = await api('POST', '/v2/webhooks', {
+    token: host.token,
+    body: { subscriber_url: 'https://hooks.example.com/p', event_triggers: ['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_CREATED', 'BOOKING_REQUESTED'] },
+  });
+  expect(hook.status).toBe(201);
+  const booked = await book(host.eventType.id, start);
+  expect(booked.status).toBe(201);
+  const sessionId = /cs_test_\w+/.exec(booked.json.payment.checkout_url)![0];
+  return { stripe, host, booking: booked.json, sessionId };
+}
+
+const triggersOf = async (bookingId: number) =>
+  (await env.DB.prepare('SELECT trigger_event FROM booking_webhook_deliveries WHERE booking_id = ? ORDER BY id').bind(bookingId).all<{ trigger_event: string }>()).results.map((r) => r.trigger_event);
+const emailsOf = (uid: string) => dbCount('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ?', uid);
+const getBooking = async (uid: string) => (await api('GET', `/v2/bookings/${uid}`)).json;
+const sweep = () => worker.scheduled(createScheduledController(), env);
+/** Moves the payment deadline into the past, as the clock would. */
+const overdue = (uid: string) => env.DB.prepare('UPDATE bookings SET payment_expires_at = ? WHERE uid = ?').bind(Date.now() - 1000, uid).run();
+
+describe('checkout.session.completed', () => {
+  it('accepts the booking, fires BOOKING_PAID then BOOKING_CREATED, sends the emails and gives the location', async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    expect(await emailsOf(booking.uid)).toBe(0);
+    const res = await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionId)));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ received: true });
+    const after = await getBooking(booking.uid);
+    expect(after.status).toBe('accepted');
+    expect(after.location).toBe('https://zoom.us/j/42');
+    expect(after.payment).toMatchObject({ status: 'paid', amount: 2500, refunded_amount: 0, expires_at: null });
+    expect(after.payment.checkout_url).toBeUndefined();
+    expect(await triggersOf(booking.id)).toEqual(['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_CREATED']);
+    expect(await emailsOf(booking.uid)).toBe(2);
+    const paid = await dbRow<{ payload: string }>("SELECT payload FROM booking_webhook_deliveries WHERE booking_id = ? AND trigger_event = 'BOOKING_PAID'", booking.id);
+    expect(JSON.parse(paid!.payload).payload.payment).toEqual({ status: 'paid', amount: 2500, currency: 'usd', refundedAmount: 0 });
+    expect(stripe.violations).toEqual([]);
+  });
+
+  it('makes a request pending when the event type needs confirmation (BOOKING_REQUESTED)', async () => {
+    const { stripe, booking, sessionId } = await paidBooking({ requires_confirmation: true });
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionId)));
+    expect((await getBooking(booking.uid)).status).toBe('pending');
+    expect(await triggersOf(booking.id)).toEqual(['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_REQUESTED']);
+  });
+
+  it('refuses a bad or missing signature and changes nothing', async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    const session = stripe.pay(sessionId);
+    const forged = await stripeEvent('checkout.session.completed', session, { secret: 'whsec_someoneElsesSecret000000000' });
+    expect((await sendWebhook(forged)).status).toBe(400);
+    const good = await stripeEvent('checkout.session.completed', session);
+    const tampered = await sendWebhook({ payload: good.payload.replace('"paid"', '"paid" '), signature: good.signature });
+    expect(tampered.status).toBe(400);
+    const missing = await api('POST', '/v2/payments/stripe/webhook', { body: good.payload });
+    expect(missing.status).toBe(400);
+    expect((await getBooking(booking.uid)).status).toBe('awaiting_payment');
+  });
+
+  it('handles a replayed event once, and acknowledges event types it does not use', async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    const event = await stripeEvent('checkout.session.completed', stripe.pay(sessionId));
+    expect((await sendWebhook(event)).json).toEqual({ received: true });
+    expect((await sendWebhook(event)).json).toEqual({ received: true, duplicate: true });
+    // A new event id for the same payment (Stripe may send one) changes nothing either: the machine has no transition.
+    expect((await sendWebhook(await stripeEvent('checkout.session.completed', stripe.sessions.get(sessionId)!))).status).toBe(200);
+    expect(await triggersOf(booking.id)).toEqual(['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_CREATED']);
+    const other = await sendWebhook(await stripeEvent('customer.created', { id: 'cus_1', object: 'customer' }));
+    expect(other.status).toBe(200);
+    expect(other.json.ignored).toMatch(/customer\.created/);
+  });
+});
+
+describe('expiry', () => {
+  it('checkout.session.expired expires the booking and frees the time', async () => {
+    const { stripe, host, booking, sessionId } = await paidBooking();
+    await sendWebhook(await stripeEvent('checkout.session.expired', stripe.expire(sessionId)));
+    const after = await getBooking(booking.uid);
+    expect(after.status).toBe('expired');
+    expect(after.payment.status).toBe('void');
+    const other = await book(host.eventType.id, at('10:00'), { attendee: { ...ATTENDEE, email: 'next@example.com' } });
+    expect(other.status).toBe(201);
+  });
+
+  it('the cron expires an overdue booking and closes its checkout at Stripe; the time was already free', async () => {
+    const { stripe, host, booking, sessionId } = await paidBooking();
+    await overdue(booking.uid);
+    expect((await getBooking(booking.uid)).status).toBe('expired');
+    expect((await book(host.eventType.id, at('10:00'), { attendee: { ...ATTENDEE, email: 'early@example.com' } })).status).toBe(201);
+    await sweep();
+    expect(await dbRow('SELECT status FROM bookings WHERE uid = ?', booking.uid)).toEqual({ status: 'expired' });
+    const expire = stripe.requests.find((r) => r.path === `/v1/checkout/sessions/${sessionId}/expire`);
+    expect(expire?.headers.get('idempotency-key')).toBe(`calflare-expire-${booking.uid}`);
+    expect(stripe.sessions.get(sessionId)!.status).toBe('expired');
+    expect(stripe.violations).toEqual([]);
+  });
+});
+
+describe('a payment after the deadline', () => {
+  it('revives the booking when its time is still free', async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    const session = stripe.pay(sessionId);
+    await overdue(booking.uid);
+    await sweep();
+    expect((await getBooking(booking.uid)).status).toBe('expired');
+    await sendWebhook(await stripeEvent('checkout.session.completed', session));
+    const after = await getBooking(booking.uid);
+    expect(after.status).toBe('accepted');
+    expect(after.payment.status).toBe('paid');
+    expect(stripe.refunds).toEqual([]);
+  });
+
+  it('is refunded in full, and the payer told, when someone else took the time', async () => {
+    const { stripe, host, booking, sessionId } = await paidBooking();
+    const session = stripe.pay(sessionId);
+    await overdue(booking.uid);
+    const taken = await book(host.eventType.id, at('10:00'), { attendee: { ...ATTENDEE, email: 'taker@example.com' } });
+    expect(taken.status).toBe(201);
+    await sendWebhook(await stripeEvent('checkout.session.completed', session));
+    const after = await getBooking(booking.uid);
+    expect(after.status).toBe('expired');
+    expect(after.payment).toMatchObject({ status: 'refunded', refunded_amount: 2500, refund_pending: false });
+    expect(stripe.refunds).toHaveLength(1);
+    expect(stripe.refunds[0]).toMatchObject({ amount: 2500, payment_intent: session.payment_intent });
+    const refundReq = stripe.requests.find((r) => r.path === '/v1/refunds')!;
+    expect(refundReq.headers.get('idempotency-key')).toBe(`calflare-refund-${booking.uid}-2500`);
+    const told = await dbRow<{ recipient_email: string; trigger_event: string }>('SELECT recipient_email, trigger_event FROM booking_email_notifications WHERE booking_uid = ?', booking.uid);
+    expect(told).toEqual({ recipient_email: ATTENDEE.email, trigger_event: 'BOOKING_PAID' });
+    expect(stripe.violations).toEqual([]);
+  });
+
+  it('racing the expiry sweep gives exactly one outcome: booked once, never refunded, never double-announced', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { stripe, booking, sessionId } = await paidBooking({}, at(`1${round + 1}:00`));
+      const event = await stripeEvent('checkout.session.completed', stripe.pay(sessionId));
+      await overdue(booking.uid);
+      await Promise.all([sendWebhook(event), sweep()]);
+      const after = await getBooking(booking.uid);
+      expect(after.status).toBe('accepted');
+      expect(stripe.refunds).toEqual([]);
+      expect((await triggersOf(booking.id)).filter((t) => t === 'BOOKING_CREATED')).toHaveLength(1);
+      await env.DB.prepare('DELETE FROM booking_webhooks').run();
+      vi.restoreAllMocks();
+    }
+  });
+});
