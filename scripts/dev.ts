@@ -7,6 +7,7 @@ import { randomToken } from '../src/lib/crypto';
 import { DEMO_ADMIN, DEMO_HOST, seedStatements } from './lib/seed';
 import { applyMigrations, execute, type Target } from './lib/d1';
 import { startMailCatcher } from './lib/mail-catcher';
+import { catcherVars, startSmsCatcher } from './lib/sms-catcher';
 
 const PORT = process.env.PORT ?? '8787';
 // Where the local database lives: wrangler's default (.wrangler/state), or DEV_STATE_DIR for a throwaway one (the
@@ -27,6 +28,13 @@ const catcher = await startMailCatcher({
   onMail: (m) => console.log(`\n[mail] to ${m.to.join(', ')}: ${m.subject}\n       saved as ${m.file} (open it in any mail client)`),
 });
 
+// Every SMS likewise: a local stand-in for Twilio's Messages API, saved under .wrangler/sms/ and printed.
+const SMS_DIR = STATE_DIR ? join(STATE_DIR, 'sms') : '.wrangler/sms';
+const smsCatcher = await startSmsCatcher({
+  dir: SMS_DIR,
+  onSms: (m) => console.log(`\n[sms] to ${m.to}: ${m.body}\n      saved as ${m.file}`),
+});
+
 // Local dev only: a fixed key for calendar connection secrets (production sets the CALENDAR_ENCRYPTION_KEY secret).
 const DEV_CALENDAR_KEY = 'Y2FsZmxhcmUtbG9jYWwtZGV2LWNhbGVuZGFyLWtleSE=';
 
@@ -37,6 +45,7 @@ const dev = spawn(
     '--var', 'WEBHOOK_ALLOW_PRIVATE_URLS:true', '--var', 'WEBHOOK_RETRY_BASE_SECONDS:2', '--var', `APP_URL:http://127.0.0.1:${PORT}`,
     '--var', 'EMAIL_TRANSPORT:smtp', '--var', 'SMTP_HOST:127.0.0.1', '--var', `SMTP_PORT:${catcher.port}`, '--var', 'SMTP_SECURITY:off',
     '--var', 'EMAIL_RETRY_BASE_SECONDS:2', '--var', `CALENDAR_ENCRYPTION_KEY:${DEV_CALENDAR_KEY}`,
+    ...Object.entries(catcherVars(smsCatcher)).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ],
   {
     stdio: 'inherit',
@@ -44,7 +53,7 @@ const dev = spawn(
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   },
 );
-dev.on('exit', (code) => void catcher.close().finally(() => process.exit(code ?? 0)));
+dev.on('exit', (code) => void Promise.all([catcher.close(), smsCatcher.close()]).finally(() => process.exit(code ?? 0)));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal));
 
 const base = `http://127.0.0.1:${PORT}`;
@@ -61,6 +70,7 @@ calflare local dev: ${base}
   admin pages   ${base}/admin/bookings  (sign in as the super admin)
   API reference ${base}/docs
   emails        caught by a local SMTP server on 127.0.0.1:${catcher.port}, saved in ${MAIL_DIR}/ and listed here
+  SMS           caught by a local Twilio stand-in on 127.0.0.1:${smsCatcher.port}, saved in ${SMS_DIR}/ and listed here
   try           curl -H "Authorization: Bearer ${adminToken}" ${base}/v2/me
 `);
 }

@@ -26,6 +26,7 @@ import { invitationRoutes } from './teams/invitations-routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { workflowRoutes } from './workflows/routes';
+import { hostPhoneRoutes, smsInboundRoutes } from './sms/routes';
 import { paymentRoutes } from './payments/routes';
 
 /** Every failure leaves as DESIGN's JSON error shape; unexpected ones without stack or SQL. */
@@ -54,10 +55,13 @@ const api = new Hono<AppEnv>()
       onError: (c) => errorResponse(c, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   )
+  // Twilio's inbound webhook is form-encoded and signed by Twilio: answered before the JSON-only rule below.
+  .route('/sms', smsInboundRoutes)
   .use(requireJsonBody)
   .use(loadUser)
   .use(sameOriginCookieWrites)
   .route('/auth', authRoutes)
+  .route('/me/phone', hostPhoneRoutes)
   .route('/me', meRoutes)
   .route('/users', userRoutes)
   .route('/event-types', workflowRoutes)

@@ -28,6 +28,23 @@ export interface Bindings {
   SMTP_USER?: string;
   /** A secret (`wrangler secret put SMTP_PASSWORD`), never a var. */
   SMTP_PASSWORD?: string;
+  /** SMS (issue #29, src/sms/): "twilio", "memory" (tests) or "off" (default: no SMS steps). */
+  SMS_TRANSPORT?: string;
+  /** Secrets (`wrangler secret put`): the Twilio account whose Messages API sends, and whose token signs inbound webhooks. */
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  /** The sender: a Twilio number in E.164, or a Messaging Service SID (which wins when both are set). */
+  TWILIO_FROM?: string;
+  TWILIO_MESSAGING_SERVICE_SID?: string;
+  /** https://api.twilio.com (default); `npm run dev` points it at the local SMS catcher. */
+  TWILIO_API_URL?: string;
+  /** ISO countries SMS may go to, comma separated (default "US,CA"). */
+  SMS_ALLOWED_COUNTRIES?: string;
+  /** SMS per number and per host in any rolling 24 hours (default 5 and 100); beyond: `suppressed`. */
+  SMS_MAX_PER_NUMBER_PER_DAY?: string;
+  SMS_MAX_PER_HOST_PER_DAY?: string;
+  SMS_MAX_ATTEMPTS?: string;
+  SMS_RETRY_BASE_SECONDS?: string;
   /** Hosts' and teams' logos, under their content hash (src/logos/). */
   LOGOS: R2Bucket;
   /** Calendar connections to sync (src/calendars/queue.ts). */
@@ -37,6 +54,13 @@ export interface Bindings {
   /** Attempts of one write-back before it is marked failed (default 8), and the first retry's wait (default 60 s). */
   CALENDAR_WRITE_MAX_ATTEMPTS?: string;
   CALENDAR_WRITE_RETRY_BASE_SECONDS?: string;
+  /** OAuth 2.0 clients of the calendar providers (issue #28): Worker secrets; a provider without them is not offered. */
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  MICROSOFT_CLIENT_ID?: string;
+  MICROSOFT_CLIENT_SECRET?: string;
+  /** Microsoft's tenant for sign-in (default "common": personal and work accounts). */
+  MICROSOFT_TENANT?: string;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
   CALENDAR_ENCRYPTION_KEY?: string;
   /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */

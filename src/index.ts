@@ -9,6 +9,7 @@ import { purgeExpiredRows, retentionOf } from './housekeeping';
 import { consumeWebhookBatch, DEAD_LETTER_QUEUE, settleDeadLetters } from './webhooks/consumer';
 import { sweepOutbox } from './webhooks/sweep';
 import { sweepReminders } from './workflows/delivery';
+import { sweepSms } from './sms/sender';
 import { sweepPayments } from './payments/service';
 
 export { HostCalendar } from './bookings/host-calendar';
@@ -30,7 +31,7 @@ export default {
     const now = Date.now();
     // Reminders first: the steps a lost timer missed go into the email outbox the sweep below drains.
     await sweepReminders(env, now);
-    await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now), sweepCalendarWrites(env, now)]);
+    await Promise.all([sweepOutbox(env, now), sweepEmailOutbox(env, now), sweepCalendarWrites(env, now), sweepSms(env, now)]);
     await sweepCalendars(env, now);
     // Unpaid bookings past their deadline are stored `expired` and their checkout closed; unconfirmed refunds retried.
     await sweepPayments(env, now);

@@ -1,4 +1,4 @@
-// The admin's Emails tab: the outbox with status, attempts and last error, and resend.
+// The admin's Messages tab: the email outbox with status, attempts and last error, and resend; the SMS outbox beside it.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { csrfToken } from '../src/web/csrf';
@@ -23,7 +23,7 @@ describe('/admin/emails', () => {
 
     const list = await getPage('/admin/emails', cookie);
     expect(list.status).toBe(200);
-    expect(list.html).toContain('aria-current="page">Emails<');
+    expect(list.html).toContain('aria-current="page">Messages<');
     expect(list.html).toContain(`id="email-${first!.id}"`);
     expect(list.html).toContain('E_RECIPIENT_SUPPRESSED: suppressed');
     expect(list.html).toContain(b.uid);
@@ -79,5 +79,31 @@ describe('/admin/emails', () => {
     expect(form.html).toMatch(/<input type="checkbox" name="email_notifications" value="on"\/?>/);
     const on = await hostWithEventType();
     expect((await getPage(`/admin/event-types/${on.eventType.id}/edit`, cookie)).html).toMatch(/name="email_notifications" value="on" checked/);
+  });
+
+  it('the SMS channel lists texts with status, attempts, provider id and error, and filters by status', async () => {
+    const admin = await makeAdmin();
+    const cookie = `session=${admin.token}`;
+    const now = Date.now();
+    const insert = (key: string, status: string, extra: { provider?: string; error?: string; attempts?: number }) =>
+      env.DB.prepare(
+        `INSERT INTO sms_messages (message_key, host_id, kind, recipient_role, to_number, body, status, attempts, attempt_log, last_error, provider_id, created_at, updated_at)
+         VALUES (?, 1, 'reminder', 'attendee', '+14155550142', 'Reminder: <b>Intro</b> at 9:00 AM', ?, ?, '[]', ?, ?, ?, ?) RETURNING id`,
+      )
+        .bind(key, status, extra.attempts ?? 0, extra.error ?? null, extra.provider ?? null, now, now)
+        .first<{ id: number }>();
+    const sent = await insert(`adm_sent_${now}`, 'sent', { provider: 'SMadmin0000000000000000000000001', attempts: 1 });
+    const suppressed = await insert(`adm_supp_${now}`, 'suppressed', { error: 'Not sent: this number replied STOP and is opted out' });
+    const list = await getPage('/admin/emails?channel=sms', cookie);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('aria-current="page">Messages<');
+    expect(list.html).toContain(`id="sms-${sent!.id}"`);
+    expect(list.html).toContain('SMadmin0000000000000000000000001');
+    expect(list.html).toContain('Not sent: this number replied STOP and is opted out');
+    // The text a booker's answers went into is escaped.
+    expect(list.html).toContain('Reminder: &lt;b&gt;Intro&lt;/b&gt; at 9:00 AM');
+    const only = await getPage('/admin/emails?channel=sms&status=suppressed', cookie);
+    expect(only.html).toContain(`id="sms-${suppressed!.id}"`);
+    expect(only.html).not.toContain(`id="sms-${sent!.id}"`);
   });
 });

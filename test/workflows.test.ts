@@ -44,7 +44,7 @@ describe('workflows API', () => {
     expect((await reminderWorkflow(admin.token, host.eventType.id, 60)).status).toBe(201);
   });
 
-  it('refuses unknown variables at save time, SMS for now, bad offsets and unknown fields', async () => {
+  it('refuses unknown variables at save time, SMS to an attendee without a consenting phone question, bad offsets and unknown fields', async () => {
     const host = await hostWithEventType({ booking_fields: [{ name: 'company', type: 'text', label: 'Company' }] });
     const id = host.eventType.id;
     const unknown = await reminderWorkflow(host.token, id, 60, { steps: [{ action: 'email_attendee', subject: 'Hi {attendee}', body: 'At {start_local} for {company} {nope}' }] });
@@ -55,7 +55,7 @@ describe('workflows API', () => {
     ]);
     const sms = await reminderWorkflow(host.token, id, 60, { steps: [{ action: 'sms_attendee' }] });
     expectError(sms, 400, 'validation_failed');
-    expect(sms.json.error.issues[0]).toMatchObject({ path: 'steps.0.action', message: expect.stringContaining('not available yet') });
+    expect(sms.json.error.issues[0]).toMatchObject({ path: 'steps.0.action', message: expect.stringContaining('sms_consent') });
     expect(issuePaths(await reminderWorkflow(host.token, id, 4))).toEqual(['offset_minutes']);
     expect(issuePaths(await reminderWorkflow(host.token, id, 7 * 24 * 60 + 1))).toEqual(['offset_minutes']);
     expect(issuePaths(await reminderWorkflow(host.token, id, 10, { trigger: 'on_booked' }))).toEqual(['offset_minutes']);

@@ -14,7 +14,7 @@ const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'bookings', label: 'Bookings', href: '/admin/bookings' },
   { id: 'webhooks', label: 'Webhooks', href: '/admin/webhooks' },
   { id: 'calendars', label: 'Calendars', href: '/admin/calendars' },
-  { id: 'emails', label: 'Emails', href: '/admin/emails' },
+  { id: 'emails', label: 'Messages', href: '/admin/emails' },
   { id: 'teams', label: 'Teams', href: '/admin/teams' },
 ];
 

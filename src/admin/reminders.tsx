@@ -10,6 +10,7 @@ import { toIssues } from '../lib/validation';
 import { deleteWorkflow, findWorkflow, listWorkflows } from '../workflows/repo';
 import { createWorkflowBody } from '../workflows/schemas';
 import { createWorkflow } from '../workflows/service';
+import { smsEnabled } from '../sms/transports';
 import { DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, TEMPLATE_VARIABLES } from '../workflows/template';
 import { formOf, idOf, pageOf, redirectWith, type AdminContext, type AdminEnv, type Page } from './http';
 import { CsrfField, Empty, ErrorSummary, Field, Layout, ListTable, PageHead, PostButton } from './layout';
@@ -133,7 +134,7 @@ export const reminderPages = new Hono<AdminEnv>()
     });
     if (!parsed.success) return render(c, et, values, { issues: toIssues(parsed.error) }, 400);
     try {
-      await createWorkflow(c.var.db, et, parsed.data, Date.now());
+      await createWorkflow(c.var.db, et, parsed.data, { sms: smsEnabled(c.env) }, Date.now());
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'validation_failed') throw error;
       return render(c, et, values, { issues: error.issues ?? [], message: error.message }, 400);

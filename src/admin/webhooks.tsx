@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { generateSecret } from '../webhooks/signing';
 import type { Db } from '../db/client';
-import { WEBHOOK_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
+import { SUBSCRIBABLE_TRIGGERS, type Webhook, type WebhookDelivery } from '../db/schema';
 import { ApiError, foundOr404, type ErrorIssue } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { findUserById } from '../users/repo';
@@ -134,7 +134,7 @@ const WebhookForm: FC<FormProps> = (p) => {
           <div class={p.issues.some((i) => i.path.startsWith('event_triggers')) ? 'field wide invalid' : 'field wide'}>
             <span class="label">Triggers</span>
             <div class="checks">
-              {WEBHOOK_TRIGGERS.map((t) => (
+              {SUBSCRIBABLE_TRIGGERS.map((t) => (
                 <Checkbox name="event_triggers" value={t} label={t} checked={v.event_triggers.includes(t)} />
               ))}
             </div>

@@ -29,6 +29,6 @@ export const meRoutes = new Hono<AppEnv>()
   .get('/', requireUser, (c) => c.json(userJson(currentUser(c))))
   .patch('/', requireUser, validate('json', updateMeBody), async (c) => {
     const body = c.req.valid('json');
-    const user = await foundOr404('User', updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone, ...brandingChanges(body) }));
+    const user = await foundOr404('User', updateUser(c.var.db, currentUser(c).id, { name: body.name, username: body.username, timezone: body.timezone, timeFormat: body.time_format, ...brandingChanges(body) }));
     return c.json(userJson(user));
   });

@@ -1,6 +1,6 @@
 // The booking form <-> the API's request body. A form only sends strings; they become the JSON shape POST
 // /v2/bookings takes (createBookingBody), so the page and the API refuse the same things with the same messages.
-import { answerMap, ATTENDEE_FIELDS } from '../event-types/booking-fields';
+import { answerMap, ATTENDEE_FIELDS, SMS_CONSENT } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import type { BookingField } from '../db/json-types';
 
@@ -25,6 +25,8 @@ export function valuesFromForm(fields: readonly BookingField[], form: FormData):
     if (f.type === 'multiselect' || f.type === 'checkbox') values[f.name] = form.getAll(name).filter((v): v is string => typeof v === 'string');
     else if (f.type === 'boolean') values[f.name] = form.has(name);
     else values[f.name] = text(form, name);
+    // The explicit SMS consent box under the phone field that asks for it (unticked unless the visitor ticks it).
+    if (f.sms_consent) values[SMS_CONSENT] = form.has(`q_${SMS_CONSENT}`);
   }
   return values;
 }
@@ -61,6 +63,7 @@ export function bodyFromValues(fields: readonly BookingField[], values: FormValu
       if (v.length) responses[f.name] = v;
     } else if (typeof v === 'string' && v.trim() !== '') responses[f.name] = v;
   }
+  if (values[SMS_CONSENT] === true) responses[SMS_CONSENT] = true;
   const notes = str('notes').trim();
   return {
     attendee: { name: str('name'), email: str('email'), timezone, ...(notes ? { notes } : {}) },

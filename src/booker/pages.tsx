@@ -5,7 +5,7 @@ import { formatMoney } from '../payments/money';
 import { paymentJson } from '../payments/checkout';
 import { raw } from 'hono/html';
 import type { BookingStatus, EventType } from '../db/schema';
-import { labelledAnswers } from '../event-types/booking-fields';
+import { labelledAnswers, SMS_CONSENT } from '../event-types/booking-fields';
 import type { ErrorIssue } from '../lib/errors';
 import { Badge, ErrorSummary, FlashMessage, type Tone } from '../web/components';
 import { Document } from '../web/document';
@@ -553,6 +553,12 @@ const Question: FC<{ f: BookingField; values: FormValues; issues: ErrorIssue[] }
         />
       )}
       {f.type === 'multiemail' && <span class="hint">{useUi().t.t('multiEmailHint')}</span>}
+      {f.sms_consent && (
+        <label class="check">
+          <input type="checkbox" id={`${id}-sms-consent`} name={`q_${SMS_CONSENT}`} value="true" checked={values[SMS_CONSENT] === true} />
+          {useUi().t.t('smsConsent')}
+        </label>
+      )}
       {error}
     </div>
   );

@@ -37,19 +37,21 @@ export interface BookingField {
   min_length?: number;
   max_length?: number;
   hidden?: boolean;
+  /** A `phone` field only: the form adds an unticked "text me reminders at this number" box (answer `sms_consent`). */
+  sms_consent?: boolean;
 }
 
 /** `booking_fields_responses` of bookings and seats: the answers by question name. */
 export type BookingFieldAnswer = string | number | boolean | string[];
 export type BookingFieldResponses = Record<string, BookingFieldAnswer>;
 
-/** `event_type_workflows.steps`: what a workflow sends (src/workflows/). SMS actions come with the next slice of #29. */
-export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host'] as const;
+/** `event_type_workflows.steps`: what a workflow sends (src/workflows/): an email, an SMS, or a MEETING_REMINDER webhook. */
+export const WORKFLOW_ACTIONS = ['email_attendee', 'email_host', 'sms_attendee', 'sms_host', 'webhook'] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 export interface WorkflowStep {
   action: WorkflowAction;
-  /** Templates with {variables} (src/workflows/template.ts). */
+  /** Templates with {variables} (src/workflows/template.ts); an SMS uses the body only, a webhook neither. */
   subject: string;
   body: string;
 }

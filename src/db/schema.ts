@@ -26,6 +26,15 @@ export const users = sqliteTable('users', {
   hideBranding: integer('hide_branding', { mode: 'boolean' }).notNull().default(false),
   theme: text('theme', { enum: ['light', 'dark', 'system'] }).notNull().default('system'),
   locale: text('locale').notNull().default('en'),
+  // How reminders print this person's times (`{start_local}`, issue #29); null: the workflow's choice.
+  timeFormat: text('time_format', { enum: ['12h', '24h'] }),
+  // The host's own number for `sms_host` reminders (E.164), usable once `phone_verified_at` is set by the code sent to
+  // it (src/sms/host-phone.ts). The code is stored hashed; one code per number, a few tries.
+  phoneNumber: text('phone_number'),
+  phoneVerifiedAt: integer('phone_verified_at'),
+  phoneCodeHash: text('phone_code_hash'),
+  phoneCodeExpiresAt: integer('phone_code_expires_at'),
+  phoneCodeTries: integer('phone_code_tries').notNull().default(0),
   // The embed and the logo (issue #31, docs/DESIGN.md "Embed" and "Logo"): the origins allowed to frame the pages
   // (`frame-ancestors`, postMessage targets), and the logo's R2 key `<sha-256 of the bytes>.<ext>` (null: none).
   embedOrigins: text('embed_origins', { mode: 'json' }).$type<string[]>().notNull().default([]),
@@ -347,6 +356,9 @@ export const WEBHOOK_TRIGGERS = [
   'BOOKING_REJECTED',
 ] as const;
 export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+/** What a webhook may subscribe to: the booking changes, and MEETING_REMINDER (a workflow's `webhook` step, #29). */
+export const SUBSCRIBABLE_TRIGGERS = [...WEBHOOK_TRIGGERS, 'MEETING_REMINDER'] as const;
+export type SubscribableTrigger = (typeof SUBSCRIBABLE_TRIGGERS)[number];
 
 export const webhooks = sqliteTable(
   'booking_webhooks',
@@ -356,7 +368,7 @@ export const webhooks = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     subscriberUrl: text('subscriber_url').notNull(),
-    eventTriggers: text('event_triggers', { mode: 'json' }).$type<WebhookTrigger[]>().notNull(),
+    eventTriggers: text('event_triggers', { mode: 'json' }).$type<SubscribableTrigger[]>().notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     secret: text('secret').notNull(),
     createdAt: createdAt(),
@@ -552,7 +564,10 @@ export interface EmailAttempt {
   next_attempt_at: number | null;
 }
 
-export const CALENDAR_KINDS = ['ics', 'caldav'] as const;
+export const CALENDAR_KINDS = ['ics', 'caldav', 'google', 'microsoft'] as const;
+/** The kinds connected with OAuth 2.0 (their `secret` holds the tokens). */
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 export type CalendarKind = (typeof CALENDAR_KINDS)[number];
 
 /**
@@ -588,6 +603,11 @@ export const calendarConnections = sqliteTable(
     capped: integer('capped', { mode: 'boolean' }).notNull().default(false),
     // When the sweep last queued a sync: it queues again only after the sync interval.
     enqueuedAt: integer('enqueued_at'),
+    // OAuth connections (issue #28): the account's address as the provider names it, and whether the provider refused
+    // our refresh token (the host must connect again; they are told once, `reauth_notified_at`).
+    account: text('account'),
+    reauthRequired: integer('reauth_required', { mode: 'boolean' }).notNull().default(false),
+    reauthNotifiedAt: integer('reauth_notified_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -626,6 +646,27 @@ export const calendarDestinations = sqliteTable('calendar_destinations', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * An OAuth 2.0 authorization in flight (issue #28): the `state` (stored as its SHA-256) bound to the session that
+ * started it, single use (the callback deletes it as it reads it) and valid 10 minutes; the PKCE verifier sealed
+ * like connection secrets.
+ */
+export const oauthStates = sqliteTable(
+  'oauth_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionHash: text('session_hash').notNull(),
+    provider: text('provider', { enum: OAUTH_PROVIDERS }).notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_states_user_idx').on(t.userId, t.expiresAt)],
+);
 
 export const CALENDAR_WRITE_STATUSES = ['pending', 'synced', 'failed'] as const;
 export type CalendarWriteStatus = (typeof CALENDAR_WRITE_STATUSES)[number];
@@ -807,4 +848,55 @@ export type TeamMember = typeof teamMembers.$inferSelect;
 export type TeamInvitation = typeof teamInvitations.$inferSelect;
 export type Workflow = typeof workflows.$inferSelect;
 export type BookingReminder = typeof bookingReminders.$inferSelect;
+
+/**
+ * The SMS outbox (issue #29, src/sms/): one row per text message, written in the same D1 batch as the workflow step's
+ * claim (or by the host's number verification), with the abuse limits counted in the INSERT. `message_key` is the
+ * idempotency key (`rem_<step>_<due>`): the unique index refuses a second row. `sending` is an attempt in flight: a
+ * row found `sending` with its lease run out may have reached the provider, so it is looked up there before any resend.
+ */
+export const SMS_STATUSES = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+export const smsMessages = sqliteTable(
+  'sms_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageKey: text('message_key').notNull().unique(),
+    bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    hostId: integer('host_id').notNull(),
+    kind: text('kind', { enum: ['reminder', 'verification'] }).notNull(),
+    recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
+    toNumber: text('to_number').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: SMS_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    attemptLog: text('attempt_log', { mode: 'json' }).$type<EmailAttempt[]>().notNull().default([]),
+    lastError: text('last_error'),
+    // The provider's id of the sent message (Twilio's Message SID).
+    providerId: text('provider_id'),
+    nextAttemptAt: integer('next_attempt_at'),
+    leaseUntil: integer('lease_until'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The abuse limits count a number's and a host's messages of the last day.
+    index('sms_messages_to_idx').on(t.toNumber, t.createdAt),
+    index('sms_messages_host_idx').on(t.hostId, t.createdAt),
+    // The cron's retries and lost attempts.
+    index('sms_messages_due_idx').on(t.nextAttemptAt).where(sql`status IN ('pending', 'sending')`),
+    index('sms_messages_booking_idx').on(t.bookingId),
+  ],
+);
+
+/** Numbers that replied STOP (Twilio's inbound webhook): never texted again. */
+export const smsOptOuts = sqliteTable('sms_opt_outs', {
+  phoneNumber: text('phone_number').primaryKey(),
+  keyword: text('keyword').notNull(),
+  createdAt: createdAt(),
+});
+
+export type SmsMessage = typeof smsMessages.$inferSelect;
 export type PaymentAccount = typeof paymentAccounts.$inferSelect;

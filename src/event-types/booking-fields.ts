@@ -12,6 +12,7 @@
 //   answered (a required `boolean` must be true); choices must be among the options; lengths within the bounds.
 import { z } from 'zod';
 import type { ErrorIssue } from '../lib/errors';
+import { toE164 } from '../sms/phone';
 import { FIELD_TYPES, type BookingField, type BookingFieldAnswer, type BookingFieldResponses, type FieldType } from '../db/json-types';
 
 
@@ -31,6 +32,14 @@ const BUILT_IN = new Map(BUILT_IN_FIELDS.map((f) => [f.name, f]));
 export const ATTENDEE_FIELDS: ReadonlySet<string> = new Set(['name', 'email', 'notes']);
 
 export const MAX_FIELDS = 30;
+/**
+ * The answer that records the attendee's explicit consent to SMS reminders (`true` only when they ticked the box
+ * under the phone field marked `sms_consent`). Reserved: no question may take this name.
+ */
+export const SMS_CONSENT = 'sms_consent';
+
+/** The phone question whose number SMS reminders go to (with consent), if the event type asks one. */
+export const smsPhoneField = (fields: readonly BookingField[] | null | undefined) => (fields ?? []).find((f) => f.type === 'phone' && f.sms_consent && !f.hidden);
 const MAX_TEXT = 2000;
 const MAX_LIST = 50;
 const MAX_GUESTS = 10;
@@ -57,7 +66,7 @@ const fieldSchema = z.strictObject({
     .min(1)
     .max(40)
     .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'Use lowercase letters, digits and single dashes or underscores')
-    .refine((name) => !PROTOTYPE_NAMES.has(name), 'This name is reserved: choose another'),
+    .refine((name) => !PROTOTYPE_NAMES.has(name) && name !== SMS_CONSENT, 'This name is reserved: choose another'),
   type: z.enum(FIELD_TYPES),
   label: z.string().trim().min(1).max(200),
   required: z.boolean().default(false),
@@ -66,6 +75,7 @@ const fieldSchema = z.strictObject({
   min_length: z.number().int().min(0).max(MAX_TEXT).optional(),
   max_length: z.number().int().min(1).max(MAX_TEXT).optional(),
   hidden: z.boolean().optional(),
+  sms_consent: z.boolean().optional().describe('A `phone` field only: the form asks for explicit consent to SMS reminders (answer `sms_consent: true`)'),
 });
 
 /**
@@ -93,7 +103,9 @@ export const bookingFieldsSchema = z
       if ((f.min_length !== undefined || f.max_length !== undefined) && !TEXT_TYPES.has(f.type)) at('max_length', `A ${f.type} field takes no length bounds`);
       if (f.min_length !== undefined && f.max_length !== undefined && f.min_length > f.max_length) at('min_length', 'min_length must not exceed max_length');
       if (f.required && f.hidden) at('hidden', 'A required field cannot be hidden');
+      if (f.sms_consent && f.type !== 'phone') at('sms_consent', 'Only a phone field asks for SMS consent');
     });
+    if (fields.filter((f) => f.sms_consent).length > 1) ctx.addIssue({ code: 'custom', path: [], message: 'Only one phone field can ask for SMS consent' });
   })
   .transform(completeFields);
 
@@ -200,7 +212,9 @@ export function checkAnswers(fields: readonly BookingField[], notes: string | nu
   const out = answerMap<BookingFieldAnswer>();
   const byName = new Map(fields.map((f) => [f.name, f]));
   const given = responses ?? answerMap();
+  const smsField = smsPhoneField(fields);
   for (const name of Object.keys(given)) {
+    if (name === SMS_CONSENT && smsField) continue;
     const f = byName.get(name);
     if (!f || ATTENDEE_FIELDS.has(name)) issues.push({ path: `booking_fields_responses.${name}`, message: ATTENDEE_FIELDS.has(name) ? `Answer ${name} in attendee.${name}` : 'Unknown field' });
     else if (f.hidden) issues.push({ path: `booking_fields_responses.${name}`, message: 'This field is not asked' });
@@ -218,7 +232,23 @@ export function checkAnswers(fields: readonly BookingField[], notes: string | nu
     if (!checked.ok) issues.push({ path, message: checked.message });
     else if (f.name !== 'notes') out[f.name] = checked.value;
   }
+  if (smsField) checkSmsConsent(smsField, ownAnswer(given, SMS_CONSENT), out, issues);
   return issues.length ? { ok: false, issues } : { ok: true, responses: out };
+}
+
+/**
+ * Consent is a plain `true`, given with a number that texts can reach (E.164, parsed with libphonenumber): the number
+ * is stored in E.164 so reminders need no second guess. No consent, no SMS, whatever else was answered.
+ */
+function checkSmsConsent(field: BookingField, consent: unknown, out: Record<string, BookingFieldAnswer>, issues: ErrorIssue[]) {
+  const path = `booking_fields_responses.${SMS_CONSENT}`;
+  if (consent === undefined || consent === false) return;
+  if (consent !== true) return void issues.push({ path, message: 'Expected true or false' });
+  const number = ownAnswer(out, field.name);
+  const e164 = typeof number === 'string' ? toE164(number) : null;
+  if (!e164) return void issues.push({ path: `booking_fields_responses.${field.name}`, message: 'For text reminders, enter the number with its country code, like +1 415 555 2671' });
+  out[field.name] = e164;
+  out[SMS_CONSENT] = true;
 }
 
 /** Answers with their questions' labels, in the event type's order: for pages, the admin and webhooks. */
@@ -226,7 +256,7 @@ export function labelledAnswers(fields: readonly BookingField[] | null, response
   if (!responses) return [];
   const list = completeFields(fields);
   const known = new Set(list.map((f) => f.name));
-  const ordered = [...list.filter((f) => Object.hasOwn(responses, f.name)), ...Object.keys(responses).filter((n) => !known.has(n)).map((n) => ({ name: n, label: n }) as BookingField)];
+  const ordered = [...list.filter((f) => Object.hasOwn(responses, f.name)), ...Object.keys(responses).filter((n) => !known.has(n)).map((n) => ({ name: n, label: n === SMS_CONSENT ? 'Text reminders' : n }) as BookingField)];
   return ordered.map((f) => {
     const value = responses[f.name]!;
     const optionLabel = (v: string) => f.options?.find((o) => o.value === v)?.label ?? v;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { license, version } from '../../package.json';
 import { WEBHOOK_TRIGGERS } from '../db/schema';
 import { timeZoneSchema } from '../lib/validation';
-import { bookingEnvelopeSchemas, pingEnvelopeSchema } from '../webhooks/envelopes';
+import { bookingEnvelopeSchemas, meetingReminderEnvelopeSchema, pingEnvelopeSchema } from '../webhooks/envelopes';
 import { WEBHOOK_HEADERS, WEBHOOK_TRIGGER_SUMMARIES } from '../webhooks/openapi';
 import { errorResponses, usedResponses } from './errors';
 import { OPERATIONS, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './operations';
@@ -134,6 +134,7 @@ export const envelopeName = (trigger: string) =>
 
 const ENVELOPE_SCHEMAS: Record<string, z.ZodType> = {
   ...Object.fromEntries(WEBHOOK_TRIGGERS.map((t) => [envelopeName(t), bookingEnvelopeSchemas[t]])),
+  [envelopeName('MEETING_REMINDER')]: meetingReminderEnvelopeSchema,
   [envelopeName('PING')]: pingEnvelopeSchema,
 };
 
@@ -197,7 +198,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     servers: [{ url: '/', description: 'The origin that serves this document' }],
     tags: TAGS.map((t) => ({ ...t })),
     paths,
-    webhooks: Object.fromEntries([...WEBHOOK_TRIGGERS, 'PING'].map((t) => [t, webhookObject(t)])),
+    webhooks: Object.fromEntries([...WEBHOOK_TRIGGERS, 'MEETING_REMINDER', 'PING'].map((t) => [t, webhookObject(t)])),
     components: {
       schemas: {
         ...components(REQUEST_SCHEMAS, 'input'),

@@ -14,6 +14,7 @@ import { usersDocs } from '../users/openapi';
 import { webhooksDocs } from '../webhooks/openapi';
 import { teamsDocs } from '../teams/openapi';
 import { workflowsDocs } from '../workflows/openapi';
+import { smsDocs } from '../sms/openapi';
 import { paymentsDocs } from '../payments/openapi';
 import { logosDocs } from '../logos/openapi';
 import { openApiDocs } from './openapi';
@@ -36,6 +37,7 @@ const RESOURCES: ResourceDocs[] = [
   calendarFeedsDocs,
   calendarsDocs,
   teamsDocs,
+  smsDocs,
   logosDocs,
 ];
 

@@ -45,7 +45,7 @@ export async function listUsers(db: Db, afterId: number, limit: number): Promise
 export async function updateUser(
   db: Db,
   id: number,
-  changes: Partial<Pick<User, 'name' | 'role' | 'timezone' | 'isActive' | 'passwordHash' | 'username'> & BrandingColumns>,
+  changes: Partial<Pick<User, 'name' | 'role' | 'timezone' | 'isActive' | 'passwordHash' | 'username' | 'timeFormat'> & BrandingColumns>,
 ): Promise<User | undefined> {
   try {
     return await db
@@ -70,6 +70,7 @@ export function userJson(user: User) {
     role: user.role,
     timezone: user.timezone,
     is_active: user.isActive,
+    time_format: user.timeFormat ?? null,
     ...brandingJson(user),
     created_at: new Date(user.createdAt).toISOString(),
   };

@@ -27,9 +27,12 @@ export const updateUserBody = z
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
+/** How reminders print this person's times (`{start_local}`); null: as each workflow says. */
+const timeFormat = z.enum(['12h', '24h']).nullable().describe("How reminders print times for you: `12h` (9:00 AM) or `24h` (09:00); null: the workflow's choice");
+
 /** What users may change about themselves (PATCH /v2/me). */
 export const updateMeBody = z
-  .strictObject({ name, username: usernameSchema, timezone: timeZoneSchema, ...brandingFields })
+  .strictObject({ name, username: usernameSchema, timezone: timeZoneSchema, time_format: timeFormat, ...brandingFields })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
@@ -45,6 +48,7 @@ export const userResponse = z.strictObject({
   role,
   timezone: z.string(),
   is_active: z.boolean(),
+  time_format: timeFormat,
   ...brandingResponseFields,
   created_at: z.iso.datetime(),
 });

@@ -68,6 +68,33 @@ export const bookingEnvelopeSchemas = Object.fromEntries(WEBHOOK_TRIGGERS.map((t
   ReturnType<typeof envelopeOf>
 >;
 
+/** A workflow's `webhook` step (#29): the booking as it is when the step is due, and which step it is. */
+export const meetingReminderEnvelopeSchema = z.strictObject({
+  triggerEvent: z.literal('MEETING_REMINDER'),
+  createdAt: z.iso.datetime(),
+  payload: z.strictObject({
+    type: z.string().nullable().describe("The event type's slug"),
+    title: z.string(),
+    startTime: z.iso.datetime(),
+    endTime: z.iso.datetime(),
+    organizer,
+    attendees,
+    location: z.string().nullable(),
+    uid: z.string(),
+    bookingId: z.number().int().positive().nullable(),
+    eventTypeId: z.number().int().positive().nullable(),
+    length: z.number().int().describe('Minutes'),
+    status: z.enum(BOOKING_STATUSES.map((s) => s.toUpperCase()) as [string, ...string[]]),
+    reminder: z.strictObject({
+      workflowId: z.number().int().positive(),
+      workflowName: z.string(),
+      trigger: z.string().describe('The workflow trigger: before_start, after_end, on_booked, on_rescheduled or on_cancelled'),
+      step: z.number().int().min(0).describe("Index in the workflow's steps"),
+      dueAt: z.iso.datetime(),
+    }),
+  }),
+});
+
 export const pingEnvelopeSchema = z.strictObject({
   triggerEvent: z.literal('PING'),
   createdAt: z.iso.datetime(),

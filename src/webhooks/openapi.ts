@@ -1,7 +1,7 @@
 // The OpenAPI description of the webhook routes (src/webhooks/routes.ts), and what the document's webhooks section
 // says about each delivery (its bodies are src/webhooks/envelopes.ts).
 import { z } from 'zod';
-import type { WebhookTrigger } from '../db/schema';
+import type { SubscribableTrigger } from '../db/schema';
 import { idParam } from '../lib/validation';
 import { listEnvelope } from '../openapi/schemas';
 import type { ResourceDocs } from '../openapi/types';
@@ -16,13 +16,14 @@ import {
   webhookUpdatedResponse,
 } from './schemas';
 
-export const WEBHOOK_TRIGGER_SUMMARIES: Record<WebhookTrigger | 'PING', string> = {
+export const WEBHOOK_TRIGGER_SUMMARIES: Record<SubscribableTrigger | 'PING', string> = {
   BOOKING_CREATED: 'A booking was made (no confirmation needed)',
   BOOKING_REQUESTED: 'A booking was requested and awaits the host’s confirmation',
   BOOKING_CONFIRMED: 'The host confirmed a requested booking',
   BOOKING_REJECTED: 'The host declined a requested booking',
   BOOKING_RESCHEDULED: 'A booking moved to another time',
   BOOKING_CANCELLED: 'A booking was cancelled',
+  MEETING_REMINDER: 'A reminder workflow step of action `webhook` is due (before the start, after the end, or at a change)',
   BOOKING_PAYMENT_INITIATED: 'A paid booking was made and its checkout opened (it holds the time until paid or expired)',
   BOOKING_PAID: 'A paid booking was paid (BOOKING_CREATED or BOOKING_REQUESTED follows); a payment that came too late is refunded and also announced with it',
   PING: 'A test delivery sent by POST /v2/webhooks/{id}/ping',

@@ -5,7 +5,7 @@ import type { D1Queryable } from '../db/client';
 import { markEnqueued, sendInChunks } from '../db/outbox';
 import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
-import { bookingEnvelope, type BookingEventSnapshot } from './payload';
+import { bookingEnvelope, type BookingEventSnapshot, type Envelope } from './payload';
 
 export type { BookingEventSnapshot } from './payload';
 
@@ -92,6 +92,33 @@ export function outboxInsert(d1: D1Queryable, event: BookingEventSnapshot, now: 
        RETURNING id`,
     )
     .bind(eventIdPrefix(), event.trigger, body, now, now, ...snapshotStateParams(event), event.trigger);
+}
+
+/**
+ * A workflow's `webhook` step (src/workflows/delivery.ts), right after the statement that claimed the step in the
+ * same batch: one MEETING_REMINDER delivery per active webhook subscribed to it of a host attending the booking or
+ * of a super admin (as `outboxInsert`), written only when that claim won. Event ids are `<step key>_<webhook id>`:
+ * derived from the step and its due time, so the `webhook-id` a receiver deduplicates on is stable.
+ */
+export function reminderWebhookInsert(d1: D1Queryable, m: { reminderId: number; claim: string; key: string; envelope: Envelope }, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `INSERT INTO booking_webhook_deliveries
+         (event_id, webhook_id, booking_id, trigger_event, payload, status, attempts, attempt_log, created_at, updated_at)
+       SELECT ? || '_' || w.id, w.id, b.id, 'MEETING_REMINDER', json_set(?, '$.payload.bookingId', b.id), 'pending', 0, '[]', ?, ?
+       FROM booking_reminders r
+       JOIN bookings b ON b.id = r.booking_id
+       JOIN booking_webhooks w ON w.active = 1
+       JOIN users o ON o.id = w.owner_id
+       WHERE r.id = ? AND r.claim = ? AND r.status = 'sent'
+         AND o.is_active = 1
+         AND (w.owner_id = b.host_id OR w.owner_id IN (${ATTENDING_HOSTS_SQL}) OR o.role = 'super_admin')
+         AND EXISTS (SELECT 1 FROM json_each(w.event_triggers) t WHERE t.value = 'MEETING_REMINDER')
+       ORDER BY w.id
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING id`,
+    )
+    .bind(m.key, JSON.stringify(m.envelope), now, now, m.reminderId, m.claim);
 }
 
 /** The delivery ids from the D1 batch result of an `outboxInsert` statement. */

@@ -25,7 +25,7 @@ export interface BookingEventSnapshot {
   payment?: { status: string; amount: number; currency: string; refundedAmount: number };
 }
 
-export type EnvelopeTrigger = WebhookTrigger | 'PING';
+export type EnvelopeTrigger = WebhookTrigger | 'MEETING_REMINDER' | 'PING';
 
 export interface Envelope {
   triggerEvent: EnvelopeTrigger;
@@ -91,6 +91,39 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
   if (event.trigger === 'BOOKING_CANCELLED') payload.cancellationReason = booking.cancellationReason;
   if (event.trigger === 'BOOKING_REJECTED') payload.rejectionReason = booking.rejectionReason;
   return { triggerEvent: event.trigger, createdAt: iso(now), payload };
+}
+
+/** What a workflow's `webhook` step tells (src/workflows/delivery.ts reads it with the due step). */
+export interface ReminderEvent {
+  booking: { uid: string; title: string; startAt: number; endAt: number; status: string; location: string | null };
+  eventType: { id: number; slug: string } | null;
+  organizer: { id: number; name: string; email: string; timezone: string };
+  attendee: { name: string; email: string; timezone: string };
+  reminder: { workflowId: number; workflowName: string; trigger: string; step: number; dueAt: number };
+}
+
+/** The MEETING_REMINDER envelope; `bookingId` is filled in SQL like the booking envelopes'. */
+export function meetingReminderEnvelope(e: ReminderEvent, now: number): Envelope {
+  const { booking, organizer, attendee, reminder } = e;
+  return {
+    triggerEvent: 'MEETING_REMINDER',
+    createdAt: iso(now),
+    payload: {
+      type: e.eventType?.slug ?? null,
+      title: booking.title,
+      startTime: iso(booking.startAt),
+      endTime: iso(booking.endAt),
+      organizer: { id: organizer.id, name: organizer.name, email: organizer.email, timeZone: organizer.timezone },
+      attendees: [{ name: attendee.name, email: attendee.email, timeZone: attendee.timezone }],
+      location: booking.location,
+      uid: booking.uid,
+      bookingId: null,
+      eventTypeId: e.eventType?.id ?? null,
+      length: Math.round((booking.endAt - booking.startAt) / 60_000),
+      status: booking.status.toUpperCase(),
+      reminder: { ...reminder, dueAt: iso(reminder.dueAt) },
+    },
+  };
 }
 
 /** Cal.com's "Ping test" body: a made-up booking an hour from now, organized by the webhook's owner. */

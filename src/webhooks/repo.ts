@@ -10,7 +10,7 @@ import {
   type User,
   type Webhook,
   type WebhookDelivery,
-  type WebhookTrigger,
+  type SubscribableTrigger,
 } from '../db/schema';
 
 export async function listWebhooks(db: Db, viewer: User, opts: { afterId: number; limit: number }): Promise<Webhook[]> {
@@ -29,7 +29,7 @@ export async function findOwnedWebhook(db: Db, viewer: User, id: number): Promis
 
 export interface WebhookFields {
   subscriberUrl: string;
-  eventTriggers: WebhookTrigger[];
+  eventTriggers: SubscribableTrigger[];
   active: boolean;
   secret: string;
 }

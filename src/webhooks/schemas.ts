@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_STATUSES, WEBHOOK_TRIGGERS } from '../db/schema';
+import { DELIVERY_STATUSES, SUBSCRIBABLE_TRIGGERS } from '../db/schema';
 import { pageQuery } from '../lib/validation';
 
 // The URL's host and scheme rules depend on a var (WEBHOOK_ALLOW_PRIVATE_URLS), so the route checks them with
@@ -7,7 +7,7 @@ import { pageQuery } from '../lib/validation';
 const fields = {
   subscriber_url: z.string().trim().min(1).max(2048),
   event_triggers: z
-    .array(z.enum(WEBHOOK_TRIGGERS))
+    .array(z.enum(SUBSCRIBABLE_TRIGGERS).describe('A booking change, or MEETING_REMINDER: a reminder workflow step of action `webhook` is due'))
     .min(1, 'At least one trigger is required')
     .refine((triggers) => new Set(triggers).size === triggers.length, { message: 'Triggers must be unique' }),
   active: z.boolean(),
@@ -39,7 +39,7 @@ export const webhookResponse = z.strictObject({
   id: z.number().int().positive(),
   owner_id: z.number().int().positive(),
   subscriber_url: z.string(),
-  event_triggers: z.array(z.enum(WEBHOOK_TRIGGERS)),
+  event_triggers: z.array(z.enum(SUBSCRIBABLE_TRIGGERS)),
   active: z.boolean(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),

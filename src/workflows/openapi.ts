@@ -30,11 +30,14 @@ export const workflowsDocs: ResourceDocs = {
       tag: 'Event types',
       summary: 'Add a reminder workflow to an event type',
       description:
-        'A trigger plus up to 5 email steps. `before_start` needs `offset_minutes` from 5 to 10080 (7 days); `after_end` 0 to 10080; the ' +
+        'A trigger plus up to 5 steps (`email_attendee`, `email_host`, `sms_attendee`, `sms_host`). `before_start` needs `offset_minutes` from 5 to 10080 (7 days); `after_end` 0 to 10080; the ' +
         'event triggers (`on_booked`, `on_rescheduled`, `on_cancelled`) send at the change and take 0. Subject and body are templates ' +
         `with ${VARIABLES} and the event type's booking questions by name; an unknown variable is a 400. Omitted, they are the default ` +
         'reminder. Every booking made or confirmed afterwards gets one scheduled step per step (`reminders` on GET /v2/bookings/{uid}); ' +
-        'a step already due when scheduled is skipped, never sent late. Seated event types are refused for now.',
+        'a step already due when scheduled is skipped, never sent late. Seated event types are refused for now. SMS steps need SMS on ' +
+        '(`SMS_TRANSPORT`); `sms_attendee` needs a phone booking question with `sms_consent: true`, and texts only attendees who ticked ' +
+        'that consent, at the number they gave; `sms_host` texts the host\'s verified number (POST /v2/me/phone). Every SMS obeys ' +
+        'the country allow-list, the per-number and per-host daily limits and STOP replies; one refused is recorded as suppressed.',
       auth: 'session',
       params: eventTypeParam,
       body: { schema: createWorkflowBody },

@@ -10,6 +10,7 @@ import { findOwnedEventType } from '../event-types/repo';
 import { deleteWorkflow, findWorkflow, listWorkflows, workflowJson } from './repo';
 import { createWorkflowBody, eventTypeParam, listWorkflowsQuery, updateWorkflowBody, workflowParam } from './schemas';
 import { changeWorkflow, createWorkflow } from './service';
+import { smsEnabled } from '../sms/transports';
 
 export const workflowRoutes = new Hono<AppEnv>()
   .get('/:id/workflows', requireUser, validate('param', eventTypeParam), validate('query', listWorkflowsQuery), async (c) => {
@@ -19,7 +20,7 @@ export const workflowRoutes = new Hono<AppEnv>()
   })
   .post('/:id/workflows', requireUser, validate('param', eventTypeParam), validate('json', createWorkflowBody), async (c) => {
     const et = await foundOr404('Event type', findOwnedEventType(c.var.db, currentUser(c), c.req.valid('param').id));
-    return c.json(workflowJson(await createWorkflow(c.var.db, et, c.req.valid('json'), Date.now())), 201);
+    return c.json(workflowJson(await createWorkflow(c.var.db, et, c.req.valid('json'), { sms: smsEnabled(c.env) }, Date.now())), 201);
   })
   .get('/:id/workflows/:workflowId', requireUser, validate('param', workflowParam), async (c) => {
     const { id, workflowId } = c.req.valid('param');
@@ -30,7 +31,7 @@ export const workflowRoutes = new Hono<AppEnv>()
     const { id, workflowId } = c.req.valid('param');
     const et = await foundOr404('Event type', findOwnedEventType(c.var.db, currentUser(c), id));
     const existing = await foundOr404('Workflow', findWorkflow(c.var.db, et.id, workflowId));
-    return c.json(workflowJson(await changeWorkflow(c.var.db, et, existing, c.req.valid('json'), Date.now())));
+    return c.json(workflowJson(await changeWorkflow(c.var.db, et, existing, c.req.valid('json'), { sms: smsEnabled(c.env) }, Date.now())));
   })
   .delete('/:id/workflows/:workflowId', requireUser, validate('param', workflowParam), async (c) => {
     const { id, workflowId } = c.req.valid('param');

@@ -2,6 +2,7 @@
 // src/workflows/service.ts (answers by question name need the event type's questions).
 import { z } from 'zod';
 import { REMINDER_STATUSES, WORKFLOW_TRIGGERS } from '../db/schema';
+import { WORKFLOW_ACTIONS } from '../db/json-types';
 import { decimalId, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine } from '../lib/validation';
 
 /** `before_start` offsets: 5 minutes to 7 days. `after_end`: up to 7 days. */
@@ -9,17 +10,25 @@ export const MIN_BEFORE_START_MINUTES = 5;
 export const MAX_OFFSET_MINUTES = 7 * 24 * 60;
 export const MAX_STEPS = 5;
 
-/** SMS actions are named so the data model and the API are ready for them; until they exist they are a clear 400. */
-export const STEP_ACTIONS = ['email_attendee', 'email_host', 'sms_attendee', 'sms_host'] as const;
-export const SMS_NOT_AVAILABLE = 'SMS reminders are not available yet: use email_attendee or email_host';
+export const STEP_ACTIONS = WORKFLOW_ACTIONS;
+/** A rendered SMS is cut at 640 characters (four segments); its template at this. */
+export const MAX_SMS_TEMPLATE = 480;
 
 const step = z.strictObject({
   action: z
     .enum(STEP_ACTIONS)
-    .refine((a) => !a.startsWith('sms_'), { message: SMS_NOT_AVAILABLE })
-    .describe('Who gets the email. `sms_attendee` and `sms_host` are refused with 400 until SMS lands'),
-  subject: z.string().trim().min(1).max(200).refine(singleLine, NO_CONTROL_CHARS).optional().describe('Template; default: DEFAULT_REMINDER_SUBJECT'),
-  body: z.string().trim().min(1).max(5000).refine(multiLine, NO_CONTROL_CHARS).optional().describe('Plain-text template; default: the default reminder'),
+    .describe(
+      'What the step sends: an email to the attendee or the host; an SMS to the attendee (only with their consent, given on a phone question marked `sms_consent`) or to the host\'s verified number (PUT /v2/me/phone); or a `MEETING_REMINDER` to the host\'s webhooks subscribed to it',
+    ),
+  subject: z.string().trim().min(1).max(200).refine(singleLine, NO_CONTROL_CHARS).optional().describe('Email subject template; default: DEFAULT_REMINDER_SUBJECT. Not used by SMS and webhook steps'),
+  body: z
+    .string()
+    .trim()
+    .min(1)
+    .max(5000)
+    .refine(multiLine, NO_CONTROL_CHARS)
+    .optional()
+    .describe(`Plain-text template (an SMS: at most ${MAX_SMS_TEMPLATE} characters); default: the default reminder (a short one for SMS). Not used by webhook steps`),
 });
 
 const fields = {
@@ -57,7 +66,7 @@ export const workflowResponse = z.strictObject({
   trigger: z.enum(WORKFLOW_TRIGGERS).describe('`before_start`/`after_end`: offset_minutes before the start or after the end; the others: at that change'),
   offset_minutes: z.number().int(),
   time_format: z.enum(['12h', '24h']).describe('How {start_local} prints the hour'),
-  steps: z.array(z.strictObject({ action: z.enum(['email_attendee', 'email_host']), subject: z.string(), body: z.string() })),
+  steps: z.array(z.strictObject({ action: z.enum(WORKFLOW_ACTIONS), subject: z.string(), body: z.string() })),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
@@ -69,5 +78,5 @@ export const reminderResponse = z.strictObject({
   due_at: z.iso.datetime(),
   status: z
     .enum(REMINDER_STATUSES)
-    .describe('`sent`: handed to the email outbox (its delivery is on the admin Emails tab); `skipped`: already due when scheduled; `voided`: the booking was cancelled'),
+    .describe('`sent`: handed to the email or SMS outbox or the webhooks (delivery is on the admin Messages tab); `skipped`: already due when scheduled, or its channel is off; `voided`: the booking was cancelled'),
 });

@@ -2,12 +2,13 @@
 // plus the event type's question names), no seated event types yet. Failures are ApiErrors (400 with issues).
 import type { Db } from '../db/client';
 import type { EventType, Workflow } from '../db/schema';
-import type { WorkflowAction } from '../db/json-types';
+import type { WorkflowStep } from '../db/json-types';
+import { smsPhoneField } from '../event-types/booking-fields';
 import { ApiError } from '../lib/errors';
 import type { ErrorIssue } from '../lib/errors';
 import { insertWorkflow, updateWorkflow, type WorkflowFields } from './repo';
-import { MIN_BEFORE_START_MINUTES, type CreateWorkflowBody, type UpdateWorkflowBody } from './schemas';
-import { DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, unknownVariables } from './template';
+import { MAX_SMS_TEMPLATE, MIN_BEFORE_START_MINUTES, type CreateWorkflowBody, type UpdateWorkflowBody } from './schemas';
+import { DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, DEFAULT_SMS_BODY, unknownVariables } from './template';
 
 const invalid = (issues: ErrorIssue[]) => new ApiError('validation_failed', 'Request validation failed', issues);
 
@@ -16,9 +17,22 @@ function questionNames(et: EventType): string[] {
   return (et.bookingFields ?? []).map((f) => f.name);
 }
 
+/** What a workflow's steps may use on this deployment. */
+export interface Channels {
+  sms: boolean;
+}
+
 /** Every rule of a whole workflow as it would be saved; throws a 400 listing each broken one. */
-function checked(et: EventType, f: WorkflowFields): WorkflowFields {
+function checked(et: EventType, f: WorkflowFields, channels: Channels): WorkflowFields {
   const issues: ErrorIssue[] = [];
+  f.steps.forEach((step, i) => {
+    if (!step.action.startsWith('sms_')) return;
+    if (!channels.sms) issues.push({ path: `steps.${i}.action`, message: 'SMS is off on this deployment (SMS_TRANSPORT)' });
+    else if (step.action === 'sms_attendee' && !smsPhoneField(et.bookingFields)) {
+      issues.push({ path: `steps.${i}.action`, message: 'sms_attendee needs a phone booking question with sms_consent: true (the attendee must agree to texts)' });
+    }
+    if (step.body.length > MAX_SMS_TEMPLATE) issues.push({ path: `steps.${i}.body`, message: `An SMS template has at most ${MAX_SMS_TEMPLATE} characters` });
+  });
   if (et.seatsPerTimeSlot !== null) issues.push({ path: 'event_type', message: 'Workflows are not available for seated event types yet' });
   if (f.trigger === 'before_start' && f.offsetMinutes < MIN_BEFORE_START_MINUTES) {
     issues.push({ path: 'offset_minutes', message: `A before_start reminder is at least ${MIN_BEFORE_START_MINUTES} minutes before the start` });
@@ -39,19 +53,22 @@ function checked(et: EventType, f: WorkflowFields): WorkflowFields {
 
 type StepInput = CreateWorkflowBody['steps'][number];
 
-function stepsOf(steps: StepInput[]) {
-  // The schema refused the SMS actions: what is left is an email action.
-  return steps.map((s) => ({ action: s.action as WorkflowAction, subject: s.subject ?? DEFAULT_REMINDER_SUBJECT, body: s.body ?? DEFAULT_REMINDER_BODY }));
+function stepsOf(steps: StepInput[]): WorkflowStep[] {
+  return steps.map((s) => {
+    if (s.action === 'webhook') return { action: s.action, subject: '', body: '' };
+    const sms = s.action.startsWith('sms_');
+    return { action: s.action, subject: sms ? '' : (s.subject ?? DEFAULT_REMINDER_SUBJECT), body: s.body ?? (sms ? DEFAULT_SMS_BODY : DEFAULT_REMINDER_BODY) };
+  });
 }
 
-export function createWorkflow(db: Db, et: EventType, body: CreateWorkflowBody, now: number): Promise<Workflow> {
+export function createWorkflow(db: Db, et: EventType, body: CreateWorkflowBody, channels: Channels, now: number): Promise<Workflow> {
   const f = checked(et, {
     name: body.name,
     trigger: body.trigger,
     offsetMinutes: body.offset_minutes ?? (body.trigger === 'before_start' ? 60 : 0),
     timeFormat: body.time_format ?? '12h',
     steps: stepsOf(body.steps),
-  });
+  }, channels);
   return insertWorkflow(db, et.id, f, now);
 }
 
@@ -59,14 +76,14 @@ export function createWorkflow(db: Db, et: EventType, body: CreateWorkflowBody, 
  * A change applies to the steps not yet scheduled: bookings made before keep the steps they have (a changed offset
  * moves nothing already scheduled; deleting the workflow removes its scheduled steps).
  */
-export async function changeWorkflow(db: Db, et: EventType, existing: Workflow, body: UpdateWorkflowBody, now: number): Promise<Workflow> {
+export async function changeWorkflow(db: Db, et: EventType, existing: Workflow, body: UpdateWorkflowBody, channels: Channels, now: number): Promise<Workflow> {
   const f = checked(et, {
     name: body.name ?? existing.name,
     trigger: body.trigger ?? existing.trigger,
     offsetMinutes: body.offset_minutes ?? existing.offsetMinutes,
     timeFormat: body.time_format ?? existing.timeFormat,
     steps: body.steps ? stepsOf(body.steps) : existing.steps,
-  });
+  }, channels);
   const updated = await updateWorkflow(db, existing.id, f, now);
   if (!updated) throw new ApiError('not_found', 'Workflow not found');
   return updated;

@@ -33,6 +33,9 @@ Where: {location}
 Booking: {booking_url}
 Need to change it? Reschedule: {reschedule_url} or cancel: {cancel_url}`;
 
+/** An SMS is short: what, when, and the way to change it. */
+export const DEFAULT_SMS_BODY = 'Reminder: {event_title} with {host_name}, {start_local}. Reschedule: {reschedule_url}';
+
 const PLACEHOLDER = /\{([a-z0-9_-]+)\}/g;
 
 type Segment = { text: string } | { variable: string };

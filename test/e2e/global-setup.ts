@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher';
+import { catcherVars, startSmsCatcher, type SmsCatcher } from '../../scripts/lib/sms-catcher';
 import { freePort, startWranglerDev, type DevWorker } from '../../scripts/lib/processes';
 import { CHROMIUM, CHROMIUM_ARGS, E2E_CALENDAR_KEY, type SharedServer } from './harness';
 
@@ -18,17 +19,22 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   let catcher: MailCatcher | undefined;
+  let smsCatcher: SmsCatcher | undefined;
   let worker: DevWorker | undefined;
   let browser: BrowserServer | undefined;
   const mailDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-mail-'));
+  const smsDir = mkdtempSync(join(tmpdir(), 'calflare-e2e-sms-'));
   const teardown = async () => {
     await browser?.close().catch(() => undefined);
     await worker?.stop();
     await catcher?.close();
+    await smsCatcher?.close();
     rmSync(mailDir, { recursive: true, force: true });
+    rmSync(smsDir, { recursive: true, force: true });
   };
   try {
     catcher = await startMailCatcher({ dir: mailDir });
+    smsCatcher = await startSmsCatcher({ dir: smsDir });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     [worker, browser] = await Promise.all([
@@ -47,11 +53,13 @@ export default async function setup(project: TestProject) {
           EMAIL_RETRY_BASE_SECONDS: '1',
           // Links in emails and the domain of calendar UIDs: this server.
           APP_URL: base,
+          // SMS through the Twilio stand-in (the real transport, a local API).
+          ...catcherVars(smsCatcher),
         },
       }),
       chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
     ]);
-    project.provide('e2e', { base, state: worker.state, mailDir, browserEndpoint: browser.wsEndpoint() });
+    project.provide('e2e', { base, state: worker.state, mailDir, smsDir, browserEndpoint: browser.wsEndpoint() });
   } catch (error) {
     await teardown();
     throw error;

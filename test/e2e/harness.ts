@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
 import { readCaughtMails, type CaughtMail } from '../../scripts/lib/mail-catcher';
+import { readCaughtSms, type CaughtSms } from '../../scripts/lib/sms-catcher';
 import { execute } from '../../scripts/lib/d1';
 import type { SqlStatement } from '../../src/users/provision';
 
@@ -31,6 +32,8 @@ export interface SharedServer {
   state: string;
   /** Where the shared mail catcher writes each message (`<n>-<recipient>.eml`). */
   mailDir: string;
+  /** Where the shared SMS catcher (a Twilio stand-in) writes each message (`<n>-<to>.json`). */
+  smsDir: string;
   browserEndpoint: string;
 }
 
@@ -54,4 +57,9 @@ export function connectBrowser(): Promise<Browser> {
 /** Every message the shared catcher holds so far, in arrival order. */
 export function caughtMails(): CaughtMail[] {
   return readCaughtMails(sharedServer().mailDir);
+}
+
+/** Every SMS the shared catcher holds so far, in arrival order. */
+export function caughtSms(): CaughtSms[] {
+  return readCaughtSms(sharedServer().smsDir);
 }

@@ -12,7 +12,7 @@ import type { CaughtMail } from '../../scripts/lib/mail-catcher';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
-import { caughtMails, seedShared, type SharedServer } from './harness';
+import { caughtMails, caughtSms, seedShared, type SharedServer } from './harness';
 
 const HOST = { email: 'e2e-invites-host@calflare.dev', name: 'Hanna Host', password: 'e2e-host-password' };
 const ATTENDEE = { name: 'Ava Attendee', email: 'ava@example.com', timezone: 'Europe/Paris' };
@@ -27,10 +27,10 @@ function nextMonday(): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function call(method: string, path: string, body?: unknown) {
+async function call(method: string, path: string, body?: unknown, token?: string) {
   const res = await fetch(`${server.base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as any };
@@ -135,5 +135,55 @@ describe('invitations over SMTP from wrangler dev', () => {
     const ics = await fetch(`${server.base}/v2/bookings/${uid}/ics`).then((r) => r.text());
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!);
     expect([event.uid, event.sequence]).toEqual([`${uid}@${new URL(server.base).hostname}`, 2]);
+  });
+
+  it('a reminder workflow by email and SMS: booked, due, delivered to the mail catcher and the Twilio stand-in', async () => {
+    const attendee = { name: 'Rémi Reminded', email: 'e2e-reminded@example.com', timezone: 'Europe/Paris' };
+    const mobile = '+14155550187';
+    const created = await call(
+      'POST',
+      '/v2/event-types',
+      {
+        title: 'Reminded Call',
+        slug: 'reminded-call',
+        duration_minutes: 30,
+        booking_window_days: 60,
+        booking_fields: [{ name: 'mobile', type: 'phone', label: 'Mobile', required: true, sms_consent: true }],
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    // Due at the booking itself: the host's HostCalendar alarm fires in wrangler dev and sends both.
+    const workflow = await call(
+      'POST',
+      `/v2/event-types/${created.json.id}/workflows`,
+      { name: 'Welcome', trigger: 'on_booked', steps: [{ action: 'email_attendee', subject: 'See you {start_local}' }, { action: 'sms_attendee' }] },
+      hostToken,
+    );
+    expect(workflow.status).toBe(201);
+    const monday = nextMonday();
+    const slots = await call('GET', `/v2/slots/available?event_type_id=${created.json.id}&start_time=${monday}T00:00:00Z&end_time=${monday}T23:59:59Z&timezone=America/New_York`);
+    const start = (slots.json.slots[monday] as { start: string }[]).find((s) => s.start.includes('T14:00'))!.start;
+    const booked = await call('POST', '/v2/bookings', {
+      event_type_id: created.json.id,
+      start,
+      attendee,
+      booking_fields_responses: { mobile: '+1 (415) 555-0187', sms_consent: true },
+    });
+    expect(booked.status).toBe(201);
+
+    const [mail] = (await mailTo(attendee.email, 2)).filter((m) => m.raw.includes('Subject: See you'));
+    const parsed = await PostalMime.parse(mail!.raw);
+    // Paris time: 14:00 in New York is 20:00 in Paris.
+    expect(parsed.subject).toMatch(/^See you \w+day, \w+ \d+, \d{4}, 8:00 PM GMT\+[12]$/);
+    const deadline = Date.now() + 60_000;
+    while (!caughtSms().some((m) => m.to === mobile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const sms = caughtSms().filter((m) => m.to === mobile);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.from).toBe('+15005550006');
+    expect(sms[0]!.body).toMatch(/^Reminder: Reminded Call .* with Hanna Host, \w+day, .*8:00 PM GMT\+[12]\. Reschedule: http:\/\/127\.0\.0\.1:\d+\/reschedule\//);
+    // The host sees both steps sent on the booking.
+    const read = await call('GET', `/v2/bookings/${booked.json.uid}`, undefined, hostToken);
+    expect(read.json.reminders.map((r: { action: string; status: string }) => `${r.action}:${r.status}`)).toEqual(['email_attendee:sent', 'sms_attendee:sent']);
   });
 });

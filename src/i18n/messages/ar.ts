@@ -44,6 +44,7 @@ export const ar: Catalogue = {
   trapLabel: 'اترك هذا الحقل فارغًا',
   confirmBooking: 'تأكيد الحجز',
   choose: 'اختر…',
+  smsConsent: 'أرسل لي تذكيرات عبر الرسائل القصيرة على هذا الرقم (أرسل STOP لإلغاء الاشتراك)',
   optional: '(اختياري)',
   multiEmailHint: 'عنوان واحد في كل سطر، أو افصل بينها بفواصل.',
   holding: {

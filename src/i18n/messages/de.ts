@@ -37,6 +37,7 @@ export const de: Catalogue = {
   trapLabel: 'Dieses Feld leer lassen',
   confirmBooking: 'Buchung bestätigen',
   choose: 'Auswählen…',
+  smsConsent: 'Erinnerungen per SMS an diese Nummer senden (Antwort STOP zum Abmelden)',
   optional: '(optional)',
   multiEmailHint: 'Eine Adresse pro Zeile oder durch Kommas getrennt.',
   holding: { one: 'Wir halten diese Zeit noch {count} Minute für Sie frei, bis {time}.', other: 'Wir halten diese Zeit noch {count} Minuten für Sie frei, bis {time}.' },

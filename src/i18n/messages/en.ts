@@ -38,6 +38,7 @@ export const en = {
   trapLabel: 'Leave this field empty',
   confirmBooking: 'Confirm booking',
   choose: 'Choose…',
+  smsConsent: 'Text me reminders at this number (reply STOP to opt out)',
   optional: '(optional)',
   multiEmailHint: 'One address per line, or separated by commas.',
   holding: { one: 'We are holding this time for you for {count} more minute, until {time}.', other: 'We are holding this time for you for {count} more minutes, until {time}.' },

@@ -37,6 +37,7 @@ export const es: Catalogue = {
   trapLabel: 'Deja este campo vacío',
   confirmBooking: 'Confirmar reserva',
   choose: 'Elegir…',
+  smsConsent: 'Enviarme recordatorios por SMS a este número (responde STOP para darte de baja)',
   optional: '(opcional)',
   multiEmailHint: 'Una dirección por línea, o separadas por comas.',
   holding: {

@@ -37,6 +37,7 @@ export const fr: Catalogue = {
   trapLabel: 'Laissez ce champ vide',
   confirmBooking: 'Confirmer la réservation',
   choose: 'Choisir…',
+  smsConsent: 'M’envoyer des rappels par SMS à ce numéro (répondez STOP pour vous désinscrire)',
   optional: '(facultatif)',
   multiEmailHint: 'Une adresse par ligne, ou séparées par des virgules.',
   holding: {

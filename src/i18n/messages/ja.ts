@@ -37,6 +37,7 @@ export const ja: Catalogue = {
   trapLabel: 'この欄は空のままにしてください',
   confirmBooking: '予約を確定する',
   choose: '選択してください…',
+  smsConsent: 'この番号にSMSでリマインダーを送る（STOPと返信すると停止）',
   optional: '（任意）',
   multiEmailHint: '1 行に 1 つのアドレス、またはカンマ区切りで入力してください。',
   holding: { other: 'この時間をあと {count} 分間（{time} まで）確保しています。' },

@@ -37,6 +37,7 @@ export const ptBR: Catalogue = {
   trapLabel: 'Deixe este campo vazio',
   confirmBooking: 'Confirmar agendamento',
   choose: 'Escolher…',
+  smsConsent: 'Enviar lembretes por SMS para este número (responda STOP para cancelar)',
   optional: '(opcional)',
   multiEmailHint: 'Um endereço por linha, ou separados por vírgulas.',
   holding: {
