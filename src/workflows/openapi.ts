@@ -17,7 +17,7 @@ export const workflowsDocs: ResourceDocs = {
       path: '/v2/event-types/{id}/workflows',
       tag: 'Event types',
       summary: "List an event type's reminder workflows",
-      description: 'For the host of the event type or a super admin; anyone else (and team event types, for now) gets 404.',
+      description: "For the host of the event type, a team event type's team owners and admins, or a super admin; a team's plain members get 403, anyone else 404.",
       auth: 'session',
       params: eventTypeParam,
       query: listWorkflowsQuery,
