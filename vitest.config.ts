@@ -32,6 +32,11 @@ export default defineConfig(async () => {
                   // Stripe is a fake reached through the stubbed fetch (test/payments-helpers.ts).
                   STRIPE_API_BASE: 'http://stripe.test',
                   CALENDAR_WRITE_RETRY_BASE_SECONDS: '1',
+                  // OAuth clients of the calendar providers (tests talk to a fake of their endpoints behind fetch).
+                  GOOGLE_CLIENT_ID: 'calflare-test.apps.googleusercontent.com',
+                  GOOGLE_CLIENT_SECRET: 'test-google-client-secret',
+                  MICROSOFT_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+                  MICROSOFT_CLIENT_SECRET: 'test-microsoft-client-secret',
                   // DEEP_TESTS=1: ten times the property-test cases (test/runs.ts).
                   DEEP_TESTS: process.env.DEEP_TESTS ?? '',
                 },

@@ -54,6 +54,13 @@ export interface Bindings {
   /** Attempts of one write-back before it is marked failed (default 8), and the first retry's wait (default 60 s). */
   CALENDAR_WRITE_MAX_ATTEMPTS?: string;
   CALENDAR_WRITE_RETRY_BASE_SECONDS?: string;
+  /** OAuth 2.0 clients of the calendar providers (issue #28): Worker secrets; a provider without them is not offered. */
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  MICROSOFT_CLIENT_ID?: string;
+  MICROSOFT_CLIENT_SECRET?: string;
+  /** Microsoft's tenant for sign-in (default "common": personal and work accounts). */
+  MICROSOFT_TENANT?: string;
   /** AES-256-GCM key for connection secrets, 32 bytes in base64: a Worker secret (`wrangler secret put`). */
   CALENDAR_ENCRYPTION_KEY?: string;
   /** Seconds between two refreshes of one calendar (default 60; end-to-end tests set 0). */

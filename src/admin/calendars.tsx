@@ -22,6 +22,7 @@ const STATUS: Record<ConnectionStatus, { tone: Tone; label: string }> = {
   failing: { tone: 'warn', label: 'Failing' },
   stale: { tone: 'bad', label: 'Stale' },
   disabled: { tone: 'plain', label: 'Disabled' },
+  reauth_required: { tone: 'bad', label: 'Sign-in needed again' },
 };
 
 const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; now: number }> = ({ c, owner, csrf, now }) => {
@@ -31,7 +32,7 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
       <td class="stack">
         <div>{c.name ?? 'Unnamed calendar'}</div>
         <div class="mono break muted small">
-          {c.kind.toUpperCase()} · {c.urlDisplay}
+          {c.kind.toUpperCase()} · {c.account ?? c.urlDisplay}
         </div>
       </td>
       <td class="stack">

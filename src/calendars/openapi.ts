@@ -2,13 +2,24 @@
 import { idParam } from '../lib/validation';
 import { listEnvelope } from '../openapi/schemas';
 import type { ResourceDocs } from '../openapi/types';
-import { calendarResponse, createCalendarBody, destinationQuery, destinationResponse, listCalendarsQuery, putDestinationBody, updateCalendarBody } from './schemas';
+import {
+  calendarResponse,
+  createCalendarBody,
+  destinationQuery,
+  destinationResponse,
+  listCalendarsQuery,
+  oauthCallbackQuery,
+  oauthProviderParam,
+  oauthStartResponse,
+  putDestinationBody,
+  updateCalendarBody,
+} from './schemas';
 
 const calendarList = listEnvelope(calendarResponse);
 
 export const calendarsDocs: ResourceDocs = {
   requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody, PutCalendarDestinationBody: putDestinationBody },
-  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList, CalendarDestination: destinationResponse },
+  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList, CalendarDestination: destinationResponse, CalendarOAuthStart: oauthStartResponse },
   operations: [
     {
       operationId: 'listCalendars',
@@ -83,6 +94,37 @@ export const calendarsDocs: ResourceDocs = {
         conflict: 'The calendar is disabled',
         rate_limited: 'A sync of this calendar was queued less than a minute ago and has run; the Retry-After header says when to try again',
       },
+    },
+    {
+      operationId: 'startCalendarOAuth',
+      method: 'get',
+      path: '/v2/calendars/oauth/{provider}/start',
+      tag: 'Calendars',
+      summary: 'Connect a Google or Microsoft calendar: the consent page',
+      description:
+        'Answers the provider\'s consent page (authorization code with PKCE). Open it in the browser where this session is signed in: ' +
+        'the provider sends the browser back to `/v2/calendars/oauth/{provider}/callback`, which must carry the same session. ' +
+        'The authorization is single use and must come back within 10 minutes. 404 when the provider\'s client id and secret are not configured here.',
+      auth: 'session',
+      params: oauthProviderParam,
+      success: { status: 200, description: 'Where to send the browser', schema: oauthStartResponse },
+      errors: { not_found: 'Unknown provider, or the provider is not configured on this server' },
+    },
+    {
+      operationId: 'finishCalendarOAuth',
+      method: 'get',
+      path: '/v2/calendars/oauth/{provider}/callback',
+      tag: 'Calendars',
+      summary: 'Connect a Google or Microsoft calendar: the provider\'s redirect back',
+      description:
+        'Creates the connection (kind `google` or `microsoft`), or renews the tokens of the same account connected before (200). ' +
+        'Refused (400 on `state`) when the state is unknown, already used, older than 10 minutes, or was started in another session; the code is then never exchanged. ' +
+        'The tokens are stored encrypted and never answered.',
+      auth: 'session',
+      params: oauthProviderParam,
+      query: oauthCallbackQuery,
+      success: { status: 201, description: 'Connected', schema: calendarResponse },
+      errors: { conflict: 'The host already has 10 calendars', not_found: 'Unknown provider, or the provider is not configured on this server' },
     },
     {
       operationId: 'getCalendarDestination',

@@ -42,6 +42,8 @@ export interface NewConnection {
   calendarPath: string | null;
   includeTransparent: boolean;
   enabled: boolean;
+  /** OAuth connections: the account's address. */
+  account?: string | null;
 }
 
 /** Inserts unless the owner already has MAX_CONNECTIONS_PER_HOST: the limit holds in SQL, races included. */
@@ -49,12 +51,12 @@ export async function insertConnection(d1: D1Queryable, c: NewConnection, now: n
   const row = await d1
     .prepare(
       `INSERT INTO calendar_connections
-         (owner_id, kind, name, url_display, secret, calendar_path, include_transparent, enabled, enqueued_at, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9
+         (owner_id, kind, name, url_display, secret, calendar_path, include_transparent, enabled, enqueued_at, created_at, updated_at, account)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9, ?11
        WHERE (SELECT count(*) FROM calendar_connections WHERE owner_id = ?1) < ?10
        RETURNING *`,
     )
-    .bind(c.ownerId, c.kind, c.name, c.urlDisplay, c.secret, c.calendarPath, c.includeTransparent ? 1 : 0, c.enabled ? 1 : 0, now, MAX_CONNECTIONS_PER_HOST)
+    .bind(c.ownerId, c.kind, c.name, c.urlDisplay, c.secret, c.calendarPath, c.includeTransparent ? 1 : 0, c.enabled ? 1 : 0, now, MAX_CONNECTIONS_PER_HOST, c.account ?? null)
     .first<Record<string, unknown>>();
   return row ? connectionFromRow(row) : null;
 }
@@ -251,15 +253,22 @@ export function connectionFromRow(r: Record<string, unknown>): CalendarConnectio
     busyCount: Number(r.busy_count ?? 0),
     capped: Boolean(r.capped),
     enqueuedAt: n(r.enqueued_at),
+    account: (r.account as string | null) ?? null,
+    reauthRequired: Boolean(r.reauth_required),
+    reauthNotifiedAt: n(r.reauth_notified_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
 }
 
-export type ConnectionStatus = 'pending' | 'ok' | 'failing' | 'stale' | 'disabled';
+export type ConnectionStatus = 'pending' | 'ok' | 'failing' | 'stale' | 'disabled' | 'reauth_required';
 
-/** pending: never synced yet; failing: the last attempt failed; stale: failing and the last good sync is over 24 h old. */
+/**
+ * pending: never synced yet; failing: the last attempt failed; stale: failing and the last good sync is over 24 h old;
+ * reauth_required: the provider refused our refresh token, the host must connect the account again.
+ */
 export function connectionStatus(c: CalendarConnection, now: number): ConnectionStatus {
+  if (c.reauthRequired) return 'reauth_required';
   if (!c.enabled) return 'disabled';
   if (c.consecutiveFailures > 0) return now - (c.lastSyncedAt ?? c.createdAt) > STALE_AFTER_MS ? 'stale' : 'failing';
   return c.lastSyncedAt === null ? 'pending' : 'ok';
@@ -276,6 +285,7 @@ export function connectionJson(c: CalendarConnection, now: number) {
     kind: c.kind,
     name: c.name,
     url: c.urlDisplay,
+    account: c.account,
     include_transparent: c.includeTransparent,
     enabled: c.enabled,
     status,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { currentUser, requireUser } from '../auth/middleware';
+import { getCookie } from 'hono/cookie';
+import { currentUser, requireUser, SESSION_COOKIE, sessionToken } from '../auth/middleware';
 import { resolveOwner } from '../auth/ownership';
 import type { CalendarConnection } from '../db/schema';
 import type { AppEnv, Bindings } from '../env';
@@ -19,7 +20,8 @@ import {
   MAX_CONNECTIONS_PER_HOST,
   updateConnection,
 } from './repo';
-import { createCalendarBody, destinationQuery, listCalendarsQuery, putDestinationBody, updateCalendarBody } from './schemas';
+import { createCalendarBody, destinationQuery, listCalendarsQuery, oauthCallbackQuery, oauthProviderParam, putDestinationBody, updateCalendarBody } from './schemas';
+import { finishAuthorization, revokeAtProvider, startAuthorization } from './oauth';
 import { deleteDestination, findDestination, upsertDestination, type Destination } from './writeback-repo';
 import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
 
@@ -84,6 +86,20 @@ export const calendarRoutes = new Hono<AppEnv>()
     if (created.enabled) await enqueueSync(c.env, created.id, now);
     return c.json(connectionJson(created, now), 201);
   })
+  // OAuth connections (Google, Microsoft): the consent page, then the provider's redirect back.
+  .get('/oauth/:provider/start', validate('param', oauthProviderParam), async (c) => {
+    const { provider } = c.req.valid('param');
+    const started = await startAuthorization(c.var.db.$client, c.env, currentUser(c), sessionOf(c.req.header('authorization'), getCookie(c, SESSION_COOKIE)), provider, Date.now());
+    c.header('Cache-Control', 'no-store');
+    return c.json(started);
+  })
+  .get('/oauth/:provider/callback', validate('param', oauthProviderParam), validate('query', oauthCallbackQuery), async (c) => {
+    const { provider } = c.req.valid('param');
+    const now = Date.now();
+    const { connection, created } = await finishAuthorization(c.var.db.$client, c.env, currentUser(c), sessionOf(c.req.header('authorization'), getCookie(c, SESSION_COOKIE)), provider, c.req.valid('query'), now);
+    c.header('Cache-Control', 'no-store');
+    return c.json(connectionJson(connection, now), created ? 201 : 200);
+  })
   // Write-back: the calendar this host's bookings are written into (before '/:id', which it would otherwise match).
   .get('/destination', validate('query', destinationQuery), async (c) => {
     const owner = await resolveOwner(c.var.db, currentUser(c), c.req.valid('query').owner_id, { field: 'owner_id', notAllowed: 'absent' });
@@ -136,6 +152,8 @@ export const calendarRoutes = new Hono<AppEnv>()
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
     const found = await foundOr404('Calendar', findOwnedConnection(db, currentUser(c), c.req.valid('param').id));
+    // An OAuth grant is revoked at the provider too, not only forgotten here.
+    if (found.kind === 'google' || found.kind === 'microsoft') await revokeAtProvider(c.env, found);
     await deleteConnection(db, found.id);
     return c.body(null, 204);
   })
@@ -156,6 +174,13 @@ const destinationJson = (d: Destination) => ({
   updated_at: new Date(d.updatedAt).toISOString(),
 });
 
+/** The session's token (Bearer or cookie): an OAuth authorization is bound to its SHA-256. */
+function sessionOf(authorization: string | undefined, cookie: string | undefined): string {
+  const token = sessionToken(authorization, cookie);
+  if (!token) throw new ApiError('unauthorized', 'A valid session token is required');
+  return token;
+}
+
 /** The connection's new address and credentials, when the update touches any of them (merged with the stored ones). */
 async function changedSecret(
   env: Bindings,
@@ -163,6 +188,12 @@ async function changedSecret(
   body: { url?: string; username?: string; password?: string; calendar_path?: string },
 ): Promise<ConnectionSecret | undefined> {
   const touchesCredentials = body.username !== undefined || body.password !== undefined || body.calendar_path !== undefined;
+  if (found.kind === 'google' || found.kind === 'microsoft') {
+    if (touchesCredentials || body.url !== undefined) {
+      throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'url', message: 'An OAuth calendar has no address or credentials: connect the account again instead' }]);
+    }
+    return undefined;
+  }
   if (found.kind === 'ics') {
     if (touchesCredentials) throw credentialsOnlyForCaldav();
     return body.url === undefined ? undefined : { url: allowedUrl(env, body.url) };

@@ -55,14 +55,17 @@ const iso = z.iso.datetime();
 export const calendarResponse = z.strictObject({
   id: z.number().int().positive(),
   owner_id: z.number().int().positive(),
-  kind: z.enum(['ics', 'caldav']),
+  kind: z.enum(['ics', 'caldav', 'google', 'microsoft']).describe('google and microsoft: connected with OAuth (`GET /v2/calendars/oauth/{provider}/start`)'),
   name: z.string().nullable(),
   url: z.string().describe('Scheme and host only ("https://calendar.google.com/…"): the rest of the address is secret'),
+  account: z.string().nullable().describe('OAuth connections: the account as the provider names it (its email address); null otherwise'),
   include_transparent: z.boolean(),
   enabled: z.boolean(),
   status: z
-    .enum(['pending', 'ok', 'failing', 'stale', 'disabled'])
-    .describe('pending: not synced yet; failing: the last sync failed (the last good busy time still counts); stale: failing for over 24 h'),
+    .enum(['pending', 'ok', 'failing', 'stale', 'disabled', 'reauth_required'])
+    .describe(
+      'pending: not synced yet; failing: the last sync failed (the last good busy time still counts); stale: failing for over 24 h; reauth_required: the provider refused our refresh token, connect the account again',
+    ),
   stale: z.boolean(),
   last_synced_at: iso.nullable().describe('The last sync that succeeded (a 304 included)'),
   last_attempt_at: iso.nullable(),
@@ -96,7 +99,7 @@ export const destinationResponse = z.strictObject({
   host_id: z.number().int().positive(),
   connection_id: z.number().int().positive(),
   calendar_id: z.string().nullable(),
-  kind: z.enum(['ics', 'caldav']),
+  kind: z.enum(['ics', 'caldav', 'google', 'microsoft']),
   created_at: iso,
   updated_at: iso,
 });
@@ -109,3 +112,19 @@ export const calendarSyncResponse = z
     updated_at: iso,
   })
   .nullable();
+
+// --- OAuth connections (issue #28) ---
+
+export const oauthProviderParam = z.strictObject({ provider: z.enum(['google', 'microsoft']) });
+
+/** What the provider appends to the redirect: only these are read; others it adds (scope, session_state, ...) pass. */
+export const oauthCallbackQuery = z.object({
+  code: z.string().min(1).max(4096).optional(),
+  state: z.string().min(1).max(512).optional(),
+  error: z.string().max(200).optional().describe('The provider\'s refusal (access_denied when the host declined)'),
+});
+
+export const oauthStartResponse = z.strictObject({
+  authorization_url: z.string().describe("The provider's consent page: open it in the browser where you are signed in (the callback needs the same session)"),
+  expires_at: iso.describe('The authorization must come back before this (10 minutes)'),
+});

@@ -34,7 +34,16 @@ function keyOf(env: { CALENDAR_ENCRYPTION_KEY?: string }): Promise<CryptoKey> {
   return key;
 }
 
-export async function encryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, secret: ConnectionSecret): Promise<string> {
+/** An OAuth connection's tokens (Google, Microsoft), sealed the same way. */
+export interface OAuthTokens {
+  accessToken: string;
+  /** Absent when the provider gave none (then the host reconnects when the access token expires). */
+  refreshToken: string | null;
+  /** Epoch ms when the access token expires. */
+  expiresAt: number;
+}
+
+export async function encryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, secret: ConnectionSecret | OAuthTokens | { codeVerifier: string }): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const plain = new TextEncoder().encode(JSON.stringify(secret));
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: AAD }, await keyOf(env), plain));
@@ -45,11 +54,11 @@ export async function encryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, s
 }
 
 /** Throws when the text was sealed with another key or altered. */
-export async function decryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, stored: string): Promise<ConnectionSecret> {
+export async function decryptSecret<T = ConnectionSecret>(env: { CALENDAR_ENCRYPTION_KEY?: string }, stored: string): Promise<T> {
   if (!stored.startsWith(PREFIX)) throw new Error('Unknown secret format');
   const bytes = fromBase64Url(stored.slice(PREFIX.length));
   const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12), additionalData: AAD }, await keyOf(env), bytes.slice(12));
-  return JSON.parse(new TextDecoder().decode(plain)) as ConnectionSecret;
+  return JSON.parse(new TextDecoder().decode(plain)) as T;
 }
 
 /**

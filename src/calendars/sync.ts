@@ -28,6 +28,8 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
   const loaded = await loadForSync(db, connectionId);
   if (!loaded || !loaded.connection.enabled) return 'skipped';
   const { connection } = loaded;
+  // Busy time from Google and Microsoft (events.list / calendarView delta) is not built yet: nothing to fetch.
+  if (connection.kind === 'google' || connection.kind === 'microsoft') return 'skipped';
   const windowDays = loaded.longestWindowDays ?? DEFAULT_WINDOW_DAYS;
   const window = { start: now - DAY_MS, end: now + windowDays * DAY_MS + EXPANSION_MARGIN_MS };
   // A 304 only says the feed is unchanged; recurring events still walk into the window as time passes.

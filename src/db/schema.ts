@@ -564,7 +564,10 @@ export interface EmailAttempt {
   next_attempt_at: number | null;
 }
 
-export const CALENDAR_KINDS = ['ics', 'caldav'] as const;
+export const CALENDAR_KINDS = ['ics', 'caldav', 'google', 'microsoft'] as const;
+/** The kinds connected with OAuth 2.0 (their `secret` holds the tokens). */
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 export type CalendarKind = (typeof CALENDAR_KINDS)[number];
 
 /**
@@ -600,6 +603,11 @@ export const calendarConnections = sqliteTable(
     capped: integer('capped', { mode: 'boolean' }).notNull().default(false),
     // When the sweep last queued a sync: it queues again only after the sync interval.
     enqueuedAt: integer('enqueued_at'),
+    // OAuth connections (issue #28): the account's address as the provider names it, and whether the provider refused
+    // our refresh token (the host must connect again; they are told once, `reauth_notified_at`).
+    account: text('account'),
+    reauthRequired: integer('reauth_required', { mode: 'boolean' }).notNull().default(false),
+    reauthNotifiedAt: integer('reauth_notified_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -638,6 +646,27 @@ export const calendarDestinations = sqliteTable('calendar_destinations', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * An OAuth 2.0 authorization in flight (issue #28): the `state` (stored as its SHA-256) bound to the session that
+ * started it, single use (the callback deletes it as it reads it) and valid 10 minutes; the PKCE verifier sealed
+ * like connection secrets.
+ */
+export const oauthStates = sqliteTable(
+  'oauth_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionHash: text('session_hash').notNull(),
+    provider: text('provider', { enum: OAUTH_PROVIDERS }).notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_states_user_idx').on(t.userId, t.expiresAt)],
+);
 
 export const CALENDAR_WRITE_STATUSES = ['pending', 'synced', 'failed'] as const;
 export type CalendarWriteStatus = (typeof CALENDAR_WRITE_STATUSES)[number];
