@@ -431,7 +431,8 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
     createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
-      attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+      // The page's language is the attendee's: their emails are written in it.
+      attendee: { ...body.attendee, notes: body.attendee.notes ?? null, locale: uiOf(c).locale },
       location: null,
       // UTM parameters of the link the visitor came by (kept in the form's action), for the host's attribution.
       metadata: utmMetadata(new URL(c.req.url).searchParams),
