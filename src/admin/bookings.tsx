@@ -4,9 +4,11 @@ import { formatInTimeZone } from 'date-fns-tz';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { bookingJson, bookingSortKey, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
+import { bookingJson, bookingSortKey, byUid, findBooking, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
 import { liveSeatsOf } from '../bookings/seat-repo';
-import type { Attendee } from '../db/schema';
+import type { Attendee, Booking } from '../db/schema';
+import { formatMoney, minorDigits } from '../payments/money';
+import { refundByHost } from '../payments/service';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { labelledAnswers } from '../event-types/booking-fields';
@@ -196,6 +198,39 @@ const SeatsCell: FC<{ seats: Attendee[] }> = ({ seats }) => (
   </td>
 );
 
+/** A paid booking (issue #30): its amount and payment status, what was refunded, and a refund by hand while money is left. */
+const PaymentLine: FC<{ b: Booking }> = ({ b }) => {
+  const p = b.payment!;
+  const money = (n: number) => formatMoney(n, p.currency);
+  const word = p.status === 'unpaid' ? 'unpaid' : p.status === 'void' ? 'not paid (checkout closed)' : 'paid';
+  return (
+    <div class="small payment" data-payment={p.status}>
+      {money(p.amount)} {word}
+      {p.refunded_amount > 0 && <> · {money(p.refunded_amount)} refunded{p.refunded_amount > p.refund_settled_amount ? ' (pending at Stripe)' : ''}</>}
+    </div>
+  );
+};
+
+const RefundForm: FC<{ b: Booking; csrf: string; back: string }> = ({ b, csrf, back }) => {
+  const p = b.payment!;
+  const left = p.status === 'paid' || p.status === 'partially_refunded' ? p.amount - p.refunded_amount : 0;
+  if (left <= 0) return null;
+  const digits = minorDigits(p.currency);
+  return (
+    <details class="inline">
+      <summary>Refund…</summary>
+      <form method="post" action={`${LIST}/${b.uid}/refund`}>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="back" value={back} />
+        <input type="text" name="amount" inputmode="decimal" value={(left / 10 ** digits).toFixed(digits)} aria-label={`Amount in ${p.currency.toUpperCase()}`} />
+        <button type="submit" class="btn small danger">
+          Refund
+        </button>
+      </form>
+    </details>
+  );
+};
+
 const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ row, tz, csrf, back }) => {
   const { booking: b, attendee: a } = row.item;
   const status = viewStatus(b, Date.now());
@@ -236,6 +271,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
       )}
       <td class="stack">
         <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
+        {b.payment && <PaymentLine b={b} />}
         {reason && <div class="muted small">Reason: {reason}</div>}
       </td>
       <td>
@@ -244,6 +280,11 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
             {status === 'pending' && <PostButton action={`${LIST}/${b.uid}/confirm`} csrf={csrf} label="Confirm" class="btn small primary" hidden={{ back }} />}
             {b.status === 'pending' && <ReasonForm action={`${LIST}/${b.uid}/decline`} csrf={csrf} back={back} summary="Decline…" button="Decline booking" danger />}
             <ReasonForm action={`${LIST}/${b.uid}/cancel`} csrf={csrf} back={back} summary="Cancel…" button="Cancel booking" danger />
+            {b.payment && <RefundForm b={b} csrf={csrf} back={back} />}
+          </div>
+        ) : b.payment ? (
+          <div class="actions">
+            <RefundForm b={b} csrf={csrf} back={back} />
           </div>
         ) : (
           <span class="muted small">None</span>
@@ -386,6 +427,27 @@ export const bookingPages = new Hono<AdminEnv>()
   .post('/:uid/confirm', async (c) => {
     const uid = uidOf(c);
     return decide(c, 'confirmed', () => settleBooking(c.var.d1, c.env, c.get('user')!, uid, 'confirm', null));
+  })
+  .post('/:uid/refund', async (c) => {
+    const uid = uidOf(c);
+    const form = (await formOf(c))!;
+    const back = safeReturn(form.get('back'), LIST);
+    const found = await findBooking(c.var.db, byUid(uid));
+    if (!found?.booking.payment) throw notFound('Booking');
+    const digits = minorDigits(found.booking.payment.currency);
+    const text = field(form, 'amount').trim();
+    // The amount as people write it (12.50), in the booking's currency: minor units by its number of decimals.
+    if (!new RegExp(`^\\d{1,8}(\\.\\d{1,${Math.max(digits, 1)}})?$`).test(text) || (digits === 0 && text.includes('.'))) {
+      return redirectWith(c, back, { kind: 'error', text: `Nothing refunded: write the amount like ${(1234 / 10 ** digits).toFixed(digits)}` });
+    }
+    const amount = Math.round(Number(text) * 10 ** digits);
+    try {
+      await refundByHost(c.var.d1, c.env, c.get('user')!, uid, amount);
+      return redirectWith(c, back, { kind: 'ok', text: `Refunded ${formatMoney(amount, found.booking.payment.currency)} of “${found.booking.title}”.` });
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: `Nothing refunded: ${error.message}` });
+      throw error;
+    }
   })
   .post('/:uid/decline', async (c) => {
     const uid = uidOf(c);

@@ -1,6 +1,8 @@
 // The public pages' views: host page, booker (month + day), booking form, booking page, reschedule and cancel forms.
 // Plain links and forms that work with JavaScript off; the only script is the nonce'd zone detection on the booker.
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
+import { formatMoney } from '../payments/money';
+import { paymentJson } from '../payments/checkout';
 import { raw } from 'hono/html';
 import type { BookingStatus, EventType } from '../db/schema';
 import { labelledAnswers, SMS_CONSENT } from '../event-types/booking-fields';
@@ -717,9 +719,47 @@ const ScopeChoice: FC = () => {
   );
 };
 
+/**
+ * A paid booking (issue #30): while unpaid, "Pay to confirm" with the amount, until when the time is held and the
+ * minutes left, and the link to Stripe Checkout; once paid, what was paid and refunded.
+ */
+const PaymentCard: FC<{ b: BookingPageData['booking']; tz: string; fmt: HourFormat; now: number; awaiting: boolean }> = ({ b, tz, fmt, now, awaiting }) => {
+  const { t, locale } = useUi();
+  const p = b.payment!;
+  const money = (amount: number) => formatMoney(amount, p.currency, locale);
+  if (awaiting) {
+    const until = b.paymentExpiresAt!;
+    return (
+      <div class="card" id="payment">
+        <h2>{t.t('payToConfirm')}</h2>
+        <p id="pay-held">
+          {t.t('payHeld', { time: formatInstant(tz, until, fmt, locale), amount: money(p.amount) })} ({t.t('durationMinutes', { n: Math.max(1, Math.ceil((until - now) / 60_000)) })})
+        </p>
+        {p.checkout_url && (
+          <p>
+            <a class="btn solid" href={p.checkout_url} id="pay-link" target="_top" rel="noopener">
+              {t.t('payToConfirm')} · {money(p.amount)}
+            </a>
+          </p>
+        )}
+      </div>
+    );
+  }
+  if (p.status === 'unpaid' || p.status === 'void') return null;
+  return (
+    <div class="card" id="payment">
+      <p>{t.t('paidAmount', { amount: money(p.amount) })}</p>
+      {p.refunded_amount > 0 && <p id="refunded">{t.t('refundedAmount', { amount: money(p.refunded_amount) })}</p>}
+    </div>
+  );
+};
+
 export const BookingPage: FC<BookingPageProps> = (p) => {
   const { t, locale, keep } = useUi();
   const { booking: b, attendee: a, host, eventType } = p.data;
+  // A payment deadline that passed reads as expired at once, sweep or no sweep (as the API's status does).
+  const shownStatus: BookingStatus = b.status === 'awaiting_payment' && (b.paymentExpiresAt ?? 0) <= p.now ? 'expired' : b.status;
+  const cancelRefund = b.payment && isLive(b.status) ? paymentJson(b.payment, b.status, b.paymentExpiresAt, b.startAt, p.now).cancel_refund_amount : null;
   const series = p.series && p.series.length > 1 ? p.series : null;
   const otherLiveMeetings = series ? series.filter((m) => m.uid !== b.uid && isLive(m.status) && m.startAt > p.now).length : 0;
   const live = isLive(b.status);
@@ -738,7 +778,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
         <p class="host">{host.name}</p>
         <h1>{title}</h1>
         <span class="status" id="status">
-          <Badge tone={STATUS_TONE[b.status]}>{t.t(STATUS_KEY[b.status])}</Badge>
+          <Badge tone={STATUS_TONE[shownStatus]}>{t.t(STATUS_KEY[shownStatus])}</Badge>
         </span>
         <WhenLine start={b.startAt} end={b.endAt} tz={p.tz} fmt={p.fmt} id="when" />
         {host.timezone !== p.tz && (
@@ -748,6 +788,7 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
         )}
       </div>
       {series && <SeriesCard series={series} uid={b.uid} tz={p.tz} fmt={p.fmt} />}
+      {b.payment && <PaymentCard b={b} tz={p.tz} fmt={p.fmt} now={p.now} awaiting={shownStatus === 'awaiting_payment'} />}
       <div class="card">
         <h2>{t.t('details')}</h2>
         <dl class="kv" id="details">
@@ -822,6 +863,9 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
             <form method="post" action={p.links.cancelAction} class="stack-form" id="cancel-form">
               <ErrorSummary message={p.cancelIssues?.length ? t.t('pleaseCorrect') : undefined} issues={p.cancelIssues ?? []} />
               {otherLiveMeetings > 0 && <ScopeChoice />}
+              {cancelRefund !== null && b.payment && (
+                <p id="cancel-refund">{t.t('cancelRefunds', { amount: formatMoney(cancelRefund, b.payment.currency, locale) })}</p>
+              )}
               <div class="field">
                 <label for="reason">
                   {t.t('cancelReason')}

@@ -431,7 +431,8 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
     createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
-      attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+      // The page's language is the attendee's: their emails are written in it.
+      attendee: { ...body.attendee, notes: body.attendee.notes ?? null, locale: uiOf(c).locale },
       location: null,
       // UTM parameters of the link the visitor came by (kept in the form's action), for the host's attribution.
       metadata: utmMetadata(new URL(c.req.url).searchParams),
@@ -456,6 +457,9 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
     // Each occurrence of a series spends the client's budget like a booking of its own (as in the API).
     if (booked && booked.length > 1) await chargeRateLimit(c, 'WRITE_RATE_LIMIT', 'booking-page', booked.length - 1);
     setPageHost(c, ctx.host);
+    // A paid event type: on to Stripe Checkout (its success and cancel URLs come back to the booking page). Embedded,
+    // the booking page offers the payment link instead: Checkout does not run inside a frame.
+    if (booking.status === 'awaiting_payment' && booking.payment?.checkout_url && !isEmbed(c)) return c.redirect(booking.payment.checkout_url, 303);
     const t = tOf(c);
     const n = booked && booked.length > 1 ? booked.length : 0;
     const text = booking.status === 'pending' ? (n ? t.plural('requestedSeries', n) : t.t('requested')) : n ? t.plural('bookedSeries', n) : t.t('booked');

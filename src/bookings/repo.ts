@@ -168,15 +168,18 @@ export function guardedTeamInsert(
 }
 
 /** What a booker says about themselves: an attendee row's own fields (seat columns aside). */
-export type AttendeeInput = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'>;
+export type AttendeeInput = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'> & {
+  /** The language they booked in (issue #31): their emails' language. */
+  locale?: string | null;
+};
 
 export function insertAttendee(d1: D1Queryable, uid: string, a: AttendeeInput): D1PreparedStatement {
   return d1
     .prepare(
-      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes)
-       SELECT id, ?, ?, ?, ? FROM bookings WHERE uid = ?`,
+      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes, locale)
+       SELECT id, ?, ?, ?, ?, ? FROM bookings WHERE uid = ?`,
     )
-    .bind(a.name, a.email, a.timezone, a.notes, uid);
+    .bind(a.name, a.email, a.timezone, a.notes, a.locale ?? null, uid);
 }
 
 export interface Move {

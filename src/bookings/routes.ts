@@ -28,7 +28,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const created = await createBooking(c.var.d1, c.env, {
       eventTypeId: body.event_type_id,
       start: body.start,
-      attendee: { ...body.attendee, notes: body.attendee.notes ?? null },
+      attendee: { name: body.attendee.name, email: body.attendee.email, timezone: body.attendee.timezone, notes: body.attendee.notes ?? null, locale: body.attendee.language ?? null },
       location: body.location ?? null,
       metadata: body.metadata ?? null,
       responses: body.booking_fields_responses,

@@ -7,12 +7,14 @@ import { bookingFieldsResponsesSchema } from '../event-types/booking-fields';
 import { BOOKING_VIEW_STATUSES } from './status';
 import { decimalId, isoInstant, multiLine, NO_CONTROL_CHARS, pageQuery, singleLine, timeZoneSchema } from '../lib/validation';
 import { reservationUid } from '../reservations/schemas';
+import { LOCALES } from '../i18n/locales';
 
 export const attendeeSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).refine(singleLine, NO_CONTROL_CHARS),
   email,
   timezone: timeZoneSchema,
   notes: z.string().max(2000).refine(multiLine, NO_CONTROL_CHARS).nullable().optional(),
+  language: z.enum(LOCALES).optional().describe("The attendee's emails are written in it (default: the host's or team's language)"),
 });
 
 /** Small, flat, JSON-safe: metadata travels in every webhook payload. */

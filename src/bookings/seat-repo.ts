@@ -137,6 +137,7 @@ export function seatFromRow(row: Record<string, unknown>): Attendee {
     email: row.email as string,
     timezone: row.timezone as string,
     notes: row.notes as string | null,
+    locale: (row.locale as string | null | undefined) ?? null,
     seatUid: row.seat_uid as string | null,
     cancelledAt: row.cancelled_at as number | null,
     bookingFieldsResponses: typeof row.booking_fields_responses === 'string' ? (JSON.parse(row.booking_fields_responses) as BookingFieldResponses) : null,

@@ -15,7 +15,7 @@ import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
 import { reminderJson, remindersQuery } from '../workflows/repo';
 import { calendarSyncOf, calendarWritesQuery } from '../calendars/writeback-repo';
-import { performPaymentEffects } from '../payments/effects';
+import { afterEffects, performPaymentEffects } from '../payments/effects';
 import type { PaymentEffect } from '../payments/machine';
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
@@ -126,8 +126,8 @@ export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, r
 
 /** A paid booking cancelled or declined: its refund (and closing its checkout) goes to Stripe once the change committed. */
 async function withPaymentEffects(env: Bindings, uid: string, out: BookingOutcome): Promise<BookingJson> {
-  if (out.paymentEffects) await performPaymentEffects(env, uid, out.paymentEffects);
-  return out.booking;
+  if (!out.paymentEffects) return out.booking;
+  return afterEffects(out.booking, await performPaymentEffects(env, uid, out.paymentEffects));
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */

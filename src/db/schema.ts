@@ -290,6 +290,8 @@ export const attendees = sqliteTable(
     email: text('email').notNull(),
     timezone: text('timezone').notNull(),
     notes: text('notes'),
+    // The language the attendee booked in (issue #31): their emails are written in it. Null: the host's default.
+    locale: text('locale'),
     // Seated bookings only (src/bookings/seats.ts): the seat holder's capability (random, like a booking uid). A seat
     // moved to another slot's booking keeps its uid: the old row is cancelled and a new row takes the uid.
     seatUid: text('seat_uid'),

@@ -9,6 +9,10 @@ import type { RecipientRole, WebhookTrigger } from '../db/schema';
 import { recipientOf, type NotificationPayload } from './payload';
 import { formatShort, formatWhen } from './when';
 import { seriesSummary } from '../slots/recurrence';
+import { translator, type MessageKey, type Translator } from '../i18n/catalogue';
+import { dirOf, supportedLocale, type Locale } from '../i18n/locales';
+import { readableOn } from '../branding/contrast';
+import { LOGO_KEY, logoPath } from '../branding/logo';
 
 export interface RenderedNotification {
   subject: string;
@@ -17,40 +21,30 @@ export interface RenderedNotification {
   calendar: { method: Exclude<IcsMethod, 'PUBLISH'>; ics: string; filename: string };
 }
 
-type Wording = { subject: string; headline: string; lead?: (p: NotificationPayload) => string };
+type Wording = { subject: MailKey; headline: MailKey; lead?: MailKey };
+type MailKey = Extract<MessageKey, `mail${string}`>;
 
+// The words of each change, by the catalogue's keys (src/i18n/messages/: every language has every key).
 const ATTENDEE: Record<WebhookTrigger, Wording> = {
-  BOOKING_CREATED: { subject: 'Confirmed', headline: 'Your meeting is booked' },
-  BOOKING_REQUESTED: {
-    subject: 'Request received',
-    headline: 'Your booking request was received',
-    lead: (p) => `${p.booking.organizer.name} will confirm or decline it. The time is held for you meanwhile.`,
-  },
-  BOOKING_CONFIRMED: { subject: 'Confirmed', headline: 'Your booking is confirmed' },
-  BOOKING_REJECTED: { subject: 'Declined', headline: 'Your booking request was declined' },
-  BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'Your meeting was rescheduled' },
-  BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'Your meeting was cancelled' },
-  BOOKING_PAYMENT_INITIATED: { subject: 'Payment started', headline: 'Your payment was started' },
-  BOOKING_PAID: {
-    subject: 'Payment refunded',
-    headline: 'Your payment is being refunded in full',
-    lead: () => 'Your payment arrived after the checkout had expired, and the time was no longer free, so the meeting was not booked. The full amount goes back to your card; banks take 5-10 days to show it.',
-  },
+  BOOKING_CREATED: { subject: 'mailSubjConfirmed', headline: 'mailHeadBooked' },
+  BOOKING_REQUESTED: { subject: 'mailSubjRequestReceived', headline: 'mailHeadRequestReceived', lead: 'mailLeadRequest' },
+  BOOKING_CONFIRMED: { subject: 'mailSubjConfirmed', headline: 'mailHeadConfirmed' },
+  BOOKING_REJECTED: { subject: 'mailSubjDeclined', headline: 'mailHeadDeclined' },
+  BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadRescheduled' },
+  BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadCancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadPaymentStarted' },
+  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadPaymentRefunded', lead: 'mailLeadPaymentRefunded' },
 };
 
 const HOST: Record<WebhookTrigger, Wording> = {
-  BOOKING_CREATED: { subject: 'New booking', headline: 'You have a new booking' },
-  BOOKING_REQUESTED: {
-    subject: 'Booking request',
-    headline: 'You have a new booking request',
-    lead: () => 'It needs your confirmation: confirm or decline it with POST /v2/bookings/{uid}/confirm or /decline, or on the admin pages.',
-  },
-  BOOKING_CONFIRMED: { subject: 'Confirmed', headline: 'You confirmed a booking' },
-  BOOKING_REJECTED: { subject: 'Declined', headline: 'You declined a booking request' },
-  BOOKING_RESCHEDULED: { subject: 'Rescheduled', headline: 'A booking was rescheduled' },
-  BOOKING_CANCELLED: { subject: 'Cancelled', headline: 'A booking was cancelled' },
-  BOOKING_PAYMENT_INITIATED: { subject: 'Payment started', headline: 'A payment was started' },
-  BOOKING_PAID: { subject: 'Payment refunded', headline: 'A late payment was refunded' },
+  BOOKING_CREATED: { subject: 'mailSubjNewBooking', headline: 'mailHeadHostNew' },
+  BOOKING_REQUESTED: { subject: 'mailSubjBookingRequest', headline: 'mailHeadHostRequest', lead: 'mailLeadHostRequest' },
+  BOOKING_CONFIRMED: { subject: 'mailSubjConfirmed', headline: 'mailHeadHostConfirmed' },
+  BOOKING_REJECTED: { subject: 'mailSubjDeclined', headline: 'mailHeadHostDeclined' },
+  BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadHostRescheduled' },
+  BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadHostCancelled' },
+  BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadHostPaymentStarted' },
+  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadHostPaymentRefunded' },
 };
 
 /** At most `max` characters (whole code points), with an ellipsis when cut. */
@@ -64,8 +58,8 @@ function clip(text: string, max: number): string {
  * anonymous booker typed (their name is in the booking's title): it names the host, an account a super admin made.
  * The host's names the attendee, cut short.
  */
-function subjectTopic(p: NotificationPayload, role: RecipientRole): string {
-  return role === 'attendee' ? `meeting with ${clip(p.booking.organizer.name, 40)}` : clip(p.booking.attendee.name, 30);
+function subjectTopic(p: NotificationPayload, role: RecipientRole, t: Translator): string {
+  return role === 'attendee' ? t.t('mailMeetingWith', { name: clip(p.booking.organizer.name, 40) }) : clip(p.booking.attendee.name, 30);
 }
 
 interface Row {
@@ -74,22 +68,23 @@ interface Row {
   strike?: boolean;
 }
 
-function detailRows(p: NotificationPayload, role: RecipientRole, timezone: string): Row[] {
+function detailRows(p: NotificationPayload, role: RecipientRole, timezone: string, t: Translator): Row[] {
   const b = p.booking;
-  const rows: Row[] = [{ label: 'What', value: b.title }, { label: 'When', value: formatWhen(b.startAt, b.endAt, timezone) }];
+  const l = t.locale;
+  const rows: Row[] = [{ label: t.t('mailWhat'), value: b.title }, { label: t.t('mailWhen'), value: formatWhen(b.startAt, b.endAt, timezone, l) }];
   // The invitation to a whole series: how it repeats and when it ends (the calendar part carries the RRULE).
   const master = b.series?.master;
-  if (master) rows.push({ label: 'Repeats', value: `${seriesSummary(master.rule, master.count)}, the last on ${formatShort(master.lastStart, timezone)}` });
-  if (p.previous) rows.push({ label: 'Was', value: formatWhen(p.previous.startAt, p.previous.endAt, timezone), strike: true });
+  if (master) rows.push({ label: t.t('mailRepeats'), value: t.t('mailRepeatsValue', { summary: seriesSummary(master.rule, master.count), date: formatShort(master.lastStart, timezone, l) }) });
+  if (p.previous) rows.push({ label: t.t('mailWas'), value: formatWhen(p.previous.startAt, p.previous.endAt, timezone, l), strike: true });
   const where = locationText(b.locationType, b.locationValue);
-  if (where) rows.push({ label: 'Where', value: where });
+  if (where) rows.push({ label: t.t('mailWhere'), value: where });
   rows.push(
     role === 'attendee'
-      ? { label: 'Host', value: `${b.organizer.name} <${b.organizer.email}>` }
-      : { label: 'Attendee', value: `${b.attendee.name} <${b.attendee.email}>` },
+      ? { label: t.t('mailHost'), value: `${b.organizer.name} <${b.organizer.email}>` }
+      : { label: t.t('mailAttendee'), value: `${b.attendee.name} <${b.attendee.email}>` },
   );
-  if (b.attendee.notes) rows.push({ label: 'Notes', value: b.attendee.notes });
-  if (p.reason) rows.push({ label: 'Reason', value: p.reason });
+  if (b.attendee.notes) rows.push({ label: t.t('mailNotes'), value: b.attendee.notes });
+  if (p.reason) rows.push({ label: t.t('mailReason'), value: p.reason });
   return rows;
 }
 
@@ -107,20 +102,39 @@ async function calendarSiteFor(p: NotificationPayload, role: RecipientRole, site
   return hostCalendarSite(site, p.booking.series?.uid ?? p.booking.uid, p.booking.startAt);
 }
 
-function links(p: NotificationPayload, role: RecipientRole, site: Site, calendar: CalendarSite): Link[] {
+function links(p: NotificationPayload, role: RecipientRole, site: Site, calendar: CalendarSite, t: Translator): Link[] {
   const out: Link[] = [];
   const page = calendar.bookingUrl;
   if (role !== 'attendee') {
-    if (page) out.push({ label: 'See your bookings', href: page });
+    if (page) out.push({ label: t.t('mailSeeBookings'), href: page });
     return out;
   }
-  if (page && p.booking.status !== 'cancelled' && p.booking.status !== 'rejected') out.push({ label: 'Reschedule or cancel', href: page });
-  out.push({ label: 'Download the calendar file (.ics)', href: `${site.baseUrl}/v2/bookings/${p.booking.uid}/ics` });
+  // The attendee's page opens in the language they booked in.
+  const own = page && t.locale !== 'en' ? `${page}${page.includes('?') ? '&' : '?'}lang=${t.locale}` : page;
+  if (own && p.booking.status !== 'cancelled' && p.booking.status !== 'rejected') out.push({ label: t.t('mailRescheduleOrCancel'), href: own });
+  out.push({ label: t.t('mailDownloadIcs'), href: `${site.baseUrl}/v2/bookings/${p.booking.uid}/ics` });
   return out;
 }
 
-const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; links: Link[]; footer: string }) => (
-  <html lang="en">
+/** The host's or team's look in the email: a colour bar, links in the colour made readable on white, the logo. */
+interface MailLook {
+  bar: string | null;
+  link: string;
+  logoUrl: string | null;
+}
+
+function lookOf(p: NotificationPayload, site: Site): MailLook {
+  // Validated #rrggbb when written; checked again, for it lands in a style attribute.
+  const brand = p.brandColor && /^#[0-9a-f]{6}$/i.test(p.brandColor) ? p.brandColor.toLowerCase() : null;
+  return {
+    bar: brand,
+    link: brand ? readableOn(brand, ['#ffffff']) : '#1d4ed8',
+    logoUrl: p.logo && LOGO_KEY.test(p.logo) ? `${site.baseUrl}${logoPath(p.logo)}` : null,
+  };
+}
+
+const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; links: Link[]; footer: string; locale: Locale; look: MailLook; sender: string }) => (
+  <html lang={props.locale} dir={dirOf(props.locale)}>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width" />
@@ -128,12 +142,14 @@ const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; 
     </head>
     <body style="margin:0;padding:24px;background:#f5f5f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1c1917">
       <div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e7e5e4;border-radius:8px;padding:24px">
+        {props.look.bar ? <div style={`height:6px;background:${props.look.bar};border-radius:3px;margin:0 0 16px`}></div> : null}
+        {props.look.logoUrl ? <img src={props.look.logoUrl} alt={props.sender} height="40" style="display:block;height:40px;width:auto;max-width:200px;margin:0 0 16px" /> : null}
         <h1 style="font-size:20px;margin:0 0 12px">{props.headline}</h1>
         {props.lead ? <p style="margin:0 0 16px">{props.lead}</p> : null}
         <table style="border-collapse:collapse;width:100%" role="presentation">
           {props.rows.map((r) => (
             <tr>
-              <th style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;color:#57534e;font-weight:600;white-space:nowrap">{r.label}</th>
+              <th style="text-align:start;vertical-align:top;padding:6px 12px 6px 0;color:#57534e;font-weight:600;white-space:nowrap">{r.label}</th>
               <td style={`padding:6px 0;white-space:pre-wrap${r.strike ? ';text-decoration:line-through;color:#78716c' : ''}`}>{r.value}</td>
             </tr>
           ))}
@@ -141,7 +157,7 @@ const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; 
         <p style="margin:20px 0 0">
           {props.links.map((l) => (
             <>
-              <a href={l.href} style="color:#1d4ed8">
+              <a href={l.href} style={`color:${props.look.link}`}>
                 {l.label}
               </a>
               <br />
@@ -154,29 +170,31 @@ const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; 
   </html>
 );
 
-const FOOTER = 'Sent by calflare. The invitation is attached: your calendar updates the same event when the booking changes.';
-
 export async function renderNotification(p: NotificationPayload, role: RecipientRole, site: Site, stamp: number): Promise<RenderedNotification> {
   const wording = (role === 'attendee' ? ATTENDEE : HOST)[p.trigger];
   const reader = recipientOf(p, role);
-  const rows = detailRows(p, role, reader.timezone);
-  const lead = wording.lead?.(p) ?? null;
+  // The reader's language (rows written before issue #31 have none: English).
+  const t = translator(supportedLocale(p.locale) ?? 'en');
+  const rows = detailRows(p, role, reader.timezone, t);
+  const lead = wording.lead ? t.t(wording.lead, { name: p.booking.organizer.name }) : null;
   const calendar = await calendarSiteFor(p, role, site);
-  const linkList = links(p, role, site, calendar);
-  const subject = `${wording.subject}: ${subjectTopic(p, role)} (${formatShort(p.booking.startAt, reader.timezone)})`;
+  const linkList = links(p, role, site, calendar, t);
+  const subject = `${t.t(wording.subject)}: ${subjectTopic(p, role, t)} (${formatShort(p.booking.startAt, reader.timezone, t.locale)})`;
+  const footer = t.t('mailFooter');
 
   const text = [
-    wording.headline,
+    t.t(wording.headline),
     '',
     ...(lead ? [lead, ''] : []),
     ...rows.map((r) => `${r.label}: ${r.value}`),
     '',
     ...linkList.map((l) => `${l.label}: ${l.href}`),
     '',
-    FOOTER,
+    footer,
     '',
   ].join('\n');
-  const html = '<!doctype html>' + (await (<EmailBody headline={wording.headline} lead={lead} rows={rows} links={linkList} footer={FOOTER} />).toString());
+  const body = <EmailBody headline={t.t(wording.headline)} lead={lead} rows={rows} links={linkList} footer={footer} locale={t.locale} look={lookOf(p, site)} sender={p.booking.organizer.name} />;
+  const html = '<!doctype html>' + (await body.toString());
 
   const method = methodFor(p.booking.status) as 'REQUEST' | 'CANCEL';
   const ics = renderCalendar({ method, events: [bookingEvent(p.booking, calendar, stamp)] });

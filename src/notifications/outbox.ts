@@ -67,6 +67,17 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
   };
 }
 
+/** The booking's host (`hu`) and, for a team event type, its team (`t`): whose look and default language the emails take. */
+const LOOK_JOINS = `LEFT JOIN teams t ON t.id = e.team_id JOIN users hu ON hu.id = b.host_id`;
+const OWNER_LOCALE = `CASE WHEN t.id IS NULL THEN hu.locale ELSE t.locale END`;
+/** The stored payload with the reader's language and the brand (NotificationPayload.locale etc.): binds the payload first. */
+const withLook = (localeSql: string) =>
+  `json_set(?, '$.locale', COALESCE(${localeSql}, 'en'), '$.brandColor', CASE WHEN t.id IS NULL THEN hu.brand_color ELSE t.brand_color END,
+    '$.logo', CASE WHEN t.id IS NULL THEN hu.logo ELSE t.logo END)`;
+/** The attendee's language as they booked (their seat's for a seat), else the owner's default. Binds: seat uid twice. */
+const ATTENDEE_LOCALE = `COALESCE((SELECT a.locale FROM booking_attendees a WHERE a.booking_id = b.id
+  AND (a.seat_uid = ? OR (? IS NULL AND a.seat_uid IS NULL)) ORDER BY a.id LIMIT 1), ${OWNER_LOCALE})`;
+
 const INSERT_NOTIFICATION = `INSERT INTO booking_email_notifications
   (notification_id, booking_id, booking_uid, trigger_event, recipient_role, recipient_email, recipient_name, payload,
    status, attempts, attempt_log, created_at, updated_at, last_error)`;
@@ -130,23 +141,25 @@ export function notificationInserts(
   const statements = RECIPIENTS[event.trigger].map((role) => {
     const to = recipientOf(payload, role);
     const check = role === 'attendee' ? budgetCheck(to.email, budget, now) : { sql: 'NULL', binds: [] };
+    const seat = event.seat?.uid ?? null;
+    const look = role === 'attendee' ? { sql: withLook(ATTENDEE_LOCALE), binds: [body, seat, seat] } : { sql: withLook('hu.locale'), binds: [body] };
     return d1
       .prepare(
         `${INSERT_NOTIFICATION}
-         SELECT ?, b.id, b.uid, ?, ?, ?, ?, ?, CASE WHEN budget.reason IS NULL THEN 'pending' ELSE 'suppressed' END, 0, '[]', ?, ?, budget.reason
-         FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id, (SELECT ${check.sql} AS reason) budget
+         SELECT ?, b.id, b.uid, ?, ?, ?, ?, ${look.sql}, CASE WHEN budget.reason IS NULL THEN 'pending' ELSE 'suppressed' END, 0, '[]', ?, ?, budget.reason
+         FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id ${LOOK_JOINS}, (SELECT ${check.sql} AS reason) budget
          WHERE ${NOTIFIABLE_BOOKING}
          RETURNING id, status`,
       )
-      .bind(newNotificationId(), event.trigger, role, to.email, to.name, body, now, now, ...check.binds, ...where);
+      .bind(newNotificationId(), event.trigger, role, to.email, to.name, ...look.binds, now, now, ...check.binds, ...where);
   });
   if (!RECIPIENTS[event.trigger].includes('host')) return statements;
   // The co-hosts: the host's message, read in each one's own zone (the payload's hostTimezone is the reader's).
   const coHosts = d1
     .prepare(
       `${INSERT_NOTIFICATION}
-       SELECT ? || '_' || u.id, b.id, b.uid, ?, 'host', u.email, u.name, json_set(?, '$.hostTimezone', u.timezone), 'pending', 0, '[]', ?, ?, NULL
-       FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id
+       SELECT ? || '_' || u.id, b.id, b.uid, ?, 'host', u.email, u.name, json_set(${withLook('u.locale')}, '$.hostTimezone', u.timezone), 'pending', 0, '[]', ?, ?, NULL
+       FROM bookings b LEFT JOIN booking_event_types e ON e.id = b.event_type_id ${LOOK_JOINS}
        JOIN booking_hosts bh ON bh.booking_id = b.id AND bh.user_id != b.host_id
        JOIN users u ON u.id = bh.user_id AND u.is_active = 1
        WHERE ${NOTIFIABLE_BOOKING}

@@ -29,6 +29,14 @@ export interface NotificationPayload {
   previous: { startAt: number; endAt: number } | null;
   /** The cancellation, rejection or reschedule reason, when one was given. */
   reason: string | null;
+  /**
+   * Set per recipient by the outbox INSERT from the rows (issue #31), absent in rows written before: the reader's
+   * language (the attendee's as they booked, else the host's or team's default; a host's own), and the brand colour
+   * and logo key of the host, or of the team for a team event type.
+   */
+  locale?: string;
+  brandColor?: string | null;
+  logo?: string | null;
 }
 
 export function recipientOf(p: NotificationPayload, role: RecipientRole): { name: string; email: string; timezone: string } {

@@ -13,16 +13,16 @@ import { paymentKeys } from './keys';
  * confirmed, named by the refunded total (a retry repeats the same refund, never a second one); closing a checkout
  * expires the session so nobody pays for a booking that cannot happen. Failures are left for the cron to retry.
  */
-export async function performPaymentEffects(env: Bindings, uid: string, effects: PaymentEffect[]): Promise<void> {
+export async function performPaymentEffects(env: Bindings, uid: string, effects: PaymentEffect[]): Promise<{ refundSettled: boolean }> {
   const refund = effects.some((e) => e.kind === 'refund');
   const close = effects.some((e) => e.kind === 'close_checkout');
-  if (!refund && !close) return;
+  if (!refund && !close) return { refundSettled: false };
   const db = getDb(env.DB);
   const found = await findBooking(db, byUid(uid));
   const p = found?.booking.payment;
-  if (!found || !p) return;
+  if (!found || !p) return { refundSettled: false };
   const keys = await paymentKeys(db, env, p.account_user_id);
-  if (!keys) return;
+  if (!keys) return { refundSettled: false };
   const stripe = stripeClient(env, keys.secretKey);
   try {
     if (close && p.checkout_session_id) await expireCheckout(stripe, p.checkout_session_id, uid);
@@ -36,9 +36,16 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
       if (!intent) throw new Error('No payment intent to refund');
       await createRefund(stripe, intent, p.refunded_amount - p.refund_settled_amount, uid, p.refunded_amount);
       await settleRefund(db, uid, p.refunded_amount);
+      return { refundSettled: true };
     }
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'stripe call failed', booking_uid: uid, error: String(error) }));
   }
+  return { refundSettled: false };
+}
+
+/** The booking as answered after the Stripe work: a refund Stripe confirmed is no longer pending. */
+export function afterEffects<B extends { payment?: { refund_pending: boolean } }>(booking: B, outcome: { refundSettled: boolean }): B {
+  return outcome.refundSettled && booking.payment ? { ...booking, payment: { ...booking.payment, refund_pending: false } } : booking;
 }
 

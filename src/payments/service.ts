@@ -14,9 +14,9 @@ import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
 import { createCheckout, stripeClient, verifiedEvent } from './stripe';
-import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
+import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, purgeStripeEvents, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
-import { performPaymentEffects } from './effects';
+import { afterEffects, performPaymentEffects } from './effects';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -166,6 +166,8 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
   }
   const due = await refundsDue(db, 20);
   for (const b of due) await performPaymentEffects(env, b.uid, [{ kind: 'refund', amount: 0 }]);
+  // Stripe redelivers an event for 3 days at most: ids older than 30 days can no longer come back.
+  await purgeStripeEvents(db, now - 30 * 86_400_000, 500);
   return { expired, refunds: due.length };
 }
 
@@ -175,6 +177,6 @@ export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, ui
   if (!found || (actor.role !== 'super_admin' && actor.id !== found.booking.hostId)) throw notFound('Booking');
   const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
-  if (reply.paymentEffects?.length) await performPaymentEffects(env, uid, reply.paymentEffects);
-  return reply.booking;
+  if (!reply.paymentEffects?.length) return reply.booking;
+  return afterEffects(reply.booking, await performPaymentEffects(env, uid, reply.paymentEffects));
 }
