@@ -65,11 +65,18 @@ describe('D1 round trips per request', () => {
   });
 
   it('a booking with two reminders costs no extra round trip: its steps are scheduled, moved and voided in its own batch', async () => {
-    const host = await hostWithEventType({ email_notifications: false });
-    for (const minutes of [24 * 60, 60]) expect((await reminderWorkflow(host.token, host.eventType.id, minutes)).status).toBe(201);
+    const host = await hostWithEventType({ email_notifications: false, booking_fields: [{ name: 'mobile', type: 'phone', label: 'Mobile', sms_consent: true }] });
+    // An email the day before, and an email and an SMS 1 hour before.
+    expect((await reminderWorkflow(host.token, host.eventType.id, 24 * 60)).status).toBe(201);
+    expect((await reminderWorkflow(host.token, host.eventType.id, 60, { steps: [{ action: 'email_attendee' }, { action: 'sms_attendee' }] })).status).toBe(201);
     const day = upcomingDate(2);
     const booked = await cost('POST', '/v2/bookings', {
-      body: { event_type_id: host.eventType.id, start: `${day}T10:00:00Z`, attendee: { name: 'A', email: 'a@example.com', timezone: 'UTC' } },
+      body: {
+        event_type_id: host.eventType.id,
+        start: `${day}T10:00:00Z`,
+        attendee: { name: 'A', email: 'a@example.com', timezone: 'UTC' },
+        booking_fields_responses: { mobile: '+14155552671', sms_consent: true },
+      },
     });
     expect(booked.res.status).toBe(201);
     // The same as a booking without reminders (above); the alarm is set in the object's own storage.
@@ -82,7 +89,7 @@ describe('D1 round trips per request', () => {
     expect(cancelled.timing).toEqual({ d1: 1, do: 1, 'do-d1': 2 });
     // The host's view lists them: its session, the booking, its steps.
     const read = await cost('GET', `/v2/bookings/${uid}`, { token: host.token });
-    expect(read.res.json.reminders.map((r: { status: string }) => r.status)).toEqual(['voided', 'voided']);
+    expect(read.res.json.reminders.map((r: { action: string; status: string }) => `${r.action}:${r.status}`)).toEqual(['email_attendee:voided', 'email_attendee:voided', 'sms_attendee:voided']);
     expect(read.timing).toEqual({ d1: 3 });
   });
 

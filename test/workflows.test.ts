@@ -1,6 +1,8 @@
 // /v2/event-types/{id}/workflows and the scheduled steps a booking change writes in its own batch
 // (src/workflows/schedule.ts), with the host's object clock moved to choose "now".
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
+import { hostCalendar } from '../src/bookings/stub';
+import { deliverDueReminders } from '../src/workflows/delivery';
 import { describe, expect, it } from 'vitest';
 import { api, book, createEventType, expectError, hostWithEventType, issuePaths, makeAdmin, makeUser, upcomingDate } from './helpers';
 import { atTime, hostWithReminders, reminderWorkflow } from './workflows-helpers';
@@ -126,10 +128,35 @@ describe('scheduled steps', () => {
     for (const uid of uids) expect((await remindersOf(uid, host.token)).map((r) => r.status)).toEqual(['voided', 'voided']);
   });
 
-  it('team event types and seated ones have no workflows yet (404 like the event type route, 400 saying why)', async () => {
+  it('team event types: owners and admins manage their workflows, and team bookings get, move and send their steps', async () => {
     const team = await makeTeam();
     const et = await teamEventType(team.id, team.owner.token, { scheduling_type: 'collective', hosts: team.members.map((m) => ({ user_id: m.user.id })) });
-    expectError(await reminderWorkflow(team.owner.token, et.id, 60), 404, 'not_found');
+    expectError(await reminderWorkflow(team.members[0]!.token, et.id, 60), 403, 'forbidden');
+    expectError(await reminderWorkflow((await makeUser()).token, et.id, 60), 404, 'not_found');
+    expect((await reminderWorkflow(team.owner.token, et.id, 60)).status).toBe(201);
+    const start = `${upcomingDate(3)}T10:00:00Z`;
+    const created = await book(et.id, start);
+    expect(created.status).toBe(201);
+    const stepOf = () =>
+      env.DB.prepare(`SELECT r.id, r.due_at, r.status, r.host_id, b.host_id AS organizer FROM booking_reminders r JOIN bookings b ON b.id = r.booking_id WHERE b.uid = ?`)
+        .bind(created.json.uid)
+        .first<{ id: number; due_at: number; status: string; host_id: number; organizer: number }>();
+    const step = (await stepOf())!;
+    expect(step).toMatchObject({ due_at: Date.parse(start) - HOUR, status: 'pending' });
+    expect(step.host_id).toBe(step.organizer);
+    // The organizer's object holds the timer, armed over RPC by the team write.
+    const alarm = () => runInDurableObject(hostCalendar(env, step.host_id), (_obj, state) => state.storage.getAlarm());
+    expect(await alarm()).toBeLessThanOrEqual(step.due_at);
+    const later = `${upcomingDate(3)}T13:00:00Z`;
+    expect((await api('PATCH', `/v2/bookings/${created.json.uid}`, { body: { start: later } })).status).toBe(200);
+    const moved = (await stepOf())!;
+    expect(moved).toMatchObject({ id: step.id, due_at: Date.parse(later) - HOUR, status: 'pending' });
+    expect((await deliverDueReminders(env, moved.due_at, { hostId: moved.host_id })).claimed).toBe(1);
+    const email = await env.DB.prepare(`SELECT notification_id FROM booking_email_notifications WHERE booking_uid = ? AND trigger_event = 'MEETING_REMINDER'`).bind(created.json.uid).first<{ notification_id: string }>();
+    expect(email!.notification_id).toBe(`rem_${step.id}_${moved.due_at}`);
+  });
+
+  it('seated event types have no workflows yet (400 saying why)', async () => {
     const seated = await hostWithEventType({ seats_per_time_slot: 3 });
     const refused = await reminderWorkflow(seated.token, seated.eventType.id, 60);
     expectError(refused, 400, 'validation_failed');

@@ -233,8 +233,10 @@ export class HostCalendar extends DurableObject<Bindings> {
    * Reminders (src/workflows/): one alarm per host, always at or before its next pending step. A write that scheduled
    * or moved steps brings the alarm forward when one is due earlier (object storage only, no D1 round trip); the alarm
    * itself sets the next one after delivering. A step moved later leaves an early alarm that finds nothing and re-arms.
+   * Also called over RPC by team bookings (src/teams/booking.ts), which are written under leases outside the object.
    */
-  private async armReminders(steps: ScheduledStep[]): Promise<void> {
+  async armReminders(steps: ScheduledStep[]): Promise<void> {
+    if (steps.length === 0) return;
     const next = Math.min(...steps.map((s) => s.due_at));
     await this.ctx.storage.put(REMINDER_HOST_KEY, steps[0]!.host_id);
     const current = await this.ctx.storage.getAlarm();

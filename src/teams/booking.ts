@@ -41,6 +41,7 @@ import { hostCalendar } from '../bookings/stub';
 import { newBookingUid } from '../bookings/uid';
 import { enqueueNotifications, notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outbox';
+import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
 import { calendarWriteStatements, enqueueCalendarWrites, writeIdsOf } from '../calendars/writeback-outbox';
 import { rankHosts } from './assignment';
 import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slots-repo';
@@ -131,6 +132,12 @@ async function replay(db: Db, key: string, hash: string | null): Promise<{ booki
   return prior && { booking: prior, replayed: true };
 }
 
+/** The alarm of each host whose reminder steps the batch wrote or moved (their HostCalendar objects deliver them). */
+async function armReminders(env: Bindings, steps: ScheduledStep[]): Promise<void> {
+  const hosts = [...new Set(steps.map((s) => s.host_id))];
+  await Promise.all(hosts.map((hostId) => hostCalendar(env, hostId).armReminders(steps.filter((s) => s.host_id === hostId))));
+}
+
 /** POST /v2/bookings for a team event type. */
 export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookRequest): Promise<{ booking: BookingJson; replayed: boolean }> {
   const db = d1.db;
@@ -212,9 +219,10 @@ async function write(
   const created = { sequence: 0, createdAt: now, updatedAt: now };
   // Every attending host's destination calendar gets the booking (after the booking_hosts rows, which say who attends).
   const calendarWrites = calendarWriteStatements(client, snapshot, created, now);
-  let results: D1Result[];
+  const steps = booking.status === 'accepted' ? stepStatements(client, 'entered', { uid: booking.uid, status: 'accepted', startAt: booking.startAt, endAt: booking.endAt, sequence: 0 }, now) : [];
+  let all: D1Result[];
   try {
-    results = await client.batch([
+    all = await client.batch([
       guardedTeamInsert(client, booking, attempt.hosts.map((h) => h.id), cap, extra.holdUid),
       insertAttendee(client, booking.uid, req.attendee),
       // Before the outbox rows: their recipients and the webhooks' `team` are read from booking_hosts.
@@ -224,6 +232,8 @@ async function write(
       ...(extra.holdUid ? [deleteHoldIfBooked(client, extra.holdUid, booking.uid)] : []),
       ...notificationInserts(client, env, snapshot, created, now),
       ...calendarWrites,
+      // Reminder steps (src/workflows/), read from the workflows in SQL: no extra round trip.
+      ...steps,
     ]);
   } catch (error) {
     if (req.idempotencyKey && isUniqueViolation(error)) {
@@ -232,6 +242,7 @@ async function write(
     }
     throw error;
   }
+  const results = all.slice(0, all.length - steps.length);
   const inserted = results[0]?.results[0] as Record<string, unknown> | undefined;
   if (!inserted) {
     // The guard refused it: the attendee cap (asked again only on this path), else a host's time was taken.
@@ -246,6 +257,7 @@ async function write(
   if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
   if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
   if (writeIds.length) await enqueueCalendarWrites(env, writeIds, client);
+  await armReminders(env, pendingStepsOf(all.slice(results.length)));
   return bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee });
 }
 
@@ -290,13 +302,19 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       const hostWrites = replaceBookingHosts(client, booking.id, booking.sequence + 1, hostIds);
       const state = { sequence: booking.sequence + 1, createdAt: booking.createdAt, updatedAt: now };
       const calendarWrites = calendarWriteStatements(client, snapshot, state, now);
-      const results = await client.batch([
+      const steps =
+        booking.status === 'accepted'
+          ? stepStatements(client, 'rescheduled', { uid: booking.uid, status: 'accepted', startAt: span.startAt, endAt: span.endAt, sequence: booking.sequence + 1 }, now)
+          : [];
+      const all = await client.batch([
         guardedTeamMove(client, booking, { ...span, reason, hostId: organizer.id, assignmentReason: attempt.reason ?? booking.assignmentReason }, hostIds, now),
         ...hostWrites,
         outboxInsert(client, snapshot, now),
         ...notificationInserts(client, env, snapshot, state, now),
         ...calendarWrites,
+        ...steps,
       ]);
+      const results = all.slice(0, all.length - steps.length);
       const row = results[0]?.results[0] as Record<string, unknown> | undefined;
       if (!row) return { ok: true as const, row: null };
       const deliveryIds = deliveryIdsOf(results[1 + hostWrites.length]!);
@@ -305,6 +323,7 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
       if (deliveryIds.length) await enqueueDeliveries(env, deliveryIds, client);
       if (notificationIds.length) await enqueueNotifications(env, notificationIds, client);
       if (writeIds.length) await enqueueCalendarWrites(env, writeIds, client);
+      await armReminders(env, pendingStepsOf(all.slice(results.length)));
       return { ok: true as const, row };
     });
     if (moved.ok && moved.row) return bookingJson({ booking: bookingFromRow(moved.row), attendee: current.attendee });

@@ -1,14 +1,38 @@
 // Saving workflows with the rules that need the event type: offsets by trigger, template variables known (built-ins
 // plus the event type's question names), no seated event types yet. Failures are ApiErrors (400 with issues).
 import type { Db } from '../db/client';
-import type { EventType, Workflow } from '../db/schema';
+import type { EventType, User, Workflow } from '../db/schema';
+import { eventTypeRouting, findOwnedEventType } from '../event-types/repo';
+import { findTeamEventType } from '../teams/event-types-repo';
+import { managedTeam } from '../teams/service';
 import type { WorkflowStep } from '../db/json-types';
 import { smsPhoneField } from '../event-types/booking-fields';
-import { ApiError } from '../lib/errors';
+import { ApiError, notFound } from '../lib/errors';
 import type { ErrorIssue } from '../lib/errors';
 import { insertWorkflow, updateWorkflow, type WorkflowFields } from './repo';
 import { MAX_SMS_TEMPLATE, MIN_BEFORE_START_MINUTES, type CreateWorkflowBody, type UpdateWorkflowBody } from './schemas';
 import { DEFAULT_REMINDER_BODY, DEFAULT_REMINDER_SUBJECT, DEFAULT_SMS_BODY, unknownVariables } from './template';
+
+/**
+ * The event type whose workflows `user` manages: their own (any, for a super admin), or a team's they own or
+ * administer. Outsiders get the event type's 404; a team's plain members a 403, as for the team event type itself.
+ */
+export async function workflowEventType(db: Db, user: User, id: number): Promise<EventType> {
+  const own = await findOwnedEventType(db, user, id);
+  if (own) return own;
+  const routing = await eventTypeRouting(db, id);
+  if (routing?.teamId != null) {
+    try {
+      await managedTeam(db, user, routing.teamId);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'not_found') throw notFound('Event type');
+      throw error;
+    }
+    const et = await findTeamEventType(db, routing.teamId, id);
+    if (et) return et;
+  }
+  throw notFound('Event type');
+}
 
 const invalid = (issues: ErrorIssue[]) => new ApiError('validation_failed', 'Request validation failed', issues);
 
