@@ -3,11 +3,12 @@
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import { Badge, PostButton, FlashMessage } from '../web/components';
 import { Document } from '../web/document';
+import { BRANDING_ADMIN_STYLES } from '../web/styles';
 import type { Page } from './http';
 
 export { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, ListTable, Pager, PostButton, type Tone } from '../web/components';
 
-export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars' | 'emails' | 'teams';
+export type Tab = 'event-types' | 'bookings' | 'webhooks' | 'calendars' | 'emails' | 'teams' | 'branding';
 
 const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'event-types', label: 'Event Types', href: '/admin/event-types' },
@@ -16,10 +17,11 @@ const TABS: { id: Tab; label: string; href: string }[] = [
   { id: 'calendars', label: 'Calendars', href: '/admin/calendars' },
   { id: 'emails', label: 'Messages', href: '/admin/emails' },
   { id: 'teams', label: 'Teams', href: '/admin/teams' },
+  { id: 'branding', label: 'Branding', href: '/admin/branding' },
 ];
 
 export const Layout: FC<PropsWithChildren<{ page: Page; title: string; tab?: Tab }>> = ({ page, title, tab, children }) => (
-  <Document title={`${title} · calflare admin`} nonce={page.nonce}>
+  <Document title={`${title} · calflare admin`} nonce={page.nonce} extraStyles={tab === 'branding' ? BRANDING_ADMIN_STYLES : undefined}>
     <header class="top">
       <div class="wrap top-row">
         <a class="brand" href="/admin/bookings">

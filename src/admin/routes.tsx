@@ -19,9 +19,14 @@ import { currentSessionToken, formOf, type AdminEnv } from './http';
 import { HOME, sessionPages } from './session';
 import { webhookPages } from './webhooks';
 import { teamPages } from './teams';
+import { brandingPages } from './branding';
 import { noStore, pageSecurityHeaders } from '../web/security';
+import { MAX_LOGO_BYTES } from '../branding/logo';
 
 const MAX_FORM_BYTES = 64 * 1024;
+const tooLarge = (c: Parameters<typeof errorPage>[0]) => errorPage(c, 413, 'The submitted form is too large.');
+const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
+const logoFormLimit = bodyLimit({ maxSize: MAX_LOGO_BYTES + 16 * 1024, onError: tooLarge });
 
 /** Sign-in first; a signed-in user who is not a super admin gets a 403 page (with a way to switch accounts). */
 const requireSuperAdmin = createMiddleware<AdminEnv>(async (c, next) => {
@@ -49,7 +54,8 @@ export const adminRoutes = new Hono<AdminEnv>()
   .use(pageSecurityHeaders())
   // Pages show attendees' personal data and carry CSRF tokens: never keep them in any cache.
   .use(noStore)
-  .use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => errorPage(c, 413, 'The submitted form is too large.') }))
+  // A logo upload may be up to 256 KiB (src/branding/logo.ts), plus the multipart framing; every other form 64 KiB.
+  .use((c, next) => (/^\/admin\/branding\/(users|teams)\/\d+\/logo$/.test(c.req.path) ? logoFormLimit : formLimit)(c, next))
   .use(csrf())
   .use(loadUser)
   .use(async (c, next) => {
@@ -69,5 +75,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/emails', emailPages)
   .route('/calendars', calendarPages)
   .route('/teams', teamPages)
+  .route('/branding', brandingPages)
   .all('*', (c) => errorPage(c, 404, 'There is no admin page at this address.'))
   .onError(adminError);

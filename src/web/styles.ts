@@ -108,3 +108,9 @@ details.inline form { display: flex; flex-direction: column; gap: .35rem; min-wi
 .error-page { max-width: 560px; margin: 3rem auto; text-align: center; }
 .error-page .code { font-size: 3rem; font-weight: 800; color: var(--line); margin: 0; }
 `;
+// The admin's Branding tab (src/admin/branding.tsx): the contrast verdicts, the logo and the embed snippets.
+export const BRANDING_ADMIN_STYLES = `
+.verdicts { margin: .3rem 0 0; padding-inline-start: 1.1rem; }
+.snippet pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .6rem; white-space: pre-wrap; }
+.logo-preview { display: block; max-height: 48px; width: auto; margin: .5rem 0; }
+`;
