@@ -29,6 +29,7 @@ export function fakeOAuth(opts: { email?: string } = {}) {
   const refreshTokens = new Set<string>();
   const tokenRequests: TokenRequest[] = [];
   const revoked: string[] = [];
+  const issuedAccess: string[] = [];
   let counter = 0;
   /** Refresh tokens refused from now on (the host revoked access at the provider). */
   const refuse = new Set<string>();
@@ -47,8 +48,10 @@ export function fakeOAuth(opts: { email?: string } = {}) {
     const refresh = `refresh-${++counter}-${crypto.randomUUID()}`;
     refreshTokens.add(refresh);
     const email = opts.email ?? 'host@example.com';
+    const access = `access-${++counter}-${crypto.randomUUID()}`;
+    issuedAccess.push(access);
     return {
-      access_token: `access-${++counter}-${crypto.randomUUID()}`,
+      access_token: access,
       expires_in: 3599,
       refresh_token: refresh,
       token_type: 'Bearer',
@@ -87,7 +90,7 @@ export function fakeOAuth(opts: { email?: string } = {}) {
     return json(400, { error: 'unsupported_grant_type' });
   }
 
-  return { consent, handle, tokenRequests, revoked, refuse, refreshTokens };
+  return { consent, handle, tokenRequests, revoked, refuse, refreshTokens, accessTokens: () => issuedAccess };
 }
 
 /** The fake as global fetch; anything else it does not know answers 404. */

@@ -112,9 +112,10 @@ export const calendarRoutes = new Hono<AppEnv>()
     const connection = await findOwnedConnection(c.var.db, currentUser(c), body.connection_id);
     const invalid = (path: string, message: string) => new ApiError('validation_failed', 'Request validation failed', [{ path, message }]);
     if (!connection) throw invalid('connection_id', 'No such calendar');
-    if (connection.kind !== 'caldav') throw invalid('connection_id', 'An ICS subscription is read-only: choose a CalDAV calendar');
-    if (body.calendar_id) throw invalid('calendar_id', 'A CalDAV calendar is one calendar: omit calendar_id');
-    return c.json(destinationJson(await upsertDestination(c.var.db.$client, connection, null, Date.now())));
+    if (connection.kind === 'ics') throw invalid('connection_id', 'An ICS subscription is read-only: choose a CalDAV, Google or Microsoft calendar');
+    if (connection.kind === 'caldav' && body.calendar_id) throw invalid('calendar_id', 'A CalDAV calendar is one calendar: omit calendar_id');
+    // Google and Microsoft: one of the account's calendars (null: its primary / default calendar).
+    return c.json(destinationJson(await upsertDestination(c.var.db.$client, connection, body.calendar_id ?? null, Date.now())));
   })
   .delete('/destination', validate('query', destinationQuery), async (c) => {
     const owner = await resolveOwner(c.var.db, currentUser(c), c.req.valid('query').owner_id, { field: 'owner_id', notAllowed: 'absent' });

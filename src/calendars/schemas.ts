@@ -80,7 +80,7 @@ export const calendarResponse = z.strictObject({
 // --- Write-back destination (issue #28) ---
 
 export const putDestinationBody = z.strictObject({
-  connection_id: z.number().int().positive().describe("One of your connections (a super admin: anyone's; the destination is then its owner's): a CalDAV calendar"),
+  connection_id: z.number().int().positive().describe("One of your connections (a super admin: anyone's; the destination is then its owner's): CalDAV, Google or Microsoft"),
   calendar_id: z
     .string()
     .trim()
@@ -88,7 +88,7 @@ export const putDestinationBody = z.strictObject({
     .max(1024)
     .nullable()
     .optional()
-    .describe('Which of the account\'s calendars (Google/Microsoft connections); a CalDAV connection is one calendar already: omit it or send null'),
+    .describe("Google/Microsoft: which of the account's calendars (its id; omitted or null: the primary / default calendar). A CalDAV connection is one calendar already: omit it"),
 });
 
 export const destinationQuery = z.strictObject({

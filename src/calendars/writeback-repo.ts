@@ -55,6 +55,9 @@ export interface ClaimedWrite {
   payload: string;
   targetSequence: number;
   writtenSequence: number | null;
+  /** The provider's id of our event, once learnt (Graph); the destination calendar (Google/Microsoft; null: default). */
+  remoteRef: string | null;
+  calendarId: string | null;
   attempts: number;
   connection: CalendarConnection;
 }
@@ -68,7 +71,7 @@ export async function claimWrite(d1: D1Queryable, id: number, now: number, lease
     .prepare(
       `UPDATE calendar_writes SET lease_until = ?2 + ?3, attempts = attempts + 1, updated_at = ?2
        WHERE id = ?1 AND status = 'pending' AND coalesce(lease_until, 0) < ?2
-       RETURNING id, booking_id, payload, target_sequence, written_sequence, attempts, connection_id`,
+       RETURNING id, booking_id, payload, target_sequence, written_sequence, remote_ref, calendar_id, attempts, connection_id`,
     )
     .bind(id, now, leaseMs)
     .first<Record<string, unknown>>();
@@ -81,6 +84,8 @@ export async function claimWrite(d1: D1Queryable, id: number, now: number, lease
     payload: String(row.payload),
     targetSequence: Number(row.target_sequence),
     writtenSequence: row.written_sequence === null ? null : Number(row.written_sequence),
+    remoteRef: (row.remote_ref as string | null) ?? null,
+    calendarId: (row.calendar_id as string | null) ?? null,
     attempts: Number(row.attempts),
     connection: connectionFromRow(connection),
   };

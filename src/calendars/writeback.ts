@@ -18,6 +18,8 @@ import { retryDelaySeconds } from '../webhooks/backoff';
 import { privateUrlsAllowed } from '../webhooks/url-guard';
 import { caldavWrite, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
 import type { Fetcher } from './fetch-feed';
+import { accessTokenOf, ReauthRequired } from './oauth';
+import { googleWrite, graphWrite, type ProviderOutcome, type ProviderWrite } from './provider-write';
 import { decryptSecret } from './secrets';
 import { claimLostWrites, claimWrite, settleFailed, settleWritten, type ClaimedWrite } from './writeback-repo';
 
@@ -78,6 +80,11 @@ async function writeOnce(env: Bindings, claimed: ClaimedWrite, opts: WriteOption
   const { connection } = claimed;
   try {
     const payload = JSON.parse(claimed.payload) as CalendarWritePayload;
+    if (connection.kind === 'google' || connection.kind === 'microsoft') {
+      const write: ProviderWrite = { payload, created: claimed.writtenSequence !== null, ref: claimed.remoteRef, calendarId: claimed.calendarId, site: siteOf(env) };
+      const send = connection.kind === 'google' ? googleWrite : graphWrite;
+      return await withToken(env, connection, now, (token) => send(token, write, now));
+    }
     const secret = await decryptSecret(env, connection.secret);
     const fetchOpts = { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher };
     if (connection.kind === 'caldav') {
@@ -86,8 +93,23 @@ async function writeOnce(env: Bindings, claimed: ClaimedWrite, opts: WriteOption
     }
     return { ok: false, permanent: true, message: `A ${connection.kind} calendar cannot be written to` };
   } catch (error) {
+    if (error instanceof ReauthRequired) return { ok: false, permanent: true, message: error.message };
     return { ok: false, permanent: false, message: 'The calendar could not be written because of an internal error', detail: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** One provider call with the connection's access token; a 401 refreshes the token and tries once more. */
+async function withToken(
+  env: Bindings,
+  connection: ClaimedWrite['connection'],
+  now: number,
+  send: (token: string) => Promise<ProviderOutcome>,
+): Promise<WriteOutcome> {
+  const first = await send(await accessTokenOf(env.DB, env, connection, now));
+  if (first.ok || !('unauthorized' in first)) return first;
+  const second = await send(await accessTokenOf(env.DB, env, connection, now, true));
+  if (second.ok || !('unauthorized' in second)) return second;
+  return { ok: false, permanent: false, message: 'The calendar provider refused a freshly renewed access token (HTTP 401)' };
 }
 
 /** The queue consumer: every message settled on its own (ack, or retry after the backoff). */

@@ -1,0 +1,121 @@
+// Fakes of Google Calendar API v3 events and Microsoft Graph v1.0 events, as far as write-back uses them, speaking their
+// documented contracts: Google's client-chosen ids (base32hex, 409 on a duplicate, 410 on a deleted one), Graph's
+// transactionId (a repeated create answers the event made the first time), Bearer tokens (401 on one not issued or
+// expired), and 429 with Retry-After when told to. Every request is recorded for the tests to check.
+import { expect } from 'vitest';
+import { api } from './helpers';
+import type { fakeOAuth } from './calendars-oauth-helpers';
+
+export interface ApiRequest {
+  method: string;
+  url: URL;
+  token: string | null;
+  body: any;
+}
+
+/** Access tokens the fakes accept: those the OAuth fake issued, unless expired by the test. */
+function tokenOk(oauth: ReturnType<typeof fakeOAuth>, expired: Set<string>, request: Request) {
+  const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? null;
+  return { token, ok: token !== null && token.startsWith('access-') && !expired.has(token) && oauth.accessTokens().includes(token) };
+}
+
+export function fakeGoogleCalendar(oauth: ReturnType<typeof fakeOAuth>) {
+  const events = new Map<string, any>();
+  const requests: ApiRequest[] = [];
+  const expired = new Set<string>();
+  const throttle: { retryAfter: string }[] = [];
+  let loseNextInsertAnswer = false;
+  async function handle(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    if (url.origin !== 'https://www.googleapis.com') return undefined;
+    const body: any = request.method === 'POST' || request.method === 'PUT' ? await request.json() : undefined;
+    const auth = tokenOk(oauth, expired, request);
+    requests.push({ method: request.method, url, token: auth.token, body });
+    if (!auth.ok) return Response.json({ error: { code: 401, message: 'Invalid Credentials' } }, { status: 401 });
+    const t = throttle.shift();
+    if (t) return Response.json({ error: { code: 429, message: 'Rate Limit Exceeded' } }, { status: 429, headers: { 'retry-after': t.retryAfter } });
+    const m = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/.exec(url.pathname);
+    if (!m) return Response.json({ error: { code: 404 } }, { status: 404 });
+    const calendar = decodeURIComponent(m[1]!);
+    const key = (id: string) => `${calendar}/${id}`;
+    if (request.method === 'POST' && !m[2]) {
+      // Google: ids are 5-1024 characters of base32hex (a-v, 0-9); a used id is 409 (also when that event was deleted).
+      if (!/^[a-v0-9]{5,1024}$/.test(body.id)) return Response.json({ error: { code: 400, message: 'Invalid resource id value.' } }, { status: 400 });
+      if (events.has(key(body.id))) return Response.json({ error: { code: 409, message: 'The requested identifier already exists.' } }, { status: 409 });
+      events.set(key(body.id), { ...body, status: body.status ?? 'confirmed' });
+      if (loseNextInsertAnswer) {
+        loseNextInsertAnswer = false;
+        throw new Error('Network connection lost.');
+      }
+      return Response.json(events.get(key(body.id)));
+    }
+    const found = m[2] ? events.get(key(m[2])) : undefined;
+    if (request.method === 'PUT') {
+      if (!found) return Response.json({ error: { code: 404 } }, { status: 404 });
+      events.set(key(m[2]!), { ...body, id: m[2] });
+      return Response.json(events.get(key(m[2]!)));
+    }
+    if (request.method === 'DELETE') {
+      if (!found) return Response.json({ error: { code: 404 } }, { status: 404 });
+      if (found.status === 'cancelled') return Response.json({ error: { code: 410, message: 'Resource has been deleted' } }, { status: 410 });
+      found.status = 'cancelled';
+      return new Response(null, { status: 204 });
+    }
+    return Response.json({ error: { code: 405 } }, { status: 405 });
+  }
+  return { handle, events, requests, expired, throttle, loseNextInsertAnswer: () => void (loseNextInsertAnswer = true) };
+}
+
+export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
+  const events = new Map<string, any>();
+  const byTransaction = new Map<string, string>();
+  const requests: ApiRequest[] = [];
+  const expired = new Set<string>();
+  let loseNextCreateAnswer = false;
+  let counter = 0;
+  async function handle(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    if (url.origin !== 'https://graph.microsoft.com') return undefined;
+    const body: any = request.method === 'POST' || request.method === 'PATCH' ? await request.json() : undefined;
+    const auth = tokenOk(oauth, expired, request);
+    requests.push({ method: request.method, url, token: auth.token, body });
+    if (!auth.ok) return Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+    if (request.method === 'POST' && /^\/v1\.0\/me\/(calendar|calendars\/[^/]+)\/events$/.test(url.pathname)) {
+      // transactionId: a create repeated by a client that lost the answer gets the event made the first time.
+      const known = body.transactionId ? byTransaction.get(body.transactionId) : undefined;
+      if (known && events.has(known)) return Response.json(events.get(known), { status: 201 });
+      const id = `AAMk-${++counter}`;
+      events.set(id, { ...body, id, calendar: url.pathname });
+      if (body.transactionId) byTransaction.set(body.transactionId, id);
+      if (loseNextCreateAnswer) {
+        loseNextCreateAnswer = false;
+        throw new Error('Network connection lost.');
+      }
+      return Response.json(events.get(id), { status: 201 });
+    }
+    const m = /^\/v1\.0\/me\/events\/([^/]+)$/.exec(url.pathname);
+    const id = m ? decodeURIComponent(m[1]!) : '';
+    if (!m || !events.has(id)) return Response.json({ error: { code: 'ErrorItemNotFound' } }, { status: 404 });
+    if (request.method === 'PATCH') {
+      events.set(id, { ...events.get(id), ...body });
+      return Response.json(events.get(id));
+    }
+    if (request.method === 'DELETE') {
+      events.delete(id);
+      return new Response(null, { status: 204 });
+    }
+    return Response.json({ error: { code: 'MethodNotAllowed' } }, { status: 405 });
+  }
+  return { handle, events, requests, expired, loseNextCreateAnswer: () => void (loseNextCreateAnswer = true) };
+}
+
+/** Connects the provider through the OAuth flow (start, consent, callback) and makes it the host's destination. */
+export async function oauthDestination(provider: 'google' | 'microsoft', token: string, oauth: ReturnType<typeof fakeOAuth>, calendarId?: string) {
+  const started = await api('GET', `/v2/calendars/oauth/${provider}/start`, { token });
+  const { code, state } = oauth.consent(started.json.authorization_url);
+  const done = await api('GET', `/v2/calendars/oauth/${provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token });
+  expect(done.status).toBe(201);
+  const chosen = await api('PUT', '/v2/calendars/destination', { token, body: { connection_id: done.json.id, ...(calendarId ? { calendar_id: calendarId } : {}) } });
+  expect(chosen.status).toBe(200);
+  return done.json.id as number;
+}
