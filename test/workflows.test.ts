@@ -156,11 +156,35 @@ describe('scheduled steps', () => {
     expect(email!.notification_id).toBe(`rem_${step.id}_${moved.due_at}`);
   });
 
-  it('seated event types have no workflows yet (400 saying why)', async () => {
-    const seated = await hostWithEventType({ seats_per_time_slot: 3 });
-    const refused = await reminderWorkflow(seated.token, seated.eventType.id, 60);
-    expectError(refused, 400, 'validation_failed');
-    expect(refused.json.error.issues[0].message).toBe('Workflows are not available for seated event types yet');
+  it('seated event types: a step reaches every live seat once, with its own links; the last seat leaving voids it', async () => {
+    const host = await hostWithEventType({ seats_per_time_slot: 3 });
+    expect((await reminderWorkflow(host.token, host.eventType.id, 60)).status).toBe(201);
+    const start = `${upcomingDate(3)}T10:00:00Z`;
+    const seat = (who: string, at = start) => book(host.eventType.id, at, { attendee: { name: `Seat ${who}`, email: `seat-${who}@example.com`, timezone: 'UTC' } });
+    const [a, b, c] = [await seat('a'), await seat('b'), await seat('c')];
+    expect((await api('DELETE', `/v2/bookings/${c.json.seat_uid}`, { body: {} })).status).toBe(200);
+    const stepOf = (seatUid: string) =>
+      env.DB.prepare(
+        `SELECT r.id, r.due_at, r.status FROM booking_reminders r JOIN booking_attendees s ON s.booking_id = r.booking_id WHERE s.seat_uid = ? ORDER BY s.id DESC LIMIT 1`,
+      )
+        .bind(seatUid)
+        .first<{ id: number; due_at: number; status: string }>();
+    const step = (await stepOf(a.json.seat_uid))!;
+    expect(step.due_at).toBe(Date.parse(start) - HOUR);
+    expect((await deliverDueReminders(env, step.due_at, { hostId: host.user.id })).claimed).toBe(1);
+    const emails = await env.DB.prepare(`SELECT notification_id, recipient_email, payload FROM booking_email_notifications WHERE notification_id LIKE ? ORDER BY id`)
+      .bind(`rem_${step.id}_${step.due_at}_%`)
+      .all<{ notification_id: string; recipient_email: string; payload: string }>();
+    expect(emails.results.map((e) => e.recipient_email)).toEqual(['seat-a@example.com', 'seat-b@example.com']);
+    expect(new Set(emails.results.map((e) => e.notification_id)).size).toBe(2);
+    // Each seat holder's links carry their own seat uid (their capability), not the host's booking uid.
+    expect(JSON.parse(emails.results[0]!.payload).text).toContain(`/reschedule/${a.json.seat_uid}`);
+    expect(JSON.parse(emails.results[1]!.payload).text).toContain(`/reschedule/${b.json.seat_uid}`);
+
+    const lone = await seat('d', `${upcomingDate(4)}T10:00:00Z`);
+    expect((await stepOf(lone.json.seat_uid))!.status).toBe('pending');
+    expect((await api('DELETE', `/v2/bookings/${lone.json.seat_uid}`, { body: {} })).status).toBe(200);
+    expect((await stepOf(lone.json.seat_uid))!.status).toBe('voided');
   });
 
   it('after_end is due at the end plus its offset; on_booked at the booking itself', async () => {

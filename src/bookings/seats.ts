@@ -38,10 +38,11 @@ import {
   type SeatForWrite,
 } from './seat-repo';
 import { hasStarted } from './status';
+import { pendingStepsOf, stepStatements, voidStepsOfCancelled, type ScheduledStep } from '../workflows/schedule';
 import { newBookingUid } from './uid';
 
 export type SeatWritten =
-  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[] }
+  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[] }
   | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
 export interface SeatEnv {
@@ -140,9 +141,12 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
     guardedSeatInsert(d1, { uid: booking.uid }, newSeat, capacity, e.now),
     seatWritten(d1, seatUid),
   ];
+  const emails = notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now);
+  // Reminder steps for the slot's booking; a seat that joins later is reached when a step is due (src/workflows/).
+  const steps = booking.status === 'accepted' ? stepStatements(d1, 'entered', { uid: booking.uid, status: 'accepted', startAt: booking.startAt, endAt: booking.endAt, sequence: 0 }, e.now) : [];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now)]);
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps]);
   } catch (error) {
     // The event type was deleted between the check and the write.
     if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
@@ -155,7 +159,8 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
     ok: true,
     booking: seatJson(row, seat, ctx.eventType.seatsShowAttendees ? [seat] : null),
     deliveryIds: deliveryIdsOf(results[writes.length]!),
-    notificationIds: notificationIdsOf(results.slice(writes.length + 1)),
+    notificationIds: notificationIdsOf(results.slice(writes.length + 1, writes.length + 1 + emails.length)),
+    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length)),
   };
 }
 
@@ -221,12 +226,16 @@ export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | n
     live: false,
   });
   const d1 = e.db.$client;
-  const [released, emptied, outbox, ...emails] = await d1.batch([
+  const emailInserts = notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now);
+  const [released, emptied, outbox, ...rest] = await d1.batch([
     releaseSeat(d1, seat.id, e.now),
     cancelWhenEmpty(d1, booking.id, reason, e.now),
     outboxInsert(d1, snapshot, e.now),
-    ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now),
+    ...emailInserts,
+    // The last seat leaving cancels the booking: its reminder steps go with it.
+    voidStepsOfCancelled(d1, booking.id, e.now),
   ]);
+  const emails = rest.slice(0, emailInserts.length);
   const row = released?.results[0] as Record<string, unknown> | undefined;
   if (!row) return fail('conflict', 'The seat changed meanwhile; reload it and try again');
   const emptiedRow = emptied?.results[0] as Record<string, unknown> | undefined;
@@ -257,7 +266,12 @@ export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, 
     });
     return [outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now)];
   });
-  const results = await d1.batch([transition(d1, booking.id, { to: 'cancelled', reason }, e.now), bumpSeatsOfCancelled(d1, booking.id, after.sequence), ...perSeat.flat()]);
+  const results = await d1.batch([
+    transition(d1, booking.id, { to: 'cancelled', reason }, e.now),
+    bumpSeatsOfCancelled(d1, booking.id, after.sequence),
+    ...perSeat.flat(),
+    voidStepsOfCancelled(d1, booking.id, e.now),
+  ]);
   const row = results[0]?.results[0] as Record<string, unknown> | undefined;
   if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
   const deliveryIds: number[] = [];
@@ -332,9 +346,13 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
     { previousStartAt: booking.startAt, previousEndAt: booking.endAt, reason },
   );
   const writes = [...leave, ...take, seatWritten(d1, seatUid)];
+  const emails = notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, target.booking, e.now), e.now);
+  // The left booking's steps go if the seat was its last; a slot opened by the move gets its own.
+  const opened = check.join || target.booking.status !== 'accepted' ? [] : stepStatements(d1, 'entered', { uid: target.booking.uid, status: 'accepted', startAt: target.booking.startAt, endAt: target.booking.endAt, sequence: 0 }, e.now);
+  const steps = [voidStepsOfCancelled(d1, booking.id, e.now), ...opened];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, target.booking, e.now), e.now)]);
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps]);
   } catch (error) {
     if (!isSeriesIncomplete(error)) throw error;
     if (check.join) return (await whySeatRefused(e, check.join.bookingId, seat.email, capacity)) ?? fail('slot_unavailable', 'No seat could be taken in that slot');
@@ -346,6 +364,7 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
     ok: true,
     booking: seatJson(targetRow, seatRow, await othersIfShown(e, ctx, targetRow.id)),
     deliveryIds: deliveryIdsOf(results[writes.length]!),
-    notificationIds: notificationIdsOf(results.slice(writes.length + 1)),
+    notificationIds: notificationIdsOf(results.slice(writes.length + 1, writes.length + 1 + emails.length)),
+    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length)),
   };
 }

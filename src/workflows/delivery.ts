@@ -68,21 +68,27 @@ interface DueRow {
   workflow_name: string;
   event_type_id: number | null;
   event_type_slug: string | null;
+  /** A seated booking's seat (its attendee row id and uid), one row per live seat; null otherwise. */
+  seat_id: number | null;
+  seat_uid: string | null;
 }
 
 const DUE_SELECT = `SELECT r.id, r.step, r.action, r.due_at, w.trigger, w.time_format, w.steps,
     b.uid AS booking_uid, b.status AS booking_status, b.title, b.start_at, b.end_at, b.location_type, b.location_value,
-    b.booking_fields_responses AS responses,
+    coalesce(a.booking_fields_responses, b.booking_fields_responses) AS responses,
     u.name AS host_name, u.email AS host_email, u.timezone AS host_timezone,
     a.name AS attendee_name, a.email AS attendee_email, a.timezone AS attendee_timezone,
     b.host_id, u.time_format AS host_time_format, u.phone_number AS host_phone, u.phone_verified_at AS host_phone_verified_at,
-    e.booking_fields, w.id AS workflow_id, w.name AS workflow_name, e.id AS event_type_id, e.slug AS event_type_slug
+    e.booking_fields, w.id AS workflow_id, w.name AS workflow_name, e.id AS event_type_id, e.slug AS event_type_slug,
+    CASE WHEN a.seat_uid IS NULL THEN NULL ELSE a.id END AS seat_id, a.seat_uid
   FROM booking_reminders r
   JOIN event_type_workflows w ON w.id = r.workflow_id
   JOIN bookings b ON b.id = r.booking_id
   JOIN users u ON u.id = b.host_id
   LEFT JOIN booking_event_types e ON e.id = b.event_type_id
-  JOIN booking_attendees a ON a.id = (SELECT min(a2.id) FROM booking_attendees a2 WHERE a2.booking_id = b.id)`;
+  LEFT JOIN booking_attendees a ON a.booking_id = b.id
+    AND ((a.seat_uid IS NULL AND a.id = (SELECT min(a2.id) FROM booking_attendees a2 WHERE a2.booking_id = b.id))
+      OR (a.seat_uid IS NOT NULL AND a.cancelled_at IS NULL))`;
 
 function answerText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -95,10 +101,12 @@ function answerText(value: unknown): string {
 export function valuesFor(row: DueRow, role: RecipientRole, site: Site): TemplateValues {
   const zone = role === 'attendee' ? row.attendee_timezone : row.host_timezone;
   // The attendee's links carry the booking uid (their capability); the host's lead to their own view.
+  // A seat holder's capability is their seat uid, not the booking's (the host's).
+  const own = row.seat_uid ?? row.booking_uid;
   const attendeeLinks = {
-    booking_url: bookingPageUrl(site, row.booking_uid),
-    reschedule_url: `${site.baseUrl}/reschedule/${row.booking_uid}`,
-    cancel_url: `${site.baseUrl}/booking/${row.booking_uid}?cancel=1`,
+    booking_url: bookingPageUrl(site, own),
+    reschedule_url: `${site.baseUrl}/reschedule/${own}`,
+    cancel_url: `${site.baseUrl}/booking/${own}?cancel=1`,
   };
   const hostView = hostViewUrl(site, row.start_at);
   const links = role === 'attendee' ? attendeeLinks : { booking_url: hostView, reschedule_url: hostView, cancel_url: hostView };
@@ -186,9 +194,16 @@ export interface DeliveryRun {
 export async function deliverDueReminders(env: Bindings, now: number, opts: { hostId?: number; dueBefore?: number } = {}): Promise<DeliveryRun> {
   const d1: D1Queryable = env.DB.withSession('first-primary');
   const dueBefore = opts.dueBefore ?? now;
+  // The steps first (bounded), then every row of each: a seated booking's step has one per live seat.
   const due = await (opts.hostId === undefined
-    ? d1.prepare(`${DUE_SELECT} WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?`).bind(dueBefore, REMINDER_BATCH_MAX)
-    : d1.prepare(`${DUE_SELECT} WHERE r.host_id = ? AND r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at LIMIT ?`).bind(opts.hostId, dueBefore, REMINDER_BATCH_MAX)
+    ? d1
+        .prepare(`${DUE_SELECT} WHERE r.id IN (SELECT id FROM booking_reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) ORDER BY r.due_at, r.id, a.id`)
+        .bind(dueBefore, REMINDER_BATCH_MAX)
+    : d1
+        .prepare(
+          `${DUE_SELECT} WHERE r.id IN (SELECT id FROM booking_reminders WHERE host_id = ? AND status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?) ORDER BY r.due_at, r.id, a.id`,
+        )
+        .bind(opts.hostId, dueBefore, REMINDER_BATCH_MAX)
   ).all<DueRow>();
 
   const site = siteOf(env);
@@ -201,34 +216,47 @@ export async function deliverDueReminders(env: Bindings, now: number, opts: { ho
   const smsAt: number[] = [];
   const claimAt: number[] = [];
   const hookAt: number[] = [];
-  for (const row of due.results) {
+  // Rows come grouped by step (ORDER BY r.id within a due time); a seated booking's step has one row per live seat.
+  const groups = new Map<number, DueRow[]>();
+  for (const row of due.results) groups.set(row.id, [...(groups.get(row.id) ?? []), row]);
+  for (const rows of groups.values()) {
+    const row = rows[0]!;
     const live = !TIMED_TRIGGERS.has(row.trigger) || row.booking_status === 'accepted';
     const claim = { reminderId: row.id, token };
     const key = reminderKey(row.id, row.due_at);
-    // The message this step writes right after its claim (same batch), or null when it must not go out.
-    let write: { at: number[]; statement: D1PreparedStatement } | null = null;
+    // The attendee's actions go to every seat of a seated booking (each with its own key); the others once.
+    const perSeat = row.action.endsWith('_attendee') && row.seat_id !== null;
+    // A seated booking whose seats all left has no reader (its step is settled without a message).
+    const readers = (perSeat ? rows : [row]).filter((r) => r.attendee_email !== null);
+    const keyOf = (r: DueRow) => (perSeat ? `${key}_${r.seat_id}` : key);
+    // The messages this step writes right after its claim (same batch); none when it must not go out.
+    const writes: { at: number[]; statement: D1PreparedStatement }[] = [];
     if (live && row.action.startsWith('email_') && channels.email) {
-      const rendered = renderStep(row, site);
-      if (rendered) write = { at: emailAt, statement: reminderNotificationInsert(d1, env, { reminderId: row.id, claim: token, notificationId: key, bookingUid: row.booking_uid, ...rendered }, now) };
+      for (const r of readers) {
+        const rendered = renderStep(r, site);
+        if (rendered) writes.push({ at: emailAt, statement: reminderNotificationInsert(d1, env, { reminderId: r.id, claim: token, notificationId: keyOf(r), bookingUid: r.booking_uid, ...rendered }, now) });
+      }
     } else if (live && row.action.startsWith('sms_') && channels.sms) {
-      const sms = renderSms(row, site, allowed);
-      if (sms) write = { at: smsAt, statement: reminderSmsInsert(d1, { key, hostId: row.host_id, kind: 'reminder', ...sms }, limits, claim, now) };
-    } else if (live && row.action === 'webhook') {
-      write = { at: hookAt, statement: reminderWebhookInsert(d1, { reminderId: row.id, claim: token, key, envelope: reminderEnvelope(row, now) }, now) };
+      for (const r of readers) {
+        const sms = renderSms(r, site, allowed);
+        if (sms) writes.push({ at: smsAt, statement: reminderSmsInsert(d1, { key: keyOf(r), hostId: r.host_id, kind: 'reminder', ...sms }, limits, claim, now) });
+      }
+    } else if (live && row.action === 'webhook' && row.attendee_email !== null) {
+      writes.push({ at: hookAt, statement: reminderWebhookInsert(d1, { reminderId: row.id, claim: token, key, envelope: reminderEnvelope(row, now) }, now) });
     }
-    const settle = write ? 'sent' : live ? 'skipped' : 'voided';
+    const settle = writes.length ? 'sent' : live ? 'skipped' : 'voided';
     statements.push(
       d1
         .prepare(
           `UPDATE booking_reminders SET status = ?, claim = ?, sent_at = ?, updated_at = ?
            WHERE id = ? AND status = 'pending' AND due_at = ?`,
         )
-        .bind(settle, token, write ? now : null, now, row.id, row.due_at),
+        .bind(settle, token, writes.length ? now : null, now, row.id, row.due_at),
     );
-    if (write) {
-      claimAt.push(statements.length - 1);
-      write.at.push(statements.length);
-      statements.push(write.statement);
+    if (writes.length) claimAt.push(statements.length - 1);
+    for (const w of writes) {
+      w.at.push(statements.length);
+      statements.push(w.statement);
     }
   }
   const nextQuery =

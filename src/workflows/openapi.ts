@@ -35,7 +35,7 @@ export const workflowsDocs: ResourceDocs = {
         'event triggers (`on_booked`, `on_rescheduled`, `on_cancelled`) send at the change and take 0. Subject and body are templates ' +
         `with ${VARIABLES} and the event type's booking questions by name; an unknown variable is a 400. Omitted, they are the default ` +
         'reminder. Every booking made or confirmed afterwards gets one scheduled step per step (`reminders` on GET /v2/bookings/{uid}); ' +
-        'a step already due when scheduled is skipped, never sent late. Seated event types are refused for now. SMS steps need SMS on ' +
+        'a step already due when scheduled is skipped, never sent late. On a seated event type an attendee step reaches every live seat, each once. SMS steps need SMS on ' +
         '(`SMS_TRANSPORT`); `sms_attendee` needs a phone booking question with `sms_consent: true`, and texts only attendees who ticked ' +
         'that consent, at the number they gave; `sms_host` texts the host\'s verified number (POST /v2/me/phone). Every SMS obeys ' +
         'the country allow-list, the per-number and per-host daily limits and STOP replies; one refused is recorded as suppressed.',

@@ -91,6 +91,19 @@ export function voidSteps(d1: D1Queryable, state: BookingState, now: number): D1
     .bind(now, ...stateBinds(state));
 }
 
+/**
+ * A seated booking whose last seat left (or that its host cancelled) in this batch: its pending steps are voided. Seats
+ * joining or leaving a booking that stays need nothing: a step goes to the seats live when it is due.
+ */
+export function voidStepsOfCancelled(d1: D1Queryable, bookingId: number, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE booking_reminders SET status = 'voided', updated_at = ?1
+       WHERE status = 'pending' AND booking_id = ?2 AND EXISTS (SELECT 1 FROM bookings b WHERE b.id = ?2 AND b.status = 'cancelled')`,
+    )
+    .bind(now, bookingId);
+}
+
 /** The statements of one booking change, to append to its batch (after the booking write). */
 export function stepStatements(
   d1: D1Queryable,

@@ -57,7 +57,6 @@ function checked(et: EventType, f: WorkflowFields, channels: Channels): Workflow
     }
     if (step.body.length > MAX_SMS_TEMPLATE) issues.push({ path: `steps.${i}.body`, message: `An SMS template has at most ${MAX_SMS_TEMPLATE} characters` });
   });
-  if (et.seatsPerTimeSlot !== null) issues.push({ path: 'event_type', message: 'Workflows are not available for seated event types yet' });
   if (f.trigger === 'before_start' && f.offsetMinutes < MIN_BEFORE_START_MINUTES) {
     issues.push({ path: 'offset_minutes', message: `A before_start reminder is at least ${MIN_BEFORE_START_MINUTES} minutes before the start` });
   }
