@@ -150,6 +150,30 @@ describe('SMS limits', () => {
   });
 });
 
+describe('SMS retries', () => {
+  it('a transient failure waits with backoff and is sent by a later sweep; a permanent one fails at once', async () => {
+    const host = await smsHost();
+    const number = freshNumber();
+    memorySms.script.push({ ok: false, permanent: false, error: 'Twilio 503: Service Unavailable' });
+    const { uid, step } = await bookAndDeliver(host, { mobile: number, sms_consent: true });
+    const [row] = await env.DB.prepare(`SELECT s.* FROM sms_messages s JOIN bookings b ON b.id = s.booking_id WHERE b.uid = ?`).bind(uid).all<SmsRow & { next_attempt_at: number }>().then((r) => r.results);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Twilio 503: Service Unavailable' });
+    // The first wait is 60 s, jittered by 20%.
+    expect(row!.next_attempt_at - step.due_at).toBeGreaterThanOrEqual(48_000);
+    expect(row!.next_attempt_at - step.due_at).toBeLessThanOrEqual(72_000);
+    await sweepSms(env, row!.next_attempt_at - 1);
+    expect(sentTo(number)).toHaveLength(0);
+    await sweepSms(env, row!.next_attempt_at);
+    expect((await smsOf(uid))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sentTo(number)).toHaveLength(1);
+
+    const other = freshNumber();
+    memorySms.script.push({ ok: false, permanent: true, error: "Twilio 400 (21211): The 'To' number is not a valid phone number." });
+    const failed = await bookAndDeliver(host, { mobile: other, sms_consent: true }, undefined, 4);
+    expect((await smsOf(failed.uid))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+});
+
 describe('exactly one SMS through a crash between claim and send', () => {
   /** A reminder row as a crashed sender leaves it: claimed (`sending`) and its lease run out. */
   async function crashedAfterClaim(host: Awaited<ReturnType<typeof smsHost>>, number: string, reachedProvider: boolean) {

@@ -148,4 +148,17 @@ describe('delivering scheduled steps', () => {
     expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).not.toBeNull();
     expect((await emailsOf(booked.json.uid)).length).toBe(1);
   });
+
+  it("the host's stored 12/24-hour preference wins over the workflow's for what the host reads", async () => {
+    const host = await hostWithReminders();
+    expect((await reminderWorkflow(host.token, host.eventType.id, 0, { trigger: 'on_booked', steps: [{ action: 'email_host', subject: 'New: {start_local}' }, { action: 'email_attendee', subject: 'You: {start_local}' }] })).status).toBe(201);
+    const me = await api('PATCH', '/v2/me', { token: host.token, body: { time_format: '24h' } });
+    expect(me.json.time_format).toBe('24h');
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T15:00:00Z`);
+    const onBooked = (await stepsOf(booked.json.uid)).filter((s) => s.status === 'pending')[0]!;
+    await deliverDueReminders(env, onBooked.due_at, { hostId: host.user.id });
+    const subjects = (await emailsOf(booked.json.uid)).map((e) => JSON.parse(e.payload).subject as string);
+    // The host (UTC) reads 15:00; the attendee (New York, the workflow's 12-hour clock) 10:00 AM.
+    expect(subjects).toEqual([expect.stringMatching(/^New: \w+day, .*, 15:00 UTC$/), expect.stringMatching(/^You: \w+day, .*, 1[01]:00 AM E[SD]T$/)]);
+  });
 });
