@@ -240,7 +240,7 @@ describe("the host's verified number", () => {
     expect(sentTo(number).at(-1)!.body).toMatch(/^Reminder: /);
   });
 
-  it('stops after five wrong codes', async () => {
+  it('stops after five wrong codes, and texts at most three codes a day', async () => {
     const host = await smsHost('sms_host');
     const number = freshNumber();
     expect((await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: number } })).status).toBe(202);
@@ -249,6 +249,9 @@ describe("the host's verified number", () => {
     for (let i = 0; i < 5; i++) expectError(await api('POST', '/v2/me/phone/verify', { token: host.token, body: { code: wrong } }), 400, 'validation_failed');
     expectError(await api('POST', '/v2/me/phone/verify', { token: host.token, body: { code } }), 400, 'validation_failed');
     expect((await api('GET', '/v2/me/phone', { token: host.token })).json).toMatchObject({ verified: false });
+    // A new code for that number now and one more number (three codes today); a fourth in one day is refused.
+    for (const n of [number, freshNumber()]) expect((await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: n } })).status).toBe(202);
+    expectError(await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: freshNumber() } }), 429, 'rate_limited');
   });
 });
 
