@@ -183,6 +183,9 @@ describe('the booking pages of a paid event type', () => {
   it('the form goes on to Stripe Checkout; the booking page says "Pay to confirm" with the time left, then what was paid', async () => {
     const stripe = fakeStripe();
     const host = await paidPublicHost();
+    // Browsers hold a form's redirect to its CSP form-action: Checkout's origin is allowed next to ours.
+    const form = await page(`${host.paidBooker}/book?start=${THURSDAY}T15:00:00Z`);
+    expect(form.headers.get('content-security-policy')).toContain("form-action 'self' https://checkout.stripe.com http://stripe.test");
     const res = await page(`${host.paidBooker}/book?start=${START}`, { form: { key: crypto.randomUUID(), name: 'Pia Payer', email: 'pia@example.com', tz: 'UTC', fmt: '24h' } });
     expect(res.status).toBe(303);
     const checkout = res.headers.get('location')!;

@@ -35,7 +35,8 @@ import { seriesStarts } from '../bookings/series';
 import { seriesSummary } from '../slots/recurrence';
 import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
-import { allowFramingBy, pageSecurityHeaders } from '../web/security';
+import { allowFormsTo, allowFramingBy, pageSecurityHeaders } from '../web/security';
+import { checkoutOrigins } from '../payments/checkout';
 import { bodyFromValues, valuesFromForm, valuesFromQuery, type FormValues } from './form';
 import { carriedParams, frameAncestors, utmMetadata, UTM_PARAMS, type EmbedEvent } from '../embed/protocol';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
@@ -546,6 +547,8 @@ export const bookerRoutes = new Hono<PublicEnv>()
       await next();
       const origins = pageHosts.get(c)?.embedOrigins ?? [];
       if (isEmbed(c) && origins.length) allowFramingBy(c.res.headers, frameAncestors(origins));
+      // A paid event type's booking form ends on Stripe Checkout (a redirect the form's CSP must allow).
+      allowFormsTo(c.res.headers, checkoutOrigins(c.env));
     }),
   )
   .use(onlyPublic(pageSecurityHeaders({ scripts: true })))

@@ -3,6 +3,19 @@
 import type { PaymentRecord } from '../db/json-types';
 import { attendeeCancelRefund, type RefundPolicy } from './money';
 
+/** Where Stripe Checkout pages live: Stripe's, or the stand-in's at STRIPE_API_BASE (tests, local fakes). */
+export function checkoutOrigins(env: { STRIPE_API_BASE?: string }): string[] {
+  const origins = ['https://checkout.stripe.com'];
+  if (env.STRIPE_API_BASE) {
+    try {
+      origins.push(new URL(env.STRIPE_API_BASE).origin);
+    } catch {
+      // A malformed base is refused where the SDK is configured; nothing to allow here.
+    }
+  }
+  return origins;
+}
+
 /** Stripe refuses a session `expires_at` less than 30 minutes (or more than 24 hours) after its creation. */
 export const STRIPE_MIN_SESSION_MS = 30 * 60_000;
 

@@ -32,6 +32,16 @@ export function allowFramingBy(headers: Headers, sources: string): void {
   headers.delete('X-Frame-Options');
 }
 
+/**
+ * Lets this page's forms end on the listed origins as well as ours: the booking form of a paid event type answers
+ * with a redirect to Stripe Checkout, and browsers hold a form's redirects to `form-action` too.
+ */
+export function allowFormsTo(headers: Headers, origins: string[]): void {
+  const csp = headers.get('Content-Security-Policy');
+  if (!csp || !origins.length) return;
+  headers.set('Content-Security-Policy', csp.replace(/form-action [^;]*/, (directive) => `${directive} ${origins.join(' ')}`));
+}
+
 /** For pages that show personal data or carry per-visitor tokens: never kept in any cache. */
 export const noStore = createMiddleware(async (c, next) => {
   await next();

@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
 import { provisionUserStatements, type SqlStatement } from '../../src/users/provision';
-import { connectBrowser, seedShared } from './harness';
+import Stripe from 'stripe';
+import { startStripeSite } from './stripe-site';
+import { connectBrowser, seedShared, sharedServer } from './harness';
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 const ADMIN = { email: 'e2e-admin@calflare.dev', password: 'e2e-admin-password', name: 'Erin Admin' };
@@ -263,5 +265,49 @@ describe('admin in headless Chromium', () => {
 
   it('never tripped the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
+  });
+});
+
+// Paid event types (issue #30), the invitee's side: the booking form goes on to Checkout (a stand-in on the port the
+// shared server calls as STRIPE_API_BASE), Stripe's signed webhook books it, and Checkout's success URL brings the
+// invitee back to the paid booking.
+describe('a paid event type in the browser', () => {
+  it('goes from the booking form to Checkout and back from the success URL to a paid, confirmed booking', async () => {
+    const stripe = await startStripeSite(sharedServer().stripePort);
+    const paying = await browser.newContext({ viewport: { width: 1200, height: 860 }, timezoneId: 'UTC', locale: 'en-GB' });
+    try {
+      const webhookSecret = 'whsec_e2eStripeSigningSecret000000';
+      const host = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${hostToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return (await res.json()) as any;
+      };
+      expect((await host('POST', '/v2/payments/stripe/account', { secret_key: 'sk_test_e2eStripeSecretKey0000000', webhook_secret: webhookSecret })).connected).toBe(true);
+      const et = await host('POST', '/v2/event-types', { title: 'Paid Session', slug: 'paid-session', duration_minutes: 30, price: 4900, currency: 'eur' });
+      const { username } = await host('GET', '/v2/me');
+      const start = `${nextMonday()}T15:30:00Z`;
+      const tab = await paying.newPage();
+      await tab.goto(`${base}/${username}/${et.slug}/book?start=${start}&tz=UTC`);
+      await tab.fill('#booking-form input[name="name"]', 'Paula Payer');
+      await tab.fill('#booking-form input[name="email"]', 'e2e-paula-payer@calflare.dev');
+      await Promise.all([tab.waitForURL(/\/c\/pay\/cs_test_/), tab.click('#booking-form button[type="submit"]')]);
+      expect(await tab.textContent('h1')).toBe('Pay 4900 eur');
+      const session = [...stripe.sessions.values()].at(-1)!;
+      const uid = session.client_reference_id as string;
+      expect(stripe.requests[0]).toMatchObject({ method: 'POST', path: '/v1/checkout/sessions', idempotencyKey: `calflare-checkout-${uid}` });
+
+      // Stripe takes the money and tells the Worker, signed; then Checkout redirects to the success URL.
+      Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: 'pi_e2e_1' });
+      const payload = JSON.stringify({ id: `evt_e2e_${uid}`, object: 'event', type: 'checkout.session.completed', data: { object: session } });
+      const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret });
+      const hook = await fetch(`${base}/v2/payments/stripe/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+      expect(hook.status).toBe(200);
+      await Promise.all([tab.waitForURL(new RegExp(`/booking/${uid}\\?paid=1`)), tab.click('#pay')]);
+      expect(await tab.textContent('#status')).toContain('Confirmed');
+      expect(await tab.textContent('#payment')).toContain('Paid €49.00');
+      await tab.screenshot({ path: join(SCREENSHOTS, '6-paid-booking.png'), fullPage: true });
+    } finally {
+      await paying.close().catch(() => undefined);
+      await stripe.close();
+    }
   });
 });

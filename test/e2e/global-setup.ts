@@ -37,6 +37,8 @@ export default async function setup(project: TestProject) {
     smsCatcher = await startSmsCatcher({ dir: smsDir });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    // Paid event types: the Stripe stand-in a test file starts on this port (test/e2e/stripe-site.ts).
+    const stripePort = await freePort();
     [worker, browser] = await Promise.all([
       startWranglerDev({
         port,
@@ -55,11 +57,12 @@ export default async function setup(project: TestProject) {
           APP_URL: base,
           // SMS through the Twilio stand-in (the real transport, a local API).
           ...catcherVars(smsCatcher),
+          STRIPE_API_BASE: `http://127.0.0.1:${stripePort}`,
         },
       }),
       chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
     ]);
-    project.provide('e2e', { base, state: worker.state, mailDir, smsDir, browserEndpoint: browser.wsEndpoint() });
+    project.provide('e2e', { base, state: worker.state, mailDir, smsDir, stripePort, browserEndpoint: browser.wsEndpoint() });
   } catch (error) {
     await teardown();
     throw error;

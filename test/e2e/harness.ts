@@ -34,6 +34,8 @@ export interface SharedServer {
   mailDir: string;
   /** Where the shared SMS catcher (a Twilio stand-in) writes each message (`<n>-<to>.json`). */
   smsDir: string;
+  /** Where the shared `wrangler dev` sends Stripe API calls (STRIPE_API_BASE): a file starts test/e2e/stripe-site.ts on it. */
+  stripePort: number;
   browserEndpoint: string;
 }
 
