@@ -9,8 +9,11 @@
  *   - GET /v2/slots/available for next month's Berlin-local month, in Europe/Berlin;
  *   - GET /bench-ny/slots?month=…&tz=Europe/Berlin&fmt=24h (the month view);
  *   - the same with &date= (month plus one day's times).
- *   - the day view again in Japanese and in Arabic (?lang=, issue #31).
- * The host has branding on (a yellow brand colour, navy in dark, theme system: the largest stylesheet).
+ *   - the day view again in Japanese and in Arabic (?lang=, issue #31);
+ *   - the day view embedded (?embed=1), in English and Arabic (issue #31, session 6).
+ * The host has branding on (a yellow brand colour, navy in dark, theme system: the largest stylesheet), a logo and two
+ * embed origins. BENCH_BEFORE=1 seeds no logo or origins (for a checkout from before they existed; `embed=1` is then
+ * an ignored parameter, so the same URLs are the "before" pages).
  * Prints a table (median, p95, ratio to the API request) and the page sizes, and the day view's size in every
  * language; writes bench/out/booker.json.
  */
@@ -53,6 +56,9 @@ async function seed(state: string) {
         params: ['ny@bench.dev', now, now, 'ny@bench.dev'],
       },
       { sql: `UPDATE users SET brand_color = '#ffff00', brand_color_dark = '#000080', theme = 'system' WHERE email = ?`, params: ['ny@bench.dev'] },
+      ...(process.env.BENCH_BEFORE === '1'
+        ? []
+        : [{ sql: `UPDATE users SET logo = ?, embed_origins = ? WHERE email = ?`, params: [`${'ab'.repeat(32)}.png`, JSON.stringify(['https://shop.example.com', 'http://127.0.0.1:8080']), 'ny@bench.dev'] }]),
     ],
     { persistTo: state },
   );
@@ -82,6 +88,8 @@ try {
     day: `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h`,
     'day ja': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&lang=ja`,
     'day ar': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&lang=ar`,
+    'day embed': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&embed=1`,
+    'day ar embed': `/bench-ny/slots?month=${month}&date=${firstDay}&tz=Europe/Berlin&fmt=24h&lang=ar&embed=1`,
   };
   const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, [] as { ms: number; status: number; bytes: number }[]])) as Record<
     keyof typeof paths,
@@ -105,9 +113,13 @@ try {
   });
   console.table(rows);
   console.log(`month ${month} (Berlin), ${Object.values(slots.slots).flat().length} slots on ${Object.keys(slots.slots).length} days`);
-  const sizes: Record<string, { month: number; day: number }> = {};
+  const sizes: Record<string, { month: number; day: number; 'day embedded': number }> = {};
   for (const lang of ['en', 'de', 'fr', 'es', 'pt-BR', 'ja', 'ar']) {
-    sizes[lang] = { month: (await timed(`${paths.month}&lang=${lang}`)).bytes, day: (await timed(`${paths.day}&lang=${lang}`)).bytes };
+    sizes[lang] = {
+      month: (await timed(`${paths.month}&lang=${lang}`)).bytes,
+      day: (await timed(`${paths.day}&lang=${lang}`)).bytes,
+      'day embedded': (await timed(`${paths.day}&lang=${lang}&embed=1`)).bytes,
+    };
   }
   console.table(sizes);
   mkdirSync('bench/out', { recursive: true });

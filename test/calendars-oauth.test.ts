@@ -9,6 +9,7 @@ import { createSession } from '../src/auth/sessions';
 import { getDb } from '../src/db/client';
 import { api, dbRow, expectError, getPage, makeAdmin, makeUser } from './helpers';
 import { fakeOAuth, GOOGLE_TOKEN, MICROSOFT_TOKEN, serveOAuth } from './calendars-oauth-helpers';
+import { quietSyncs } from './calendars-provider-helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -23,6 +24,7 @@ async function logsOf(run: () => Promise<void>): Promise<string> {
 }
 
 async function connect(provider: 'google' | 'microsoft', token: string, fake: ReturnType<typeof fakeOAuth>) {
+  quietSyncs();
   const started = await api('GET', `/v2/calendars/oauth/${provider}/start`, { token });
   expect(started.status).toBe(200);
   const { code, state } = fake.consent(started.json.authorization_url);

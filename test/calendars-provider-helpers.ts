@@ -2,7 +2,8 @@
 // documented contracts: Google's client-chosen ids (base32hex, 409 on a duplicate, 410 on a deleted one), Graph's
 // transactionId (a repeated create answers the event made the first time), Bearer tokens (401 on one not issued or
 // expired), and 429 with Retry-After when told to. Every request is recorded for the tests to check.
-import { expect } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { expect, vi } from 'vitest';
 import { api } from './helpers';
 import type { fakeOAuth } from './calendars-oauth-helpers';
 
@@ -111,6 +112,7 @@ export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
 
 /** Connects the provider through the OAuth flow (start, consent, callback) and makes it the host's destination. */
 export async function oauthDestination(provider: 'google' | 'microsoft', token: string, oauth: ReturnType<typeof fakeOAuth>, calendarId?: string) {
+  quietSyncs();
   const started = await api('GET', `/v2/calendars/oauth/${provider}/start`, { token });
   const { code, state } = oauth.consent(started.json.authorization_url);
   const done = await api('GET', `/v2/calendars/oauth/${provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token });
@@ -118,4 +120,73 @@ export async function oauthDestination(provider: 'google' | 'microsoft', token: 
   const chosen = await api('PUT', '/v2/calendars/destination', { token, body: { connection_id: done.json.id, ...(calendarId ? { calendar_id: calendarId } : {}) } });
   expect(chosen.status).toBe(200);
   return done.json.id as number;
+}
+
+/** The busy syncs a connect or a choice of sources queues are dropped: tests run syncConnection themselves. */
+export function quietSyncs() {
+  if (!vi.isMockFunction(env.CALENDAR_SYNC.send)) vi.spyOn(env.CALENDAR_SYNC, 'send').mockResolvedValue(undefined as never);
+}
+
+/**
+ * Google's events.list and calendarList.list: the full read of a window (singleEvents, paged with pageToken, the
+ * last page carrying nextSyncToken), the incremental read by syncToken (410 Gone once a token expired).
+ */
+export function fakeGoogleBusy(oauth: ReturnType<typeof fakeOAuth>, calendars: Record<string, any[]>, list: { id: string; summary: string; primary?: boolean }[] = [{ id: 'primary-id@gmail.com', summary: 'Ann', primary: true }]) {
+  const requests: ApiRequest[] = [];
+  const version: Record<string, number> = {};
+  const expiredTokens = new Set<string>();
+  const bump = (calendar: string) => void (version[calendar] = (version[calendar] ?? 0) + 1);
+  async function handle(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    if (url.origin !== 'https://www.googleapis.com' || request.method !== 'GET') return undefined;
+    const auth = tokenOk(oauth, new Set(), request);
+    requests.push({ method: 'GET', url, token: auth.token, body: undefined });
+    if (!auth.ok) return Response.json({ error: { code: 401 } }, { status: 401 });
+    if (url.pathname === '/calendar/v3/users/me/calendarList') return Response.json({ kind: 'calendar#calendarList', items: list });
+    const m = /^\/calendar\/v3\/calendars\/([^/]+)\/events$/.exec(url.pathname);
+    const calendar = m ? decodeURIComponent(m[1]!) : '';
+    if (!m || !(calendar in calendars)) return Response.json({ error: { code: 404 } }, { status: 404 });
+    const current = `tok-${calendar}-${version[calendar] ?? 0}`;
+    const syncToken = url.searchParams.get('syncToken');
+    if (syncToken) {
+      // Google: a sync token cannot be combined with timeMin/timeMax.
+      if (url.searchParams.has('timeMin') || url.searchParams.has('timeMax')) return Response.json({ error: { code: 400 } }, { status: 400 });
+      if (expiredTokens.has(syncToken)) return Response.json({ error: { code: 410, message: 'Sync token is no longer valid, a full sync is required.' } }, { status: 410 });
+      return Response.json({ items: syncToken === current ? [] : calendars[calendar], nextSyncToken: current });
+    }
+    if (url.searchParams.get('singleEvents') !== 'true' || !url.searchParams.get('timeMin') || !url.searchParams.get('timeMax')) return Response.json({ error: { code: 400 } }, { status: 400 });
+    const all = calendars[calendar]!;
+    const from = Number(url.searchParams.get('pageToken') ?? 0);
+    const page = all.slice(from, from + 2);
+    return Response.json(from + 2 < all.length ? { items: page, nextPageToken: String(from + 2) } : { items: page, nextSyncToken: current });
+  }
+  return { handle, requests, bump, expiredTokens };
+}
+
+/** Graph's calendarView/delta: a round of pages (@odata.nextLink) ending in @odata.deltaLink; the link answers changes. */
+export function fakeGraphBusy(oauth: ReturnType<typeof fakeOAuth>, events: any[]) {
+  const requests: ApiRequest[] = [];
+  let version = 0;
+  async function handle(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    if (url.origin !== 'https://graph.microsoft.com' || request.method !== 'GET') return undefined;
+    const auth = tokenOk(oauth, new Set(), request);
+    requests.push({ method: 'GET', url, token: auth.token, body: request.headers.get('prefer') });
+    if (!auth.ok) return Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+    if (url.pathname === '/v1.0/me/calendars') return Response.json({ value: [{ id: 'AAMkDefault', name: 'Calendar', isDefaultCalendar: true }, { id: 'AAMkWork', name: 'Work', isDefaultCalendar: false }] });
+    if (url.pathname !== '/v1.0/me/calendarView/delta') return Response.json({ error: { code: 'ErrorItemNotFound' } }, { status: 404 });
+    const delta = `https://graph.microsoft.com/v1.0/me/calendarView/delta?$deltatoken=v${version}`;
+    const deltatoken = url.searchParams.get('$deltatoken');
+    if (deltatoken !== null) return Response.json({ value: deltatoken === `v${version}` ? [] : events, '@odata.deltaLink': delta });
+    if (!url.searchParams.get('startDateTime') || !url.searchParams.get('endDateTime')) return Response.json({ error: { code: 'BadRequest' } }, { status: 400 });
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+    const page = events.slice(skip, skip + 2);
+    if (skip + 2 < events.length) {
+      const next = new URL(url);
+      next.searchParams.set('$skiptoken', String(skip + 2));
+      return Response.json({ value: page, '@odata.nextLink': next.toString() });
+    }
+    return Response.json({ value: page, '@odata.deltaLink': delta });
+  }
+  return { handle, requests, bump: () => void version++ };
 }

@@ -1,15 +1,19 @@
 // Sending scheduled workflow steps (src/workflows/delivery.ts): at the due time and not before, exactly once when the
-// alarm and two cron sweeps race, in the reader's zone after a DST change, escaped, through the email outbox.
+// alarm and two cron sweeps race, in the reader's zone after a DST change, escaped, through the email outbox; and a
+// `webhook` step's MEETING_REMINDER to the host's subscribed webhooks.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hostCalendar } from '../src/bookings/stub';
 import type { HostCalendar } from '../src/bookings/host-calendar';
 import { processNotification } from '../src/notifications/consumer';
 import { MemoryTransport } from '../src/notifications/transports/memory';
 import { EMAIL_SWEEP_GRACE_MS, sweepEmailOutbox } from '../src/notifications/sweep';
 import type { Bindings } from '../src/env';
+import { processDelivery } from '../src/webhooks/consumer';
+import { meetingReminderEnvelopeSchema } from '../src/webhooks/envelopes';
 import { deliverDueReminders, REMINDER_SWEEP_GRACE_MS, sweepReminders } from '../src/workflows/delivery';
-import { api, ATTENDEE, book, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, hostWithEventType, upcomingDate } from './helpers';
+import { cleanUpWebhooks, createWebhook, stubSubscribers, type DeliveryRow } from './webhooks-helpers';
 import { hostWithReminders, reminderWorkflow } from './workflows-helpers';
 
 const HOUR = 3_600_000;
@@ -147,5 +151,69 @@ describe('delivering scheduled steps', () => {
     await sweepEmailOutbox(env, day!.due_at + EMAIL_SWEEP_GRACE_MS + 1);
     expect(await env.DB.prepare('SELECT enqueued_at FROM booking_email_notifications WHERE id = ?').bind(email!.id).first('enqueued_at')).not.toBeNull();
     expect((await emailsOf(booked.json.uid)).length).toBe(1);
+  });
+
+  it("the host's stored 12/24-hour preference wins over the workflow's for what the host reads", async () => {
+    const host = await hostWithReminders();
+    expect((await reminderWorkflow(host.token, host.eventType.id, 0, { trigger: 'on_booked', steps: [{ action: 'email_host', subject: 'New: {start_local}' }, { action: 'email_attendee', subject: 'You: {start_local}' }] })).status).toBe(201);
+    const me = await api('PATCH', '/v2/me', { token: host.token, body: { time_format: '24h' } });
+    expect(me.json.time_format).toBe('24h');
+    const booked = await book(host.eventType.id, `${upcomingDate(3)}T15:00:00Z`);
+    const onBooked = (await stepsOf(booked.json.uid)).filter((s) => s.status === 'pending')[0]!;
+    await deliverDueReminders(env, onBooked.due_at, { hostId: host.user.id });
+    const subjects = (await emailsOf(booked.json.uid)).map((e) => JSON.parse(e.payload).subject as string);
+    // The host (UTC) reads 15:00; the attendee (New York, the workflow's 12-hour clock) 10:00 AM.
+    expect(subjects).toEqual([expect.stringMatching(/^New: \w+day, .*, 15:00 UTC$/), expect.stringMatching(/^You: \w+day, .*, 1[01]:00 AM E[SD]T$/)]);
+  });
+});
+
+describe('webhook steps', () => {
+  afterEach(cleanUpWebhooks);
+
+  it('fire MEETING_REMINDER to the subscribed webhooks of the host once, when the step is due', async () => {
+    const host = await hostWithEventType();
+    const subscribed = await createWebhook(host.token, { event_triggers: ['MEETING_REMINDER'] });
+    const other = await createWebhook(host.token, { event_triggers: ['BOOKING_CREATED'] });
+    const workflow = await api('POST', `/v2/event-types/${host.eventType.id}/workflows`, {
+      token: host.token,
+      body: { name: 'Tell the CRM', trigger: 'before_start', offset_minutes: 30, steps: [{ action: 'webhook' }] },
+    });
+    expect(workflow.status).toBe(201);
+    expect(workflow.json.steps).toEqual([{ action: 'webhook', subject: '', body: '' }]);
+    stubSubscribers();
+    const created = await book(host.eventType.id, `${upcomingDate(3)}T10:00:00Z`);
+    const step = (await env.DB.prepare(`SELECT r.id, r.due_at FROM booking_reminders r JOIN bookings b ON b.id = r.booking_id WHERE b.uid = ?`).bind(created.json.uid).first<{ id: number; due_at: number }>())!;
+    const reminders = () =>
+      env.DB.prepare(`SELECT * FROM booking_webhook_deliveries WHERE trigger_event = 'MEETING_REMINDER' AND webhook_id IN (?, ?)`).bind(subscribed.id, other.id).all<DeliveryRow>();
+
+    expect((await deliverDueReminders(env, step.due_at - 1, { hostId: host.user.id })).claimed).toBe(0);
+    expect((await reminders()).results).toHaveLength(0);
+    await Promise.all([deliverDueReminders(env, step.due_at, { hostId: host.user.id }), deliverDueReminders(env, step.due_at)]);
+    const rows = (await reminders()).results;
+    expect(rows.map((r) => [r.webhook_id, r.event_id])).toEqual([[subscribed.id, `rem_${step.id}_${step.due_at}_${subscribed.id}`]]);
+    const envelope = JSON.parse(rows[0]!.payload);
+    expect(meetingReminderEnvelopeSchema.parse(envelope)).toMatchObject({
+      triggerEvent: 'MEETING_REMINDER',
+      payload: {
+        uid: created.json.uid,
+        bookingId: rows[0]!.booking_id,
+        organizer: { id: host.user.id },
+        reminder: { workflowId: workflow.json.id, workflowName: 'Tell the CRM', trigger: 'before_start', step: 0, dueAt: new Date(step.due_at).toISOString() },
+      },
+    });
+    // Delivered like any webhook: signed, with the step's key as webhook-id.
+    const { received } = stubSubscribers();
+    await processDelivery(env, rows[0]!.id);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.headers.get('webhook-id')).toBe(`rem_${step.id}_${step.due_at}_${subscribed.id}`);
+    expect(JSON.parse(received[0]!.body).triggerEvent).toBe('MEETING_REMINDER');
+  });
+
+  it('MEETING_REMINDER is a trigger webhooks can subscribe to', async () => {
+    const host = await hostWithEventType();
+    const res = await api('POST', '/v2/webhooks', { token: host.token, body: { subscriber_url: 'https://hooks.example.com/x', event_triggers: ['MEETING_REMINDER', 'BOOKING_CREATED'] } });
+    expect(res.status).toBe(201);
+    expect(res.json.event_triggers).toEqual(['MEETING_REMINDER', 'BOOKING_CREATED']);
+    await api('DELETE', `/v2/webhooks/${res.json.id}`, { token: host.token });
   });
 });

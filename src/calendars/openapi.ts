@@ -11,6 +11,8 @@ import {
   oauthCallbackQuery,
   oauthProviderParam,
   oauthStartResponse,
+  patchSourcesBody,
+  sourcesResponse,
   putDestinationBody,
   updateCalendarBody,
 } from './schemas';
@@ -18,8 +20,8 @@ import {
 const calendarList = listEnvelope(calendarResponse);
 
 export const calendarsDocs: ResourceDocs = {
-  requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody, PutCalendarDestinationBody: putDestinationBody },
-  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList, CalendarDestination: destinationResponse, CalendarOAuthStart: oauthStartResponse },
+  requestSchemas: { CreateCalendarBody: createCalendarBody, UpdateCalendarBody: updateCalendarBody, PutCalendarDestinationBody: putDestinationBody, PatchCalendarSourcesBody: patchSourcesBody },
+  responseSchemas: { Calendar: calendarResponse, CalendarList: calendarList, CalendarDestination: destinationResponse, CalendarOAuthStart: oauthStartResponse, CalendarSources: sourcesResponse },
   operations: [
     {
       operationId: 'listCalendars',
@@ -94,6 +96,31 @@ export const calendarsDocs: ResourceDocs = {
         conflict: 'The calendar is disabled',
         rate_limited: 'A sync of this calendar was queued less than a minute ago and has run; the Retry-After header says when to try again',
       },
+    },
+    {
+      operationId: 'listCalendarSources',
+      method: 'get',
+      path: '/v2/calendars/{id}/sources',
+      tag: 'Calendars',
+      summary: 'The calendars of a Google or Microsoft account, and which count as busy',
+      description: 'Read live from the provider. Until the host chooses, only the primary (Google) / default (Microsoft) calendar counts.',
+      auth: 'session',
+      params: idParam,
+      success: { status: 200, description: "The account's calendars", schema: sourcesResponse },
+      errors: { conflict: 'Not a Google or Microsoft connection, or the provider refused access (connect the account again)' },
+    },
+    {
+      operationId: 'chooseCalendarSources',
+      method: 'patch',
+      path: '/v2/calendars/{id}/sources',
+      tag: 'Calendars',
+      summary: 'Choose which calendars of the account count as busy',
+      description: 'The ids given count, the others do not; a sync is queued at once.',
+      auth: 'session',
+      params: idParam,
+      body: { schema: patchSourcesBody },
+      success: { status: 200, description: "The account's calendars with the new choice", schema: sourcesResponse },
+      errors: { conflict: 'Not a Google or Microsoft connection, or the provider refused access (connect the account again)' },
     },
     {
       operationId: 'startCalendarOAuth',

@@ -142,6 +142,8 @@ export interface SyncSuccess {
   expandedUntil: number;
   capped: boolean;
   note: string | null;
+  /** Google / Microsoft: each chosen calendar's sync token or delta link after this read. */
+  syncState?: Record<string, string>;
 }
 
 /**
@@ -164,10 +166,10 @@ export async function writeSyncSuccess(d1: D1Queryable, connection: CalendarConn
     d1
       .prepare(
         `UPDATE calendar_connections SET etag = ?2, last_modified = ?3, expanded_until = ?4, capped = ?5, busy_count = ?6,
-           last_synced_at = ?7, last_attempt_at = ?7, last_error = ?8, consecutive_failures = 0
+           last_synced_at = ?7, last_attempt_at = ?7, last_error = ?8, consecutive_failures = 0, sync_state = coalesce(?9, sync_state)
          WHERE id = ?1`,
       )
-      .bind(connection.id, s.etag, s.lastModified, s.expandedUntil, s.capped ? 1 : 0, s.spans.length, now, s.note),
+      .bind(connection.id, s.etag, s.lastModified, s.expandedUntil, s.capped ? 1 : 0, s.spans.length, now, s.note, s.syncState ? JSON.stringify(s.syncState) : null),
   ]);
 }
 
@@ -226,6 +228,15 @@ export async function claimRefresh(
   return row ? { claimed: false, connection: connectionFromRow(row) } : null;
 }
 
+/** PATCH /v2/calendars/{id}/sources: the chosen calendars; their tokens are dropped, so the next sync reads them afresh. */
+export async function saveSources(d1: D1Queryable, id: number, sources: NonNullable<CalendarConnection['sources']>, now: number): Promise<CalendarConnection | null> {
+  const row = await d1
+    .prepare('UPDATE calendar_connections SET sources = ?2, sync_state = NULL, expanded_until = NULL, updated_at = ?3 WHERE id = ?1 RETURNING *')
+    .bind(id, JSON.stringify(sources), now)
+    .first<Record<string, unknown>>();
+  return row ? connectionFromRow(row) : null;
+}
+
 export async function markEnqueued(d1: D1Queryable, id: number, now: number): Promise<void> {
   await d1.prepare('UPDATE calendar_connections SET enqueued_at = ?2 WHERE id = ?1').bind(id, now).run();
 }
@@ -256,6 +267,8 @@ export function connectionFromRow(r: Record<string, unknown>): CalendarConnectio
     account: (r.account as string | null) ?? null,
     reauthRequired: Boolean(r.reauth_required),
     reauthNotifiedAt: n(r.reauth_notified_at),
+    sources: r.sources ? (JSON.parse(String(r.sources)) as CalendarConnection['sources']) : null,
+    syncState: r.sync_state ? (JSON.parse(String(r.sync_state)) as CalendarConnection['syncState']) : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

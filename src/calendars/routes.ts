@@ -20,7 +20,8 @@ import {
   MAX_CONNECTIONS_PER_HOST,
   updateConnection,
 } from './repo';
-import { createCalendarBody, destinationQuery, listCalendarsQuery, oauthCallbackQuery, oauthProviderParam, putDestinationBody, updateCalendarBody } from './schemas';
+import { createCalendarBody, destinationQuery, listCalendarsQuery, oauthCallbackQuery, oauthProviderParam, patchSourcesBody, putDestinationBody, updateCalendarBody } from './schemas';
+import { chooseSources, listSources } from './sources';
 import { finishAuthorization, revokeAtProvider, startAuthorization } from './oauth';
 import { deleteDestination, findDestination, upsertDestination, type Destination } from './writeback-repo';
 import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
@@ -97,6 +98,8 @@ export const calendarRoutes = new Hono<AppEnv>()
     const { provider } = c.req.valid('param');
     const now = Date.now();
     const { connection, created } = await finishAuthorization(c.var.db.$client, c.env, currentUser(c), sessionOf(c.req.header('authorization'), getCookie(c, SESSION_COOKIE)), provider, c.req.valid('query'), now);
+    // The first read of its busy time, at once.
+    if (connection.enabled) await enqueueSync(c.env, connection.id, now);
     c.header('Cache-Control', 'no-store');
     return c.json(connectionJson(connection, now), created ? 201 : 200);
   })
@@ -157,6 +160,18 @@ export const calendarRoutes = new Hono<AppEnv>()
     if (found.kind === 'google' || found.kind === 'microsoft') await revokeAtProvider(c.env, found);
     await deleteConnection(db, found.id);
     return c.body(null, 204);
+  })
+  // Google / Microsoft: which of the account's calendars count as busy.
+  .get('/:id/sources', validate('param', idParam), async (c) => {
+    const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
+    return c.json({ data: await listSources(c.var.db.$client, c.env, found, Date.now()) });
+  })
+  .patch('/:id/sources', validate('param', idParam), validate('json', patchSourcesBody), async (c) => {
+    const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
+    const now = Date.now();
+    const sources = await chooseSources(c.var.db.$client, c.env, found, c.req.valid('json').selected, now);
+    if (found.enabled) await enqueueSync(c.env, found.id, now);
+    return c.json({ data: sources });
   })
   .post('/:id/refresh', validate('param', idParam), async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));

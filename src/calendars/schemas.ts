@@ -128,3 +128,18 @@ export const oauthStartResponse = z.strictObject({
   authorization_url: z.string().describe("The provider's consent page: open it in the browser where you are signed in (the callback needs the same session)"),
   expires_at: iso.describe('The authorization must come back before this (10 minutes)'),
 });
+
+// --- Busy sources of a Google or Microsoft connection (issue #28) ---
+
+export const calendarSource = z.strictObject({
+  id: z.string().describe("The provider's calendar id"),
+  name: z.string(),
+  primary: z.boolean().describe("The account's primary (Google) / default (Microsoft) calendar"),
+  selected: z.boolean().describe('Its events block the host\'s time'),
+});
+
+export const sourcesResponse = z.strictObject({ data: z.array(calendarSource) });
+
+export const patchSourcesBody = z.strictObject({
+  selected: z.array(z.string().min(1).max(1024)).min(1).max(25).describe('The ids of the calendars whose events count as busy (the others do not)'),
+});

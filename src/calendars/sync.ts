@@ -10,6 +10,9 @@ import { fetchFeed, FeedError, type Fetcher, type Validators } from './fetch-fee
 import { icsBusy, IcsError, MAX_INSTANCES, type BusyResult } from './ics-busy';
 import { loadForSync, writeNotModified, writeSyncFailure, writeSyncSuccess } from './repo';
 import { decryptSecret } from './secrets';
+import { accessTokenOf, ReauthRequired } from './oauth';
+import { googleBusy, graphBusy, ProviderUnauthorized, type BusyQuery, type ProviderBusy } from './provider-busy';
+import type { CalendarConnection } from '../db/schema';
 
 const DAY_MS = 86_400_000;
 /** Used when the host has no active event type yet (DESIGN's default booking window). */
@@ -28,16 +31,30 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
   const loaded = await loadForSync(db, connectionId);
   if (!loaded || !loaded.connection.enabled) return 'skipped';
   const { connection } = loaded;
-  // Busy time from Google and Microsoft (events.list / calendarView delta) is not built yet: nothing to fetch.
-  if (connection.kind === 'google' || connection.kind === 'microsoft') return 'skipped';
   const windowDays = loaded.longestWindowDays ?? DEFAULT_WINDOW_DAYS;
   const window = { start: now - DAY_MS, end: now + windowDays * DAY_MS + EXPANSION_MARGIN_MS };
   // A 304 only says the feed is unchanged; recurring events still walk into the window as time passes.
   const expansionStillCovers = (connection.expandedUntil ?? 0) >= now + windowDays * DAY_MS + DAY_MS;
   try {
-    const secret = await decryptSecret(env, connection.secret);
     const busyOptions = { hostTimeZone: loaded.hostTimeZone, window, includeTransparent: connection.includeTransparent, ownUidDomain: siteOf(env).domain };
     const fetchOptions = { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher };
+    if (connection.kind === 'google' || connection.kind === 'microsoft') {
+      const read = await providerBusyOf(env, connection, {
+        calendars: chosenCalendars(connection),
+        window,
+        hostTimeZone: loaded.hostTimeZone,
+        includeTransparent: connection.includeTransparent,
+        syncState: connection.syncState ?? {},
+        mayKeep: expansionStillCovers,
+      }, now);
+      if (read.status === 'unchanged') {
+        await writeNotModified(env.DB, connection.id, now);
+        return 'not_modified';
+      }
+      await writeSyncSuccess(env.DB, connection, { spans: read.spans, etag: null, lastModified: null, expandedUntil: window.end, capped: false, note: null, syncState: read.syncState }, now);
+      return 'synced';
+    }
+    const secret = await decryptSecret(env, connection.secret);
     let result: BusyResult;
     let validators: Validators = { etag: null, lastModified: null };
     if (connection.kind === 'caldav') {
@@ -66,14 +83,36 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     );
     return 'synced';
   } catch (error) {
-    const known = error instanceof FeedError || error instanceof IcsError;
+    const known = error instanceof FeedError || error instanceof IcsError || error instanceof ReauthRequired;
     // The host reads a coarse reason; the details (a runtime error, the line a parser choked on) go to the log only,
     // with the connection id and never the address or credentials.
     const message = known ? error.message : 'The calendar could not be synced because of an internal error';
-    const detail = known ? error.detail : error instanceof Error ? error.message : String(error);
+    const detail = error instanceof FeedError || error instanceof IcsError ? error.detail : known ? undefined : error instanceof Error ? error.message : String(error);
     if (!known || detail) console.error(JSON.stringify({ level: 'error', msg: 'calendar sync failed', connection_id: connectionId, reason: message, detail: detail?.slice(0, 500) }));
     await writeSyncFailure(env.DB, connection.id, message, now);
     return 'failed';
+  }
+}
+
+/** The calendars of a Google or Microsoft account that count: those chosen, else its primary / default one. */
+export function chosenCalendars(connection: CalendarConnection): string[] {
+  const chosen = (connection.sources ?? []).filter((s) => s.selected).map((s) => s.id);
+  return chosen.length ? chosen : [connection.kind === 'google' ? 'primary' : 'default'];
+}
+
+/** One read with the connection's access token; a 401 refreshes it and tries once more. */
+async function providerBusyOf(env: Bindings, connection: CalendarConnection, q: BusyQuery, now: number): Promise<ProviderBusy> {
+  const read = (token: string) => (connection.kind === 'google' ? googleBusy(token, q) : graphBusy(token, q));
+  try {
+    return await read(await accessTokenOf(env.DB, env, connection, now));
+  } catch (error) {
+    if (!(error instanceof ProviderUnauthorized)) throw error;
+  }
+  try {
+    return await read(await accessTokenOf(env.DB, env, connection, now, true));
+  } catch (error) {
+    if (error instanceof ProviderUnauthorized) throw new FeedError('The calendar provider refused a freshly renewed access token (HTTP 401)');
+    throw error;
   }
 }
 

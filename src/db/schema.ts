@@ -567,6 +567,13 @@ export interface EmailAttempt {
 }
 
 export const CALENDAR_KINDS = ['ics', 'caldav', 'google', 'microsoft'] as const;
+/** One calendar of a Google or Microsoft account, and whether its events block the host's time. */
+export interface CalendarSource {
+  id: string;
+  name: string;
+  primary: boolean;
+  selected: boolean;
+}
 /** The kinds connected with OAuth 2.0 (their `secret` holds the tokens). */
 export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
@@ -610,6 +617,10 @@ export const calendarConnections = sqliteTable(
     account: text('account'),
     reauthRequired: integer('reauth_required', { mode: 'boolean' }).notNull().default(false),
     reauthNotifiedAt: integer('reauth_notified_at'),
+    // OAuth connections: the account's calendars that count as busy ([{id, name, primary, selected}], chosen with
+    // PATCH /v2/calendars/{id}/sources; null: the primary calendar only), and each one's sync token / delta link.
+    sources: text('sources', { mode: 'json' }).$type<CalendarSource[]>(),
+    syncState: text('sync_state', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -13,6 +13,8 @@ import { smsEnabled } from './transports';
 
 export const CODE_TTL_MS = 15 * 60_000;
 export const MAX_CODE_TRIES = 5;
+/** Codes one host may have texted in any 24 hours: each goes to a number the host typed, so it is bounded hard. */
+export const MAX_CODES_PER_DAY = 3;
 
 const invalid = (path: string, message: string) => new ApiError('validation_failed', 'Request validation failed', [{ path, message }]);
 
@@ -38,6 +40,11 @@ export async function setHostPhone(env: Bindings, d1: D1Queryable, user: User, r
   if (user.phoneNumber === number && user.phoneVerifiedAt !== null) throw new ApiError('conflict', 'This number is already verified');
   const live = user.phoneNumber === number && user.phoneCodeHash !== null && (user.phoneCodeExpiresAt ?? 0) > now && user.phoneCodeTries < MAX_CODE_TRIES;
   if (live) throw new ApiError('conflict', 'A code was already sent to this number: enter it (POST /v2/me/phone/verify) or wait until it expires');
+  const recent = await d1
+    .prepare(`SELECT count(*) AS n FROM sms_messages WHERE host_id = ? AND kind = 'verification' AND created_at > ?`)
+    .bind(user.id, now - 86_400_000)
+    .first<number>('n');
+  if ((recent ?? 0) >= MAX_CODES_PER_DAY) throw new ApiError('rate_limited', `At most ${MAX_CODES_PER_DAY} verification codes a day: try again tomorrow`);
   const code = String(crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000).padStart(6, '0');
   const [, inserted] = await d1.batch([
     d1

@@ -24,12 +24,15 @@ export const smsDocs: ResourceDocs = {
       summary: 'Set your number for `sms_host` reminders and text it a code',
       description:
         'The number must be valid E.164 in a country of `SMS_ALLOWED_COUNTRIES`. A 6-digit code, valid 15 minutes, is texted once per number: ' +
-        'another goes only after that one expired or five wrong tries. The text counts against the SMS limits (per number, per host) and is ' +
+        'another goes only after that one expired or five wrong tries, and at most three a day. The text counts against the SMS limits (per number, per host) and is ' +
         'never sent to a number that replied STOP.',
       auth: 'session',
       body: { schema: setPhoneBody },
       success: { status: 202, description: 'The code is on its way; verify it with POST /v2/me/phone/verify', schema: phoneResponse },
-      errors: { conflict: 'The number is already verified, a code sent to it is still waiting, or the SMS limits refused the text' },
+      errors: {
+        conflict: 'The number is already verified, a code sent to it is still waiting, or the SMS limits refused the text',
+        rate_limited: 'Three codes were already texted for you in the last 24 hours',
+      },
     },
     {
       operationId: 'verifyMyPhone',
