@@ -62,6 +62,7 @@ describe('admin Branding', () => {
     expect((await dbRow<{ logo: string | null }>('SELECT logo FROM users WHERE id = ?', host.user.id))!.logo).toBeNull();
 
     const team = await makeTeam([]);
+    expect((await getPage('/admin/branding', admin.cookie)).html).toContain(`href="/admin/branding/teams/${team.id}"`);
     expect((await uploadForm(`/admin/branding/teams/${team.id}/logo`, admin, PNG)).status).toBe(303);
     expect((await dbRow<{ logo: string }>('SELECT logo FROM teams WHERE id = ?', team.id))!.logo).toBe(logo);
     expect((await getPage('/admin/branding/teams/999999', admin.cookie)).status).toBe(404);

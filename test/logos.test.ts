@@ -4,7 +4,7 @@
 // that runs nothing; shown on the host's pages.
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { api, BASE, makeUser, page, publicHost } from './helpers';
+import { api, BASE, makeUser, page, publicHost, upcomingDate } from './helpers';
 import { joinTeam, makeTeam } from './teams-helpers';
 
 const b64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
@@ -114,7 +114,9 @@ describe('logo upload', () => {
     const member = await makeUser();
     await joinTeam(team.id, team.owner.token, member);
     expect((await upload(`/v2/teams/${team.id}/logo`, team.owner.token, PNG)).status).toBe(200);
-    expect((await api('GET', `/v2/teams/${team.id}`, { token: team.owner.token })).json.logo_url).toMatch(/^\/logos\/.+\.png$/);
+    const teamLogo = (await api('GET', `/v2/teams/${team.id}`, { token: team.owner.token })).json.logo_url;
+    expect(teamLogo).toMatch(/^\/logos\/.+\.png$/);
+    expect((await page(`/team/${team.slug}`)).html).toContain(`<img class="logo" src="${teamLogo}"`);
     expect((await upload(`/v2/teams/${team.id}/logo`, member.token, PNG)).status).toBe(403);
     expect((await upload(`/v2/teams/${team.id}/logo`, (await makeUser()).token, PNG)).status).toBe(404);
     const admin = await makeUser({ role: 'super_admin' });
@@ -124,10 +126,12 @@ describe('logo upload', () => {
     expect((await upload('/v2/users/999999/logo', admin.token, JPEG)).status).toBe(404);
   });
 
-  it('the logo heads the host page, booker and form; the page CSP allows images from this origin only', async () => {
+  it('the logo heads the host page, booker, form and booking page; the page CSP allows images from this origin only', async () => {
     const host = await publicHost();
     const { logo_url } = (await (await upload('/v2/me/logo', host.token, PNG)).json()) as { logo_url: string };
-    for (const path of [`/${host.username}`, `${host.booker}?tz=UTC`]) {
+    const booked = await page(`${host.booker}/book?start=${upcomingDate(3)}T10:00:00Z`, { form: { key: 'logo-1', name: 'Ada', email: 'ada@example.com', tz: 'UTC', fmt: '24h' } });
+    const bookingPage = booked.headers.get('location')!;
+    for (const path of [`/${host.username}`, `${host.booker}?tz=UTC`, `${host.booker}/book?start=${upcomingDate(3)}T11:00:00Z`, bookingPage, `${bookingPage}&cancel=1`]) {
       const res = await page(path);
       expect(res.html, path).toContain(`<img class="logo" src="${logo_url}" alt="" height="48"/>`);
       expect(res.headers.get('content-security-policy')).toContain("img-src data: 'self'");

@@ -94,6 +94,15 @@ describe('the language and look stored with each email', () => {
     expect((await payloads(withLanguage.json.uid))[0]).toMatchObject({ locale: 'pt-BR', brandColor: null, logo: null });
     const without = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: `${upcomingDate(3)}T11:00:00Z`, attendee } });
     expect((await payloads(without.json.uid)).map((p) => p.locale)).toEqual(['es', 'es']);
+    // Seats: each attendee's own language (their seat's attendee row).
+    const seated = await publicHost({ eventType: { seats_per_time_slot: 3 } });
+    const start = `${upcomingDate(4)}T10:00:00Z`;
+    for (const [email, language] of [['seat-ja@example.com', 'ja'], ['seat-ar@example.com', 'ar']]) {
+      const res = await api('POST', '/v2/bookings', { body: { event_type_id: seated.eventType.id, start, attendee: { ...attendee, email, language } } });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      const row = await dbRow<{ payload: string }>("SELECT payload FROM booking_email_notifications WHERE recipient_email = ? AND recipient_role = 'attendee'", email);
+      expect(JSON.parse(row!.payload).locale).toBe(language);
+    }
     const bad = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: `${upcomingDate(3)}T12:00:00Z`, attendee: { ...attendee, language: 'xx' } } });
     expect(bad.status).toBe(400);
   });

@@ -129,6 +129,8 @@ describe('booking a paid event type', () => {
     expect(first.status).toBe(201);
     expect(first.json.payment.checkout_url).toBeUndefined();
     stripe.setDown(false);
+    // Its booking page opens the checkout now; booking the slot again answers the same one.
+    expect((await page(`/booking/${first.json.uid}`)).html).toMatch(/href="https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_\w+" id="pay-link"/);
     const again = await book(eventType.id, at('12:00'));
     expect(again.json.uid).toBe(first.json.uid);
     expect(again.json.payment.checkout_url).toMatch(/cs_test_/);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
 import { api, ATTENDEE, book, dbCount, dbRow, expectError, makeUser, upcomingDate } from './helpers';
 import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
+import { caldavDestination, settleWrites } from './calendars-writeback-helpers';
 
 const TUESDAY = upcomingDate(2, 7);
 const at = (hhmm: string) => `${TUESDAY}T${hhmm}:00Z`;
@@ -59,6 +60,18 @@ describe('checkout.session.completed', () => {
     const paid = await dbRow<{ payload: string }>("SELECT payload FROM booking_webhook_deliveries WHERE booking_id = ? AND trigger_event = 'BOOKING_PAID'", booking.id);
     expect(JSON.parse(paid!.payload).payload.payment).toEqual({ status: 'paid', amount: 2500, currency: 'usd', refundedAmount: 0 });
     expect(stripe.violations).toEqual([]);
+  });
+
+  it("writes the booking into the host's calendar only once it is paid", async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost();
+    await caldavDestination(host.token);
+    const booked = await book(host.eventType.id, at('16:00'));
+    const writes = () => dbCount('SELECT COUNT(*) AS n FROM calendar_writes WHERE booking_id = ?', booked.json.id);
+    expect(await writes()).toBe(0);
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(booked.json.payment.checkout_url)![0])));
+    expect(await writes()).toBe(1);
+    await settleWrites();
   });
 
   it('makes a request pending when the event type needs confirmation (BOOKING_REQUESTED)', async () => {

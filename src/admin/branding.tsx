@@ -16,7 +16,7 @@ import { LOCALES } from '../i18n/locales';
 import { ApiError, notFound, type ErrorIssue } from '../lib/errors';
 import { toIssues } from '../lib/validation';
 import { readUpload, storeLogo } from '../logos/service';
-import { findTeamAccess, updateTeam, updateTeamLogo } from '../teams/repo';
+import { findTeamAccess, listTeams, updateTeam, updateTeamLogo } from '../teams/repo';
 import { findUserById, updateUser } from '../users/repo';
 import { activePeople } from './data';
 import { field, formOf, idOf, pageOf, redirectWith, type AdminContext, type AdminEnv, type Page } from './http';
@@ -247,14 +247,23 @@ const BrandingForm: FC<FormProps> = (p) => {
   );
 };
 
-const OwnerIndex: FC<{ page: Page; people: { id: number; name: string; email: string }[] }> = (p) => (
+const OwnerIndex: FC<{ page: Page; people: { id: number; name: string; email: string }[]; teams: { id: number; name: string; slug: string }[] }> = (p) => (
   <Layout page={p.page} title="Branding" tab="branding">
-    <PageHead title="Branding" sub="Colours, logo, language and embedding of each user's and team's booking pages. Teams are listed on the Teams tab; open one by its id: /admin/branding/teams/{id}." />
+    <PageHead title="Branding" sub="Colours, logo, language and embedding of each user's and team's booking pages." />
     <div class="panel narrow">
+      <h2>Users</h2>
       <ul id="owners">
         {p.people.map((u) => (
           <li>
             <a href={`${LIST}/users/${u.id}`}>{u.name}</a> <span class="muted small">{u.email}</span>
+          </li>
+        ))}
+      </ul>
+      <h2>Teams</h2>
+      <ul id="teams">
+        {p.teams.map((t) => (
+          <li>
+            <a href={`${LIST}/teams/${t.id}`}>{t.name}</a> <span class="muted small">/team/{t.slug}</span>
           </li>
         ))}
       </ul>
@@ -274,7 +283,10 @@ async function render(c: AdminContext, owner: Owner, extra: Partial<FormProps> =
 const kindOf = (c: AdminContext): OwnerKind => (c.req.param('kind') === 'teams' ? 'teams' : 'users');
 
 export const brandingPages = new Hono<AdminEnv>()
-  .get('/', async (c) => c.html(<OwnerIndex page={pageOf(c)} people={await activePeople(c.var.db)} />))
+  .get('/', async (c) => {
+    const [people, teams] = await Promise.all([activePeople(c.var.db), listTeams(c.var.db, c.get('user')!, 0, 200)]);
+    return c.html(<OwnerIndex page={pageOf(c)} people={people} teams={teams.map((t) => t.team)} />);
+  })
   .get('/:kind{users|teams}/:id', async (c) => render(c, await ownerOf(c, kindOf(c), idOf(c, 'Owner'))))
   .post('/:kind{users|teams}/:id', async (c) => {
     const owner = await ownerOf(c, kindOf(c), idOf(c, 'Owner'));

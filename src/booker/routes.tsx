@@ -37,6 +37,7 @@ import { RESERVED_USERNAMES } from '../users/username';
 import { field, formOf, setFlash, takeFlash } from '../web/http';
 import { allowFormsTo, allowFramingBy, pageSecurityHeaders } from '../web/security';
 import { checkoutOrigins } from '../payments/checkout';
+import { openCheckout } from '../payments/service';
 import { bodyFromValues, valuesFromForm, valuesFromQuery, type FormValues } from './form';
 import { carriedParams, frameAncestors, utmMetadata, UTM_PARAMS, type EmbedEvent } from '../embed/protocol';
 import { BookerPage, BookingFormPage, type FormHold, type SeriesMeeting, BookingPage, HostPage, MessagePage, RescheduleConfirmPage, viewUrl, zoneDetectionScript } from './pages';
@@ -575,8 +576,13 @@ export const bookerRoutes = new Hono<PublicEnv>()
     return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="booking-${uid}.ics"` });
   })
   .get(`/booking/:uid${UID}`, async (c) => {
-    const data = await loadBooking(c);
+    let data = await loadBooking(c);
     if (!data) return notFoundPage(c, noBooking(c));
+    // An unpaid booking whose checkout could not be opened when it was made gets its link now (src/payments/).
+    if (data.booking.status === 'awaiting_payment' && data.booking.payment && !data.booking.payment.checkout_url) {
+      const url = await openCheckout(c.var.d1, c.env, data);
+      if (url) data = { ...data, booking: { ...data.booking, payment: { ...data.booking.payment, checkout_url: url } } };
+    }
     const zone = zoneAndFormat(c, data.attendee.timezone);
     await withBookingHost(c, data);
     return html(

@@ -12,6 +12,7 @@ import type { ErrorCode } from '../lib/errors';
 import type { SlotContext } from '../slots/context';
 import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
+import { calendarWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
 import { deleteHoldIfBooked } from '../reservations/repo';
 import { attendeeCancelRefund, DEFAULT_REFUND_POLICY } from '../payments/money';
@@ -32,6 +33,8 @@ export type PaidWritten =
       deliveryIds?: number[];
       notificationIds?: number[];
       steps?: ScheduledStep[];
+      /** Calendar write-back rows made pending (src/calendars/writeback-outbox.ts). */
+      writeIds?: number[];
       /** Stripe work for the caller after the commit: refunds and closing the checkout. */
       paymentEffects?: PaymentEffect[];
     }
@@ -163,17 +166,19 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
   );
   const state2 = { ...current, booking: after };
   const calendar = { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now };
-  const groups: { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[] }[] = [];
+  const groups: { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[]; writes: D1PreparedStatement[] }[] = [];
   for (const trigger of announced) {
     const snapshot = snapshotOf(trigger as WebhookTrigger, state2);
     // BOOKING_PAID is a webhook only: the BOOKING_CREATED/REQUESTED that follows carries the emails.
     const emails = trigger === 'BOOKING_PAID' ? [] : notificationInserts(d1, e.env, snapshot, calendar, e.now);
     const steps = trigger === 'BOOKING_CREATED' || trigger === 'BOOKING_CONFIRMED' ? stepsOf(d1, 'entered', after, e.now) : trigger === 'BOOKING_CANCELLED' ? stepsOf(d1, 'cancelled', after, e.now) : [];
-    groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails, steps });
+    // The host's calendar gets the booking once it is paid for (never before), and every change after that.
+    const writes = trigger === 'BOOKING_PAID' ? [] : calendarWriteStatements(d1, snapshot, calendar, e.now);
+    groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails, steps, writes });
   }
-  if (tellPayer) groups.push({ webhooks: [outboxInsert(d1, snapshotOf('BOOKING_PAID', state2), e.now)], emails: notificationInserts(d1, e.env, snapshotOf('BOOKING_PAID', state2), calendar, e.now), steps: [] });
+  if (tellPayer) groups.push({ webhooks: [outboxInsert(d1, snapshotOf('BOOKING_PAID', state2), e.now)], emails: notificationInserts(d1, e.env, snapshotOf('BOOKING_PAID', state2), calendar, e.now), steps: [], writes: [] });
 
-  const statements = [update, ...groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps])];
+  const statements = [update, ...groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps, ...g.writes])];
   const results = await d1.batch(statements);
   const row = results[0]?.results[0] as Record<string, unknown> | undefined;
   if (!row) {
@@ -184,6 +189,7 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
   const deliveryIds: number[] = [];
   const notificationIds: number[] = [];
   const steps: ScheduledStep[] = [];
+  const writeIds: number[] = [];
   let at = 1;
   for (const g of groups) {
     deliveryIds.push(...results.slice(at, at + g.webhooks.length).flatMap(deliveryIdsOf));
@@ -192,6 +198,8 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
     at += g.emails.length;
     steps.push(...pendingStepsOf(results.slice(at, at + g.steps.length)));
     at += g.steps.length;
+    writeIds.push(...writeIdsOf(results.slice(at, at + g.writes.length)));
+    at += g.writes.length;
   }
   return {
     ok: true,
@@ -199,6 +207,7 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
     deliveryIds,
     notificationIds,
     steps,
+    writeIds,
     paymentEffects: t.effects.filter((x) => x.kind === 'refund' || x.kind === 'close_checkout'),
   };
 }

@@ -34,8 +34,8 @@ export function guardedSeatInsert(
   const byId = 'id' in booking;
   return d1
     .prepare(
-      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes, seat_uid, booking_fields_responses, sequence)
-       SELECT b.id, ?, ?, ?, ?, ?, ?, ? FROM bookings b
+      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes, locale, seat_uid, booking_fields_responses, sequence)
+       SELECT b.id, ?, ?, ?, ?, ?, ?, ?, ? FROM bookings b
        WHERE ${byId ? 'b.id = ?' : 'b.uid = ?'} AND ${holdsTimeSql(now, 'b')} AND b.start_at > ?
          AND (${LIVE_SEATS_OF_B}) < ?
          AND NOT EXISTS (SELECT 1 FROM booking_attendees d WHERE d.booking_id = b.id AND d.seat_uid IS NOT NULL
@@ -44,7 +44,7 @@ export function guardedSeatInsert(
        RETURNING *`,
     )
     .bind(
-      seat.name, seat.email, seat.timezone, seat.notes, seat.seatUid, seat.responses === null ? null : JSON.stringify(seat.responses), seat.sequence,
+      seat.name, seat.email, seat.timezone, seat.notes, seat.locale ?? null, seat.seatUid, seat.responses === null ? null : JSON.stringify(seat.responses), seat.sequence,
       byId ? booking.id : booking.uid, now,
       capacity,
       seat.email,

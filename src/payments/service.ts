@@ -4,12 +4,12 @@
 // src/bookings/paid.ts); this module only talks to Stripe before and after, with idempotency keys from the booking uid.
 import { getDb, type Db } from '../db/client';
 import type { RequestDb } from '../db/session';
-import type { User } from '../db/schema';
+import type { Booking, User } from '../db/schema';
 import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { seal } from '../lib/sealed';
 import { hostCalendar } from '../bookings/stub';
-import { findBooking, byUid, type BookingJson } from '../bookings/repo';
+import { bookingJson, findBooking, byUid, type AttendeeInput, type BookingJson } from '../bookings/repo';
 import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
@@ -99,6 +99,21 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'stripe checkout failed', booking_uid: booking.uid, error: String(error) }));
     return booking;
+  }
+}
+
+/**
+ * The booking page of an unpaid booking whose Checkout Session could not be opened when it was made (Stripe was
+ * unreachable): opened now, once, with the same idempotency key. Null when there is none to offer.
+ */
+export async function openCheckout(d1: RequestDb, env: Bindings, found: { booking: Booking; attendee: AttendeeInput }): Promise<string | null> {
+  const b = found.booking;
+  if (b.status !== 'awaiting_payment' || !b.payment || b.payment.checkout_url || (b.paymentExpiresAt ?? 0) <= Date.now()) return b.payment?.checkout_url ?? null;
+  try {
+    return (await withCheckout(d1, env, bookingJson(found))).payment?.checkout_url ?? null;
+  } catch (error) {
+    if (error instanceof ApiError) return null;
+    throw error;
   }
 }
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/crypto';
 import { provisionUserStatements } from '../../src/users/provision';
 import { expectAccessible as expectAxeClean } from './axe';
-import { startEmbedSite } from './embed-site';
+import { bookInFrame, embedEvents, startEmbedSite, TINY_PNG } from './embed-site';
 import { connectBrowser, seedShared, type SharedServer } from './harness';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -395,27 +395,17 @@ describe('public booking pages in headless Chromium', () => {
       ]);
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
       const page = await context.newPage();
+      // The host's logo, through the API: shown in the framed pages from this origin (img-src 'self').
+      const { token } = await (await fetch(`${worker.base}/v2/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMBED_HOST.email, password: 'e2e-host-password' }) })).json();
+      expect((await fetch(`${worker.base}/v2/me/logo`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: TINY_PNG })).status).toBe(200);
       await page.goto(site.listed);
-      const events = (type: string) => page.evaluate((t) => (window as any).calflareEvents.filter((e: any) => e.type === t), type);
-      /** Day, time, and the prefilled form's submit inside the embedded booker; resolves with the uid announced. */
-      const bookIn = async (iframe: string, already: number) => {
-        const inside = page.frameLocator(iframe);
-        await inside.locator('table.cal a').first().click({ timeout: 15_000 });
-        await expect.poll(async () => (await events('calflare:date_selected')).length).toBeGreaterThan(already);
-        await inside.locator('#times a').first().click();
-        await expect.poll(() => inside.locator('#f-name').inputValue()).toBe('Ada Embed');
-        await inside.locator('#booking-form button[type=submit]').click();
-        await expect.poll(async () => (await events('calflare:booking_successful')).length, { timeout: 15_000 }).toBe(already + 1);
-        const announced = (await events('calflare:booking_successful'))[already].detail;
-        const frame = await (await page.locator(iframe).elementHandle())!.contentFrame();
-        expect(new URL(frame!.url()).pathname).toBe(`/booking/${announced.uid}`);
-        expect(Date.parse(announced.end) - Date.parse(announced.start)).toBe(30 * 60_000);
-        return announced.uid as string;
-      };
+      const events = (type: string) => embedEvents(page, type);
+      const bookIn = (iframe: string, already: number) => bookInFrame(page, iframe, already, 'Ada Embed');
       const first = await bookIn('#inline iframe', 0);
+      expect(await page.frameLocator('#inline iframe').locator('img.logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
       // It resized itself: the iframe is as tall as the last height announced (the default is 320 px).
       const heights = await events('calflare:page_height');
-      const last = heights[heights.length - 1].detail.height;
+      const last = heights.at(-1)!.detail.height;
       expect(await page.locator('#inline iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height)).toBe(Math.max(120, last));
       expect(last).toBeGreaterThan(320);
       await shot(page, '13-embed-inline');
@@ -425,6 +415,10 @@ describe('public booking pages in headless Chromium', () => {
       const second = await bookIn('dialog[open] iframe', 1);
       expect(second).not.toBe(first);
       await shot(page, '14-embed-popup');
+      // The floating button opens the same dialog.
+      await page.click('dialog[open] button[aria-label="Close"]');
+      await page.click('button[data-calflare-button]');
+      expect(new URL((await page.locator('dialog[open] iframe').getAttribute('src'))!).searchParams.get('embed')).toBe('1');
 
       // The same page from an unlisted origin: the browser refuses the frame, nothing is posted.
       const other = await context.newPage();
@@ -432,6 +426,9 @@ describe('public booking pages in headless Chromium', () => {
       await other.goto(`${site.unlisted}/frame`);
       expect(await refused).toMatch(/violates .*frame-ancestors.* has been blocked/s);
       expect(await other.frameLocator('#raw').locator('#calendar').count()).toBe(0);
+      // The embedded booker on its own, in Arabic with the logo: axe-clean in light and dark.
+      await other.goto(`${worker.base}/${EMBED_HOST.username}/intro?embed=1&lang=ar&tz=UTC`);
+      await expectAccessible(other, 'embedded booker ar');
       await context.close();
     } finally {
       await site.close();
