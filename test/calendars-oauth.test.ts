@@ -136,9 +136,19 @@ describe('connecting Google', () => {
     expect(fake.tokenRequests.at(-1)!.form.refresh_token).toBe(rotated);
     // The host revoked access at Google: the next refresh is refused.
     fake.refuse.add([...fake.refreshTokens][0]!);
-    await expect(accessTokenOf(env.DB, env, await load(), soon, true)).rejects.toThrow(/refused to renew access \(invalid_grant\)/);
+    const before = await load();
+    await expect(accessTokenOf(env.DB, env, before, soon, true)).rejects.toThrow(/refused to renew access \(invalid_grant\)/);
     const shown = await api('GET', `/v2/calendars/${done.json.id}`, { token });
     expect(shown.json.status).toBe('reauth_required');
+    // The host hears of it once (a second refusal, by a run that read the connection before, sends nothing more).
+    await expect(accessTokenOf(env.DB, env, before, soon, true)).rejects.toThrow(/refused/);
+    await expect(accessTokenOf(env.DB, env, await load(), soon)).rejects.toThrow(/must be connected again/);
+    const mails = await env.DB.prepare("SELECT recipient_email, payload FROM booking_email_notifications WHERE trigger_event = 'CALENDAR_REAUTH_REQUIRED' AND booking_uid = ?")
+      .bind(`calendar-${done.json.id}`)
+      .all<{ recipient_email: string; payload: string }>();
+    expect(mails.results.map((m) => m.recipient_email)).toEqual([user.email]);
+    expect(JSON.parse(mails.results[0]!.payload).text).toContain('/v2/calendars/oauth/google/start');
+    for (const t of [...fake.refreshTokens, ...fake.accessTokens()]) expect(mails.results[0]!.payload).not.toContain(t);
     // Connecting the same account again renews it in place.
     const again = await (await connect('google', token, fake)).callback();
     expect(again.status).toBe(200);

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncConnection } from '../src/calendars/sync';
 import { runCalendarWrite, sweepCalendarWrites } from '../src/calendars/writeback';
-import { api, book, dbCount, dbRow, expectError, hostWithEventType, makeAdmin, makeUser, upcomingDate, waitFor } from './helpers';
+import { api, book, dbCount, dbRow, expectError, getPage, hostWithEventType, makeAdmin, makeUser, upcomingDate, waitFor } from './helpers';
 import { caldavDestination, COLLECTION, fakeCaldav, icsProp, serveCaldav, settleWrites } from './calendars-writeback-helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
 
@@ -161,7 +161,7 @@ describe('the write-back consumer', () => {
   });
 
   it('429 waits as long as Retry-After says; refused credentials fail at once; transient errors give up after the attempts', async () => {
-    const { id, token, uid } = await pendingWrite();
+    const { id, token, uid, connectionId } = await pendingWrite();
     const answer = (status: number, headers: Record<string, string> = {}) => fakeCaldav({ onRequest: () => new Response('', { status, headers }) }).fetcher;
     expect(await runCalendarWrite(env, id, { fetcher: answer(429, { 'retry-after': '120' }) })).toEqual({ outcome: 'retry', delaySeconds: 120 });
     const row = await dbRow<{ next_attempt_at: number; lease_until: number | null }>('SELECT next_attempt_at, lease_until FROM calendar_writes WHERE id = ?', id);
@@ -169,6 +169,14 @@ describe('the write-back consumer', () => {
     expect(row!.lease_until).toBeNull();
     expect(await runCalendarWrite(env, id, { fetcher: answer(401) })).toEqual({ outcome: 'failed' });
     expect(await syncOf(token, uid)).toMatchObject({ status: 'failed', error: 'The calendar server refused the credentials (HTTP 401)' });
+    // The admin's Calendars tab shows the destination and its write-back log, never the booking's uid.
+    const admin = await makeAdmin();
+    const page = await getPage('/admin/calendars', `session=${admin.token}`);
+    const adminRow = page.html.slice(page.html.indexOf(`id="calendar-${connectionId}"`)).split('</tr>')[0]!;
+    expect(adminRow).toContain('Bookings are written here');
+    expect(adminRow).toContain('1 failed');
+    expect(adminRow).toContain('The calendar server refused the credentials (HTTP 401)');
+    expect(page.html).not.toContain(uid);
 
     const second = await pendingWrite();
     await env.DB.prepare('UPDATE calendar_writes SET attempts = 7 WHERE id = ?').bind(second.id).run();

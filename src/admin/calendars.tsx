@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { refreshConnection } from '../calendars/service';
 import { connectionStatus, findOwnedConnection, listConnections, type ConnectionStatus } from '../calendars/repo';
+import { writeBackSummaries, type WriteBackSummary } from '../calendars/writeback-repo';
 import type { CalendarConnection } from '../db/schema';
 import { ApiError, foundOr404 } from '../lib/errors';
 import { pageById } from '../lib/pagination';
@@ -25,7 +26,26 @@ const STATUS: Record<ConnectionStatus, { tone: Tone; label: string }> = {
   reauth_required: { tone: 'bad', label: 'Sign-in needed again' },
 };
 
-const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; now: number }> = ({ c, owner, csrf, now }) => {
+const WRITE_TONE: Record<string, Tone> = { synced: 'ok', pending: 'info', failed: 'bad' };
+
+/** Write-back into this calendar: whether it is its host's destination, its writes by status, the latest ones. */
+const WriteBack: FC<{ w?: WriteBackSummary }> = ({ w }) => {
+  if (!w || (!w.destination && w.recent.length === 0)) return <div class="muted">No write-back</div>;
+  const counts = (['synced', 'pending', 'failed'] as const).filter((s) => w.counts[s]).map((s) => `${w.counts[s]} ${s}`);
+  return (
+    <div class="stack">
+      <div>{w.destination ? 'Bookings are written here' : 'No longer the destination'}</div>
+      {counts.length > 0 && <div class="muted">{counts.join(' · ')}</div>}
+      {w.recent.map((r) => (
+        <div class="break">
+          <Badge tone={WRITE_TONE[r.status] ?? 'plain'}>{r.status}</Badge> {r.title} ({utc(r.startAt)}){r.error ? `: ${r.error}` : ''}
+        </div>
+      ))}
+    </div>
+  );
+};
+
+const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; now: number; writes?: WriteBackSummary }> = ({ c, owner, csrf, now, writes }) => {
   const status = STATUS[connectionStatus(c, now)];
   return (
     <tr id={`calendar-${c.id}`}>
@@ -51,6 +71,9 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
           {c.includeTransparent ? ' · free events count' : ''}
         </div>
       </td>
+      <td class="small">
+        <WriteBack w={writes} />
+      </td>
       <td>
         <div class="actions">{c.enabled && <PostButton action={`${LIST}/${c.id}/refresh`} csrf={csrf} label="Refresh now" />}</div>
       </td>
@@ -58,11 +81,14 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
   );
 };
 
-const CalendarList: FC<{ page: Page; rows: CalendarConnection[]; owners: Map<number, Person>; next: string | null; first: string | null }> = (p) => {
+const CalendarList: FC<{ page: Page; rows: CalendarConnection[]; owners: Map<number, Person>; writes: Map<number, WriteBackSummary>; next: string | null; first: string | null }> = (p) => {
   const now = Date.now();
   return (
     <Layout page={p.page} title="Calendars" tab="calendars">
-      <PageHead title="Calendars" sub="External calendars whose busy time blocks their host's slots. Synced every 15 minutes; hosts connect them through the API." />
+      <PageHead
+        title="Calendars"
+        sub="External calendars whose busy time blocks their host's slots (synced every 15 minutes), and the write-back of bookings into each host's destination calendar. Hosts connect them through the API."
+      />
       <div class="table-wrap">
         {p.rows.length === 0 ? (
           <Empty title="No calendars connected">A host connects one with POST /v2/calendars and a private ICS address.</Empty>
@@ -74,12 +100,13 @@ const CalendarList: FC<{ page: Page; rows: CalendarConnection[]; owners: Map<num
                 <th>Host</th>
                 <th>Status</th>
                 <th>Busy time</th>
+                <th>Write-back</th>
                 <th>Actions</th>
               </tr>
             </thead>
             <tbody>
               {p.rows.map((c) => (
-                <ConnectionRow c={c} owner={p.owners.get(c.ownerId)} csrf={p.page.csrf} now={now} />
+                <ConnectionRow c={c} owner={p.owners.get(c.ownerId)} csrf={p.page.csrf} now={now} writes={p.writes.get(c.id)} />
               ))}
             </tbody>
           </table>
@@ -95,9 +122,9 @@ export const calendarPages = new Hono<AdminEnv>()
     const db = c.var.db;
     const { cursor, limit, link } = listParams(c, LIST, PAGE_SIZE);
     const result = await pageById({ limit, cursor }, (afterId = 0, take) => listConnections(db, c.get('user')!, { afterId, limit: take }));
-    const owners = await peopleByIds(db, result.data.map((r) => r.ownerId));
+    const [owners, writes] = await Promise.all([peopleByIds(db, result.data.map((r) => r.ownerId)), writeBackSummaries(db.$client, result.data.map((r) => r.id))]);
     const next = result.next_cursor ? link(result.next_cursor) : null;
-    return c.html(<CalendarList page={pageOf(c)} rows={result.data} owners={owners} next={next} first={cursor ? link() : null} />);
+    return c.html(<CalendarList page={pageOf(c)} rows={result.data} owners={owners} writes={writes} next={next} first={cursor ? link() : null} />);
   })
   .post('/:id/refresh', async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, c.get('user')!, idOf(c, 'Calendar')));

@@ -67,14 +67,15 @@ export async function readSecret(d1: D1Queryable, id: number): Promise<string | 
   return row?.secret ?? null;
 }
 
-/** The provider refused our refresh token. Answers true the first time (the host is told once). */
-export async function markReauthRequired(d1: D1Queryable, id: number, now: number): Promise<boolean> {
-  const row = await d1
+/**
+ * The provider refused our refresh token: the connection is marked (once: `reauth_notified_at` keeps the first time),
+ * as a statement for a batch with the host's email (calendarReauthInsert), which it gates.
+ */
+export function markReauthRequired(d1: D1Queryable, id: number, now: number): D1PreparedStatement {
+  return d1
     .prepare(
       `UPDATE calendar_connections SET reauth_required = 1, reauth_notified_at = coalesce(reauth_notified_at, ?2), updated_at = ?2
-       WHERE id = ?1 RETURNING reauth_notified_at`,
+       WHERE id = ?1`,
     )
-    .bind(id, now)
-    .first<{ reauth_notified_at: number }>();
-  return row?.reauth_notified_at === now;
+    .bind(id, now);
 }

@@ -15,13 +15,15 @@ import { ApiError } from '../lib/errors';
 import { oauthClient, PROVIDER_API, PROVIDER_NAMES, type OAuthClient, type OAuthEnv, type ProviderTokens } from './oauth-providers';
 import { consumeState, findAccountConnection, insertState, markReauthRequired, readSecret, renewTokens, swapTokens } from './oauth-repo';
 import { insertConnection, MAX_CONNECTIONS_PER_HOST } from './repo';
+import { siteOf } from '../invites/site';
+import { calendarReauthInsert, emailsEnabled, enqueueNotifications, notificationIdsOf } from '../notifications/outbox';
 import { decryptSecret, encryptSecret, type OAuthTokens } from './secrets';
 
 export const STATE_TTL_MS = 10 * 60_000;
 /** An access token this close to its expiry is refreshed first. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
-type Env = OAuthEnv & Pick<Bindings, 'CALENDAR_ENCRYPTION_KEY'>;
+type Env = OAuthEnv & Pick<Bindings, 'CALENDAR_ENCRYPTION_KEY' | 'DB' | 'EMAILS' | 'EMAIL_NOTIFICATIONS'>;
 
 function clientOrThrow(env: OAuthEnv, provider: OAuthProvider): OAuthClient {
   const client = oauthClient(env, provider);
@@ -106,7 +108,7 @@ export async function accessTokenOf(d1: D1Queryable, env: Env, connection: Calen
   if (!force && tokens.expiresAt - REFRESH_MARGIN_MS > now) return tokens.accessToken;
   const client = clientOrThrow(env, connection.kind as OAuthProvider);
   if (!tokens.refreshToken) {
-    await markReauthRequired(d1, connection.id, now);
+    await reauthRequired(d1, env, connection, now);
     throw new ReauthRequired('The calendar account gave no refresh token: connect it again');
   }
   let fresh: ProviderTokens;
@@ -114,7 +116,7 @@ export async function accessTokenOf(d1: D1Queryable, env: Env, connection: Calen
     fresh = await client.refresh(tokens.refreshToken);
   } catch (error) {
     if (error instanceof OAuth2RequestError) {
-      await markReauthRequired(d1, connection.id, now);
+      await reauthRequired(d1, env, connection, now);
       throw new ReauthRequired(`${PROVIDER_NAMES[connection.kind as OAuthProvider]} refused to renew access (${error.code}): connect the account again`);
     }
     throw error;
@@ -124,6 +126,37 @@ export async function accessTokenOf(d1: D1Queryable, env: Env, connection: Calen
   // Another refresh won meanwhile: its tokens are the current ones.
   return (await decryptSecret<OAuthTokens>(env, (await readSecret(d1, connection.id))!)).accessToken;
 }
+
+/**
+ * Marks the connection `reauth_required` and, the first time, emails the host (the email outbox, pre-rendered words;
+ * EMAIL_NOTIFICATIONS=false sends none). Until they connect the account again, nothing is read or written with it.
+ */
+async function reauthRequired(d1: D1Queryable, env: Env, connection: CalendarConnection, now: number): Promise<void> {
+  const provider = connection.kind as OAuthProvider;
+  const statements = [markReauthRequired(d1, connection.id, now)];
+  if (emailsEnabled(env)) {
+    const site = siteOf(env);
+    const name = PROVIDER_NAMES[provider];
+    const account = connection.account ? ` (${connection.account})` : '';
+    const start = `${site.baseUrl}/v2/calendars/oauth/${provider}/start`;
+    const text = [
+      `${name} no longer lets calflare use your calendar account${account}: it refused to renew our access (the password or the access was changed, or it expired).`,
+      'Until you connect it again, its busy time no longer blocks your slots and new bookings are not written into it.',
+      `Connect it again, signed in to calflare: ${start}`,
+    ].join('\n\n');
+    const html = text
+      .split('\n\n')
+      .map((p) => `<p>${escapeHtml(p)}</p>`)
+      .join('');
+    const payload = { kind: 'reminder' as const, subject: `Connect your ${name} again`, text, html, replyTo: { name: 'calflare', email: `no-reply@${site.domain}` } };
+    statements.push(calendarReauthInsert(d1, { connectionId: connection.id, notificationId: `cal_reauth_${connection.id}_${now}`, payload }, now));
+  }
+  const results = await d1.batch(statements);
+  const ids = notificationIdsOf(results.slice(1));
+  if (ids.length) await enqueueNotifications(env, ids, d1);
+}
+
+const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Disconnect: revoke the grant at the provider (best effort: the connection goes whatever it answers). */
 export async function revokeAtProvider(env: Env, connection: CalendarConnection): Promise<void> {

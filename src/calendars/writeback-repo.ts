@@ -167,3 +167,46 @@ export function calendarSyncOf(rows: { status: CalendarWriteStatus; lastError: s
   const worst = rows.find((r) => r.status === 'failed') ?? rows.find((r) => r.status === 'pending') ?? rows[0]!;
   return { status: worst.status, error: worst.lastError, updated_at: new Date(Math.max(...rows.map((r) => r.updatedAt))).toISOString() };
 }
+
+export interface WriteBackSummary {
+  destination: boolean;
+  counts: Partial<Record<CalendarWriteStatus, number>>;
+  /** The latest writes (at most 5): the booking's title and start, never its uid (the attendee's capability). */
+  recent: { title: string; startAt: number; status: CalendarWriteStatus; error: string | null; attempts: number; updatedAt: number }[];
+}
+
+/** The admin Calendars tab: for each connection, whether it is a destination, its writes by status and the latest ones. */
+export async function writeBackSummaries(d1: D1Queryable, connectionIds: number[]): Promise<Map<number, WriteBackSummary>> {
+  const out = new Map<number, WriteBackSummary>();
+  if (!connectionIds.length) return out;
+  const ids = JSON.stringify(connectionIds);
+  const [destinations, counts, recent] = await d1.batch([
+    d1.prepare('SELECT connection_id FROM calendar_destinations WHERE connection_id IN (SELECT value FROM json_each(?))').bind(ids),
+    d1.prepare('SELECT connection_id, status, count(*) AS n FROM calendar_writes WHERE connection_id IN (SELECT value FROM json_each(?)) GROUP BY connection_id, status').bind(ids),
+    d1
+      .prepare(
+        `SELECT * FROM (SELECT w.connection_id, w.status, w.last_error, w.attempts, w.updated_at, b.title, b.start_at,
+           row_number() OVER (PARTITION BY w.connection_id ORDER BY w.updated_at DESC, w.id DESC) AS n
+         FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE w.connection_id IN (SELECT value FROM json_each(?))) WHERE n <= 5`,
+      )
+      .bind(ids),
+  ]);
+  const of = (id: number) => {
+    let s = out.get(id);
+    if (!s) out.set(id, (s = { destination: false, counts: {}, recent: [] }));
+    return s;
+  };
+  for (const r of destinations!.results as { connection_id: number }[]) of(r.connection_id).destination = true;
+  for (const r of counts!.results as { connection_id: number; status: CalendarWriteStatus; n: number }[]) of(r.connection_id).counts[r.status] = r.n;
+  for (const r of recent!.results as Record<string, unknown>[]) {
+    of(Number(r.connection_id)).recent.push({
+      title: String(r.title),
+      startAt: Number(r.start_at),
+      status: r.status as CalendarWriteStatus,
+      error: (r.last_error as string | null) ?? null,
+      attempts: Number(r.attempts),
+      updatedAt: Number(r.updated_at),
+    });
+  }
+  return out;
+}

@@ -441,7 +441,7 @@ export const emailNotifications = sqliteTable(
     bookingId: integer('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
     bookingUid: text('booking_uid').notNull(),
     // A booking change, or MEETING_REMINDER for a workflow step (src/workflows/delivery.ts).
-    triggerEvent: text('trigger_event').$type<WebhookTrigger | 'MEETING_REMINDER'>().notNull(),
+    triggerEvent: text('trigger_event').$type<WebhookTrigger | 'MEETING_REMINDER' | 'CALENDAR_REAUTH_REQUIRED'>().notNull(),
     recipientRole: text('recipient_role', { enum: RECIPIENT_ROLES }).notNull(),
     recipientEmail: text('recipient_email').notNull(),
     recipientName: text('recipient_name').notNull(),

@@ -13,7 +13,7 @@ import { isPositiveInt } from '../lib/pagination';
 import { retryDelaySeconds } from '../webhooks/backoff';
 import { renderNotification } from './content';
 import { buildMime, type Address } from './mime';
-import { REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
+import { CALENDAR_REAUTH_TRIGGER, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
 import { transportFor, type EmailTransport } from './transports';
 
 /** Longer than any send may take (the SMTP timeout is 30 s), so a live claim is never taken over. */
@@ -87,7 +87,8 @@ export function notificationFromRow(row: Record<string, unknown>): EmailNotifica
 /** The whole message of a notification: the same bytes on every attempt (Date and DTSTAMP are the row's creation). */
 export async function composeEmail(env: Bindings, n: EmailNotification): Promise<{ from: string; to: string; raw: string; subject: string }> {
   const site = siteOf(env);
-  if (n.triggerEvent === REMINDER_TRIGGER) return composeReminder(env, n, site.domain);
+  // Pre-rendered messages (a workflow step, a calendar notice): the words were fixed when the row was written.
+  if (n.triggerEvent === REMINDER_TRIGGER || n.triggerEvent === CALENDAR_REAUTH_TRIGGER) return composeReminder(env, n, site.domain);
   const payload = JSON.parse(n.payload) as NotificationPayload;
   const content = await renderNotification(payload, n.recipientRole, site, n.createdAt);
   const from = parseAddress(env.EMAIL_FROM || `calflare <bookings@${site.domain}>`);

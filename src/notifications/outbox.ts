@@ -10,7 +10,7 @@ import type { Bindings } from '../env';
 import { toHex } from '../lib/encoding';
 import { BOOKING_IN_SNAPSHOT_STATE, snapshotStateParams } from '../webhooks/outbox';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { RECIPIENTS, recipientOf, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
+import { CALENDAR_REAUTH_TRIGGER, RECIPIENTS, recipientOf, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
 import type { RecipientRole } from '../db/schema';
 
 /** The global switch: only an explicit "false" turns emails off. */
@@ -194,6 +194,24 @@ export function reminderNotificationInsert(
        RETURNING id, status`,
     )
     .bind(m.notificationId, m.bookingUid, m.role, m.to.email, m.to.name, JSON.stringify(m.payload), now, now, ...check.binds, m.reminderId, m.claim);
+}
+
+/**
+ * The host's one email about a calendar account that must be connected again (issue #28), to run in the same batch
+ * right after the statement that marked the connection: written only when that statement marked it first
+ * (`reauth_notified_at` is this run's `now`), so the host hears of it once until they reconnect. Answers `id, status`.
+ */
+export function calendarReauthInsert(d1: D1Queryable, m: { connectionId: number; notificationId: string; payload: ReminderPayload }, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `${INSERT_NOTIFICATION}
+       SELECT ?, NULL, 'calendar-' || c.id, '${CALENDAR_REAUTH_TRIGGER}', 'host', u.email, u.name, ?, 'pending', 0, '[]', ?, ?, NULL
+       FROM calendar_connections c JOIN users u ON u.id = c.owner_id AND u.is_active = 1
+       WHERE c.id = ? AND c.reauth_notified_at = ?
+       ON CONFLICT (notification_id) DO NOTHING
+       RETURNING id, status`,
+    )
+    .bind(m.notificationId, JSON.stringify(m.payload), now, now, m.connectionId, now);
 }
 
 /** The ids to send from the D1 batch results of `notificationInserts` statements (suppressed rows are never sent). */

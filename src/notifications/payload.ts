@@ -59,3 +59,5 @@ export interface ReminderPayload {
 }
 
 export const REMINDER_TRIGGER = 'MEETING_REMINDER';
+/** A connected calendar account refused our refresh token (issue #28): the host is told once, in words rendered at the time. */
+export const CALENDAR_REAUTH_TRIGGER = 'CALENDAR_REAUTH_REQUIRED';
