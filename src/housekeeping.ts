@@ -8,6 +8,7 @@ import type { Db } from './db/client';
 import { inBatches } from './db/purge';
 import type { Bindings } from './env';
 import { purgeNotifications } from './notifications/repo';
+import { purgeSms } from './sms/repo';
 import { deleteExpiredHolds } from './reservations/repo';
 import { positiveIntVar } from './reservations/rules';
 import { purgeDeliveries, purgeDeliveryAttemptLogs } from './webhooks/repo';
@@ -33,7 +34,7 @@ export function retentionOf(env: Pick<Bindings, 'RETENTION_ATTEMPT_LOG_DAYS' | '
 
 /** Rows each purge removed (or, for attempt logs and idempotency keys, emptied) in this run. */
 export type PurgeCounts = Record<
-  'sessions' | 'signInAttempts' | 'idempotencyKeys' | 'expiredHolds' | 'deliveryAttemptLogs' | 'deliveries' | 'emails',
+  'sessions' | 'signInAttempts' | 'idempotencyKeys' | 'expiredHolds' | 'deliveryAttemptLogs' | 'deliveries' | 'emails' | 'sms',
   number
 >;
 
@@ -48,5 +49,6 @@ export async function purgeExpiredRows(db: Db, now: number, retention: Retention
     deliveryAttemptLogs: await inBatches((limit) => purgeDeliveryAttemptLogs(db, now - retention.attemptLogMs, limit)),
     deliveries: await inBatches((limit) => purgeDeliveries(db, now - retention.payloadMs, limit)),
     emails: await inBatches((limit) => purgeNotifications(db, now - retention.attemptLogMs, limit)),
+    sms: await inBatches((limit) => purgeSms(db, now - retention.attemptLogMs, limit)),
   };
 }

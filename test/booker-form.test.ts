@@ -62,6 +62,22 @@ describe('booking form /{username}/{slug}/book', () => {
     expect(shown.html).toContain('<dd data-field="topics">API, UI</dd>');
   });
 
+  it('asks for SMS consent under a phone question marked for it, unticked, and books the number in E.164 only when ticked', async () => {
+    const host = await publicHost({ eventType: { booking_fields: [{ name: 'mobile', type: 'phone', label: 'Mobile', required: false, sms_consent: true }] } });
+    // (Another day than the one booked below: showing the form holds its slot for the visitor.)
+    const form = await page(`${host.booker}/book?start=${upcomingDate(4, 8)}T10:00:00Z`);
+    expect(form.html).toMatch(/<input type="checkbox" id="f-mobile-sms-consent" name="q_sms_consent" value="true"\/?>/);
+    expect(form.html).toContain('Text me reminders at this number (reply STOP to opt out)');
+    const ticked = await page(`${host.booker}/book?start=${START()}`, { form: { key: key(), name: 'Ada', email: 'ada-sms@example.com', tz: 'UTC', q_mobile: '+1 (415) 555-2671', q_sms_consent: 'true' } });
+    expect(ticked.status).toBe(303);
+    const uid = ticked.headers.get('location')!.split('/')[2]!.split('?')[0]!;
+    expect((await api('GET', `/v2/bookings/${uid}`)).json.booking_fields_responses).toEqual({ mobile: '+14155552671', sms_consent: true });
+    // Without a country code the number cannot be texted: the form says so at the phone field.
+    const refused = await page(`${host.booker}/book?start=${START()}`, { form: { key: key(), name: 'Bo', email: 'bo-sms@example.com', tz: 'UTC', q_mobile: '415 555 2671', q_sms_consent: 'true' } });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('For text reminders, enter the number with its country code');
+  });
+
   it('re-renders with every problem named, linked to its field, and what was typed kept', async () => {
     const host = await hostWithQuestions();
     const res = await page(`${host.booker}/book?start=${START()}`, {

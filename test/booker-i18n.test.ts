@@ -2,7 +2,7 @@
 // /v2/users/{id} validate them; the pages carry the colours as CSS custom properties in their nonce'd stylesheet and
 // speak the language chosen by ?lang=, the cookie, Accept-Language, then the host's default.
 import { describe, expect, it } from 'vitest';
-import { api, makeUser, page, publicHost, upcomingDate } from './helpers';
+import { api, dbRow, makeUser, page, publicHost, upcomingDate } from './helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
 
 const PAGE_BUDGET = 60 * 1024;
@@ -107,6 +107,10 @@ describe('a team’s branding and language', () => {
     expect(shown.html).toContain('<html lang="es"');
     expect(shown.html).toContain('--accent:#ff0000');
     expect(shown.html).not.toContain('#00ff00');
+    // Its emails hide the vendor line too (the team's hide_branding, not the host's).
+    const uid = /\/booking\/([^?]+)/.exec(booked.headers.get('location')!)![1]!;
+    const mail = await dbRow<{ payload: string }>("SELECT payload FROM booking_email_notifications WHERE booking_uid = ? AND recipient_role = 'attendee'", uid);
+    expect(JSON.parse(mail!.payload)).toMatchObject({ hideBranding: true, brandColor: '#ff0000' });
   });
 });
 

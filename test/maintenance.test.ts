@@ -91,6 +91,22 @@ describe('retention (defaults: 30 days of attempt logs, 90 days of delivered pay
     expect(await emailKept(pending)).toBe(true);
   });
 
+  it('deletes settled SMS after 30 days and keeps sending, pending and recent ones', async () => {
+    const now = Date.now();
+    const sms = async (status: string, days: number) =>
+      (await env.DB.prepare(
+        `INSERT INTO sms_messages (message_key, host_id, kind, recipient_role, to_number, body, status, created_at, updated_at) VALUES (?, 1, 'reminder', 'attendee', '+14155550100', 'x', ?, ?, ?) RETURNING id`,
+      )
+        .bind(`ret_${status}_${days}_${Math.random()}`, status, now - days * 86_400_000, now)
+        .first<{ id: number }>())!.id;
+    const kept = [await sms('sent', 29), await sms('pending', 31), await sms('sending', 31)];
+    const aged = [await sms('sent', 31), await sms('failed', 31), await sms('suppressed', 31)];
+    await worker.scheduled(createScheduledController(), env);
+    const left = async (id: number) => (await count('SELECT count(*) AS n FROM sms_messages WHERE id = ?', id)) === 1;
+    for (const id of kept) expect(await left(id)).toBe(true);
+    for (const id of aged) expect(await left(id)).toBe(false);
+  });
+
   it('reads the retention from the vars', async () => {
     const { token } = await makeUser();
     const hook = await create<{ id: number }>('/v2/webhooks', token, { subscriber_url: 'https://hooks.example.com/retention-vars', event_triggers: ['BOOKING_CREATED'] });

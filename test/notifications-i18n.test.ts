@@ -36,7 +36,7 @@ describe('emails in seven languages', () => {
         const head = t.t(role === 'attendee' ? 'mailHeadRescheduled' : 'mailHeadHostRescheduled');
         expect(mail.subject.startsWith(`${t.t('mailSubjRescheduled')}: `), `${locale} ${role}`).toBe(true);
         expect(mail.text.split('\n')[0]).toBe(head);
-        for (const key of ['mailWhat', 'mailWhen', 'mailWas', 'mailReason', 'mailFooter'] as const) expect(mail.text, `${locale} ${key}`).toContain(t.t(key));
+        for (const key of ['mailWhat', 'mailWhen', 'mailWas', 'mailReason', 'mailSentBy', 'mailFooter'] as const) expect(mail.text, `${locale} ${key}`).toContain(t.t(key));
         const tz = role === 'attendee' ? 'Asia/Tokyo' : 'Europe/Berlin';
         const day = new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : locale, { timeZone: tz, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(START);
         expect(mail.text, `${locale} date`).toContain(day);
@@ -65,12 +65,43 @@ describe('emails in seven languages', () => {
   });
 });
 
-describe('the language and look stored with each email', () => {
-  async function payloads(uid: string) {
-    const rows = await Promise.all(['attendee', 'host'].map((role) => dbRow<{ payload: string }>('SELECT payload FROM booking_email_notifications WHERE booking_uid = ? AND recipient_role = ?', uid, role)));
-    return rows.map((r) => JSON.parse(r!.payload) as NotificationPayload);
-  }
+describe('hide_branding in the emails', () => {
+  const TRIGGERS = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CONFIRMED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID'] as const;
 
+  it('every kind, role and language: "Sent by calflare" (in that language) only when branding is not hidden; hidden, no vendor name at all', async () => {
+    for (const locale of LOCALES) {
+      const t = translator(locale);
+      for (const trigger of TRIGGERS) {
+        for (const role of ['attendee', 'host'] as const) {
+          const what = `${locale} ${trigger} ${role}`;
+          const shown = await renderNotification(payload({ locale, trigger }), role, site, START);
+          expect(shown.text, what).toContain(t.t('mailSentBy'));
+          expect(shown.html, what).toContain(t.t('mailSentBy'));
+          const hidden = await renderNotification(payload({ locale, trigger, hideBranding: true }), role, site, START);
+          expect(hidden.text, what).toContain(t.t('mailFooter'));
+          for (const part of [hidden.subject, hidden.text, hidden.html]) expect(part.toLowerCase(), what).not.toContain('calflare');
+        }
+      }
+    }
+  });
+
+  it("the outbox stores the host's hide_branding with each email (false by default)", async () => {
+    const host = await publicHost();
+    const before = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: `${upcomingDate(3)}T13:00:00Z`, attendee: { name: 'Ana', email: 'ana-hb@example.com', timezone: 'UTC' } } });
+    expect((await payloads(before.json.uid)).map((p) => p.hideBranding)).toEqual([false, false]);
+    await api('PATCH', '/v2/me', { token: host.token, body: { hide_branding: true } });
+    const after = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: `${upcomingDate(3)}T14:00:00Z`, attendee: { name: 'Ana', email: 'ana-hb@example.com', timezone: 'UTC' } } });
+    expect(after.status).toBe(201);
+    expect((await payloads(after.json.uid)).map((p) => p.hideBranding)).toEqual([true, true]);
+  });
+});
+
+async function payloads(uid: string) {
+  const rows = await Promise.all(['attendee', 'host'].map((role) => dbRow<{ payload: string }>('SELECT payload FROM booking_email_notifications WHERE booking_uid = ? AND recipient_role = ?', uid, role)));
+  return rows.map((r) => JSON.parse(r!.payload) as NotificationPayload);
+}
+
+describe('the language and look stored with each email', () => {
   it("a page booking in Japanese: the attendee's email in Japanese, the host's in the host's French, both with the host's colour and logo", async () => {
     const host = await publicHost();
     await api('PATCH', '/v2/me', { token: host.token, body: { locale: 'fr', brand_color: '#2e7d32' } });

@@ -14,11 +14,13 @@ const instant = fc.integer({ min: 0, max: 4_000_000_000_000 });
 describe('what holds a host time', () => {
   it('the SQL fragment answers exactly as the pure predicate, for every status, start and now', async () => {
     await fc.assert(
-      fc.asyncProperty(status, instant, instant, async (s, startAt, now) => {
-        const row = await env.DB.prepare(`SELECT ${holdsTimeSql(now, 't')} AS holds, ${liveSql('t')} AS live FROM (SELECT ? AS status, ? AS start_at) t`)
-          .bind(s, startAt)
+      fc.asyncProperty(status, instant, fc.option(instant), instant, async (s, startAt, paymentExpiresAt, now) => {
+        const row = await env.DB.prepare(
+          `SELECT ${holdsTimeSql(now, 't')} AS holds, ${liveSql('t')} AS live FROM (SELECT ? AS status, ? AS start_at, ? AS payment_expires_at) t`,
+        )
+          .bind(s, startAt, paymentExpiresAt)
           .first<{ holds: number; live: number }>();
-        expect(row!.holds === 1).toBe(holdsTime({ status: s, startAt }, now));
+        expect(row!.holds === 1).toBe(holdsTime({ status: s, startAt, paymentExpiresAt }, now));
         expect(row!.live === 1).toBe(isLive(s));
       }),
       { numRuns: runs(150) },

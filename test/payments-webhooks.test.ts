@@ -9,7 +9,9 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
 import { api, ATTENDEE, book, dbCount, dbRow, expectError, makeUser, upcomingDate } from './helpers';
-import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
+import { fakeStripe, HOST_KEY, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
+import { paymentKeys } from '../src/payments/keys';
+import { getDb } from '../src/db/client';
 import { caldavDestination, settleWrites } from './calendars-writeback-helpers';
 
 const TUESDAY = upcomingDate(2, 7);
@@ -117,6 +119,19 @@ describe('expiry', () => {
     expect(after.payment.status).toBe('void');
     const other = await book(host.eventType.id, at('10:00'), { attendee: { ...ATTENDEE, email: 'next@example.com' } });
     expect(other.status).toBe(201);
+    // The host's list filters them: `expired` holds the unpaid one, `awaiting_payment` the new one.
+    const list = async (status: string) => (await api('GET', `/v2/bookings?status=${status}`, { token: host.token })).json.data.map((b: { uid: string }) => b.uid);
+    expect(await list('expired')).toEqual([booking.uid]);
+    expect(await list('awaiting_payment')).toEqual([other.json.uid]);
+  });
+
+  it('a completed session still unpaid (a delayed payment method) changes nothing until its payment succeeds', async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    const pending = { ...stripe.sessions.get(sessionId)!, status: 'complete', payment_status: 'unpaid' };
+    expect((await sendWebhook(await stripeEvent('checkout.session.completed', pending))).status).toBe(200);
+    expect((await getBooking(booking.uid)).status).toBe('awaiting_payment');
+    await sendWebhook(await stripeEvent('checkout.session.async_payment_succeeded', stripe.pay(sessionId)));
+    expect((await getBooking(booking.uid)).status).toBe('accepted');
   });
 
   it('the cron expires an overdue booking and closes its checkout at Stripe; the time was already free', async () => {
@@ -130,6 +145,17 @@ describe('expiry', () => {
     expect(expire?.headers.get('idempotency-key')).toBe(`calflare-expire-${booking.uid}`);
     expect(stripe.sessions.get(sessionId)!.status).toBe('expired');
     expect(stripe.violations).toEqual([]);
+  });
+});
+
+describe('single-tenant keys', () => {
+  it("serve a host without keys of their own; a host's own keys win", async () => {
+    const { user } = await makeUser();
+    const deployment = { ...env, STRIPE_SECRET_KEY: 'sk_test_deploymentKey00000000000', STRIPE_WEBHOOK_SECRET: 'whsec_deploymentSecret000000' };
+    expect(await paymentKeys(getDb(env.DB), deployment, user.id)).toEqual({ secretKey: deployment.STRIPE_SECRET_KEY, webhookSecret: deployment.STRIPE_WEBHOOK_SECRET });
+    expect(await paymentKeys(getDb(env.DB), env, user.id)).toBeNull();
+    const own = await paidHost();
+    expect((await paymentKeys(getDb(env.DB), deployment, own.user.id))?.secretKey).toBe(HOST_KEY);
   });
 });
 

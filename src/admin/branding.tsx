@@ -180,7 +180,7 @@ const BrandingForm: FC<FormProps> = (p) => {
             </textarea>
           </Field>
           <div class="field wide">
-            <Checkbox name="hide_branding" label="Hide “Scheduling by calflare” on the pages" checked={v.hide_branding} />
+            <Checkbox name="hide_branding" label="Hide “Scheduling by calflare” on the pages and in the emails" checked={v.hide_branding} />
           </div>
           <div class="form-actions">
             <button type="submit" class="btn primary" name="action" value="save">

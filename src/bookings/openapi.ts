@@ -40,7 +40,9 @@ export const bookingsDocs: ResourceDocs = {
         'the host confirms it. On a seated event type (`seats_per_time_slot`) the ' +
         'booking takes a seat: it joins the booking of that slot while a seat is free, or opens it; the answer carries ' +
         'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees` (else the others by name only). One email ' +
-        'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`.',
+        'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`. On a paid event type (`price`) the ' +
+        'booking is `awaiting_payment` and holds its time until `payment.expires_at`; pay on `payment.checkout_url` (Stripe ' +
+        'Checkout). The same email booking the same start again gets that booking and its checkout back.',
       auth: 'public',
       headers: [
         {
@@ -53,11 +55,11 @@ export const bookingsDocs: ResourceDocs = {
       success: { status: 201, description: 'Booked (or the replayed first answer for an Idempotency-Key)', schema: createdBookingResponse },
       errors: {
         not_found: 'No active event type with this id, or reservation_uid names no live reservation for this event type and start',
-        conflict: 'Seated event types: this email already has a seat in this slot',
+        conflict: "Seated event types: this email already has a seat in this slot. Paid event types: the host's Stripe account is not connected",
         slot_unavailable: 'The start is not a slot GET /v2/slots/available would offer now; the message says why',
         idempotency_key_reused: 'The Idempotency-Key was already used with a different body',
         validation_failed: 'A bad body, or a `location` the event type does not take from the attendee',
-        too_many_bookings: 'The attendee email already has the most upcoming bookings allowed with this host',
+        too_many_bookings: 'The attendee email already has the most upcoming bookings allowed with this host (or, on a paid event type, the most open unpaid ones: PAYMENT_MAX_OPEN_PER_ATTENDEE)',
         booker_limit_reached: "The attendee email already has the event type's max_active_bookings_per_booker upcoming bookings of it",
         rate_limited: RATE_LIMITED_PER_IP,
       },
@@ -121,7 +123,7 @@ export const bookingsDocs: ResourceDocs = {
       body: { schema: rescheduleBody },
       success: { status: 200, description: 'The moved booking', schema: bookingResponse },
       errors: {
-        conflict: 'The booking is cancelled, rejected or already started; a seated booking by its own uid; the seat holder already has a seat in the new slot',
+        conflict: 'The booking is cancelled, rejected, expired, awaiting payment (pay first) or already started; a seated booking by its own uid; the seat holder already has a seat in the new slot',
         slot_unavailable: 'The new start is not an offered slot (a full seated slot included); the message says why',
         rate_limited: RATE_LIMITED_PER_IP,
       },
@@ -133,7 +135,9 @@ export const bookingsDocs: ResourceDocs = {
       tag: 'Bookings',
       summary: 'Cancel a booking',
       description:
-        'Cancelling twice is harmless: the booking is answered as it is. Once the booking has started only its host or a ' +
+        'Cancelling twice is harmless: the booking is answered as it is. A paid booking is refunded by the refund policy it was ' +
+        "booked under when its attendee cancels (`payment.cancel_refund_amount` on GET says how much, beforehand), in full when " +
+        'its host or a super admin does; an unpaid one closes its checkout. Once the booking has started only its host or a ' +
         "super admin (with their session) may cancel it. A seat_uid cancels that seat only (the last seat leaving " +
         "cancels the booking); a seated booking's own uid cancels every seat and is for its host or a super admin only " +
         '(anyone else: 404).',

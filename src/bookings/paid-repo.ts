@@ -1,37 +1,24 @@
 // SQL of paid bookings (issue #30): the unpaid booking an attendee already has for a slot, their open unpaid count,
 // whether a paid booking's time is free, and the one guarded UPDATE that applies a payment transition.
 import type { D1Queryable, Db } from '../db/client';
-import { selectBookingsForWrite, type BookingForWrite } from './repo';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import { attendees, bookings, eventTypes } from '../db/schema';
 import { bookedOverlap, heldOverlap } from './guard-sql';
 import type { PaidBookingStatus, PaymentState } from '../payments/machine';
 
-/** The attendee's open unpaid booking of this event type at this start, if any (an abandoned checkout to resume). */
-export async function openUnpaidBooking(db: Db, eventTypeId: number, startAt: number, email: string, now: number): Promise<BookingForWrite | undefined> {
-  return selectBookingsForWrite(db)
-    .where(
-      and(
-        eq(bookings.eventTypeId, eventTypeId),
-        eq(bookings.startAt, startAt),
-        eq(bookings.status, 'awaiting_payment'),
-        gt(bookings.paymentExpiresAt, now),
-        eq(attendees.email, email.toLowerCase()),
-      ),
-    )
-    .get();
-}
-
-/** Open unpaid bookings of one attendee email with one host. */
-export async function openUnpaidCount(db: Db, hostId: number, email: string, now: number): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
+/**
+ * The open unpaid bookings of one attendee email with one host (a handful at most: the cap keeps them few), in one
+ * read: how many there are, and whether one is this event type at this start (an abandoned checkout to resume).
+ */
+export async function openUnpaidOf(db: Db, hostId: number, email: string, now: number) {
+  return db
+    .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(and(eq(bookings.hostId, hostId), eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))
-    .get();
-  return row?.n ?? 0;
+    .all();
 }
+
 
 /** Whether no other booking or hold of the host overlaps this booking's span now (its own row left out). */
 export async function spanFreeFor(db: Db, b: { id: number; hostId: number; occupiedStart: number; occupiedEnd: number }, now: number): Promise<boolean> {

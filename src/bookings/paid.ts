@@ -20,8 +20,8 @@ import { next, refundable, type PaidBookingStatus, type PaymentEffect, type Paym
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { snapshotOf } from './snapshot';
 import { draftBooking, type BookRequest } from './draft';
-import { bookingFromRow, bookingJson, guardedInsert, insertAttendee, acceptedLocation, type BookingForWrite, type BookingJson } from './repo';
-import { openUnpaidBooking, openUnpaidCount, paymentUpdate, spanFreeFor } from './paid-repo';
+import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, type BookingForWrite, type BookingJson } from './repo';
+import { openUnpaidOf, paymentUpdate, spanFreeFor } from './paid-repo';
 import { newBookingUid } from './uid';
 import { positiveIntVar } from '../reservations/rules';
 
@@ -62,10 +62,12 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  */
 export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
   const et = ctx.eventType;
-  const resumed = await openUnpaidBooking(e.db, et.id, req.start, req.attendee.email, e.now);
+  const open = await openUnpaidOf(e.db, ctx.host.id, req.attendee.email, e.now);
+  const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
+  const resumed = same && (await findBookingForWrite(e.db, same.uid));
   if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
   const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
-  if ((await openUnpaidCount(e.db, ctx.host.id, req.attendee.email, e.now)) >= maxOpen) {
+  if (open.length >= maxOpen) {
     return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
   }
   // A paid booking is written as a request as far as the location goes: no host link before payment.

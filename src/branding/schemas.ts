@@ -26,7 +26,7 @@ const hexColor = z
 export const brandingFields = {
   brand_color: hexColor.nullable().describe('Buttons, links and the chosen day; null for the default blue. Text on it is black or white by contrast'),
   brand_color_dark: hexColor.nullable().describe('The brand colour in the dark theme; null to use brand_color'),
-  hide_branding: z.boolean().describe('Hide the "Scheduling by calflare" footer'),
+  hide_branding: z.boolean().describe('Hide the "Scheduling by calflare" footer of the pages and "Sent by calflare" in the emails'),
   theme: z.enum(THEMES).describe("light, dark, or system (follow the visitor's setting)"),
   locale: z.enum(LOCALES).describe("The pages' language when the visitor's choice and browser name none we have"),
   embed_origins: z

@@ -133,7 +133,7 @@ function lookOf(p: NotificationPayload, site: Site): MailLook {
   };
 }
 
-const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; links: Link[]; footer: string; locale: Locale; look: MailLook; sender: string }) => (
+const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; links: Link[]; footer: string[]; locale: Locale; look: MailLook; sender: string }) => (
   <html lang={props.locale} dir={dirOf(props.locale)}>
     <head>
       <meta charset="utf-8" />
@@ -164,7 +164,9 @@ const EmailBody = (props: { headline: string; lead: string | null; rows: Row[]; 
             </>
           ))}
         </p>
-        <p style="margin:20px 0 0;font-size:12px;color:#78716c">{props.footer}</p>
+        {props.footer.map((line, i) => (
+          <p style={`margin:${i ? 4 : 20}px 0 0;font-size:12px;color:#78716c`}>{line}</p>
+        ))}
       </div>
     </body>
   </html>
@@ -180,7 +182,8 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
   const calendar = await calendarSiteFor(p, role, site);
   const linkList = links(p, role, site, calendar, t);
   const subject = `${t.t(wording.subject)}: ${subjectTopic(p, role, t)} (${formatShort(p.booking.startAt, reader.timezone, t.locale)})`;
-  const footer = t.t('mailFooter');
+  // The vendor line goes when the host or team hides branding (as the pages' footer does).
+  const footer = p.hideBranding ? [t.t('mailFooter')] : [t.t('mailSentBy'), t.t('mailFooter')];
 
   const text = [
     t.t(wording.headline),
@@ -190,7 +193,7 @@ export async function renderNotification(p: NotificationPayload, role: Recipient
     '',
     ...linkList.map((l) => `${l.label}: ${l.href}`),
     '',
-    footer,
+    ...footer,
     '',
   ].join('\n');
   const body = <EmailBody headline={t.t(wording.headline)} lead={lead} rows={rows} links={linkList} footer={footer} locale={t.locale} look={lookOf(p, site)} sender={p.booking.organizer.name} />;

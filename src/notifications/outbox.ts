@@ -73,7 +73,8 @@ const OWNER_LOCALE = `CASE WHEN t.id IS NULL THEN hu.locale ELSE t.locale END`;
 /** The stored payload with the reader's language and the brand (NotificationPayload.locale etc.): binds the payload first. */
 const withLook = (localeSql: string) =>
   `json_set(?, '$.locale', COALESCE(${localeSql}, 'en'), '$.brandColor', CASE WHEN t.id IS NULL THEN hu.brand_color ELSE t.brand_color END,
-    '$.logo', CASE WHEN t.id IS NULL THEN hu.logo ELSE t.logo END)`;
+    '$.logo', CASE WHEN t.id IS NULL THEN hu.logo ELSE t.logo END,
+    '$.hideBranding', json(CASE WHEN (CASE WHEN t.id IS NULL THEN hu.hide_branding ELSE t.hide_branding END) = 1 THEN 'true' ELSE 'false' END))`;
 /** The attendee's language as they booked (their seat's for a seat), else the owner's default. Binds: seat uid twice. */
 const ATTENDEE_LOCALE = `COALESCE((SELECT a.locale FROM booking_attendees a WHERE a.booking_id = b.id
   AND (a.seat_uid = ? OR (? IS NULL AND a.seat_uid IS NULL)) ORDER BY a.id LIMIT 1), ${OWNER_LOCALE})`;

@@ -32,11 +32,12 @@ export interface NotificationPayload {
   /**
    * Set per recipient by the outbox INSERT from the rows (issue #31), absent in rows written before: the reader's
    * language (the attendee's as they booked, else the host's or team's default; a host's own), and the brand colour
-   * and logo key of the host, or of the team for a team event type.
+   * and logo key of the host, or of the team for a team event type, and whether it hides branding (no "Sent by").
    */
   locale?: string;
   brandColor?: string | null;
   logo?: string | null;
+  hideBranding?: boolean;
 }
 
 export function recipientOf(p: NotificationPayload, role: RecipientRole): { name: string; email: string; timezone: string } {

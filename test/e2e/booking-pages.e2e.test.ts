@@ -415,6 +415,10 @@ describe('public booking pages in headless Chromium', () => {
       const second = await bookIn('dialog[open] iframe', 1);
       expect(second).not.toBe(first);
       await shot(page, '14-embed-popup');
+      // The floating button opens the same dialog.
+      await page.click('dialog[open] button[aria-label="Close"]');
+      await page.click('button[data-calflare-button]');
+      expect(new URL((await page.locator('dialog[open] iframe').getAttribute('src'))!).searchParams.get('embed')).toBe('1');
 
       // The same page from an unlisted origin: the browser refuses the frame, nothing is posted.
       const other = await context.newPage();

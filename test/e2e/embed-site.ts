@@ -18,6 +18,7 @@ const page = (calflare: string, link: string) => `<!doctype html>
 <h1>Book with us</h1>
 <div id="inline" data-calflare-inline="${link}"></div>
 <button id="open-popup" type="button" data-calflare-popup="${link}">Book in a popup</button>
+<div data-calflare-floating="${link}" data-calflare-label="Book now"></div>
 <script>
 window.calflareEvents = [];
 ["calflare:booking_successful", "calflare:page_height", "calflare:date_selected"].forEach(function (type) {

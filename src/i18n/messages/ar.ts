@@ -153,7 +153,8 @@ export const ar: Catalogue = {
   fieldNotesPlaceholder: 'أي شيء يساعد في التحضير للاجتماع',
   fieldGuests: 'ضيوف إضافيون',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "أُرسلت بواسطة calflare. الدعوة مرفقة: يحدّث تقويمك الحدث نفسه عندما يتغير الحجز.",
+  mailSentBy: "أُرسلت بواسطة calflare.",
+  mailFooter: "الدعوة مرفقة: يحدّث تقويمك الحدث نفسه عندما يتغير الحجز.",
   mailMeetingWith: "اجتماع مع {name}",
   mailSubjConfirmed: "تم التأكيد",
   mailSubjRequestReceived: "تم استلام الطلب",

@@ -125,7 +125,8 @@ export const de: Catalogue = {
   fieldNotesPlaceholder: 'Alles, was bei der Vorbereitung des Termins hilft',
   fieldGuests: 'Weitere Gäste',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "Gesendet von calflare. Die Einladung ist angehängt: Ihr Kalender aktualisiert denselben Termin, wenn sich die Buchung ändert.",
+  mailSentBy: "Gesendet von calflare.",
+  mailFooter: "Die Einladung ist angehängt: Ihr Kalender aktualisiert denselben Termin, wenn sich die Buchung ändert.",
   mailMeetingWith: "Termin mit {name}",
   mailSubjConfirmed: "Bestätigt",
   mailSubjRequestReceived: "Anfrage erhalten",

@@ -126,7 +126,9 @@ export const en = {
   fieldNotesPlaceholder: 'Anything that helps prepare for the meeting',
   fieldGuests: 'Additional guests',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "Sent by calflare. The invitation is attached: your calendar updates the same event when the booking changes.",
+  // The vendor line, left out when the host or team hides branding.
+  mailSentBy: "Sent by calflare.",
+  mailFooter: "The invitation is attached: your calendar updates the same event when the booking changes.",
   mailMeetingWith: "meeting with {name}",
   mailSubjConfirmed: "Confirmed",
   mailSubjRequestReceived: "Request received",

@@ -129,7 +129,8 @@ export const es: Catalogue = {
   fieldNotesPlaceholder: 'Cualquier cosa que ayude a preparar la reunión',
   fieldGuests: 'Invitados adicionales',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "Enviado por calflare. La invitación va adjunta: tu calendario actualiza el mismo evento cuando cambia la reserva.",
+  mailSentBy: "Enviado por calflare.",
+  mailFooter: "La invitación va adjunta: tu calendario actualiza el mismo evento cuando cambia la reserva.",
   mailMeetingWith: "reunión con {name}",
   mailSubjConfirmed: "Confirmada",
   mailSubjRequestReceived: "Solicitud recibida",

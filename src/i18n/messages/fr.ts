@@ -129,7 +129,8 @@ export const fr: Catalogue = {
   fieldNotesPlaceholder: 'Tout ce qui aide à préparer le rendez-vous',
   fieldGuests: 'Autres invités',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "Envoyé par calflare. L'invitation est jointe : votre agenda met à jour le même événement quand la réservation change.",
+  mailSentBy: "Envoyé par calflare.",
+  mailFooter: "L'invitation est jointe : votre agenda met à jour le même événement quand la réservation change.",
   mailMeetingWith: "rendez-vous avec {name}",
   mailSubjConfirmed: "Confirmé",
   mailSubjRequestReceived: "Demande reçue",

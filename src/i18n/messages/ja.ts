@@ -125,7 +125,8 @@ export const ja: Catalogue = {
   fieldNotesPlaceholder: '打ち合わせの準備に役立つことがあればご記入ください',
   fieldGuests: '追加の参加者',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "calflare から送信されました。招待状が添付されています。予約が変わると、カレンダーの同じ予定が更新されます。",
+  mailSentBy: "calflare から送信されました。",
+  mailFooter: "招待状が添付されています。予約が変わると、カレンダーの同じ予定が更新されます。",
   mailMeetingWith: "{name} との打ち合わせ",
   mailSubjConfirmed: "確定",
   mailSubjRequestReceived: "リクエスト受付",

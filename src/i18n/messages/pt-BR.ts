@@ -129,7 +129,8 @@ export const ptBR: Catalogue = {
   fieldNotesPlaceholder: 'Qualquer coisa que ajude a preparar a reunião',
   fieldGuests: 'Convidados adicionais',
   // Emails (src/notifications/content.tsx)
-  mailFooter: "Enviado pelo calflare. O convite está anexado: sua agenda atualiza o mesmo evento quando a reserva muda.",
+  mailSentBy: "Enviado pelo calflare.",
+  mailFooter: "O convite está anexado: sua agenda atualiza o mesmo evento quando a reserva muda.",
   mailMeetingWith: "reunião com {name}",
   mailSubjConfirmed: "Confirmada",
   mailSubjRequestReceived: "Solicitação recebida",

@@ -26,7 +26,7 @@ h4 { font-size: .9rem; margin: 1rem 0 .3rem; color: var(--muted); text-transform
 .op .auth { display: inline-block; font-size: .8rem; background: var(--soft); border-radius: 4px; padding: .1rem .5rem; }
 .method { display: inline-block; min-width: 3.6em; text-align: center; border-radius: 4px; padding: .05rem .35rem;
   font-size: .72rem; font-weight: 700; color: #fff; font-family: ui-monospace, Menlo, Consolas, monospace; }
-.m-get { background: #1f7a4d; } .m-post { background: #2357d9; } .m-patch { background: #9a6200; } .m-delete { background: #c62f2f; }
+.m-get { background: #1f7a4d; } .m-post { background: #2357d9; } .m-patch { background: #9a6200; } .m-delete { background: #c62f2f; } .m-put { background: #6a3fa0; }
 .path { font-size: .95rem; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; font-size: .86rem; }
 th, td { text-align: left; border-bottom: 1px solid var(--line); padding: .3rem .5rem; vertical-align: top; }
