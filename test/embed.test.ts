@@ -116,6 +116,57 @@ describe('?embed=1 pages', () => {
   });
 });
 
+describe('reschedule and cancel inside the embed', () => {
+  const unescape = (href: string) => href.replace(/&amp;/g, '&');
+
+  it('keep embed=1 through the reschedule booker, its confirm form and redirect, and announce calflare:booking_rescheduled once with the new times', async () => {
+    const host = await embeddingHost([SHOP]);
+    const made = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: START(), attendee: { name: 'Ada', email: 'ada-rs@example.com', timezone: 'UTC' } } });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const uid = made.json.uid as string;
+    const booker = await page(`/reschedule/${uid}?embed=1&tz=UTC&fmt=24h&date=${upcomingDate(4)}`);
+    expect(booker.status).toBe(200);
+    expect(frameAncestorsOf(booker)).toBe(SHOP);
+    const times = [...booker.html.matchAll(/href="(\/reschedule\/[^"]*start=[^"]*)"/g)].map((m) => unescape(m[1]!));
+    expect(times.length).toBeGreaterThan(0);
+    for (const href of times) expect(new URL(href, 'http://x').searchParams.get('embed'), href).toBe('1');
+    const confirm = await page(times[0]!);
+    expect(confirm.status).toBe(200);
+    const action = unescape(/<form method="post" action="([^"]+)"[^>]*id="reschedule-form"/.exec(confirm.html)![1]!);
+    expect(new URL(action, 'http://x').searchParams.get('embed')).toBe('1');
+    const newStart = new URL(times[0]!, 'http://x').searchParams.get('start')!;
+    const moved = await page(action, { form: { start: newStart, tz: 'UTC', fmt: '24h', reason: '' } });
+    expect(moved.status).toBe(303);
+    const location = moved.headers.get('location')!;
+    expect(location).toMatch(/[?&]embed=1&rescheduled=1$/);
+    const shown = await page(location);
+    expect(frameAncestorsOf(shown)).toBe(SHOP);
+    expect(shown.html).toContain(`{"type":"calflare:booking_rescheduled","data":{"uid":"${uid}","start":"${new Date(newStart).toISOString().replace('.000Z', 'Z')}"`);
+    expect(shown.html).not.toContain('booking_successful');
+    // A reload without rescheduled=1, or the page outside the embed, announces nothing.
+    expect((await page(location.replace('&rescheduled=1', ''))).html).not.toContain('booking_rescheduled');
+    expect((await page(location.replace('embed=1&', ''))).html).not.toContain('booking_rescheduled');
+  });
+
+  it('keep embed=1 in the cancel form and its redirect', async () => {
+    const host = await embeddingHost([SHOP]);
+    const made = await api('POST', '/v2/bookings', { body: { event_type_id: host.eventType.id, start: START(), attendee: { name: 'Ada', email: 'ada-cx@example.com', timezone: 'UTC' } } });
+    const uid = made.json.uid as string;
+    const shown = await page(`/booking/${uid}?embed=1&tz=UTC&fmt=24h`);
+    const cancelLink = unescape(/href="(\/booking\/[^"]*cancel=1[^"]*)"/.exec(shown.html)![1]!);
+    expect(new URL(cancelLink, 'http://x').searchParams.get('embed')).toBe('1');
+    const form = await page(cancelLink);
+    const action = unescape(/<form method="post" action="([^"]+)"[^>]*id="cancel-form"/.exec(form.html)![1]!);
+    expect(new URL(action, 'http://x').searchParams.get('embed')).toBe('1');
+    const cancelled = await page(action, { form: { reason: '' } });
+    expect(cancelled.status).toBe(303);
+    expect(new URL(cancelled.headers.get('location')!, 'http://x').searchParams.get('embed')).toBe('1');
+    const after = await page(cancelled.headers.get('location')!);
+    expect(frameAncestorsOf(after)).toBe(SHOP);
+    expect(after.html).toContain('class="public embed"');
+  });
+});
+
 describe('/embed.js', () => {
   it('is a small script with the three modes, checks the origin and source of every message, and may be loaded by any site', async () => {
     const res = await page('/embed.js');

@@ -240,7 +240,8 @@ const BrandingForm: FC<FormProps> = (p) => {
           </div>
         ))}
         <p class="muted small">
-          The page hears of each booking: <code>addEventListener("calflare:booking_successful", (e) =&gt; e.detail.uid)</code>.
+          The page hears of each booking: <code>addEventListener("calflare:booking_successful", (e) =&gt; e.detail.uid)</code>, and of
+          each reschedule made in the frame: <code>calflare:booking_rescheduled</code> (same detail, the new times).
         </p>
       </div>
     </Layout>

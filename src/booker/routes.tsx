@@ -513,11 +513,22 @@ async function loadBooking(c: PublicContext): Promise<BookingPageData | null> {
   return (await findBookingPage(c.var.db, parsed.data.uid)) ?? null;
 }
 
-/** `calflare:booking_successful`: the attendee's uid (a seat's own uid for a seat) and the booked times. */
-const bookedEvent = (data: BookingPageData): EmbedEvent => ({
-  type: 'calflare:booking_successful',
+/**
+ * `calflare:booking_successful` (right after the form) or `calflare:booking_rescheduled` (right after a reschedule,
+ * with the new times): the attendee's uid (a seat's own uid for a seat) and the booked times.
+ */
+const bookingEvent = (type: 'calflare:booking_successful' | 'calflare:booking_rescheduled', data: BookingPageData): EmbedEvent => ({
+  type,
   data: { uid: data.attendee.seatUid ?? data.booking.uid, start: utcIso(data.booking.startAt), end: utcIso(data.booking.endAt), status: data.booking.status },
 });
+
+/** What an embedded booking page announces once: the booking or the reschedule its redirect names, else nothing. */
+function announced(c: PublicContext, data: BookingPageData): EmbedEvent[] | undefined {
+  if (!isEmbed(c)) return undefined;
+  if (c.req.query('booked') === '1') return [bookingEvent('calflare:booking_successful', data)];
+  if (c.req.query('rescheduled') === '1') return [bookingEvent('calflare:booking_rescheduled', data)];
+  return undefined;
+}
 
 const noBooking = (c: PublicContext) => tOf(c).t('noBooking');
 
@@ -597,7 +608,7 @@ export const bookerRoutes = new Hono<PublicEnv>()
         cancel={c.req.query('cancel') === '1'}
         links={bookingLinks(data.booking.uid, zone, siteOf(c.env))}
         series={await seriesOf(c, data)}
-        embedEvents={isEmbed(c) && c.req.query('booked') === '1' ? [bookedEvent(data)] : undefined}
+        embedEvents={announced(c, data)}
       />,
     );
   })
@@ -681,7 +692,9 @@ export const bookerRoutes = new Hono<PublicEnv>()
       throw error;
     }
     setFlash(c, { kind: 'ok', text: t.t('moved') }, FLASH);
-    return c.redirect(bookingLinks(data.booking.uid, zone, siteOf(c.env)).self, 303);
+    // Embedded, the booking page tells the framing site about the move once: right after this redirect.
+    const self = bookingLinks(data.booking.uid, zone, siteOf(c.env)).self;
+    return c.redirect(isEmbed(c) ? `${self}&rescheduled=1` : self, 303);
   })
   // Teams (docs/DESIGN.md, Public booking pages): the same booker, form and rules, on the team's slots.
   .get(`/team/:team${USERNAME}`, async (c) => {

@@ -6,12 +6,12 @@
 // framing page is one of them; and the same list is the page's only `frame-ancestors`, so nothing else can frame it.
 
 /** The events an embedded page posts to its parent (each `{ type, data }`). */
-export const EMBED_EVENTS = ['calflare:page_height', 'calflare:date_selected', 'calflare:booking_successful'] as const;
+export const EMBED_EVENTS = ['calflare:page_height', 'calflare:date_selected', 'calflare:booking_successful', 'calflare:booking_rescheduled'] as const;
 export type EmbedEventType = (typeof EMBED_EVENTS)[number];
 
 export type EmbedEvent =
   | { type: 'calflare:date_selected'; data: { date: string } }
-  | { type: 'calflare:booking_successful'; data: { uid: string; start: string; end: string; status: string } };
+  | { type: 'calflare:booking_successful' | 'calflare:booking_rescheduled'; data: { uid: string; start: string; end: string; status: string } };
 
 /** JSON safe inside a <script> element: no `<` can close it, no line separator can break the string. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -35,7 +35,7 @@ export const frameAncestors = (origins: readonly string[]) => (origins.length ? 
 // ---- Carried in the URL ----
 
 /** The booker's own query parameters; everything else in an embed (or any booker) URL may be a prefill value. */
-const BOOKER_PARAMS = new Set(['month', 'date', 'tz', 'fmt', 'occurrences', 'lang', 'embed', 'start', 'cancel', 'booked']);
+const BOOKER_PARAMS = new Set(['month', 'date', 'tz', 'fmt', 'occurrences', 'lang', 'embed', 'start', 'cancel', 'booked', 'rescheduled']);
 const MAX_CARRIED = 20;
 const MAX_VALUE = 500;
 
