@@ -6,7 +6,7 @@ import { authRoutes, meRoutes } from './auth/routes';
 import { bookerRoutes } from './booker/routes';
 import { bookingRoutes } from './bookings/routes';
 import { calendarFeedRoutes, feedRoutes } from './calendar-feeds/routes';
-import { calendarRoutes } from './calendars/routes';
+import { calendarPushRoutes, calendarRoutes } from './calendars/routes';
 import { loadUser, sameOriginCookieWrites } from './auth/middleware';
 import { useDb } from './db/middleware';
 import type { AppEnv } from './env';
@@ -57,6 +57,8 @@ const api = new Hono<AppEnv>()
   )
   // Twilio's inbound webhook is form-encoded and signed by Twilio: answered before the JSON-only rule below.
   .route('/sms', smsInboundRoutes)
+  // Google's and Microsoft's push notifications (Graph's URL check is text/plain): before the JSON-only rule below.
+  .route('/calendar-push', calendarPushRoutes)
   .use(requireJsonBody)
   .use(loadUser)
   .use(sameOriginCookieWrites)

@@ -3,7 +3,8 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncConnection } from '../src/calendars/sync';
-import { api, expectError, hostWithEventType, upcomingDate } from './helpers';
+import { SELF } from 'cloudflare:test';
+import { api, dbRow, expectError, hostWithEventType, upcomingDate, waitFor } from './helpers';
 import { busyRows } from './calendars-helpers';
 import { fakeOAuth, serveOAuth } from './calendars-oauth-helpers';
 import { fakeGoogleBusy, fakeGraphBusy, quietSyncs } from './calendars-provider-helpers';
@@ -49,7 +50,7 @@ describe('Google Calendar busy time', () => {
       { start_at: at(next, '00:00'), end_at: at(upcomingDate(6, 7), '00:00') },
     ]);
     // Paged (pageToken) to the page with nextSyncToken, every read for the window with expanded single events.
-    expect(google.requests.map((r) => r.url.searchParams.get('pageToken'))).toEqual([null, '2', '4']);
+    expect(google.requests.filter((r) => r.method === 'GET').map((r) => r.url.searchParams.get('pageToken'))).toEqual([null, '2', '4']);
     expect(google.requests[0]!.url.searchParams.get('singleEvents')).toBe('true');
     const slots = await slotsOf(eventType.id, day);
     expect(slots).not.toContain('10:00');
@@ -117,12 +118,73 @@ describe('Microsoft Graph busy time', () => {
       { start_at: at(day, '10:00'), end_at: at(day, '11:00') },
       { start_at: at(day, '18:00'), end_at: at(day, '19:00') },
     ]);
-    expect(graph.requests).toHaveLength(3);
-    expect(graph.requests.every((r) => String(r.body).includes('outlook.timezone="UTC"'))).toBe(true);
+    const reads = graph.requests.filter((r) => r.method === 'GET');
+    expect(reads).toHaveLength(3);
+    expect(reads.every((r) => String(r.body).includes('outlook.timezone="UTC"'))).toBe(true);
     graph.requests.length = 0;
     expect(await syncConnection(env, id, now + 60_000)).toBe('not_modified');
     expect(graph.requests.map((r) => r.url.searchParams.get('$deltatoken'))).toEqual(['v0']);
     graph.bump();
     expect(await syncConnection(env, id, now + 120_000)).toBe('synced');
+  });
+});
+
+describe('push notifications', () => {
+  it("a change Google pushes removes the slot within one sync, without the cron; a push with a wrong token does nothing", async () => {
+    const { token, eventType } = await hostWithEventType();
+    const oauth = fakeOAuth();
+    const events: Record<string, any[]> = { primary: [] };
+    const google = fakeGoogleBusy(oauth, events);
+    const id = await connected('google', google.handle, oauth, token);
+    expect(await syncConnection(env, id, Date.now())).toBe('synced');
+    // The sync opened a channel on the calendar: Google's documented watch request.
+    expect(google.watches).toEqual([
+      { id: expect.stringMatching(new RegExp(`^cf-${id}-`)), type: 'web_hook', address: 'https://calflare.example.com/v2/calendar-push/google', token: expect.any(String), params: { ttl: '604800' } },
+    ]);
+    const [watch] = google.watches;
+    expect(await slotsOf(eventType.id, day)).toContain('15:00');
+
+    vi.mocked(env.CALENDAR_SYNC.send).mockRestore(); // from here on, queued syncs run
+    const push = (channelToken: string, state = 'exists') =>
+      SELF.fetch('https://calflare.test/v2/calendar-push/google', {
+        method: 'POST',
+        headers: { 'x-goog-channel-id': watch.id, 'x-goog-channel-token': channelToken, 'x-goog-resource-state': state, 'x-goog-resource-id': 'res-1' },
+      });
+    const queuedAt = async () => (await dbRow<{ enqueued_at: number }>('SELECT enqueued_at FROM calendar_connections WHERE id = ?', id))!.enqueued_at;
+    const before = await queuedAt();
+    expect((await push('wrong-token')).status).toBe(204);
+    expect((await push(watch.token, 'sync')).status).toBe(204);
+    expect(await queuedAt()).toBe(before);
+
+    events.primary!.push({ id: 'new', status: 'confirmed', start: { dateTime: `${day}T15:00:00Z` }, end: { dateTime: `${day}T16:00:00Z` } });
+    google.bump('primary');
+    expect((await push(watch.token)).status).toBe(204);
+    await waitFor(async () => !(await slotsOf(eventType.id, day)).includes('15:00'), 'the pushed change blocks the slot');
+  });
+
+  it('Graph: the URL check echoes validationToken, the subscription carries our clientState, and only a matching one queues a sync', async () => {
+    const { token } = await hostWithEventType();
+    const oauth = fakeOAuth();
+    const graph = fakeGraphBusy(oauth, []);
+    const id = await connected('microsoft', graph.handle, oauth, token);
+    expect(await syncConnection(env, id, Date.now())).toBe('synced');
+    const [sub] = graph.subscriptions;
+    expect(sub).toMatchObject({ changeType: 'created,updated,deleted', notificationUrl: 'https://calflare.test/v2/calendar-push/microsoft'.replace('calflare.test', 'calflare.example.com'), resource: 'me/events' });
+    expect(Date.parse(sub.expirationDateTime) - Date.now()).toBeLessThanOrEqual(4230 * 60_000);
+    const check = await SELF.fetch('https://calflare.test/v2/calendar-push/microsoft?validationToken=Validation%3A%20Testing', { method: 'POST', headers: { 'content-type': 'text/plain' } });
+    expect([check.status, check.headers.get('content-type'), await check.text()]).toEqual([200, 'text/plain; charset=UTF-8', 'Validation: Testing']);
+    const notify = (clientState: string) =>
+      SELF.fetch('https://calflare.test/v2/calendar-push/microsoft', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [{ subscriptionId: 'sub-1', clientState, changeType: 'updated', resource: 'me/events/AAMk1' }] }),
+      });
+    const queuedAt = async () => (await dbRow<{ enqueued_at: number }>('SELECT enqueued_at FROM calendar_connections WHERE id = ?', id))!.enqueued_at;
+    const before = await queuedAt();
+    expect((await notify(`${id}.forged`)).status).toBe(202);
+    expect(await queuedAt()).toBe(before);
+    await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = 0, last_attempt_at = 1 WHERE id = ?').bind(id).run();
+    expect((await notify(sub.clientState)).status).toBe(202);
+    expect(await queuedAt()).toBeGreaterThan(0);
   });
 });

@@ -136,10 +136,20 @@ export function fakeGoogleBusy(oauth: ReturnType<typeof fakeOAuth>, calendars: R
   const version: Record<string, number> = {};
   const expiredTokens = new Set<string>();
   const bump = (calendar: string) => void (version[calendar] = (version[calendar] ?? 0) + 1);
+  const watches: any[] = [];
   async function handle(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
-    if (url.origin !== 'https://www.googleapis.com' || request.method !== 'GET') return undefined;
+    if (url.origin !== 'https://www.googleapis.com') return undefined;
     const auth = tokenOk(oauth, new Set(), request);
+    if (request.method === 'POST' && /^\/calendar\/v3\/calendars\/[^/]+\/events\/watch$/.test(url.pathname)) {
+      // events.watch: a web_hook channel with our id, address and token; Google answers its resourceId and expiration.
+      const body: any = await request.json();
+      requests.push({ method: 'POST', url, token: auth.token, body });
+      if (!auth.ok) return Response.json({ error: { code: 401 } }, { status: 401 });
+      watches.push(body);
+      return Response.json({ kind: 'api#channel', id: body.id, resourceId: `res-${watches.length}`, resourceUri: url.toString(), expiration: String(Date.now() + 604_800_000) });
+    }
+    if (request.method !== 'GET') return undefined;
     requests.push({ method: 'GET', url, token: auth.token, body: undefined });
     if (!auth.ok) return Response.json({ error: { code: 401 } }, { status: 401 });
     if (url.pathname === '/calendar/v3/users/me/calendarList') return Response.json({ kind: 'calendar#calendarList', items: list });
@@ -160,17 +170,25 @@ export function fakeGoogleBusy(oauth: ReturnType<typeof fakeOAuth>, calendars: R
     const page = all.slice(from, from + 2);
     return Response.json(from + 2 < all.length ? { items: page, nextPageToken: String(from + 2) } : { items: page, nextSyncToken: current });
   }
-  return { handle, requests, bump, expiredTokens };
+  return { handle, requests, bump, expiredTokens, watches };
 }
 
 /** Graph's calendarView/delta: a round of pages (@odata.nextLink) ending in @odata.deltaLink; the link answers changes. */
 export function fakeGraphBusy(oauth: ReturnType<typeof fakeOAuth>, events: any[]) {
   const requests: ApiRequest[] = [];
   let version = 0;
+  const subscriptions: any[] = [];
   async function handle(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
-    if (url.origin !== 'https://graph.microsoft.com' || request.method !== 'GET') return undefined;
+    if (url.origin !== 'https://graph.microsoft.com') return undefined;
     const auth = tokenOk(oauth, new Set(), request);
+    if (request.method === 'POST' && url.pathname === '/v1.0/subscriptions') {
+      const body: any = await request.json();
+      requests.push({ method: 'POST', url, token: auth.token, body });
+      subscriptions.push(body);
+      return Response.json({ ...body, id: `sub-${subscriptions.length}` }, { status: 201 });
+    }
+    if (request.method !== 'GET') return undefined;
     requests.push({ method: 'GET', url, token: auth.token, body: request.headers.get('prefer') });
     if (!auth.ok) return Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
     if (url.pathname === '/v1.0/me/calendars') return Response.json({ value: [{ id: 'AAMkDefault', name: 'Calendar', isDefaultCalendar: true }, { id: 'AAMkWork', name: 'Work', isDefaultCalendar: false }] });
@@ -188,5 +206,5 @@ export function fakeGraphBusy(oauth: ReturnType<typeof fakeOAuth>, events: any[]
     }
     return Response.json({ value: page, '@odata.deltaLink': delta });
   }
-  return { handle, requests, bump: () => void version++ };
+  return { handle, requests, bump: () => void version++, subscriptions };
 }

@@ -126,6 +126,9 @@ describe('security', () => {
       'patch /v2/bookings/{uid}',
       'delete /v2/bookings/{uid}',
       'post /v2/payments/stripe/webhook',
+      // The calendar providers' push notifications: each carries its channel's secret instead of a session.
+      'post /v2/calendar-push/google',
+      'post /v2/calendar-push/microsoft',
       // Signed by Twilio instead of a session (403 without a valid X-Twilio-Signature).
       'post /v2/sms/twilio/inbound',
     ]);

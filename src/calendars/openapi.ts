@@ -1,4 +1,5 @@
 // The OpenAPI description of the external calendar routes (src/calendars/routes.ts).
+import { z } from 'zod';
 import { idParam } from '../lib/validation';
 import { listEnvelope } from '../openapi/schemas';
 import type { ResourceDocs } from '../openapi/types';
@@ -11,6 +12,7 @@ import {
   oauthCallbackQuery,
   oauthProviderParam,
   oauthStartResponse,
+  graphPushQuery,
   patchSourcesBody,
   sourcesResponse,
   putDestinationBody,
@@ -96,6 +98,34 @@ export const calendarsDocs: ResourceDocs = {
         conflict: 'The calendar is disabled',
         rate_limited: 'A sync of this calendar was queued less than a minute ago and has run; the Retry-After header says when to try again',
       },
+    },
+    {
+      operationId: 'googleCalendarPush',
+      method: 'post',
+      path: '/v2/calendar-push/google',
+      tag: 'Webhooks',
+      summary: "Google Calendar's push notifications (events.watch channels)",
+      description:
+        'The address of the channels calflare opens on each chosen calendar of a Google connection. A push whose `X-Goog-Channel-Token` matches its channel queues a sync of that calendar at once (pushes arriving while that sync is still queued join it); anything else is ignored. Always 204.',
+      auth: 'public',
+      headers: [
+        { name: 'X-Goog-Channel-ID', schema: z.string(), description: 'The channel', required: false },
+        { name: 'X-Goog-Channel-Token', schema: z.string(), description: "The channel's secret", required: false },
+        { name: 'X-Goog-Resource-State', schema: z.string(), description: '`sync` (the channel opened) or `exists` (something changed)', required: false },
+      ],
+      success: { status: 204, description: 'Received' },
+    },
+    {
+      operationId: 'microsoftCalendarPush',
+      method: 'post',
+      path: '/v2/calendar-push/microsoft',
+      tag: 'Webhooks',
+      summary: "Microsoft Graph's change notifications (subscriptions)",
+      description:
+        'The notificationUrl of the subscriptions calflare makes on each chosen calendar of a Microsoft connection. With `validationToken` (Graph checking the URL) it answers the token as text; otherwise each notification whose `clientState` matches its subscription queues a sync at once (notifications arriving while that sync is still queued join it). 202.',
+      auth: 'public',
+      query: graphPushQuery,
+      success: { status: 202, description: 'Received (or, with validationToken, 200 with the token as text/plain)' },
     },
     {
       operationId: 'listCalendarSources',

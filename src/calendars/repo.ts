@@ -228,6 +228,10 @@ export async function claimRefresh(
   return row ? { claimed: false, connection: connectionFromRow(row) } : null;
 }
 
+export async function savePushChannels(d1: D1Queryable, id: number, channels: NonNullable<CalendarConnection['pushChannels']>): Promise<void> {
+  await d1.prepare('UPDATE calendar_connections SET push_channels = ?2 WHERE id = ?1').bind(id, JSON.stringify(channels)).run();
+}
+
 /** PATCH /v2/calendars/{id}/sources: the chosen calendars; their tokens are dropped, so the next sync reads them afresh. */
 export async function saveSources(d1: D1Queryable, id: number, sources: NonNullable<CalendarConnection['sources']>, now: number): Promise<CalendarConnection | null> {
   const row = await d1
@@ -269,6 +273,7 @@ export function connectionFromRow(r: Record<string, unknown>): CalendarConnectio
     reauthNotifiedAt: n(r.reauth_notified_at),
     sources: r.sources ? (JSON.parse(String(r.sources)) as CalendarConnection['sources']) : null,
     syncState: r.sync_state ? (JSON.parse(String(r.sync_state)) as CalendarConnection['syncState']) : null,
+    pushChannels: r.push_channels ? (JSON.parse(String(r.push_channels)) as CalendarConnection['pushChannels']) : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

@@ -22,7 +22,8 @@ import {
 } from './repo';
 import { createCalendarBody, destinationQuery, listCalendarsQuery, oauthCallbackQuery, oauthProviderParam, patchSourcesBody, putDestinationBody, updateCalendarBody } from './schemas';
 import { chooseSources, listSources } from './sources';
-import { finishAuthorization, revokeAtProvider, startAuthorization } from './oauth';
+import { onGooglePush, onGraphPush, stopChannels } from './push';
+import { accessTokenOf, finishAuthorization, revokeAtProvider, startAuthorization } from './oauth';
 import { deleteDestination, findDestination, upsertDestination, type Destination } from './writeback-repo';
 import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
 
@@ -157,7 +158,10 @@ export const calendarRoutes = new Hono<AppEnv>()
     const db = c.var.db;
     const found = await foundOr404('Calendar', findOwnedConnection(db, currentUser(c), c.req.valid('param').id));
     // An OAuth grant is revoked at the provider too, not only forgotten here.
-    if (found.kind === 'google' || found.kind === 'microsoft') await revokeAtProvider(c.env, found);
+    if (found.kind === 'google' || found.kind === 'microsoft') {
+      await stopPush(c.env, found);
+      await revokeAtProvider(c.env, found);
+    }
     await deleteConnection(db, found.id);
     return c.body(null, 204);
   })
@@ -189,6 +193,16 @@ const destinationJson = (d: Destination) => ({
   created_at: new Date(d.createdAt).toISOString(),
   updated_at: new Date(d.updatedAt).toISOString(),
 });
+
+/** Disconnect: the push channels are stopped first (best effort; they expire within days anyway). */
+async function stopPush(env: Bindings, connection: CalendarConnection): Promise<void> {
+  if (!connection.pushChannels || Object.keys(connection.pushChannels).length === 0) return;
+  try {
+    await stopChannels(connection, await accessTokenOf(env.DB, env, connection, Date.now()));
+  } catch {
+    // No usable token (reauth_required): nothing to stop with.
+  }
+}
 
 /** The session's token (Bearer or cookie): an OAuth authorization is bound to its SHA-256. */
 function sessionOf(authorization: string | undefined, cookie: string | undefined): string {
@@ -222,3 +236,27 @@ async function changedSecret(
     password: body.password ?? current.password,
   };
 }
+
+/**
+ * The providers' push notifications (no session: each push carries the channel's secret, checked against its stored
+ * digest). Mounted ahead of the API's JSON-only rule: Graph validates the URL with a text/plain POST.
+ */
+export const calendarPushRoutes = new Hono<AppEnv>()
+  .post('/google', async (c) => {
+    await onGooglePush(
+      c.var.db.$client,
+      c.env,
+      { channelId: c.req.header('x-goog-channel-id'), token: c.req.header('x-goog-channel-token'), state: c.req.header('x-goog-resource-state') },
+      Date.now(),
+    );
+    // Accepted whatever it was: a wrong secret learns nothing, and Google stops retrying.
+    return c.body(null, 204);
+  })
+  .post('/microsoft', async (c) => {
+    // Graph checks the URL first: the validationToken comes back as text within 10 seconds.
+    const validation = c.req.query('validationToken');
+    if (validation !== undefined) return c.text(validation.slice(0, 1024), 200);
+    const body = await c.req.json().catch(() => null);
+    await onGraphPush(c.var.db.$client, c.env, body, Date.now());
+    return c.body(null, 202);
+  });

@@ -143,3 +143,7 @@ export const sourcesResponse = z.strictObject({ data: z.array(calendarSource) })
 export const patchSourcesBody = z.strictObject({
   selected: z.array(z.string().min(1).max(1024)).min(1).max(25).describe('The ids of the calendars whose events count as busy (the others do not)'),
 });
+
+export const graphPushQuery = z.object({
+  validationToken: z.string().max(1024).optional().describe("Graph checking the notification URL: answered back as text/plain"),
+});

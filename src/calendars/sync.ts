@@ -8,7 +8,8 @@ import { privateUrlsAllowed } from '../webhooks/url-guard';
 import { caldavBusy } from './caldav';
 import { fetchFeed, FeedError, type Fetcher, type Validators } from './fetch-feed';
 import { icsBusy, IcsError, MAX_INSTANCES, type BusyResult } from './ics-busy';
-import { loadForSync, writeNotModified, writeSyncFailure, writeSyncSuccess } from './repo';
+import { loadForSync, savePushChannels, writeNotModified, writeSyncFailure, writeSyncSuccess } from './repo';
+import { ensureChannels } from './push';
 import { decryptSecret } from './secrets';
 import { accessTokenOf, ReauthRequired } from './oauth';
 import { googleBusy, graphBusy, ProviderUnauthorized, type BusyQuery, type ProviderBusy } from './provider-busy';
@@ -39,20 +40,21 @@ export async function syncConnection(env: Bindings, connectionId: number, now: n
     const busyOptions = { hostTimeZone: loaded.hostTimeZone, window, includeTransparent: connection.includeTransparent, ownUidDomain: siteOf(env).domain };
     const fetchOptions = { allowPrivate: privateUrlsAllowed(env), fetcher: opts.fetcher };
     if (connection.kind === 'google' || connection.kind === 'microsoft') {
-      const read = await providerBusyOf(env, connection, {
-        calendars: chosenCalendars(connection),
+      const calendars = chosenCalendars(connection);
+      const { busy: read, token } = await providerBusyOf(env, connection, {
+        calendars,
         window,
         hostTimeZone: loaded.hostTimeZone,
         includeTransparent: connection.includeTransparent,
         syncState: connection.syncState ?? {},
         mayKeep: expansionStillCovers,
       }, now);
-      if (read.status === 'unchanged') {
-        await writeNotModified(env.DB, connection.id, now);
-        return 'not_modified';
-      }
-      await writeSyncSuccess(env.DB, connection, { spans: read.spans, etag: null, lastModified: null, expandedUntil: window.end, capped: false, note: null, syncState: read.syncState }, now);
-      return 'synced';
+      if (read.status === 'unchanged') await writeNotModified(env.DB, connection.id, now);
+      else await writeSyncSuccess(env.DB, connection, { spans: read.spans, etag: null, lastModified: null, expandedUntil: window.end, capped: false, note: null, syncState: read.syncState }, now);
+      // Push channels made or renewed while they have less than a day left: the cron's syncs keep them alive.
+      const channels = await ensureChannels(env, connection, calendars, token, now);
+      if (channels) await savePushChannels(env.DB, connection.id, channels);
+      return read.status === 'unchanged' ? 'not_modified' : 'synced';
     }
     const secret = await decryptSecret(env, connection.secret);
     let result: BusyResult;
@@ -101,8 +103,8 @@ export function chosenCalendars(connection: CalendarConnection): string[] {
 }
 
 /** One read with the connection's access token; a 401 refreshes it and tries once more. */
-async function providerBusyOf(env: Bindings, connection: CalendarConnection, q: BusyQuery, now: number): Promise<ProviderBusy> {
-  const read = (token: string) => (connection.kind === 'google' ? googleBusy(token, q) : graphBusy(token, q));
+async function providerBusyOf(env: Bindings, connection: CalendarConnection, q: BusyQuery, now: number): Promise<{ busy: ProviderBusy; token: string }> {
+  const read = async (token: string) => ({ busy: connection.kind === 'google' ? await googleBusy(token, q) : await graphBusy(token, q), token });
   try {
     return await read(await accessTokenOf(env.DB, env, connection, now));
   } catch (error) {

@@ -80,3 +80,12 @@ export interface PaymentRecord {
   /** The event type's refund policy when this booking was made: what the attendee agreed to. */
   refund_policy: RefundPolicyJson;
 }
+
+/** A push channel of a Google or Microsoft calendar (issue #28): Google's channel id or Graph's subscription id, and the SHA-256 of its secret. */
+export interface CalendarPushChannel {
+  id: string;
+  /** Google's resourceId (to stop the channel). */
+  resourceId?: string;
+  tokenHash: string;
+  expiresAt: number;
+}

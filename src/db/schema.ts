@@ -2,7 +2,7 @@
 // interpreted in the schedule's IANA timezone. Migrations in migrations/ are generated from this file.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { BookingField, BookingFieldResponses, PaymentRecord, PeriodLimits, RecurringEvent, RefundPolicyJson, WorkflowStep } from './json-types';
+import type { BookingField, CalendarPushChannel, BookingFieldResponses, PaymentRecord, PeriodLimits, RecurringEvent, RefundPolicyJson, WorkflowStep } from './json-types';
 
 const createdAt = () => integer('created_at').notNull();
 const updatedAt = () => integer('updated_at').notNull();
@@ -621,6 +621,8 @@ export const calendarConnections = sqliteTable(
     // PATCH /v2/calendars/{id}/sources; null: the primary calendar only), and each one's sync token / delta link.
     sources: text('sources', { mode: 'json' }).$type<CalendarSource[]>(),
     syncState: text('sync_state', { mode: 'json' }).$type<Record<string, string>>(),
+    // Push channels per chosen calendar (Google events.watch, Graph subscriptions), renewed by the syncs.
+    pushChannels: text('push_channels', { mode: 'json' }).$type<Record<string, CalendarPushChannel>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
