@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, dbRow, makeUser, page, publicHost, upcomingDate } from './helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
+import { translator } from '../src/i18n/catalogue';
 
 const PAGE_BUDGET = 60 * 1024;
 const START = () => `${upcomingDate(3)}T10:00:00Z`;
@@ -66,7 +67,24 @@ describe('branding on the pages', () => {
     const shown = await page(booked.headers.get('location')!);
     expect(shown.html).toContain('--accent:#ffff00');
     expect(shown.html).not.toContain('Scheduling by calflare');
+    // Hidden branding: no vendor name in the title or in the event the calendar links add.
+    expect(/<title>([^<]*)<\/title>/.exec(shown.html)![1]).not.toContain('calflare');
+    const google = /href="(https:\/\/calendar\.google\.com[^"]+)"/.exec(shown.html)![1]!.replace(/&amp;/g, '&');
+    expect(new URL(google).searchParams.get('details')).toMatch(/^Manage the booking: https:\/\/[^ ]+$/);
     expect((await page(`/${host.username}`)).html).toContain('--accent:#ffff00');
+  });
+
+  it("the calendar links' event details are in the page's language, with the vendor line only when branding shows", async () => {
+    const host = await publicHost();
+    const booked = await page(`${host.booker}/book?start=${START()}&lang=de`, { form: { key: 'cal-de', name: 'Ada', email: 'ada-cal@example.com', tz: 'UTC', fmt: '24h' } });
+    expect(booked.status).toBe(303);
+    const shown = await page(booked.headers.get('location')!);
+    const google = /href="(https:\/\/calendar\.google\.com[^"]+)"/.exec(shown.html)![1]!.replace(/&amp;/g, '&');
+    const details = new URL(google).searchParams.get('details')!;
+    const de = translator('de');
+    expect(details.startsWith(`${de.t('calBookedWith')} ${de.t('calManage', { url: '' })}`), details).toBe(true);
+    expect(details).not.toMatch(/Booked|Manage/);
+    expect(shown.html).toContain(' · calflare</title>');
   });
 
   it('without branding the page keeps the default palette and the badge; dark applies the dark palette without a media query', async () => {

@@ -122,3 +122,29 @@ describe('choosing the language', () => {
     expect(LOCALES.filter((l) => dirOf(l) === 'rtl')).toEqual(['ar']);
   });
 });
+
+// The public pages' and emails' words come from the catalogue: every key they name exists (the typecheck says so
+// too, this says it where a key is built from a string), and no English text is written into their markup.
+const PAGE_SOURCES = import.meta.glob(['../src/booker/*.tsx', '../src/notifications/content.tsx'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+/** Product names, the same in every language. */
+const NOT_WORDS = new Set(['Google Calendar', 'Outlook.com', 'Office 365']);
+const withoutComments = (src: string) => src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/ .*$/gm, '');
+
+describe('the pages use the catalogue', () => {
+  it('every key the public pages and emails name is in the English catalogue (so in every language)', () => {
+    const named = Object.values(PAGE_SOURCES).flatMap((src) => [...src.matchAll(/\bt\.(?:t|plural)\('(\w+)'/g)].map((m) => m[1]!));
+    expect(named.length).toBeGreaterThan(100);
+    expect(named.filter((key) => !(key in en))).toEqual([]);
+  });
+
+  it('no English text is written into the public pages: JSX text and visible attributes come from the catalogue', () => {
+    const found: string[] = [];
+    for (const [file, raw] of Object.entries(PAGE_SOURCES)) {
+      const src = withoutComments(raw);
+      // Text between a tag's end and the next tag that starts like a word (code between JSX blocks does not).
+      for (const m of src.matchAll(/(?<![=\-])>\s*([A-Za-z][^<>{}();=&|]*[A-Za-z.!?])\s*</g)) if (!NOT_WORDS.has(m[1]!.trim())) found.push(`${file}: ${m[1]!.trim()}`);
+      for (const m of src.matchAll(/\s(aria-label|title|placeholder|alt|label)="([^"]*[A-Za-z]{2,}[^"]*)"/g)) found.push(`${file}: ${m[1]}="${m[2]}"`);
+    }
+    expect(found).toEqual([]);
+  });
+});

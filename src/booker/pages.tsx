@@ -48,7 +48,7 @@ export const PublicLayout: FC<PropsWithChildren<{ nonce: string; title: string; 
   // Embedded (?embed=1): no language links (the embedding site chose the language), the events and height posted.
   const script = [p.script, ui.embed ? embedPageScript(ui.embed.origins, p.embedEvents ?? []) : undefined].filter(Boolean).join('\n');
   return (
-    <Document title={`${p.title} · calflare`} nonce={p.nonce} extraStyles={styles} bodyClass={ui.embed ? 'public embed' : 'public'} robots="noindex" lang={ui.locale} dir={ui.dir}>
+    <Document title={ui.brand.hideBranding ? p.title : `${p.title} · calflare`} nonce={p.nonce} extraStyles={styles} bodyClass={ui.embed ? 'public embed' : 'public'} robots="noindex" lang={ui.locale} dir={ui.dir}>
       <main>
         {ui.brand.logo && <img class="logo" src={logoPath(ui.brand.logo)} alt="" height="48" />}
         {p.children}
@@ -755,7 +755,7 @@ const PaymentCard: FC<{ b: BookingPageData['booking']; tz: string; fmt: HourForm
 };
 
 export const BookingPage: FC<BookingPageProps> = (p) => {
-  const { t, locale, keep } = useUi();
+  const { t, locale, keep, brand } = useUi();
   const { booking: b, attendee: a, host, eventType } = p.data;
   // A payment deadline that passed reads as expired at once, sweep or no sweep (as the API's status does).
   const shownStatus: BookingStatus = b.status === 'awaiting_payment' && (b.paymentExpiresAt ?? 0) <= p.now ? 'expired' : b.status;
@@ -770,7 +770,8 @@ export const BookingPage: FC<BookingPageProps> = (p) => {
   const answers = labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses);
   // A request keeps none of the host's location until they accept it (issue #25, storedLocation).
   const where = b.locationValue ?? (b.status === 'pending' && b.locationType ? t.t('locPending', { label: locationLabel(b.locationType, t) }) : locationLabel(b.locationType, t));
-  const calendar = { title: b.title, details: p.links.manage ? `Booked with calflare. Manage: ${p.links.manage}` : 'Booked with calflare.', location: b.locationValue, start: b.startAt, end: b.endAt };
+  const details = [brand.hideBranding ? null : t.t('calBookedWith'), p.links.manage ? t.t('calManage', { url: p.links.manage }) : null].filter(Boolean).join(' ');
+  const calendar = { title: b.title, details, location: b.locationValue, start: b.startAt, end: b.endAt };
   return (
     <PublicLayout nonce={p.nonce} title={title} embedEvents={p.embedEvents}>
       {p.flash && <FlashMessage flash={p.flash} />}

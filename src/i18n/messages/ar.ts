@@ -81,6 +81,8 @@ export const ar: Catalogue = {
   reason: 'السبب',
   addToCalendar: 'أضف إلى تقويمك',
   downloadIcs: 'تنزيل ملف ‎.ics',
+  calBookedWith: 'تم الحجز عبر calflare.',
+  calManage: 'إدارة الحجز: {url}',
   bookAgain: 'احجز وقتًا آخر مع {name}',
   needChange: 'هل تحتاج إلى تغيير؟',
   cancelReason: 'سبب الإلغاء',

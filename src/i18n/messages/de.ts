@@ -67,6 +67,8 @@ export const de: Catalogue = {
   reason: 'Grund',
   addToCalendar: 'Zum Kalender hinzufügen',
   downloadIcs: '.ics herunterladen',
+  calBookedWith: 'Gebucht mit calflare.',
+  calManage: 'Buchung verwalten: {url}',
   bookAgain: 'Einen weiteren Termin mit {name} buchen',
   needChange: 'Etwas ändern?',
   cancelReason: 'Grund der Absage',

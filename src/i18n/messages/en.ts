@@ -68,6 +68,9 @@ export const en = {
   reason: 'Reason',
   addToCalendar: 'Add to your calendar',
   downloadIcs: 'Download .ics',
+  // The details of the event the calendar links add (the vendor line left out when branding is hidden).
+  calBookedWith: 'Booked with calflare.',
+  calManage: 'Manage the booking: {url}',
   bookAgain: 'Book another time with {name}',
   needChange: 'Need a change?',
   cancelReason: 'Reason for cancelling',

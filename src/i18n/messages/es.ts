@@ -71,6 +71,8 @@ export const es: Catalogue = {
   reason: 'Motivo',
   addToCalendar: 'Añadir a tu calendario',
   downloadIcs: 'Descargar .ics',
+  calBookedWith: 'Reservado con calflare.',
+  calManage: 'Gestionar la reserva: {url}',
   bookAgain: 'Reservar otro horario con {name}',
   needChange: '¿Necesitas un cambio?',
   cancelReason: 'Motivo de la cancelación',

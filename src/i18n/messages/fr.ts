@@ -71,6 +71,8 @@ export const fr: Catalogue = {
   reason: 'Motif',
   addToCalendar: 'Ajouter à votre agenda',
   downloadIcs: 'Télécharger le .ics',
+  calBookedWith: 'Réservé avec calflare.',
+  calManage: 'Gérer la réservation : {url}',
   bookAgain: 'Réserver un autre horaire avec {name}',
   needChange: 'Besoin d’un changement ?',
   cancelReason: 'Motif de l’annulation',

@@ -67,6 +67,8 @@ export const ja: Catalogue = {
   reason: '理由',
   addToCalendar: 'カレンダーに追加',
   downloadIcs: '.ics をダウンロード',
+  calBookedWith: 'calflare で予約しました。',
+  calManage: '予約の管理: {url}',
   bookAgain: '{name} と別の時間を予約',
   needChange: '変更が必要ですか？',
   cancelReason: 'キャンセルの理由',

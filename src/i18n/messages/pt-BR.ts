@@ -71,6 +71,8 @@ export const ptBR: Catalogue = {
   reason: 'Motivo',
   addToCalendar: 'Adicionar à sua agenda',
   downloadIcs: 'Baixar .ics',
+  calBookedWith: 'Agendado com o calflare.',
+  calManage: 'Gerenciar o agendamento: {url}',
   bookAgain: 'Agendar outro horário com {name}',
   needChange: 'Precisa mudar algo?',
   cancelReason: 'Motivo do cancelamento',
