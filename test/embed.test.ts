@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { api, dbRow, makeUser, page, publicHost, upcomingDate } from './helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
+import { EMBED_JS } from '../src/embed/script';
+import { embedPageScript } from '../src/embed/protocol';
 
 const SHOP = 'https://shop.example.com';
 const DEV = 'http://127.0.0.1:8788';
@@ -176,5 +178,101 @@ describe('/embed.js', () => {
     expect(res.headers.get('x-frame-options')).toBeNull();
     expect(new TextEncoder().encode(res.html).length).toBeLessThan(10 * 1024);
     for (const piece of ['data-calflare-inline', 'data-calflare-popup', 'data-calflare-floating', 'e.origin !== ORIGIN', 'contentWindow !== e.source']) expect(res.html).toContain(piece);
+  });
+});
+
+// No browser here: the two scripts run against a few fake DOM objects (the test pool allows `new Function`), enough
+// to see who sends and who accepts `calflare:close`. The Chromium e2e covers the real popup.
+class FakeElement {
+  children: FakeElement[] = [];
+  attrs: Record<string, string> = {};
+  style = { cssText: '', height: '' };
+  listeners: Record<string, ((e: unknown) => void)[]> = {};
+  parentNode: FakeElement | null = null;
+  open = false;
+  textContent = '';
+  dispatched: string[] = [];
+  contentWindow: object | undefined;
+  constructor(readonly tag: string) {
+    this.contentWindow = tag === 'iframe' ? { frame: true } : undefined;
+  }
+  setAttribute(k: string, v: string) { this.attrs[k] = v; }
+  getAttribute(k: string) { return this.attrs[k] ?? null; }
+  addEventListener(type: string, fn: (e: unknown) => void) { (this.listeners[type] ??= []).push(fn); }
+  appendChild(child: FakeElement) { child.parentNode = this; this.children.push(child); return child; }
+  remove() { if (this.parentNode) this.parentNode.children = this.parentNode.children.filter((c) => c !== this); this.parentNode = null; }
+  querySelector(tag: string) { return this.children.find((c) => c.tag === tag) ?? null; }
+  showModal() { this.open = true; }
+  close() { if (!this.open) return; this.open = false; for (const fn of this.listeners.close ?? []) fn({}); }
+  dispatchEvent(e: { type: string }) { this.dispatched.push(e.type); return true; }
+  focus() {}
+}
+
+class FakeCustomEvent { detail: unknown; constructor(readonly type: string, init?: { detail?: unknown }) { this.detail = init?.detail; } }
+
+/** /embed.js loaded from cal.example.com on shop.example.com; `deliver` plays a postMessage arriving at the window. */
+function loadEmbedJs() {
+  let onMessage: (e: unknown) => void = () => {};
+  const body = new FakeElement('body');
+  const document = {
+    currentScript: { src: 'https://cal.example.com/embed.js' }, readyState: 'complete', body, activeElement: null,
+    documentElement: { contains: () => true }, querySelectorAll: () => [], createElement: (tag: string) => new FakeElement(tag),
+  };
+  const window: Record<string, any> = { addEventListener: (type: string, fn: (e: unknown) => void) => { if (type === 'message') onMessage = fn; }, dispatchEvent: () => true };
+  new Function('window', 'document', 'location', 'CustomEvent', EMBED_JS)(window, document, { href: 'https://shop.example.com/', search: '' }, FakeCustomEvent);
+  const deliver = (origin: string, source: unknown, data: unknown) => onMessage({ origin, source, data });
+  return { Calflare: window.Calflare, body, deliver };
+}
+
+describe('Escape closes the popup (calflare:close)', () => {
+  it('an embedded page posts calflare:close on Escape, to each listed origin, only when framed; other pages have no such script', async () => {
+    function run(framed: boolean) {
+      const posted: [unknown, string][] = [];
+      const keys: ((e: unknown) => void)[] = [];
+      const parent = { postMessage: (m: unknown, origin: string) => posted.push([m, origin]) };
+      const window: Record<string, unknown> = { addEventListener: () => {} };
+      window.parent = framed ? parent : window;
+      const document = { body: { getBoundingClientRect: () => ({ height: 500 }) }, addEventListener: (type: string, fn: (e: unknown) => void) => type === 'keydown' && keys.push(fn) };
+      const style = () => ({ marginTop: '0px', marginBottom: '0px' });
+      new Function('window', 'document', 'getComputedStyle', embedPageScript([SHOP, DEV], []))(window, document, style);
+      posted.length = 0;
+      for (const fn of keys) fn({ key: 'a', defaultPrevented: false });
+      for (const fn of keys) fn({ key: 'Escape', defaultPrevented: true });
+      expect(posted).toEqual([]);
+      for (const fn of keys) fn({ key: 'Escape', defaultPrevented: false });
+      return posted;
+    }
+    const close = { type: 'calflare:close', data: {} };
+    expect(run(true)).toEqual([[close, SHOP], [close, DEV]]);
+    expect(run(false)).toEqual([]);
+
+    const host = await embeddingHost([SHOP]);
+    expect((await page(`${host.booker}?embed=1&tz=UTC`)).html).toContain('"calflare:close"');
+    expect((await page(`${host.booker}?tz=UTC`)).html).not.toContain('calflare:close');
+  });
+
+  it('/embed.js closes its popup on calflare:close from that popup\'s frame and this origin only, and passes the event on', async () => {
+    const res = await page('/embed.js');
+    expect(res.html).toContain('"calflare:close"');
+    const { Calflare, body, deliver } = loadEmbedJs();
+    const opener = new FakeElement('button');
+    const frame = Calflare.popup('demo/30min', opener) as FakeElement;
+    const dialog = body.querySelector('dialog')!;
+    expect(dialog.open).toBe(true);
+    expect(frame.contentWindow).toBeDefined();
+    const close = { type: 'calflare:close', data: {} };
+    deliver('https://evil.example.com', frame.contentWindow, close);
+    deliver('https://cal.example.com', { frame: true }, close);
+    expect(dialog.open).toBe(true);
+    // An inline frame of the same origin pressing Escape does not close the popup.
+    const holder = new FakeElement('div');
+    const inlineFrame = Calflare.inline(holder, 'demo/30min') as FakeElement;
+    deliver('https://cal.example.com', inlineFrame.contentWindow, close);
+    expect(dialog.open).toBe(true);
+    expect(holder.dispatched).toEqual(['calflare:close']);
+    deliver('https://cal.example.com', frame.contentWindow, close);
+    expect(dialog.open).toBe(false);
+    expect(dialog.querySelector('iframe')).toBeNull();
+    expect(opener.dispatched).toEqual(['calflare:close']);
   });
 });

@@ -6,7 +6,7 @@
 // framing page is one of them; and the same list is the page's only `frame-ancestors`, so nothing else can frame it.
 
 /** The events an embedded page posts to its parent (each `{ type, data }`). */
-export const EMBED_EVENTS = ['calflare:page_height', 'calflare:date_selected', 'calflare:booking_successful', 'calflare:booking_rescheduled'] as const;
+export const EMBED_EVENTS = ['calflare:page_height', 'calflare:date_selected', 'calflare:booking_successful', 'calflare:booking_rescheduled', 'calflare:close'] as const;
 export type EmbedEventType = (typeof EMBED_EVENTS)[number];
 
 export type EmbedEvent =
@@ -17,8 +17,9 @@ export type EmbedEvent =
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
- * The nonce'd script of an embedded page: posts `events` (on load) and the page's height (on load and whenever it
- * changes) to the parent, once per allowed origin. Nothing is posted when the page is not framed.
+ * The nonce'd script of an embedded page: posts `events` (on load), the page's height (on load and whenever it
+ * changes) and `calflare:close` (Escape pressed inside the frame: /embed.js closes its popup, as Escape does outside
+ * it) to the parent, once per allowed origin. Nothing is posted when the page is not framed.
  */
 export function embedPageScript(origins: readonly string[], events: readonly EmbedEvent[]): string {
   return `(function(){var O=${scriptJson(origins)},E=${scriptJson(events)};if(window.parent===window)return;
@@ -26,7 +27,8 @@ function post(m){for(var i=0;i<O.length;i++){try{window.parent.postMessage(m,O[i
 for(var i=0;i<E.length;i++)post(E[i]);
 var last=-1;function size(){var b=document.body,s=getComputedStyle(b),h=Math.ceil(b.getBoundingClientRect().height+parseFloat(s.marginTop)+parseFloat(s.marginBottom));
 if(h!==last){last=h;post({type:"calflare:page_height",data:{height:h}})}}
-size();if(window.ResizeObserver)new ResizeObserver(size).observe(document.body);else window.addEventListener("resize",size)})();`;
+size();if(window.ResizeObserver)new ResizeObserver(size).observe(document.body);else window.addEventListener("resize",size);
+document.addEventListener("keydown",function(e){if(e.key==="Escape"&&!e.defaultPrevented)post({type:"calflare:close",data:{}})})})();`;
 }
 
 /** The Content-Security-Policy `frame-ancestors` value of a page: the host's embed origins, else nobody. */

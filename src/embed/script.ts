@@ -10,7 +10,8 @@
 // It accepts a message only from the origin it was loaded from and only from one of its own frames (event.origin
 // and event.source), and re-dispatches the page's events on the embedding element and on window as CustomEvents
 // (`calflare:booking_successful` with { uid, start, end, status }, `calflare:date_selected` with { date },
-// `calflare:page_height` with { height }).
+// `calflare:page_height` with { height }, `calflare:booking_rescheduled`, `calflare:close`). On `calflare:close` (Escape
+// pressed inside the frame) a popup holding that frame closes.
 export const EMBED_JS = `(function () {
   "use strict";
   if (window.Calflare) return;
@@ -48,6 +49,8 @@ export const EMBED_JS = `(function () {
       if (e.data.type === "calflare:page_height" && typeof data.height === "number") {
         entry.frame.style.height = Math.max(120, Math.min(data.height, 20000)) + "px";
       }
+      // Escape inside the popup's frame closes it, as Escape outside it does (the frame keeps the key to itself).
+      if (e.data.type === "calflare:close" && dialog && dialog.open && entry.frame.parentNode === dialog) dialog.close();
       entry.target.dispatchEvent(new CustomEvent(e.data.type, { detail: data, bubbles: true }));
       if (!document.documentElement.contains(entry.target)) window.dispatchEvent(new CustomEvent(e.data.type, { detail: data }));
       return;
