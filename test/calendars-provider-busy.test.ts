@@ -54,6 +54,9 @@ describe('Google Calendar busy time', () => {
     expect(google.requests[0]!.url.searchParams.get('singleEvents')).toBe('true');
     const slots = await slotsOf(eventType.id, day);
     expect(slots).not.toContain('10:00');
+    // The provider's busy time is in the one statement of the slots read (Server-Timing counts D1 round trips).
+    const read = await api('GET', `/v2/slots/available?event_type_id=${eventType.id}&start_time=${day}T00:00:00Z&end_time=${day}T23:59:00Z&timezone=UTC`);
+    expect(read.headers.get('server-timing')).toMatch(/(^|, )d1;[^,]*desc="1"/);
     expect(slots).toContain('12:00'); // our own written event never blocks the host
     expect(slots).toContain('14:00');
 

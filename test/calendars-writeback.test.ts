@@ -105,6 +105,11 @@ describe('team bookings', () => {
     expect((await api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: at('12:30') } })).status).toBe(200);
     await waitFor(async () => (await syncOf(a!.token, booked.json.uid)).status === 'synced' && [...dav.resources.values()].every((ics) => icsProp(ics, 'SEQUENCE') === '1'), 'both moved');
     expect(dav.resources.size).toBe(2);
+    // A host who no longer attends after a reschedule (here: taken off the event type) loses the event; the other keeps it.
+    expect((await api('PATCH', `/v2/teams/${team.id}/event-types/${et.id}`, { token: team.owner.token, body: { hosts: [{ user_id: a!.user.id }] } })).status).toBe(200);
+    expect((await api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: at('13:00') } })).status).toBe(200);
+    await waitFor(async () => dav.resources.size === 1 && (await syncOf(a!.token, booked.json.uid)).status === 'synced', 'the old host\'s event deleted');
+    expect([...dav.resources.keys()][0]!.split('/')[4]).toBe('a');
   });
 });
 

@@ -21,7 +21,8 @@ const IN_STATE = `${BOOKING_IN_SNAPSHOT_STATE} AND b.sequence = ?`;
  * booking_hosts rows). Each answers the ids it made pending (`writeIdsOf`). None for a seat's change: a seated slot is
  * one event in the host's calendar, not one per seat (not written back yet).
  *  1. every row the booking already has (whatever destination it went to) takes the new payload: a cancel deletes the
- *     event where it was written, even if the host has chosen another destination since;
+ *     event where it was written, even if the host has chosen another destination since; a host who no longer attends
+ *     (a round robin re-assigned by a reschedule) gets it as cancelled, so the event leaves their calendar;
  *  2. a live booking gets a row for each attending host's destination that has none yet.
  */
 export function calendarWriteStatements(d1: D1Queryable, event: BookingEventSnapshot, state: CalendarState, now: number): D1PreparedStatement[] {
@@ -32,12 +33,14 @@ export function calendarWriteStatements(d1: D1Queryable, event: BookingEventSnap
   const statements = [
     d1
       .prepare(
-        `UPDATE calendar_writes SET payload = ?, target_sequence = ?, status = 'pending', attempts = 0, next_attempt_at = ?,
-           enqueued_at = NULL, last_error = NULL, updated_at = ?
+        `UPDATE calendar_writes SET target_sequence = ?2, status = 'pending', attempts = 0, next_attempt_at = ?3,
+           enqueued_at = NULL, last_error = NULL, updated_at = ?3,
+           payload = CASE WHEN EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = calendar_writes.booking_id AND bh.user_id = calendar_writes.host_id)
+             THEN ?1 ELSE json_set(?1, '$.status', 'cancelled') END
          WHERE booking_id = (SELECT b.id FROM bookings b WHERE ${IN_STATE})
          RETURNING id`,
       )
-      .bind(json, state.sequence, now, now, ...where),
+      .bind(json, state.sequence, now, ...where),
   ];
   if (LIVE.has(event.booking.status)) {
     statements.push(
