@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncConnection } from '../src/calendars/sync';
 import { SELF } from 'cloudflare:test';
-import { api, dbRow, expectError, hostWithEventType, upcomingDate, waitFor } from './helpers';
+import { api, dbRow, expectError, getPage, hostWithEventType, makeAdmin, upcomingDate, waitFor } from './helpers';
 import { busyRows } from './calendars-helpers';
 import { fakeOAuth, serveOAuth } from './calendars-oauth-helpers';
 import { fakeGoogleBusy, fakeGraphBusy, quietSyncs } from './calendars-provider-helpers';
@@ -145,6 +145,10 @@ describe('push notifications', () => {
       { id: expect.stringMatching(new RegExp(`^cf-${id}-`)), type: 'web_hook', address: 'https://calflare.example.com/v2/calendar-push/google', token: expect.any(String), params: { ttl: '604800' } },
     ]);
     const [watch] = google.watches;
+    const admin = await makeAdmin();
+    const page = await getPage('/admin/calendars', `session=${admin.token}`);
+    expect(page.html.slice(page.html.indexOf(`id="calendar-${id}"`)).split('</tr>')[0]).toMatch(/Push channel until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(page.html).not.toContain(watch.token);
     expect(await slotsOf(eventType.id, day)).toContain('15:00');
 
     vi.mocked(env.CALENDAR_SYNC.send).mockRestore(); // from here on, queued syncs run

@@ -6,6 +6,8 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syncConnection } from '../src/calendars/sync';
 import { runCalendarWrite, sweepCalendarWrites } from '../src/calendars/writeback';
+import { caldavWrite } from '../src/calendars/caldav-write';
+import { claimWrite } from '../src/calendars/writeback-repo';
 import { api, book, dbCount, dbRow, expectError, getPage, hostWithEventType, makeAdmin, makeUser, upcomingDate, waitFor } from './helpers';
 import { caldavDestination, COLLECTION, fakeCaldav, icsProp, serveCaldav, settleWrites } from './calendars-writeback-helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
@@ -144,6 +146,24 @@ describe('the write-back consumer', () => {
     expect(dav.resources.size).toBe(1);
     // Another copy of the message finds it settled.
     expect(await runCalendarWrite(env, id, { fetcher: dav.fetcher })).toEqual({ outcome: 'skipped' });
+  });
+
+  it('a consumer killed mid-write leaves the row to the sweep, which gets it written exactly once', async () => {
+    const { id, uid, token } = await pendingWrite();
+    const dav = fakeCaldav();
+    // The killed run: it claimed the row and its PUT reached the server, then it died before settling.
+    const claimedAt = Date.now();
+    expect(await claimWrite(env.DB, id, claimedAt, 60_000)).not.toBeNull();
+    const payload = JSON.parse((await dbRow<{ payload: string }>('SELECT payload FROM calendar_writes WHERE id = ?', id))!.payload);
+    await caldavWrite({ url: COLLECTION, username: 'host', password: 'dav-secret' }, { payload, created: false, site: { baseUrl: 'https://calflare.example.com', domain: 'calflare.example.com' } }, { allowPrivate: false, fetcher: dav.fetcher }, claimedAt);
+    // While its lease lives, another copy of the message leaves it alone; once the lease and the grace are over, the sweep re-sends it.
+    expect(await runCalendarWrite(env, id, { fetcher: dav.fetcher })).toEqual({ outcome: 'skipped' });
+    expect(await sweepCalendarWrites(env, claimedAt + 30_000)).toBe(0);
+    vi.mocked(env.CALENDAR_WRITES.sendBatch).mockClear();
+    expect(await sweepCalendarWrites(env, claimedAt + 3 * 60_000 + 1)).toBe(1);
+    expect(await runCalendarWrite(env, id, { fetcher: dav.fetcher, clock: () => claimedAt + 3 * 60_000 + 2 })).toEqual({ outcome: 'synced' });
+    expect(dav.resources.size).toBe(1);
+    expect((await syncOf(token, uid)).status).toBe('synced');
   });
 
   it('a reschedule racing the create ends with one event at the new time', async () => {

@@ -26,6 +26,12 @@ const STATUS: Record<ConnectionStatus, { tone: Tone; label: string }> = {
   reauth_required: { tone: 'bad', label: 'Sign-in needed again' },
 };
 
+/** The earliest expiry of the connection's push channels (Google / Microsoft), if it has any. */
+const pushUntil = (c: CalendarConnection): number | null => {
+  const expiries = Object.values(c.pushChannels ?? {}).map((p) => p.expiresAt);
+  return expiries.length ? Math.min(...expiries) : null;
+};
+
 const WRITE_TONE: Record<string, Tone> = { synced: 'ok', pending: 'info', failed: 'bad' };
 
 /** Write-back into this calendar: whether it is its host's destination, its writes by status, the latest ones. */
@@ -66,6 +72,7 @@ const ConnectionRow: FC<{ c: CalendarConnection; owner?: Person; csrf: string; n
       </td>
       <td class="stack small">
         <div>{c.lastSyncedAt ? `Last good sync ${utc(c.lastSyncedAt)}` : 'Never synced'}</div>
+        {pushUntil(c) !== null && <div class="muted">Push channel until {utc(pushUntil(c)!)}</div>}
         <div class="muted">
           {c.busyCount} busy span(s){c.capped ? ' · incomplete (see the note)' : ''}
           {c.includeTransparent ? ' · free events count' : ''}
