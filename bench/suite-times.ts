@@ -17,7 +17,7 @@ interface Report {
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : 15;
-const [afterPath, beforePath] = args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1);
+const [afterPath, beforePath] = args.filter((a, i) => !a.startsWith('--') && (topAt < 0 || i !== topAt + 1));
 if (!afterPath) throw new Error('usage: npx tsx bench/suite-times.ts AFTER.json [BEFORE.json] [--top 15]');
 
 const load = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Report;
