@@ -35,7 +35,7 @@ describe('booking page /booking/{uid}', () => {
     const hrefs = [...res.html.matchAll(/href="(https:\/\/(?:calendar\.google|outlook\.live|outlook\.office)\.com[^"]+)"/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
     expect(hrefs).toHaveLength(3);
     for (const href of hrefs) {
-      expect(href.searchParams.get('details') ?? href.searchParams.get('body'), href.host).toBe(`Booked with calflare. Manage: ${env.APP_URL}/booking/${uid}`);
+      expect(href.searchParams.get('details') ?? href.searchParams.get('body'), href.host).toBe(`Booked with calflare. Manage the booking: ${env.APP_URL}/booking/${uid}`);
     }
     // Another zone: the host's local time is printed too.
     const berlin = await page(`/booking/${uid}?tz=Europe/Berlin&fmt=24h`);
