@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_DELAY_SECONDS, retryDelaySeconds, retrySettings } from '../src/webhooks/backoff';
+import { MAX_RETRY_DELAY_SECONDS, retryAfterFailure, retryDelaySeconds, retrySettings } from '../src/webhooks/backoff';
 import { bookingEnvelope, pingEnvelope, type BookingEventSnapshot } from '../src/webhooks/payload';
 import { deliveryHeaders, signBody, verifyBody } from '../src/webhooks/signing';
 import { parseIPv6 } from '../src/lib/ip';
@@ -38,6 +38,14 @@ describe('webhook signatures', () => {
 });
 
 describe('retry backoff', () => {
+  it('retries a failure that may pass while attempts remain, and gives up after the last one or on a permanent one (every outbox)', () => {
+    const settings = { maxAttempts: 3, baseSeconds: 60 };
+    expect(retryAfterFailure(1, false, settings, () => 0.5)).toBe(60);
+    expect(retryAfterFailure(2, false, settings, () => 0.5)).toBe(120);
+    expect(retryAfterFailure(3, false, settings, () => 0.5)).toBeNull();
+    expect(retryAfterFailure(1, true, settings, () => 0.5)).toBeNull();
+  });
+
   it('doubles from the base with +-20% jitter', () => {
     expect(retryDelaySeconds(1, 60, () => 0.5)).toBe(60);
     expect(retryDelaySeconds(2, 60, () => 0.5)).toBe(120);

@@ -1,8 +1,7 @@
-// Connection secrets (an ICS address, CalDAV credentials) at rest: AES-256-GCM with the CALENDAR_ENCRYPTION_KEY
-// secret (`wrangler secret put`, 32 random bytes in base64). A fresh 96-bit IV per value; the stored text is
-// "v1." + base64url(iv || ciphertext+tag). Only the queue consumer decrypts; responses and logs never carry the plain text.
-import { fromBase64Url, toBase64Url } from '../lib/encoding';
-import { ApiError } from '../lib/errors';
+// Connection secrets (an ICS address, CalDAV credentials, OAuth tokens) at rest, sealed by src/lib/sealed.ts
+// (AES-256-GCM under the CALENDAR_ENCRYPTION_KEY secret, a fresh IV per value, "v1." + base64url(iv || ciphertext+tag))
+// with this purpose as additional data. Only the consumers decrypt; responses and logs never carry the plain text.
+import { seal, unseal } from '../lib/sealed';
 
 export interface ConnectionSecret {
   url: string;
@@ -10,29 +9,8 @@ export interface ConnectionSecret {
   password?: string;
 }
 
-const PREFIX = 'v1.';
-const AAD = new TextEncoder().encode('calflare calendar connection');
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyOf(env: { CALENDAR_ENCRYPTION_KEY?: string }): Promise<CryptoKey> {
-  const raw = env.CALENDAR_ENCRYPTION_KEY;
-  if (!raw) {
-    throw new ApiError('internal', 'Calendar connections are not configured here: the CALENDAR_ENCRYPTION_KEY secret is not set');
-  }
-  let key = keys.get(raw);
-  if (!key) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = Uint8Array.from(atob(raw.trim()), (ch) => ch.charCodeAt(0));
-    } catch {
-      throw new ApiError('internal', 'CALENDAR_ENCRYPTION_KEY must be 32 bytes in base64');
-    }
-    if (bytes.length !== 32) throw new ApiError('internal', 'CALENDAR_ENCRYPTION_KEY must be 32 bytes in base64');
-    key = crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    keys.set(raw, key);
-  }
-  return key;
-}
+/** The additional data every connection secret is sealed with (stored values depend on it: never change it). */
+const PURPOSE = 'calflare calendar connection';
 
 /** An OAuth connection's tokens (Google, Microsoft), sealed the same way. */
 export interface OAuthTokens {
@@ -43,22 +21,13 @@ export interface OAuthTokens {
   expiresAt: number;
 }
 
-export async function encryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, secret: ConnectionSecret | OAuthTokens | { codeVerifier: string }): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plain = new TextEncoder().encode(JSON.stringify(secret));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: AAD }, await keyOf(env), plain));
-  const out = new Uint8Array(iv.length + sealed.length);
-  out.set(iv);
-  out.set(sealed, iv.length);
-  return PREFIX + toBase64Url(out);
+export function encryptSecret(env: { CALENDAR_ENCRYPTION_KEY?: string }, secret: ConnectionSecret | OAuthTokens | { codeVerifier: string }): Promise<string> {
+  return seal(env, PURPOSE, JSON.stringify(secret));
 }
 
 /** Throws when the text was sealed with another key or altered. */
 export async function decryptSecret<T = ConnectionSecret>(env: { CALENDAR_ENCRYPTION_KEY?: string }, stored: string): Promise<T> {
-  if (!stored.startsWith(PREFIX)) throw new Error('Unknown secret format');
-  const bytes = fromBase64Url(stored.slice(PREFIX.length));
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.slice(0, 12), additionalData: AAD }, await keyOf(env), bytes.slice(12));
-  return JSON.parse(new TextDecoder().decode(plain)) as T;
+  return JSON.parse(await unseal(env, PURPOSE, stored)) as T;
 }
 
 /**

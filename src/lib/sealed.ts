@@ -1,7 +1,7 @@
-// Secrets at rest that the Worker must read back (a host's Stripe keys): AES-256-GCM under the CALENDAR_ENCRYPTION_KEY
-// Worker secret, the same key and "v1." + base64url(iv || ciphertext+tag) format as calendar connection secrets
-// (src/calendars/secrets.ts), with the purpose as additional data so a value sealed for one use cannot be replayed
-// as another. Plain text never reaches a response or a log.
+// Secrets at rest that the Worker must read back (calendar connection secrets and OAuth tokens, a host's Stripe keys):
+// AES-256-GCM under the CALENDAR_ENCRYPTION_KEY Worker secret (32 random bytes in base64), a fresh 96-bit IV per value,
+// stored as "v1." + base64url(iv || ciphertext+tag), with the purpose as additional data so a value sealed for one
+// use cannot be replayed as another. Plain text never reaches a response or a log.
 import { fromBase64Url, toBase64Url } from './encoding';
 import { ApiError } from './errors';
 

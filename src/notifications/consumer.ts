@@ -10,7 +10,7 @@ import type { D1Queryable } from '../db/client';
 import type { EmailAttempt, EmailNotification, NotificationStatus } from '../db/schema';
 import type { Bindings, EmailQueueMessage } from '../env';
 import { isPositiveInt } from '../lib/pagination';
-import { retryDelaySeconds } from '../webhooks/backoff';
+import { retryAfterFailure } from '../webhooks/backoff';
 import { renderNotification } from './content';
 import { buildMime, type Address } from './mime';
 import { CALENDAR_REAUTH_TRIGGER, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
@@ -148,14 +148,8 @@ export async function processNotification(env: Bindings, id: number, opts: SendO
   const email = await composeEmail(env, n);
   const result = await (opts.transport ?? transportFor(env)).send(email);
   const at = Date.now();
-  const { maxAttempts, baseSeconds } = emailSettings(env);
-  let status: NotificationStatus;
-  let delaySeconds: number | null = null;
-  if (result.ok) status = 'sent';
-  else if (!result.permanent && attempt < maxAttempts) {
-    status = 'pending';
-    delaySeconds = retryDelaySeconds(attempt, baseSeconds, opts.random);
-  } else status = 'failed';
+  const delaySeconds = result.ok ? null : retryAfterFailure(attempt, result.permanent, emailSettings(env), opts.random);
+  const status: NotificationStatus = result.ok ? 'sent' : delaySeconds === null ? 'failed' : 'pending';
   const entry: EmailAttempt = {
     attempt,
     at,

@@ -10,7 +10,7 @@
 // webhook backoff, up to SMS_MAX_ATTEMPTS.
 import type { EmailAttempt, SmsMessage } from '../db/schema';
 import type { Bindings } from '../env';
-import { retryDelaySeconds } from '../webhooks/backoff';
+import { retryAfterFailure } from '../webhooks/backoff';
 import { smsTransportFor, type SmsTransport } from './transports';
 
 /** Longer than a send may take (15 s timeout), so a live claim is never taken over. */
@@ -88,14 +88,8 @@ async function record(
 ): Promise<string> {
   const d1 = env.DB.withSession('first-primary');
   const attempt = row.attempts + 1;
-  const { maxAttempts, baseSeconds } = smsRetrySettings(env);
-  let status: 'sent' | 'pending' | 'failed';
-  let delaySeconds: number | null = null;
-  if (result.ok) status = 'sent';
-  else if (!result.permanent && attempt < maxAttempts) {
-    status = 'pending';
-    delaySeconds = retryDelaySeconds(attempt, baseSeconds, opts.random);
-  } else status = 'failed';
+  const delaySeconds = result.ok ? null : retryAfterFailure(attempt, result.permanent, smsRetrySettings(env), opts.random);
+  const status: 'sent' | 'pending' | 'failed' = result.ok ? 'sent' : delaySeconds === null ? 'failed' : 'pending';
   const entry: EmailAttempt = {
     attempt,
     at,

@@ -1,4 +1,4 @@
-// Retry timing of webhook deliveries. Pure.
+// Retry timing of webhook deliveries, and the retry rule every outbox follows (webhooks, emails, texts). Pure.
 //
 // The wait after failed attempt n is base * 2^(n-1) seconds, jittered by +-20% so that deliveries failing together
 // (a subscriber down for a while) do not retry in lockstep, and capped at the 12 hours a Queues retry may be delayed.
@@ -21,6 +21,14 @@ export function retryDelaySeconds(attempt: number, baseSeconds: number, random: 
 export interface RetrySettings {
   maxAttempts: number;
   baseSeconds: number;
+}
+
+/**
+ * After failed attempt `attempt` (1-based): seconds until the next one while attempts remain and the failure may pass,
+ * or null to give up (the last attempt failed, or the provider said no for good).
+ */
+export function retryAfterFailure(attempt: number, permanent: boolean, settings: RetrySettings, random?: () => number): number | null {
+  return !permanent && attempt < settings.maxAttempts ? retryDelaySeconds(attempt, settings.baseSeconds, random) : null;
 }
 
 /** The vars as numbers; a missing or nonsensical value falls back to the production default. */

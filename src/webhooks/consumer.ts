@@ -8,7 +8,7 @@ import { getDb, type Db } from '../db/client';
 import type { DeliveryAttempt, User, Webhook, WebhookDelivery } from '../db/schema';
 import type { Bindings, WebhookMessage } from '../env';
 import { isPositiveInt } from '../lib/pagination';
-import { retryDelaySeconds, retrySettings } from './backoff';
+import { retryAfterFailure, retryDelaySeconds, retrySettings } from './backoff';
 import { newEventId } from './outbox';
 import { pingEnvelope } from './payload';
 import { abandonDelivery, claimDelivery, findDeliveryToSend, insertSettledDelivery, recordAttempt, type DeliveryOutcome } from './repo';
@@ -99,14 +99,8 @@ export async function processDelivery(env: Bindings, deliveryId: number, opts: S
 
   const attempt = delivery.attempts + 1;
   const result = await postDelivery({ url: webhook.subscriberUrl, secret: webhook.secret }, delivery, now, opts.timeoutMs);
-  const { maxAttempts, baseSeconds } = retrySettings(env);
-  let outcome: DeliveryOutcome;
-  let delaySeconds: number | null = null;
-  if (result.ok) outcome = 'delivered';
-  else if (attempt < maxAttempts) {
-    outcome = 'pending';
-    delaySeconds = retryDelaySeconds(attempt, baseSeconds, opts.random);
-  } else outcome = 'failed';
+  const delaySeconds = result.ok ? null : retryAfterFailure(attempt, false, retrySettings(env), opts.random);
+  const outcome: DeliveryOutcome = result.ok ? 'delivered' : delaySeconds === null ? 'failed' : 'pending';
   await recordAttempt(db, delivery.id, attemptEntry(attempt, now, result, delaySeconds), outcome);
   return delaySeconds === null ? ACK : { action: 'retry', delaySeconds };
 }
