@@ -14,7 +14,7 @@
 import { OUTBOX_LEASE_GRACE_MS, sendInChunks } from '../db/outbox';
 import type { Bindings, CalendarWriteMessage } from '../env';
 import { siteOf } from '../invites/site';
-import { retryDelaySeconds } from '../webhooks/backoff';
+import { retryDelaySeconds, retrySettingsOf } from '../webhooks/backoff';
 import { privateUrlsAllowed } from '../webhooks/url-guard';
 import { caldavWrite, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
 import type { Fetcher } from './fetch-feed';
@@ -33,11 +33,7 @@ const WRITE_SWEEP_MAX_ROWS = 1_000;
 const MAX_PASSES = 5;
 
 export function writeRetrySettings(env: Pick<Bindings, 'CALENDAR_WRITE_MAX_ATTEMPTS' | 'CALENDAR_WRITE_RETRY_BASE_SECONDS'>) {
-  const positive = (raw: string | undefined, fallback: number) => {
-    const n = Number(raw);
-    return raw !== undefined && Number.isFinite(n) && n >= 1 ? Math.floor(n) : fallback;
-  };
-  return { maxAttempts: positive(env.CALENDAR_WRITE_MAX_ATTEMPTS, 8), baseSeconds: positive(env.CALENDAR_WRITE_RETRY_BASE_SECONDS, 60) };
+  return retrySettingsOf(env.CALENDAR_WRITE_MAX_ATTEMPTS, env.CALENDAR_WRITE_RETRY_BASE_SECONDS, { maxAttempts: 8, baseSeconds: 60 });
 }
 
 export type WriteSettlement = { outcome: 'synced' | 'failed' | 'skipped' } | { outcome: 'retry'; delaySeconds: number };

@@ -10,7 +10,7 @@ import type { D1Queryable } from '../db/client';
 import type { EmailAttempt, EmailNotification, NotificationStatus } from '../db/schema';
 import type { Bindings, EmailQueueMessage } from '../env';
 import { isPositiveInt } from '../lib/pagination';
-import { retryAfterFailure } from '../webhooks/backoff';
+import { retryAfterFailure, retrySettingsOf, type RetrySettings } from '../webhooks/backoff';
 import { renderNotification } from './content';
 import { buildMime, type Address } from './mime';
 import { CALENDAR_REAUTH_TRIGGER, REMINDER_TRIGGER, type NotificationPayload, type ReminderPayload } from './payload';
@@ -19,18 +19,9 @@ import { transportFor, type EmailTransport } from './transports';
 /** Longer than any send may take (the SMTP timeout is 30 s), so a live claim is never taken over. */
 export const LEASE_MS = 120_000;
 
-export interface EmailSettings {
-  maxAttempts: number;
-  baseSeconds: number;
-}
-
 /** Production defaults: 6 attempts, waits doubling from 60 s (about 30 minutes from first to last attempt). */
-export function emailSettings(env: Pick<Bindings, 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_BASE_SECONDS'>): EmailSettings {
-  const positive = (raw: string | undefined, fallback: number) => {
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 1 ? Math.floor(n) : fallback;
-  };
-  return { maxAttempts: positive(env.EMAIL_MAX_ATTEMPTS, 6), baseSeconds: positive(env.EMAIL_RETRY_BASE_SECONDS, 60) };
+export function emailSettings(env: Pick<Bindings, 'EMAIL_MAX_ATTEMPTS' | 'EMAIL_RETRY_BASE_SECONDS'>): RetrySettings {
+  return retrySettingsOf(env.EMAIL_MAX_ATTEMPTS, env.EMAIL_RETRY_BASE_SECONDS, { maxAttempts: 6, baseSeconds: 60 });
 }
 
 /** `Name <address>` or a bare address, as EMAIL_FROM may be written. */

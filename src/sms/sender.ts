@@ -10,7 +10,7 @@
 // webhook backoff, up to SMS_MAX_ATTEMPTS.
 import type { EmailAttempt, SmsMessage } from '../db/schema';
 import type { Bindings } from '../env';
-import { retryAfterFailure } from '../webhooks/backoff';
+import { retryAfterFailure, retrySettingsOf } from '../webhooks/backoff';
 import { smsTransportFor, type SmsTransport } from './transports';
 
 /** Longer than a send may take (15 s timeout), so a live claim is never taken over. */
@@ -19,11 +19,7 @@ export const SMS_LEASE_MS = 60_000;
 export const SMS_SWEEP_MAX = 50;
 
 export function smsRetrySettings(env: Pick<Bindings, 'SMS_MAX_ATTEMPTS' | 'SMS_RETRY_BASE_SECONDS'>) {
-  const positive = (raw: string | undefined, fallback: number) => {
-    const n = Number(raw);
-    return Number.isFinite(n) && n >= 1 ? Math.floor(n) : fallback;
-  };
-  return { maxAttempts: positive(env.SMS_MAX_ATTEMPTS, 5), baseSeconds: positive(env.SMS_RETRY_BASE_SECONDS, 60) };
+  return retrySettingsOf(env.SMS_MAX_ATTEMPTS, env.SMS_RETRY_BASE_SECONDS, { maxAttempts: 5, baseSeconds: 60 });
 }
 
 export interface SmsSendOptions {

@@ -31,11 +31,16 @@ export function retryAfterFailure(attempt: number, permanent: boolean, settings:
   return !permanent && attempt < settings.maxAttempts ? retryDelaySeconds(attempt, settings.baseSeconds, random) : null;
 }
 
-/** The vars as numbers; a missing or nonsensical value falls back to the production default. */
-export function retrySettings(env: { WEBHOOK_MAX_ATTEMPTS?: string; WEBHOOK_RETRY_BASE_SECONDS?: string }): RetrySettings {
+/** An outbox's two retry vars as numbers (whole, at least 1); a missing or nonsensical one falls back to its default. */
+export function retrySettingsOf(maxAttempts: string | undefined, baseSeconds: string | undefined, defaults: RetrySettings): RetrySettings {
   const positive = (raw: string | undefined, fallback: number) => {
     const n = Number(raw);
     return Number.isFinite(n) && n >= 1 ? Math.floor(n) : fallback;
   };
-  return { maxAttempts: positive(env.WEBHOOK_MAX_ATTEMPTS, 8), baseSeconds: positive(env.WEBHOOK_RETRY_BASE_SECONDS, 900) };
+  return { maxAttempts: positive(maxAttempts, defaults.maxAttempts), baseSeconds: positive(baseSeconds, defaults.baseSeconds) };
+}
+
+/** Webhook deliveries: the production defaults above (8 attempts, 900 s base). */
+export function retrySettings(env: { WEBHOOK_MAX_ATTEMPTS?: string; WEBHOOK_RETRY_BASE_SECONDS?: string }): RetrySettings {
+  return retrySettingsOf(env.WEBHOOK_MAX_ATTEMPTS, env.WEBHOOK_RETRY_BASE_SECONDS, { maxAttempts: 8, baseSeconds: 900 });
 }
