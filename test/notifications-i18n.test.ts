@@ -1,7 +1,7 @@
 // Emails in the reader's language with the host's look (issue #31): the attendee's in the language they booked in
 // (the booking page's, or `attendee.language` through the API; else the host's or team's default), the host's in
 // their own; a colour bar, links in the brand colour made readable, and the logo. Every key exists in every language
-// (test/i18n.test.ts fails on a missing one); here, what each language's email says and that it is filled.
+// (test/i18n.unit.ts fails on a missing one); here, what each language's email says and that it is filled.
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { renderNotification } from '../src/notifications/content';
