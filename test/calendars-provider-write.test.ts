@@ -108,6 +108,31 @@ describe('Google Calendar', () => {
     for (const t of oauth.refreshTokens) oauth.refuse.add(t);
     expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'failed' });
     expect((await api('GET', `/v2/calendars/${connectionId}`, { token })).json.status).toBe('reauth_required');
+    expect(google.events.size).toBe(0);
+  });
+
+  it('connecting a reauth_required account again re-runs the writes that failed because of it: the event exists once', async () => {
+    const { token, eventType, google, oauth, connectionId } = await providerHost('google');
+    const { id, uid } = await heldWrite(eventType.id, at('12:00'));
+    google.expired.add(oauth.accessTokens()[0]!);
+    for (const t of oauth.refreshTokens) oauth.refuse.add(t);
+    expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'failed' });
+    // A booking made meanwhile waits too (its write failed the same way, by its queue message this time).
+    vi.mocked(env.CALENDAR_WRITES.sendBatch).mockRestore();
+    const later = await book(eventType.id, at('12:30'));
+    await waitFor(async () => (await syncOf(token, later.json.uid))?.status === 'failed', 'second write failed');
+    expect((await syncOf(token, uid)).error).toMatch(/refused to renew access/);
+
+    // The host connects the same account again: the callback renews it (200) and both writes run at once.
+    const started = await api('GET', '/v2/calendars/oauth/google/start', { token });
+    const { code, state } = oauth.consent(started.json.authorization_url);
+    const again = await api('GET', `/v2/calendars/oauth/google/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ id: connectionId, status: expect.not.stringMatching('reauth_required') });
+    await synced(token, uid);
+    await synced(token, later.json.uid);
+    expect(google.events.size).toBe(2);
+    expect(google.requests.filter((r) => r.method === 'POST').length).toBe(2 + 1);
   });
 });
 
