@@ -66,7 +66,7 @@ describe('emails in seven languages', () => {
 });
 
 describe('hide_branding in the emails', () => {
-  const TRIGGERS = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CONFIRMED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID'] as const;
+  const TRIGGERS = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CONFIRMED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_PAYMENT_REFUNDED'] as const;
 
   it('every kind, role and language: "Sent by calflare" (in that language) only when branding is not hidden; hidden, no vendor name at all', async () => {
     for (const locale of LOCALES) {
