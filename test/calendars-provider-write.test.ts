@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCalendarWrite } from '../src/calendars/writeback';
-import { api, book, dbRow, hostWithEventType, upcomingDate, waitFor } from './helpers';
+import { api, ATTENDEE, book, dbCount, dbRow, hostWithEventType, upcomingDate, waitFor } from './helpers';
 import { fakeOAuth, serveOAuth } from './calendars-oauth-helpers';
 import { fakeGoogleCalendar, fakeGraph, oauthDestination } from './calendars-provider-helpers';
 import { settleWrites } from './calendars-writeback-helpers';
@@ -21,8 +21,8 @@ const syncOf = async (token: string, uid: string) => (await api('GET', `/v2/book
 const synced = (token: string, uid: string) => waitFor(async () => (await syncOf(token, uid))?.status === 'synced', `write-back of ${uid}`);
 
 /** A host whose destination is a provider calendar, with the fakes behind fetch. */
-async function providerHost(provider: 'google' | 'microsoft', calendarId?: string) {
-  const host = await hostWithEventType();
+async function providerHost(provider: 'google' | 'microsoft', calendarId?: string, eventType: Record<string, unknown> = {}) {
+  const host = await hostWithEventType(eventType);
   const oauth = fakeOAuth();
   const google = fakeGoogleCalendar(oauth);
   const graph = fakeGraph(oauth);
@@ -163,5 +163,60 @@ describe('Microsoft Graph', () => {
     expect((await api('DELETE', `/v2/bookings/${uid}`, { body: {} })).status).toBe(200);
     await waitFor(async () => graph.events.size === 0 && (await syncOf(token, uid)).status === 'synced', 'cancel written');
     expect(graph.requests.at(-1)).toMatchObject({ method: 'DELETE' });
+  });
+});
+
+describe('seated slots', () => {
+  const seat = async (eventTypeId: number, start: string, name: string) => {
+    const res = await book(eventTypeId, start, { attendee: { ...ATTENDEE, name, email: `${name.toLowerCase()}@example.com` } });
+    expect(res.status).toBe(201);
+    return res.json.uid as string;
+  };
+  const writesOf = (eventTypeId: number, where = '1') => dbCount(`SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.event_type_id = ? AND ${where}`, eventTypeId);
+  /** The provider got `count` requests and nothing of the event type is left to write. */
+  const written = (eventTypeId: number, requests: unknown[], count: number) =>
+    waitFor(async () => requests.length === count && (await writesOf(eventTypeId, "w.status != 'synced'")) === 0, `${count} requests written`);
+
+  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go, deleted with the last', async () => {
+    const { eventType, google } = await providerHost('google', undefined, { seats_per_time_slot: 3 });
+    const ann = await seat(eventType.id, at('10:00'), 'Ann');
+    await written(eventType.id, google.requests, 1);
+    const bob = await seat(eventType.id, at('10:00'), 'Bob');
+    await written(eventType.id, google.requests, 2);
+    // A seat refused (the same email again) changes nothing, so writes nothing.
+    expect((await book(eventType.id, at('10:00'), { attendee: { ...ATTENDEE, name: 'Bob', email: 'bob@example.com' } })).status).toBe(409);
+    const [insert, update] = google.requests;
+    expect(insert).toMatchObject({ method: 'POST', body: { sequence: 0, attendees: [{ email: 'ann@example.com', displayName: 'Ann' }] } });
+    expect(update).toMatchObject({ method: 'PUT', body: { id: insert!.body.id, sequence: 1 } });
+    expect(update!.body.attendees.map((a: { email: string }) => a.email)).toEqual(['ann@example.com', 'bob@example.com']);
+    // The slot's event is the host's copy of the booking: no seat's capability in it.
+    expect(JSON.stringify(google.requests.map((r) => r.body))).not.toMatch(new RegExp(`${ann}|${bob}`));
+
+    expect((await api('DELETE', `/v2/bookings/${ann}`, { body: {} })).status).toBe(200);
+    await written(eventType.id, google.requests, 3);
+    expect(google.requests[2]).toMatchObject({ method: 'PUT', body: { sequence: 2, attendees: [{ email: 'bob@example.com' }] } });
+    expect((await api('DELETE', `/v2/bookings/${bob}`, { body: {} })).status).toBe(200);
+    await written(eventType.id, google.requests, 4);
+    expect(google.requests[3]!.method).toBe('DELETE');
+    expect([...google.events.values()].map((e) => e.status)).toEqual(['cancelled']);
+    expect(await writesOf(eventType.id)).toBe(1);
+  });
+
+  it('Microsoft: one event with a transactionId, PATCHed as a seat joins, DELETEd when the host cancels the slot', async () => {
+    const { token, eventType, graph } = await providerHost('microsoft', undefined, { seats_per_time_slot: 3 });
+    const ann = await seat(eventType.id, at('11:00'), 'Ann');
+    await written(eventType.id, graph.requests, 1);
+    await seat(eventType.id, at('11:00'), 'Bob');
+    await written(eventType.id, graph.requests, 2);
+    const [create, patch] = graph.requests;
+    expect(create).toMatchObject({ method: 'POST', body: { transactionId: expect.stringMatching(/^calflare-[0-9a-f]{32}$/) } });
+    expect(create!.body.body.content).toMatch(/^With Ann <ann@example.com>\n/);
+    expect(patch!.method).toBe('PATCH');
+    expect(patch!.body.body.content).toMatch(/^With Ann <ann@example.com>, Bob <bob@example.com>\n/);
+    const slot = await dbRow<{ uid: string }>('SELECT b.uid FROM bookings b JOIN booking_attendees a ON a.booking_id = b.id WHERE a.seat_uid = ?', ann);
+    expect((await api('DELETE', `/v2/bookings/${slot!.uid}`, { token, body: {} })).status).toBe(200);
+    await written(eventType.id, graph.requests, 3);
+    expect(graph.requests[2]!.method).toBe('DELETE');
+    expect(graph.events.size).toBe(0);
   });
 });
