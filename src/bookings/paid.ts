@@ -62,7 +62,7 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  */
 export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
   const et = ctx.eventType;
-  const open = await openUnpaidOf(e.db, ctx.host.id, req.attendee.email, e.now);
+  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
   const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(e.db, same.uid));
   if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
