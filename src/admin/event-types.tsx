@@ -30,6 +30,7 @@ const PAGE_SIZE = 50;
 
 export const LOCATION_LABELS: Record<(typeof LOCATION_TYPES)[number], string> = {
   google_meet: 'Google Meet',
+  ms_teams: 'Microsoft Teams',
   zoom: 'Zoom',
   phone: 'Phone',
   in_person: 'In person',
