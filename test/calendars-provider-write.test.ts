@@ -27,12 +27,12 @@ const syncOf = async (token: string, uid: string) => (await api('GET', `/v2/book
 const synced = (token: string, uid: string) => waitFor(async () => (await syncOf(token, uid))?.status === 'synced', `write-back of ${uid}`);
 
 /** A host whose destination is a provider calendar, with the fakes behind fetch. */
-async function providerHost(provider: 'google' | 'microsoft', calendarId?: string) {
-  const host = await hostWithEventType();
+async function providerHost(provider: 'google' | 'microsoft', calendarId?: string, eventType: Record<string, unknown> = {}) {
+  const host = await hostWithEventType(eventType);
   const oauth = fakeOAuth();
   const google = fakeGoogleCalendar(oauth);
   const graph = fakeGraph(oauth);
-  // Webhook deliveries land here (the subscriber of `subscribe`).
+  // Webhook deliveries to https://hooks.example.com land here.
   const hooks: any[] = [];
   const hook = async (request: Request) => {
     if (new URL(request.url).host !== 'hooks.example.com') return undefined;
@@ -121,6 +121,31 @@ describe('Google Calendar', () => {
     for (const t of oauth.refreshTokens) oauth.refuse.add(t);
     expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'failed' });
     expect((await api('GET', `/v2/calendars/${connectionId}`, { token })).json.status).toBe('reauth_required');
+    expect(google.events.size).toBe(0);
+  });
+
+  it('connecting a reauth_required account again re-runs the writes that failed because of it: the event exists once', async () => {
+    const { token, eventType, google, oauth, connectionId } = await providerHost('google');
+    const { id, uid } = await heldWrite(eventType.id, at('12:00'));
+    google.expired.add(oauth.accessTokens()[0]!);
+    for (const t of oauth.refreshTokens) oauth.refuse.add(t);
+    expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'failed' });
+    // A booking made meanwhile waits too (its write failed the same way, by its queue message this time).
+    vi.mocked(env.CALENDAR_WRITES.sendBatch).mockRestore();
+    const later = await book(eventType.id, at('12:30'));
+    await waitFor(async () => (await syncOf(token, later.json.uid))?.status === 'failed', 'second write failed');
+    expect((await syncOf(token, uid)).error).toMatch(/refused to renew access/);
+
+    // The host connects the same account again: the callback renews it (200) and both writes run at once.
+    const started = await api('GET', '/v2/calendars/oauth/google/start', { token });
+    const { code, state } = oauth.consent(started.json.authorization_url);
+    const again = await api('GET', `/v2/calendars/oauth/google/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ id: connectionId, status: expect.not.stringMatching('reauth_required') });
+    await synced(token, uid);
+    await synced(token, later.json.uid);
+    expect(google.events.size).toBe(2);
+    expect(google.requests.filter((r) => r.method === 'POST').length).toBe(2 + 1);
   });
 });
 
@@ -293,5 +318,60 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     expect(later.json).toMatchObject({ location_type: 'google_meet', location: null });
     expect(await unsent(later.json.uid)).toEqual({ emails: 0, hooks: 0 });
     expect(await dbCount('SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.uid = ?', later.json.uid)).toBe(0);
+  });
+});
+
+describe('seated slots', () => {
+  const seat = async (eventTypeId: number, start: string, name: string) => {
+    const res = await book(eventTypeId, start, { attendee: { ...ATTENDEE, name, email: `${name.toLowerCase()}@example.com` } });
+    expect(res.status).toBe(201);
+    return res.json.uid as string;
+  };
+  const writesOf = (eventTypeId: number, where = '1') => dbCount(`SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.event_type_id = ? AND ${where}`, eventTypeId);
+  /** The provider got `count` requests and nothing of the event type is left to write. */
+  const written = (eventTypeId: number, requests: unknown[], count: number) =>
+    waitFor(async () => requests.length === count && (await writesOf(eventTypeId, "w.status != 'synced'")) === 0, `${count} requests written`);
+
+  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go, deleted with the last', async () => {
+    const { eventType, google } = await providerHost('google', undefined, { seats_per_time_slot: 3 });
+    const ann = await seat(eventType.id, at('10:00'), 'Ann');
+    await written(eventType.id, google.requests, 1);
+    const bob = await seat(eventType.id, at('10:00'), 'Bob');
+    await written(eventType.id, google.requests, 2);
+    // A seat refused (the same email again) changes nothing, so writes nothing.
+    expect((await book(eventType.id, at('10:00'), { attendee: { ...ATTENDEE, name: 'Bob', email: 'bob@example.com' } })).status).toBe(409);
+    const [insert, update] = google.requests;
+    expect(insert).toMatchObject({ method: 'POST', body: { sequence: 0, attendees: [{ email: 'ann@example.com', displayName: 'Ann' }] } });
+    expect(update).toMatchObject({ method: 'PUT', body: { id: insert!.body.id, sequence: 1 } });
+    expect(update!.body.attendees.map((a: { email: string }) => a.email)).toEqual(['ann@example.com', 'bob@example.com']);
+    // The slot's event is the host's copy of the booking: no seat's capability in it.
+    expect(JSON.stringify(google.requests.map((r) => r.body))).not.toMatch(new RegExp(`${ann}|${bob}`));
+
+    expect((await api('DELETE', `/v2/bookings/${ann}`, { body: {} })).status).toBe(200);
+    await written(eventType.id, google.requests, 3);
+    expect(google.requests[2]).toMatchObject({ method: 'PUT', body: { sequence: 2, attendees: [{ email: 'bob@example.com' }] } });
+    expect((await api('DELETE', `/v2/bookings/${bob}`, { body: {} })).status).toBe(200);
+    await written(eventType.id, google.requests, 4);
+    expect(google.requests[3]!.method).toBe('DELETE');
+    expect([...google.events.values()].map((e) => e.status)).toEqual(['cancelled']);
+    expect(await writesOf(eventType.id)).toBe(1);
+  });
+
+  it('Microsoft: one event with a transactionId, PATCHed as a seat joins, DELETEd when the host cancels the slot', async () => {
+    const { token, eventType, graph } = await providerHost('microsoft', undefined, { seats_per_time_slot: 3 });
+    const ann = await seat(eventType.id, at('11:00'), 'Ann');
+    await written(eventType.id, graph.requests, 1);
+    await seat(eventType.id, at('11:00'), 'Bob');
+    await written(eventType.id, graph.requests, 2);
+    const [create, patch] = graph.requests;
+    expect(create).toMatchObject({ method: 'POST', body: { transactionId: expect.stringMatching(/^calflare-[0-9a-f]{32}$/) } });
+    expect(create!.body.body.content).toMatch(/^With Ann <ann@example.com>\n/);
+    expect(patch!.method).toBe('PATCH');
+    expect(patch!.body.body.content).toMatch(/^With Ann <ann@example.com>, Bob <bob@example.com>\n/);
+    const slot = await dbRow<{ uid: string }>('SELECT b.uid FROM bookings b JOIN booking_attendees a ON a.booking_id = b.id WHERE a.seat_uid = ?', ann);
+    expect((await api('DELETE', `/v2/bookings/${slot!.uid}`, { token, body: {} })).status).toBe(200);
+    await written(eventType.id, graph.requests, 3);
+    expect(graph.requests[2]!.method).toBe('DELETE');
+    expect(graph.events.size).toBe(0);
   });
 });

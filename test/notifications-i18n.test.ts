@@ -1,7 +1,7 @@
 // Emails in the reader's language with the host's look (issue #31): the attendee's in the language they booked in
 // (the booking page's, or `attendee.language` through the API; else the host's or team's default), the host's in
 // their own; a colour bar, links in the brand colour made readable, and the logo. Every key exists in every language
-// (test/i18n.test.ts fails on a missing one); here, what each language's email says and that it is filled.
+// (test/i18n.unit.ts fails on a missing one); here, what each language's email says and that it is filled.
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { renderNotification } from '../src/notifications/content';
@@ -66,7 +66,7 @@ describe('emails in seven languages', () => {
 });
 
 describe('hide_branding in the emails', () => {
-  const TRIGGERS = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CONFIRMED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID'] as const;
+  const TRIGGERS = ['BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_CONFIRMED', 'BOOKING_REJECTED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_PAYMENT_REFUNDED'] as const;
 
   it('every kind, role and language: "Sent by calflare" (in that language) only when branding is not hidden; hidden, no vendor name at all', async () => {
     for (const locale of LOCALES) {

@@ -232,7 +232,7 @@ describe('webhooks answer as documented, and their deliveries match the document
     await api('POST', `/v2/bookings/${b.json.uid}/confirm`, { token });
     const c = await book(confirm.id, at('15:00'));
     await api('POST', `/v2/bookings/${c.json.uid}/decline`, { token });
-    // A paid event type: BOOKING_PAYMENT_INITIATED at booking, BOOKING_PAID when Stripe says it is paid.
+    // A paid event type: BOOKING_PAYMENT_INITIATED at booking, BOOKING_PAID when Stripe says it is paid, BOOKING_PAYMENT_REFUNDED on a refund.
     const stripe = fakeStripe();
     await expectDocumented('GET', '/v2/payments/stripe/account', await api('GET', '/v2/payments/stripe/account', { token }));
     await expectDocumented('POST', '/v2/payments/stripe/account', await api('POST', '/v2/payments/stripe/account', { token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } }));
@@ -290,6 +290,7 @@ describe('webhook envelopes (src/webhooks/payload.ts) match the documented schem
     organizer: { id: 7, name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/London' },
     attendee: { name: ATTENDEE.name, email: ATTENDEE.email, timezone: ATTENDEE.timezone, notes: ATTENDEE.notes },
     reschedule: trigger === 'BOOKING_RESCHEDULED' ? { previousStartAt: Date.parse('2030-11-14T14:00:00Z'), previousEndAt: Date.parse('2030-11-14T14:30:00Z'), reason: null } : undefined,
+    ...(trigger === 'BOOKING_PAYMENT_REFUNDED' ? { refundAmount: 500 } : {}),
   });
 
   for (const trigger of WEBHOOK_TRIGGERS) {

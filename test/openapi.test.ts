@@ -255,7 +255,7 @@ describe('webhooks section', () => {
   it('documents every trigger and PING with the signature headers', async () => {
     const doc = await servedDocument();
     expect(Object.keys(doc.webhooks).sort()).toEqual(
-      ['BOOKING_CANCELLED', 'BOOKING_CONFIRMED', 'BOOKING_CREATED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_REJECTED', 'BOOKING_REQUESTED', 'BOOKING_RESCHEDULED', 'MEETING_REMINDER', 'PING'],
+      ['BOOKING_CANCELLED', 'BOOKING_CONFIRMED', 'BOOKING_CREATED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED', 'BOOKING_PAYMENT_REFUNDED', 'BOOKING_REJECTED', 'BOOKING_REQUESTED', 'BOOKING_RESCHEDULED', 'MEETING_REMINDER', 'PING'],
     );
     for (const [trigger, item] of Object.entries(doc.webhooks)) {
       expect(item.post.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual([

@@ -28,7 +28,7 @@ async function paidBooking(eventType: Record<string, unknown> = {}, start = at('
   const host = await paidHost({ location_type: 'zoom', location_value: 'https://zoom.us/j/42', ...eventType });
   const hook = await api('POST', '/v2/webhooks', {
     token: host.token,
-    body: { subscriber_url: 'https://hooks.example.com/p', event_triggers: ['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_CREATED', 'BOOKING_REQUESTED'] },
+    body: { subscriber_url: 'https://hooks.example.com/p', event_triggers: ['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAID', 'BOOKING_CREATED', 'BOOKING_REQUESTED', 'BOOKING_PAYMENT_REFUNDED'] },
   });
   expect(hook.status).toBe(201);
   const booked = await book(host.eventType.id, start);
@@ -39,6 +39,11 @@ async function paidBooking(eventType: Record<string, unknown> = {}, start = at('
 
 const triggersOf = async (bookingId: number) =>
   (await env.DB.prepare('SELECT trigger_event FROM booking_webhook_deliveries WHERE booking_id = ? ORDER BY id').bind(bookingId).all<{ trigger_event: string }>()).results.map((r) => r.trigger_event);
+/** The refunds a booking's BOOKING_PAYMENT_REFUNDED webhooks announced (refundAmount of each, in order). */
+const refundHooksOf = async (bookingId: number) =>
+  (await env.DB.prepare("SELECT payload FROM booking_webhook_deliveries WHERE booking_id = ? AND trigger_event = 'BOOKING_PAYMENT_REFUNDED' ORDER BY id").bind(bookingId).all<{ payload: string }>()).results.map(
+    (r) => JSON.parse(r.payload).payload.refundAmount,
+  );
 const emailsOf = (uid: string) => dbCount('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ?', uid);
 const getBooking = async (uid: string) => (await api('GET', `/v2/bookings/${uid}`)).json;
 const sweep = () => worker.scheduled(createScheduledController(), env);
@@ -187,8 +192,11 @@ describe('a payment after the deadline', () => {
     expect(stripe.refunds[0]).toMatchObject({ amount: 2500, payment_intent: session.payment_intent });
     const refundReq = stripe.requests.find((r) => r.path === '/v1/refunds')!;
     expect(refundReq.headers.get('idempotency-key')).toBe(`calflare-refund-${booking.uid}-2500`);
+    // Its own trigger: the payer's email and the webhook say "refunded" (never BOOKING_PAID: nothing was booked).
     const told = await dbRow<{ recipient_email: string; trigger_event: string }>('SELECT recipient_email, trigger_event FROM booking_email_notifications WHERE booking_uid = ?', booking.uid);
-    expect(told).toEqual({ recipient_email: ATTENDEE.email, trigger_event: 'BOOKING_PAID' });
+    expect(told).toEqual({ recipient_email: ATTENDEE.email, trigger_event: 'BOOKING_PAYMENT_REFUNDED' });
+    expect(await triggersOf(booking.id)).toEqual(['BOOKING_PAYMENT_INITIATED', 'BOOKING_PAYMENT_REFUNDED']);
+    expect(await refundHooksOf(booking.id)).toEqual([2500]);
     expect(stripe.violations).toEqual([]);
   });
 
@@ -217,17 +225,18 @@ const atWed = (hhmm: string) => `${WEDNESDAY}T${hhmm}:00Z`;
 async function settledBooking(eventType: Record<string, unknown> = {}, start = atWed('10:00')) {
   const stripe = fakeStripe();
   const host = await paidHost(eventType);
+  await api('POST', '/v2/webhooks', { token: host.token, body: { subscriber_url: 'https://hooks.example.com/r', event_triggers: ['BOOKING_CANCELLED', 'BOOKING_REJECTED', 'BOOKING_PAYMENT_REFUNDED'] } });
   const booked = await book(host.eventType.id, start);
   expect(booked.status).toBe(201);
   const session = stripe.pay(/cs_test_\w+/.exec(booked.json.payment.checkout_url)![0]);
   expect((await sendWebhook(await stripeEvent('checkout.session.completed', session))).status).toBe(200);
-  return { stripe, host, uid: booked.json.uid as string, intent: session.payment_intent as string };
+  return { stripe, host, uid: booked.json.uid as string, id: booked.json.id as number, intent: session.payment_intent as string };
 }
 
 
 describe('cancelling a paid booking', () => {
-  it('by the attendee before the cutoff refunds in full, and the booking said so first', async () => {
-    const { stripe, uid, intent } = await settledBooking();
+  it('by the attendee before the cutoff refunds in full (BOOKING_PAYMENT_REFUNDED after BOOKING_CANCELLED, no email of its own), and the booking said so first', async () => {
+    const { stripe, uid, id, intent } = await settledBooking();
     const before = await getBooking(uid);
     expect(before.payment).toMatchObject({ status: 'paid', refund_policy: { type: 'full_until_hours_before', hours: 24 }, cancel_refund_amount: 2500 });
     const res = await api('DELETE', `/v2/bookings/${uid}`, { body: { reason: 'Cannot make it' } });
@@ -239,6 +248,9 @@ describe('cancelling a paid booking', () => {
     expect(sent.headers.get('idempotency-key')).toBe(`calflare-refund-${uid}-2500`);
     expect(Object.fromEntries(sent.form)).toEqual({ payment_intent: intent, amount: '2500', reason: 'requested_by_customer', 'metadata[booking_uid]': uid });
     expect(stripe.violations).toEqual([]);
+    expect(await triggersOf(id)).toEqual(['BOOKING_CANCELLED', 'BOOKING_PAYMENT_REFUNDED']);
+    expect(await refundHooksOf(id)).toEqual([2500]);
+    expect(await dbCount("SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ? AND trigger_event = 'BOOKING_PAYMENT_REFUNDED'", uid)).toBe(0);
   });
 
   it('by the attendee after the cutoff (or under "none") refunds nothing; by the host it refunds everything', async () => {
@@ -247,6 +259,7 @@ describe('cancelling a paid booking', () => {
     const cancelled = await api('DELETE', `/v2/bookings/${late.uid}`, { body: {} });
     expect(cancelled.json.payment).toMatchObject({ status: 'paid', refunded_amount: 0 });
     expect(late.stripe.refunds).toEqual([]);
+    expect(await triggersOf(late.id)).toEqual(['BOOKING_CANCELLED']);
 
     const none = await settledBooking({ refund_policy: { type: 'none' } });
     const byHost = await api('DELETE', `/v2/bookings/${none.uid}`, { token: none.host.token, body: { reason: 'Host is ill' } });
@@ -277,6 +290,7 @@ describe('declining and confirming a paid request', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'rejected', payment: { status: 'refunded', refunded_amount: 2500 } });
     expect(declined.stripe.refunds).toHaveLength(1);
+    expect(await triggersOf(declined.id)).toEqual(['BOOKING_REJECTED', 'BOOKING_PAYMENT_REFUNDED']);
 
     const confirmed = await settledBooking({ requires_confirmation: true });
     const ok = await api('POST', `/v2/bookings/${confirmed.uid}/confirm`, { token: confirmed.host.token });
@@ -299,8 +313,8 @@ describe('rescheduling', () => {
 });
 
 describe("the host's refund by hand", () => {
-  it('refunds part, then the rest; more than is left is a 409; another user gets 404', async () => {
-    const { stripe, host, uid } = await settledBooking();
+  it('refunds part, then the rest (each a BOOKING_PAYMENT_REFUNDED); more than is left is a 409; another user gets 404', async () => {
+    const { stripe, host, uid, id } = await settledBooking();
     const part = await api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount: 1000 } });
     expect(part.status).toBe(200);
     expect(part.json.payment).toMatchObject({ status: 'partially_refunded', refunded_amount: 1000 });
@@ -310,6 +324,7 @@ describe("the host's refund by hand", () => {
     const rest = await api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid } });
     expect(rest.json.payment).toMatchObject({ status: 'refunded', refunded_amount: 2500 });
     expect(stripe.refunds.map((r) => r.amount)).toEqual([1000, 1500]);
+    expect(await refundHooksOf(id)).toEqual([1000, 1500]);
     expect(stripe.requests.filter((r) => r.path === '/v1/refunds').map((r) => r.headers.get('idempotency-key'))).toEqual([`calflare-refund-${uid}-1000`, `calflare-refund-${uid}-2500`]);
     // The booking stays accepted: a refund by hand is money, not a cancellation.
     expect((await getBooking(uid)).status).toBe('accepted');

@@ -1,4 +1,4 @@
-// The slot engine's slow, independent reference model (test/slots-engine.property.test.ts compares the engine with it).
+// The slot engine's slow, independent reference model (test/slots-engine.property.unit.ts compares the engine with it).
 //
 // It reads zone offsets through a different Intl path (timeZoneName: 'longOffset'), finds each offset change to the
 // minute by scanning, then reads the wall clock minute by minute: an instant is available when the local time it shows

@@ -62,7 +62,7 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  */
 export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
   const et = ctx.eventType;
-  const open = await openUnpaidOf(e.db, ctx.host.id, req.attendee.email, e.now);
+  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
   const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(e.db, same.uid));
   if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
@@ -134,7 +134,6 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
   if (!t.changed) return { ok: true, booking: bookingJson(current) };
 
   const to = t.state;
-  const announced = t.effects.filter((x): x is Extract<PaymentEffect, { kind: 'announce' }> => x.kind === 'announce').map((x) => x.trigger);
   const entering = to.booking === 'accepted' || to.booking === 'pending';
   // A booking paid into being is announced for the first time (SEQUENCE 0); a change of a booking already announced
   // (cancel, decline, confirm) raises it like any change.
@@ -169,7 +168,16 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
   const state2 = { ...current, booking: after };
   const calendar = { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now };
   const groups: { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[]; writes: D1PreparedStatement[] }[] = [];
-  for (const trigger of announced) {
+  for (const effect of t.effects) {
+    if (effect.kind === 'refund') {
+      // Every refund is announced (BOOKING_PAYMENT_REFUNDED, with its amount); only a late payment's is emailed to the
+      // payer: a cancel or decline has its own email, and a refund by hand is the host's word to give.
+      const snapshot = { ...snapshotOf('BOOKING_PAYMENT_REFUNDED', state2), refundAmount: effect.amount };
+      groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails: tellPayer ? notificationInserts(d1, e.env, snapshot, calendar, e.now) : [], steps: [], writes: [] });
+      continue;
+    }
+    if (effect.kind !== 'announce') continue;
+    const trigger = effect.trigger;
     const snapshot = snapshotOf(trigger as WebhookTrigger, state2);
     // BOOKING_PAID is a webhook only: the BOOKING_CREATED/REQUESTED that follows carries the emails.
     const emails = trigger === 'BOOKING_PAID' ? [] : notificationInserts(d1, e.env, snapshot, calendar, e.now);
@@ -178,7 +186,6 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
     const writes = trigger === 'BOOKING_PAID' ? [] : calendarWriteStatements(d1, snapshot, calendar, e.now);
     groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails, steps, writes });
   }
-  if (tellPayer) groups.push({ webhooks: [outboxInsert(d1, snapshotOf('BOOKING_PAID', state2), e.now)], emails: notificationInserts(d1, e.env, snapshotOf('BOOKING_PAID', state2), calendar, e.now), steps: [], writes: [] });
 
   const statements = [update, ...groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps, ...g.writes])];
   const results = await d1.batch(statements);

@@ -57,7 +57,7 @@ export function seriesConflicts(ctx: SlotContext, now: number, starts: number[],
  * earlier occurrence never overlaps a later one, and it never shares a local date with it either, so it cannot change
  * which start is the first of that date. Its only effect is on booking limits. Hence an occurrence passes exactly when
  * the slots offered now (one computation up to the last occurrence) contain it and the limits still have room with the
- * series' earlier occurrences counted. `test/recurring-slots.property.test.ts` checks the two agree.
+ * series' earlier occurrences counted. `test/recurring-slots.property.unit.ts` checks the two agree.
  */
 export function seriesSlots<T extends { start: number }>(ctx: SlotContext, now: number, slots: T[], count: number): T[] {
   const rule = ctx.eventType.recurringEvent;

@@ -7,7 +7,7 @@
 // straight to the window while keeping the series' phase and its COUNT index; anything else goes through ical.js's
 // iterator under the expansion budget (expansion-budget.ts): a rule that finds no date within its budget is cut there,
 // keeps what it found, and is counted in `runawayRules`; the rest of the feed still counts.
-// test/calendars-ics-busy.property.test.ts checks the result against ical.js's own full expansion.
+// test/calendars-ics-busy.property.unit.ts checks the result against ical.js's own full expansion.
 //
 // Rules (see docs/DESIGN.md, "External calendars"):
 // - A TZID is read from the feed's VTIMEZONE when it has one, else as an IANA name through Intl, else as a Windows name

@@ -2,6 +2,7 @@
 import type { D1Queryable } from '../db/client';
 import type { CalendarConnection, OAuthProvider } from '../db/schema';
 import { connectionFromRow } from './repo';
+import { requeueWritesOf } from './writeback-repo';
 
 export interface PendingAuthorization {
   userId: number;
@@ -44,13 +45,20 @@ export async function findAccountConnection(d1: D1Queryable, ownerId: number, pr
   return row ? connectionFromRow(row) : null;
 }
 
-/** New tokens for a connection (a reconnect clears reauth_required). */
-export async function renewTokens(d1: D1Queryable, id: number, secret: string, now: number): Promise<CalendarConnection | null> {
-  const row = await d1
-    .prepare('UPDATE calendar_connections SET secret = ?2, reauth_required = 0, reauth_notified_at = NULL, updated_at = ?3 WHERE id = ?1 RETURNING *')
-    .bind(id, secret, now)
-    .first<Record<string, unknown>>();
-  return row ? connectionFromRow(row) : null;
+/**
+ * New tokens for a connection (a reconnect clears reauth_required) and, in the same batch, its failed or waiting
+ * write-backs pending again (requeueWritesOf): answers the connection and the write ids to send.
+ */
+export async function renewTokens(d1: D1Queryable, id: number, secret: string, now: number): Promise<{ connection: CalendarConnection; writeIds: number[] } | null> {
+  const [renewed, requeued] = await d1.batch([
+    d1
+      .prepare('UPDATE calendar_connections SET secret = ?2, reauth_required = 0, reauth_notified_at = NULL, updated_at = ?3 WHERE id = ?1 RETURNING *')
+      .bind(id, secret, now),
+    requeueWritesOf(d1, id, now),
+  ]);
+  const row = renewed!.results[0] as Record<string, unknown> | undefined;
+  if (!row) return null;
+  return { connection: connectionFromRow(row), writeIds: (requeued!.results as { id: number }[]).map((r) => r.id) };
 }
 
 /**

@@ -18,12 +18,13 @@ import { insertConnection, MAX_CONNECTIONS_PER_HOST } from './repo';
 import { siteOf } from '../invites/site';
 import { calendarReauthInsert, emailsEnabled, enqueueNotifications, notificationIdsOf } from '../notifications/outbox';
 import { decryptSecret, encryptSecret, type OAuthTokens } from './secrets';
+import { enqueueCalendarWrites } from './writeback-outbox';
 
 export const STATE_TTL_MS = 10 * 60_000;
 /** An access token this close to its expiry is refreshed first. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
-type Env = OAuthEnv & Pick<Bindings, 'CALENDAR_ENCRYPTION_KEY' | 'DB' | 'EMAILS' | 'EMAIL_NOTIFICATIONS'>;
+type Env = OAuthEnv & Pick<Bindings, 'CALENDAR_ENCRYPTION_KEY' | 'CALENDAR_WRITES' | 'DB' | 'EMAILS' | 'EMAIL_NOTIFICATIONS'>;
 
 function clientOrThrow(env: OAuthEnv, provider: OAuthProvider): OAuthClient {
   const client = oauthClient(env, provider);
@@ -82,7 +83,11 @@ export async function finishAuthorization(
   const existing = await findAccountConnection(d1, user.id, provider, tokens.account);
   if (existing) {
     const renewed = await renewTokens(d1, existing.id, secret, now);
-    if (renewed) return { connection: renewed, created: false };
+    if (renewed) {
+      // What failed while the provider refused us (or waits for a retry) is written now.
+      if (renewed.writeIds.length) await enqueueCalendarWrites(env, renewed.writeIds, d1);
+      return { connection: renewed.connection, created: false };
+    }
   }
   const created = await insertConnection(
     d1,

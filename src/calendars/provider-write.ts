@@ -17,7 +17,7 @@ import type { Event as GraphEvent } from '@microsoft/microsoft-graph-types';
 import { descriptionText, locationText } from '../invites/booking-event';
 import { hostCalendarSite, type Site } from '../invites/site';
 import { errorText } from './fetch-feed';
-import { failureOf, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
+import { attendeesOf, failureOf, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
 import { googleConferenceRequest, googleMeetLinkOf, linkToRequest, TEAMS_MEETING, teamsLinkOf } from './meeting-links';
 
 export const GOOGLE_API = 'https://www.googleapis.com/calendar/v3';
@@ -64,7 +64,7 @@ export async function googleEventBody(payload: CalendarWritePayload, site: Site)
     status: payload.status === 'pending' ? 'tentative' : 'confirmed',
     transparency: 'opaque',
     sequence: payload.sequence,
-    attendees: [{ email: payload.attendee.email, displayName: payload.attendee.name, responseStatus: 'accepted' }],
+    attendees: attendeesOf(payload).map((a) => ({ email: a.email, displayName: a.name, responseStatus: 'accepted' })),
     ...(copy.link ? { source: { title: 'calflare', url: copy.link } } : {}),
     extendedProperties: { private: { calflareEvent: copy.eventUid } },
     ...(linkToRequest(payload, 'google') ? { conferenceData: googleConferenceRequest(id) } : {}),
@@ -77,7 +77,7 @@ const graphTime = (t: number) => ({ dateTime: new Date(t).toISOString().slice(0,
 export async function graphEventBody(payload: CalendarWritePayload, site: Site, create: boolean) {
   const copy = await hostCopy(payload, site);
   const location = locationText(payload.locationType, payload.locationValue);
-  const who = `With ${payload.attendee.name} <${payload.attendee.email}>`;
+  const who = `With ${attendeesOf(payload).map((a) => `${a.name} <${a.email}>`).join(', ')}`;
   const body = {
     subject: payload.title,
     body: { contentType: 'text', content: [who, copy.description].filter(Boolean).join('\n\n') },

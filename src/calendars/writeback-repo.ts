@@ -124,6 +124,21 @@ export async function settleFailed(d1: D1Queryable, id: number, sequence: number
 }
 
 /**
+ * The account of `connectionId` was connected again: its writes that failed for good (the provider refused our
+ * access, so every one of them did) or wait for a later retry start afresh now, so no booking stays unwritten. For the
+ * reconnect's batch; RETURNING the ids to send. A row being written right now (a live lease) is left to its run.
+ */
+export function requeueWritesOf(d1: D1Queryable, connectionId: number, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE calendar_writes SET status = 'pending', attempts = 0, next_attempt_at = ?2, enqueued_at = NULL, last_error = NULL, updated_at = ?2
+       WHERE connection_id = ?1 AND (status = 'failed' OR (status = 'pending' AND coalesce(lease_until, 0) < ?2))
+       RETURNING id`,
+    )
+    .bind(connectionId, now);
+}
+
+/**
  * Pending rows whose message never left (enqueued_at NULL after `graceMs`) or was lost (due + `leaseGraceMs` passed with
  * no live claim): their next attempt is renewed to now, and the caller sends them again.
  */

@@ -33,7 +33,8 @@ const ATTENDEE: Record<WebhookTrigger, Wording> = {
   BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadRescheduled' },
   BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadCancelled' },
   BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadPaymentStarted' },
-  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadPaymentRefunded', lead: 'mailLeadPaymentRefunded' },
+  BOOKING_PAID: { subject: 'mailSubjConfirmed', headline: 'mailHeadBooked' },
+  BOOKING_PAYMENT_REFUNDED: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadPaymentRefunded', lead: 'mailLeadPaymentRefunded' },
 };
 
 const HOST: Record<WebhookTrigger, Wording> = {
@@ -44,7 +45,8 @@ const HOST: Record<WebhookTrigger, Wording> = {
   BOOKING_RESCHEDULED: { subject: 'mailSubjRescheduled', headline: 'mailHeadHostRescheduled' },
   BOOKING_CANCELLED: { subject: 'mailSubjCancelled', headline: 'mailHeadHostCancelled' },
   BOOKING_PAYMENT_INITIATED: { subject: 'mailSubjPaymentStarted', headline: 'mailHeadHostPaymentStarted' },
-  BOOKING_PAID: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadHostPaymentRefunded' },
+  BOOKING_PAID: { subject: 'mailSubjNewBooking', headline: 'mailHeadHostNew' },
+  BOOKING_PAYMENT_REFUNDED: { subject: 'mailSubjPaymentRefunded', headline: 'mailHeadHostPaymentRefunded' },
 };
 
 /** At most `max` characters (whole code points), with an ellipsis when cut. */

@@ -15,8 +15,11 @@ export const RECIPIENTS: Record<WebhookTrigger, readonly RecipientRole[]> = {
   BOOKING_CANCELLED: ['attendee', 'host'],
   // Nothing is announced before payment; a normal payment is announced by the BOOKING_CREATED/REQUESTED that follows.
   BOOKING_PAYMENT_INITIATED: [],
-  // Written only when a payment arrived for a booking that cannot happen: the payer hears it is refunded.
-  BOOKING_PAID: ['attendee'],
+  // A webhook only: the BOOKING_CREATED/REQUESTED that follows carries the emails.
+  BOOKING_PAID: [],
+  // Emailed only when a payment arrived for a booking that cannot happen (the payer hears it is refunded); the other
+  // refunds (cancel, decline, by hand) are webhooks only: the cancel or decline email already says it.
+  BOOKING_PAYMENT_REFUNDED: ['attendee'],
 };
 
 /** Stored with each notification row; rendering it again on a retry gives the same message. */

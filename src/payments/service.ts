@@ -71,10 +71,12 @@ async function onCalendar(env: Bindings, hostId: number, uid: string, call: Paym
  * Stripe unreachable: the booking keeps its time until its deadline and is answered without `checkout_url`; asking
  * again (GET or the same booking again) opens it then.
  */
-export async function withCheckout(d1: RequestDb, env: Bindings, booking: BookingJson): Promise<BookingJson> {
+export async function withCheckout(d1: RequestDb, env: Bindings, booking: BookingJson, accountUserId?: number): Promise<BookingJson> {
   if (booking.status !== 'awaiting_payment' || !booking.payment?.expires_at || booking.payment.checkout_url) return booking;
   const db = getDb(env.DB);
-  const keys = await paymentKeys(db, env, booking.host_id);
+  // A team booking pays into the team owner's account, recorded on the booking when it was made.
+  const account = accountUserId ?? (await findBooking(db, byUid(booking.uid)))?.booking.payment?.account_user_id ?? booking.host_id;
+  const keys = await paymentKeys(db, env, account);
   if (!keys) {
     await onCalendar(env, booking.host_id, booking.uid, { type: 'expire' }, d1);
     throw new ApiError('conflict', 'This host cannot take payments yet: their Stripe account is not connected');
@@ -110,7 +112,7 @@ export async function openCheckout(d1: RequestDb, env: Bindings, found: { bookin
   const b = found.booking;
   if (b.status !== 'awaiting_payment' || !b.payment || b.payment.checkout_url || (b.paymentExpiresAt ?? 0) <= Date.now()) return b.payment?.checkout_url ?? null;
   try {
-    return (await withCheckout(d1, env, bookingJson(found))).payment?.checkout_url ?? null;
+    return (await withCheckout(d1, env, bookingJson(found), b.payment.account_user_id)).payment?.checkout_url ?? null;
   } catch (error) {
     if (error instanceof ApiError) return null;
     throw error;
@@ -186,10 +188,12 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
   return { expired, refunds: due.length };
 }
 
-/** A host's refund by hand (admin): the booking's host or a super admin; anyone else sees a 404. */
+/** A host's refund by hand (admin): the booking's host, the owner of the account it paid into, or a super admin; anyone else sees a 404. */
 export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, amount: number): Promise<BookingJson> {
   const found = await findBooking(d1.db, byUid(uid));
-  if (!found || (actor.role !== 'super_admin' && actor.id !== found.booking.hostId)) throw notFound('Booking');
+  // The host, or the account holder the money went to (a team booking's team owner).
+  const mayRefund = actor.role === 'super_admin' || actor.id === found?.booking.hostId || actor.id === found?.booking.payment?.account_user_id;
+  if (!found || !mayRefund) throw notFound('Booking');
   const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
   if (!reply.paymentEffects?.length) return reply.booking;

@@ -1,7 +1,7 @@
 // Team event types: everything a personal event type has, plus who hosts and how a meeting is assigned. Cal.com's
 // spellings are accepted on input (`roundRobin`, `mandatory`, priority names) and answered in ours.
 import { z } from 'zod';
-import { createEventTypeBody, eventTypeFields, eventTypeResponse } from '../event-types/schemas';
+import { createEventTypeBody, eventTypeFields, eventTypeResponse, paymentFields } from '../event-types/schemas';
 import { decimalId, pageQuery } from '../lib/validation';
 
 export const SCHEDULING_TYPES = ['round_robin', 'collective'] as const;
@@ -72,8 +72,6 @@ export const createTeamEventTypeBody = createEventTypeBody
   .extend({
     seats_per_time_slot: noSeats,
     generate_meeting_link: noGeneratedLink,
-    // Paid team event types (the team owner's Stripe account) are a later step.
-    price: z.null({ error: 'Paid team event types are not supported yet' }).optional().describe('Not supported on team event types: only null is accepted'),
     scheduling_type: teamFields.scheduling_type,
     hosts: teamFields.hosts.optional(),
     assign_all_team_members: teamFields.assign_all_team_members.default(false),
@@ -85,7 +83,7 @@ export const createTeamEventTypeBody = createEventTypeBody
   .refine((b) => !b.recurring_event, { path: ['recurring_event'], message: NOT_RECURRING });
 
 export const updateTeamEventTypeBody = z
-  .strictObject({ ...eventTypeFields, ...teamFields, seats_per_time_slot: noSeats, generate_meeting_link: noGeneratedLink })
+  .strictObject({ ...eventTypeFields, ...paymentFields, ...teamFields, seats_per_time_slot: noSeats, generate_meeting_link: noGeneratedLink })
   .omit({ schedule_id: true, seats_show_attendees: true, seats_show_availability_count: true })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' })

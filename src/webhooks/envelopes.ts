@@ -54,6 +54,7 @@ const triggerExtras: Record<WebhookTrigger, z.ZodRawShape> = {
   BOOKING_REJECTED: { rejectionReason: z.string().nullable() },
   BOOKING_PAYMENT_INITIATED: {},
   BOOKING_PAID: {},
+  BOOKING_PAYMENT_REFUNDED: { refundAmount: z.number().int().positive().describe('This refund, in minor units (payment.refundedAmount is the total so far)') },
 };
 
 const envelopeOf = (trigger: WebhookTrigger) =>

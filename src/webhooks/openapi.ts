@@ -25,7 +25,9 @@ export const WEBHOOK_TRIGGER_SUMMARIES: Record<SubscribableTrigger | 'PING', str
   BOOKING_CANCELLED: 'A booking was cancelled',
   MEETING_REMINDER: 'A reminder workflow step of action `webhook` is due (before the start, after the end, or at a change)',
   BOOKING_PAYMENT_INITIATED: 'A paid booking was made and its checkout opened (it holds the time until paid or expired)',
-  BOOKING_PAID: 'A paid booking was paid (BOOKING_CREATED or BOOKING_REQUESTED follows); a payment that came too late is refunded and also announced with it',
+  BOOKING_PAID: 'A paid booking was paid and booked (BOOKING_CREATED or BOOKING_REQUESTED follows)',
+  BOOKING_PAYMENT_REFUNDED:
+    'Money of a paid booking goes back: a payment that came too late (the time was taken), a cancel (per the refund policy), a decline, or a refund by hand; `refundAmount` is this refund',
   PING: 'A test delivery sent by POST /v2/webhooks/{id}/ping',
 };
 

@@ -30,6 +30,8 @@ export interface BookingEventSnapshot {
   seat?: { uid: string; sequence: number; live: boolean };
   /** A paid booking's payment after the change (src/payments/). */
   payment?: { status: string; amount: number; currency: string; refundedAmount: number };
+  /** BOOKING_PAYMENT_REFUNDED: the amount this refund gives back (minor units). */
+  refundAmount?: number;
 }
 
 export type EnvelopeTrigger = WebhookTrigger | 'MEETING_REMINDER' | 'PING';
@@ -99,6 +101,7 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
   // (src/webhooks/outbox.ts, TEAM_PATCH_SQL), from the booking's hosts as written.
   if (event.trigger === 'BOOKING_CANCELLED') payload.cancellationReason = booking.cancellationReason;
   if (event.trigger === 'BOOKING_REJECTED') payload.rejectionReason = booking.rejectionReason;
+  if (event.trigger === 'BOOKING_PAYMENT_REFUNDED') payload.refundAmount = event.refundAmount ?? 0;
   return { triggerEvent: event.trigger, createdAt: iso(now), payload };
 }
 

@@ -1,5 +1,5 @@
 // English: the source catalogue. Every other language has exactly these keys (its type says so, and
-// test/i18n.test.ts fails on a missing or extra one). `{name}` is filled in; a plural message is an object keyed by
+// test/i18n.unit.ts fails on a missing or extra one). `{name}` is filled in; a plural message is an object keyed by
 // Intl.PluralRules categories ("other" always present), chosen by the `count` value.
 export const en = {
   footer: 'Scheduling by calflare',

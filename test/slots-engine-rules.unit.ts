@@ -1,5 +1,5 @@
 // Hand-worked cases for the slot engine's rules: zones of host and viewer, hours across midnight, date overrides,
-// buffers, notice, window and interval, checkSlot's reasons, input checks (DST: slots-engine-dst.test.ts).
+// buffers, notice, window and interval, checkSlot's reasons, input checks (DST: slots-engine-dst.unit.ts).
 import { describe, expect, it } from 'vitest';
 import { checkSlot, computeSlotStarts, groupSlotsByLocalDate, isValidTimeZone, type DateOverride } from '../src/slots/engine';
 import { at, everyDay, MON, slotInput, slotStarts, startsOf, TUE, utc, weekdays } from './slots-engine-helpers';

@@ -1,4 +1,4 @@
-// Hand-worked DST cases for the slot engine (its other rules: slots-engine-rules.test.ts). Expected instants are
+// Hand-worked DST cases for the slot engine (its other rules: slots-engine-rules.unit.ts). Expected instants are
 // written as literal ISO strings in the zone they were worked out in (DST dates from the tz rules: New York
 // 2027-03-14 02:00 EST -> 03:00 EDT and 2026-11-01 02:00 EDT -> 01:00 EST; Berlin 2027-03-28 02:00 CET -> 03:00 CEST;
 // Lord Howe 2026-10-04 02:00 +10:30 -> 02:30 +11:00 and 2027-04-04 02:00 +11:00 -> 01:30 +10:30).
