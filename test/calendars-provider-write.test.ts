@@ -301,6 +301,27 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     expect(graph.meetings()).toBe(1);
   });
 
+  it('a request the host accepts: the tentative event asks for no Meet, the confirming update does, and the confirmation waits for its link', async () => {
+    const { token, eventType, google } = await providerHost('google', undefined, { requires_confirmation: true });
+    await generate(token, eventType.id, 'google_meet');
+    const { id, uid } = await heldWrite(eventType.id, at('16:00'), attendee('accept'));
+    expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'synced' });
+    expect(google.requests[0]!.body).toMatchObject({ status: 'tentative' });
+    expect(google.requests[0]!.body.conferenceData).toBeUndefined();
+    expect((await api('POST', `/v2/bookings/${uid}/confirm`, { token, body: {} })).json).toMatchObject({ status: 'accepted', location: null });
+    expect(await unsent(uid)).toEqual({ emails: 1, hooks: 0 });
+    expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'synced' });
+    expect(google.requests[1]).toMatchObject({ method: 'PUT', body: { status: 'confirmed', conferenceData: { createRequest: { requestId: `${google.requests[0]!.body.id}-meet` } } } });
+    expect(google.requests[1]!.url.searchParams.get('conferenceDataVersion')).toBe('1');
+    const link = 'https://meet.google.com/mee-0001-tin';
+    expect(await locationOf(uid)).toBe(link);
+    const confirmation = await dbRow<{ payload: string; enqueued_at: number | null }>(
+      "SELECT n.payload, n.enqueued_at FROM booking_email_notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.uid = ? AND n.trigger_event = 'BOOKING_CONFIRMED'",
+      uid,
+    );
+    expect([JSON.parse(confirmation!.payload).booking.locationValue, confirmation!.enqueued_at !== null]).toEqual([link, true]);
+  });
+
   it('never lost: a write that never runs leaves the confirmation to the sweep a minute on; a destination removed later books without a link and sends at once', async () => {
     const { token, eventType } = await providerHost('google');
     await generate(token, eventType.id, 'google_meet');
