@@ -47,7 +47,7 @@ import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
 import { applyPaymentEvent, bookPaid, cancelRefund, isPaidEventType, type PaidEnv } from './paid';
 import { paidTerms } from './paid-repo';
-import type { PaymentEffect } from '../payments/machine';
+import type { PaymentWork } from '../payments/machine';
 
 /** A payment event from Stripe (webhook or the expiry sweep) or the host's refund by hand. */
 export type PaymentCall =
@@ -60,7 +60,7 @@ export type CancelScope = 'this' | 'following' | 'all';
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome =
-  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[]; paymentEffects?: PaymentEffect[] }
+  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[]; paymentWork?: PaymentWork[] }
   | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[]; conflicts?: OccurrenceConflict[] };
 
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */

@@ -16,7 +16,7 @@ import { checkoutParams } from './checkout';
 import { createCheckout, stripeClient, verifiedEvent } from './stripe';
 import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, purgeStripeEvents, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
-import { afterEffects, performPaymentEffects } from './effects';
+import { afterEffects, performPaymentEffects, performPaymentWork } from './effects';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -161,7 +161,7 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
   if (call) {
     const reply = await onCalendar(env, found.booking.hostId, found.booking.uid, call, d1);
     if (!reply.ok && reply.code !== 'conflict') throw new ApiError(reply.code, reply.message);
-    if (reply.ok && reply.paymentEffects?.length) await performPaymentEffects(env, found.booking.uid, reply.paymentEffects);
+    if (reply.ok && reply.paymentWork?.length) await performPaymentWork(env, found.booking.uid, reply.paymentWork);
   }
   await recordEvent(db, event.id, event.type, found.booking.uid, Date.now());
   return { status: 200, body: { received: true } };
@@ -176,9 +176,9 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
   let expired = 0;
   for (const b of await overdueUnpaid(db, now, 50)) {
     const reply = await onCalendar(env, b.hostId, b.uid, { type: 'expire' });
-    if (reply.ok && reply.paymentEffects?.length) {
+    if (reply.ok && reply.paymentWork?.length) {
       expired++;
-      await performPaymentEffects(env, b.uid, reply.paymentEffects);
+      await performPaymentWork(env, b.uid, reply.paymentWork);
     }
   }
   const due = await refundsDue(db, 20);
@@ -196,6 +196,6 @@ export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, ui
   if (!found || !mayRefund) throw notFound('Booking');
   const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
-  if (!reply.paymentEffects?.length) return reply.booking;
-  return afterEffects(reply.booking, await performPaymentEffects(env, uid, reply.paymentEffects));
+  if (!reply.paymentWork?.length) return reply.booking;
+  return afterEffects(reply.booking, await performPaymentWork(env, uid, reply.paymentWork));
 }
