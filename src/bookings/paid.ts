@@ -15,13 +15,15 @@ import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
 import { calendarWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { attendeeCancelRefund, DEFAULT_REFUND_POLICY } from '../payments/money';
+import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, seriesShares } from '../payments/money';
 import { next, refundable, type PaidBookingStatus, type PaymentEvent, type PaymentState, type PaymentWork, type Transition } from '../payments/machine';
 import { seriesRefOf } from './calendar';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { snapshotOf } from './snapshot';
 import { draftBooking, type BookRequest } from './draft';
-import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, type BookingForWrite, type BookingJson } from './repo';
+import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, seriesForWrite, type BookingForWrite, type BookingJson, type NewBooking } from './repo';
+import type { PaymentRecord } from '../db/json-types';
+import type { BookingEventSnapshot } from '../webhooks/payload';
 import { openUnpaidOf, paymentUpdate, spanFreeFor } from './paid-repo';
 import { newBookingUid } from './uid';
 import { positiveIntVar } from '../reservations/rules';
@@ -58,6 +60,55 @@ export const DEFAULT_MAX_OPEN_UNPAID = 2;
 export const isPaidEventType = (et: { price: number | null; currency: string | null }) => et.price !== null && et.currency !== null;
 
 /**
+ * Before a new paid booking (or series): the same email's open unpaid booking of this event type at this start is
+ * answered again with its checkout (a series with all its occurrences); an email with PAYMENT_MAX_OPEN_PER_ATTENDEE
+ * open unpaid bookings with this host (a series counts once: one checkout) gets 409 too_many_bookings. Null: go on.
+ */
+export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext): Promise<PaidWritten | null> {
+  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
+  const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
+  const resumed = same && (await findBookingForWrite(e.db, same.uid));
+  if (resumed) {
+    const series = resumed.booking.recurringBookingUid;
+    const occurrences = series ? (await seriesForWrite(e.db, series)).map((o) => bookingJson(o)) : undefined;
+    return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
+  }
+  const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
+  if (new Set(open.map((b) => b.recurringBookingUid ?? b.uid)).size >= maxOpen) {
+    return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
+  }
+  return null;
+}
+
+/**
+ * A paid recurring series (price per series): every occurrence `awaiting_payment` until one deadline (never after the
+ * first start), each with its share of the price (`seriesShares`) and the series' price; the first occurrence carries
+ * the checkout and the invitation's series master for when it is paid. Only BOOKING_PAYMENT_INITIATED goes out.
+ */
+export function paidSeries(ctx: SlotContext, starts: number[], now: number) {
+  const et = ctx.eventType;
+  const shares = seriesShares(et.price!, starts.length, et.currency!);
+  const expiresAt = paymentDeadline(now, et.paymentDeadlineMinutes, starts[0]!);
+  return {
+    awaiting<D extends { booking: NewBooking; snapshot: BookingEventSnapshot }>(draft: D, index: number, master: NonNullable<PaymentRecord['series_master']>): D {
+      const payment: PaymentRecord = {
+        ...newPaymentRecord(shares[index]!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+        series_amount: et.price!,
+        ...(index === 0 ? { series_master: { rule: { freq: master.rule.freq, interval: master.rule.interval }, count: master.count, zone: master.zone, lastStart: master.lastStart } } : {}),
+      };
+      const booking = { ...draft.booking, status: 'awaiting_payment' as const, paymentExpiresAt: expiresAt, payment };
+      const snapshot = {
+        ...draft.snapshot,
+        trigger: 'BOOKING_PAYMENT_INITIATED' as const,
+        booking: { ...draft.snapshot.booking, status: booking.status },
+        payment: { status: 'unpaid', amount: payment.amount, currency: payment.currency, refundedAmount: 0 },
+      };
+      return { ...draft, booking, snapshot };
+    },
+  };
+}
+
+/**
  * A new paid booking: `awaiting_payment` until its deadline, behind the same guarded INSERT as any booking. No email
  * and no BOOKING_CREATED before payment; a BOOKING_PAYMENT_INITIATED webhook. The same attendee booking the same
  * slot again while its checkout is open gets that booking back (never a second one, never a 409 dead end); an
@@ -65,14 +116,6 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  */
 export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
   const et = ctx.eventType;
-  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
-  const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
-  const resumed = same && (await findBookingForWrite(e.db, same.uid));
-  if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
-  const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
-  if (open.length >= maxOpen) {
-    return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
-  }
   // A paid booking is written as a request as far as the location goes: no host link before payment.
   const draft = draftBooking(ctx, { ...req, needsConfirmation: true }, newBookingUid(), e.now);
   if (!draft.ok) return draft;
@@ -137,7 +180,14 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
  * only the first occurrence's emails go out for it (its invitation carries the whole series, as a free series').
  * Other events (cancel, expire) apply to each occurrence by its own state and share.
  */
-export async function applyToSeries(e: PaidEnv, targets: BookingForWrite[], event: PaymentEvent | { type: 'pay'; requiresConfirmation: boolean }, details: EventDetails = {}): Promise<PaidWritten> {
+export async function applyToSeries(
+  e: PaidEnv,
+  targets: BookingForWrite[],
+  event: PaymentEvent | { type: 'pay'; requiresConfirmation: boolean },
+  details: EventDetails = {},
+  /** A cancel: what each booking gets back (its own share, by the policy at its own start). */
+  refundOf?: (b: Booking) => number,
+): Promise<PaidWritten> {
   if (targets.some((x) => !x.booking.payment)) return fail('conflict', 'This booking has no payment');
   let decided: PaymentEvent = event as PaymentEvent;
   if (event.type === 'pay' && !('slotFree' in event)) {
@@ -147,7 +197,7 @@ export async function applyToSeries(e: PaidEnv, targets: BookingForWrite[], even
   }
   const plans: Plan[] = [];
   for (const [index, current] of targets.entries()) {
-    const t = next(paymentStateOf(current.booking), decided);
+    const t = next(paymentStateOf(current.booking), decided.type === 'cancel' && refundOf ? { type: 'cancel', refund: refundOf(current.booking) } : decided);
     if (!t.ok) {
       if (index === 0) return fail('conflict', t.message);
       continue;
@@ -177,7 +227,7 @@ export async function applyToSeries(e: PaidEnv, targets: BookingForWrite[], even
   if (rows.some((row) => !row)) {
     // A revival whose time was taken meanwhile cannot happen under the lock; a write outside it could (a team
     // booking's other hosts): refund then. (The whole batch is one transaction: a failed guard wrote nothing.)
-    if (decided.type === 'pay' && decided.slotFree) return applyToSeries(e, targets, { ...decided, slotFree: false }, details);
+    if (decided.type === 'pay' && decided.slotFree) return applyToSeries(e, targets, { ...decided, slotFree: false }, details, refundOf);
     return fail('conflict', 'The booking changed meanwhile; reload it and try again');
   }
   const named = plans.findIndex((p) => p.current.booking.id === targets[0]!.booking.id);

@@ -9,7 +9,7 @@ import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { seal } from '../lib/sealed';
 import { hostCalendar } from '../bookings/stub';
-import { bookingJson, findBooking, byUid, type AttendeeInput, type BookingJson } from '../bookings/repo';
+import { bookingJson, findBooking, byUid, seriesForWrite, type AttendeeInput, type BookingJson } from '../bookings/repo';
 import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
@@ -88,7 +88,8 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
       startAt: Date.parse(booking.start!),
       paymentExpiresAt: Date.parse(booking.payment.expires_at!),
       attendeeEmail: booking.attendee.email,
-      price: booking.payment.amount,
+      // A paid series is one checkout for its price (each occurrence's `amount` is its share).
+      price: booking.payment.series_amount ?? booking.payment.amount,
       currency: booking.payment.currency,
     },
     env.APP_URL,
@@ -111,6 +112,11 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
 export async function openCheckout(d1: RequestDb, env: Bindings, found: { booking: Booking; attendee: AttendeeInput }): Promise<string | null> {
   const b = found.booking;
   if (b.status !== 'awaiting_payment' || !b.payment || b.payment.checkout_url || (b.paymentExpiresAt ?? 0) <= Date.now()) return b.payment?.checkout_url ?? null;
+  // A paid series has one checkout, its first occurrence's: every occurrence's page offers that one.
+  if (b.payment.series_amount !== undefined && !b.payment.series_master && b.recurringBookingUid) {
+    const first = (await seriesForWrite(d1.db, b.recurringBookingUid))[0];
+    return first && first.booking.uid !== b.uid ? openCheckout(d1, env, first) : null;
+  }
   try {
     return (await withCheckout(d1, env, bookingJson(found), b.payment.account_user_id)).payment?.checkout_url ?? null;
   } catch (error) {
