@@ -37,7 +37,7 @@ import {
 } from './view-state';
 import type { BookingField } from '../db/json-types';
 
-const LOCATION_KEYS = { google_meet: 'locGoogleMeet', zoom: 'locZoom', phone: 'locPhone', in_person: 'locInPerson' } as const;
+const LOCATION_KEYS = { google_meet: 'locGoogleMeet', ms_teams: 'locMsTeams', zoom: 'locZoom', phone: 'locPhone', in_person: 'locInPerson' } as const;
 export const locationLabel = (kind: string | null, t: Translator) =>
   kind ? (kind in LOCATION_KEYS ? t.t(LOCATION_KEYS[kind as keyof typeof LOCATION_KEYS]) : kind) : t.t('locNone');
 

@@ -14,6 +14,7 @@ import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outb
 import { pendingStepsOf, stepStatements, type BookingState, type ScheduledStep } from '../workflows/schedule';
 import { deliverDueReminders } from '../workflows/delivery';
 import { calendarWriteStatements, enqueueCalendarWrites, writeIdsOf } from '../calendars/writeback-outbox';
+import { heldForMeetingLink } from '../calendars/meeting-links';
 import { snapshotOf } from './snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
@@ -324,13 +325,16 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!inserted) {
       return (await this.attendeeCapFailure(db, ctx.host.id, this.attendeeCap(ctx.eventType, req.attendee.email), now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
     }
+    const writeIds = writeIdsOf(results.slice(writes.length + emails.length + steps.length));
+    // A link the host's calendar makes: the confirmation and the webhook go with it (src/calendars/meeting-link-settle.ts).
+    const held = heldForMeetingLink(snapshot.booking, writeIds);
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }),
-      deliveryIds: deliveryIdsOf(results[1]!),
-      notificationIds: notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
+      deliveryIds: held ? [] : deliveryIdsOf(results[1]!),
+      notificationIds: held ? [] : notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
       steps: pendingStepsOf(results.slice(writes.length + emails.length, writes.length + emails.length + steps.length)),
-      writeIds: writeIdsOf(results.slice(writes.length + emails.length + steps.length)),
+      writeIds,
     };
   }
 
@@ -498,13 +502,16 @@ export class HostCalendar extends DurableObject<Bindings> {
     ]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+    const writeIds = writeIdsOf(rest.slice(emailInserts.length + steps.length));
+    // An accepted request whose link the host's calendar makes: the confirmation waits for it, as a new booking's does.
+    const held = heldForMeetingLink(snapshot.booking, writeIds);
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
-      deliveryIds: deliveryIdsOf(outbox!),
-      notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
+      deliveryIds: held ? [] : deliveryIdsOf(outbox!),
+      notificationIds: held ? [] : notificationIdsOf(rest.slice(0, emailInserts.length)),
       steps: pendingStepsOf(rest.slice(emailInserts.length, emailInserts.length + steps.length)),
-      writeIds: writeIdsOf(rest.slice(emailInserts.length + steps.length)),
+      writeIds,
     };
   }
 

@@ -531,7 +531,7 @@ export type BookingJson = ReturnType<typeof bookingJson>;
 
 export interface BookingForWrite extends BookingWithAttendee {
   host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
-  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> & Partial<Pick<EventType, 'locationType' | 'locationValue'>> | null;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> & Partial<Pick<EventType, 'locationType' | 'locationValue' | 'generateMeetingLink'>> | null;
 }
 
 /**
@@ -568,6 +568,7 @@ export function selectBookingsForWrite(db: Db) {
         isActive: eventTypes.isActive,
         locationType: eventTypes.locationType,
         locationValue: eventTypes.locationValue,
+        generateMeetingLink: eventTypes.generateMeetingLink,
       },
     })
     .from(bookings)

@@ -105,7 +105,12 @@ export const bookingResponse = z.strictObject({
   end: z.iso.datetime(),
   attendee: z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable() }),
   location_type: z.string().nullable(),
-  location: z.string().nullable(),
+  location: z
+    .string()
+    .nullable()
+    .describe(
+      "The link, address or number. An event type with generate_meeting_link: the Google Meet or Teams link the host's destination calendar made, once the booking was written there (null until then, and while a request waits for the host)",
+    ),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   cancellation_reason: z.string().nullable(),
   rejection_reason: z.string().nullable(),

@@ -21,7 +21,8 @@ export type CalendarWritePayload = Omit<BookingCalendarData, 'series'> & {
 export const attendeesOf = (p: CalendarWritePayload): { name: string; email: string }[] => (p.seats?.length ? p.seats : [p.attendee]);
 
 export type WriteOutcome =
-  | { ok: true; ref: string }
+  /** `link`: the meeting link the provider made or keeps for the event, when the write asked for one. */
+  | { ok: true; ref: string; link?: string | null }
   | { ok: false; permanent: boolean; message: string; retryAfterSeconds?: number; detail?: string };
 
 /** The resource of an event in a collection: `<collection>/<event uid>.ics` (the UID is URL-safe: `host-<hex>`). */
