@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdsSlot, next, refundable, type PaymentEffect, type PaymentEvent, type PaymentState, type Transition } from '../src/payments/machine';
+import { seriesShares } from '../src/payments/money';
 import { runs } from './runs';
 
 // ---- The state machine, pure ----
@@ -175,6 +176,24 @@ describe('random interleavings over one slot', () => {
         }
       }),
       { numRuns: runs(300) },
+    );
+  });
+});
+
+describe("a paid series' price split over its occurrences", () => {
+  it('equal shares in chargeable units, the remainder to the earliest, adding up to the price', () => {
+    expect(seriesShares(1000, 3, 'usd')).toEqual([334, 333, 333]);
+    expect(seriesShares(1000, 3, 'kwd')).toEqual([340, 330, 330]);
+    expect(seriesShares(5, 3, 'jpy')).toEqual([2, 2, 1]);
+    expect(seriesShares(2500, 1, 'eur')).toEqual([2500]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: 1, max: 60 }), fc.constantFrom('usd', 'kwd', 'jpy'), (price, count, currency) => {
+        const shares = seriesShares(currency === 'kwd' ? price * 10 : price, count, currency);
+        expect(shares.reduce((a, b) => a + b, 0)).toBe(currency === 'kwd' ? price * 10 : price);
+        expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(currency === 'kwd' ? 10 : 1);
+        if (currency === 'kwd') expect(shares.every((x) => x % 10 === 0)).toBe(true);
+      }),
+      { numRuns: runs(100) },
     );
   });
 });

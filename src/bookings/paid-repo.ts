@@ -14,7 +14,7 @@ import type { PaidBookingStatus, PaymentState } from '../payments/machine';
 export async function openUnpaidOf(db: Db, scope: { hostId: number } | { eventTypeId: number }, email: string, now: number) {
   const whose = 'hostId' in scope ? eq(bookings.hostId, scope.hostId) : eq(bookings.eventTypeId, scope.eventTypeId);
   return db
-    .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt })
+    .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt, recurringBookingUid: bookings.recurringBookingUid })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
     .where(and(whose, eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))

@@ -137,7 +137,8 @@ export const bookingResponse = z.strictObject({
   payment: z
     .strictObject({
       status: z.enum(['unpaid', 'void', 'paid', 'partially_refunded', 'refunded']).describe('`void`: the checkout closed unpaid (expired, or the booking was cancelled first)'),
-      amount: z.number().int().describe('Minor units of `currency`'),
+      amount: z.number().int().describe('Minor units of `currency`; an occurrence of a paid series: its share of the series price'),
+      series_amount: z.number().int().optional().describe('An occurrence of a paid recurring series: the price of the whole series (one checkout, on the first occurrence)'),
       currency: z.string().describe('Lower-case ISO 4217'),
       refunded_amount: z.number().int().describe('Refunds decided so far (minor units)'),
       refund_pending: z.boolean().describe('A refund decided that Stripe has not confirmed yet (retried by the cron)'),

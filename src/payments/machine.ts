@@ -54,6 +54,9 @@ export type PaymentEffect =
   /** stripe.checkout.sessions.expire: nobody can pay for this booking any more. */
   | { kind: 'close_checkout' };
 
+/** The Stripe effects one committed change asks for, per booking (a paid series' occurrences each have their own). */
+export type PaymentWork = { uid: string; effects: PaymentEffect[] };
+
 export type Transition =
   | { ok: true; changed: boolean; state: PaymentState; effects: PaymentEffect[] }
   | { ok: false; message: string };
