@@ -242,6 +242,12 @@ describe('the connect page (/settings/calendars)', () => {
     expect(chosen.headers.get('location')).toBe('/settings/calendars');
     expect((await api('GET', '/v2/calendars/destination', { token })).json).toMatchObject({ connection_id: connection.id, calendar_id: 'team@group.calendar.google.com', kind: 'google' });
     expect((await open(cookie)).html).toContain(`<option value="${connection.id}:team@group.calendar.google.com" selected="">`);
+    // Google refused our refresh later: the page says so and offers to connect again, in one click.
+    await env.DB.prepare('UPDATE calendar_connections SET reauth_required = 1 WHERE id = ?').bind(connection.id).run();
+    const refused = await open(cookie);
+    expect(refused.html).toContain('Connect again');
+    expect(refused.html).toContain('action="/settings/calendars/connect/google"><input type="hidden" name="_csrf"');
+    expect(refused.html).toContain('Connect Google again');
   });
 
   it('refuses forms without the session\'s CSRF token, answers 404 for another user\'s connection, and a failed return says so on the page', async () => {
@@ -278,6 +284,10 @@ describe('the connect page (/settings/calendars)', () => {
 
   it('any host signs in on /settings/login (the admin is for super admins only); signed out, the page sends them there', async () => {
     const { user } = await makeUser();
+    // Back from the provider without a session: to sign-in, not to a JSON 401.
+    const lost = await page('/v2/calendars/oauth/google/callback?code=c&state=s', { cookie: 'oauth_return=settings' });
+    expect(lost.status).toBe(303);
+    expect(lost.headers.get('location')).toBe('/settings/login?next=%2Fsettings%2Fcalendars');
     const away = await page('/settings/calendars');
     expect(away.status).toBe(303);
     expect(away.headers.get('location')).toBe('/settings/login?next=%2Fsettings%2Fcalendars');

@@ -15,6 +15,7 @@ import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import { loadUser, SESSION_COOKIE, sessionToken } from '../auth/middleware';
+import { userForToken } from '../auth/sessions';
 import { logIn, logOut, setSessionCookie } from '../auth/service';
 import { loginBody } from '../auth/schemas';
 import { finishAuthorization, startAuthorization } from '../calendars/oauth';
@@ -215,13 +216,14 @@ function failureKey(error: unknown): string {
  * page started (its cookie), the connection is made exactly as the API makes it, then the browser returns to the page
  * showing it (or why it failed); any other request goes on to the API's JSON callback.
  */
-export const oauthReturnRoutes = new Hono<AccountEnv>().get('/:provider/callback', loadUser, async (c, next) => {
+export const oauthReturnRoutes = new Hono<AccountEnv>().get('/:provider/callback', async (c, next) => {
   const provider = providerOf(c.req.param('provider'));
+  // Not the page's flow: the API's callback, untouched (and its one session read, not two).
   if (getCookie(c, OAUTH_RETURN_COOKIE) !== 'settings' || !provider) return next();
   deleteCookie(c, OAUTH_RETURN_COOKIE, { path: OAUTH_RETURN_PATH, secure: true });
   c.header('Cache-Control', 'no-store');
-  const user = c.get('user');
   const token = tokenOf(c);
+  const user = token ? await userForToken(c.var.db, token) : null;
   if (!user || !token) return c.redirect(`/settings/login?next=${encodeURIComponent(CALENDARS_PAGE)}`, 303);
   const now = Date.now();
   try {
