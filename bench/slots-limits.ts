@@ -40,7 +40,7 @@ const BASE: EventType = {
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: 15, bookingWindowDays: 365, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
   bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null,
-  schedulingType: null, assignAllTeamMembers: false, distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null,
+  schedulingType: null, assignAllTeamMembers: false, distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null, generateMeetingLink: false,
   createdAt: 0, updatedAt: 0,
 };
 

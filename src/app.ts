@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { settingsRoutes, oauthReturnRoutes } from './settings/routes';
 import { adminRoutes } from './admin/routes';
 import { authRoutes, meRoutes } from './auth/routes';
 import { bookerRoutes } from './booker/routes';
@@ -93,9 +94,13 @@ export const app = new Hono<AppEnv>()
   .use(useDb)
   // Logo uploads: a raw image body, so ahead of the API's JSON-only rule and 64 KiB cap (src/logos/routes.ts).
   .route('/v2', logoUploadRoutes)
+  // The OAuth return of a flow the host's connect page started goes back to that page (src/settings/routes.tsx).
+  .route('/v2/calendars/oauth', oauthReturnRoutes)
   .route('/v2', api)
   .route('/logos', logoRoutes)
   .route('/admin', adminRoutes)
+  // The host's own pages (/settings, a reserved username): sign in, connect a calendar, choose where bookings are written.
+  .route('/settings', settingsRoutes)
   // Secret iCalendar subscription feeds (/feeds/{token}.ics), made with /v2/calendar-feeds.
   .route('/feeds', feedRoutes)
   // The API reference, rendered from /v2/openapi.json.

@@ -15,7 +15,7 @@ function context(et: Partial<EventType> = {}, busy: SlotContext['busy'] = []): S
       locationType: null, locationValue: null, requiresConfirmation: false, emailNotifications: true, isActive: true,
       bookingFields: null, bookingLimitsCount: null, bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false,
       maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null, schedulingType: null, assignAllTeamMembers: false,
-      distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null, createdAt: NOW, updatedAt: NOW, ...et,
+      distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null, generateMeetingLink: false, createdAt: NOW, updatedAt: NOW, ...et,
     },
     host: { id: 1, name: 'Hana Host', email: 'hana@example.com', timezone: 'UTC', username: 'hana' },
     scheduleTimeZone: 'UTC',

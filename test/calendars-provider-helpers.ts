@@ -1,7 +1,10 @@
 // Fakes of Google Calendar API v3 events and Microsoft Graph v1.0 events, as far as write-back uses them, speaking their
 // documented contracts: Google's client-chosen ids (base32hex, 409 on a duplicate, 410 on a deleted one), Graph's
 // transactionId (a repeated create answers the event made the first time), Bearer tokens (401 on one not issued or
-// expired), and 429 with Retry-After when told to. Every request is recorded for the tests to check.
+// expired), and 429 with Retry-After when told to. Every request is recorded for the tests to check. Conferences as
+// documented: Google makes a Meet for a createRequest only with conferenceDataVersion=1, ignores a requestId it saw
+// before, keeps the conference of an update sent without the version (and drops it on one sent with it but without
+// conferenceData); Graph makes a Teams meeting for isOnlineMeeting and ignores later changes to it.
 import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
 import { api } from './helpers';
@@ -25,7 +28,30 @@ export function fakeGoogleCalendar(oauth: ReturnType<typeof fakeOAuth>) {
   const requests: ApiRequest[] = [];
   const expired = new Set<string>();
   const throttle: { retryAfter: string }[] = [];
+  /** Meets made, by requestId. */
+  const meets = new Map<string, string>();
   let loseNextInsertAnswer = false;
+  /** The event's conferenceData after a write: Google's documented conferenceDataVersion rules. */
+  const conferenceOf = (url: URL, body: any, before: any) => {
+    if (url.searchParams.get('conferenceDataVersion') !== '1') return before?.conferenceData;
+    const request = body.conferenceData?.createRequest;
+    if (!request) return body.conferenceData;
+    if (before?.conferenceData?.createRequest?.requestId === request.requestId) return before.conferenceData;
+    if (request.conferenceSolutionKey?.type !== 'hangoutsMeet' || typeof request.requestId !== 'string') throw new Error('bad createRequest');
+    const code = `mee-${String(meets.size + 1).padStart(4, '0')}-tin`;
+    meets.set(request.requestId, code);
+    return {
+      conferenceId: code,
+      conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+      createRequest: { ...request, status: { statusCode: 'success' } },
+      entryPoints: [{ entryPointType: 'video', uri: `https://meet.google.com/${code}`, label: `meet.google.com/${code}` }],
+    };
+  };
+  const stored = (url: URL, body: any, before: any, extra: Record<string, unknown>) => {
+    const conferenceData = conferenceOf(url, body, before);
+    const { conferenceData: _sent, ...rest } = body;
+    return { ...rest, ...extra, ...(conferenceData ? { conferenceData, hangoutLink: conferenceData.entryPoints?.[0]?.uri } : {}) };
+  };
   async function handle(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
     if (url.origin !== 'https://www.googleapis.com') return undefined;
@@ -43,7 +69,7 @@ export function fakeGoogleCalendar(oauth: ReturnType<typeof fakeOAuth>) {
       // Google: ids are 5-1024 characters of base32hex (a-v, 0-9); a used id is 409 (also when that event was deleted).
       if (!/^[a-v0-9]{5,1024}$/.test(body.id)) return Response.json({ error: { code: 400, message: 'Invalid resource id value.' } }, { status: 400 });
       if (events.has(key(body.id))) return Response.json({ error: { code: 409, message: 'The requested identifier already exists.' } }, { status: 409 });
-      events.set(key(body.id), { ...body, status: body.status ?? 'confirmed' });
+      events.set(key(body.id), stored(url, body, undefined, { status: body.status ?? 'confirmed' }));
       if (loseNextInsertAnswer) {
         loseNextInsertAnswer = false;
         throw new Error('Network connection lost.');
@@ -53,7 +79,7 @@ export function fakeGoogleCalendar(oauth: ReturnType<typeof fakeOAuth>) {
     const found = m[2] ? events.get(key(m[2])) : undefined;
     if (request.method === 'PUT') {
       if (!found) return Response.json({ error: { code: 404 } }, { status: 404 });
-      events.set(key(m[2]!), { ...body, id: m[2] });
+      events.set(key(m[2]!), stored(url, body, found, { id: m[2] }));
       return Response.json(events.get(key(m[2]!)));
     }
     if (request.method === 'DELETE') {
@@ -64,7 +90,7 @@ export function fakeGoogleCalendar(oauth: ReturnType<typeof fakeOAuth>) {
     }
     return Response.json({ error: { code: 405 } }, { status: 405 });
   }
-  return { handle, events, requests, expired, throttle, loseNextInsertAnswer: () => void (loseNextInsertAnswer = true) };
+  return { handle, events, requests, expired, throttle, meets, loseNextInsertAnswer: () => void (loseNextInsertAnswer = true) };
 }
 
 export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
@@ -74,6 +100,13 @@ export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
   const expired = new Set<string>();
   let loseNextCreateAnswer = false;
   let counter = 0;
+  /** Teams meetings made (work accounts: teamsForBusiness). */
+  let meetings = 0;
+  const onlineMeetingOf = (body: any, before: any) => {
+    if (before?.onlineMeeting) return before.onlineMeeting;
+    if (body.isOnlineMeeting !== true || body.onlineMeetingProvider !== 'teamsForBusiness') return null;
+    return { joinUrl: `https://teams.microsoft.com/l/meetup-join/meeting-${++meetings}` };
+  };
   async function handle(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
     if (url.origin !== 'https://graph.microsoft.com') return undefined;
@@ -86,7 +119,7 @@ export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
       const known = body.transactionId ? byTransaction.get(body.transactionId) : undefined;
       if (known && events.has(known)) return Response.json(events.get(known), { status: 201 });
       const id = `AAMk-${++counter}`;
-      events.set(id, { ...body, id, calendar: url.pathname });
+      events.set(id, { ...body, id, calendar: url.pathname, onlineMeeting: onlineMeetingOf(body, undefined) });
       if (body.transactionId) byTransaction.set(body.transactionId, id);
       if (loseNextCreateAnswer) {
         loseNextCreateAnswer = false;
@@ -98,7 +131,7 @@ export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
     const id = m ? decodeURIComponent(m[1]!) : '';
     if (!m || !events.has(id)) return Response.json({ error: { code: 'ErrorItemNotFound' } }, { status: 404 });
     if (request.method === 'PATCH') {
-      events.set(id, { ...events.get(id), ...body });
+      events.set(id, { ...events.get(id), ...body, onlineMeeting: onlineMeetingOf(body, events.get(id)) });
       return Response.json(events.get(id));
     }
     if (request.method === 'DELETE') {
@@ -107,7 +140,7 @@ export function fakeGraph(oauth: ReturnType<typeof fakeOAuth>) {
     }
     return Response.json({ error: { code: 'MethodNotAllowed' } }, { status: 405 });
   }
-  return { handle, events, requests, expired, loseNextCreateAnswer: () => void (loseNextCreateAnswer = true) };
+  return { handle, events, requests, expired, meetings: () => meetings, loseNextCreateAnswer: () => void (loseNextCreateAnswer = true) };
 }
 
 /** Connects the provider through the OAuth flow (start, consent, callback) and makes it the host's destination. */

@@ -89,6 +89,41 @@ describe('write-back into a CalDAV destination', () => {
     await waitFor(async () => dav.resources.size === 1 && [...dav.resources.values()][0]!.includes('STATUS:CONFIRMED'), 'confirm and decline written');
     await synced(token, a.json.uid);
   });
+
+  it('a seated slot is one resource: its ATTENDEEs follow the seats; a moved seat leaves one slot for the other; the last seat deletes it', async () => {
+    const { token, eventType } = await hostWithEventType({ seats_per_time_slot: 4 });
+    await caldavDestination(token);
+    const dav = fakeCaldav();
+    serveCaldav(dav);
+    const seat = async (start: string, name: string) => (await book(eventType.id, start, { attendee: { name, email: `${name.toLowerCase()}@example.com`, timezone: 'UTC' } })).json.uid as string;
+    const idle = (puts: number) =>
+      waitFor(async () => dav.requests.filter((r) => r.method !== 'REPORT').length === puts && (await dbCount("SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.event_type_id = ? AND w.status != 'synced'", eventType.id)) === 0, `${puts} writes`);
+    const attendeesOf = (ics: string) =>
+      new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!.getAllProperties('attendee').map((p) => String(p.getFirstValue()));
+    await seat(at('15:00'), 'Ann');
+    await idle(1);
+    const bob = await seat(at('15:00'), 'Bob');
+    await idle(2);
+    const [create, update] = dav.requests;
+    expect(create!.headers.get('if-none-match')).toBe('*');
+    expect(update!.url).toBe(create!.url);
+    expect(attendeesOf(dav.resources.get(create!.url)!)).toEqual(['mailto:ann@example.com', 'mailto:bob@example.com']);
+    expect(icsProp(dav.resources.get(create!.url)!, 'SEQUENCE')).toBe('1');
+
+    // Bob moves to 16:00: the 15:00 event loses him (SEQUENCE 2), a 16:00 event is created with him alone.
+    expect((await api('PATCH', `/v2/bookings/${bob}`, { body: { start: at('16:00') } })).status).toBe(200);
+    await idle(4);
+    expect(dav.resources.size).toBe(2);
+    const moved = [...dav.resources.keys()].find((url) => url !== create!.url)!;
+    expect(attendeesOf(dav.resources.get(create!.url)!)).toEqual(['mailto:ann@example.com']);
+    expect(icsProp(dav.resources.get(create!.url)!, 'SEQUENCE')).toBe('2');
+    expect(attendeesOf(dav.resources.get(moved)!)).toEqual(['mailto:bob@example.com']);
+    expect(icsProp(dav.resources.get(moved)!, 'DTSTART')).toBe(`${day.replace(/-/g, '')}T160000Z`);
+    // Bob, the last seat at 16:00, cancels: that resource goes; the 15:00 one stays.
+    expect((await api('DELETE', `/v2/bookings/${bob}`, { body: {} })).status).toBe(200);
+    await idle(5);
+    expect([...dav.resources.keys()]).toEqual([create!.url]);
+  });
 });
 
 describe('team bookings', () => {

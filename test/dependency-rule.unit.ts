@@ -80,7 +80,7 @@ const base = (file: string) => file.split('/').pop()!.replace(/\.tsx?$/, '');
 const isRoutes = (file: string) => base(file) === 'routes';
 const isRepo = (file: string) => base(file) === 'repo' || base(file).endsWith('-repo');
 const isService = (file: string) => base(file) === 'service' || base(file).endsWith('-service');
-const PAGES = new Set(['admin', 'booker', 'web']);
+const PAGES = new Set(['admin', 'booker', 'settings', 'web']);
 const DELIVERY = new Set(['webhooks', 'notifications', 'invites']);
 /** The entry files that assemble everything. */
 const ENTRY = new Set(['src/index.ts', 'src/app.ts', 'src/env.ts']);

@@ -46,6 +46,8 @@ describe('POST /v2/event-types', () => {
       currency: null,
       payment_deadline_minutes: 30,
       refund_policy: { type: 'full_until_hours_before', hours: 24 },
+      // google_meet without a link: the host gives it (generated per booking only when asked for).
+      generate_meeting_link: false,
       created_at: expect.stringMatching(/Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

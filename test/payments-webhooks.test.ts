@@ -8,7 +8,7 @@ import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
-import { api, ATTENDEE, book, dbCount, dbRow, expectError, makeUser, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, dbCount, dbRow, expectError, getPage, makeUser, upcomingDate } from './helpers';
 import { fakeStripe, HOST_KEY, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 import { paymentKeys } from '../src/payments/keys';
 import { getDb } from '../src/db/client';
@@ -341,5 +341,81 @@ describe("the host's refund by hand", () => {
     expect(stripe.refunds.map((r) => r.amount)).toEqual([700]);
     await sweep();
     expect(stripe.refunds).toHaveLength(1);
+  });
+});
+
+// ---- A paid recurring series: price per series, one checkout ----
+
+const THURSDAY = upcomingDate(4, 7);
+const SERIES = { price: 1000, currency: 'usd', recurring_event: { freq: 'weekly', interval: 1, count: 3 } };
+
+async function paidSeries(eventType: Record<string, unknown> = {}) {
+  const stripe = fakeStripe();
+  const host = await paidHost({ ...SERIES, ...eventType });
+  const res = await book(host.eventType.id, `${THURSDAY}T10:00:00Z`);
+  expect(res.status).toBe(201);
+  const uids = (res.json.occurrences as { uid: string }[]).map((o) => o.uid);
+  return { stripe, host, res, uids, sessionId: /cs_test_\w+/.exec(res.json.payment.checkout_url)![0] };
+}
+
+describe('a paid recurring series', () => {
+  it('is one checkout for the series price; paying books every occurrence with one invitation; an occurrence cancelled refunds its share, the series the rest', async () => {
+    const { stripe, res, uids, sessionId } = await paidSeries();
+    expect(res.json.occurrences.map((o: any) => [o.status, o.payment.amount, o.payment.series_amount])).toEqual([
+      ['awaiting_payment', 334, 1000],
+      ['awaiting_payment', 333, 1000],
+      ['awaiting_payment', 333, 1000],
+    ]);
+    expect(new Set(res.json.occurrences.map((o: any) => o.payment.expires_at)).size).toBe(1);
+    const checkouts = stripe.requests.filter((r) => r.path === '/v1/checkout/sessions');
+    expect(checkouts.map((r) => r.form.get('line_items[0][price_data][unit_amount]'))).toEqual(['1000']);
+    expect(checkouts[0]!.form.get('metadata[booking_uid]')).toBe(uids[0]);
+
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionId)));
+    const after = await Promise.all(uids.map(getBooking));
+    expect(after.map((b) => [b.status, b.payment.status])).toEqual([['accepted', 'paid'], ['accepted', 'paid'], ['accepted', 'paid']]);
+    // One invitation for the series (the first occurrence's, with its RRULE), as a free series sends.
+    expect(await Promise.all(uids.map(emailsOf))).toEqual([2, 0, 0]);
+    const invite = await dbRow<{ payload: string }>("SELECT payload FROM booking_email_notifications WHERE booking_uid = ? AND recipient_role = 'attendee'", uids[0]);
+    expect(JSON.parse(invite!.payload).booking.series.master).toMatchObject({ rule: { freq: 'weekly', interval: 1 }, count: 3 });
+
+    const one = await api('DELETE', `/v2/bookings/${uids[1]}`, { body: { scope: 'this' } });
+    expect(one.json).toMatchObject({ status: 'cancelled', payment: { status: 'refunded', refunded_amount: 333 } });
+    expect((await getBooking(uids[0]!)).status).toBe('accepted');
+    const rest = await api('DELETE', `/v2/bookings/${uids[0]}`, { body: { scope: 'all' } });
+    expect(rest.status).toBe(200);
+    expect((await Promise.all(uids.map(getBooking))).map((b) => [b.status, b.payment.refunded_amount])).toEqual([['cancelled', 334], ['cancelled', 333], ['cancelled', 333]]);
+    expect(stripe.refunds.map((r) => r.amount).sort()).toEqual([333, 333, 334]);
+    expect(new Set(stripe.requests.filter((r) => r.path === '/v1/refunds').map((r) => r.headers.get('idempotency-key'))).size).toBe(3);
+    expect(stripe.violations).toEqual([]);
+  });
+
+  it('unpaid, it expires as a whole; a late payment after one occurrence was taken is refunded in full, the payer told once', async () => {
+    const { stripe, host, uids, sessionId } = await paidSeries();
+    const session = stripe.pay(sessionId);
+    await env.DB.prepare('UPDATE bookings SET payment_expires_at = ? WHERE recurring_booking_uid = (SELECT recurring_booking_uid FROM bookings WHERE uid = ?)').bind(Date.now() - 1000, uids[0]).run();
+    await sweep();
+    expect((await Promise.all(uids.map(getBooking))).map((b) => b.status)).toEqual(['expired', 'expired', 'expired']);
+    expect(stripe.requests.filter((r) => r.path.endsWith('/expire'))).toHaveLength(1);
+    // Someone else's series takes the second and third weeks.
+    const second = (await getBooking(uids[1]!)).start;
+    expect((await book(host.eventType.id, second, { attendee: { ...ATTENDEE, email: 'other@example.com' } })).status).toBe(201);
+    await sendWebhook(await stripeEvent('checkout.session.completed', session));
+    const after = await Promise.all(uids.map(getBooking));
+    expect(after.map((b) => [b.status, b.payment.status])).toEqual([['expired', 'refunded'], ['expired', 'refunded'], ['expired', 'refunded']]);
+    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+    expect(await dbCount("SELECT COUNT(*) AS n FROM booking_email_notifications WHERE trigger_event = 'BOOKING_PAYMENT_REFUNDED' AND booking_uid IN (?, ?, ?)", ...uids)).toBe(1);
+  });
+
+  it('cancelling an occurrence of an unpaid series cancels all of it and closes its one checkout; every occurrence page offers that checkout', async () => {
+    const { stripe, uids, sessionId, res } = await paidSeries();
+    const page = await api('GET', `/v2/bookings/${uids[2]}`);
+    expect(page.json.payment.checkout_url).toBeUndefined();
+    expect((await getPage(`/booking/${uids[2]}`)).html).toContain(`href="${res.json.payment.checkout_url}"`);
+    const cancelled = await api('DELETE', `/v2/bookings/${uids[2]}`, { body: {} });
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', payment: { status: 'void' } });
+    expect((await Promise.all(uids.map(getBooking))).map((b) => b.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(stripe.sessions.get(sessionId)!.status).toBe('expired');
+    expect(stripe.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ const BASE: EventType = {
   bufferAfterMinutes: 0, minimumNoticeHours: 0, slotIntervalMinutes: null, bookingWindowDays: 120, locationType: null, locationValue: null,
   requiresConfirmation: false, emailNotifications: true, isActive: true, bookingFields: null, bookingLimitsCount: null,
   bookingLimitsDuration: null, onlyShowFirstAvailableSlot: false, maxActiveBookingsPerBooker: null, recurringEvent: null, seatsPerTimeSlot: null, seatsShowAttendees: false, seatsShowAvailabilityCount: true, teamId: null, schedulingType: null, assignAllTeamMembers: false,
-  distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null, createdAt: 0, updatedAt: 0,
+  distribution: 'maximize_availability', weightsEnabled: false, countingPeriod: 'month', price: null, currency: null, paymentDeadlineMinutes: 30, refundPolicy: null, generateMeetingLink: false, createdAt: 0, updatedAt: 0,
 };
 
 const limits = (max: number): fc.Arbitrary<PeriodLimits | null> =>

@@ -15,3 +15,4 @@ import './schedules-rules.unit';
 import './reservations-rules.unit';
 import './booking-draft.unit';
 import './lease.unit';
+import './payments-machine.unit';

@@ -3,7 +3,7 @@
 // CF-Connecting-IP: the per-IP rate limits would otherwise stop a benchmark from one address.
 import { hashPassword } from '../../src/auth/crypto';
 import { randomToken, sha256Hex } from '../../src/lib/crypto';
-import { provisionUserStatements } from '../../src/users/provision';
+import { provisionUserStatements, type SqlStatement } from '../../src/users/provision';
 import { execute } from '../../scripts/lib/d1';
 import { startWranglerDev, type DevWorker } from '../../scripts/lib/processes';
 
@@ -23,7 +23,7 @@ export const nextIp = () => {
 };
 
 /** The seed of a benchmark's state: a super admin whose session token is `adminToken`. */
-export function benchAdminSeed(adminToken: string) {
+export function benchAdminSeed(adminToken: string, extra: SqlStatement[] = []) {
   return async (state: string) => {
     const now = Date.now();
     execute(
@@ -36,15 +36,17 @@ export function benchAdminSeed(adminToken: string) {
           sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
           params: [await sha256Hex(adminToken), now + 86_400_000, now, 'bench-admin@calflare.dev'],
         },
+        ...extra,
       ],
       { persistTo: state },
     );
   };
 }
 
-export async function startBenchWorker(): Promise<BenchWorker> {
+/** `seed`: more rows for the fresh state, written with the admin's before the Worker starts. */
+export async function startBenchWorker(seed: SqlStatement[] = []): Promise<BenchWorker> {
   const adminToken = randomToken();
-  const worker = await startWranglerDev({ seed: benchAdminSeed(adminToken), logLevel: 'error' });
+  const worker = await startWranglerDev({ seed: benchAdminSeed(adminToken, seed), logLevel: 'error' });
   const api = async (path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${worker.base}${path}`, {
       method: body === undefined ? 'GET' : 'POST',

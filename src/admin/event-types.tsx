@@ -30,6 +30,7 @@ const PAGE_SIZE = 50;
 
 export const LOCATION_LABELS: Record<(typeof LOCATION_TYPES)[number], string> = {
   google_meet: 'Google Meet',
+  ms_teams: 'Microsoft Teams',
   zoom: 'Zoom',
   phone: 'Phone',
   in_person: 'In person',
@@ -79,6 +80,7 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
     <td class="stack">
       <div>{et.locationType ? LOCATION_LABELS[et.locationType] : <span class="muted">None</span>}</div>
       {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
+      {et.generateMeetingLink && <div class="muted small">A new link per booking</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
     <LimitsCell et={et} />
@@ -186,6 +188,11 @@ const EventTypeForm: FC<FormProps> = (p) => {
           <Field label="Location details" name="location_value" issues={p.issues} hint="Link, address or phone number.">
             <input type="text" id="location_value" name="location_value" value={v.location_value} maxlength={500} />
           </Field>
+          <Checkbox
+            name="generate_meeting_link"
+            label="Make a new Google Meet or Teams link for each booking (through the host's destination calendar; leave Location details empty)"
+            checked={v.generate_meeting_link}
+          />
           {p.mode === 'edit' && (
             <Field label="Schedule" name="schedule_id" issues={p.issues}>
               <select id="schedule_id" name="schedule_id">

@@ -43,6 +43,7 @@ export interface EventTypeValues {
   booking_window_days: string;
   location_type: string;
   location_value: string;
+  generate_meeting_link: boolean;
   requires_confirmation: boolean;
   email_notifications: boolean;
   is_active: boolean;
@@ -98,6 +99,7 @@ export function newEventTypeValues(ownerId: number): EventTypeValues {
     booking_window_days: '60',
     location_type: '',
     location_value: '',
+    generate_meeting_link: false,
     requires_confirmation: false,
     email_notifications: true,
     is_active: true,
@@ -129,6 +131,7 @@ export function eventTypeValues(et: EventType): EventTypeValues {
     booking_window_days: String(et.bookingWindowDays),
     location_type: et.locationType ?? '',
     location_value: et.locationValue ?? '',
+    generate_meeting_link: et.generateMeetingLink,
     requires_confirmation: et.requiresConfirmation,
     email_notifications: et.emailNotifications,
     is_active: et.isActive,
@@ -162,6 +165,7 @@ export function eventTypeValuesFrom(form: FormData): EventTypeValues {
     location_type: text('location_type'),
     location_value: text('location_value'),
     // An unchecked checkbox is simply absent from the submission.
+    generate_meeting_link: form.has('generate_meeting_link'),
     requires_confirmation: form.has('requires_confirmation'),
     email_notifications: form.has('email_notifications'),
     is_active: form.has('is_active'),
@@ -192,6 +196,7 @@ function eventTypeFields(v: EventTypeValues) {
     booking_window_days: numberOrText(v.booking_window_days),
     location_type: textOrNull(v.location_type),
     location_value: textOrNull(v.location_value),
+    generate_meeting_link: v.generate_meeting_link,
     requires_confirmation: v.requires_confirmation,
     email_notifications: v.email_notifications,
     is_active: v.is_active,

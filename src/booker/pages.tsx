@@ -37,7 +37,7 @@ import {
 } from './view-state';
 import type { BookingField } from '../db/json-types';
 
-const LOCATION_KEYS = { google_meet: 'locGoogleMeet', zoom: 'locZoom', phone: 'locPhone', in_person: 'locInPerson' } as const;
+const LOCATION_KEYS = { google_meet: 'locGoogleMeet', ms_teams: 'locMsTeams', zoom: 'locZoom', phone: 'locPhone', in_person: 'locInPerson' } as const;
 export const locationLabel = (kind: string | null, t: Translator) =>
   kind ? (kind in LOCATION_KEYS ? t.t(LOCATION_KEYS[kind as keyof typeof LOCATION_KEYS]) : kind) : t.t('locNone');
 
@@ -729,16 +729,18 @@ const PaymentCard: FC<{ b: BookingPageData['booking']; tz: string; fmt: HourForm
   const money = (amount: number) => formatMoney(amount, p.currency, locale);
   if (awaiting) {
     const until = b.paymentExpiresAt!;
+    // An occurrence of a paid series: one checkout for the whole series.
+    const due = p.series_amount ?? p.amount;
     return (
       <div class="card" id="payment">
         <h2>{t.t('payToConfirm')}</h2>
         <p id="pay-held">
-          {t.t('payHeld', { time: formatInstant(tz, until, fmt, locale), amount: money(p.amount) })} ({t.t('durationMinutes', { n: Math.max(1, Math.ceil((until - now) / 60_000)) })})
+          {t.t('payHeld', { time: formatInstant(tz, until, fmt, locale), amount: money(due) })} ({t.t('durationMinutes', { n: Math.max(1, Math.ceil((until - now) / 60_000)) })})
         </p>
         {p.checkout_url && (
           <p>
             <a class="btn solid" href={p.checkout_url} id="pay-link" target="_top" rel="noopener">
-              {t.t('payToConfirm')} · {money(p.amount)}
+              {t.t('payToConfirm')} · {money(due)}
             </a>
           </p>
         )}

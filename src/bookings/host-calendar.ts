@@ -14,6 +14,7 @@ import { deliveryIdsOf, enqueueDeliveries, outboxInsert } from '../webhooks/outb
 import { pendingStepsOf, stepStatements, type BookingState, type ScheduledStep } from '../workflows/schedule';
 import { deliverDueReminders } from '../workflows/delivery';
 import { calendarWriteStatements, enqueueCalendarWrites, writeIdsOf } from '../calendars/writeback-outbox';
+import { heldForMeetingLink } from '../calendars/meeting-links';
 import { snapshotOf } from './snapshot';
 import { deleteHold, deleteHoldIfBooked } from '../reservations/repo';
 import { changeHold, holdForBooking, takeHold, type HoldChangeRequest, type HoldEnv, type HoldReply, type HoldRequest } from '../reservations/holds';
@@ -30,6 +31,7 @@ import {
   isSeriesIncomplete,
   liveSeriesForWrite,
   markRecurrenceStarts,
+  seriesForWrite,
   seriesComplete,
   transition,
   type BookingForWrite,
@@ -45,9 +47,9 @@ import { seriesConflicts, seriesNeedsConfirmation, seriesRefusal } from './serie
 import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
-import { applyPaymentEvent, bookPaid, cancelRefund, isPaidEventType, type PaidEnv } from './paid';
+import { applyPaymentEvent, applyToSeries, bookPaid, cancelRefund, isPaidEventType, paidSeries, unpaidAgain, type PaidEnv } from './paid';
 import { paidTerms } from './paid-repo';
-import type { PaymentEffect } from '../payments/machine';
+import type { PaymentWork } from '../payments/machine';
 
 /** A payment event from Stripe (webhook or the expiry sweep) or the host's refund by hand. */
 export type PaymentCall =
@@ -60,7 +62,7 @@ export type CancelScope = 'this' | 'following' | 'all';
 
 /** RPC results are plain data: class instances such as ApiError do not survive the trip out of the object. */
 export type Outcome =
-  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[]; paymentEffects?: PaymentEffect[] }
+  | { ok: true; booking: BookingJson; replayed?: boolean; occurrences?: BookingJson[]; paymentWork?: PaymentWork[] }
   | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[]; conflicts?: OccurrenceConflict[] };
 
 /** What each RPC method answers: the outcome, plus the object's D1 cost and bookmark for the caller's response. */
@@ -131,10 +133,20 @@ export class HostCalendar extends DurableObject<Bindings> {
         return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
       }
       if (current.booking.payment) {
-        // A paid booking: refunded by the event type's policy (the host's cancel refunds everything).
+        // A paid booking: refunded by the event type's policy (the host's cancel refunds everything). An occurrence of
+        // a paid series refunds its own share; its series (`following`, `all`) each occurrence its share. An unpaid
+        // series has one checkout: cancelling any of it cancels all of it (nothing was paid to split).
         const now = this.clock();
-        const refund = cancelRefund(current.booking, byHost, now);
-        return applyPaymentEvent(this.paidEnv(db, now), current, { type: 'cancel', refund }, { reason });
+        const series = current.booking.recurringBookingUid;
+        let targets = [current];
+        if (series && current.booking.status === 'awaiting_payment') {
+          targets = [current, ...(await seriesForWrite(db, series)).filter((o) => o.booking.id !== current.booking.id && o.booking.status === 'awaiting_payment')];
+        } else if (series && scope !== 'this') {
+          const others = await liveSeriesForWrite(db, series, scope === 'all' ? now + 1 : current.booking.startAt);
+          targets = [current, ...others.filter((o) => o.booking.id !== current.booking.id && o.booking.payment)];
+        }
+        const refundOf = (b: Booking) => cancelRefund(b, byHost, now);
+        return applyToSeries(this.paidEnv(db, now), targets, { type: 'cancel', refund: refundOf(current.booking) }, { reason }, refundOf);
       }
       const series = current.booking.recurringBookingUid;
       if (scope !== 'this' && series) {
@@ -197,11 +209,17 @@ export class HostCalendar extends DurableObject<Bindings> {
       const current = await findBookingForWrite(db, uid);
       if (!current) return fail('not_found', 'Booking not found');
       const e = this.paidEnv(db, this.clock());
+      // A paid series is paid (and expires) as a whole: its one checkout names its first occurrence.
+      const series = current.booking.recurringBookingUid;
+      const targets =
+        series && call.type !== 'host_refund' && current.booking.payment?.series_amount !== undefined
+          ? [current, ...(await seriesForWrite(db, series)).filter((o) => o.booking.id !== current.booking.id && o.booking.payment)]
+          : [current];
       if (call.type === 'pay') {
         const terms = await paidTerms(db, current.booking.eventTypeId);
-        return applyPaymentEvent(e, current, { type: 'pay', requiresConfirmation: terms?.requiresConfirmation ?? false }, { paymentIntentId: call.paymentIntentId });
+        return applyToSeries(e, targets, { type: 'pay', requiresConfirmation: terms?.requiresConfirmation ?? false }, { paymentIntentId: call.paymentIntentId });
       }
-      return applyPaymentEvent(e, current, call);
+      return applyToSeries(e, targets, call);
     });
   }
 
@@ -265,7 +283,10 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!ctx) return fail('not_found', 'Event type not found');
     if (isPaidEventType(ctx.eventType)) {
       const e = { ...this.paidEnv(db, now, ctx.eventType), capFailure: (cap: { email: string; max: number; eventTypeId?: number }) => this.attendeeCapFailure(db, ctx.host.id, cap, now) };
-      return bookPaid(e, req, ctx, holdUid);
+      // The same email's open checkout for this start comes back; too many open ones is a 409 (series or not).
+      const again = await unpaidAgain(e, req, ctx);
+      if (again) return again;
+      if (!ctx.eventType.recurringEvent) return bookPaid(e, req, ctx, holdUid);
     }
     if (ctx.eventType.recurringEvent) return this.bookSeriesLocked(db, req, ctx, now, holdUid);
     if (req.recurrenceCount !== undefined) return invalid('recurrence_count', 'This event type is not recurring');
@@ -304,13 +325,16 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (!inserted) {
       return (await this.attendeeCapFailure(db, ctx.host.id, this.attendeeCap(ctx.eventType, req.attendee.email), now)) ?? fail('slot_unavailable', 'This time overlaps another booking or a reservation of the host');
     }
+    const writeIds = writeIdsOf(results.slice(writes.length + emails.length + steps.length));
+    // A link the host's calendar makes: the confirmation and the webhook go with it (src/calendars/meeting-link-settle.ts).
+    const held = heldForMeetingLink(snapshot.booking, writeIds);
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(inserted), attendee: req.attendee }),
-      deliveryIds: deliveryIdsOf(results[1]!),
-      notificationIds: notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
+      deliveryIds: held ? [] : deliveryIdsOf(results[1]!),
+      notificationIds: held ? [] : notificationIdsOf(results.slice(writes.length, writes.length + emails.length)),
       steps: pendingStepsOf(results.slice(writes.length + emails.length, writes.length + emails.length + steps.length)),
-      writeIds: writeIdsOf(results.slice(writes.length + emails.length + steps.length)),
+      writeIds,
     };
   }
 
@@ -335,14 +359,18 @@ export class HostCalendar extends DurableObject<Bindings> {
     if (conflicts.length) return { ok: false, code: 'slot_unavailable', message: seriesRefusal(conflicts, count), conflicts };
 
     const seriesUid = newBookingUid();
-    const needsConfirmation = seriesNeedsConfirmation(count, req.signedIn === true);
+    // A paid series (price per series) waits for its one payment: its payment is the commitment, so the anonymous
+    // long-series rule does not hold it for confirmation (the event type's own requires_confirmation does, once paid).
+    const paid = isPaidEventType(ctx.eventType) ? paidSeries(ctx, starts, now) : null;
+    const needsConfirmation = paid ? true : seriesNeedsConfirmation(count, req.signedIn === true);
+    const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
     const drafts = [];
     for (const [index, start] of starts.entries()) {
       // The key (and its replay) belongs to the first occurrence: the unique index allows it on one row only.
       const key = index === 0 ? { idempotencyKey: req.idempotencyKey, idempotencyHash: req.idempotencyHash } : { idempotencyKey: null, idempotencyHash: null };
       const draft = draftBooking(ctx, { ...req, ...key, start, recurringBookingUid: seriesUid, needsConfirmation }, newBookingUid(), now);
       if (!draft.ok) return draft;
-      drafts.push(draft);
+      drafts.push(paid ? paid.awaiting(draft, index, master) : draft);
     }
     const d1 = db.$client;
     const cap = this.attendeeCap(ctx.eventType, req.attendee.email);
@@ -360,11 +388,10 @@ export class HostCalendar extends DurableObject<Bindings> {
     const outboxes = drafts.map(({ snapshot }) => outboxInsert(d1, snapshot, now));
     // One invitation for the whole series: the first occurrence's emails carry the RRULE (src/invites/); the other
     // occurrences are in it, so they send none of their own. Later changes go out per occurrence (RECURRENCE-ID).
-    const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
-    const emails = notificationInserts(d1, this.env, drafts[0]!.snapshot, { sequence: 0, createdAt: now, updatedAt: now, series: { uid: seriesUid, recurrenceStart: starts[0]!, master } }, now);
+    const emails = paid ? [] : notificationInserts(d1, this.env, drafts[0]!.snapshot, { sequence: 0, createdAt: now, updatedAt: now, series: { uid: seriesUid, recurrenceStart: starts[0]!, master } }, now);
     const steps = drafts.flatMap(({ booking }) => stepsFor(d1, 'entered', booking, 0, now));
-    // Each occurrence is its own event in the host's calendar (as in the host feed).
-    const calendarWrites = drafts.flatMap(({ snapshot }) => calendarWriteStatements(d1, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now));
+    // Each occurrence is its own event in the host's calendar (as in the host feed); a paid series' once it is paid.
+    const calendarWrites = paid ? [] : drafts.flatMap(({ snapshot }) => calendarWriteStatements(d1, snapshot, { sequence: 0, createdAt: now, updatedAt: now }, now));
     let results: D1Result[];
     try {
       results = await d1.batch([...writes, ...outboxes, ...emails, ...steps, ...calendarWrites]);
@@ -475,13 +502,16 @@ export class HostCalendar extends DurableObject<Bindings> {
     ]);
     const row = changed?.results[0] as Record<string, unknown> | undefined;
     if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+    const writeIds = writeIdsOf(rest.slice(emailInserts.length + steps.length));
+    // An accepted request whose link the host's calendar makes: the confirmation waits for it, as a new booking's does.
+    const held = heldForMeetingLink(snapshot.booking, writeIds);
     return {
       ok: true,
       booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
-      deliveryIds: deliveryIdsOf(outbox!),
-      notificationIds: notificationIdsOf(rest.slice(0, emailInserts.length)),
+      deliveryIds: held ? [] : deliveryIdsOf(outbox!),
+      notificationIds: held ? [] : notificationIdsOf(rest.slice(0, emailInserts.length)),
       steps: pendingStepsOf(rest.slice(emailInserts.length, emailInserts.length + steps.length)),
-      writeIds: writeIdsOf(rest.slice(emailInserts.length + steps.length)),
+      writeIds,
     };
   }
 

@@ -7,24 +7,36 @@ import { bookedOverlap, heldOverlap } from './guard-sql';
 import type { PaidBookingStatus, PaymentState } from '../payments/machine';
 
 /**
- * The open unpaid bookings of one attendee email with one host (a handful at most: the cap keeps them few), in one
- * read: how many there are, and whether one is this event type at this start (an abandoned checkout to resume).
+ * The open unpaid bookings of one attendee email with one host, or (a team event type, whose bookings go to several
+ * hosts) of one event type: a handful at most, the cap keeps them few. In one read: how many there are, and whether
+ * one is this event type at this start (an abandoned checkout to resume).
  */
-export async function openUnpaidOf(db: Db, hostId: number, email: string, now: number) {
+export async function openUnpaidOf(db: Db, scope: { hostId: number } | { eventTypeId: number }, email: string, now: number) {
+  const whose = 'hostId' in scope ? eq(bookings.hostId, scope.hostId) : eq(bookings.eventTypeId, scope.eventTypeId);
   return db
-    .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt })
+    .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt, recurringBookingUid: bookings.recurringBookingUid })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
-    .where(and(eq(bookings.hostId, hostId), eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))
+    .where(and(whose, eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))
     .all();
 }
 
 
-/** Whether no other booking or hold of the host overlaps this booking's span now (its own row left out). */
-export async function spanFreeFor(db: Db, b: { id: number; hostId: number; occupiedStart: number; occupiedEnd: number }, now: number): Promise<boolean> {
+/**
+ * The hosts a paid booking takes time from: its booking_hosts (the organizer's row, and every other attending host of
+ * a team booking). Binds: booking id.
+ */
+const HOSTS_OF = '(SELECT m.user_id FROM booking_hosts m WHERE m.booking_id = ?)';
+
+/** Overlap with another booking or a hold of any host of the booking. Binds: `overlapBinds(b, now)`. */
+const OVERLAP = (now: number) => `(EXISTS (${bookedOverlap(now, HOSTS_OF)} AND o.id != ?) OR EXISTS (${heldOverlap(HOSTS_OF)}))`;
+const overlapBinds = (b: { id: number; occupiedStart: number; occupiedEnd: number }, now: number) => [b.id, b.occupiedEnd, b.occupiedStart, b.id, b.id, now, b.occupiedEnd, b.occupiedStart, null];
+
+/** Whether no other booking or hold of the booking's hosts overlaps its span now (its own row left out). */
+export async function spanFreeFor(db: Db, b: { id: number; occupiedStart: number; occupiedEnd: number }, now: number): Promise<boolean> {
   const row = await db.$client
-    .prepare(`SELECT (EXISTS (${bookedOverlap(now)} AND o.id != ?) OR EXISTS (${heldOverlap()})) AS taken`)
-    .bind(b.hostId, b.occupiedEnd, b.occupiedStart, b.id, b.hostId, now, b.occupiedEnd, b.occupiedStart, null)
+    .prepare(`SELECT ${OVERLAP(now)} AS taken`)
+    .bind(...overlapBinds(b, now))
     .first<{ taken: number }>();
   return row?.taken === 0;
 }
@@ -48,7 +60,7 @@ export interface PaymentChange {
  * from the status it was read in, and for a revival only while its time is still free. Only the fields the machine
  * moves are set (json_set), so a checkout link recorded meanwhile is kept. RETURNING the row.
  */
-export function paymentUpdate(d1: D1Queryable, b: { id: number; hostId: number; occupiedStart: number; occupiedEnd: number }, c: PaymentChange, now: number): D1PreparedStatement {
+export function paymentUpdate(d1: D1Queryable, b: { id: number; occupiedStart: number; occupiedEnd: number }, c: PaymentChange, now: number): D1PreparedStatement {
   return d1
     .prepare(
       `UPDATE bookings SET status = ?, updated_at = ?, sequence = sequence + ?,
@@ -59,7 +71,7 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; hostId: number; 
            '$.payment_intent_id', COALESCE(?, json_extract(payment, '$.payment_intent_id')),
            '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END))
        WHERE id = ? AND status = ?
-         AND (? = 0 OR (NOT EXISTS (${bookedOverlap(now)} AND o.id != ?) AND NOT EXISTS (${heldOverlap()})))
+         AND (? = 0 OR NOT ${OVERLAP(now)})
        RETURNING *`,
     )
     .bind(
@@ -71,7 +83,7 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; hostId: number; 
       c.paymentIntentId,
       c.lateRefund ? 1 : 0,
       b.id, c.from,
-      c.guardSpan ? 1 : 0, b.hostId, b.occupiedEnd, b.occupiedStart, b.id, b.hostId, now, b.occupiedEnd, b.occupiedStart, null,
+      c.guardSpan ? 1 : 0, ...overlapBinds(b, now),
     );
 }
 

@@ -15,12 +15,15 @@ import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
 import { calendarWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { attendeeCancelRefund, DEFAULT_REFUND_POLICY } from '../payments/money';
-import { next, refundable, type PaidBookingStatus, type PaymentEffect, type PaymentEvent, type PaymentState } from '../payments/machine';
+import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, seriesShares } from '../payments/money';
+import { next, refundable, type PaidBookingStatus, type PaymentEvent, type PaymentState, type PaymentWork, type Transition } from '../payments/machine';
+import { seriesRefOf } from './calendar';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { snapshotOf } from './snapshot';
 import { draftBooking, type BookRequest } from './draft';
-import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, type BookingForWrite, type BookingJson } from './repo';
+import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, seriesForWrite, type BookingForWrite, type BookingJson, type NewBooking } from './repo';
+import type { PaymentRecord } from '../db/json-types';
+import type { BookingEventSnapshot } from '../webhooks/payload';
 import { openUnpaidOf, paymentUpdate, spanFreeFor } from './paid-repo';
 import { newBookingUid } from './uid';
 import { positiveIntVar } from '../reservations/rules';
@@ -35,8 +38,10 @@ export type PaidWritten =
       steps?: ScheduledStep[];
       /** Calendar write-back rows made pending (src/calendars/writeback-outbox.ts). */
       writeIds?: number[];
-      /** Stripe work for the caller after the commit: refunds and closing the checkout. */
-      paymentEffects?: PaymentEffect[];
+      /** Stripe work for the caller after the commit, per booking: refunds and closing the checkout. */
+      paymentWork?: PaymentWork[];
+      /** A paid series' occurrences after the change. */
+      occurrences?: BookingJson[];
     }
   | { ok: false; code: ErrorCode; message: string };
 
@@ -55,6 +60,55 @@ export const DEFAULT_MAX_OPEN_UNPAID = 2;
 export const isPaidEventType = (et: { price: number | null; currency: string | null }) => et.price !== null && et.currency !== null;
 
 /**
+ * Before a new paid booking (or series): the same email's open unpaid booking of this event type at this start is
+ * answered again with its checkout (a series with all its occurrences); an email with PAYMENT_MAX_OPEN_PER_ATTENDEE
+ * open unpaid bookings with this host (a series counts once: one checkout) gets 409 too_many_bookings. Null: go on.
+ */
+export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext): Promise<PaidWritten | null> {
+  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
+  const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
+  const resumed = same && (await findBookingForWrite(e.db, same.uid));
+  if (resumed) {
+    const series = resumed.booking.recurringBookingUid;
+    const occurrences = series ? (await seriesForWrite(e.db, series)).map((o) => bookingJson(o)) : undefined;
+    return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
+  }
+  const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
+  if (new Set(open.map((b) => b.recurringBookingUid ?? b.uid)).size >= maxOpen) {
+    return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
+  }
+  return null;
+}
+
+/**
+ * A paid recurring series (price per series): every occurrence `awaiting_payment` until one deadline (never after the
+ * first start), each with its share of the price (`seriesShares`) and the series' price; the first occurrence carries
+ * the checkout and the invitation's series master for when it is paid. Only BOOKING_PAYMENT_INITIATED goes out.
+ */
+export function paidSeries(ctx: SlotContext, starts: number[], now: number) {
+  const et = ctx.eventType;
+  const shares = seriesShares(et.price!, starts.length, et.currency!);
+  const expiresAt = paymentDeadline(now, et.paymentDeadlineMinutes, starts[0]!);
+  return {
+    awaiting<D extends { booking: NewBooking; snapshot: BookingEventSnapshot }>(draft: D, index: number, master: NonNullable<PaymentRecord['series_master']>): D {
+      const payment: PaymentRecord = {
+        ...newPaymentRecord(shares[index]!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+        series_amount: et.price!,
+        ...(index === 0 ? { series_master: { rule: { freq: master.rule.freq, interval: master.rule.interval }, count: master.count, zone: master.zone, lastStart: master.lastStart } } : {}),
+      };
+      const booking = { ...draft.booking, status: 'awaiting_payment' as const, paymentExpiresAt: expiresAt, payment };
+      const snapshot = {
+        ...draft.snapshot,
+        trigger: 'BOOKING_PAYMENT_INITIATED' as const,
+        booking: { ...draft.snapshot.booking, status: booking.status },
+        payment: { status: 'unpaid', amount: payment.amount, currency: payment.currency, refundedAmount: 0 },
+      };
+      return { ...draft, booking, snapshot };
+    },
+  };
+}
+
+/**
  * A new paid booking: `awaiting_payment` until its deadline, behind the same guarded INSERT as any booking. No email
  * and no BOOKING_CREATED before payment; a BOOKING_PAYMENT_INITIATED webhook. The same attendee booking the same
  * slot again while its checkout is open gets that booking back (never a second one, never a 409 dead end); an
@@ -62,14 +116,6 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  */
 export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, holdUid: string | null): Promise<PaidWritten> {
   const et = ctx.eventType;
-  const open = await openUnpaidOf(e.db, ctx.host.id, req.attendee.email, e.now);
-  const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
-  const resumed = same && (await findBookingForWrite(e.db, same.uid));
-  if (resumed) return { ok: true, booking: bookingJson(resumed), replayed: true };
-  const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
-  if (open.length >= maxOpen) {
-    return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
-  }
   // A paid booking is written as a request as far as the location goes: no host link before payment.
   const draft = draftBooking(ctx, { ...req, needsConfirmation: true }, newBookingUid(), e.now);
   if (!draft.ok) return draft;
@@ -124,15 +170,89 @@ export interface EventDetails {
  * still free (the booking's own row left out), and a revival is guarded in SQL too. Unchanged: answers the booking.
  */
 export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, event: PaymentEvent | { type: 'pay'; requiresConfirmation: boolean }, details: EventDetails = {}): Promise<PaidWritten> {
-  const b = current.booking;
-  if (!b.payment) return fail('conflict', 'This booking has no payment');
-  const state = paymentStateOf(b);
-  const decided: PaymentEvent =
-    event.type === 'pay' && !('slotFree' in event) ? { ...event, slotFree: await spanFreeFor(e.db, b, e.now) } : (event as PaymentEvent);
-  const t = next(state, decided);
-  if (!t.ok) return fail('conflict', t.message);
-  if (!t.changed) return { ok: true, booking: bookingJson(current) };
+  return applyToSeries(e, [current], event, details);
+}
 
+/**
+ * A payment event on several paid bookings at once, in ONE batch, each through the machine: the occurrences of a
+ * paid series (price per series, one checkout; `targets[0]` is the one the event names). A payment books the series
+ * only when every occurrence's time is free, else all of it is refunded (booked all or nothing, like a free series);
+ * only the first occurrence's emails go out for it (its invitation carries the whole series, as a free series').
+ * Other events (cancel, expire) apply to each occurrence by its own state and share.
+ */
+export async function applyToSeries(
+  e: PaidEnv,
+  targets: BookingForWrite[],
+  event: PaymentEvent | { type: 'pay'; requiresConfirmation: boolean },
+  details: EventDetails = {},
+  /** A cancel: what each booking gets back (its own share, by the policy at its own start). */
+  refundOf?: (b: Booking) => number,
+): Promise<PaidWritten> {
+  if (targets.some((x) => !x.booking.payment)) return fail('conflict', 'This booking has no payment');
+  let decided: PaymentEvent = event as PaymentEvent;
+  if (event.type === 'pay' && !('slotFree' in event)) {
+    let slotFree = true;
+    for (const x of targets) if (slotFree && !(await spanFreeFor(e.db, x.booking, e.now))) slotFree = false;
+    decided = { ...event, slotFree };
+  }
+  const plans: Plan[] = [];
+  for (const [index, current] of targets.entries()) {
+    const t = next(paymentStateOf(current.booking), decided.type === 'cancel' && refundOf ? { type: 'cancel', refund: refundOf(current.booking) } : decided);
+    if (!t.ok) {
+      if (index === 0) return fail('conflict', t.message);
+      continue;
+    }
+    if (t.changed) plans.push(planChange(e, current, t, decided, details, targets.length === 1 ? 'single' : index === 0 ? 'series-first' : 'series-other'));
+  }
+  if (plans.length === 0) return { ok: true, booking: bookingJson(targets[0]!) };
+
+  const results = await e.db.$client.batch(plans.flatMap((p) => [p.update, ...p.groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps, ...g.writes])]));
+  const out = { deliveryIds: [] as number[], notificationIds: [] as number[], steps: [] as ScheduledStep[], writeIds: [] as number[] };
+  const rows: (Record<string, unknown> | undefined)[] = [];
+  let at = 0;
+  for (const plan of plans) {
+    rows.push(results[at]?.results[0] as Record<string, unknown> | undefined);
+    at += 1;
+    for (const g of plan.groups) {
+      out.deliveryIds.push(...results.slice(at, at + g.webhooks.length).flatMap(deliveryIdsOf));
+      at += g.webhooks.length;
+      out.notificationIds.push(...notificationIdsOf(results.slice(at, at + g.emails.length)));
+      at += g.emails.length;
+      out.steps.push(...pendingStepsOf(results.slice(at, at + g.steps.length)));
+      at += g.steps.length;
+      out.writeIds.push(...writeIdsOf(results.slice(at, at + g.writes.length)));
+      at += g.writes.length;
+    }
+  }
+  if (rows.some((row) => !row)) {
+    // A revival whose time was taken meanwhile cannot happen under the lock; a write outside it could (a team
+    // booking's other hosts): refund then. (The whole batch is one transaction: a failed guard wrote nothing.)
+    if (decided.type === 'pay' && decided.slotFree) return applyToSeries(e, targets, { ...decided, slotFree: false }, details, refundOf);
+    return fail('conflict', 'The booking changed meanwhile; reload it and try again');
+  }
+  const named = plans.findIndex((p) => p.current.booking.id === targets[0]!.booking.id);
+  const first = named >= 0 ? bookingJson({ booking: bookingFromRow(rows[named]!), attendee: targets[0]!.attendee }) : bookingJson(targets[0]!);
+  return {
+    ok: true,
+    booking: first,
+    ...(targets.length > 1 ? { occurrences: targets.map((x) => { const k = plans.findIndex((p) => p.current.booking.id === x.booking.id); return k >= 0 ? bookingJson({ booking: bookingFromRow(rows[k]!), attendee: x.attendee }) : bookingJson(x); }) } : {}),
+    ...out,
+    paymentWork: plans
+      .map((p) => ({ uid: p.current.booking.uid, effects: p.t.effects.filter((x) => x.kind === 'refund' || x.kind === 'close_checkout') }))
+      .filter((w) => w.effects.length > 0),
+  };
+}
+
+type Group = { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[]; writes: D1PreparedStatement[] };
+type Plan = { current: BookingForWrite; t: Extract<Transition, { ok: true }>; update: D1PreparedStatement; groups: Group[] };
+
+/**
+ * The statements of one booking's transition: the guarded UPDATE, then the webhook, email, reminder and calendar rows
+ * of what it announces. `role`: a single booking; or in a paid series, the first occurrence (its emails carry the
+ * series, as a free series' invitation) or another one (no emails of its own when the series is paid into being).
+ */
+function planChange(e: PaidEnv, current: BookingForWrite, t: Extract<Transition, { ok: true }>, decided: PaymentEvent, details: EventDetails, role: 'single' | 'series-first' | 'series-other'): Plan {
+  const b = current.booking;
   const to = t.state;
   const entering = to.booking === 'accepted' || to.booking === 'pending';
   // A booking paid into being is announced for the first time (SEQUENCE 0); a change of a booking already announced
@@ -146,7 +266,7 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
     cancellationReason: to.booking === 'cancelled' ? (details.reason ?? null) : b.cancellationReason,
     rejectionReason: to.booking === 'rejected' ? (details.reason ?? null) : b.rejectionReason,
     locationValue: to.booking === 'accepted' ? acceptedLocation(current) : b.locationValue,
-    payment: { ...b.payment, status: to.payment, refunded_amount: to.refunded, payment_intent_id: details.paymentIntentId ?? b.payment.payment_intent_id },
+    payment: { ...b.payment!, status: to.payment, refunded_amount: to.refunded, payment_intent_id: details.paymentIntentId ?? b.payment!.payment_intent_id },
   };
   const d1 = e.db.$client;
   const tellPayer = t.effects.some((x) => x.kind === 'tell_payer_refunded');
@@ -166,59 +286,33 @@ export async function applyPaymentEvent(e: PaidEnv, current: BookingForWrite, ev
     e.now,
   );
   const state2 = { ...current, booking: after };
-  const calendar = { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now };
-  const groups: { webhooks: D1PreparedStatement[]; emails: D1PreparedStatement[]; steps: D1PreparedStatement[]; writes: D1PreparedStatement[] }[] = [];
+  const paidInto = decided.type === 'pay';
+  // The first occurrence of a series paid into being sends the series' invitation (RRULE); other changes name their
+  // occurrence (RECURRENCE-ID), as a free series' do.
+  const master = role === 'series-first' && paidInto ? b.payment!.series_master : undefined;
+  const series = master && b.recurringBookingUid ? { series: { uid: b.recurringBookingUid, recurrenceStart: b.recurrenceStart ?? b.startAt, master } } : seriesRefOf(b);
+  const calendar = { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now, ...series };
+  const quiet = role === 'series-other' && paidInto;
+  const groups: Group[] = [];
   for (const effect of t.effects) {
     if (effect.kind === 'refund') {
       // Every refund is announced (BOOKING_PAYMENT_REFUNDED, with its amount); only a late payment's is emailed to the
-      // payer: a cancel or decline has its own email, and a refund by hand is the host's word to give.
+      // payer (once for a series): a cancel or decline has its own email, and a refund by hand is the host's word to give.
       const snapshot = { ...snapshotOf('BOOKING_PAYMENT_REFUNDED', state2), refundAmount: effect.amount };
-      groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails: tellPayer ? notificationInserts(d1, e.env, snapshot, calendar, e.now) : [], steps: [], writes: [] });
+      groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails: tellPayer && !quiet ? notificationInserts(d1, e.env, snapshot, calendar, e.now) : [], steps: [], writes: [] });
       continue;
     }
     if (effect.kind !== 'announce') continue;
     const trigger = effect.trigger;
     const snapshot = snapshotOf(trigger as WebhookTrigger, state2);
     // BOOKING_PAID is a webhook only: the BOOKING_CREATED/REQUESTED that follows carries the emails.
-    const emails = trigger === 'BOOKING_PAID' ? [] : notificationInserts(d1, e.env, snapshot, calendar, e.now);
+    const emails = trigger === 'BOOKING_PAID' || quiet ? [] : notificationInserts(d1, e.env, snapshot, calendar, e.now);
     const steps = trigger === 'BOOKING_CREATED' || trigger === 'BOOKING_CONFIRMED' ? stepsOf(d1, 'entered', after, e.now) : trigger === 'BOOKING_CANCELLED' ? stepsOf(d1, 'cancelled', after, e.now) : [];
     // The host's calendar gets the booking once it is paid for (never before), and every change after that.
-    const writes = trigger === 'BOOKING_PAID' ? [] : calendarWriteStatements(d1, snapshot, calendar, e.now);
+    const writes = trigger === 'BOOKING_PAID' ? [] : calendarWriteStatements(d1, snapshot, { sequence: after.sequence, createdAt: b.createdAt, updatedAt: e.now }, e.now);
     groups.push({ webhooks: [outboxInsert(d1, snapshot, e.now)], emails, steps, writes });
   }
-
-  const statements = [update, ...groups.flatMap((g) => [...g.webhooks, ...g.emails, ...g.steps, ...g.writes])];
-  const results = await d1.batch(statements);
-  const row = results[0]?.results[0] as Record<string, unknown> | undefined;
-  if (!row) {
-    // A revival whose time was taken meanwhile cannot happen under the lock; a write outside it could: refund then.
-    if (decided.type === 'pay' && decided.slotFree) return applyPaymentEvent(e, current, { ...decided, slotFree: false }, details);
-    return fail('conflict', 'The booking changed meanwhile; reload it and try again');
-  }
-  const deliveryIds: number[] = [];
-  const notificationIds: number[] = [];
-  const steps: ScheduledStep[] = [];
-  const writeIds: number[] = [];
-  let at = 1;
-  for (const g of groups) {
-    deliveryIds.push(...results.slice(at, at + g.webhooks.length).flatMap(deliveryIdsOf));
-    at += g.webhooks.length;
-    notificationIds.push(...notificationIdsOf(results.slice(at, at + g.emails.length)));
-    at += g.emails.length;
-    steps.push(...pendingStepsOf(results.slice(at, at + g.steps.length)));
-    at += g.steps.length;
-    writeIds.push(...writeIdsOf(results.slice(at, at + g.writes.length)));
-    at += g.writes.length;
-  }
-  return {
-    ok: true,
-    booking: bookingJson({ booking: bookingFromRow(row), attendee: current.attendee }),
-    deliveryIds,
-    notificationIds,
-    steps,
-    writeIds,
-    paymentEffects: t.effects.filter((x) => x.kind === 'refund' || x.kind === 'close_checkout'),
-  };
+  return { current, t, update, groups };
 }
 
 function stepsOf(d1: D1Queryable, change: 'entered' | 'cancelled', b: Booking, now: number) {

@@ -149,8 +149,8 @@ export function guardedTeamInsert(
     .prepare(
       `INSERT INTO bookings (uid, event_type_id, host_id, title, start_at, end_at, occupied_start, occupied_end, status,
          location_type, location_value, metadata, booking_fields_responses, idempotency_key, idempotency_hash,
-         assignment_reason, created_at, updated_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         assignment_reason, created_at, updated_at, payment_expires_at, payment)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (${bookedOverlap(b.now, hosts)}) AND NOT EXISTS (${heldOverlap(hosts, 'group')})
          AND (? IS NULL OR (${EVENT_TYPE_ATTENDEE_FUTURE}) < ?)
        RETURNING *`,
@@ -161,6 +161,7 @@ export function guardedTeamInsert(
       b.metadata === null ? null : JSON.stringify(b.metadata),
       b.bookingFieldsResponses === null ? null : JSON.stringify(b.bookingFieldsResponses),
       b.idempotencyKey, b.idempotencyHash, b.assignmentReason, b.now, b.now,
+      b.paymentExpiresAt ?? null, b.payment ? JSON.stringify(b.payment) : null,
       ...hostIds, b.occupiedEnd, b.occupiedStart,
       ...hostIds, b.now, b.occupiedEnd, b.occupiedStart, ...holdGroupParams(consumedHoldUid),
       attendeeCap ? 1 : null, b.eventTypeId, b.now, attendeeCap?.email.toLowerCase() ?? '', attendeeCap?.max ?? 0,
@@ -530,7 +531,7 @@ export type BookingJson = ReturnType<typeof bookingJson>;
 
 export interface BookingForWrite extends BookingWithAttendee {
   host: Pick<User, 'id' | 'name' | 'email' | 'timezone'>;
-  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> & Partial<Pick<EventType, 'locationType' | 'locationValue'>> | null;
+  eventType: Pick<EventType, 'id' | 'slug' | 'description' | 'durationMinutes' | 'bookingFields'> & Partial<Pick<EventType, 'locationType' | 'locationValue' | 'generateMeetingLink'>> | null;
 }
 
 /**
@@ -567,6 +568,7 @@ export function selectBookingsForWrite(db: Db) {
         isActive: eventTypes.isActive,
         locationType: eventTypes.locationType,
         locationValue: eventTypes.locationValue,
+        generateMeetingLink: eventTypes.generateMeetingLink,
       },
     })
     .from(bookings)

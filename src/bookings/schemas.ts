@@ -105,7 +105,12 @@ export const bookingResponse = z.strictObject({
   end: z.iso.datetime(),
   attendee: z.strictObject({ name: z.string(), email: z.string(), timezone: z.string(), notes: z.string().nullable() }),
   location_type: z.string().nullable(),
-  location: z.string().nullable(),
+  location: z
+    .string()
+    .nullable()
+    .describe(
+      "The link, address or number. An event type with generate_meeting_link: the Google Meet or Teams link the host's destination calendar made, once the booking was written there (null until then, and while a request waits for the host)",
+    ),
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   cancellation_reason: z.string().nullable(),
   rejection_reason: z.string().nullable(),
@@ -132,7 +137,8 @@ export const bookingResponse = z.strictObject({
   payment: z
     .strictObject({
       status: z.enum(['unpaid', 'void', 'paid', 'partially_refunded', 'refunded']).describe('`void`: the checkout closed unpaid (expired, or the booking was cancelled first)'),
-      amount: z.number().int().describe('Minor units of `currency`'),
+      amount: z.number().int().describe('Minor units of `currency`; an occurrence of a paid series: its share of the series price'),
+      series_amount: z.number().int().optional().describe('An occurrence of a paid recurring series: the price of the whole series (one checkout, on the first occurrence)'),
       currency: z.string().describe('Lower-case ISO 4217'),
       refunded_amount: z.number().int().describe('Refunds decided so far (minor units)'),
       refund_pending: z.boolean().describe('A refund decided that Stripe has not confirmed yet (retried by the cron)'),

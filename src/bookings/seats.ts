@@ -11,6 +11,7 @@ import { checkBookable, type SlotContext } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
+import { seatedWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { snapshotOf } from './snapshot';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import { draftBooking, type BookRequest } from './draft';
@@ -42,7 +43,7 @@ import { pendingStepsOf, stepStatements, voidStepsOfCancelled, type ScheduledSte
 import { newBookingUid } from './uid';
 
 export type SeatWritten =
-  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[] }
+  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[]; writeIds?: number[] }
   | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
 
 export interface SeatEnv {
@@ -116,10 +117,13 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
     if (!current) return fail('slot_unavailable', 'This slot changed meanwhile; try again');
     if (seats.some((s) => s.email.toLowerCase() === req.attendee.email.toLowerCase())) return fail('conflict', 'This email already has a seat in this slot');
     const snapshot = seatSnapshot('BOOKING_CREATED', current, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
+    const emails = notificationInserts(d1, e.env, snapshot, seatCalendar(0, current.booking, e.now), e.now);
     const results = await d1.batch([
       guardedSeatInsert(d1, { id: current.booking.id }, newSeat, capacity, e.now, { hostId: ctx.host.id, ...cap }),
       outboxInsert(d1, snapshot, e.now),
-      ...notificationInserts(d1, e.env, snapshot, seatCalendar(0, current.booking, e.now), e.now),
+      ...emails,
+      // The slot's one event in the host's calendar: its attendees now include this seat.
+      ...seatedWriteStatements(d1, { id: current.booking.id }, snapshot, e.now),
     ]);
     const row = results[0]?.results[0] as Record<string, unknown> | undefined;
     if (!row) return (await whySeatRefused(e, current.booking.id, req.attendee.email, capacity)) ?? (await e.capFailure(cap)) ?? fail('slot_unavailable', 'No seat could be taken in this slot');
@@ -128,7 +132,8 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
       ok: true,
       booking: seatJson(current.booking, seat, await othersIfShown(e, ctx, current.booking.id)),
       deliveryIds: deliveryIdsOf(results[1]!),
-      notificationIds: notificationIdsOf(results.slice(2)),
+      notificationIds: notificationIdsOf(results.slice(2, 2 + emails.length)),
+      writeIds: writeIdsOf(results.slice(2 + emails.length)),
     };
   }
 
@@ -146,7 +151,7 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
   const steps = booking.status === 'accepted' ? stepStatements(d1, 'entered', { uid: booking.uid, status: 'accepted', startAt: booking.startAt, endAt: booking.endAt, sequence: 0 }, e.now) : [];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps]);
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...seatedWriteStatements(d1, { uid: booking.uid }, snapshot, e.now)]);
   } catch (error) {
     // The event type was deleted between the check and the write.
     if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
@@ -160,7 +165,8 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
     booking: seatJson(row, seat, ctx.eventType.seatsShowAttendees ? [seat] : null),
     deliveryIds: deliveryIdsOf(results[writes.length]!),
     notificationIds: notificationIdsOf(results.slice(writes.length + 1, writes.length + 1 + emails.length)),
-    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length)),
+    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length, writes.length + 1 + emails.length + steps.length)),
+    writeIds: writeIdsOf(results.slice(writes.length + 1 + emails.length + steps.length)),
   };
 }
 
@@ -234,6 +240,8 @@ export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | n
     ...emailInserts,
     // The last seat leaving cancels the booking: its reminder steps go with it.
     voidStepsOfCancelled(d1, booking.id, e.now),
+    // The slot's event loses this attendee, or goes with the last seat.
+    ...seatedWriteStatements(d1, { id: booking.id }, snapshot, e.now),
   ]);
   const emails = rest.slice(0, emailInserts.length);
   const row = released?.results[0] as Record<string, unknown> | undefined;
@@ -244,6 +252,7 @@ export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | n
     booking: seatJson(emptiedRow ? bookingFromRow(emptiedRow) : booking, seatFromRow(row), null),
     deliveryIds: deliveryIdsOf(outbox!),
     notificationIds: notificationIdsOf(emails),
+    writeIds: writeIdsOf(rest.slice(emailInserts.length + 1)),
   };
 }
 
@@ -266,11 +275,17 @@ export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, 
     });
     return [outboxInsert(d1, snapshot, e.now), ...notificationInserts(d1, e.env, snapshot, seatCalendar(seat.sequence + 1, booking, e.now), e.now)];
   });
+  // The slot's one event goes (seat snapshots share everything it shows but the attendee, which SQL fills in).
+  const first = seats[0];
+  const calendarWrites = first
+    ? seatedWriteStatements(d1, { id: booking.id }, seatSnapshot('BOOKING_CANCELLED', { ...current, booking: after }, { uid: first.seatUid!, person: first, responses: null, sequence: first.sequence + 1, live: true }), e.now)
+    : [];
   const results = await d1.batch([
     transition(d1, booking.id, { to: 'cancelled', reason }, e.now),
     bumpSeatsOfCancelled(d1, booking.id, after.sequence),
     ...perSeat.flat(),
     voidStepsOfCancelled(d1, booking.id, e.now),
+    ...calendarWrites,
   ]);
   const row = results[0]?.results[0] as Record<string, unknown> | undefined;
   if (!row) return fail('conflict', 'The booking changed meanwhile; reload it and try again');
@@ -282,7 +297,8 @@ export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, 
     notificationIds.push(...notificationIdsOf(results.slice(at + 1, at + group.length)));
     at += group.length;
   }
-  return { ok: true, booking: seatedBookingJson({ booking: bookingFromRow(row), attendee: current.attendee }, seats), deliveryIds, notificationIds };
+  const writeIds = writeIdsOf(results.slice(results.length - calendarWrites.length));
+  return { ok: true, booking: seatedBookingJson({ booking: bookingFromRow(row), attendee: current.attendee }, seats), deliveryIds, notificationIds, writeIds };
 }
 
 /**
@@ -350,9 +366,14 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
   // The left booking's steps go if the seat was its last; a slot opened by the move gets its own.
   const opened = check.join || target.booking.status !== 'accepted' ? [] : stepStatements(d1, 'entered', { uid: target.booking.uid, status: 'accepted', startAt: target.booking.startAt, endAt: target.booking.endAt, sequence: 0 }, e.now);
   const steps = [voidStepsOfCancelled(d1, booking.id, e.now), ...opened];
+  // Both slots' events: the left one loses the attendee (or goes, with its last seat), the target one gains them.
+  const calendarWrites = [
+    ...seatedWriteStatements(d1, { id: booking.id }, snapshot, e.now),
+    ...seatedWriteStatements(d1, check.join ? { id: target.booking.id } : { uid: target.booking.uid }, snapshot, e.now),
+  ];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps]);
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...calendarWrites]);
   } catch (error) {
     if (!isSeriesIncomplete(error)) throw error;
     if (check.join) return (await whySeatRefused(e, check.join.bookingId, seat.email, capacity)) ?? fail('slot_unavailable', 'No seat could be taken in that slot');
@@ -365,6 +386,7 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
     booking: seatJson(targetRow, seatRow, await othersIfShown(e, ctx, targetRow.id)),
     deliveryIds: deliveryIdsOf(results[writes.length]!),
     notificationIds: notificationIdsOf(results.slice(writes.length + 1, writes.length + 1 + emails.length)),
-    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length)),
+    steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length, results.length - calendarWrites.length)),
+    writeIds: writeIdsOf(results.slice(results.length - calendarWrites.length)),
   };
 }

@@ -15,8 +15,8 @@ import { seatedBookingJson, seatView } from './seats';
 import { siteOf } from '../invites/site';
 import { reminderJson, remindersQuery } from '../workflows/repo';
 import { calendarSyncOf, calendarWritesQuery } from '../calendars/writeback-repo';
-import { afterEffects, performPaymentEffects } from '../payments/effects';
-import type { PaymentEffect } from '../payments/machine';
+import { afterEffects, performPaymentWork } from '../payments/effects';
+import type { PaymentWork } from '../payments/machine';
 
 /** Runs `call` on the host's object, timed and with its D1 cost and bookmark kept for this request's response. */
 async function onCalendar(d1: RequestDb, env: Bindings, hostId: number, call: (calendar: DurableObjectStub<HostCalendar>) => Promise<CalendarReply>) {
@@ -28,8 +28,8 @@ export interface BookingOutcome {
   booking: BookingJson;
   replayed: boolean;
   occurrences?: BookingJson[];
-  /** A paid booking's change: the Stripe work to do now that it committed (src/payments/effects.ts). */
-  paymentEffects?: PaymentEffect[];
+  /** A paid booking's change: the Stripe work to do now that it committed, per booking (src/payments/effects.ts). */
+  paymentWork?: PaymentWork[];
 }
 
 function unwrap(reply: CalendarReply): BookingOutcome {
@@ -38,7 +38,7 @@ function unwrap(reply: CalendarReply): BookingOutcome {
     booking: reply.booking,
     replayed: reply.replayed ?? false,
     ...(reply.occurrences ? { occurrences: reply.occurrences } : {}),
-    ...(reply.paymentEffects?.length ? { paymentEffects: reply.paymentEffects } : {}),
+    ...(reply.paymentWork?.length ? { paymentWork: reply.paymentWork } : {}),
   };
 }
 
@@ -126,8 +126,8 @@ export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, r
 
 /** A paid booking cancelled or declined: its refund (and closing its checkout) goes to Stripe once the change committed. */
 async function withPaymentEffects(env: Bindings, uid: string, out: BookingOutcome): Promise<BookingJson> {
-  if (!out.paymentEffects) return out.booking;
-  return afterEffects(out.booking, await performPaymentEffects(env, uid, out.paymentEffects));
+  if (!out.paymentWork) return out.booking;
+  return afterEffects(out.booking, await performPaymentWork(env, uid, out.paymentWork));
 }
 
 /** Confirm or decline a pending booking: only its host or a super admin; anyone else sees a 404. */

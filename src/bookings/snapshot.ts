@@ -4,6 +4,7 @@ import type { WebhookTrigger } from '../db/schema';
 import { bookingSummaryOf, type AttendeeInput, type BookingForWrite } from './repo';
 import { labelledAnswers } from '../event-types/booking-fields';
 import type { BookingEventSnapshot } from '../webhooks/payload';
+import { generatedLinkOf } from '../calendars/meeting-links';
 
 export function snapshotOf(
   trigger: WebhookTrigger,
@@ -20,6 +21,7 @@ export function snapshotOf(
       cancellationReason: b.cancellationReason,
       rejectionReason: b.rejectionReason,
       recurringBookingUid: b.recurringBookingUid,
+      ...(generatedLinkOf(b.locationType, eventType) ? { generatedLink: generatedLinkOf(b.locationType, eventType) } : {}),
     },
     answers: labelledAnswers(eventType?.bookingFields ?? null, b.bookingFieldsResponses).map(({ name, label, value }) => ({ name, label, value })),
     eventType: eventType ? { id: eventType.id, slug: eventType.slug, durationMinutes: eventType.durationMinutes } : null,

@@ -12,10 +12,17 @@ import { errorText, FeedError, guardedFetch, type FetchOptions } from './fetch-f
 import type { CaldavTarget } from './caldav';
 
 /** What a write row holds: the host's copy of the event as of the change (an occurrence of a series stands alone). */
-export type CalendarWritePayload = Omit<BookingCalendarData, 'series'>;
+export type CalendarWritePayload = Omit<BookingCalendarData, 'series'> & {
+  /** A seated slot's event: every live seat, in the order taken (`attendee` is the first). */
+  seats?: { name: string; email: string }[];
+};
+
+/** Who attends the written event: every seat of a seated slot, else the booking's attendee. */
+export const attendeesOf = (p: CalendarWritePayload): { name: string; email: string }[] => (p.seats?.length ? p.seats : [p.attendee]);
 
 export type WriteOutcome =
-  | { ok: true; ref: string }
+  /** `link`: the meeting link the provider made or keeps for the event, when the write asked for one. */
+  | { ok: true; ref: string; link?: string | null }
   | { ok: false; permanent: boolean; message: string; retryAfterSeconds?: number; detail?: string };
 
 /** The resource of an event in a collection: `<collection>/<event uid>.ics` (the UID is URL-safe: `host-<hex>`). */
@@ -31,7 +38,11 @@ export function eventResourceUrl(collection: string, eventUid: string): string {
  */
 export async function writtenEvent(payload: CalendarWritePayload, site: Site): Promise<{ eventUid: string; ics: string }> {
   const calendarSite = await hostCalendarSite(site, payload.uid, payload.startAt);
-  const event = { ...bookingEvent(payload, calendarSite, payload.updatedAt), scheduleAgentClient: true };
+  const event = {
+    ...bookingEvent(payload, calendarSite, payload.updatedAt),
+    scheduleAgentClient: true,
+    otherAttendees: attendeesOf(payload).slice(1).map((a) => ({ ...a, partstat: 'ACCEPTED' as const, rsvp: false })),
+  };
   return { eventUid: calendarSite.eventUid!, ics: renderCalendar({ events: [event] }) };
 }
 

@@ -176,7 +176,8 @@ export const calendarsDocs: ResourceDocs = {
       description:
         'Creates the connection (kind `google` or `microsoft`), or renews the tokens of the same account connected before (200). ' +
         'Refused (400 on `state`) when the state is unknown, already used, older than 10 minutes, or was started in another session; the code is then never exchanged. ' +
-        'The tokens are stored encrypted and never answered.',
+        'The tokens are stored encrypted and never answered. Renewing a connection re-runs its write-backs that failed meanwhile (or wait for a retry). ' +
+        'A flow started on the host\'s connect page (`/settings/calendars`, which sets the cookie `oauth_return`) is answered with a 303 back to that page instead of JSON.',
       auth: 'session',
       params: oauthProviderParam,
       query: oauthCallbackQuery,

@@ -8,13 +8,17 @@
 //  - Microsoft: create POSTs with `transactionId` (ours, from the same digest): Graph answers a retried create with
 //    the event it made the first time. Its id is kept (`remote_ref`) for PATCH and DELETE. No attendees are listed:
 //    Outlook would send them an invitation of its own, with no switch to stop it; the attendee is named in the body.
+// A booking whose event type generates its meeting link asks for it with the write (src/calendars/meeting-links.ts):
+// Google's conferenceData.createRequest (conferenceDataVersion=1; later writes leave it out, and Google then keeps the
+// conference as it is), Graph's isOnlineMeeting; the link comes back as the outcome's `link`.
 // 401: the caller refreshes the token and tries once more. 429 (and Google's 403 rate limits) retry after Retry-After.
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { Event as GraphEvent } from '@microsoft/microsoft-graph-types';
 import { descriptionText, locationText } from '../invites/booking-event';
 import { hostCalendarSite, type Site } from '../invites/site';
 import { errorText } from './fetch-feed';
-import { failureOf, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
+import { attendeesOf, failureOf, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
+import { googleConferenceRequest, googleMeetLinkOf, linkToRequest, TEAMS_MEETING, teamsLinkOf } from './meeting-links';
 
 export const GOOGLE_API = 'https://www.googleapis.com/calendar/v3';
 export const GRAPH_API = 'https://graph.microsoft.com/v1.0';
@@ -49,8 +53,9 @@ async function hostCopy(payload: CalendarWritePayload, site: Site) {
 
 export async function googleEventBody(payload: CalendarWritePayload, site: Site) {
   const copy = await hostCopy(payload, site);
+  const id = googleEventId(copy.eventUid);
   const body = {
-    id: googleEventId(copy.eventUid),
+    id,
     summary: payload.title,
     description: copy.description,
     location: locationText(payload.locationType, payload.locationValue) ?? undefined,
@@ -59,9 +64,10 @@ export async function googleEventBody(payload: CalendarWritePayload, site: Site)
     status: payload.status === 'pending' ? 'tentative' : 'confirmed',
     transparency: 'opaque',
     sequence: payload.sequence,
-    attendees: [{ email: payload.attendee.email, displayName: payload.attendee.name, responseStatus: 'accepted' }],
+    attendees: attendeesOf(payload).map((a) => ({ email: a.email, displayName: a.name, responseStatus: 'accepted' })),
     ...(copy.link ? { source: { title: 'calflare', url: copy.link } } : {}),
     extendedProperties: { private: { calflareEvent: copy.eventUid } },
+    ...(linkToRequest(payload, 'google') ? { conferenceData: googleConferenceRequest(id) } : {}),
   } satisfies calendar_v3.Schema$Event;
   return body;
 }
@@ -71,7 +77,7 @@ const graphTime = (t: number) => ({ dateTime: new Date(t).toISOString().slice(0,
 export async function graphEventBody(payload: CalendarWritePayload, site: Site, create: boolean) {
   const copy = await hostCopy(payload, site);
   const location = locationText(payload.locationType, payload.locationValue);
-  const who = `With ${payload.attendee.name} <${payload.attendee.email}>`;
+  const who = `With ${attendeesOf(payload).map((a) => `${a.name} <${a.email}>`).join(', ')}`;
   const body = {
     subject: payload.title,
     body: { contentType: 'text', content: [who, copy.description].filter(Boolean).join('\n\n') },
@@ -80,6 +86,7 @@ export async function graphEventBody(payload: CalendarWritePayload, site: Site, 
     ...(location ? { location: { displayName: location } } : {}),
     showAs: payload.status === 'pending' ? 'tentative' : 'busy',
     ...(create ? { transactionId: graphTransactionId(copy.eventUid) } : {}),
+    ...(linkToRequest(payload, 'microsoft') ? TEAMS_MEETING : {}),
   } satisfies GraphEvent;
   return body;
 }
@@ -113,15 +120,18 @@ async function googleFailure(res: Response, now: number): Promise<ProviderOutcom
 
 export async function googleWrite(token: string, w: ProviderWrite, now: number): Promise<ProviderOutcome> {
   const body = await googleEventBody(w.payload, w.site);
+  const wantsLink = 'conferenceData' in body;
+  // Without conferenceDataVersion=1 Google ignores conferenceData in the body and keeps the event's conference.
+  const query = wantsLink ? '?sendUpdates=none&conferenceDataVersion=1' : '?sendUpdates=none';
   const events = `${GOOGLE_API}/calendars/${encodeURIComponent(w.calendarId ?? 'primary')}/events`;
-  const one = `${events}/${body.id}?sendUpdates=none`;
+  const one = `${events}/${body.id}${query}`;
   if (!live(w.payload)) {
     const res = await call(one, { method: 'DELETE', token });
     if ('error' in res) return transport(res.error);
     if (res.ok || res.status === 404 || res.status === 410) return { ok: true, ref: body.id };
     return googleFailure(res, now);
   }
-  const insert = async () => call(`${events}?sendUpdates=none`, { method: 'POST', token, body });
+  const insert = async () => call(`${events}${query}`, { method: 'POST', token, body });
   const update = async () => call(one, { method: 'PUT', token, body });
   let res = w.created ? await update() : await insert();
   if ('error' in res) return transport(res.error);
@@ -129,7 +139,14 @@ export async function googleWrite(token: string, w: ProviderWrite, now: number):
   if (!w.created && res.status === 409) res = await update();
   else if (w.created && res.status === 404) res = await insert();
   if ('error' in res) return transport(res.error);
-  if (res.ok) return { ok: true, ref: body.id };
+  if (res.ok) {
+    if (!wantsLink) {
+      await res.body?.cancel();
+      return { ok: true, ref: body.id };
+    }
+    const answer = (await res.json().catch(() => null)) as calendar_v3.Schema$Event | null;
+    return { ok: true, ref: body.id, link: googleMeetLinkOf(answer) };
+  }
   return googleFailure(res, now);
 }
 
@@ -146,8 +163,8 @@ export async function graphWrite(token: string, w: ProviderWrite, now: number): 
     const res = await call(collection, { method: 'POST', token, body: await graphEventBody(w.payload, w.site, true) });
     if ('error' in res) return transport(res.error);
     if (!res.ok) return graphFailure(res, now);
-    const made = (await res.json()) as { id?: string };
-    return made.id ? { ok: true, ref: made.id } : { ok: false, permanent: false, message: 'Microsoft Graph answered without an event id' };
+    const made = (await res.json()) as GraphEvent;
+    return made.id ? { ok: true, ref: made.id, link: teamsLinkOf(made) } : { ok: false, permanent: false, message: 'Microsoft Graph answered without an event id' };
   };
   let ref = w.ref;
   if (!live(w.payload)) {
@@ -163,12 +180,17 @@ export async function graphWrite(token: string, w: ProviderWrite, now: number): 
     return graphFailure(res, now);
   }
   if (!ref) return create();
-  const res = await call(`${GRAPH_API}/me/events/${encodeURIComponent(ref)}`, { method: 'PATCH', token, body: await graphEventBody(w.payload, w.site, false) });
+  const patch = await graphEventBody(w.payload, w.site, false);
+  const res = await call(`${GRAPH_API}/me/events/${encodeURIComponent(ref)}`, { method: 'PATCH', token, body: patch });
   if ('error' in res) return transport(res.error);
   if (res.status === 404) return create();
   if (res.ok) {
-    await res.body?.cancel();
-    return { ok: true, ref };
+    if (!('isOnlineMeeting' in patch)) {
+      await res.body?.cancel();
+      return { ok: true, ref };
+    }
+    // Graph answers a PATCH with the event as it now is: its Teams link, made now or before.
+    return { ok: true, ref, link: teamsLinkOf((await res.json().catch(() => null)) as GraphEvent | null) };
   }
   return graphFailure(res, now);
 }

@@ -19,6 +19,7 @@ import { privateUrlsAllowed } from '../webhooks/url-guard';
 import { caldavWrite, type CalendarWritePayload, type WriteOutcome } from './caldav-write';
 import type { Fetcher } from './fetch-feed';
 import { accessTokenOf, ReauthRequired } from './oauth';
+import { afterMeetingLinkWrite } from './meeting-link-settle';
 import { googleWrite, graphWrite, type ProviderOutcome, type ProviderWrite } from './provider-write';
 import { decryptSecret } from './secrets';
 import { claimLostWrites, claimWrite, settleFailed, settleWritten, type ClaimedWrite } from './writeback-repo';
@@ -53,6 +54,7 @@ export async function runCalendarWrite(env: Bindings, id: number, opts: WriteOpt
     // Settled, gone, or in another run's hands (which writes any newer change itself).
     if (!claimed) return { outcome: 'skipped' };
     const result = await writeOnce(env, claimed, opts, now);
+    await afterMeetingLinkWrite(env, claimed, result, clock());
     if (result.ok) {
       const status = await settleWritten(env.DB, id, claimed.targetSequence, result.ref, clock());
       if (status !== 'pending') return { outcome: 'synced' };

@@ -70,7 +70,7 @@ export interface PaymentRecord {
   currency: string;
   refunded_amount: number;
   refund_settled_amount: number;
-  /** Whose Stripe account takes the money: the host (team event types are not paid yet). */
+  /** Whose Stripe account takes the money: the host, or a team event type's team owner. */
   account_user_id: number;
   checkout_session_id: string | null;
   checkout_url: string | null;
@@ -79,6 +79,13 @@ export interface PaymentRecord {
   late_refund: boolean;
   /** The event type's refund policy when this booking was made: what the attendee agreed to. */
   refund_policy: RefundPolicyJson;
+  /**
+   * An occurrence of a paid recurring series (price per series, one checkout on the first occurrence): `amount` is
+   * this occurrence's share, `series_amount` what the whole series was charged.
+   */
+  series_amount?: number;
+  /** The first occurrence of a paid series: the invitation's series master, sent once the series is paid. */
+  series_master?: { rule: Pick<RecurringEvent, 'freq' | 'interval'>; count: number; zone: string; lastStart: number };
 }
 
 /** A push channel of a Google or Microsoft calendar (issue #28): Google's channel id or Graph's subscription id, and the SHA-256 of its secret. */

@@ -142,8 +142,11 @@ export const eventTypes = sqliteTable(
     minimumNoticeHours: integer('minimum_notice_hours').notNull().default(0),
     slotIntervalMinutes: integer('slot_interval_minutes'),
     bookingWindowDays: integer('booking_window_days').notNull().default(60),
-    locationType: text('location_type', { enum: ['google_meet', 'zoom', 'phone', 'in_person'] }),
+    locationType: text('location_type', { enum: ['google_meet', 'ms_teams', 'zoom', 'phone', 'in_person'] }),
     locationValue: text('location_value'),
+    // google_meet / ms_teams with no location_value: each booking gets its own link, made by the host's destination
+    // calendar when the booking is written there (src/calendars/meeting-links.ts).
+    generateMeetingLink: integer('generate_meeting_link', { mode: 'boolean' }).notNull().default(false),
     requiresConfirmation: integer('requires_confirmation', { mode: 'boolean' }).notNull().default(false),
     // Off: bookings of this event type send no emails (webhooks still fire).
     emailNotifications: integer('email_notifications', { mode: 'boolean' }).notNull().default(true),

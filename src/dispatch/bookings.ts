@@ -13,10 +13,14 @@ import { withCheckout } from '../payments/service';
 
 export async function createBooking(d1: RequestDb, env: Bindings, req: BookRequest): Promise<BookingOutcome> {
   const routing = await foundOr404('Event type', eventTypeRouting(d1.db, req.eventTypeId));
-  if (routing.teamId !== null) return bookTeamEventType(d1, env, req);
-  const created = await createHostBooking(d1, env, routing.ownerId, req);
-  // A paid event type's booking waits for payment: it answers with its Stripe Checkout link (src/payments/).
-  return created.booking.status === 'awaiting_payment' ? { ...created, booking: await withCheckout(d1, env, created.booking) } : created;
+  const team = routing.teamId !== null;
+  const created: BookingOutcome = team ? await bookTeamEventType(d1, env, req) : await createHostBooking(d1, env, routing.ownerId, req);
+  // A paid event type's booking waits for payment: it answers with its Stripe Checkout link (src/payments/), opened
+  // with the host's keys, or for a team event type the team owner's (recorded on the booking).
+  if (created.booking.status !== 'awaiting_payment') return created;
+  const booking = await withCheckout(d1, env, created.booking, team ? undefined : routing.ownerId);
+  // A paid series: its one checkout is its first occurrence's.
+  return { ...created, booking, ...(created.occurrences ? { occurrences: [booking, ...created.occurrences.slice(1)] } : {}) };
 }
 
 export async function rescheduleBooking(d1: RequestDb, env: Bindings, uid: string, start: number, reason: string | null) {

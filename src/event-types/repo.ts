@@ -116,6 +116,7 @@ export function columnsOf(body: UpdateEventTypeBody) {
     currency: body.currency,
     paymentDeadlineMinutes: body.payment_deadline_minutes,
     refundPolicy: body.refund_policy,
+    generateMeetingLink: body.generate_meeting_link,
   };
 }
 
@@ -163,6 +164,7 @@ export function eventTypeJson(et: EventType) {
     currency: et.currency,
     payment_deadline_minutes: et.paymentDeadlineMinutes,
     refund_policy: et.refundPolicy ?? DEFAULT_REFUND_POLICY,
+    generate_meeting_link: et.generateMeetingLink,
     created_at: new Date(et.createdAt).toISOString(),
     updated_at: new Date(et.updatedAt).toISOString(),
   };

@@ -7,7 +7,7 @@ import { BUFFER_MINUTES, DURATION_MINUTES, SEATS_PER_TIME_SLOT, SLOT_INTERVAL_MI
 import { LIMIT_PERIODS, RECURRENCE_FREQS, type PeriodLimits, type RecurringEvent } from '../db/json-types';
 import { CURRENCIES, isCurrency, PAYMENT_DEADLINE_MINUTES } from '../payments/money';
 
-export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person'] as const;
+export const LOCATION_TYPES = ['google_meet', 'ms_teams', 'zoom', 'phone', 'in_person'] as const;
 
 const minutes = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
 
@@ -101,7 +101,7 @@ export const refundPolicySchema = z
   ])
   .describe("An attendee's cancel refunds the full price until `hours` before the start and nothing after (`full_until_hours_before`), never (`none`) or always (`always_full`)");
 
-/** Paid event types (src/payments/): personal event types only, not seated or recurring yet. */
+/** Paid event types (src/payments/): personal and team event types (the team owner is paid) and recurring ones (a price per series), not seated yet. */
 export const paymentFields = {
   price: z
     .number()
@@ -123,6 +123,15 @@ export const paymentFields = {
     .max(PAYMENT_DEADLINE_MINUTES.max)
     .describe('How long an unpaid booking holds its time (10-1440 minutes); then it expires and the time is free again'),
   refund_policy: refundPolicySchema,
+};
+
+/** Personal event types only: a team booking is written to several hosts' calendars, which would make several links. */
+export const meetingLinkFields = {
+  generate_meeting_link: z
+    .boolean()
+    .describe(
+      "Each booking gets its own link, made by the host's destination calendar (PUT /v2/calendars/destination) when the booking is written there: a Google Meet link (location_type google_meet, a Google destination) or a Microsoft Teams link (ms_teams, a Microsoft destination); location_value must then be null. The booking's `location` is the link once the calendar made it (the confirmation email and BOOKING_CREATED webhook wait for it, at most about two minutes). False: location_value is the host's own link, address or number",
+    ),
 };
 
 export const createEventTypeBody = z.strictObject({
@@ -152,12 +161,13 @@ export const createEventTypeBody = z.strictObject({
   currency: paymentFields.currency.default(null),
   payment_deadline_minutes: paymentFields.payment_deadline_minutes.default(PAYMENT_DEADLINE_MINUTES.default),
   refund_policy: paymentFields.refund_policy.optional(),
+  generate_meeting_link: meetingLinkFields.generate_meeting_link.default(false),
   /** Super admins may create an event type for another user. */
   owner_id: z.number().int().positive().optional(),
 });
 
 export const updateEventTypeBody = z
-  .strictObject({ ...fields, ...paymentFields })
+  .strictObject({ ...fields, ...paymentFields, ...meetingLinkFields })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' });
 
@@ -206,6 +216,7 @@ export const eventTypeResponse = z.strictObject({
   currency: z.string().nullable(),
   payment_deadline_minutes: z.number().int(),
   refund_policy: refundPolicySchema,
+  generate_meeting_link: z.boolean().describe('Each booking gets its own Google Meet (google_meet) or Teams (ms_teams) link from the host\'s destination calendar'),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

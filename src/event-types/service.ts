@@ -10,6 +10,8 @@ import { insertEventType, slugTaken, updateEventType } from './repo';
 import type { CreateEventTypeBody, UpdateEventTypeBody } from './schemas';
 import { seatsConflict } from './limits';
 import { paymentConflict } from '../payments/money';
+import { findDestination } from '../calendars/writeback-repo';
+import { meetingLinkProblem } from '../calendars/meeting-links';
 
 /** 400 when seats meet requires_confirmation or recurring_event in the event type as it would be. */
 function assertSeatsCompatible(et: Parameters<typeof seatsConflict>[0] & Parameters<typeof paymentConflict>[0]) {
@@ -19,6 +21,17 @@ function assertSeatsCompatible(et: Parameters<typeof seatsConflict>[0] & Paramet
 
 const slugConflict = () => new ApiError('conflict', 'The owner already has an event type with this slug');
 const invalid = (path: string, message: string) => new ApiError('validation_failed', 'Request validation failed', [{ path, message }]);
+
+/**
+ * 400 when the event type as it would be generates meeting links that the owner's destination calendar cannot make
+ * (src/calendars/meeting-links.ts). A booking made after the destination went still books (see meeting-link-settle).
+ */
+async function assertMeetingLinkPossible(db: Db, ownerId: number, et: Parameters<typeof meetingLinkProblem>[0]) {
+  if (!et.generateMeetingLink) return;
+  const destination = await findDestination(db.$client, ownerId);
+  const problem = meetingLinkProblem(et, destination?.kind ?? null);
+  if (problem) throw invalid(problem.path, problem.message);
+}
 
 async function assertScheduleOfOwner(db: Db, scheduleId: number, ownerId: number) {
   if (!(await scheduleBelongsTo(db, scheduleId, ownerId))) throw invalid('schedule_id', "Schedule not found among the owner's schedules");
@@ -42,6 +55,7 @@ export async function createEventType(db: Db, actor: User, body: CreateEventType
   const scheduleId = schedule_id ?? (await defaultScheduleId(db, ownerId));
   if (scheduleId === undefined) throw new ApiError('conflict', 'The owner has no default schedule');
   if (await slugTaken(db, ownerId, fields.slug)) throw slugConflict();
+  await assertMeetingLinkPossible(db, ownerId, { locationType: fields.location_type, locationValue: fields.location_value, generateMeetingLink: fields.generate_meeting_link });
   return insertEventType(db, ownerId, scheduleId, fields).catch(rethrowSlugConflict);
 }
 
@@ -55,6 +69,14 @@ export async function changeEventType(db: Db, existing: EventType, body: UpdateE
     currency: body.currency === undefined ? existing.currency : body.currency,
   });
   if (body.schedule_id !== undefined) await assertScheduleOfOwner(db, body.schedule_id, existing.ownerId);
+  // Checked when the location changes, so a host whose destination went can still edit the rest.
+  if (body.generate_meeting_link !== undefined || body.location_type !== undefined || body.location_value !== undefined) {
+    await assertMeetingLinkPossible(db, existing.ownerId, {
+      locationType: body.location_type === undefined ? existing.locationType : body.location_type,
+      locationValue: body.location_value === undefined ? existing.locationValue : body.location_value,
+      generateMeetingLink: body.generate_meeting_link ?? existing.generateMeetingLink,
+    });
+  }
   if (body.slug !== undefined && (await slugTaken(db, existing.ownerId, body.slug, existing.id))) throw slugConflict();
   const updated = await updateEventType(db, existing.id, body).catch(rethrowSlugConflict);
   if (!updated) throw new ApiError('not_found', 'Event type not found');

@@ -3,6 +3,7 @@
 import type { Booking, BookingStatus } from '../db/schema';
 import { icsUid, type IcsEvent, type IcsMethod, type IcsStatus } from './ics';
 import type { RecurringEvent } from '../db/json-types';
+import type { MeetingLinkKind } from '../calendars/meeting-links';
 
 /**
  * An occurrence of a recurring series, as calendars know it: one event with the series' uid. `master` only in the
@@ -26,6 +27,8 @@ export interface BookingCalendarData extends Pick<Booking, 'uid' | 'title' | 'st
   createdAt: number;
   updatedAt: number;
   series?: SeriesRef;
+  /** Its meeting link is made by the host's calendar (src/calendars/meeting-links.ts): `locationValue` once made. */
+  generatedLink?: MeetingLinkKind | null;
 }
 
 export interface CalendarSite {
@@ -53,6 +56,7 @@ export function methodFor(status: BookingStatus): IcsMethod {
 
 const LOCATION_NAMES: Record<string, string> = {
   google_meet: 'Google Meet',
+  ms_teams: 'Microsoft Teams',
   zoom: 'Zoom',
   phone: 'Phone call',
   in_person: 'In person',

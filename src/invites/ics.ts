@@ -35,6 +35,8 @@ export interface IcsEvent {
   status: IcsStatus;
   organizer: IcsPerson;
   attendee: IcsPerson & { partstat: PartStat; rsvp: boolean };
+  /** More attendees after `attendee` (a seated slot's other seats, in the host's copy). */
+  otherAttendees?: (IcsPerson & { partstat: PartStat; rsvp: boolean })[];
   created?: number;
   lastModified?: number;
   /** A recurring series' master: the RRULE value, the zone its times are written in, and its last occurrence's start. */
@@ -139,7 +141,9 @@ function eventLines(e: IcsEvent): string[] {
   const agent = e.scheduleAgentClient ? ';SCHEDULE-AGENT=CLIENT' : '';
   lines.push(
     `ORGANIZER;CN=${paramValue(e.organizer.name)}${agent}:${mailto(e.organizer.email)}`,
-    `ATTENDEE;CN=${paramValue(e.attendee.name)}${agent};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${e.attendee.partstat};RSVP=${e.attendee.rsvp ? 'TRUE' : 'FALSE'}:${mailto(e.attendee.email)}`,
+    ...[e.attendee, ...(e.otherAttendees ?? [])].map(
+      (a) => `ATTENDEE;CN=${paramValue(a.name)}${agent};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=${a.partstat};RSVP=${a.rsvp ? 'TRUE' : 'FALSE'}:${mailto(a.email)}`,
+    ),
     `STATUS:${e.status}`,
     // A cancelled event no longer blocks time in the attendee's calendar.
     `TRANSP:${e.status === 'CANCELLED' ? 'TRANSPARENT' : 'OPAQUE'}`,

@@ -56,6 +56,7 @@ export function notificationPayload(event: BookingEventSnapshot, state: Calendar
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
     ...(state.series ? { series: state.series } : {}),
+    ...(b.generatedLink ? { generatedLink: b.generatedLink } : {}),
   };
   return {
     trigger: event.trigger,

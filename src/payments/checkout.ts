@@ -82,6 +82,8 @@ export function paymentJson(p: PaymentRecord, bookingStatus: string, paymentExpi
     refund_pending: p.refunded_amount > p.refund_settled_amount,
     expires_at: open && paymentExpiresAt !== null ? new Date(paymentExpiresAt).toISOString() : null,
     refund_policy: p.refund_policy,
+    // An occurrence of a paid series: the series' price (one checkout, on its first occurrence); `amount` is its share.
+    ...(p.series_amount !== undefined ? { series_amount: p.series_amount } : {}),
     // Said before the attendee confirms a cancel (API and booking page): what cancelling now gives back.
     cancel_refund_amount: live ? attendeeCancelRefund(p.refund_policy, refundable, startAt, now) : 0,
     ...(open && p.checkout_url ? { checkout_url: p.checkout_url } : {}),

@@ -3,7 +3,7 @@
 import { getDb } from '../db/client';
 import type { Bindings } from '../env';
 import { findBooking, byUid } from '../bookings/repo';
-import type { PaymentEffect } from './machine';
+import type { PaymentEffect, PaymentWork } from './machine';
 import { createRefund, expireCheckout, stripeClient } from './stripe';
 import { recordPaymentIntent, settleRefund } from './repo';
 import { paymentKeys } from './keys';
@@ -42,6 +42,16 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
     console.error(JSON.stringify({ level: 'error', msg: 'stripe call failed', booking_uid: uid, error: String(error) }));
   }
   return { refundSettled: false };
+}
+
+/** The Stripe work of every booking a change touched (a paid series' occurrences); the outcome for `uid`'s. */
+export async function performPaymentWork(env: Bindings, uid: string, work: PaymentWork[]): Promise<{ refundSettled: boolean }> {
+  let mine = { refundSettled: false };
+  for (const w of work) {
+    const outcome = await performPaymentEffects(env, w.uid, w.effects);
+    if (w.uid === uid) mine = outcome;
+  }
+  return mine;
 }
 
 /** The booking as answered after the Stripe work: a refund Stripe confirmed is no longer pending. */

@@ -1,7 +1,7 @@
 // The payment state machine of a paid booking (issue #30), in one place: (booking status, payment status) × event
 // -> new statuses and side effects, as data. Pure: HostCalendar applies a transition in ONE D1 batch (status, payment
 // record, webhook and email rows) under the host's lock, and the payments service performs the Stripe effects after
-// the commit with idempotency keys derived from the booking uid. test/payments-booking.test.ts walks every
+// the commit with idempotency keys derived from the booking uid. test/payments-machine.unit.ts walks every
 // (status, event) pair of the table in docs/DESIGN.md and a fast-check property runs random interleavings.
 //
 // Invariants it keeps (given `slotFree` true only when no other booking holds the time, which the overlap guard
@@ -53,6 +53,9 @@ export type PaymentEffect =
   | { kind: 'tell_payer_refunded' }
   /** stripe.checkout.sessions.expire: nobody can pay for this booking any more. */
   | { kind: 'close_checkout' };
+
+/** The Stripe effects one committed change asks for, per booking (a paid series' occurrences each have their own). */
+export type PaymentWork = { uid: string; effects: PaymentEffect[] };
 
 export type Transition =
   | { ok: true; changed: boolean; state: PaymentState; effects: PaymentEffect[] }

@@ -74,8 +74,23 @@ export function policyText(policy: RefundPolicy): string {
 }
 
 /**
+ * A recurring series' price split over its occurrences (the price is per series, one checkout): equal shares in
+ * chargeable units (a multiple of 10 for three-decimal currencies), the remainder one unit each to the earliest
+ * occurrences. Each occurrence's share is what cancelling it can refund; the shares add up to the price.
+ */
+export function seriesShares(price: number, count: number, currency: string): number[] {
+  const unit = THREE_DECIMAL.has(currency) ? 10 : 1;
+  const units = Math.floor(price / unit);
+  const base = Math.floor(units / count);
+  const extra = units % count;
+  const shares = Array.from({ length: count }, (_, i) => (base + (i < extra ? 1 : 0)) * unit);
+  shares[0]! += price - units * unit;
+  return shares;
+}
+
+/**
  * What is wrong with an event type's payment fields as they would be after a change (API and admin share it), or
- * null. Seated and recurring event types are not paid yet: a price per seat or per series is a later step.
+ * null. Seated event types are not paid yet: a price per seat is a later step.
  */
 export function paymentConflict(et: { price: number | null; currency: string | null; seatsPerTimeSlot: number | null; recurringEvent: unknown }): { path: string; message: string } | null {
   if (et.price === null) return null;
@@ -83,6 +98,5 @@ export function paymentConflict(et: { price: number | null; currency: string | n
   const problem = priceProblem(et.price, et.currency);
   if (problem) return { path: 'price', message: problem };
   if (et.seatsPerTimeSlot !== null) return { path: 'price', message: 'Seated event types cannot be paid yet' };
-  if (et.recurringEvent !== null) return { path: 'price', message: 'Recurring event types cannot be paid yet' };
   return null;
 }

@@ -9,14 +9,14 @@ import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { seal } from '../lib/sealed';
 import { hostCalendar } from '../bookings/stub';
-import { bookingJson, findBooking, byUid, type AttendeeInput, type BookingJson } from '../bookings/repo';
+import { bookingJson, findBooking, byUid, seriesForWrite, type AttendeeInput, type BookingJson } from '../bookings/repo';
 import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
 import { createCheckout, stripeClient, verifiedEvent } from './stripe';
 import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, purgeStripeEvents, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
-import { afterEffects, performPaymentEffects } from './effects';
+import { afterEffects, performPaymentEffects, performPaymentWork } from './effects';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -71,10 +71,12 @@ async function onCalendar(env: Bindings, hostId: number, uid: string, call: Paym
  * Stripe unreachable: the booking keeps its time until its deadline and is answered without `checkout_url`; asking
  * again (GET or the same booking again) opens it then.
  */
-export async function withCheckout(d1: RequestDb, env: Bindings, booking: BookingJson): Promise<BookingJson> {
+export async function withCheckout(d1: RequestDb, env: Bindings, booking: BookingJson, accountUserId?: number): Promise<BookingJson> {
   if (booking.status !== 'awaiting_payment' || !booking.payment?.expires_at || booking.payment.checkout_url) return booking;
   const db = getDb(env.DB);
-  const keys = await paymentKeys(db, env, booking.host_id);
+  // A team booking pays into the team owner's account, recorded on the booking when it was made.
+  const account = accountUserId ?? (await findBooking(db, byUid(booking.uid)))?.booking.payment?.account_user_id ?? booking.host_id;
+  const keys = await paymentKeys(db, env, account);
   if (!keys) {
     await onCalendar(env, booking.host_id, booking.uid, { type: 'expire' }, d1);
     throw new ApiError('conflict', 'This host cannot take payments yet: their Stripe account is not connected');
@@ -86,7 +88,8 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
       startAt: Date.parse(booking.start!),
       paymentExpiresAt: Date.parse(booking.payment.expires_at!),
       attendeeEmail: booking.attendee.email,
-      price: booking.payment.amount,
+      // A paid series is one checkout for its price (each occurrence's `amount` is its share).
+      price: booking.payment.series_amount ?? booking.payment.amount,
       currency: booking.payment.currency,
     },
     env.APP_URL,
@@ -109,8 +112,13 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
 export async function openCheckout(d1: RequestDb, env: Bindings, found: { booking: Booking; attendee: AttendeeInput }): Promise<string | null> {
   const b = found.booking;
   if (b.status !== 'awaiting_payment' || !b.payment || b.payment.checkout_url || (b.paymentExpiresAt ?? 0) <= Date.now()) return b.payment?.checkout_url ?? null;
+  // A paid series has one checkout, its first occurrence's: every occurrence's page offers that one.
+  if (b.payment.series_amount !== undefined && !b.payment.series_master && b.recurringBookingUid) {
+    const first = (await seriesForWrite(d1.db, b.recurringBookingUid))[0];
+    return first && first.booking.uid !== b.uid ? openCheckout(d1, env, first) : null;
+  }
   try {
-    return (await withCheckout(d1, env, bookingJson(found))).payment?.checkout_url ?? null;
+    return (await withCheckout(d1, env, bookingJson(found), b.payment.account_user_id)).payment?.checkout_url ?? null;
   } catch (error) {
     if (error instanceof ApiError) return null;
     throw error;
@@ -159,7 +167,7 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
   if (call) {
     const reply = await onCalendar(env, found.booking.hostId, found.booking.uid, call, d1);
     if (!reply.ok && reply.code !== 'conflict') throw new ApiError(reply.code, reply.message);
-    if (reply.ok && reply.paymentEffects?.length) await performPaymentEffects(env, found.booking.uid, reply.paymentEffects);
+    if (reply.ok && reply.paymentWork?.length) await performPaymentWork(env, found.booking.uid, reply.paymentWork);
   }
   await recordEvent(db, event.id, event.type, found.booking.uid, Date.now());
   return { status: 200, body: { received: true } };
@@ -174,9 +182,9 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
   let expired = 0;
   for (const b of await overdueUnpaid(db, now, 50)) {
     const reply = await onCalendar(env, b.hostId, b.uid, { type: 'expire' });
-    if (reply.ok && reply.paymentEffects?.length) {
+    if (reply.ok && reply.paymentWork?.length) {
       expired++;
-      await performPaymentEffects(env, b.uid, reply.paymentEffects);
+      await performPaymentWork(env, b.uid, reply.paymentWork);
     }
   }
   const due = await refundsDue(db, 20);
@@ -186,12 +194,14 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
   return { expired, refunds: due.length };
 }
 
-/** A host's refund by hand (admin): the booking's host or a super admin; anyone else sees a 404. */
+/** A host's refund by hand (admin): the booking's host, the owner of the account it paid into, or a super admin; anyone else sees a 404. */
 export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, amount: number): Promise<BookingJson> {
   const found = await findBooking(d1.db, byUid(uid));
-  if (!found || (actor.role !== 'super_admin' && actor.id !== found.booking.hostId)) throw notFound('Booking');
+  // The host, or the account holder the money went to (a team booking's team owner).
+  const mayRefund = actor.role === 'super_admin' || actor.id === found?.booking.hostId || actor.id === found?.booking.payment?.account_user_id;
+  if (!found || !mayRefund) throw notFound('Booking');
   const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
-  if (!reply.paymentEffects?.length) return reply.booking;
-  return afterEffects(reply.booking, await performPaymentEffects(env, uid, reply.paymentEffects));
+  if (!reply.paymentWork?.length) return reply.booking;
+  return afterEffects(reply.booking, await performPaymentWork(env, uid, reply.paymentWork));
 }

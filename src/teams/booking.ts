@@ -48,6 +48,12 @@ import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slot
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
 import { holdForBooking } from '../reservations/holds';
 import { deleteHoldIfBooked } from '../reservations/repo';
+import { DEFAULT_MAX_OPEN_UNPAID, isPaidEventType } from '../bookings/paid';
+import { openUnpaidOf } from '../bookings/paid-repo';
+import { positiveIntVar } from '../reservations/rules';
+import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
+import { DEFAULT_REFUND_POLICY } from '../payments/money';
+import { teamPayee } from './repo';
 
 export const LEASE_TTL_MS = 5_000;
 export const LEASE_WAIT_MS = 10_000;
@@ -160,6 +166,8 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
   if (!answers.ok) throw new ApiError('validation_failed', 'Request validation failed', answers.issues);
   const location = attendeeLocation(et, req.location);
   if (!location.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'location', message: location.message }]);
+  const paid = isPaidEventType(et) ? await paidBookingTerms(d1, env, req, et.id, first.team.id) : null;
+  if (paid && 'resumed' in paid) return { booking: paid.resumed, replayed: true };
 
   let lastMessage = 'That time was just taken by another booking.';
   // A round-robin hold was taken on the host the assignment picked then: that host goes first.
@@ -172,12 +180,33 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
       if (!ctx) throw notFound('Event type');
       const check = recheck(ctx, attempt, now, req.start);
       if (!check.ok) return check;
-      return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses, holdUid }, now) };
+      return { ok: true as const, result: await write(d1, env, req, ctx, attempt, { value: location.value, responses: answers.responses, holdUid, payee: paid?.payee ?? null }, now) };
     });
     if (written.ok && written.result) return { booking: written.result, replayed: false };
     if (!written.ok) lastMessage = written.message;
   }
   throw unavailable(lastMessage);
+}
+
+/**
+ * A paid team event type (src/payments/): the attendee's open unpaid booking of this event type at this start is
+ * answered again (an abandoned checkout resumed), an email with PAYMENT_MAX_OPEN_PER_ATTENDEE open unpaid bookings of
+ * it gets 409, and the payment goes to the team owner's Stripe account (`payee`). Read before the leases: the cap is
+ * a brake on squatting, the overlap guard is what keeps the time.
+ */
+async function paidBookingTerms(d1: RequestDb, env: Bindings, req: BookRequest, eventTypeId: number, teamId: number): Promise<{ resumed: BookingJson } | { payee: number }> {
+  const now = Date.now();
+  const open = await openUnpaidOf(d1.db, { eventTypeId }, req.attendee.email, now);
+  const same = open.find((b) => b.startAt === req.start);
+  const resumed = same && (await findBookingForWrite(d1.db, same.uid));
+  if (resumed) return { resumed: bookingJson(resumed) };
+  const maxOpen = positiveIntVar(env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
+  if (open.length >= maxOpen) {
+    throw new ApiError('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} of this event type; pay for one or let it expire to book another`);
+  }
+  const payee = await teamPayee(d1.db, teamId);
+  if (payee === undefined) throw new ApiError('conflict', 'This team cannot take payments: it has no owner');
+  return { payee };
 }
 
 async function write(
@@ -186,29 +215,35 @@ async function write(
   req: BookRequest,
   ctx: TeamSlotContext,
   attempt: Attempt,
-  extra: { value: string | null; responses: Record<string, unknown>; holdUid: string | null },
+  extra: { value: string | null; responses: Record<string, unknown>; holdUid: string | null; payee: number | null },
   now: number,
 ): Promise<BookingJson | null> {
   const et = ctx.eventType;
   const organizer = ctx.hosts.find((h) => h.id === attempt.organizer.id)!;
+  // A paid one waits for its payment (as a personal one, src/bookings/paid.ts): no host location, email, reminder or
+  // calendar write before it; only BOOKING_PAYMENT_INITIATED. Paying it runs in the organizer's object.
+  const paid = extra.payee !== null;
   const booking = {
     uid: newBookingUid(),
     eventTypeId: et.id,
     hostId: organizer.id,
     title: `${et.title} between ${ctx.team.name} and ${req.attendee.name}`,
     ...spanAt(et, req.start),
-    status: et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
+    status: paid ? ('awaiting_payment' as const) : et.requiresConfirmation ? ('pending' as const) : ('accepted' as const),
     locationType: et.locationType,
-    locationValue: storedLocation(et.requiresConfirmation, req.location !== null, extra.value),
+    locationValue: storedLocation(paid || et.requiresConfirmation, req.location !== null, extra.value),
     metadata: req.metadata,
     bookingFieldsResponses: Object.keys(extra.responses).length ? (extra.responses as never) : null,
     idempotencyKey: req.idempotencyKey,
     idempotencyHash: req.idempotencyHash,
     assignmentReason: attempt.reason,
+    paymentExpiresAt: paid ? paymentDeadline(now, et.paymentDeadlineMinutes, req.start) : null,
+    payment: paid ? newPaymentRecord(et.price!, et.currency!, extra.payee!, et.refundPolicy ?? DEFAULT_REFUND_POLICY) : null,
     now,
   };
-  const snapshot = snapshotOf(booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', {
-    booking: { ...booking, id: 0, recurringBookingUid: null, recurrenceStart: null, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now, paymentExpiresAt: null, payment: null },
+  const trigger = paid ? 'BOOKING_PAYMENT_INITIATED' : booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED';
+  const snapshot = snapshotOf(trigger, {
+    booking: { ...booking, id: 0, recurringBookingUid: null, recurrenceStart: null, cancellationReason: null, rejectionReason: null, rescheduleReason: null, previousStartAt: null, sequence: 0, createdAt: now, updatedAt: now },
     attendee: req.attendee,
     host: { id: organizer.id, name: organizer.name, email: organizer.email, timezone: organizer.timezone },
     eventType: et,
@@ -218,7 +253,7 @@ async function write(
   const cap = et.maxActiveBookingsPerBooker === null ? null : { email: req.attendee.email, max: et.maxActiveBookingsPerBooker };
   const created = { sequence: 0, createdAt: now, updatedAt: now };
   // Every attending host's destination calendar gets the booking (after the booking_hosts rows, which say who attends).
-  const calendarWrites = calendarWriteStatements(client, snapshot, created, now);
+  const calendarWrites = paid ? [] : calendarWriteStatements(client, snapshot, created, now);
   const steps = booking.status === 'accepted' ? stepStatements(client, 'entered', { uid: booking.uid, status: 'accepted', startAt: booking.startAt, endAt: booking.endAt, sequence: 0 }, now) : [];
   let all: D1Result[];
   try {
@@ -230,7 +265,7 @@ async function write(
       outboxInsert(client, snapshot, now),
       // The consumed hold goes with the booking (only if the booking row was written), like a personal one's.
       ...(extra.holdUid ? [deleteHoldIfBooked(client, extra.holdUid, booking.uid)] : []),
-      ...notificationInserts(client, env, snapshot, created, now),
+      ...(paid ? [] : notificationInserts(client, env, snapshot, created, now)),
       ...calendarWrites,
       // Reminder steps (src/workflows/), read from the workflows in SQL: no extra round trip.
       ...steps,
@@ -271,7 +306,9 @@ export async function rescheduleTeamBooking(d1: RequestDb, env: Bindings, uid: s
   const current = await findBookingForWrite(db, uid);
   if (!current) throw notFound('Booking');
   const { booking } = current;
-  if (booking.status === 'cancelled' || booking.status === 'rejected') throw new ApiError('conflict', `A ${booking.status} booking cannot be rescheduled`);
+  if (booking.status === 'cancelled' || booking.status === 'rejected' || booking.status === 'expired') throw new ApiError('conflict', `A${booking.status === 'expired' ? 'n' : ''} ${booking.status} booking cannot be rescheduled`);
+  // Moving a paid booking never charges again; an unpaid one is paid for first (src/payments/machine.ts).
+  if (booking.status === 'awaiting_payment') throw new ApiError('conflict', 'Pay for this booking before rescheduling it');
   if (booking.startAt <= Date.now()) throw new ApiError('conflict', 'A booking that has already started cannot be rescheduled');
   if (!current.eventType) throw new ApiError('conflict', 'The event type of this booking no longer exists');
   const eventTypeId = current.eventType.id;

@@ -1,7 +1,7 @@
 // Team event types: everything a personal event type has, plus who hosts and how a meeting is assigned. Cal.com's
 // spellings are accepted on input (`roundRobin`, `mandatory`, priority names) and answered in ours.
 import { z } from 'zod';
-import { createEventTypeBody, eventTypeFields, eventTypeResponse } from '../event-types/schemas';
+import { createEventTypeBody, eventTypeFields, eventTypeResponse, paymentFields } from '../event-types/schemas';
 import { decimalId, pageQuery } from '../lib/validation';
 
 export const SCHEDULING_TYPES = ['round_robin', 'collective'] as const;
@@ -61,13 +61,17 @@ const noSeats = z
   .optional()
   .describe('Not supported on team event types: only null is accepted');
 const SEAT_FIELDS = { seats_per_time_slot: true, seats_show_attendees: true, seats_show_availability_count: true } as const;
+/** A team booking is written to every attending host's calendar: each would make its own meeting link. */
+const noGeneratedLink = z
+  .literal(false, { error: 'Generated meeting links are not supported on team event types yet: give the link in location_value' })
+  .optional()
+  .describe('Not supported on team event types: only false is accepted');
 
 export const createTeamEventTypeBody = createEventTypeBody
   .omit({ owner_id: true, schedule_id: true, ...SEAT_FIELDS })
   .extend({
     seats_per_time_slot: noSeats,
-    // Paid team event types (the team owner's Stripe account) are a later step.
-    price: z.null({ error: 'Paid team event types are not supported yet' }).optional().describe('Not supported on team event types: only null is accepted'),
+    generate_meeting_link: noGeneratedLink,
     scheduling_type: teamFields.scheduling_type,
     hosts: teamFields.hosts.optional(),
     assign_all_team_members: teamFields.assign_all_team_members.default(false),
@@ -79,7 +83,7 @@ export const createTeamEventTypeBody = createEventTypeBody
   .refine((b) => !b.recurring_event, { path: ['recurring_event'], message: NOT_RECURRING });
 
 export const updateTeamEventTypeBody = z
-  .strictObject({ ...eventTypeFields, ...teamFields, seats_per_time_slot: noSeats })
+  .strictObject({ ...eventTypeFields, ...paymentFields, ...teamFields, seats_per_time_slot: noSeats, generate_meeting_link: noGeneratedLink })
   .omit({ schedule_id: true, seats_show_attendees: true, seats_show_availability_count: true })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to update' })

@@ -7,6 +7,13 @@ import { ApiError, notFound } from '../lib/errors';
 import type { CreateTeamEventTypeBody, HostInput, UpdateTeamEventTypeBody } from './event-type-schemas';
 import { deleteTeamEventType, findTeamEventType, hostsOf, insertTeamEventType, membersAmong, updateTeamEventType, teamEventTypeJson } from './event-types-repo';
 import { managedTeam, teamFor } from './service';
+import { paymentConflict } from '../payments/money';
+
+/** A price needs its currency (and an amount the currency can charge); money goes to the team owner's Stripe account. */
+function assertPayable(price: number | null, currency: string | null) {
+  const conflict = paymentConflict({ price, currency, seatsPerTimeSlot: null, recurringEvent: null });
+  if (conflict) throw new ApiError('validation_failed', 'Request validation failed', [conflict]);
+}
 
 const slugTaken = () => new ApiError('conflict', 'The team already has an event type with this slug');
 
@@ -35,6 +42,7 @@ export async function getTeamEventType(db: Db, actor: User, teamId: number, id: 
 
 export async function createTeamEventType(db: Db, actor: User, teamId: number, body: CreateTeamEventTypeBody) {
   await managedTeam(db, actor, teamId);
+  assertPayable(body.price, body.currency);
   await assertHostsAreMembers(db, teamId, body.hosts);
   try {
     return await withHosts(db, teamId, await insertTeamEventType(db, teamId, actor.id, body));
@@ -48,6 +56,7 @@ export async function changeTeamEventType(db: Db, actor: User, teamId: number, i
   await managedTeam(db, actor, teamId);
   const et = await findTeamEventType(db, teamId, id);
   if (!et) throw notFound('Event type');
+  assertPayable(body.price === undefined ? et.price : body.price, body.currency === undefined ? et.currency : body.currency);
   await assertHostsAreMembers(db, teamId, body.hosts);
   const assignAll = body.assign_all_team_members ?? et.assignAllTeamMembers;
   if (!assignAll && body.hosts?.length === 0) {

@@ -205,3 +205,21 @@ export async function teamOverviews(db: Db, afterId: number, limit: number): Pro
 export async function updateTeamLogo(db: Db, id: number, logo: string | null): Promise<void> {
   await db.update(teams).set({ logo, updatedAt: Date.now() }).where(eq(teams.id, id));
 }
+
+/**
+ * Whose Stripe account a paid team booking pays into: the team's owner, the first (by joining) among the owners who
+ * connected Stripe, else the first owner (whose bookings the deployment's keys then serve). Recorded on each booking
+ * when it is made, so a later change of owners never redirects a refund. Undefined: the team has no owner left.
+ */
+export async function teamPayee(db: Db, teamId: number): Promise<number | undefined> {
+  const row = await db.$client
+    .prepare(
+      `SELECT m.user_id AS userId FROM team_members m
+       WHERE m.team_id = ? AND m.role = 'owner'
+       ORDER BY NOT EXISTS (SELECT 1 FROM payment_accounts p WHERE p.user_id = m.user_id), m.created_at, m.user_id
+       LIMIT 1`,
+    )
+    .bind(teamId)
+    .first<{ userId: number }>();
+  return row?.userId;
+}

@@ -1,5 +1,6 @@
 // Webhook bodies in Cal.com's shape, so existing Cal.com consumers work unchanged. Pure.
 import type { Booking, WebhookTrigger } from '../db/schema';
+import type { MeetingLinkKind } from '../calendars/meeting-links';
 
 /** What the bookings code knows about a booking change; the booking fields are its state after the change. */
 export interface BookingEventSnapshot {
@@ -8,7 +9,13 @@ export interface BookingEventSnapshot {
   booking: Pick<
     Booking,
     'uid' | 'title' | 'startAt' | 'endAt' | 'status' | 'locationType' | 'locationValue' | 'metadata' | 'cancellationReason' | 'rejectionReason'
-  > & { description: string | null; /** The series this booking is an occurrence of, if any. */ recurringBookingUid?: string | null };
+  > & {
+    description: string | null;
+    /** The series this booking is an occurrence of, if any. */
+    recurringBookingUid?: string | null;
+    /** Its meeting link is made by the host's calendar (src/calendars/meeting-links.ts); `locationValue` once made. */
+    generatedLink?: MeetingLinkKind | null;
+  };
   /** Answers to the booking questions beyond name, email and notes, labelled, in the event type's order. */
   answers?: { name: string; label: string; value: unknown }[];
   eventType: { id: number; slug: string; durationMinutes: number } | null;
@@ -40,6 +47,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Cal.com's location identifiers, used when the booking has no concrete link, address or number. */
 const CAL_LOCATION: Record<string, string> = {
   google_meet: 'integrations:google:meet',
+  ms_teams: 'integrations:office365_video',
   zoom: 'integrations:zoom',
   phone: 'phone',
   in_person: 'inPerson',
@@ -75,7 +83,8 @@ export function bookingEnvelope(event: BookingEventSnapshot, now: number): Envel
     eventTypeId: eventType?.id ?? null,
     length: Math.round((booking.endAt - booking.startAt) / 60_000),
     status: booking.status.toUpperCase(),
-    metadata: booking.metadata ?? {},
+    // Cal.com's field for a video link made for the booking.
+    metadata: booking.generatedLink && booking.locationValue ? { ...booking.metadata, videoCallUrl: booking.locationValue } : (booking.metadata ?? {}),
     // Cal.com's name for the series an occurrence belongs to; only on occurrences of a recurring booking.
     ...(booking.recurringBookingUid ? { recurringEventId: booking.recurringBookingUid } : {}),
     // Cal.com's name for the seat a seated booking's event is about.

@@ -7,6 +7,7 @@ export const ar: Catalogue = {
   durationMinutes: '{n} دقيقة',
   durationHours: '{n} ساعة',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'مكالمة هاتفية',
   locInPerson: 'حضوريًا',

@@ -7,6 +7,7 @@ export const de: Catalogue = {
   durationMinutes: '{n} Min.',
   durationHours: '{n} Std.',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'Telefonanruf',
   locInPerson: 'Persönlich',

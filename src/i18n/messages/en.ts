@@ -8,6 +8,7 @@ export const en = {
   durationMinutes: '{n} min',
   durationHours: '{n} h',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'Phone call',
   locInPerson: 'In person',

@@ -7,6 +7,7 @@ export const es: Catalogue = {
   durationMinutes: '{n} min',
   durationHours: '{n} h',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'Llamada telefónica',
   locInPerson: 'En persona',

@@ -7,6 +7,7 @@ export const fr: Catalogue = {
   durationMinutes: '{n} min',
   durationHours: '{n} h',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'Appel téléphonique',
   locInPerson: 'En personne',

@@ -7,6 +7,7 @@ export const ja: Catalogue = {
   durationMinutes: '{n} 分',
   durationHours: '{n} 時間',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: '電話',
   locInPerson: '対面',

@@ -7,6 +7,7 @@ export const ptBR: Catalogue = {
   durationMinutes: '{n} min',
   durationHours: '{n} h',
   locGoogleMeet: 'Google Meet',
+  locMsTeams: 'Microsoft Teams',
   locZoom: 'Zoom',
   locPhone: 'Ligação telefônica',
   locInPerson: 'Presencial',

@@ -1,0 +1,1 @@
+ALTER TABLE `booking_event_types` ADD `generate_meeting_link` integer DEFAULT false NOT NULL;
