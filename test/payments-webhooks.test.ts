@@ -98,6 +98,8 @@ describe('checkout.session.completed', () => {
     expect(tampered.status).toBe(400);
     const missing = await api('POST', '/v2/payments/stripe/webhook', { body: good.payload });
     expect(missing.status).toBe(400);
+    // JSON that is no object is no event we use (not a 500).
+    expect((await sendWebhook({ payload: 'null', signature: good.signature })).status).toBe(200);
     expect((await getBooking(booking.uid)).status).toBe('awaiting_payment');
   });
 

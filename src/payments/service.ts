@@ -158,15 +158,16 @@ export type WebhookAnswer = { status: 200 | 400; body: Record<string, unknown> }
  */
 export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload: string, signature: string | undefined): Promise<WebhookAnswer> {
   if (!signature) return { status: 400, body: { error: { code: 'validation_failed', message: 'Missing Stripe-Signature header' } } };
-  let claimed: { id?: unknown; type?: unknown; data?: { object?: { metadata?: { booking_uid?: unknown }; client_reference_id?: unknown } } };
+  let claimed: null | { id?: unknown; type?: unknown; data?: { object?: { metadata?: { booking_uid?: unknown }; client_reference_id?: unknown } } };
   try {
     claimed = JSON.parse(payload);
   } catch {
     return { status: 400, body: { error: { code: 'validation_failed', message: 'The body is not JSON' } } };
   }
-  const type = typeof claimed.type === 'string' ? claimed.type : '';
+  // Any JSON parses: `null` or a number is no event either.
+  const type = typeof claimed?.type === 'string' ? claimed.type : '';
   if (!HANDLED.has(type)) return { status: 200, body: { received: true, ignored: `event type ${type || '(none)'} is not used` } };
-  const object = claimed.data?.object;
+  const object = claimed?.data?.object;
   const uid = typeof object?.metadata?.booking_uid === 'string' ? object.metadata.booking_uid : typeof object?.client_reference_id === 'string' ? object.client_reference_id : null;
   const db = getDb(env.DB);
   const found = uid ? await findBooking(db, byUid(uid)) : undefined;
