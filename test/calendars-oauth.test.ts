@@ -1,16 +1,16 @@
 // OAuth 2.0 connections for Google and Microsoft (issue #28): the authorization-code flow with PKCE against a fake of
 // the providers' documented endpoints (test/calendars-oauth-helpers.ts), its guards (state mismatch, replay, expiry,
 // another session), refresh with rotation, reauth_required, revocation, and tokens kept out of every answer and log.
+// The host's page that drives the same flow (/settings/calendars) is tested in test/settings-pages.test.ts.
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accessTokenOf } from '../src/calendars/oauth';
 import { findOwnedConnection } from '../src/calendars/repo';
 import { createSession } from '../src/auth/sessions';
 import { getDb } from '../src/db/client';
-import { api, csrfIn, dbRow, expectError, getPage, makeAdmin, makeUser, page, TEST_PASSWORD } from './helpers';
+import { api, dbRow, expectError, getPage, makeAdmin, makeUser } from './helpers';
 import { fakeOAuth, GOOGLE_TOKEN, MICROSOFT_TOKEN, serveOAuth } from './calendars-oauth-helpers';
-import { fakeGoogleBusy, quietSyncs } from './calendars-provider-helpers';
-import { caldavDestination } from './calendars-writeback-helpers';
+import { quietSyncs } from './calendars-provider-helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -148,7 +148,7 @@ describe('connecting Google', () => {
       .bind(`calendar-${done.json.id}`)
       .all<{ recipient_email: string; payload: string }>();
     expect(mails.results.map((m) => m.recipient_email)).toEqual([user.email]);
-    expect(JSON.parse(mails.results[0]!.payload).text).toContain('/v2/calendars/oauth/google/start');
+    expect(JSON.parse(mails.results[0]!.payload).text).toContain('Connect it again on your calendars page: https://calflare.example.com/settings/calendars');
     for (const t of [...fake.refreshTokens, ...fake.accessTokens()]) expect(mails.results[0]!.payload).not.toContain(t);
     // Connecting the same account again renews it in place.
     const again = await (await connect('google', token, fake)).callback();
@@ -191,104 +191,5 @@ describe('connecting Microsoft', () => {
     expect((await api('DELETE', `/v2/calendars/${done.json.id}`, { token })).status).toBe(204);
     expect(fake.revoked).toEqual([]);
     expect(fake.tokenRequests.every((r) => r.url !== GOOGLE_TOKEN)).toBe(true);
-  });
-});
-
-describe('the connect page (/settings/calendars)', () => {
-  /** The page as the signed-in host sees it, and the CSRF token of its forms. */
-  const open = async (cookie: string, path = '/settings/calendars') => {
-    const res = await page(path, { cookie });
-    expect(res.status).toBe(200);
-    return { ...res, csrf: csrfIn(res.html)! };
-  };
-  const returnFrom = (provider: string, code: string, state: string, cookie: string) =>
-    page(`/v2/calendars/oauth/${provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}&scope=x`, { cookie });
-
-  it('three clicks: Connect Google, consent, back on the page showing the connection; one form picks the destination calendar', async () => {
-    const { token } = await makeUser();
-    const fake = fakeOAuth({ email: 'ann@gmail.com' });
-    const google = fakeGoogleBusy(fake, {}, [
-      { id: 'ann@gmail.com', summary: 'Ann', primary: true },
-      { id: 'team@group.calendar.google.com', summary: 'Team' },
-    ]);
-    serveOAuth(fake, google.handle);
-    quietSyncs();
-    const cookie = `session=${token}`;
-    const before = await open(cookie);
-    expect(before.html).toContain('No calendar connected yet');
-    // The connect form ends at the provider's consent page: the CSP lets a form's redirect go there.
-    expect(before.headers.get('content-security-policy')).toContain("form-action 'self' https://accounts.google.com https://login.microsoftonline.com");
-
-    const start = await page('/settings/calendars/connect/google', { cookie, form: { _csrf: before.csrf } });
-    expect(start.status).toBe(303);
-    const consentUrl = start.headers.get('location')!;
-    expect(consentUrl).toMatch(/^https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?/);
-    expect(start.headers.get('set-cookie')).toMatch(/oauth_return=settings; Max-Age=600; Path=\/v2\/calendars\/oauth; HttpOnly; Secure; SameSite=Lax/);
-    const { code, state } = fake.consent(consentUrl);
-
-    const back = await returnFrom('google', code, state, `${cookie}; oauth_return=settings`);
-    const [connection] = (await api('GET', '/v2/calendars', { token })).json.data;
-    expect(connection).toMatchObject({ kind: 'google', account: 'ann@gmail.com' });
-    expect(back.status).toBe(303);
-    expect(back.headers.get('location')).toBe(`/settings/calendars?connected=${connection.id}`);
-    expect(back.headers.get('set-cookie')).toMatch(/oauth_return=;/);
-
-    const shown = await open(cookie, back.headers.get('location')!);
-    expect(shown.html).toContain('Connected: Google Calendar · ann@gmail.com.');
-    expect(shown.html).toContain(`id="calendar-${connection.id}"`);
-    expect(shown.html).toContain(`<option value="${connection.id}:team@group.calendar.google.com">`);
-    const chosen = await page('/settings/calendars/destination', { cookie, form: { _csrf: shown.csrf, calendar: `${connection.id}:team@group.calendar.google.com` } });
-    expect(chosen.status).toBe(303);
-    expect(chosen.headers.get('location')).toBe('/settings/calendars');
-    expect((await api('GET', '/v2/calendars/destination', { token })).json).toMatchObject({ connection_id: connection.id, calendar_id: 'team@group.calendar.google.com', kind: 'google' });
-    expect((await open(cookie)).html).toContain(`<option value="${connection.id}:team@group.calendar.google.com" selected="">`);
-  });
-
-  it('refuses forms without the session\'s CSRF token, answers 404 for another user\'s connection, and a failed return says so on the page', async () => {
-    const { token, user } = await makeUser();
-    const other = await makeUser();
-    const cookie = `session=${token}`;
-    const fake = fakeOAuth();
-    serveOAuth(fake);
-    quietSyncs();
-    const { csrf } = await open(cookie);
-    // No token, another session's token: the form is refused and nothing starts.
-    expect((await page('/settings/calendars/connect/google', { cookie, form: {} })).status).toBe(403);
-    const otherCsrf = csrfIn((await open(`session=${other.token}`)).html)!;
-    expect((await page('/settings/calendars/connect/google', { cookie, form: { _csrf: otherCsrf } })).status).toBe(403);
-    expect(await dbRow('SELECT count(*) AS n FROM oauth_states WHERE user_id = ?', user.id)).toEqual({ n: 0 });
-    // A cross-site form post is refused before the token is even read.
-    expect((await page('/settings/calendars/connect/google', { cookie, form: { _csrf: csrf }, headers: { origin: 'https://evil.example' } })).status).toBe(403);
-
-    const theirs = await caldavDestination(other.token);
-    const stolen = await page('/settings/calendars/destination', { cookie, form: { _csrf: csrf, calendar: String(theirs) } });
-    expect(stolen.status).toBe(404);
-    expectError(await api('GET', '/v2/calendars/destination', { token }), 404, 'not_found');
-
-    // A state used twice: the second return lands on the page with the reason, not on a JSON error.
-    const start = await page('/settings/calendars/connect/google', { cookie, form: { _csrf: csrf } });
-    const { code, state } = fake.consent(start.headers.get('location')!);
-    expect((await returnFrom('google', code, state, `${cookie}; oauth_return=settings`)).status).toBe(303);
-    const replay = await returnFrom('google', code, state, `${cookie}; oauth_return=settings`);
-    expect(replay.headers.get('location')).toBe('/settings/calendars?failed=state');
-    expect((await open(cookie, '/settings/calendars?failed=state')).html).toContain('This connection attempt expired or was already used');
-    // Without the page's cookie the callback is the API's, answering JSON.
-    expectError(await api('GET', `/v2/calendars/oauth/google/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token }), 400, 'validation_failed');
-  });
-
-  it('any host signs in on /settings/login (the admin is for super admins only); signed out, the page sends them there', async () => {
-    const { user } = await makeUser();
-    const away = await page('/settings/calendars');
-    expect(away.status).toBe(303);
-    expect(away.headers.get('location')).toBe('/settings/login?next=%2Fsettings%2Fcalendars');
-    const login = await page('/settings/login?next=/settings/calendars');
-    const loginCookie = /settings_login=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1];
-    const wrong = await page('/settings/login', { cookie: `settings_login=${loginCookie}`, form: { _csrf: csrfIn(login.html)!, next: '/settings/calendars', email: user.email, password: 'not-it' } });
-    expect(wrong.status).toBe(401);
-    const signed = await page('/settings/login', { cookie: `settings_login=${loginCookie}`, form: { _csrf: csrfIn(login.html)!, next: '/settings/calendars', email: user.email, password: TEST_PASSWORD } });
-    expect(signed.status).toBe(303);
-    expect(signed.headers.get('location')).toBe('/settings/calendars');
-    const session = /session=([^;]+)/.exec(signed.headers.get('set-cookie') ?? '')![1];
-    expect((await open(`session=${session}`)).html).toContain(user.email);
   });
 });

@@ -206,6 +206,12 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     const made = await generate(token, eventType.id, 'google_meet');
     expect(made.status).toBe(200);
     expect(made.json).toMatchObject({ location_type: 'google_meet', location_value: null, generate_meeting_link: true });
+    // A team booking is written to every host's calendar: one link each would part the attendees.
+    const team = await create('/v2/teams', token, { name: 'Meet Team', slug: `meet-${crypto.randomUUID().slice(0, 8)}` });
+    const teamType = { title: 'Team call', slug: 'team-call', duration_minutes: 30, scheduling_type: 'collective', assign_all_team_members: true, location_type: 'google_meet' };
+    const teamRefused = await api('POST', `/v2/teams/${team.id}/event-types`, { token, body: { ...teamType, generate_meeting_link: true } });
+    expectError(teamRefused, 400, 'validation_failed');
+    expect(teamRefused.json.error.issues[0]).toMatchObject({ path: 'generate_meeting_link', message: expect.stringContaining('not supported on team event types') });
   });
 
   it('Google: the insert asks for a Meet keyed by the booking; the link reaches the booking, its page, the confirmation email and BOOKING_CREATED, each sent once; reschedule keeps it, cancel deletes the event', async () => {

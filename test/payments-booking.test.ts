@@ -337,3 +337,24 @@ describe('the admin bookings tab', () => {
     expect((await api('GET', `/v2/bookings/${paid.json.uid}`)).json.payment).toMatchObject({ status: 'partially_refunded', refunded_amount: 1000 });
   });
 });
+
+describe('refunds racing', () => {
+  it('a second refund decided while the first is on its way to Stripe sends only its own amount', async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost();
+    const booked = await book(host.eventType.id, at('11:00'));
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(booked.json.payment.checkout_url)![0])));
+    const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: booked.json.uid, amount } });
+    // The second refund is made (decided and sent) while the first one's request to Stripe is on its way.
+    const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    let second: Promise<{ status: number }> | null = null;
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
+      return fake(input, init);
+    });
+    expect((await refund(500)).status).toBe(200);
+    expect((await second!).status).toBe(200);
+    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+    expect((await api('GET', `/v2/bookings/${booked.json.uid}`)).json.payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
+  });
+});

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdsSlot, next, refundable, type PaymentEffect, type PaymentEvent, type PaymentState, type Transition } from '../src/payments/machine';
-import { seriesShares } from '../src/payments/money';
+import { refundSteps, seriesShares } from '../src/payments/money';
 import { runs } from './runs';
 
 // ---- The state machine, pure ----
@@ -195,5 +195,15 @@ describe("a paid series' price split over its occurrences", () => {
       }),
       { numRuns: runs(100) },
     );
+  });
+});
+
+describe('refundSteps', () => {
+  it('sends each refund decided as its own amount under its own total; a record from before the ledger sends what is unconfirmed', () => {
+    expect(refundSteps({ refunded_amount: 1000, refund_settled_amount: 0, refund_totals: [500, 1000] })).toEqual([{ total: 500, amount: 500 }, { total: 1000, amount: 500 }]);
+    expect(refundSteps({ refunded_amount: 2500, refund_settled_amount: 1000, refund_totals: [1000, 2500] })).toEqual([{ total: 2500, amount: 1500 }]);
+    expect(refundSteps({ refunded_amount: 700, refund_settled_amount: 700, refund_totals: [700] })).toEqual([]);
+    expect(refundSteps({ refunded_amount: 900, refund_settled_amount: 400 })).toEqual([{ total: 900, amount: 500 }]);
+    expect(refundSteps({ refunded_amount: 0, refund_settled_amount: 0, refund_totals: [] })).toEqual([]);
   });
 });

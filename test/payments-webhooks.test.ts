@@ -101,6 +101,15 @@ describe('checkout.session.completed', () => {
     expect((await getBooking(booking.uid)).status).toBe('awaiting_payment');
   });
 
+  it("ignores another session of the host's Stripe account that names the booking (a Payment Link's client_reference_id)", async () => {
+    const { stripe, booking, sessionId } = await paidBooking();
+    // Signed by the host's secret (every session of the account is), paid, for 1 cent, naming our booking.
+    const link = { ...stripe.sessions.get(sessionId)!, id: 'cs_test_paymentLink1', amount_total: 1, metadata: {}, client_reference_id: booking.uid, status: 'complete', payment_status: 'paid', payment_intent: 'pi_link' };
+    expect((await sendWebhook(await stripeEvent('checkout.session.completed', link))).json).toMatchObject({ received: true, ignored: expect.any(String) });
+    expect((await sendWebhook(await stripeEvent('checkout.session.expired', { ...link, metadata: { booking_uid: booking.uid }, status: 'expired' }))).status).toBe(200);
+    expect(await getBooking(booking.uid)).toMatchObject({ status: 'awaiting_payment', payment: { status: 'unpaid' } });
+  });
+
   it('handles a replayed event once, and acknowledges event types it does not use', async () => {
     const { stripe, booking, sessionId } = await paidBooking();
     const event = await stripeEvent('checkout.session.completed', stripe.pay(sessionId));

@@ -1,5 +1,6 @@
 // The Calendars tab: every host's external calendar connections with their sync status, and a refresh button.
-// Addresses show scheme and host only (the rest is secret); connections are added through the API (/v2/calendars).
+// Addresses show scheme and host only (the rest is secret); hosts add connections on /settings/calendars or through the
+// API (/v2/calendars).
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { refreshConnection } from '../calendars/service';
@@ -94,11 +95,11 @@ const CalendarList: FC<{ page: Page; rows: CalendarConnection[]; owners: Map<num
     <Layout page={p.page} title="Calendars" tab="calendars">
       <PageHead
         title="Calendars"
-        sub="External calendars whose busy time blocks their host's slots (synced every 15 minutes), and the write-back of bookings into each host's destination calendar. Hosts connect them through the API."
+        sub="External calendars whose busy time blocks their host's slots (synced every 15 minutes), and the write-back of bookings into each host's destination calendar. Hosts connect them on /settings/calendars or through the API."
       />
       <div class="table-wrap">
         {p.rows.length === 0 ? (
-          <Empty title="No calendars connected">A host connects one with POST /v2/calendars and a private ICS address.</Empty>
+          <Empty title="No calendars connected">A host connects one on /settings/calendars or with POST /v2/calendars.</Empty>
         ) : (
           <table id="calendars">
             <thead>

@@ -80,6 +80,7 @@ const EventTypeRow: FC<{ et: EventType; owner?: Person; csrf: string; back: stri
     <td class="stack">
       <div>{et.locationType ? LOCATION_LABELS[et.locationType] : <span class="muted">None</span>}</div>
       {et.locationValue && <div class="muted small break">{et.locationValue}</div>}
+      {et.generateMeetingLink && <div class="muted small">A new link per booking</div>}
     </td>
     <td>{et.requiresConfirmation ? <Badge tone="warn">Required</Badge> : <Badge tone="plain">Automatic</Badge>}</td>
     <LimitsCell et={et} />

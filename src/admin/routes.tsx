@@ -37,7 +37,7 @@ const requireSuperAdmin = createMiddleware<AdminEnv>(async (c, next) => {
     return c.redirect(`/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
   }
   if (user.role !== 'super_admin') {
-    return errorPage(c, 403, `You are signed in as ${user.email}, which is not a super admin account. The admin is for super admins only.`, { signOut: true });
+    return errorPage(c, 403, `You are signed in as ${user.email}, which is not a super admin account. The admin is for super admins only; your calendars are at /settings/calendars.`, { signOut: true });
   }
   await next();
 });

@@ -32,7 +32,9 @@ const LoginPage: FC<{ page: Page; token: string; state: LoginState }> = ({ page,
   <Layout page={page} title="Sign in">
     <div class="login panel">
       <h1>Sign in</h1>
-      <p class="sub">Super admins only. Use your calflare account.</p>
+      <p class="sub">
+        Super admins only. Hosts: your calendars are at <a href="/settings/login">/settings</a>.
+      </p>
       <br />
       <ErrorSummary message={state.message} issues={state.issues ?? []} />
       <form method="post" action="/admin/login" class="stack" id="login-form">
@@ -92,7 +94,7 @@ export const sessionPages = new Hono<AdminEnv>()
     if (session.user.role !== 'super_admin') {
       // The credentials are right but this door is not theirs: leave no session behind.
       await deleteSession(c.var.db, session.token);
-      return renderLogin(c, { ...state, status: 403, message: 'This account is not a super admin. The admin is for super admins only.' });
+      return renderLogin(c, { ...state, status: 403, message: 'This account is not a super admin. The admin is for super admins only; hosts sign in at /settings/login.' });
     }
     setSessionCookie(c, session.token, session.expiresAt);
     deleteCookie(c, LOGIN_COOKIE, { path: '/admin/login', secure: true });

@@ -52,6 +52,8 @@ export interface PaymentChange {
   reason: string | null;
   paymentIntentId: string | null;
   lateRefund: boolean;
+  /** The refunded totals with this change's refund appended (null: it refunds nothing). */
+  refundTotals: number[] | null;
   /** Taking the time back (a revived booking): written only while nothing else overlaps, like any booking. */
   guardSpan: boolean;
 }
@@ -70,7 +72,8 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; occupiedStart: n
          rejection_reason = CASE WHEN ? = 'rejected' THEN ? ELSE rejection_reason END,
          payment = json_set(payment, '$.status', ?, '$.refunded_amount', ?,
            '$.payment_intent_id', COALESCE(?, json_extract(payment, '$.payment_intent_id')),
-           '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END))
+           '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END),
+           '$.refund_totals', json(COALESCE(?, json_extract(payment, '$.refund_totals'), '[]')))
        WHERE id = ? AND status = ?
          AND (? = 0 OR NOT ${OVERLAP(now)})
        RETURNING *`,
@@ -83,6 +86,7 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; occupiedStart: n
       c.to.payment, c.to.refunded,
       c.paymentIntentId,
       c.lateRefund ? 1 : 0,
+      c.refundTotals ? JSON.stringify(c.refundTotals) : null,
       b.id, c.from,
       c.guardSpan ? 1 : 0, ...overlapBinds(b, now),
     );

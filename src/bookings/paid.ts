@@ -15,7 +15,7 @@ import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
 import { calendarWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { pendingStepsOf, stepStatements, type ScheduledStep } from '../workflows/schedule';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, seriesShares } from '../payments/money';
+import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, refundTotalsOf, seriesShares } from '../payments/money';
 import { next, refundable, type PaidBookingStatus, type PaymentEvent, type PaymentState, type PaymentWork, type Transition } from '../payments/machine';
 import { seriesRefOf } from './calendar';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
@@ -265,6 +265,8 @@ function planChange(e: PaidEnv, current: BookingForWrite, t: Extract<Transition,
   // A booking paid into being is announced for the first time (SEQUENCE 0); a change of a booking already announced
   // (cancel, decline, confirm) raises it like any change.
   const bumpSequence = b.status !== 'awaiting_payment' && b.status !== 'expired' && to.booking !== b.status;
+  // A refund decided here is kept as its own step (src/payments/money.ts refundSteps): each is sent as its own request.
+  const refundTotals = to.refunded > b.payment!.refunded_amount ? [...refundTotalsOf(b.payment!), to.refunded] : null;
   const after: Booking = {
     ...b,
     status: to.booking,
@@ -273,7 +275,7 @@ function planChange(e: PaidEnv, current: BookingForWrite, t: Extract<Transition,
     cancellationReason: to.booking === 'cancelled' ? (details.reason ?? null) : b.cancellationReason,
     rejectionReason: to.booking === 'rejected' ? (details.reason ?? null) : b.rejectionReason,
     locationValue: to.booking === 'accepted' ? acceptedLocation(current) : b.locationValue,
-    payment: { ...b.payment!, status: to.payment, refunded_amount: to.refunded, payment_intent_id: details.paymentIntentId ?? b.payment!.payment_intent_id },
+    payment: { ...b.payment!, status: to.payment, refunded_amount: to.refunded, ...(refundTotals ? { refund_totals: refundTotals } : {}), payment_intent_id: details.paymentIntentId ?? b.payment!.payment_intent_id },
   };
   const d1 = e.db.$client;
   const tellPayer = t.effects.some((x) => x.kind === 'tell_payer_refunded');
@@ -288,6 +290,7 @@ function planChange(e: PaidEnv, current: BookingForWrite, t: Extract<Transition,
       reason: details.reason ?? null,
       paymentIntentId: details.paymentIntentId ?? null,
       lateRefund: tellPayer,
+      refundTotals,
       guardSpan: entering && b.status === 'expired',
     },
     e.now,

@@ -143,11 +143,12 @@ async function reauthRequired(d1: D1Queryable, env: Env, connection: CalendarCon
     const site = siteOf(env);
     const name = PROVIDER_NAMES[provider];
     const account = connection.account ? ` (${connection.account})` : '';
-    const start = `${site.baseUrl}/v2/calendars/oauth/${provider}/start`;
+    // The host's Calendars page (sign-in first if needed), whose "Connect again" button starts the flow.
+    const start = `${site.baseUrl}/settings/calendars`;
     const text = [
       `${name} no longer lets calflare use your calendar account${account}: it refused to renew our access (the password or the access was changed, or it expired).`,
       'Until you connect it again, its busy time no longer blocks your slots and new bookings are not written into it.',
-      `Connect it again, signed in to calflare: ${start}`,
+      `Connect it again on your calendars page: ${start}`,
     ].join('\n\n');
     const html = text
       .split('\n\n')

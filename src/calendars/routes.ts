@@ -7,46 +7,15 @@ import type { AppEnv, Bindings } from '../env';
 import { ApiError, foundOr404, notFound } from '../lib/errors';
 import { pageById } from '../lib/pagination';
 import { idParam, validate } from '../lib/validation';
-import { checkSubscriberUrl, privateUrlsAllowed } from '../webhooks/url-guard';
-import { normalizeFeedUrl } from './fetch-feed';
 import { enqueueSync } from './queue';
-import { refreshConnection } from './service';
-import {
-  connectionJson,
-  deleteConnection,
-  findOwnedConnection,
-  insertConnection,
-  listConnections,
-  MAX_CONNECTIONS_PER_HOST,
-  updateConnection,
-} from './repo';
+import { addConnection, allowedUrl, chooseBusyCalendars, collectionUrl, disconnect, refreshConnection } from './service';
+import { connectionJson, findOwnedConnection, listConnections, updateConnection } from './repo';
 import { createCalendarBody, destinationQuery, listCalendarsQuery, oauthCallbackQuery, oauthProviderParam, patchSourcesBody, putDestinationBody, updateCalendarBody } from './schemas';
-import { chooseSources, listSources } from './sources';
-import { onGooglePush, onGraphPush, stopChannels } from './push';
-import { accessTokenOf, finishAuthorization, revokeAtProvider, startAuthorization } from './oauth';
+import { listSources } from './sources';
+import { onGooglePush, onGraphPush } from './push';
+import { finishAuthorization, startAuthorization } from './oauth';
 import { deleteDestination, findDestination, upsertDestination, type Destination } from './writeback-repo';
 import { decryptSecret, displayUrl, encryptSecret, type ConnectionSecret } from './secrets';
-
-/** The webhook SSRF rules (url-guard.ts), reported like any other validation issue. */
-function allowedUrl(env: Bindings, raw: string, path = 'url'): string {
-  const url = normalizeFeedUrl(raw);
-  const verdict = checkSubscriberUrl(url, { allowPrivate: privateUrlsAllowed(env) });
-  if (!verdict.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path, message: verdict.reason }]);
-  return verdict.url.toString();
-}
-
-/** A CalDAV collection: the URL itself, or `calendar_path` on that server. */
-function collectionUrl(env: Bindings, url: string, calendarPath: string | undefined): string {
-  const base = allowedUrl(env, url);
-  if (calendarPath === undefined) return base;
-  let resolved: string;
-  try {
-    resolved = new URL(calendarPath, base).toString();
-  } catch {
-    throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'calendar_path', message: 'Must be a path on the server' }]);
-  }
-  return allowedUrl(env, resolved, 'calendar_path');
-}
 
 const credentialsOnlyForCaldav = () =>
   new ApiError('validation_failed', 'Request validation failed', [{ path: 'username', message: 'Only CalDAV calendars have credentials or a calendar path' }]);
@@ -64,28 +33,8 @@ export const calendarRoutes = new Hono<AppEnv>()
     const viewer = currentUser(c);
     // Only super admins act for others; to anyone else another user is as absent as a missing one.
     const ownerId = (await resolveOwner(c.var.db, viewer, body.owner_id, { field: 'owner_id', notAllowed: 'absent' })).id;
-    const secret: ConnectionSecret =
-      body.kind === 'ics'
-        ? { url: allowedUrl(c.env, body.url) }
-        : { url: collectionUrl(c.env, body.url, body.calendar_path), username: body.username, password: body.password };
     const now = Date.now();
-    const created = await insertConnection(
-      c.var.db.$client,
-      {
-        ownerId,
-        kind: body.kind,
-        // A CalDAV calendar without a name is listed by its server's host rather than as null.
-        name: body.name ?? (body.kind === 'caldav' ? new URL(secret.url).host : null),
-        urlDisplay: displayUrl(secret.url),
-        secret: await encryptSecret(c.env, secret),
-        calendarPath: null,
-        includeTransparent: body.include_transparent,
-        enabled: body.enabled,
-      },
-      now,
-    );
-    if (!created) throw new ApiError('conflict', `A host can connect at most ${MAX_CONNECTIONS_PER_HOST} calendars`);
-    if (created.enabled) await enqueueSync(c.env, created.id, now);
+    const created = await addConnection(c.var.db.$client, c.env, ownerId, body, now);
     return c.json(connectionJson(created, now), 201);
   })
   // OAuth connections (Google, Microsoft): the consent page, then the provider's redirect back.
@@ -157,12 +106,7 @@ export const calendarRoutes = new Hono<AppEnv>()
   .delete('/:id', validate('param', idParam), async (c) => {
     const db = c.var.db;
     const found = await foundOr404('Calendar', findOwnedConnection(db, currentUser(c), c.req.valid('param').id));
-    // An OAuth grant is revoked at the provider too, not only forgotten here.
-    if (found.kind === 'google' || found.kind === 'microsoft') {
-      await stopPush(c.env, found);
-      await revokeAtProvider(c.env, found);
-    }
-    await deleteConnection(db, found.id);
+    await disconnect(c.env, db, found);
     return c.body(null, 204);
   })
   // Google / Microsoft: which of the account's calendars count as busy.
@@ -173,9 +117,7 @@ export const calendarRoutes = new Hono<AppEnv>()
   .patch('/:id/sources', validate('param', idParam), validate('json', patchSourcesBody), async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
     const now = Date.now();
-    const sources = await chooseSources(c.var.db.$client, c.env, found, c.req.valid('json').selected, now);
-    if (found.enabled) await enqueueSync(c.env, found.id, now);
-    return c.json({ data: sources });
+    return c.json({ data: await chooseBusyCalendars(c.var.db.$client, c.env, found, c.req.valid('json').selected, now) });
   })
   .post('/:id/refresh', validate('param', idParam), async (c) => {
     const found = await foundOr404('Calendar', findOwnedConnection(c.var.db, currentUser(c), c.req.valid('param').id));
@@ -193,16 +135,6 @@ const destinationJson = (d: Destination) => ({
   created_at: new Date(d.createdAt).toISOString(),
   updated_at: new Date(d.updatedAt).toISOString(),
 });
-
-/** Disconnect: the push channels are stopped first (best effort; they expire within days anyway). */
-async function stopPush(env: Bindings, connection: CalendarConnection): Promise<void> {
-  if (!connection.pushChannels || Object.keys(connection.pushChannels).length === 0) return;
-  try {
-    await stopChannels(connection, await accessTokenOf(env.DB, env, connection, Date.now()));
-  } catch {
-    // No usable token (reauth_required): nothing to stop with.
-  }
-}
 
 /** The session's token (Bearer or cookie): an OAuth authorization is bound to its SHA-256. */
 function sessionOf(authorization: string | undefined, cookie: string | undefined): string {

@@ -39,6 +39,7 @@ export const createCalendarBody = z.discriminatedUnion('kind', [
     ...common,
   }),
 ]);
+export type CreateCalendarBody = z.infer<typeof createCalendarBody>;
 
 export const updateCalendarBody = z
   .strictObject({ ...fields, username: credentials.username, password: credentials.password, calendar_path: credentials.calendar_path })

@@ -70,6 +70,11 @@ export interface PaymentRecord {
   currency: string;
   refunded_amount: number;
   refund_settled_amount: number;
+  /**
+   * Each refund decided, as the refunded total it brought the booking to (its Stripe idempotency key); its amount is
+   * the step from the total before. Absent on records from before it was kept (src/payments/money.ts refundSteps).
+   */
+  refund_totals?: number[];
   /** Whose Stripe account takes the money: the host, or a team event type's team owner. */
   account_user_id: number;
   checkout_session_id: string | null;

@@ -10,10 +10,11 @@ import type { PaymentEffect, PaymentWork } from './machine';
 import { createRefund, expireCheckout, stripeClient } from './stripe';
 import { recordPaymentIntent, settleRefund } from './repo';
 import { paymentKeys } from './keys';
+import { refundSteps } from './money';
 
 /**
- * After a payment transition committed: the Stripe work it asked for. Refunds send what was decided and not yet
- * confirmed, named by the refunded total (a retry repeats the same refund, never a second one); closing a checkout
+ * After a payment transition committed: the Stripe work it asked for. Refunds send each refund decided and not yet
+ * confirmed, named by the refunded total it reached (a retry or a racing sender repeats the same refund, never a second one); closing a checkout
  * expires the session so nobody pays for a booking that cannot happen. Failures are left for the cron to retry.
  */
 export async function performPaymentEffects(env: Bindings, uid: string, effects: PaymentEffect[]): Promise<{ refundSettled: boolean }> {
@@ -36,8 +37,10 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
         if (intent) await recordPaymentIntent(db, uid, intent);
       }
       if (!intent) throw new Error('No payment intent to refund');
-      await createRefund(stripe, intent, p.refunded_amount - p.refund_settled_amount, uid, p.refunded_amount);
-      await settleRefund(db, uid, p.refunded_amount);
+      for (const step of refundSteps(p)) {
+        await createRefund(stripe, intent, step.amount, uid, step.total);
+        await settleRefund(db, uid, step.total);
+      }
       return { refundSettled: true };
     }
   } catch (error) {

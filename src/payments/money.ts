@@ -99,3 +99,27 @@ export function paymentConflict(et: { price: number | null; currency: string | n
   if (problem) return { path: 'price', message: problem };
   return null;
 }
+
+type RefundLedger = { refunded_amount: number; refund_settled_amount: number; refund_totals?: number[] };
+
+/** The refunded totals decided so far (a record from before `refund_totals`: what was confirmed, then the rest). */
+export function refundTotalsOf(p: RefundLedger): number[] {
+  if (p.refund_totals?.length) return p.refund_totals;
+  const settled = p.refund_settled_amount;
+  return [...(settled > 0 && settled < p.refunded_amount ? [settled] : []), ...(p.refunded_amount > 0 ? [p.refunded_amount] : [])];
+}
+
+/**
+ * The refunds Stripe has not confirmed, each as its own request: the refunded total it brought the booking to (the
+ * idempotency key) and its own amount. Every sender (the request that decided it, a racing one, the cron) sends the
+ * same request for the same refund, so Stripe makes each once, whatever the order or overlap.
+ */
+export function refundSteps(p: RefundLedger): { total: number; amount: number }[] {
+  const steps: { total: number; amount: number }[] = [];
+  let before = 0;
+  for (const total of refundTotalsOf(p)) {
+    if (total > p.refund_settled_amount) steps.push({ total, amount: total - before });
+    before = total;
+  }
+  return steps;
+}

@@ -5,6 +5,7 @@
 import { getDb, type Db } from '../db/client';
 import type { RequestDb } from '../db/session';
 import type { Booking, User } from '../db/schema';
+import type { PaymentRecord } from '../db/json-types';
 import type { Bindings } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { seal } from '../lib/sealed';
@@ -128,6 +129,25 @@ export async function openCheckout(d1: RequestDb, env: Bindings, found: { bookin
 /** Events that change a booking; any other type is acknowledged and ignored (the endpoint may receive more). */
 const HANDLED = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.expired']);
 
+type CheckoutSessionEvent = {
+  id: string;
+  payment_status?: string;
+  payment_intent?: string | { id: string } | null;
+  metadata?: Record<string, string> | null;
+  amount_total?: number | null;
+  currency?: string | null;
+};
+
+/**
+ * Whether a signed session is the one we opened for this booking. Every session of the host's Stripe account is
+ * signed alike, and a Payment Link takes `client_reference_id` from its URL: only the recorded session (or, before it
+ * was recorded, one carrying our metadata and the booking's price) may pay or expire the booking.
+ */
+function isBookingCheckout(uid: string, p: PaymentRecord, session: CheckoutSessionEvent): boolean {
+  if (p.checkout_session_id) return session.id === p.checkout_session_id;
+  return session.metadata?.booking_uid === uid && session.amount_total === (p.series_amount ?? p.amount) && session.currency?.toLowerCase() === p.currency.toLowerCase();
+}
+
 export type WebhookAnswer = { status: 200 | 400; body: Record<string, unknown> };
 
 /**
@@ -155,9 +175,10 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
   const event = keys ? await verifiedEvent(payload, signature, keys.webhookSecret) : null;
   if (!event) return { status: 400, body: { error: { code: 'validation_failed', message: 'Bad Stripe signature' } } };
   if (!found) return { status: 200, body: { received: true, ignored: 'no paid booking of ours' } };
+  const session = event.data.object as CheckoutSessionEvent;
+  if (!isBookingCheckout(found.uid, found.payment, session)) return { status: 200, body: { received: true, ignored: 'not the checkout of this booking' } };
   if (await eventSeen(db, event.id)) return { status: 200, body: { received: true, duplicate: true } };
 
-  const session = event.data.object as { id: string; payment_status?: string; payment_intent?: string | { id: string } | null };
   let call: PaymentCall | null = null;
   if (event.type === 'checkout.session.expired') call = { type: 'expire' };
   // A delayed payment method completes the session unpaid; its async_payment_succeeded event pays it.

@@ -1,10 +1,12 @@
-// The host's own pages (/settings): sign-in and "Calendars", where a host connects Google or Outlook and picks the
-// calendar their bookings are written into. Server-rendered, plain forms, no JavaScript; readable on a phone.
+// The host's own pages (/settings): sign-in and "Calendars", where a host connects Google or Outlook, adds an ICS feed
+// or a CalDAV calendar by address, chooses which of an account's calendars count as busy, disconnects one (after a
+// confirmation page), and picks the calendar their bookings are written into. Server-rendered, plain forms, no
+// JavaScript; readable on a 375 px phone, light or dark as the system says.
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { CalendarConnection, CalendarSource, OAuthProvider, User } from '../db/schema';
 import type { ConnectionStatus } from '../calendars/repo';
 import type { ErrorIssue } from '../lib/errors';
-import { Badge, CsrfField, Empty, ErrorSummary, Field, FlashMessage, PostButton, type Tone } from '../web/components';
+import { Badge, Checkbox, CsrfField, Empty, ErrorSummary, Field, FlashMessage, PostButton, type Tone } from '../web/components';
 import { Document } from '../web/document';
 import type { Flash } from '../web/http';
 
@@ -16,7 +18,7 @@ export interface AccountPage {
 }
 
 export const AccountLayout: FC<PropsWithChildren<{ page: AccountPage; title: string }>> = ({ page, title, children }) => (
-  <Document title={`${title} · calflare`} nonce={page.nonce} robots="noindex">
+  <Document title={`${title} · calflare`} nonce={page.nonce} robots="noindex" bodyClass="settings" extraStyles={SETTINGS_STYLES}>
     <header class="top">
       <div class="wrap top-row">
         <a class="brand" href="/settings/calendars">
@@ -68,6 +70,41 @@ export const LoginPage: FC<{ page: AccountPage; token: string; state: LoginState
   </AccountLayout>
 );
 
+// The shared stylesheet is the admin's (light, wide screens); these pages are a host's, often on a phone: the header
+// wraps, and the dark palette follows the system. Every colour pair meets WCAG AA (axe runs both schemes in e2e).
+const SETTINGS_STYLES = `
+body.settings { color-scheme: light dark; }
+.settings .wrap { padding: 0 1rem; max-width: 860px; }
+.settings .top-row { flex-wrap: wrap; padding: .4rem 0; }
+.settings .who { flex-wrap: wrap; min-width: 0; }
+.settings .who span, .settings .break { overflow-wrap: anywhere; }
+.settings .conn { border-top: 1px solid var(--line); padding-top: .8rem; }
+.settings .conn:first-child { border-top: 0; padding-top: 0; }
+.settings ul.stack { list-style: none; margin: 0; padding: 0; }
+.settings fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }
+.settings legend { font-weight: 600; font-size: .85rem; padding: 0; margin-bottom: .35rem; }
+.settings .add { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); gap: 1rem; }
+.settings h3 { font-size: 1rem; margin: 0; }
+.settings .panel + .panel { margin-top: 1rem; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #11151b; --panel: #1a2028; --ink: #e7eaef; --muted: #a9b3c0; --line: #323b47; --soft: #232a34;
+    --accent: #8db0ff; --accent-ink: #0b1220; --danger: #ff8f8f; --ok: #7fdba6; --warn: #f2c46b; }
+  .settings input, .settings select { background: #0f1318; color: var(--ink); border-color: #4a5566; }
+  .settings .errors, .settings .flash.error { background: #3a1d1f; border-color: #7a3b3f; color: #ffd6d6; }
+  .settings .flash.ok { background: #173325; border-color: #2f6b4c; color: #cdeedb; }
+  .settings .badge { background: var(--soft); color: var(--ink); }
+  .settings .badge.ok { background: #173325; color: #9be3b9; }
+  .settings .badge.info { background: #22304a; color: #c4d5ff; }
+  .settings .badge.warn { background: #3a2d12; color: #f6d28e; }
+  .settings .badge.bad { background: #3a1d1f; color: #ffb3b3; }
+  .settings .btn { background: var(--soft); color: var(--ink); border-color: var(--line); }
+  .settings .btn.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-ink); }
+  .settings .btn.primary:hover { background: #a9c3ff; }
+  .settings .btn.danger { color: #ffb3b3; border-color: #7a3b3f; }
+  .settings .btn.danger.solid { background: #b33a3a; color: #fff; }
+}
+`;
+
 export const PROVIDER_LABELS: Record<OAuthProvider, string> = { google: 'Google', microsoft: 'Outlook' };
 
 const STATUS: Record<ConnectionStatus, { tone: Tone; label: string }> = {
@@ -94,6 +131,18 @@ export interface CalendarsView {
   /** A connection just made or renewed (the provider sent the host back), or why that failed. */
   connected: CalendarConnection | null;
   failed: string | null;
+  /** An "add by address" form sent back with what was wrong (the password is never sent back). */
+  add?: AddAttempt;
+  /** The busy-calendars form of one connection sent back with why it was refused. */
+  sourcesError?: { connectionId: number; message: string };
+}
+
+export type AddKind = 'ics' | 'caldav';
+export interface AddAttempt {
+  kind: AddKind;
+  values: Record<string, string>;
+  message?: string;
+  issues: ErrorIssue[];
 }
 
 const label = (c: CalendarConnection) => `${c.name ?? 'Calendar'} · ${c.account ?? c.urlDisplay}`;
@@ -135,19 +184,143 @@ export const CalendarsPage: FC<{ page: AccountPage; view: CalendarsView }> = ({ 
       ) : (
         <ul class="stack">
           {view.connections.map(({ c, status }) => (
-            <li id={`calendar-${c.id}`} class="break">
-              <strong>{c.name ?? 'Calendar'}</strong> <span class="muted">{c.account ?? c.urlDisplay}</span>{' '}
-              <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
-              {c.lastError && <div class="small">{c.lastError}</div>}
-              {status === 'reauth_required' && c.kind !== 'ics' && c.kind !== 'caldav' && (
-                <PostButton action={`/settings/calendars/connect/${c.kind}`} csrf={page.csrf} label={`Connect ${PROVIDER_LABELS[c.kind]} again`} />
-              )}
+            <li id={`calendar-${c.id}`} class="conn stack">
+              <div class="break">
+                <strong>{c.name ?? 'Calendar'}</strong> <span class="muted">{KIND_LABELS[c.kind]} · {c.account ?? c.urlDisplay}</span>{' '}
+                <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+              </div>
+              {c.lastError && <div class="small break">{c.lastError}</div>}
+              <BusyCalendars page={page} view={view} c={c} />
+              <div class="actions">
+                {status === 'reauth_required' && c.kind !== 'ics' && c.kind !== 'caldav' && (
+                  <PostButton action={`/settings/calendars/connect/${c.kind}`} csrf={page.csrf} label={`Connect ${PROVIDER_LABELS[c.kind]} again`} />
+                )}
+                <a class="btn small danger" href={`/settings/calendars/${c.id}/disconnect`} aria-label={`Disconnect ${label(c)}`}>
+                  Disconnect
+                </a>
+              </div>
             </li>
           ))}
         </ul>
       )}
     </section>
     <DestinationForm page={page} view={view} />
+    <AddByAddress page={page} add={view.add} />
+  </AccountLayout>
+);
+
+const KIND_LABELS: Record<CalendarConnection['kind'], string> = { google: 'Google', microsoft: 'Outlook', caldav: 'CalDAV', ics: 'ICS feed' };
+
+/** Google / Outlook: one form of checkboxes, the account's calendars whose events count as busy. */
+const BusyCalendars: FC<{ page: AccountPage; view: CalendarsView; c: CalendarConnection }> = ({ page, view, c }) => {
+  if (c.kind !== 'google' && c.kind !== 'microsoft') return null;
+  const calendars = view.choices.find((x) => x.connection.id === c.id)?.calendars;
+  if (!calendars) return <div class="muted small">This account's calendars could not be read just now; its main calendar counts as busy.</div>;
+  const error = view.sourcesError?.connectionId === c.id ? view.sourcesError.message : null;
+  return (
+    <form method="post" action={`/settings/calendars/${c.id}/sources`} class="stack" id={`sources-${c.id}`}>
+      <CsrfField token={page.csrf} />
+      {error && (
+        <div class="errors" role="alert">
+          {error}
+        </div>
+      )}
+      <fieldset>
+        <legend>Count as busy</legend>
+        <div class="checks">
+          {calendars.map((cal) => (
+            <Checkbox name="selected" value={cal.id} label={`${cal.name}${cal.primary ? ' (main)' : ''}`} checked={cal.selected} />
+          ))}
+        </div>
+      </fieldset>
+      <div>
+        <button type="submit" class="btn small">
+          Save busy calendars
+        </button>
+      </div>
+    </form>
+  );
+};
+
+/** The fields of each "add by address" form: [name, label, input type, autocomplete, required, hint]. */
+const ADD_FIELDS: Record<AddKind, [string, string, string, string, boolean, string?][]> = {
+  ics: [
+    ['url', 'Address', 'url', 'off', true, 'The private iCal address (https, or webcal).'],
+    ['name', 'Name (optional)', 'text', 'off', false],
+  ],
+  caldav: [
+    ['url', 'Server or calendar address', 'url', 'off', true, 'https; the calendar collection, or the server with a calendar path below.'],
+    ['username', 'User name', 'text', 'username', true],
+    ['password', 'Password', 'password', 'current-password', true, 'An app-specific password where the server offers one.'],
+    ['calendar_path', 'Calendar path (optional)', 'text', 'off', false, 'For example /dav/calendars/user/me/Default/'],
+    ['name', 'Name (optional)', 'text', 'off', false],
+  ],
+};
+
+const ADD_TITLES: Record<AddKind, { title: string; text: string; button: string }> = {
+  ics: { title: 'ICS feed', text: 'Read-only: its events block your slots.', button: 'Add ICS feed' },
+  caldav: { title: 'CalDAV calendar', text: 'iCloud, Fastmail, Nextcloud…: its events block your slots, and bookings can be written into it.', button: 'Add CalDAV calendar' },
+};
+
+/** Adding an ICS feed or a CalDAV calendar: one form per kind; a refused one comes back with its fields marked. */
+const AddByAddress: FC<{ page: AccountPage; add?: AddAttempt }> = ({ page, add }) => (
+  <section class="panel stack" id="add">
+    <h2>Add a calendar by address</h2>
+    <div class="add">
+      {(['ics', 'caldav'] as const).map((kind) => {
+        const mine = add?.kind === kind ? add : undefined;
+        const ids = Object.fromEntries(ADD_FIELDS[kind].map(([name]) => [name, `${kind}-${name}`]));
+        // Field matches issues by its own name: here the field ids, unique on the page.
+        const issues = (mine?.issues ?? []).map((i) => ({ ...i, path: ids[i.path] ?? i.path }));
+        return (
+          <form method="post" action={`/settings/calendars/add/${kind}`} class="stack" id={`add-${kind}`}>
+            <CsrfField token={page.csrf} />
+            <h3>{ADD_TITLES[kind].title}</h3>
+            <p class="muted small">{ADD_TITLES[kind].text}</p>
+            {mine && <ErrorSummary message={mine.message} issues={mine.issues} fieldIds={ids} />}
+            {ADD_FIELDS[kind].map(([name, text, type, autocomplete, required, hint]) => (
+              <Field label={text} name={ids[name]!} issues={issues} hint={hint}>
+                <input
+                  type={type}
+                  id={ids[name]}
+                  name={name}
+                  value={type === 'password' ? '' : (mine?.values[name] ?? '')}
+                  autocomplete={autocomplete}
+                  required={required}
+                  aria-invalid={issues.some((i) => i.path === ids[name]) ? 'true' : undefined}
+                />
+              </Field>
+            ))}
+            <div>
+              <button type="submit" class="btn primary">
+                {ADD_TITLES[kind].button}
+              </button>
+            </div>
+          </form>
+        );
+      })}
+    </div>
+  </section>
+);
+
+/** "Disconnect this calendar?": a page of its own, so the step needs no JavaScript. */
+export const DisconnectPage: FC<{ page: AccountPage; c: CalendarConnection; destination: boolean }> = ({ page, c, destination }) => (
+  <AccountLayout page={page} title="Disconnect calendar">
+    <div class="panel confirm stack">
+      <h1>Disconnect {label(c)}?</h1>
+      <p>
+        Its busy time stops blocking your slots
+        {c.kind === 'google' || c.kind === 'microsoft' ? `, and calflare's access to your ${PROVIDER_LABELS[c.kind]} account is revoked` : ''}
+        {c.kind === 'caldav' ? ', and its password is deleted' : ''}. Events already written into it stay there.
+      </p>
+      {destination && <p>Your bookings are written into this calendar: after this they are written nowhere until you choose another one.</p>}
+      <div class="actions">
+        <PostButton action={`/settings/calendars/${c.id}/disconnect`} csrf={page.csrf} label="Disconnect" class="btn danger solid" />
+        <a class="btn" href="/settings/calendars">
+          Keep it
+        </a>
+      </div>
+    </div>
   </AccountLayout>
 );
 

@@ -1,6 +1,9 @@
 // The host's own pages at /settings, a reserved username (issue #28, "connect a calendar in three clicks"): sign in, see
 // your calendar connections, Connect Google / Connect Outlook (a POST that starts the OAuth flow and sends the browser to the
-// provider), come back to the page, and choose the calendar bookings are written into. Mounted by src/app.ts.
+// provider), come back to the page, and choose the calendar bookings are written into; then choose which of an
+// account's calendars count as busy, add an ICS feed or CalDAV calendar by address, or disconnect one (a confirmation
+// page, then a POST). Every change runs through the same service as the API (src/calendars/service.ts). Mounted by
+// src/app.ts.
 //
 // Any active user signs in here (the admin is for super admins only), with the same logIn, throttle and session cookie
 // as POST /v2/auth/login. Every POST carries a CSRF token bound to the session (src/web/csrf.ts) on top of hono/csrf's
@@ -15,12 +18,15 @@ import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import { loadUser, SESSION_COOKIE, sessionToken } from '../auth/middleware';
+import { userForToken } from '../auth/sessions';
 import { logIn, logOut, setSessionCookie } from '../auth/service';
 import { loginBody } from '../auth/schemas';
 import { finishAuthorization, startAuthorization } from '../calendars/oauth';
 import { oauthClient } from '../calendars/oauth-providers';
 import { enqueueSync } from '../calendars/queue';
 import { connectionStatus, listConnections, MAX_CONNECTIONS_PER_HOST } from '../calendars/repo';
+import { createCalendarBody, patchSourcesBody } from '../calendars/schemas';
+import { addConnection, chooseBusyCalendars, disconnect } from '../calendars/service';
 import { listSources } from '../calendars/sources';
 import { findDestination, upsertDestination } from '../calendars/writeback-repo';
 import { OAUTH_PROVIDERS, type CalendarConnection, type OAuthProvider, type User } from '../db/schema';
@@ -32,7 +38,7 @@ import { toIssues } from '../lib/validation';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
 import { field, formOf, setFlash, takeFlash, type Flash } from '../web/http';
 import { allowFormsTo, noStore, pageSecurityHeaders } from '../web/security';
-import { AccountError, CalendarsPage, LoginPage, type AccountPage, type DestinationChoice, type LoginState } from './pages';
+import { AccountError, CalendarsPage, DisconnectPage, LoginPage, type AccountPage, type AddAttempt, type AddKind, type CalendarsView, type DestinationChoice, type LoginState } from './pages';
 
 interface AccountEnv {
   Bindings: Bindings;
@@ -55,7 +61,7 @@ const back = (c: Ctx, flash?: Flash) => {
   if (flash) setFlash(c, flash, FLASH_COOKIE);
   return c.redirect(CALENDARS_PAGE, 303);
 };
-const errorPage = (c: Ctx, status: 400 | 403 | 404, title: string, text: string) => c.html(<AccountError page={pageOf(c)} title={title}>{text}</AccountError>, status);
+const errorPage = (c: Ctx, status: 400 | 403 | 404 | 409, title: string, text: string) => c.html(<AccountError page={pageOf(c)} title={title}>{text}</AccountError>, status);
 const FORGED = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
 
 /** A path inside /settings to come back to after sign-in; anything else falls back to the calendars page. */
@@ -86,11 +92,57 @@ async function ownConnections(c: Ctx, user: User): Promise<CalendarConnection[]>
   return (await listConnections(c.var.db, user, { afterId: 0, limit: MAX_CONNECTIONS_PER_HOST, ownerId: user.id })).filter((x) => x.ownerId === user.id);
 }
 
+/** One of the host's own connections by its id in the path (a super admin's page shows their own only, too). */
+async function ownConnection(c: Ctx, user: User, id: string): Promise<CalendarConnection | undefined> {
+  return (await ownConnections(c, user)).find((x) => x.id === Number(id));
+}
+// Another user's connection is as absent as a missing one.
+const notYours = (c: Ctx) => errorPage(c, 404, 'Not found', 'There is no such calendar among yours.');
+
+/** The form fields of each "add by address" form (the API body's, less owner_id and the flags). */
+const ADD_FIELDS: Record<AddKind, string[]> = { ics: ['url', 'name'], caldav: ['url', 'username', 'password', 'calendar_path', 'name'] };
+const ADD_REQUIRED: Record<AddKind, string[]> = { ics: ['url'], caldav: ['url', 'username', 'password'] };
+const REQUIRED_MESSAGES: Record<string, string> = {
+  url: 'Enter the address of the calendar',
+  username: 'Enter the user name of the CalDAV account',
+  password: 'Enter the password (an app-specific one where the server offers it)',
+};
+
+/** The Calendars page, or the page again with a refused form's state (then with its 4xx status). */
+async function renderCalendars(c: Ctx, refused: Pick<CalendarsView, 'add' | 'sourcesError'> = {}, status: 200 | 400 | 409 = 200) {
+  const user = c.get('user')!;
+  const now = Date.now();
+  const [connections, destination] = await Promise.all([ownConnections(c, user), findDestination(c.var.db.$client, user.id)]);
+  const choices: DestinationChoice[] = await Promise.all(
+    connections
+      .filter((x) => x.kind !== 'ics')
+      .map(async (x) => {
+        if (x.kind === 'caldav' || x.reauthRequired) return { connection: x, calendars: null };
+        // The account's calendars, read live; if the provider cannot say now, its main calendar is still offered.
+        const calendars = await listSources(c.var.db.$client, c.env, x, now).catch(() => null);
+        return { connection: x, calendars };
+      }),
+  );
+  const connectedId = Number(c.req.query('connected'));
+  const failed = c.req.query('failed');
+  const view: CalendarsView = {
+    connections: connections.map((x) => ({ c: x, status: connectionStatus(x, now) })),
+    providers: OAUTH_PROVIDERS.filter((p) => oauthClient(c.env, p) !== null),
+    choices,
+    destination: destination ? (destination.calendarId ? `${destination.connectionId}:${destination.calendarId}` : String(destination.connectionId)) : null,
+    connected: connections.find((x) => x.id === connectedId) ?? null,
+    failed: failed === undefined ? null : (FAILURES[failed] ?? FAILURES.other!),
+    ...refused,
+  };
+  return c.html(<CalendarsPage page={pageOf(c)} view={view} />, status);
+}
+
 export const settingsRoutes = new Hono<AccountEnv>()
-  // Outside the security headers, so it edits the CSP they set: the connect forms end on the providers' consent pages.
+  // Outside the security headers, so it edits the CSP they set: the connect forms end on the providers' consent pages
+  // (the page is also rendered by its own POSTs, a refused form shown again).
   .use(async (c, next) => {
     await next();
-    if (c.req.path === CALENDARS_PAGE) allowFormsTo(c.res.headers, PROVIDER_ORIGINS);
+    if (c.req.path.startsWith(CALENDARS_PAGE)) allowFormsTo(c.res.headers, PROVIDER_ORIGINS);
   })
   .use(pageSecurityHeaders())
   .use(noStore)
@@ -135,32 +187,7 @@ export const settingsRoutes = new Hono<AccountEnv>()
     await logOut(c, c.var.db, tokenOf(c));
     return c.redirect('/settings/login', 303);
   })
-  .get('/calendars', async (c) => {
-    const user = c.get('user')!;
-    const now = Date.now();
-    const [connections, destination] = await Promise.all([ownConnections(c, user), findDestination(c.var.db.$client, user.id)]);
-    const choices: DestinationChoice[] = await Promise.all(
-      connections
-        .filter((x) => x.kind !== 'ics')
-        .map(async (x) => {
-          if (x.kind === 'caldav' || x.reauthRequired) return { connection: x, calendars: null };
-          // The account's calendars, read live; if the provider cannot say now, its main calendar is still offered.
-          const calendars = await listSources(c.var.db.$client, c.env, x, now).catch(() => null);
-          return { connection: x, calendars };
-        }),
-    );
-    const connectedId = Number(c.req.query('connected'));
-    const failed = c.req.query('failed');
-    const view = {
-      connections: connections.map((x) => ({ c: x, status: connectionStatus(x, now) })),
-      providers: OAUTH_PROVIDERS.filter((p) => oauthClient(c.env, p) !== null),
-      choices,
-      destination: destination ? (destination.calendarId ? `${destination.connectionId}:${destination.calendarId}` : String(destination.connectionId)) : null,
-      connected: connections.find((x) => x.id === connectedId) ?? null,
-      failed: failed === undefined ? null : (FAILURES[failed] ?? FAILURES.other!),
-    };
-    return c.html(<CalendarsPage page={pageOf(c)} view={view} />);
-  })
+  .get('/calendars', (c) => renderCalendars(c))
   // Click one: the provider's consent page, for this user and session (the state binds both).
   .post('/calendars/connect/:provider', async (c) => {
     const provider = providerOf(c.req.param('provider'));
@@ -184,9 +211,61 @@ export const settingsRoutes = new Hono<AccountEnv>()
     await upsertDestination(c.var.db.$client, connection, calendarId, Date.now());
     return back(c, { kind: 'ok', text: `Your bookings will be written into ${connection.account ?? connection.name ?? 'this calendar'}.` });
   })
+  // Disconnect: a confirmation page (a link, so no JavaScript is needed), then the POST it holds.
+  .get('/calendars/:id{[1-9][0-9]{0,14}}/disconnect', async (c) => {
+    const user = c.get('user')!;
+    const found = await ownConnection(c, user, c.req.param('id'));
+    if (!found) return notYours(c);
+    const destination = await findDestination(c.var.db.$client, user.id);
+    return c.html(<DisconnectPage page={pageOf(c)} c={found} destination={destination?.connectionId === found.id} />);
+  })
+  .post('/calendars/:id{[1-9][0-9]{0,14}}/disconnect', async (c) => {
+    const found = await ownConnection(c, c.get('user')!, c.req.param('id'));
+    if (!found) return notYours(c);
+    await disconnect(c.env, c.var.db, found);
+    return back(c, { kind: 'ok', text: `Disconnected ${found.account ?? found.name ?? 'the calendar'}.` });
+  })
+  // Google / Outlook: the checked calendars count as busy (the API's PATCH /v2/calendars/{id}/sources).
+  .post('/calendars/:id{[1-9][0-9]{0,14}}/sources', async (c) => {
+    const found = await ownConnection(c, c.get('user')!, c.req.param('id'));
+    if (!found) return notYours(c);
+    const parsed = patchSourcesBody.safeParse({ selected: (await formOf(c))!.getAll('selected').filter((v) => typeof v === 'string') });
+    const refuse = (message: string, status: 400 | 409) => renderCalendars(c, { sourcesError: { connectionId: found.id, message } }, status);
+    if (!parsed.success) return refuse('Check at least one calendar (at most 25).', 400);
+    try {
+      const sources = await chooseBusyCalendars(c.var.db.$client, c.env, found, parsed.data.selected, Date.now());
+      const n = sources.filter((x) => x.selected).length;
+      return back(c, { kind: 'ok', text: `Saved: ${n} calendar${n === 1 ? '' : 's'} of ${found.account ?? found.name ?? 'this account'} count as busy.` });
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 400 || error.status === 409)) return refuse(error.issues?.[0]?.message ?? error.message, error.status);
+      throw error;
+    }
+  })
+  // An ICS feed or a CalDAV calendar by address: the API's body, validation and address guard.
+  .post('/calendars/add/:kind{ics|caldav}', async (c) => {
+    const kind = c.req.param('kind') as AddKind;
+    const form = (await formOf(c))!;
+    const values = Object.fromEntries(ADD_FIELDS[kind].map((name) => [name, field(form, name)]));
+    const refuse = (attempt: Omit<AddAttempt, 'kind' | 'values'>, status: 400 | 409) => renderCalendars(c, { add: { kind, values, ...attempt } }, status);
+    const missing = ADD_REQUIRED[kind].filter((name) => values[name]!.trim() === '');
+    if (missing.length) return refuse({ issues: missing.map((name) => ({ path: name, message: REQUIRED_MESSAGES[name]! })) }, 400);
+    // Blank optional fields are absent, as if the API's JSON had left them out.
+    const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
+    const parsed = createCalendarBody.safeParse({ kind, ...body });
+    if (!parsed.success) return refuse({ issues: toIssues(parsed.error) }, 400);
+    let created: CalendarConnection;
+    try {
+      created = await addConnection(c.var.db.$client, c.env, c.get('user')!.id, parsed.data, Date.now());
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) return refuse({ issues: error.issues ?? [], message: error.issues?.length ? undefined : error.message }, 400);
+      if (error instanceof ApiError && error.status === 409) return refuse({ message: `${error.message}: disconnect one first.`, issues: [] }, 409);
+      throw error;
+    }
+    return back(c, { kind: 'ok', text: `Added ${created.name ?? created.urlDisplay}: its busy time is read in a moment.` });
+  })
   .all('*', (c) => errorPage(c, 404, 'Not found', 'There is no page at this address.'))
   .onError((err, c) => {
-    if (err instanceof ApiError && (err.status === 400 || err.status === 403 || err.status === 404)) return errorPage(c, err.status, 'Not possible', err.message);
+    if (err instanceof ApiError && (err.status === 400 || err.status === 403 || err.status === 404 || err.status === 409)) return errorPage(c, err.status, 'Not possible', err.message);
     // hono/csrf refuses a cross-origin form post with a bare 403.
     if (err instanceof HTTPException && err.status === 403) return errorPage(c, 403, 'Form refused', FORGED);
     throw err;
@@ -215,13 +294,14 @@ function failureKey(error: unknown): string {
  * page started (its cookie), the connection is made exactly as the API makes it, then the browser returns to the page
  * showing it (or why it failed); any other request goes on to the API's JSON callback.
  */
-export const oauthReturnRoutes = new Hono<AccountEnv>().get('/:provider/callback', loadUser, async (c, next) => {
+export const oauthReturnRoutes = new Hono<AccountEnv>().get('/:provider/callback', async (c, next) => {
   const provider = providerOf(c.req.param('provider'));
+  // Not the page's flow: the API's callback, untouched (and its one session read, not two).
   if (getCookie(c, OAUTH_RETURN_COOKIE) !== 'settings' || !provider) return next();
   deleteCookie(c, OAUTH_RETURN_COOKIE, { path: OAUTH_RETURN_PATH, secure: true });
   c.header('Cache-Control', 'no-store');
-  const user = c.get('user');
   const token = tokenOf(c);
+  const user = token ? await userForToken(c.var.db, token) : null;
   if (!user || !token) return c.redirect(`/settings/login?next=${encodeURIComponent(CALENDARS_PAGE)}`, 303);
   const now = Date.now();
   try {

@@ -33,6 +33,7 @@ let davBase: string;
 let icsBase: string;
 let token: string;
 let eventTypeId: number;
+let seatedEventTypeId: number;
 
 // The ICS server's state: the file it serves, its ETag, and what it was asked.
 let icsBody = '';
@@ -146,6 +147,12 @@ async function seed() {
         params: [HOST.email, JSON.stringify({ freq: 'weekly', interval: 1, count: 3 }), now, now, HOST.email],
       },
       {
+        // A seated class (3 seats a slot): its slot is one event in the host's calendar.
+        sql: `INSERT INTO booking_event_types (owner_id, schedule_id, title, slug, duration_minutes, booking_window_days, is_active, seats_per_time_slot, created_at, updated_at)
+              SELECT ${hostId}, s.id, 'Seated Class', 'seated-class', 30, 60, 1, 3, ?, ? FROM booking_schedules s WHERE s.user_id = ${hostId} AND s.is_default = 1`,
+        params: [HOST.email, now, now, HOST.email],
+      },
+      {
         sql: `INSERT INTO sessions (token_hash, user_id, expires_at, created_at) SELECT ?, id, ?, ? FROM users WHERE email = ?`,
         params: [await sha256Hex(token), now + DAY, now, HOST.email],
       },
@@ -160,7 +167,9 @@ beforeAll(async () => {
   base = (await seed()).base;
   // Other files' hosts have an "intro-call" too: this host's own.
   const me = (await apiJson('GET', '/v2/me')).json as { id: number };
-  eventTypeId = (await apiJson('GET', `/v2/event-types?owner_id=${me.id}`)).json.data.find((e: { slug: string }) => e.slug === 'intro-call').id;
+  const mine = (await apiJson('GET', `/v2/event-types?owner_id=${me.id}`)).json.data as { slug: string; id: number }[];
+  eventTypeId = mine.find((e) => e.slug === 'intro-call')!.id;
+  seatedEventTypeId = mine.find((e) => e.slug === 'seated-class')!.id;
 });
 
 afterAll(async () => {
@@ -343,6 +352,35 @@ describe('write-back into a CalDAV calendar on Radicale (issue #28)', () => {
     expect((await apiJson('DELETE', `/v2/bookings/${booked.json.uid}`, {})).status).toBe(200);
     await synced(booked.json.uid);
     expect((await davObjects('/host/bookings/')).size).toBe(0);
+  });
+
+  it('a seated slot is one resource whose ATTENDEEs follow the seats, deleted with the last seat (same destination)', async () => {
+    const day = upcoming(2, 9); // a Tuesday
+    const attendeesNow = async (count: number) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const objects = [...(await davObjects('/host/bookings/')).values()];
+        const people = objects.map((ics) => new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!.getAllProperties('attendee').map((p) => String(p.getFirstValue())));
+        if (count === 0 ? objects.length === 0 : objects.length === 1 && people[0]!.length === count) return { objects, people: people[0] ?? [] };
+        if (Date.now() > deadline) throw new Error(`expected ${count} attendee(s), Radicale has ${JSON.stringify(people)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const seat = async (name: string) => {
+      const res = await apiJson('POST', '/v2/bookings', { event_type_id: seatedEventTypeId, start: `${day}T11:00:00Z`, attendee: { name, email: `${name.toLowerCase()}-seat@example.com`, timezone: 'UTC' } });
+      expect(res.status).toBe(201);
+      return res.json.uid as string;
+    };
+    const ann = await seat('Ann');
+    await attendeesNow(1);
+    const bob = await seat('Bob');
+    const both = await attendeesNow(2);
+    expect(both.people).toEqual(['mailto:ann-seat@example.com', 'mailto:bob-seat@example.com']);
+    expect(both.objects[0]).toMatch(/SEQUENCE:1\r\n/);
+    expect((await apiJson('DELETE', `/v2/bookings/${ann}`, {})).status).toBe(200);
+    expect((await attendeesNow(1)).people).toEqual(['mailto:bob-seat@example.com']);
+    expect((await apiJson('DELETE', `/v2/bookings/${bob}`, {})).status).toBe(200);
+    await attendeesNow(0);
   });
 });
 

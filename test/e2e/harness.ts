@@ -47,7 +47,17 @@ export function sharedServer(): SharedServer {
 /** Runs `seed` (one batch) against the shared server's D1 and returns the server. Each file seeds its own users. */
 export function seedShared(seed: SqlStatement[]): SharedServer {
   const server = sharedServer();
-  if (seed.length) execute(seed, { persistTo: server.state });
+  // The running wrangler dev holds the same SQLite file: a write of its own (a queue consumer's) at that moment makes
+  // our batch fail whole with SQLITE_BUSY (one file is one transaction, so nothing was written): try again shortly.
+  for (let attempt = 1; seed.length; attempt++) {
+    try {
+      execute(seed, { persistTo: server.state });
+      break;
+    } catch (error) {
+      if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(String((error as { stderr?: string }).stderr ?? error))) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500 * attempt);
+    }
+  }
   return server;
 }
 
