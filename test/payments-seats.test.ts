@@ -102,3 +102,23 @@ describe('a paid seat', () => {
     expect(await dbCount("SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id WHERE b.event_type_id = ? AND a.cancelled_at IS NULL AND a.payment_expires_at IS NOT NULL", et.id)).toBe(3);
   });
 });
+
+describe("a paid seat's refunds by hand", () => {
+  it('a second refund decided while the first is on its way to Stripe sends only its own amount', async () => {
+    const { stripe, host, et } = await paidSeats(2);
+    const ann = await book(et.id, START, person('Ann'));
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(ann.json))));
+    const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: ann.json.seat_uid, amount } });
+    // The second refund is made (decided and sent) while the first one's request to Stripe is on its way.
+    const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    let second: Promise<{ status: number }> | null = null;
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
+      return fake(input, init);
+    });
+    expect((await refund(500)).status).toBe(200);
+    expect((await second!).status).toBe(200);
+    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+    expect((await getSeat(ann.json.seat_uid)).payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
+  });
+});
