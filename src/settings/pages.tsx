@@ -75,7 +75,8 @@ export const LoginPage: FC<{ page: AccountPage; token: string; state: LoginState
 const SETTINGS_STYLES = `
 body.settings { color-scheme: light dark; }
 .settings .wrap { padding: 0 1rem; max-width: 860px; }
-.settings .top-row { flex-wrap: wrap; padding: .4rem 0; }
+.settings .top-row { flex-wrap: wrap; padding-top: .4rem; padding-bottom: .4rem; }
+.settings .panel h2 { margin-top: 0; }
 .settings .who { flex-wrap: wrap; min-width: 0; }
 .settings .who span, .settings .break { overflow-wrap: anywhere; }
 .settings .conn { border-top: 1px solid var(--line); padding-top: .8rem; }
