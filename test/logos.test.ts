@@ -119,6 +119,8 @@ describe('logo upload', () => {
     expect((await page(`/team/${team.slug}`)).html).toContain(`<img class="logo" src="${teamLogo}"`);
     expect((await upload(`/v2/teams/${team.id}/logo`, member.token, PNG)).status).toBe(403);
     expect((await upload(`/v2/teams/${team.id}/logo`, (await makeUser()).token, PNG)).status).toBe(404);
+    // An outsider learns nothing from the bytes either (404, not 415) and stores nothing.
+    expect((await upload(`/v2/teams/${team.id}/logo`, (await makeUser()).token, new TextEncoder().encode('not an image'))).status).toBe(404);
     const admin = await makeUser({ role: 'super_admin' });
     const user = await makeUser();
     expect((await upload(`/v2/users/${user.user.id}/logo`, admin.token, JPEG)).status).toBe(200);

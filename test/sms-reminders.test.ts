@@ -253,6 +253,16 @@ describe("the host's verified number", () => {
     for (const n of [number, freshNumber()]) expect((await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: n } })).status).toBe(202);
     expectError(await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: freshNumber() } }), 429, 'rate_limited');
   });
+
+  it('checks at most five codes, even sent in parallel', async () => {
+    const host = await smsHost('sms_host');
+    const number = freshNumber();
+    expect((await api('POST', '/v2/me/phone', { token: host.token, body: { phone_number: number } })).status).toBe(202);
+    const code = Number(codeSentTo(number)!);
+    const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => api('POST', '/v2/me/phone/verify', { token: host.token, body: { code: String((code + 1 + i) % 1_000_000).padStart(6, '0') } })));
+    expect(guesses.map((g) => g.status)).toEqual(Array(12).fill(400));
+    expect(guesses.filter((g) => /Wrong code/.test(JSON.stringify(g.json))).length).toBe(5);
+  });
 });
 
 const SETTINGS: TwilioSettings = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'secret-token', from: '+15017122661', messagingServiceSid: null, baseUrl: 'https://api.twilio.com' };

@@ -47,6 +47,8 @@ import { seriesConflicts, seriesNeedsConfirmation, seriesRefusal } from './serie
 import { seriesRefOf } from './calendar';
 import type { SlotContext } from '../slots/context';
 import { bookSeat, cancelSeat, cancelSeatedBooking, rescheduleSeat, type SeatEnv } from './seats';
+import { findSeat } from './seat-repo';
+import { applySeatPaymentEvent } from './paid-seats';
 import { applyPaymentEvent, applyToSeries, bookPaid, cancelRefund, isPaidEventType, paidSeries, unpaidAgain, type PaidEnv } from './paid';
 import { paidTerms } from './paid-repo';
 import type { PaymentWork } from '../payments/machine';
@@ -207,7 +209,15 @@ export class HostCalendar extends DurableObject<Bindings> {
   payment(uid: string, call: PaymentCall): Promise<CalendarReply> {
     return this.write(async (db) => {
       const current = await findBookingForWrite(db, uid);
-      if (!current) return fail('not_found', 'Booking not found');
+      if (!current) {
+        // A paid seat: its checkout names its seat_uid (src/bookings/paid-seats.ts).
+        const seat = await findSeat(db, uid);
+        if (!seat?.attendee.payment) return fail('not_found', 'Booking not found');
+        const capacity = seat.seatsPerTimeSlot ?? Number.MAX_SAFE_INTEGER;
+        const e = this.seatEnv(db, this.clock(), seat.booking.hostId, null);
+        const event = call.type === 'pay' ? { type: 'pay' as const, requiresConfirmation: false } : call;
+        return applySeatPaymentEvent(e, seat, event, { capacity, paymentIntentId: call.type === 'pay' ? call.paymentIntentId : null });
+      }
       const e = this.paidEnv(db, this.clock());
       // A paid series is paid (and expires) as a whole: its one checkout names its first occurrence.
       const series = current.booking.recurringBookingUid;
@@ -286,7 +296,7 @@ export class HostCalendar extends DurableObject<Bindings> {
       // The same email's open checkout for this start comes back; too many open ones is a 409 (series or not).
       const again = await unpaidAgain(e, req, ctx);
       if (again) return again;
-      if (!ctx.eventType.recurringEvent) return bookPaid(e, req, ctx, holdUid);
+      if (!ctx.eventType.recurringEvent && ctx.eventType.seatsPerTimeSlot === null) return bookPaid(e, req, ctx, holdUid);
     }
     if (ctx.eventType.recurringEvent) return this.bookSeriesLocked(db, req, ctx, now, holdUid);
     if (req.recurrenceCount !== undefined) return invalid('recurrence_count', 'This event type is not recurring');

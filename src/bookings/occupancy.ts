@@ -32,6 +32,16 @@ export function holdsTimeSql(now: number, alias = ''): string {
     OR (${col('status')} = 'awaiting_payment' AND ${col('payment_expires_at')} > ${now}))`;
 }
 
+/**
+ * A seat of a seated booking holding its place at `now` (SQL, on a booking_attendees alias; `now` inlined): live, and
+ * if it is a paid seat not yet paid, before its payment deadline (src/bookings/paid-seats.ts). The seat guards and
+ * the slot read count places by it, so an unpaid seat lets go of its place the instant its deadline passes.
+ */
+export function seatHoldsSql(now: number, alias: string): string {
+  if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
+  return `(${alias}.seat_uid IS NOT NULL AND ${alias}.cancelled_at IS NULL AND (${alias}.payment_expires_at IS NULL OR ${alias}.payment_expires_at > ${now}))`;
+}
+
 export interface TimeShape {
   durationMinutes: number;
   bufferBeforeMinutes: number;

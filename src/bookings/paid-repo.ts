@@ -1,7 +1,7 @@
 // SQL of paid bookings (issue #30): the unpaid booking an attendee already has for a slot, their open unpaid count,
 // whether a paid booking's time is free, and the one guarded UPDATE that applies a payment transition.
 import type { D1Queryable, Db } from '../db/client';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, isNotNull } from 'drizzle-orm';
 import { attendees, bookings, eventTypes } from '../db/schema';
 import { bookedOverlap, heldOverlap } from './guard-sql';
 import type { PaidBookingStatus, PaymentState } from '../payments/machine';
@@ -17,7 +17,8 @@ export async function openUnpaidOf(db: Db, scope: { hostId: number } | { eventTy
     .select({ uid: bookings.uid, eventTypeId: bookings.eventTypeId, startAt: bookings.startAt, recurringBookingUid: bookings.recurringBookingUid })
     .from(bookings)
     .innerJoin(attendees, eq(attendees.bookingId, bookings.id))
-    .where(and(whose, eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), eq(attendees.email, email.toLowerCase())))
+    // A seated slot's booking (no payment of its own) is not the attendee's: their seat is (openUnpaidSeatsOf).
+    .where(and(whose, eq(bookings.status, 'awaiting_payment'), gt(bookings.paymentExpiresAt, now), isNotNull(bookings.payment), eq(attendees.email, email.toLowerCase())))
     .all();
 }
 
@@ -93,13 +94,44 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; occupiedStart: n
 
 /** Records the Checkout Session a paid booking opened (once: a second one is never recorded over the first). */
 export async function recordCheckout(db: Db, uid: string, sessionId: string, url: string): Promise<void> {
-  await db.$client
+  // A booking's, or a paid seat's (named by its seat_uid; its live row holds the payment).
+  await db.$client.batch(
+    (['bookings WHERE uid = ?', 'booking_attendees WHERE seat_uid = ?'] as const).map((target) =>
+      db.$client
+        .prepare(
+          `UPDATE ${target.split(' ')[0]} SET payment = json_set(payment, '$.checkout_session_id', ?, '$.checkout_url', ?)
+           WHERE ${target.split(' WHERE ')[1]} AND payment IS NOT NULL AND json_extract(payment, '$.checkout_session_id') IS NULL`,
+        )
+        .bind(sessionId, url, uid),
+    ),
+  );
+}
+
+/** The seat_uid of this email's open unpaid seat in this event type's slot at `start`, if any. */
+export async function openSeatAt(db: Db, eventTypeId: number, start: number, email: string, now: number): Promise<string | null> {
+  const row = await db.$client
     .prepare(
-      `UPDATE bookings SET payment = json_set(payment, '$.checkout_session_id', ?, '$.checkout_url', ?)
-       WHERE uid = ? AND payment IS NOT NULL AND json_extract(payment, '$.checkout_session_id') IS NULL`,
+      `SELECT a.seat_uid AS uid FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+       WHERE b.event_type_id = ? AND b.start_at = ? AND a.cancelled_at IS NULL AND a.payment_expires_at > ? AND lower(a.email) = ?`,
     )
-    .bind(sessionId, url, uid)
-    .run();
+    .bind(eventTypeId, start, now, email.toLowerCase())
+    .first<{ uid: string }>();
+  return row?.uid ?? null;
+}
+
+/**
+ * The open unpaid seats of one attendee email with one host (the unpaid cap counts them with the open unpaid
+ * bookings).
+ */
+export async function openUnpaidSeatsOf(db: Db, hostId: number, email: string, now: number): Promise<number> {
+  const row = await db.$client
+    .prepare(
+      `SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+       WHERE b.host_id = ? AND a.cancelled_at IS NULL AND a.payment_expires_at > ? AND lower(a.email) = ?`,
+    )
+    .bind(hostId, now, email.toLowerCase())
+    .first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 /** What a payment event needs of the booking's event type beyond BookingForWrite (null: the event type was deleted). */

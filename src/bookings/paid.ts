@@ -24,7 +24,9 @@ import { draftBooking, type BookRequest } from './draft';
 import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, seriesForWrite, type BookingForWrite, type BookingJson, type NewBooking } from './repo';
 import type { PaymentRecord } from '../db/json-types';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { openUnpaidOf, paymentUpdate, spanFreeFor } from './paid-repo';
+import { openSeatAt, openUnpaidOf, openUnpaidSeatsOf, paymentUpdate, spanFreeFor } from './paid-repo';
+import { findSeat } from './seat-repo';
+import { seatJson } from './seat-views';
 import { newBookingUid } from './uid';
 import { positiveIntVar } from '../reservations/rules';
 
@@ -65,6 +67,10 @@ export const isPaidEventType = (et: { price: number | null; currency: string | n
  * open unpaid bookings with this host (a series counts once: one checkout) gets 409 too_many_bookings. Null: go on.
  */
 export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext): Promise<PaidWritten | null> {
+  // A paid seat: the same email's open seat in this slot (asked before the slot rules, which see the slot full).
+  const seatUid = ctx.eventType.seatsPerTimeSlot !== null ? await openSeatAt(e.db, ctx.eventType.id, req.start, req.attendee.email, e.now) : null;
+  const seat = seatUid ? await findSeat(e.db, seatUid) : undefined;
+  if (seat) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
   const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
   const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(e.db, same.uid));
@@ -74,7 +80,8 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
     return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
   }
   const maxOpen = positiveIntVar(e.env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
-  if (new Set(open.map((b) => b.recurringBookingUid ?? b.uid)).size >= maxOpen) {
+  const seats = await openUnpaidSeatsOf(e.db, ctx.host.id, req.attendee.email, e.now);
+  if (new Set(open.map((b) => b.recurringBookingUid ?? b.uid)).size + seats >= maxOpen) {
     return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
   }
   return null;

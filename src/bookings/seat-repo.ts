@@ -4,18 +4,21 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import { attendees, bookings, eventTypes, users, type Attendee } from '../db/schema';
-import { holdsTimeSql, liveSql } from './occupancy';
+import { holdsTimeSql, liveSql, seatHoldsSql } from './occupancy';
 import { ATTENDEE_FUTURE, eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite, type AttendeeInput, type BookingForWrite } from './repo';
-import type { BookingFieldResponses } from '../db/json-types';
+import type { BookingFieldResponses, PaymentRecord } from '../db/json-types';
 
-/** Live seats of booking `?` (alias `b` in the caller). */
-const LIVE_SEATS_OF_B = `SELECT count(*) FROM booking_attendees ls WHERE ls.booking_id = b.id AND ls.seat_uid IS NOT NULL AND ls.cancelled_at IS NULL`;
+/** Seats of booking `b` (the caller's alias) holding their place at `now` (an unpaid one until its deadline). */
+const LIVE_SEATS_OF_B = (now: number) => `SELECT count(*) FROM booking_attendees ls WHERE ls.booking_id = b.id AND ${seatHoldsSql(now, 'ls')}`;
 
 export interface NewSeat extends AttendeeInput {
   seatUid: string;
   responses: BookingFieldResponses | null;
   /** 0 for a new seat; a moved seat continues its old SEQUENCE. */
   sequence: number;
+  /** A paid seat (src/bookings/paid-seats.ts): its payment, and while unpaid its deadline; a moved seat keeps its payment. */
+  payment?: PaymentRecord | null;
+  paymentExpiresAt?: number | null;
 }
 
 /**
@@ -34,10 +37,10 @@ export function guardedSeatInsert(
   const byId = 'id' in booking;
   return d1
     .prepare(
-      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes, locale, seat_uid, booking_fields_responses, sequence)
-       SELECT b.id, ?, ?, ?, ?, ?, ?, ?, ? FROM bookings b
+      `INSERT INTO booking_attendees (booking_id, name, email, timezone, notes, locale, seat_uid, booking_fields_responses, sequence, payment, payment_expires_at)
+       SELECT b.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM bookings b
        WHERE ${byId ? 'b.id = ?' : 'b.uid = ?'} AND ${holdsTimeSql(now, 'b')} AND b.start_at > ?
-         AND (${LIVE_SEATS_OF_B}) < ?
+         AND (${LIVE_SEATS_OF_B(now)}) < ?
          AND NOT EXISTS (SELECT 1 FROM booking_attendees d WHERE d.booking_id = b.id AND d.seat_uid IS NOT NULL
            AND d.cancelled_at IS NULL AND lower(d.email) = lower(?))
          AND (? IS NULL OR (${ATTENDEE_FUTURE}) < ?)
@@ -45,6 +48,7 @@ export function guardedSeatInsert(
     )
     .bind(
       seat.name, seat.email, seat.timezone, seat.notes, seat.locale ?? null, seat.seatUid, seat.responses === null ? null : JSON.stringify(seat.responses), seat.sequence,
+      seat.payment ? JSON.stringify(seat.payment) : null, seat.paymentExpiresAt ?? null,
       byId ? booking.id : booking.uid, now,
       capacity,
       seat.email,
@@ -142,6 +146,8 @@ export function seatFromRow(row: Record<string, unknown>): Attendee {
     cancelledAt: row.cancelled_at as number | null,
     bookingFieldsResponses: typeof row.booking_fields_responses === 'string' ? (JSON.parse(row.booking_fields_responses) as BookingFieldResponses) : null,
     sequence: row.sequence as number,
+    paymentExpiresAt: (row.payment_expires_at as number | null | undefined) ?? null,
+    payment: typeof row.payment === 'string' ? (JSON.parse(row.payment) as PaymentRecord) : null,
   };
 }
 

@@ -4,26 +4,21 @@
 // their capability: it reads, moves and cancels that seat only. The booking's own uid is the host's.
 import type { Db } from '../db/client';
 import { isForeignKeyViolation } from '../db/errors';
-import type { Attendee, Booking, WebhookTrigger } from '../db/schema';
-import type { Bindings } from '../env';
-import type { ErrorCode, ErrorIssue } from '../lib/errors';
+import type { Attendee, Booking } from '../db/schema';
+import type { ErrorCode } from '../lib/errors';
 import { checkBookable, type SlotContext } from '../slots/context';
 import { loadSlotContext } from '../slots/repo';
 import { notificationIdsOf, notificationInserts } from '../notifications/outbox';
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
 import { seatedWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
-import { snapshotOf } from './snapshot';
-import type { BookingEventSnapshot } from '../webhooks/payload';
 import { draftBooking, type BookRequest } from './draft';
 import { spanAt } from './occupancy';
 import {
   bookingFromRow,
-  bookingJson,
   guardedInsert,
   isSeriesIncomplete,
   transition,
   type BookingForWrite,
-  type BookingJson,
   type NewBooking,
 } from './repo';
 import {
@@ -39,63 +34,15 @@ import {
   type SeatForWrite,
 } from './seat-repo';
 import { hasStarted } from './status';
-import { pendingStepsOf, stepStatements, voidStepsOfCancelled, type ScheduledStep } from '../workflows/schedule';
+import { pendingStepsOf, stepStatements, voidStepsOfCancelled } from '../workflows/schedule';
 import { newBookingUid } from './uid';
+import { seatCalendar, seatJson, seatPaidStatus, seatSnapshot, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
+import { applySeatPaymentEvent, holdUnpaidSlotUntil, newSeatPayment, seatCancelRefund, withSeatPayment } from './paid-seats';
+import { isPaidEventType } from './paid';
 
-export type SeatWritten =
-  | { ok: true; booking: BookingJson; deliveryIds?: number[]; notificationIds?: number[]; steps?: ScheduledStep[]; writeIds?: number[] }
-  | { ok: false; code: ErrorCode; message: string; issues?: ErrorIssue[] };
-
-export interface SeatEnv {
-  db: Db;
-  env: Bindings;
-  now: number;
-  /** The attendee cap for an email (HostCalendar's rule) and the explanation when a write hit it. */
-  attendeeCap: (email: string) => { email: string; max: number; eventTypeId?: number };
-  capFailure: (cap: { email: string; max: number; eventTypeId?: number }) => Promise<SeatWritten | null>;
-}
+export { seatJson, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
 
 const fail = (code: ErrorCode, message: string): SeatWritten => ({ ok: false, code, message });
-
-type Person = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'> & { seatUid: string | null };
-
-/** A seat holder's view: their booking, their seat, and the other attendees only when the event type shows them. */
-export function seatJson(booking: Booking, seat: Attendee, others: Person[] | null) {
-  const base = bookingJson({ booking, attendee: seat });
-  return {
-    ...base,
-    // The holder's uid is their seat's: the booking's own uid is the host's (it reads and cancels every seat).
-    uid: seat.seatUid!,
-    // A seat that left is cancelled for its holder, whatever the slot's booking does next.
-    status: seat.cancelledAt !== null ? ('cancelled' as const) : base.status,
-    seat_uid: seat.seatUid!,
-    booking_fields_responses: seat.bookingFieldsResponses ?? {},
-    // Another seat's uid is the capability to read, move and cancel it, and its email and notes are its holder's:
-    // the others are shown by name only (issue #25).
-    attendees: (others ?? [seat]).map((p) => (p.seatUid === seat.seatUid ? personJson(p) : { name: p.name })),
-  };
-}
-
-const personJson = (p: Person) => ({ name: p.name, email: p.email, timezone: p.timezone, notes: p.notes, seat_uid: p.seatUid });
-
-/** The host's view of a seated booking: every live seat. */
-export function seatedBookingJson(found: { booking: Booking; attendee: Attendee }, seats: Attendee[]) {
-  return { ...bookingJson(found), attendees: seats.map(personJson) };
-}
-
-/** The webhook and email snapshot of one seat's change: that seat's attendee and answers only. */
-function seatSnapshot(
-  trigger: WebhookTrigger,
-  state: Pick<BookingForWrite, 'booking' | 'host' | 'eventType'>,
-  seat: { uid: string; person: Person; responses: Attendee['bookingFieldsResponses']; sequence: number; live: boolean },
-  reschedule?: BookingEventSnapshot['reschedule'],
-): BookingEventSnapshot {
-  const snapshot = snapshotOf(trigger, { ...state, booking: { ...state.booking, bookingFieldsResponses: seat.responses }, attendee: seat.person }, reschedule);
-  return { ...snapshot, seat: { uid: seat.uid, sequence: seat.sequence, live: seat.live } };
-}
-
-/** The calendar state of a seat's emails: the seat's own SEQUENCE. */
-const seatCalendar = (sequence: number, b: { createdAt: number }, now: number) => ({ sequence, createdAt: b.createdAt, updatedAt: now });
 
 /**
  * POST /v2/bookings on a seated event type: joins the slot's seated booking while it has a free seat (checked here
@@ -107,7 +54,11 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
   if (!draft.ok) return draft;
   const seatUid = newBookingUid();
   const person = { ...req.attendee, seatUid };
-  const newSeat = { ...req.attendee, seatUid, responses: draft.responses, sequence: 0 };
+  // A paid seat (price per seat) waits for its payment: it holds its place until its deadline, and only
+  // BOOKING_PAYMENT_INITIATED goes out (no email, no calendar write) until it is paid (src/bookings/paid-seats.ts).
+  const paid = isPaidEventType(ctx.eventType) ? newSeatPayment(ctx, req.start, e.now) : null;
+  const newSeat = { ...req.attendee, seatUid, responses: draft.responses, sequence: 0, ...(paid ?? {}) };
+  const trigger = paid ? 'BOOKING_PAYMENT_INITIATED' : 'BOOKING_CREATED';
   const cap = e.attendeeCap(req.attendee.email);
   const d1 = e.db.$client;
 
@@ -115,43 +66,47 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
     // Joining: the booking as it is now, and its seats, to refuse a second seat for one email before writing.
     const [current, seats] = await Promise.all([findBookingForWriteById(e.db, draft.join.bookingId), liveSeats(e.db, draft.join.bookingId)]);
     if (!current) return fail('slot_unavailable', 'This slot changed meanwhile; try again');
-    if (seats.some((s) => s.email.toLowerCase() === req.attendee.email.toLowerCase())) return fail('conflict', 'This email already has a seat in this slot');
-    const snapshot = seatSnapshot('BOOKING_CREATED', current, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
-    const emails = notificationInserts(d1, e.env, snapshot, seatCalendar(0, current.booking, e.now), e.now);
+    const mine = seats.find((s) => s.email.toLowerCase() === req.attendee.email.toLowerCase());
+    // The same email's unpaid seat, its checkout open: answered again (never a second seat, never a dead end).
+    if (mine && paid && mine.paymentExpiresAt !== null && mine.paymentExpiresAt > e.now) return { ok: true, booking: seatJson(current.booking, mine, null, e.now) };
+    if (mine) return fail('conflict', 'This email already has a seat in this slot');
+    const snapshot = withSeatPayment(seatSnapshot(trigger, current, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true }), paid?.payment);
+    const emails = paid ? [] : notificationInserts(d1, e.env, snapshot, seatCalendar(0, current.booking, e.now), e.now);
     const results = await d1.batch([
       guardedSeatInsert(d1, { id: current.booking.id }, newSeat, capacity, e.now, { hostId: ctx.host.id, ...cap }),
       outboxInsert(d1, snapshot, e.now),
       ...emails,
-      // The slot's one event in the host's calendar: its attendees now include this seat.
-      ...seatedWriteStatements(d1, { id: current.booking.id }, snapshot, e.now),
+      // The slot's one event in the host's calendar: its attendees now include this seat (a paid one once paid).
+      ...(paid ? [holdUnpaidSlotUntil(d1, current.booking.id, seatUid, paid.paymentExpiresAt)] : seatedWriteStatements(d1, { id: current.booking.id }, snapshot, e.now)),
     ]);
     const row = results[0]?.results[0] as Record<string, unknown> | undefined;
     if (!row) return (await whySeatRefused(e, current.booking.id, req.attendee.email, capacity)) ?? (await e.capFailure(cap)) ?? fail('slot_unavailable', 'No seat could be taken in this slot');
     const seat = seatFromRow(row);
     return {
       ok: true,
-      booking: seatJson(current.booking, seat, await othersIfShown(e, ctx, current.booking.id)),
+      booking: seatJson(current.booking, seat, await othersIfShown(e, ctx, current.booking.id), e.now),
       deliveryIds: deliveryIdsOf(results[1]!),
       notificationIds: notificationIdsOf(results.slice(2, 2 + emails.length)),
       writeIds: writeIdsOf(results.slice(2 + emails.length)),
     };
   }
 
-  // Opening the slot: the booking row (guarded like any booking) and its first seat, or nothing.
-  const { booking } = draft;
+  // Opening the slot: the booking row (guarded like any booking) and its first seat, or nothing. Opened by an unpaid
+  // seat, the booking holds the host's time only until the latest deadline of its unpaid seats, until one is paid.
+  const booking = paid ? { ...draft.booking, status: 'awaiting_payment' as const, paymentExpiresAt: paid.paymentExpiresAt } : draft.booking;
   const state = { booking: draftRow(booking, e.now), host: ctx.host, eventType: ctx.eventType };
-  const snapshot = seatSnapshot('BOOKING_CREATED', state, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true });
+  const snapshot = withSeatPayment(seatSnapshot(trigger, state, { uid: seatUid, person, responses: draft.responses, sequence: 0, live: true }), paid?.payment);
   const writes = [
     guardedInsert(d1, booking, { attendeeCap: cap }),
     guardedSeatInsert(d1, { uid: booking.uid }, newSeat, capacity, e.now),
     seatWritten(d1, seatUid),
   ];
-  const emails = notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now);
+  const emails = paid ? [] : notificationInserts(d1, e.env, snapshot, seatCalendar(0, state.booking, e.now), e.now);
   // Reminder steps for the slot's booking; a seat that joins later is reached when a step is due (src/workflows/).
   const steps = booking.status === 'accepted' ? stepStatements(d1, 'entered', { uid: booking.uid, status: 'accepted', startAt: booking.startAt, endAt: booking.endAt, sequence: 0 }, e.now) : [];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...seatedWriteStatements(d1, { uid: booking.uid }, snapshot, e.now)]);
+    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...(paid ? [] : seatedWriteStatements(d1, { uid: booking.uid }, snapshot, e.now))]);
   } catch (error) {
     // The event type was deleted between the check and the write.
     if (isForeignKeyViolation(error)) return fail('not_found', 'Event type not found');
@@ -162,7 +117,7 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
   const seat = seatFromRow(results[1]!.results[0] as Record<string, unknown>);
   return {
     ok: true,
-    booking: seatJson(row, seat, ctx.eventType.seatsShowAttendees ? [seat] : null),
+    booking: seatJson(row, seat, ctx.eventType.seatsShowAttendees ? [seat] : null, e.now),
     deliveryIds: deliveryIdsOf(results[writes.length]!),
     notificationIds: notificationIdsOf(results.slice(writes.length + 1, writes.length + 1 + emails.length)),
     steps: pendingStepsOf(results.slice(writes.length + 1 + emails.length, writes.length + 1 + emails.length + steps.length)),
@@ -185,7 +140,7 @@ function draftRow(b: NewBooking, now: number): Booking {
     sequence: 0,
     createdAt: now,
     updatedAt: now,
-    paymentExpiresAt: null,
+    paymentExpiresAt: b.paymentExpiresAt ?? null,
     payment: null,
   };
 }
@@ -220,6 +175,12 @@ export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | n
     return { ok: true, booking: seatJson(booking, seat, null) };
   }
   if (!byHost && hasStarted(booking, Date.now())) return fail('conflict', 'A booking that has already started cannot be cancelled by the attendee; ask the host');
+  // A paid seat: refunded by the policy it was booked under (the host's cancel refunds everything); unpaid, its
+  // checkout is closed. The slot's other seats are untouched.
+  if (seat.payment) {
+    const refund = seatCancelRefund(seat, booking.startAt, byHost, e.now);
+    return applySeatPaymentEvent(e, found, { type: 'cancel', refund }, { reason, capacity: found.seatsPerTimeSlot ?? Number.MAX_SAFE_INTEGER });
+  }
   const seats = await liveSeats(e.db, booking.id);
   const last = seats.length <= 1;
   const after: Booking = last ? { ...booking, status: 'cancelled', cancellationReason: reason, sequence: booking.sequence + 1, updatedAt: e.now } : booking;
@@ -263,6 +224,9 @@ export async function cancelSeat(e: SeatEnv, seatUid: string, reason: string | n
 export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, reason: string | null): Promise<SeatWritten> {
   const { booking } = current;
   const seats = await liveSeats(e.db, booking.id);
+  // Paid seats leave one by one through the payment machine (each refunded in full, or its checkout closed), the last
+  // one cancelling the booking; all under the host's lock.
+  if (seats.some((s) => s.payment)) return cancelPaidSeats(e, current, seats, reason);
   const after: Booking = { ...booking, status: 'cancelled', cancellationReason: reason, sequence: booking.sequence + 1, updatedAt: e.now };
   const d1 = e.db.$client;
   const perSeat = seats.map((seat) => {
@@ -301,6 +265,21 @@ export async function cancelSeatedBooking(e: SeatEnv, current: BookingForWrite, 
   return { ok: true, booking: seatedBookingJson({ booking: bookingFromRow(row), attendee: current.attendee }, seats), deliveryIds, notificationIds, writeIds };
 }
 
+async function cancelPaidSeats(e: SeatEnv, current: BookingForWrite, seats: Attendee[], reason: string | null): Promise<SeatWritten> {
+  const out = { deliveryIds: [] as number[], notificationIds: [] as number[], writeIds: [] as number[], steps: [] as NonNullable<Extract<SeatWritten, { ok: true }>['steps']>, paymentWork: [] as NonNullable<Extract<SeatWritten, { ok: true }>['paymentWork']> };
+  for (const seat of seats) {
+    const r = await cancelSeat(e, seat.seatUid!, reason, true);
+    if (!r.ok) return r;
+    out.deliveryIds.push(...(r.deliveryIds ?? []));
+    out.notificationIds.push(...(r.notificationIds ?? []));
+    out.writeIds.push(...(r.writeIds ?? []));
+    out.steps.push(...(r.steps ?? []));
+    out.paymentWork.push(...(r.paymentWork ?? []));
+  }
+  const after = await findBookingForWriteById(e.db, current.booking.id);
+  return { ok: true, booking: seatedBookingJson(after ?? current, []), ...out };
+}
+
 /**
  * PATCH /v2/bookings/{seat_uid}: the seat moves to another slot, joining that slot's booking or opening it, in ONE
  * batch: the old seat row leaves (the old booking is cancelled if it was the last seat), the seat is written at the
@@ -314,6 +293,8 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
   if (seat.cancelledAt !== null || booking.status === 'cancelled' || booking.status === 'rejected') return fail('conflict', 'A cancelled booking cannot be rescheduled');
   if (booking.startAt <= e.now) return fail('conflict', 'A booking that has already started cannot be rescheduled');
   if (!found.eventType) return fail('conflict', 'The event type of this booking no longer exists');
+  // Moving a paid seat never charges again (its payment moves with it); an unpaid one is paid for first.
+  if (seat.payment && seatPaidStatus(seat) !== 'accepted') return fail('conflict', 'Pay for this seat before moving it');
   if (start === booking.startAt) return { ok: true, booking: await seatView(e.db, found) };
   const seats = await liveSeats(e.db, booking.id);
   const last = seats.length <= 1;
@@ -325,9 +306,11 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
   if (!check.ok) return fail('slot_unavailable', check.message);
 
   const person = { ...seat, seatUid };
-  const moved = { ...seat, seatUid, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1 };
+  const moved = { ...seat, seatUid, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1, payment: seat.payment, paymentExpiresAt: null };
   const d1 = e.db.$client;
   const leave = [releaseSeat(d1, seat.id, e.now), cancelWhenEmpty(d1, booking.id, reason ?? 'Rescheduled to another slot', e.now)];
+  // The payment goes with the seat: the row left behind keeps none (one row per payment, for refunds and the cron).
+  const clear = seat.payment ? [d1.prepare('UPDATE booking_attendees SET payment = NULL WHERE id = ?').bind(seat.id)] : [];
   let target: Pick<BookingForWrite, 'booking' | 'host' | 'eventType'>;
   let take: D1PreparedStatement[];
   if (check.join) {
@@ -373,7 +356,7 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
   ];
   let results: D1Result[];
   try {
-    results = await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...calendarWrites]);
+    results = (await d1.batch([...writes, outboxInsert(d1, snapshot, e.now), ...emails, ...steps, ...calendarWrites, ...clear])).slice(0, writes.length + 1 + emails.length + steps.length + calendarWrites.length);
   } catch (error) {
     if (!isSeriesIncomplete(error)) throw error;
     if (check.join) return (await whySeatRefused(e, check.join.bookingId, seat.email, capacity)) ?? fail('slot_unavailable', 'No seat could be taken in that slot');

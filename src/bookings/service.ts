@@ -119,7 +119,8 @@ export async function cancelBooking(d1: RequestDb, env: Bindings, uid: string, r
     const seat = await findSeat(d1.db, uid);
     if (!seat) throw notFound('Booking');
     const seatHost = seat.booking.hostId;
-    return (await onCalendar(d1, env, seatHost, (calendar) => calendar.cancelSeat(uid, reason, actsAsHost(actor, seatHost)))).booking;
+    // A paid seat's refund (or closing its checkout) goes to Stripe once the change committed.
+    return withPaymentEffects(env, uid, await onCalendar(d1, env, seatHost, (calendar) => calendar.cancelSeat(uid, reason, actsAsHost(actor, seatHost))));
   }
   return withPaymentEffects(env, uid, await onCalendar(d1, env, hostId, (calendar) => calendar.cancel(uid, reason, actsAsHost(actor, hostId), scope)));
 }

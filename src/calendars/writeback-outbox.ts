@@ -61,8 +61,8 @@ export function calendarWriteStatements(d1: D1Queryable, event: BookingEventSnap
   return statements;
 }
 
-/** The live seats of booking `b`, in the order they were taken. */
-const LIVE_SEATS = `FROM booking_attendees a WHERE a.booking_id = b.id AND a.seat_uid IS NOT NULL AND a.cancelled_at IS NULL`;
+/** The live seats of booking `b`, in the order they were taken (a paid seat once paid: src/bookings/paid-seats.ts). */
+const LIVE_SEATS = `FROM booking_attendees a WHERE a.booking_id = b.id AND a.seat_uid IS NOT NULL AND a.cancelled_at IS NULL AND a.payment_expires_at IS NULL`;
 
 /**
  * The seated slot's event as it should now be, from the rows the batch has written so far (binds ?1: a seat's

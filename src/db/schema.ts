@@ -304,8 +304,15 @@ export const attendees = sqliteTable(
     bookingFieldsResponses: text('booking_fields_responses', { mode: 'json' }).$type<BookingFieldResponses>(),
     // The seat's own calendar SEQUENCE (its invites carry the seat uid as UID), raised by every change of the seat.
     sequence: integer('sequence').notNull().default(0),
+    // A paid seat (price per seat, src/bookings/paid-seats.ts): while unpaid, the seat holds its place until this
+    // instant (the seat guards read it); cleared when paid. Its payment, null for a free seat.
+    paymentExpiresAt: integer('payment_expires_at'),
+    payment: text('payment', { mode: 'json' }).$type<PaymentRecord>(),
   },
   (t) => [
+    // The cron's expiry sweep of unpaid seats, and its refund retry (as the bookings' two indexes).
+    index('booking_attendees_awaiting_payment_idx').on(t.paymentExpiresAt).where(sql`cancelled_at IS NULL AND payment_expires_at IS NOT NULL`),
+    index('booking_attendees_refund_due_idx').on(t.id).where(sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`),
     index('booking_attendees_booking_idx').on(t.bookingId),
     index('booking_attendees_seat_uid_idx').on(t.seatUid),
     uniqueIndex('booking_attendees_live_seat_uid_idx').on(t.seatUid).where(sql`seat_uid IS NOT NULL AND cancelled_at IS NULL`),

@@ -101,7 +101,7 @@ export const refundPolicySchema = z
   ])
   .describe("An attendee's cancel refunds the full price until `hours` before the start and nothing after (`full_until_hours_before`), never (`none`) or always (`always_full`)");
 
-/** Paid event types (src/payments/): personal and team event types (the team owner is paid) and recurring ones (a price per series), not seated yet. */
+/** Paid event types (src/payments/): personal and team event types (the team owner is paid), recurring ones (a price per series) and seated ones (a price per seat). */
 export const paymentFields = {
   price: z
     .number()

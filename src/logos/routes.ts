@@ -44,13 +44,10 @@ export const logoUploadRoutes = new Hono<AppEnv>()
     return c.json(answer(null));
   })
   .put('/teams/:id/logo', ...signedIn, validate('param', idParam), async (c) => {
-    const key = await storeLogo(c.env, await readUpload(c.req.raw.body));
-    await setTeamLogo(c.var.db, currentUser(c), c.req.valid('param').id, key);
-    return c.json(answer(key));
+    return c.json(answer(await setTeamLogo(c.var.db, c.env, currentUser(c), c.req.valid('param').id, await readUpload(c.req.raw.body))));
   })
   .delete('/teams/:id/logo', ...signedIn, validate('param', idParam), async (c) => {
-    await setTeamLogo(c.var.db, currentUser(c), c.req.valid('param').id, null);
-    return c.json(answer(null));
+    return c.json(answer(await setTeamLogo(c.var.db, c.env, currentUser(c), c.req.valid('param').id, null)));
   });
 
 // A logo is only ever an image: never run, never sniffed, never rendered as a page of ours. An SVG opened directly is

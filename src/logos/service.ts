@@ -59,8 +59,13 @@ export async function readLogo(env: Pick<Bindings, 'LOGOS'>, key: string): Promi
 /** A user's logo set (a key) or removed (null). */
 export const setUserLogo = (db: Db, userId: number, key: string | null) => updateUser(db, userId, { logo: key });
 
-/** A team's logo, by its owners and admins (404 for outsiders, 403 for plain members). */
-export async function setTeamLogo(db: Db, actor: User, teamId: number, key: string | null): Promise<void> {
+/**
+ * A team's logo, by its owners and admins (404 for outsiders, 403 for plain members, before the bytes are looked at
+ * or stored): the uploaded bytes stored as its logo, or null to remove it. Answers the key.
+ */
+export async function setTeamLogo(db: Db, env: Pick<Bindings, 'LOGOS'>, actor: User, teamId: number, bytes: Uint8Array<ArrayBuffer> | null): Promise<string | null> {
   await managedTeam(db, actor, teamId);
+  const key = bytes ? await storeLogo(env, bytes) : null;
   await updateTeamLogo(db, teamId, key);
+  return key;
 }

@@ -3,6 +3,9 @@
 import { getDb } from '../db/client';
 import type { Bindings } from '../env';
 import { findBooking, byUid } from '../bookings/repo';
+import { findSeat } from '../bookings/seat-repo';
+import type { Db } from '../db/client';
+import type { PaymentRecord } from '../db/json-types';
 import type { PaymentEffect, PaymentWork } from './machine';
 import { createRefund, expireCheckout, stripeClient } from './stripe';
 import { recordPaymentIntent, settleRefund } from './repo';
@@ -19,9 +22,8 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
   const close = effects.some((e) => e.kind === 'close_checkout');
   if (!refund && !close) return { refundSettled: false };
   const db = getDb(env.DB);
-  const found = await findBooking(db, byUid(uid));
-  const p = found?.booking.payment;
-  if (!found || !p) return { refundSettled: false };
+  const p = (await paymentOf(db, uid))?.payment;
+  if (!p) return { refundSettled: false };
   const keys = await paymentKeys(db, env, p.account_user_id);
   if (!keys) return { refundSettled: false };
   const stripe = stripeClient(env, keys.secretKey);
@@ -62,3 +64,10 @@ export function afterEffects<B extends { payment?: { refund_pending: boolean } }
   return outcome.refundSettled && booking.payment ? { ...booking, payment: { ...booking.payment, refund_pending: false } } : booking;
 }
 
+/** The payment named by a uid: a paid booking's, or a paid seat's (its seat_uid), with the host whose object runs it. */
+export async function paymentOf(db: Db, uid: string): Promise<{ uid: string; hostId: number; payment: PaymentRecord } | undefined> {
+  const found = await findBooking(db, byUid(uid));
+  if (found) return found.booking.payment ? { uid, hostId: found.booking.hostId, payment: found.booking.payment } : undefined;
+  const seat = await findSeat(db, uid);
+  return seat?.attendee.payment ? { uid, hostId: seat.booking.hostId, payment: seat.attendee.payment } : undefined;
+}

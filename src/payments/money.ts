@@ -90,14 +90,13 @@ export function seriesShares(price: number, count: number, currency: string): nu
 
 /**
  * What is wrong with an event type's payment fields as they would be after a change (API and admin share it), or
- * null. Seated event types are not paid yet: a price per seat is a later step.
+ * null. A seated event type's price is per seat; a recurring one's per series.
  */
 export function paymentConflict(et: { price: number | null; currency: string | null; seatsPerTimeSlot: number | null; recurringEvent: unknown }): { path: string; message: string } | null {
   if (et.price === null) return null;
   if (et.currency === null) return { path: 'currency', message: 'A price needs its currency' };
   const problem = priceProblem(et.price, et.currency);
   if (problem) return { path: 'price', message: problem };
-  if (et.seatsPerTimeSlot !== null) return { path: 'price', message: 'Seated event types cannot be paid yet' };
   return null;
 }
 

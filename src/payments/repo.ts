@@ -1,6 +1,6 @@
 // SQL of payments outside the booking rows' transitions: hosts' Stripe accounts, handled Stripe events, and the cron's
 // work lists (unpaid bookings past their deadline, refunds Stripe has not confirmed).
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { bookings, paymentAccounts, stripeEvents, type PaymentAccount } from '../db/schema';
 
@@ -37,7 +37,8 @@ export async function overdueUnpaid(db: Db, now: number, limit: number) {
   return db
     .select({ uid: bookings.uid, hostId: bookings.hostId })
     .from(bookings)
-    .where(and(eq(bookings.status, 'awaiting_payment'), lte(bookings.paymentExpiresAt, now)))
+    // A seated slot's booking waits for its seats' payments (it has none of its own): its seats' expiry settles it.
+    .where(and(eq(bookings.status, 'awaiting_payment'), lte(bookings.paymentExpiresAt, now), isNotNull(bookings.payment)))
     .orderBy(bookings.paymentExpiresAt)
     .limit(limit)
     .all();
@@ -54,21 +55,46 @@ export async function refundsDue(db: Db, limit: number) {
 
 /** Stripe confirmed the refunds up to this total (never lowers what is recorded). */
 export async function settleRefund(db: Db, uid: string, refundedTotal: number): Promise<void> {
-  await db.$client
-    .prepare(
-      `UPDATE bookings SET payment = json_set(payment, '$.refund_settled_amount', MAX(json_extract(payment, '$.refund_settled_amount'), ?))
-       WHERE uid = ? AND payment IS NOT NULL`,
-    )
-    .bind(refundedTotal, uid)
-    .run();
+  await onPaymentOf(db, uid, `payment = json_set(payment, '$.refund_settled_amount', MAX(json_extract(payment, '$.refund_settled_amount'), ?))`, [refundedTotal]);
 }
 
 /** The payment intent a completed session paid with, learnt later (a refund needs it). */
 export async function recordPaymentIntent(db: Db, uid: string, paymentIntentId: string): Promise<void> {
-  await db.$client
-    .prepare(`UPDATE bookings SET payment = json_set(payment, '$.payment_intent_id', ?) WHERE uid = ? AND payment IS NOT NULL`)
-    .bind(paymentIntentId, uid)
-    .run();
+  await onPaymentOf(db, uid, `payment = json_set(payment, '$.payment_intent_id', ?)`, [paymentIntentId]);
+}
+
+/** One SET on the payment named by `uid`: a booking's, or a paid seat's (by its seat_uid; one row holds it). */
+async function onPaymentOf(db: Db, uid: string, set: string, binds: unknown[]): Promise<void> {
+  await db.$client.batch([
+    db.$client.prepare(`UPDATE bookings SET ${set} WHERE uid = ? AND payment IS NOT NULL`).bind(...binds, uid),
+    db.$client.prepare(`UPDATE booking_attendees SET ${set} WHERE seat_uid = ? AND payment IS NOT NULL`).bind(...binds, uid),
+  ]);
+}
+
+/** The cron: unpaid seats past their deadline (their places are already free; this stores them expired). */
+export async function overdueUnpaidSeats(db: Db, now: number, limit: number): Promise<{ uid: string; hostId: number }[]> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT a.seat_uid AS uid, b.host_id AS hostId FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+       WHERE a.cancelled_at IS NULL AND a.payment_expires_at IS NOT NULL AND a.payment_expires_at <= ?
+       ORDER BY a.payment_expires_at LIMIT ?`,
+    )
+    .bind(now, limit)
+    .all<{ uid: string; hostId: number }>();
+  return results;
+}
+
+/** The cron: paid seats with a refund decided and not yet confirmed by Stripe (partial index of exactly those). */
+export async function seatRefundsDue(db: Db, limit: number): Promise<{ uid: string }[]> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT seat_uid AS uid FROM booking_attendees
+       WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount') AND id >= 0
+       ORDER BY id LIMIT ?`,
+    )
+    .bind(limit)
+    .all<{ uid: string }>();
+  return results;
 }
 
 /** Handled Stripe events are kept 30 days: Stripe retries a delivery for 3 days at most. */

@@ -15,9 +15,9 @@ import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
 import { createCheckout, stripeClient, verifiedEvent } from './stripe';
-import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, purgeStripeEvents, recordEvent, refundsDue, upsertPaymentAccount } from './repo';
+import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, overdueUnpaidSeats, purgeStripeEvents, recordEvent, refundsDue, seatRefundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
-import { afterEffects, performPaymentEffects, performPaymentWork } from './effects';
+import { afterEffects, paymentOf, performPaymentEffects, performPaymentWork } from './effects';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -169,13 +169,14 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
   const object = claimed.data?.object;
   const uid = typeof object?.metadata?.booking_uid === 'string' ? object.metadata.booking_uid : typeof object?.client_reference_id === 'string' ? object.client_reference_id : null;
   const db = getDb(env.DB);
-  const found = uid ? await findBooking(db, byUid(uid)) : undefined;
-  const keys = found?.booking.payment ? await paymentKeys(db, env, found.booking.payment.account_user_id) : env.STRIPE_WEBHOOK_SECRET ? { secretKey: '', webhookSecret: env.STRIPE_WEBHOOK_SECRET } : null;
+  // A paid booking, or a paid seat (its checkout is named by its seat_uid).
+  const found = uid ? await paymentOf(db, uid) : undefined;
+  const keys = found ? await paymentKeys(db, env, found.payment.account_user_id) : env.STRIPE_WEBHOOK_SECRET ? { secretKey: '', webhookSecret: env.STRIPE_WEBHOOK_SECRET } : null;
   const event = keys ? await verifiedEvent(payload, signature, keys.webhookSecret) : null;
   if (!event) return { status: 400, body: { error: { code: 'validation_failed', message: 'Bad Stripe signature' } } };
-  if (!found?.booking.payment) return { status: 200, body: { received: true, ignored: 'no paid booking of ours' } };
+  if (!found) return { status: 200, body: { received: true, ignored: 'no paid booking of ours' } };
   const session = event.data.object as CheckoutSessionEvent;
-  if (!isBookingCheckout(found.booking.uid, found.booking.payment, session)) return { status: 200, body: { received: true, ignored: 'not the checkout of this booking' } };
+  if (!isBookingCheckout(found.uid, found.payment, session)) return { status: 200, body: { received: true, ignored: 'not the checkout of this booking' } };
   if (await eventSeen(db, event.id)) return { status: 200, body: { received: true, duplicate: true } };
 
   let call: PaymentCall | null = null;
@@ -186,11 +187,11 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
     call = { type: 'pay', paymentIntentId: intent };
   }
   if (call) {
-    const reply = await onCalendar(env, found.booking.hostId, found.booking.uid, call, d1);
+    const reply = await onCalendar(env, found.hostId, found.uid, call, d1);
     if (!reply.ok && reply.code !== 'conflict') throw new ApiError(reply.code, reply.message);
-    if (reply.ok && reply.paymentWork?.length) await performPaymentWork(env, found.booking.uid, reply.paymentWork);
+    if (reply.ok && reply.paymentWork?.length) await performPaymentWork(env, found.uid, reply.paymentWork);
   }
-  await recordEvent(db, event.id, event.type, found.booking.uid, Date.now());
+  await recordEvent(db, event.id, event.type, found.uid, Date.now());
   return { status: 200, body: { received: true } };
 }
 
@@ -201,14 +202,15 @@ export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload:
 export async function sweepPayments(env: Bindings, now: number): Promise<{ expired: number; refunds: number }> {
   const db = getDb(env.DB);
   let expired = 0;
-  for (const b of await overdueUnpaid(db, now, 50)) {
+  // Seats first: a seated slot's booking is settled by its seats' expiry.
+  for (const b of [...(await overdueUnpaidSeats(db, now, 50)), ...(await overdueUnpaid(db, now, 50))]) {
     const reply = await onCalendar(env, b.hostId, b.uid, { type: 'expire' });
     if (reply.ok && reply.paymentWork?.length) {
       expired++;
       await performPaymentWork(env, b.uid, reply.paymentWork);
     }
   }
-  const due = await refundsDue(db, 20);
+  const due = [...(await refundsDue(db, 20)), ...(await seatRefundsDue(db, 20))];
   for (const b of due) await performPaymentEffects(env, b.uid, [{ kind: 'refund', amount: 0 }]);
   // Stripe redelivers an event for 3 days at most: ids older than 30 days can no longer come back.
   await purgeStripeEvents(db, now - 30 * 86_400_000, 500);
@@ -217,11 +219,12 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
 
 /** A host's refund by hand (admin): the booking's host, the owner of the account it paid into, or a super admin; anyone else sees a 404. */
 export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, amount: number): Promise<BookingJson> {
-  const found = await findBooking(d1.db, byUid(uid));
+  // A paid booking or a paid seat (by its seat_uid).
+  const found = await paymentOf(d1.db, uid);
   // The host, or the account holder the money went to (a team booking's team owner).
-  const mayRefund = actor.role === 'super_admin' || actor.id === found?.booking.hostId || actor.id === found?.booking.payment?.account_user_id;
+  const mayRefund = actor.role === 'super_admin' || actor.id === found?.hostId || actor.id === found?.payment.account_user_id;
   if (!found || !mayRefund) throw notFound('Booking');
-  const reply = await onCalendar(env, found.booking.hostId, uid, { type: 'host_refund', amount }, d1);
+  const reply = await onCalendar(env, found.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
   if (!reply.paymentWork?.length) return reply.booking;
   return afterEffects(reply.booking, await performPaymentWork(env, uid, reply.paymentWork));

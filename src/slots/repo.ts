@@ -2,7 +2,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { eventTypes, schedules, users } from '../db/schema';
-import { BUSY_READ_MARGIN_MS, holdsTimeSql } from '../bookings/occupancy';
+import { BUSY_READ_MARGIN_MS, holdsTimeSql, seatHoldsSql } from '../bookings/occupancy';
 import type { EventTypeKey, SlotContext } from './context';
 import { bookedSql, countedSql, externalBusySql, heldSql, overridesSql, parseCounted, parseOverrides, parseSpans, parseWeekly, weeklySql } from './context-sql';
 
@@ -55,7 +55,7 @@ export async function loadSlotContext(
       // The start_at bounds are implied by the span bounds (a start lies within one margin of its span); they put
       // the read on the (event type, start) index.
       seated: sql<string>`(SELECT json_group_array(json_array(b.id, b.start_at, b.end_at, b.occupied_start, b.occupied_end,
-          (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND sa.seat_uid IS NOT NULL AND sa.cancelled_at IS NULL)))
+          (SELECT count(*) FROM booking_attendees sa WHERE sa.booking_id = b.id AND ${sql.raw(seatHoldsSql(now, 'sa'))})))
         FROM bookings b
         WHERE ${eventTypes.seatsPerTimeSlot} IS NOT NULL AND b.event_type_id = ${eventTypes.id} AND ${sql.raw(holdsTimeSql(now, 'b'))}
           AND b.start_at > ${window.from - 2 * BUSY_READ_MARGIN_MS} AND b.start_at < ${window.to + 2 * BUSY_READ_MARGIN_MS}

@@ -75,10 +75,13 @@ export async function verifyHostPhone(d1: D1Queryable, user: User, code: string,
   if (!user.phoneNumber || !user.phoneCodeHash || (user.phoneCodeExpiresAt ?? 0) <= now || user.phoneCodeTries >= MAX_CODE_TRIES) {
     throw invalid('code', 'No code is waiting: set the number again (POST /v2/me/phone) to get a new one');
   }
-  if ((await codeHash(user.id, user.phoneNumber, code)) !== user.phoneCodeHash) {
-    await d1.prepare('UPDATE users SET phone_code_tries = phone_code_tries + 1 WHERE id = ?').bind(user.id).run();
-    throw invalid('code', `Wrong code (${MAX_CODE_TRIES - user.phoneCodeTries - 1} tries left)`);
-  }
+  // A try is taken before the code is compared, in one statement: parallel guesses cannot all read the same count.
+  const tries = await d1
+    .prepare('UPDATE users SET phone_code_tries = phone_code_tries + 1 WHERE id = ? AND phone_code_hash = ? AND phone_code_tries < ? RETURNING phone_code_tries')
+    .bind(user.id, user.phoneCodeHash, MAX_CODE_TRIES)
+    .first<number>('phone_code_tries');
+  if (tries === null) throw invalid('code', 'No code is waiting: set the number again (POST /v2/me/phone) to get a new one');
+  if ((await codeHash(user.id, user.phoneNumber, code)) !== user.phoneCodeHash) throw invalid('code', `Wrong code (${MAX_CODE_TRIES - tries} tries left)`);
   await d1
     .prepare('UPDATE users SET phone_verified_at = ?, phone_code_hash = NULL, phone_code_expires_at = NULL, updated_at = ? WHERE id = ? AND phone_code_hash = ?')
     .bind(now, now, user.id, user.phoneCodeHash)

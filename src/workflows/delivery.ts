@@ -88,7 +88,7 @@ const DUE_SELECT = `SELECT r.id, r.step, r.action, r.due_at, w.trigger, w.time_f
   LEFT JOIN booking_event_types e ON e.id = b.event_type_id
   LEFT JOIN booking_attendees a ON a.booking_id = b.id
     AND ((a.seat_uid IS NULL AND a.id = (SELECT min(a2.id) FROM booking_attendees a2 WHERE a2.booking_id = b.id))
-      OR (a.seat_uid IS NOT NULL AND a.cancelled_at IS NULL))`;
+      OR (a.seat_uid IS NOT NULL AND a.cancelled_at IS NULL AND a.payment_expires_at IS NULL))`;
 
 function answerText(value: unknown): string {
   if (value === null || value === undefined) return '';
