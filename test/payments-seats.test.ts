@@ -5,7 +5,7 @@ import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
-import { api, ATTENDEE, book, dbCount, expectError, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, dbCount, expectError, page, upcomingDate } from './helpers';
 import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
 const FRIDAY = upcomingDate(5, 7);
@@ -39,11 +39,16 @@ describe('a paid seat', () => {
     expect(JSON.stringify(slots.json)).not.toContain(`"start":"${START.replace('Z', '')}`);
     // The same email again gets its open seat back.
     expect((await book(et.id, START, person('Ann'))).json.seat_uid).toBe(ann.json.seat_uid);
+    // Its own page says "Pay to confirm" with its own checkout.
+    const seatPage = await page(`/booking/${bob.json.seat_uid}`);
+    expect(seatPage.html).toMatch(/id="pay-held">[^<]*pay \$15\.00 to book it/);
+    expect(seatPage.html).toContain(`href="${bob.json.payment.checkout_url}"`);
     const emailsOfSlot = () => dbCount('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_id = ?', ann.json.id);
     expect(await emailsOfSlot()).toBe(0);
 
     await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(ann.json))));
     expect(await getSeat(ann.json.seat_uid)).toMatchObject({ status: 'accepted', payment: { status: 'paid', amount: 1500 } });
+    expect((await page(`/booking/${ann.json.seat_uid}`)).html).toContain('Paid $15.00');
     expect(await getSeat(bob.json.seat_uid)).toMatchObject({ status: 'awaiting_payment', payment: { status: 'unpaid' } });
     // Ann (and the host) hear of her seat now; Bob of nothing yet.
     expect(await emailsOfSlot()).toBe(2);

@@ -219,6 +219,17 @@ describe('busy calendars from the page', () => {
     const theirs = await open(`session=${other.token}`);
     expect((await page(`/settings/calendars/${id}/sources`, { cookie: `session=${other.token}`, form: { _csrf: theirs.csrf, selected: 'ann@gmail.com' } })).status).toBe(404);
     expect((await page(`/settings/calendars/${id}/sources`, { cookie, form: { selected: 'ann@gmail.com' } })).status).toBe(403);
+    // A CalDAV calendar is one calendar: no choice to make, said in words.
+    const dav = await caldavDestination(token);
+    const notOauth = await page(`/settings/calendars/${dav}/sources`, { cookie, form: { _csrf: before.csrf, selected: 'x' } });
+    expect(notOauth.status).toBe(400);
+    expect(notOauth.html).toContain('Only a Google or Outlook account has calendars to choose from.');
+    // Google stopped letting us in: the provider's refusal is said at the account (and no form is offered after).
+    await env.DB.prepare('UPDATE calendar_connections SET reauth_required = 1 WHERE id = ?').bind(id).run();
+    const stale = await page(`/settings/calendars/${id}/sources`, { cookie, form: { _csrf: before.csrf, selected: 'ann@gmail.com' } });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toMatch(new RegExp(`id="calendar-${id}"[^]*<div class="errors" role="alert">[^<]*connected again`));
+    expect(stale.html).not.toContain(`id="sources-${id}"`);
   });
 });
 

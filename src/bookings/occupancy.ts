@@ -1,6 +1,7 @@
 // What occupies a host's time, in one place. Pure: the guards in bookings/repo.ts and reservations/repo.ts, the slot
 // query's busy read (slots/repo.ts), the Durable Object and the pages all take their rule from here.
-import type { BookingStatus } from '../db/schema';
+import type { Attendee, BookingStatus } from '../db/schema';
+import type { PaidBookingStatus } from '../payments/machine';
 import { BUFFER_MINUTES, DURATION_MINUTES } from '../event-types/limits';
 
 /** Not cancelled or declined: a live booking can still be changed (an expired request can still be declined). */
@@ -40,6 +41,16 @@ export function holdsTimeSql(now: number, alias = ''): string {
 export function seatHoldsSql(now: number, alias: string): string {
   if (!Number.isSafeInteger(now)) throw new RangeError('now must be an integer');
   return `(${alias}.seat_uid IS NOT NULL AND ${alias}.cancelled_at IS NULL AND (${alias}.payment_expires_at IS NULL OR ${alias}.payment_expires_at > ${now}))`;
+}
+
+/**
+ * The payment state machine's status of a paid seat, read from its row: live and unpaid (`payment_expires_at` set)
+ * awaiting_payment; live and paid (cleared) accepted; left with the deadline still set expired (never paid in time);
+ * left after paying, or cancelled while unpaid, cancelled.
+ */
+export function seatPaidStatus(seat: Pick<Attendee, 'cancelledAt' | 'paymentExpiresAt'>): PaidBookingStatus {
+  if (seat.cancelledAt === null) return seat.paymentExpiresAt !== null ? 'awaiting_payment' : 'accepted';
+  return seat.paymentExpiresAt !== null ? 'expired' : 'cancelled';
 }
 
 export interface TimeShape {

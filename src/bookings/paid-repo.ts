@@ -126,8 +126,9 @@ export async function openSeatAt(db: Db, eventTypeId: number, start: number, ema
 export async function openUnpaidSeatsOf(db: Db, hostId: number, email: string, now: number): Promise<number> {
   const row = await db.$client
     .prepare(
+      // Read from the partial index of open unpaid seats (`+b.host_id` keeps SQLite off the host's whole history).
       `SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
-       WHERE b.host_id = ? AND a.cancelled_at IS NULL AND a.payment_expires_at > ? AND lower(a.email) = ?`,
+       WHERE +b.host_id = ? AND a.cancelled_at IS NULL AND a.payment_expires_at IS NOT NULL AND a.payment_expires_at > ? AND lower(a.email) = ?`,
     )
     .bind(hostId, now, email.toLowerCase())
     .first<{ n: number }>();

@@ -21,10 +21,10 @@ import type { SlotContext } from '../slots/context';
 import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, refundTotalsOf } from '../payments/money';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { next, refundable, type PaidBookingStatus, type PaymentEvent, type PaymentState } from '../payments/machine';
-import { holdsTimeSql, seatHoldsSql } from './occupancy';
+import { holdsTimeSql, seatHoldsSql, seatPaidStatus } from './occupancy';
 import { bookingFromRow, type BookingForWrite } from './repo';
 import { seatFromRow, type SeatForWrite } from './seat-repo';
-import { seatJson, seatPaidStatus, seatSnapshot, type SeatEnv, type SeatWritten } from './seat-views';
+import { seatJson, seatSnapshot, type SeatEnv, type SeatWritten } from './seat-views';
 
 /** A new paid seat's payment (the event type's price, per seat) and deadline (never after the slot's start). */
 export function newSeatPayment(ctx: SlotContext, start: number, now: number): { payment: PaymentRecord; paymentExpiresAt: number } {

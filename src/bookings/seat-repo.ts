@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import { attendees, bookings, eventTypes, users, type Attendee } from '../db/schema';
-import { holdsTimeSql, liveSql, seatHoldsSql } from './occupancy';
+import { holdsTimeSql, liveSql, seatHoldsSql, seatPaidStatus } from './occupancy';
 import { ATTENDEE_FUTURE, eventTypeSummaryColumns, publicHostColumns, selectBookingsForWrite, type AttendeeInput, type BookingForWrite } from './repo';
 import type { BookingFieldResponses, PaymentRecord } from '../db/json-types';
 
@@ -179,14 +179,17 @@ export async function seatAsBooking(db: Db, seatUid: string): Promise<SeatForWri
   const found = await findSeat(db, seatUid);
   if (!found) return undefined;
   const { booking, attendee: seat } = found;
+  // A paid seat is its own paid booking: its status, deadline and payment (src/bookings/paid-seats.ts).
+  const paid = seat.payment ? seatPaidStatus(seat) : null;
   return {
     ...found,
     booking: {
       ...booking,
       uid: seatUid,
-      status: seat.cancelledAt !== null ? 'cancelled' : booking.status,
+      status: paid && paid !== 'accepted' ? paid : seat.cancelledAt !== null ? 'cancelled' : booking.status,
       sequence: seat.sequence,
       bookingFieldsResponses: seat.bookingFieldsResponses,
+      ...(seat.payment ? { payment: seat.payment, paymentExpiresAt: seat.paymentExpiresAt } : {}),
     },
   };
 }

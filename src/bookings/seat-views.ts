@@ -7,9 +7,10 @@ import type { Bindings } from '../env';
 import type { ErrorCode, ErrorIssue } from '../lib/errors';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import type { ScheduledStep } from '../workflows/schedule';
-import type { PaidBookingStatus, PaymentWork } from '../payments/machine';
+import type { PaymentWork } from '../payments/machine';
 import { paymentJson } from '../payments/checkout';
 import { snapshotOf } from './snapshot';
+import { seatPaidStatus } from './occupancy';
 import { bookingJson, type BookingForWrite, type BookingJson } from './repo';
 
 export type SeatWritten =
@@ -26,16 +27,6 @@ export interface SeatEnv {
 }
 
 export type Person = Pick<Attendee, 'name' | 'email' | 'timezone' | 'notes'> & { seatUid: string | null };
-
-/**
- * The payment state machine's status of a paid seat, read from its row: live and unpaid (`payment_expires_at` set)
- * awaiting_payment; live and paid (cleared) accepted; left with the deadline still set expired (never paid in time);
- * left after paying, or cancelled while unpaid, cancelled.
- */
-export function seatPaidStatus(seat: Pick<Attendee, 'cancelledAt' | 'paymentExpiresAt'>): PaidBookingStatus {
-  if (seat.cancelledAt === null) return seat.paymentExpiresAt !== null ? 'awaiting_payment' : 'accepted';
-  return seat.paymentExpiresAt !== null ? 'expired' : 'cancelled';
-}
 
 /** A seat holder's view: their booking, their seat, and the other attendees only when the event type shows them. */
 export function seatJson(booking: Booking, seat: Attendee, others: Person[] | null, now = Date.now()) {

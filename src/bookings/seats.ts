@@ -12,7 +12,7 @@ import { notificationIdsOf, notificationInserts } from '../notifications/outbox'
 import { deliveryIdsOf, outboxInsert } from '../webhooks/outbox';
 import { seatedWriteStatements, writeIdsOf } from '../calendars/writeback-outbox';
 import { draftBooking, type BookRequest } from './draft';
-import { spanAt } from './occupancy';
+import { seatPaidStatus, spanAt } from './occupancy';
 import {
   bookingFromRow,
   guardedInsert,
@@ -36,7 +36,7 @@ import {
 import { hasStarted } from './status';
 import { pendingStepsOf, stepStatements, voidStepsOfCancelled } from '../workflows/schedule';
 import { newBookingUid } from './uid';
-import { seatCalendar, seatJson, seatPaidStatus, seatSnapshot, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
+import { seatCalendar, seatJson, seatSnapshot, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
 import { applySeatPaymentEvent, holdUnpaidSlotUntil, newSeatPayment, seatCancelRefund, withSeatPayment } from './paid-seats';
 import { isPaidEventType } from './paid';
 

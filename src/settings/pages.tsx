@@ -75,7 +75,8 @@ export const LoginPage: FC<{ page: AccountPage; token: string; state: LoginState
 const SETTINGS_STYLES = `
 body.settings { color-scheme: light dark; }
 .settings .wrap { padding: 0 1rem; max-width: 860px; }
-.settings .top-row { flex-wrap: wrap; padding: .4rem 0; }
+.settings .top-row { flex-wrap: wrap; padding-top: .4rem; padding-bottom: .4rem; }
+.settings .panel h2 { margin-top: 0; }
 .settings .who { flex-wrap: wrap; min-width: 0; }
 .settings .who span, .settings .break { overflow-wrap: anywhere; }
 .settings .conn { border-top: 1px solid var(--line); padding-top: .8rem; }
@@ -214,17 +215,26 @@ const KIND_LABELS: Record<CalendarConnection['kind'], string> = { google: 'Googl
 /** Google / Outlook: one form of checkboxes, the account's calendars whose events count as busy. */
 const BusyCalendars: FC<{ page: AccountPage; view: CalendarsView; c: CalendarConnection }> = ({ page, view, c }) => {
   if (c.kind !== 'google' && c.kind !== 'microsoft') return null;
+  const error = view.sourcesError?.connectionId === c.id ? (
+    <div class="errors" role="alert">
+      {view.sourcesError.message}
+    </div>
+  ) : null;
+  // A connection that must be connected again reads nothing: its badge and button say so.
+  if (c.reauthRequired) return error;
   const calendars = view.choices.find((x) => x.connection.id === c.id)?.calendars;
-  if (!calendars) return <div class="muted small">This account's calendars could not be read just now; its main calendar counts as busy.</div>;
-  const error = view.sourcesError?.connectionId === c.id ? view.sourcesError.message : null;
+  if (!calendars) {
+    return (
+      <>
+        {error}
+        <div class="muted small">This account's calendars could not be read just now; the calendars chosen before still count as busy.</div>
+      </>
+    );
+  }
   return (
     <form method="post" action={`/settings/calendars/${c.id}/sources`} class="stack" id={`sources-${c.id}`}>
       <CsrfField token={page.csrf} />
-      {error && (
-        <div class="errors" role="alert">
-          {error}
-        </div>
-      )}
+      {error}
       <fieldset>
         <legend>Count as busy</legend>
         <div class="checks">

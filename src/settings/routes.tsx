@@ -229,6 +229,7 @@ export const settingsRoutes = new Hono<AccountEnv>()
   .post('/calendars/:id{[1-9][0-9]{0,14}}/sources', async (c) => {
     const found = await ownConnection(c, c.get('user')!, c.req.param('id'));
     if (!found) return notYours(c);
+    if (found.kind !== 'google' && found.kind !== 'microsoft') return errorPage(c, 400, 'Not possible', 'Only a Google or Outlook account has calendars to choose from.');
     const parsed = patchSourcesBody.safeParse({ selected: (await formOf(c))!.getAll('selected').filter((v) => typeof v === 'string') });
     const refuse = (message: string, status: 400 | 409) => renderCalendars(c, { sourcesError: { connectionId: found.id, message } }, status);
     if (!parsed.success) return refuse('Check at least one calendar (at most 25).', 400);
