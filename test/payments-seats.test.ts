@@ -108,6 +108,20 @@ describe('a paid seat', () => {
   });
 });
 
+describe('a paid seat moved', () => {
+  it('after its refund window closed does not open it again: a cancel then refunds nothing', async () => {
+    const { stripe, et } = await paidSeats(2, { refund_policy: { type: 'full_until_hours_before', hours: 24 * 20 } });
+    const ann = await book(et.id, START, person('Ann'));
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(ann.json))));
+    expect((await getSeat(ann.json.seat_uid)).payment.cancel_refund_amount).toBe(0);
+    const moved = await api('PATCH', `/v2/bookings/${ann.json.seat_uid}`, { body: { start: `${upcomingDate(5, 28)}T10:00:00Z` } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.payment).toMatchObject({ cancel_refund_amount: 0, refund_policy: { type: 'none' } });
+    expect((await api('DELETE', `/v2/bookings/${moved.json.uid}`, { body: {} })).json.payment).toMatchObject({ refunded_amount: 0 });
+    expect(stripe.refunds).toEqual([]);
+  });
+});
+
 describe("a paid seat's refunds by hand", () => {
   it('a second refund decided while the first is on its way to Stripe sends only its own amount', async () => {
     const { stripe, host, et } = await paidSeats(2);

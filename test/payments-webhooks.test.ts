@@ -321,6 +321,15 @@ describe('rescheduling', () => {
     const unpaid = await book(host.eventType.id, atWed('15:00'), { attendee: { name: 'Ann', email: 'ann@example.com', timezone: 'UTC' } });
     expectError(await api('PATCH', `/v2/bookings/${unpaid.json.uid}`, { body: { start: atWed('16:00') } }), 409, 'conflict');
   });
+
+  it('moved after its refund window closed, a booking does not open it again: a cancel then refunds nothing', async () => {
+    const { stripe, uid } = await settledBooking({ refund_policy: { type: 'full_until_hours_before', hours: 24 * 10 } });
+    expect((await getBooking(uid)).payment.cancel_refund_amount).toBe(0);
+    expect((await api('PATCH', `/v2/bookings/${uid}`, { body: { start: `${upcomingDate(3, 21)}T10:00:00Z` } })).status).toBe(200);
+    expect((await getBooking(uid)).payment).toMatchObject({ cancel_refund_amount: 0, refund_policy: { type: 'none' } });
+    expect((await api('DELETE', `/v2/bookings/${uid}`, { body: {} })).json.payment).toMatchObject({ refunded_amount: 0 });
+    expect(stripe.refunds).toEqual([]);
+  });
 });
 
 describe("the host's refund by hand", () => {
