@@ -98,6 +98,8 @@ describe('checkout.session.completed', () => {
     expect(tampered.status).toBe(400);
     const missing = await api('POST', '/v2/payments/stripe/webhook', { body: good.payload });
     expect(missing.status).toBe(400);
+    // JSON that is no object is no event we use (not a 500).
+    expect((await sendWebhook({ payload: 'null', signature: good.signature })).status).toBe(200);
     expect((await getBooking(booking.uid)).status).toBe('awaiting_payment');
   });
 
@@ -350,6 +352,21 @@ describe("the host's refund by hand", () => {
     expect(stripe.refunds.map((r) => r.amount)).toEqual([700]);
     await sweep();
     expect(stripe.refunds).toHaveLength(1);
+  });
+
+  it("a paid seat's: a second refund decided while the first is on its way to Stripe sends only its own amount", async () => {
+    const { stripe, host, uid } = await settledBooking({ seats_per_time_slot: 2 });
+    const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount } });
+    const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    let second: Promise<{ status: number }> | null = null;
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
+      return fake(input, init);
+    });
+    expect((await refund(500)).status).toBe(200);
+    expect((await second!).status).toBe(200);
+    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+    expect((await getBooking(uid)).payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
   });
 });
 

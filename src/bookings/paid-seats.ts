@@ -18,7 +18,7 @@ import { seatedWriteStatements, writeIdsOf } from '../calendars/writeback-outbox
 import { pendingStepsOf, stepStatements, voidStepsOfCancelled } from '../workflows/schedule';
 import type { BookingEventSnapshot } from '../webhooks/payload';
 import type { SlotContext } from '../slots/context';
-import { attendeeCancelRefund, DEFAULT_REFUND_POLICY } from '../payments/money';
+import { attendeeCancelRefund, DEFAULT_REFUND_POLICY, refundTotalsOf } from '../payments/money';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { next, refundable, type PaidBookingStatus, type PaymentEvent, type PaymentState } from '../payments/machine';
 import { holdsTimeSql, seatHoldsSql, seatPaidStatus } from './occupancy';
@@ -87,7 +87,14 @@ const FROM_STATE: Record<PaidBookingStatus, string> = {
  * status and refunded total, only from the state it was read in; a seat taking a place it did not hold (paid after
  * its deadline) only while its booking holds time and has a free place. RETURNING the row.
  */
-function seatPaymentUpdate(d1: D1Queryable, seat: Attendee, from: PaidBookingStatus, to: PaymentState, c: { capacity: number; takesPlace: boolean; intent: string | null; lateRefund: boolean; bump: boolean }, now: number) {
+function seatPaymentUpdate(
+  d1: D1Queryable,
+  seat: Attendee,
+  from: PaidBookingStatus,
+  to: PaymentState,
+  c: { capacity: number; takesPlace: boolean; intent: string | null; lateRefund: boolean; bump: boolean; refundTotals: number[] | null },
+  now: number,
+) {
   return d1
     .prepare(
       `UPDATE booking_attendees SET
@@ -96,7 +103,8 @@ function seatPaymentUpdate(d1: D1Queryable, seat: Attendee, from: PaidBookingSta
          sequence = sequence + ?,
          payment = json_set(payment, '$.status', ?, '$.refunded_amount', ?,
            '$.payment_intent_id', COALESCE(?, json_extract(payment, '$.payment_intent_id')),
-           '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END))
+           '$.late_refund', json(CASE WHEN ? THEN 'true' ELSE json_extract(payment, '$.late_refund') END),
+           '$.refund_totals', json(COALESCE(?, json_extract(payment, '$.refund_totals'), '[]')))
        WHERE id = ? AND ${FROM_STATE[from]} AND (? = 0 OR ${placeFreeSql(now)})
        RETURNING *`,
     )
@@ -104,7 +112,7 @@ function seatPaymentUpdate(d1: D1Queryable, seat: Attendee, from: PaidBookingSta
       to.booking, now, to.booking,
       to.booking, to.booking, from,
       c.bump ? 1 : 0,
-      to.payment, to.refunded, c.intent, c.lateRefund ? 1 : 0,
+      to.payment, to.refunded, c.intent, c.lateRefund ? 1 : 0, c.refundTotals ? JSON.stringify(c.refundTotals) : null,
       seat.id, c.takesPlace ? 1 : 0, c.capacity,
     );
 }
@@ -158,14 +166,23 @@ export async function applySeatPaymentEvent(
   // An announced seat's change raises its SEQUENCE (its own calendar event); paying one into being announces it first.
   const bump = from === 'accepted' && to.booking === 'cancelled';
   const tellPayer = t.effects.some((x) => x.kind === 'tell_payer_refunded');
-  const update = seatPaymentUpdate(d1, seat, from, to, { capacity: details.capacity, takesPlace: decided.type === 'pay' && decided.slotFree && !holding, intent: details.paymentIntentId ?? null, lateRefund: tellPayer, bump }, e.now);
+  // A refund decided here is kept as its own step (src/payments/money.ts refundSteps): each is sent as its own request.
+  const refundTotals = to.refunded > seat.payment.refunded_amount ? [...refundTotalsOf(seat.payment), to.refunded] : null;
+  const update = seatPaymentUpdate(
+    d1,
+    seat,
+    from,
+    to,
+    { capacity: details.capacity, takesPlace: decided.type === 'pay' && decided.slotFree && !holding, intent: details.paymentIntentId ?? null, lateRefund: tellPayer, bump, refundTotals },
+    e.now,
+  );
   const slot = nowPaid || leaving ? [slotAfterSeat(d1, booking.id, nowPaid, details.reason ?? null, e.now)] : [];
   const afterSeat: Attendee = {
     ...seat,
     cancelledAt: to.booking === 'expired' || to.booking === 'cancelled' ? (seat.cancelledAt ?? e.now) : to.booking === 'accepted' ? null : seat.cancelledAt,
     paymentExpiresAt: to.booking === 'accepted' || (to.booking === 'cancelled' && from === 'awaiting_payment') ? null : seat.paymentExpiresAt,
     sequence: seat.sequence + (bump ? 1 : 0),
-    payment: { ...seat.payment, status: to.payment, refunded_amount: to.refunded },
+    payment: { ...seat.payment, status: to.payment, refunded_amount: to.refunded, ...(refundTotals ? { refund_totals: refundTotals } : {}) },
   };
   const bookingAfter: Booking = nowPaid ? { ...booking, status: 'accepted' } : booking;
   const state: Pick<BookingForWrite, 'booking' | 'host' | 'eventType'> = { ...found, booking: { ...bookingAfter, cancellationReason: details.reason ?? bookingAfter.cancellationReason } };

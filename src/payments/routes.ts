@@ -4,10 +4,6 @@ import type { AppEnv } from '../env';
 import { validate } from '../lib/validation';
 import { connectStripe, disconnectStripe, handleStripeWebhook, refundByHost, stripeAccount } from './service';
 import { refundBody, stripeAccountBody } from './schemas';
-import { findBooking, byUid } from '../bookings/repo';
-import { notFound } from '../lib/errors';
-import { refundable } from './machine';
-import { paymentStateOf } from '../bookings/paid';
 
 export const paymentRoutes = new Hono<AppEnv>()
   // Stripe calls this: no session, the signature is the authentication (src/payments/service.ts).
@@ -23,7 +19,5 @@ export const paymentRoutes = new Hono<AppEnv>()
   })
   .post('/refunds', requireUser, validate('json', refundBody), async (c) => {
     const { booking_uid, amount } = c.req.valid('json');
-    const found = await findBooking(c.var.db, byUid(booking_uid));
-    if (!found?.booking.payment) throw notFound('Booking');
-    return c.json(await refundByHost(c.var.d1, c.env, currentUser(c), booking_uid, amount ?? refundable(paymentStateOf(found.booking))));
+    return c.json(await refundByHost(c.var.d1, c.env, currentUser(c), booking_uid, amount));
   });

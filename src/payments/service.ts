@@ -18,6 +18,7 @@ import { createCheckout, stripeClient, verifiedEvent } from './stripe';
 import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, overdueUnpaidSeats, purgeStripeEvents, recordEvent, refundsDue, seatRefundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
 import { afterEffects, paymentOf, performPaymentEffects, performPaymentWork } from './effects';
+import { refundable } from './machine';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -158,15 +159,16 @@ export type WebhookAnswer = { status: 200 | 400; body: Record<string, unknown> }
  */
 export async function handleStripeWebhook(d1: RequestDb, env: Bindings, payload: string, signature: string | undefined): Promise<WebhookAnswer> {
   if (!signature) return { status: 400, body: { error: { code: 'validation_failed', message: 'Missing Stripe-Signature header' } } };
-  let claimed: { id?: unknown; type?: unknown; data?: { object?: { metadata?: { booking_uid?: unknown }; client_reference_id?: unknown } } };
+  let claimed: null | { id?: unknown; type?: unknown; data?: { object?: { metadata?: { booking_uid?: unknown }; client_reference_id?: unknown } } };
   try {
     claimed = JSON.parse(payload);
   } catch {
     return { status: 400, body: { error: { code: 'validation_failed', message: 'The body is not JSON' } } };
   }
-  const type = typeof claimed.type === 'string' ? claimed.type : '';
+  // Any JSON parses: `null` or a number is no event either.
+  const type = typeof claimed?.type === 'string' ? claimed.type : '';
   if (!HANDLED.has(type)) return { status: 200, body: { received: true, ignored: `event type ${type || '(none)'} is not used` } };
-  const object = claimed.data?.object;
+  const object = claimed?.data?.object;
   const uid = typeof object?.metadata?.booking_uid === 'string' ? object.metadata.booking_uid : typeof object?.client_reference_id === 'string' ? object.client_reference_id : null;
   const db = getDb(env.DB);
   // A paid booking, or a paid seat (its checkout is named by its seat_uid).
@@ -218,12 +220,15 @@ export async function sweepPayments(env: Bindings, now: number): Promise<{ expir
 }
 
 /** A host's refund by hand (admin): the booking's host, the owner of the account it paid into, or a super admin; anyone else sees a 404. */
-export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, amount: number): Promise<BookingJson> {
+export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, uid: string, requested?: number): Promise<BookingJson> {
   // A paid booking or a paid seat (by its seat_uid).
   const found = await paymentOf(d1.db, uid);
   // The host, or the account holder the money went to (a team booking's team owner).
   const mayRefund = actor.role === 'super_admin' || actor.id === found?.hostId || actor.id === found?.payment.account_user_id;
   if (!found || !mayRefund) throw notFound('Booking');
+  // Default: everything still refundable (the machine checks it again under the lock; the booking's status plays no part).
+  const p = found.payment;
+  const amount = requested ?? refundable({ booking: 'accepted', payment: p.status, amount: p.amount, refunded: p.refunded_amount });
   const reply = await onCalendar(env, found.hostId, uid, { type: 'host_refund', amount }, d1);
   if (!reply.ok) throw new ApiError(reply.code, reply.message);
   if (!reply.paymentWork?.length) return reply.booking;
