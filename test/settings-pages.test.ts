@@ -101,6 +101,8 @@ describe('the connect page (/settings/calendars)', () => {
     const replay = await returnFrom('google', code, state, `${cookie}; oauth_return=settings`);
     expect(replay.headers.get('location')).toBe('/settings/calendars?failed=state');
     expect((await open(cookie, '/settings/calendars?failed=state')).html).toContain('This connection attempt expired or was already used');
+    // A reason the page does not know (even one every object has) reads as the general one, never an empty alert.
+    expect((await open(cookie, '/settings/calendars?failed=constructor')).html).toContain('The calendar could not be connected');
     // Without the page's cookie the callback is the API's, answering JSON.
     expectError(await api('GET', `/v2/calendars/oauth/google/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { token }), 400, 'validation_failed');
   });

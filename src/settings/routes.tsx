@@ -131,7 +131,7 @@ async function renderCalendars(c: Ctx, refused: Pick<CalendarsView, 'add' | 'sou
     choices,
     destination: destination ? (destination.calendarId ? `${destination.connectionId}:${destination.calendarId}` : String(destination.connectionId)) : null,
     connected: connections.find((x) => x.id === connectedId) ?? null,
-    failed: failed === undefined ? null : (FAILURES[failed] ?? FAILURES.other!),
+    failed: failed === undefined ? null : Object.hasOwn(FAILURES, failed) ? FAILURES[failed]! : FAILURES.other!,
     ...refused,
   };
   return c.html(<CalendarsPage page={pageOf(c)} view={view} />, status);
