@@ -7,6 +7,7 @@
 import Stripe from 'stripe';
 import { vi } from 'vitest';
 import { api, createEventType, makeUser } from './helpers';
+import { makeTeam, teamEventType } from './teams-helpers';
 
 export const STRIPE_HOST = 'stripe.test';
 export const HOST_KEY = 'sk_test_51HostKeyForTheFakeStripe0000';
@@ -190,4 +191,16 @@ export async function paidHost(eventType: Record<string, unknown> = {}) {
   if (connected.status !== 200) throw new Error(`connect failed: ${connected.status} ${JSON.stringify(connected.json)}`);
   const et = await createEventType(host.token, { price: 2500, currency: 'USD', ...eventType });
   return { ...host, eventType: et };
+}
+
+export const OWNER_KEY = 'sk_test_51TeamOwnerKeyForTheFake000';
+export const OWNER_WHSEC = 'whsec_teamOwnerSigningSecret0000';
+
+/** A team whose owner connected Stripe (and whose first member has keys of their own, which must not be used). */
+export async function paidTeam(eventType: Record<string, unknown>) {
+  const team = await makeTeam([{}, {}]);
+  await api('POST', '/v2/payments/stripe/account', { token: team.owner.token, body: { secret_key: OWNER_KEY, webhook_secret: OWNER_WHSEC } });
+  await api('POST', '/v2/payments/stripe/account', { token: team.members[0]!.token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } });
+  const hosts = team.members.map((m) => ({ user_id: m.user.id }));
+  return { team, et: await teamEventType(team.id, team.owner.token, { hosts, price: 3000, currency: 'EUR', ...eventType }) };
 }
