@@ -6,7 +6,7 @@
  * - the suite's shared `wrangler dev` (test/e2e/global-setup.ts) running the Worker with its queue consumer, local D1
  *   and Durable Objects, into which this file seeds its host.
  * The host connects each calendar through the API; the sync runs in the background; the slots disappear, a booking is
- * refused, the calendar changes, a refresh brings the slots back.
+ * refused, the calendar changes, a refresh brings the slots back. Last, the host does it on /settings in Chromium.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -20,7 +20,8 @@ import { caldavBusy } from '../../src/calendars/caldav';
 import { caldavWrite } from '../../src/calendars/caldav-write';
 import { provisionUserStatements } from '../../src/users/provision';
 import { freePort, startGroup, stopGroup, waitUntil, type Started } from '../../scripts/lib/processes';
-import { seedShared } from './harness';
+import { expectAccessible } from './axe';
+import { connectBrowser, seedShared } from './harness';
 
 const HOST = { email: 'e2e-cal-host@calflare.dev', password: 'e2e-cal-host-password', name: 'Cal Host' };
 const DAV_USER = { username: 'host', password: 'radicale-pass-123' };
@@ -407,5 +408,39 @@ describe('a recurring booking’s .ics downloads in a real CalDAV server', () =>
     expect(await dav('PUT', '/host/occurrence/booking.ics', await download(second!.uid))).toBe(201);
     expect(await dav('MKCALENDAR', '/host/series/')).toBe(201);
     expect(await dav('PUT', '/host/series/booking.ics', await download(booked.json.recurring_booking_uid))).toBe(201);
+  });
+});
+
+describe('the host’s /settings page in Chromium (issue #28)', () => {
+  it('on a 375 px phone: sign in, add a CalDAV calendar on Radicale, see it listed, disconnect it; axe in light and dark', async () => {
+    expect(await dav('MKCALENDAR', '/host/settings-page/')).toBe(201);
+    const browser = await connectBrowser();
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/settings/calendars`);
+      expect(new URL(page.url()).pathname).toBe('/settings/login');
+      await page.fill('#email', HOST.email);
+      await page.fill('#password', HOST.password);
+      await Promise.all([page.waitForURL(`${base}/settings/calendars`), page.click('#login-form button[type=submit]')]);
+      await page.fill('#caldav-url', `${davBase}/host/settings-page/`);
+      await page.fill('#caldav-username', DAV_USER.username);
+      await page.fill('#caldav-password', DAV_USER.password);
+      await page.fill('#caldav-name', 'Phone calendar');
+      await Promise.all([page.waitForURL(`${base}/settings/calendars`), page.click('#add-caldav button[type=submit]')]);
+      expect(await page.textContent('.flash.ok')).toContain('Added Phone calendar');
+      const { id } = (await apiJson('GET', '/v2/calendars')).json.data.find((c: { name: string }) => c.name === 'Phone calendar');
+      expect(await page.textContent(`#calendar-${id}`)).toContain(`Phone calendar CalDAV · ${davBase}/…`);
+      // Nothing wider than the phone: no sideways scrolling.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await expectAccessible(page, 'settings calendars');
+      await Promise.all([page.waitForURL(`${base}/settings/calendars/${id}/disconnect`), page.click(`#calendar-${id} a.danger`)]);
+      await Promise.all([page.waitForURL(`${base}/settings/calendars`), page.click('.confirm button[type=submit]')]);
+      expect(await page.textContent('.flash.ok')).toContain('Disconnected Phone calendar.');
+      expect((await apiJson('GET', `/v2/calendars/${id}`)).status).toBe(404);
+    } finally {
+      await context.close();
+      await browser.close();
+    }
   });
 });
