@@ -102,6 +102,12 @@ describe('/admin/emails', () => {
     expect(list.html).toContain('Not sent: this number replied STOP and is opted out');
     // The text a booker's answers went into is escaped.
     expect(list.html).toContain('Reminder: &lt;b&gt;Intro&lt;/b&gt; at 9:00 AM');
+    // A host's verification code is theirs alone (stored only as a hash on the user): never shown here.
+    await env.DB.prepare(
+      `INSERT INTO sms_messages (message_key, host_id, kind, recipient_role, to_number, body, status, attempts, attempt_log, created_at, updated_at)
+       VALUES (?, 1, 'verification', 'host', '+14155550143', 'Your calflare verification code is 482913. It expires in 15 minutes.', 'sent', 1, '[]', ?, ?)`,
+    ).bind(`ver_adm_${now}`, now, now).run();
+    expect((await getPage('/admin/emails?channel=sms', cookie)).html).not.toContain('482913');
     const only = await getPage('/admin/emails?channel=sms&status=suppressed', cookie);
     expect(only.html).toContain(`id="sms-${suppressed!.id}"`);
     expect(only.html).not.toContain(`id="sms-${sent!.id}"`);

@@ -61,6 +61,12 @@ const EmailRow: FC<{ n: EmailNotification; csrf: string }> = ({ n, csrf }) => (
   </tr>
 );
 
+/** The text as listed: a verification code is the host's alone (kept only as a hash on the user), so it is masked. */
+const listedText = (m: SmsMessage) => {
+  const text = m.kind === 'verification' ? m.body.replace(/\d/g, '•') : m.body;
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+};
+
 const SmsRow: FC<{ m: SmsMessage }> = ({ m }) => (
   <tr id={`sms-${m.id}`}>
     <td class="stack">
@@ -69,7 +75,7 @@ const SmsRow: FC<{ m: SmsMessage }> = ({ m }) => (
     </td>
     <td class="stack">
       <Badge tone="info">{m.kind}</Badge>
-      <div class="muted small">{m.body.length > 80 ? `${m.body.slice(0, 79)}…` : m.body}</div>
+      <div class="muted small">{listedText(m)}</div>
     </td>
     <td class="stack">
       <div class="mono nowrap">{m.toNumber || '(none)'}</div>
