@@ -1,7 +1,10 @@
 // Seated event types over the API (issue #16 item 1): the event type fields, taking seats (races included), the
-// seat_uid's reach, cancelling seats, and what the slot's booking holds against the host's other event types.
-import { describe, expect, it } from 'vitest';
+// seat_uid's reach, cancelling seats, and what the slot's booking holds against the host's other event types. Paid
+// seats' refunds by hand racing, and a paid booking or seat moved after its refund window (the rest of paid seats:
+// test/payments-booking.test.ts).
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
+import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (time: string) => `${MONDAY}T${time}:00.000Z`;
@@ -236,5 +239,45 @@ describe('a seat_uid reaches its own seat only', () => {
     expectError(await book(eventType.id, at('10:00'), { attendee: a }), 409, 'booker_limit_reached');
     await book(eventType.id, at('10:00'), { attendee: person() });
     expectError(await book(eventType.id, at('10:00'), { attendee: a }), 409, 'booker_limit_reached');
+  });
+});
+
+// ---- Paid seats and moves (issue #30) ----
+
+describe('paid', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const paidSeat = async (eventType: Record<string, unknown>) => {
+    const stripe = fakeStripe();
+    const host = await paidHost({ price: 1500, currency: 'usd', ...eventType });
+    const seat = (await book(host.eventType.id, at('10:00'), { attendee: person() })).json;
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(seat.payment.checkout_url)![0])));
+    return { stripe, host, uid: (seat.seat_uid ?? seat.uid) as string };
+  };
+
+  it("a seat's second refund by hand decided while the first is on its way to Stripe sends only its own amount", async () => {
+    const { stripe, host, uid } = await paidSeat({ seats_per_time_slot: 2 });
+    const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount } });
+    // The second refund is made (decided and sent) while the first one's request to Stripe is on its way.
+    const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+    let second: Promise<{ status: number }> | null = null;
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
+      return fake(input, init);
+    });
+    expect((await refund(500)).status).toBe(200);
+    expect((await second!).status).toBe(200);
+    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+    expect((await api('GET', `/v2/bookings/${uid}`)).json.payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
+  });
+
+  it('a booking or seat moved after its refund window closed does not open it again: a cancel then refunds nothing', async () => {
+    for (const seats of [null, 2]) {
+      const { stripe, uid } = await paidSeat({ seats_per_time_slot: seats, refund_policy: { type: 'full_until_hours_before', hours: 24 * 20 } });
+      expect((await api('GET', `/v2/bookings/${uid}`)).json.payment.cancel_refund_amount).toBe(0);
+      const moved = await api('PATCH', `/v2/bookings/${uid}`, { body: { start: `${upcomingDate(1, 28)}T10:00:00Z` } });
+      expect(moved.json.payment).toMatchObject({ cancel_refund_amount: 0, refund_policy: { type: 'none' } });
+      expect((await api('DELETE', `/v2/bookings/${moved.json.uid}`, { body: {} })).json.payment).toMatchObject({ refunded_amount: 0 });
+      expect(stripe.refunds).toEqual([]);
+    }
   });
 });

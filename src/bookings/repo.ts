@@ -11,6 +11,7 @@ import { attendees, bookingHosts, bookings, eventTypes, users, type Attendee, ty
 import { holdGroupParams } from './guard-sql';
 import type { BookingFieldResponses, PaymentRecord } from '../db/json-types';
 import { paymentJson } from '../payments/checkout';
+import { policyAfterMove } from '../payments/money';
 
 const LIVE = liveSql();
 
@@ -191,6 +192,14 @@ export interface Move {
   reason: string | null;
 }
 
+/** A paid booking's payment as it moves: its refund policy closed if its window was (`policyAfterMove`). Binds: `movedPaymentBinds`. */
+const MOVED_PAYMENT = `payment = CASE WHEN ? IS NULL THEN payment ELSE json_set(payment, '$.refund_policy', json(?)) END`;
+const movedPaymentBinds = (booking: Booking, now: number) => {
+  const policy = booking.payment ? policyAfterMove(booking.payment.refund_policy, booking.startAt, now) : null;
+  const json = policy && JSON.stringify(policy);
+  return [json, json];
+};
+
 /** The hosts attending booking ? (its booking_hosts), as a host set for the guards. Binds: booking id. */
 const HOSTS_OF_BOOKING = '(SELECT m.user_id FROM booking_hosts m WHERE m.booking_id = ?)';
 
@@ -202,7 +211,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
   return d1
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
-         reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
+         reschedule_reason = ?, updated_at = ?, sequence = sequence + 1, ${MOVED_PAYMENT}
        WHERE id = ? AND ${LIVE} AND start_at > ?
          AND NOT EXISTS (${bookedOverlap(now, HOSTS_OF_BOOKING)} AND o.id != ?) AND NOT EXISTS (${heldOverlap()})
        RETURNING *`,
@@ -214,6 +223,7 @@ export function guardedMove(d1: D1Queryable, booking: Booking, move: Move, now: 
       move.occupiedEnd,
       move.reason,
       now,
+      ...movedPaymentBinds(booking, now),
       booking.id,
       now,
       booking.id,
@@ -394,14 +404,14 @@ export function guardedTeamMove(
   return d1
     .prepare(
       `UPDATE bookings SET previous_start_at = start_at, start_at = ?, end_at = ?, occupied_start = ?, occupied_end = ?,
-         host_id = ?, assignment_reason = ?, reschedule_reason = ?, updated_at = ?, sequence = sequence + 1
+         host_id = ?, assignment_reason = ?, reschedule_reason = ?, updated_at = ?, sequence = sequence + 1, ${MOVED_PAYMENT}
        WHERE id = ? AND ${liveSql()} AND start_at > ? AND sequence = ?
          AND NOT EXISTS (${bookedOverlap(now, hosts)} AND o.id != ?)
          AND NOT EXISTS (${heldOverlap(hosts)})
        RETURNING *`,
     )
     .bind(
-      move.startAt, move.endAt, move.occupiedStart, move.occupiedEnd, move.hostId, move.assignmentReason, move.reason, now,
+      move.startAt, move.endAt, move.occupiedStart, move.occupiedEnd, move.hostId, move.assignmentReason, move.reason, now, ...movedPaymentBinds(booking, now),
       booking.id, now, booking.sequence,
       ...hostIds, move.occupiedEnd, move.occupiedStart, booking.id,
       ...hostIds, now, move.occupiedEnd, move.occupiedStart, null,

@@ -39,6 +39,7 @@ import { newBookingUid } from './uid';
 import { seatCalendar, seatJson, seatSnapshot, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
 import { applySeatPaymentEvent, holdUnpaidSlotUntil, newSeatPayment, seatCancelRefund, withSeatPayment } from './paid-seats';
 import { isPaidEventType } from './paid';
+import { policyAfterMove } from '../payments/money';
 
 export { seatJson, seatedBookingJson, type SeatEnv, type SeatWritten } from './seat-views';
 
@@ -306,7 +307,9 @@ export async function rescheduleSeat(e: SeatEnv, seatUid: string, start: number,
   if (!check.ok) return fail('slot_unavailable', check.message);
 
   const person = { ...seat, seatUid };
-  const moved = { ...seat, seatUid, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1, payment: seat.payment, paymentExpiresAt: null };
+  // A refund window that has closed stays closed in the new slot (src/payments/money.ts policyAfterMove).
+  const payment = seat.payment && { ...seat.payment, refund_policy: policyAfterMove(seat.payment.refund_policy, booking.startAt, e.now) ?? seat.payment.refund_policy };
+  const moved = { ...seat, seatUid, responses: seat.bookingFieldsResponses, sequence: seat.sequence + 1, payment, paymentExpiresAt: null };
   const d1 = e.db.$client;
   const leave = [releaseSeat(d1, seat.id, e.now), cancelWhenEmpty(d1, booking.id, reason ?? 'Rescheduled to another slot', e.now)];
   // The payment goes with the seat: the row left behind keeps none (one row per payment, for refunds and the cron).

@@ -61,6 +61,14 @@ export function attendeeCancelRefund(policy: RefundPolicy, refundable: number, s
   }
 }
 
+/**
+ * The policy a paid booking keeps when it moves (null: unchanged). A refund window that has closed stays closed: moving
+ * the meeting later does not open it again (else a reschedule, then a cancel, would refund in full after the cutoff).
+ */
+export function policyAfterMove(policy: RefundPolicy, startAt: number, now: number): RefundPolicy | null {
+  return policy.type === 'full_until_hours_before' && attendeeCancelRefund(policy, 1, startAt, now) === 0 ? { type: 'none' } : null;
+}
+
 /** The policy in words, for the cancel page and the API's description. */
 export function policyText(policy: RefundPolicy): string {
   switch (policy.type) {
