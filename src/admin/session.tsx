@@ -3,13 +3,11 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FC } from 'hono/jsx';
 import { randomToken } from '../lib/crypto';
-import { logIn, logOut, setSessionCookie } from '../auth/service';
-import { loginBody } from '../auth/schemas';
-import { enforceRateLimit } from '../lib/rate-limit';
+import { logOut, setSessionCookie } from '../auth/service';
 import { deleteSession } from '../auth/sessions';
-import { ApiError, type ErrorIssue } from '../lib/errors';
-import { toIssues } from '../lib/validation';
+import type { ErrorIssue } from '../lib/errors';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
+import { signInWithForm } from '../web/sign-in';
 import { errorPage, FORGED_FORM } from './errors';
 import { currentSessionToken, field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { CsrfField, ErrorSummary, Field, Layout } from './layout';
@@ -77,20 +75,9 @@ export const sessionPages = new Hono<AdminEnv>()
       return errorPage(c, 403, FORGED_FORM);
     }
     const state: LoginState = { email: field(form, 'email'), next: safeReturn(field(form, 'next'), HOME) };
-    const parsed = loginBody.safeParse({ email: field(form, 'email'), password: field(form, 'password') });
-    if (!parsed.success) return renderLogin(c, { ...state, status: 400, issues: toIssues(parsed.error) });
-    let session: Awaited<ReturnType<typeof logIn>>;
-    try {
-      // The same per-IP budget as POST /v2/auth/login (one counter for both doors).
-      await enforceRateLimit(c, 'LOGIN_RATE_LIMIT', 'login');
-      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password, c.req.header('cf-connecting-ip'));
-    } catch (error) {
-      if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
-        for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-        return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });
-      }
-      throw error;
-    }
+    const signedIn = await signInWithForm(c, form);
+    if (!signedIn.ok) return renderLogin(c, { ...state, status: signedIn.status, issues: signedIn.issues, message: signedIn.message });
+    const { session } = signedIn;
     if (session.user.role !== 'super_admin') {
       // The credentials are right but this door is not theirs: leave no session behind.
       await deleteSession(c.var.db, session.token);

@@ -19,8 +19,7 @@ import { createMiddleware } from 'hono/factory';
 import type { SecureHeadersVariables } from 'hono/secure-headers';
 import { loadUser, SESSION_COOKIE, sessionToken } from '../auth/middleware';
 import { userForToken } from '../auth/sessions';
-import { logIn, logOut, setSessionCookie } from '../auth/service';
-import { loginBody } from '../auth/schemas';
+import { logOut, setSessionCookie } from '../auth/service';
 import { finishAuthorization, startAuthorization } from '../calendars/oauth';
 import { oauthClient } from '../calendars/oauth-providers';
 import { enqueueSync } from '../calendars/queue';
@@ -33,9 +32,9 @@ import { OAUTH_PROVIDERS, type CalendarConnection, type OAuthProvider, type User
 import type { Bindings, Variables } from '../env';
 import { randomToken } from '../lib/crypto';
 import { ApiError } from '../lib/errors';
-import { enforceRateLimit } from '../lib/rate-limit';
 import { toIssues } from '../lib/validation';
 import { CSRF_FIELD, csrfToken, csrfTokenValid } from '../web/csrf';
+import { signInWithForm } from '../web/sign-in';
 import { field, formOf, setFlash, takeFlash, type Flash } from '../web/http';
 import { allowFormsTo, noStore, pageSecurityHeaders } from '../web/security';
 import { AccountError, CalendarsPage, DisconnectPage, LoginPage, type AccountPage, type AddAttempt, type AddKind, type CalendarsView, type DestinationChoice, type LoginState } from './pages';
@@ -164,20 +163,9 @@ export const settingsRoutes = new Hono<AccountEnv>()
     const form = await formOf(c);
     if (!form || !(await csrfTokenValid(getCookie(c, LOGIN_COOKIE), 'login', form.get(CSRF_FIELD)))) return errorPage(c, 403, 'Form refused', FORGED);
     const state: LoginState = { email: field(form, 'email'), next: safeNext(field(form, 'next')) };
-    const parsed = loginBody.safeParse({ email: field(form, 'email'), password: field(form, 'password') });
-    if (!parsed.success) return renderLogin(c, { ...state, status: 400, issues: toIssues(parsed.error) });
-    let session: Awaited<ReturnType<typeof logIn>>;
-    try {
-      // The same per-IP budget as POST /v2/auth/login and the admin's sign-in.
-      await enforceRateLimit(c, 'LOGIN_RATE_LIMIT', 'login');
-      session = await logIn(c.var.db, c.env, parsed.data.email, parsed.data.password, c.req.header('cf-connecting-ip'));
-    } catch (error) {
-      if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'rate_limited')) {
-        for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-        return renderLogin(c, { ...state, status: error.status === 429 ? 429 : 401, message: error.message });
-      }
-      throw error;
-    }
+    const signedIn = await signInWithForm(c, form);
+    if (!signedIn.ok) return renderLogin(c, { ...state, status: signedIn.status, issues: signedIn.issues, message: signedIn.message });
+    const { session } = signedIn;
     setSessionCookie(c, session.token, session.expiresAt);
     deleteCookie(c, LOGIN_COOKIE, { path: '/settings/login', secure: true });
     return c.redirect(state.next, 303);
