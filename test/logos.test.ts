@@ -99,6 +99,7 @@ describe('logo upload', () => {
       ['PNG with a script in a text chunk', pngWithTextChunk('<script>alert(1)</script>'), 400],
       ['JPEG + ZIP after EOI', concat(JPEG, 'PK\u0003\u0004 zip'), 400],
       ['WebP with a wrong size', concat(webp(), 'tail'), 400],
+      ['SVG nested 30,000 deep', svg(`${'<g>'.repeat(30_000)}${'</g>'.repeat(30_000)}`), 400],
     ];
     for (const [what, bytes, status] of cases) {
       const res = await upload('/v2/me/logo', user.token, bytes);

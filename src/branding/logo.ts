@@ -87,7 +87,11 @@ interface XmlNode {
   attributes?: ArrayLike<{ name: string; localName?: string | null; namespaceURI?: string | null; value: string }>;
 }
 
-function checkSvgNode(node: XmlNode): string | null {
+/** Deeper than any drawing needs; the walk below is recursive, and a file nested 30,000 deep would overflow it. */
+const MAX_SVG_DEPTH = 64;
+
+function checkSvgNode(node: XmlNode, depth = 0): string | null {
+  if (depth > MAX_SVG_DEPTH) return `An SVG logo may nest elements at most ${MAX_SVG_DEPTH} deep`;
   if (node.nodeType === 7) return 'An SVG logo may not contain processing instructions';
   if (node.nodeType === 3 || node.nodeType === 4) return BAD_CSS.test(node.nodeValue ?? '') ? 'An SVG logo may not load anything' : null;
   if (node.nodeType !== 1) return null;
@@ -101,7 +105,7 @@ function checkSvgNode(node: XmlNode): string | null {
     if (/javascript:|data:/i.test(attr.value) || BAD_CSS.test(attr.value)) return 'An SVG logo may not load or run anything';
   }
   for (const child of Array.from(node.childNodes ?? [])) {
-    const problem = checkSvgNode(child);
+    const problem = checkSvgNode(child, depth + 1);
     if (problem) return problem;
   }
   return null;
