@@ -114,6 +114,9 @@ describe('connecting Google', () => {
     expect(await refusedOn(await api('GET', `/v2/calendars/oauth/google/callback?error=access_denied&state=${declined.state}`, { token }))).toMatch(/did not grant access \(access_denied\)/);
     expectError(await api('GET', '/v2/calendars/oauth/yahoo/start', { token }), 404, 'not_found');
     expectError(await api('GET', '/v2/calendars/oauth/google/start'), 401, 'unauthorized');
+    // Starting again and again keeps the newest 10 flows of a user waiting: a loop cannot fill the table.
+    for (let i = 0; i < 15; i++) expect((await api('GET', '/v2/calendars/oauth/google/start', { token })).status).toBe(200);
+    expect(await dbRow('SELECT count(*) AS n FROM oauth_states WHERE user_id = ?', user.id)).toEqual({ n: 10 });
   });
 
   it('refreshes before expiry and keeps the rotated refresh token; a refused refresh asks the host to connect again', async () => {

@@ -12,10 +12,18 @@ export interface PendingAuthorization {
   expiresAt: number;
 }
 
-/** A new authorization; the user's expired ones go in the same batch (they can never be used). */
+/** Authorizations one user may have in flight: the newest ones (a loop of starts cannot fill the table). */
+export const MAX_PENDING_AUTHORIZATIONS = 10;
+
+/** A new authorization; the user's expired ones and those beyond the newest MAX_PENDING_AUTHORIZATIONS go in the same batch. */
 export async function insertState(d1: D1Queryable, stateHash: string, a: PendingAuthorization, now: number): Promise<void> {
   await d1.batch([
-    d1.prepare('DELETE FROM oauth_states WHERE user_id = ? AND expires_at < ?').bind(a.userId, now),
+    d1
+      .prepare(
+        `DELETE FROM oauth_states WHERE user_id = ?1 AND (expires_at < ?2 OR state_hash IN
+           (SELECT state_hash FROM oauth_states WHERE user_id = ?1 ORDER BY expires_at DESC LIMIT -1 OFFSET ?3))`,
+      )
+      .bind(a.userId, now, MAX_PENDING_AUTHORIZATIONS - 1),
     d1
       .prepare('INSERT INTO oauth_states (state_hash, user_id, session_hash, provider, code_verifier, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .bind(stateHash, a.userId, a.sessionHash, a.provider, a.codeVerifier, a.expiresAt, now),
