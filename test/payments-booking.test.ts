@@ -105,13 +105,19 @@ describe('booking a paid event type', () => {
     void user;
   });
 
-  it("booking the same slot again with the same email returns the open checkout (zero-decimal currency, 10-minute deadline)", async () => {
+  it("booking the same slot again with the same form returns the open checkout; someone knowing only the email meets a taken slot (zero-decimal currency, 10-minute deadline)", async () => {
     const stripe = fakeStripe();
     const { eventType } = await paidHost({ price: 500, currency: 'jpy', payment_deadline_minutes: 10 });
     const first = await book(eventType.id, at('11:00'));
     const again = await book(eventType.id, at('11:00'), { attendee: { ...ATTENDEE, email: ATTENDEE.email.toUpperCase() } });
     expect(again.status).toBe(201);
     expect(again.json.uid).toBe(first.json.uid);
+    // Another name, zone or note with the invitee's email gets neither the uid (it cancels) nor what they wrote.
+    for (const attendee of [{ ...ATTENDEE, name: 'Mallory' }, { ...ATTENDEE, timezone: 'Asia/Tokyo' }, { ...ATTENDEE, notes: 'let me in' }]) {
+      const other = await book(eventType.id, at('11:00'), { attendee });
+      expectError(other, 409, 'slot_unavailable');
+      expect(JSON.stringify(other.json)).not.toContain(first.json.uid);
+    }
     expect(again.json.payment.checkout_url).toBe(first.json.payment.checkout_url);
     expect(first.json.payment).toMatchObject({ amount: 500, currency: 'jpy' });
     expect(stripe.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(1);
@@ -380,6 +386,9 @@ describe('a paid seat', () => {
     expect(JSON.stringify(slots.json)).not.toContain(`"start":"${SEAT_START.replace('Z', '')}`);
     // The same email again gets its open seat back.
     expect((await book(et.id, SEAT_START, person('Ann'))).json.seat_uid).toBe(ann.json.seat_uid);
+    const notAnn = await book(et.id, SEAT_START, { attendee: { ...person('Ann').attendee, name: 'Mallory' } });
+    expect(notAnn.status).toBe(409);
+    expect(JSON.stringify(notAnn.json)).not.toContain(ann.json.seat_uid);
     // Its own page says "Pay to confirm" with its own checkout.
     const seatPage = await page(`/booking/${bob.json.seat_uid}`);
     expect(seatPage.html).toMatch(/id="pay-held">[^<]*pay \$15\.00 to book it/);

@@ -42,7 +42,8 @@ export const bookingsDocs: ResourceDocs = {
         'your `seat_uid` (also its `uid`) and, unless the event type shows attendees, only you in `attendees` (else the others by name only). One email ' +
         'holds one seat of a slot (409 `conflict`); a full slot is 409 `slot_unavailable`. On a paid event type (`price`) the ' +
         'booking is `awaiting_payment` and holds its time until `payment.expires_at`; pay on `payment.checkout_url` (Stripe ' +
-        'Checkout). The same email booking the same start again gets that booking and its checkout back.',
+        'Checkout). The same email booking the same start again with the same name, time zone, notes and answers gets that ' +
+        'booking and its checkout back; any other request meets the taken slot (409).',
       auth: 'public',
       headers: [
         {

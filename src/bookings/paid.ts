@@ -21,6 +21,7 @@ import { seriesRefOf } from './calendar';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { snapshotOf } from './snapshot';
 import { draftBooking, type BookRequest } from './draft';
+import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, seriesForWrite, type BookingForWrite, type BookingJson, type NewBooking } from './repo';
 import type { PaymentRecord } from '../db/json-types';
 import type { BookingEventSnapshot } from '../webhooks/payload';
@@ -62,19 +63,19 @@ export const DEFAULT_MAX_OPEN_UNPAID = 2;
 export const isPaidEventType = (et: { price: number | null; currency: string | null }) => et.price !== null && et.currency !== null;
 
 /**
- * Before a new paid booking (or series): the same email's open unpaid booking of this event type at this start is
- * answered again with its checkout (a series with all its occurrences); an email with PAYMENT_MAX_OPEN_PER_ATTENDEE
+ * Before a new paid booking (or series): the same email's open unpaid booking of this event type at this start, asked
+ * with the same form (`sameForm`), is answered again with its checkout (a series with all its occurrences); an email with PAYMENT_MAX_OPEN_PER_ATTENDEE
  * open unpaid bookings with this host (a series counts once: one checkout) gets 409 too_many_bookings. Null: go on.
  */
 export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext): Promise<PaidWritten | null> {
   // A paid seat: the same email's open seat in this slot (asked before the slot rules, which see the slot full).
   const seatUid = ctx.eventType.seatsPerTimeSlot !== null ? await openSeatAt(e.db, ctx.eventType.id, req.start, req.attendee.email, e.now) : null;
   const seat = seatUid ? await findSeat(e.db, seatUid) : undefined;
-  if (seat) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
+  if (seat && sameForm(req, ctx, seat.attendee, seat.attendee.bookingFieldsResponses)) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
   const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
   const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(e.db, same.uid));
-  if (resumed) {
+  if (resumed && sameForm(req, ctx, resumed.attendee, resumed.booking.bookingFieldsResponses)) {
     const series = resumed.booking.recurringBookingUid;
     const occurrences = series ? (await seriesForWrite(e.db, series)).map((o) => bookingJson(o)) : undefined;
     return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
@@ -85,6 +86,24 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
     return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
   }
   return null;
+}
+
+/**
+ * The open checkout comes back only to the same form: an email and a start are easy to know, and the answer carries
+ * the booking's uid (which cancels it) and what its invitee wrote. The name, time zone, notes and answers must be the
+ * ones stored (a retried request and the browser's back button send them again); any other asker meets a taken slot.
+ */
+function sameForm(req: BookRequest, ctx: SlotContext, stored: { name: string; timezone: string; notes: string | null } | null, storedAnswers: unknown): boolean {
+  if (!stored) return false;
+  const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
+  if (!answers.ok) return false;
+  const asked = Object.keys(answers.responses).length ? answers.responses : null;
+  return (
+    req.attendee.name === stored.name &&
+    req.attendee.timezone === stored.timezone &&
+    (req.attendee.notes ?? null) === (stored.notes ?? null) &&
+    JSON.stringify(asked) === JSON.stringify(storedAnswers ?? null)
+  );
 }
 
 /**
