@@ -57,6 +57,20 @@ describe("a host's Stripe keys", () => {
     expect((await api('DELETE', '/v2/payments/stripe/account', { token })).status).toBe(204);
     expect((await api('GET', '/v2/payments/stripe/account', { token })).json.connected).toBe(false);
   });
+
+  it('cannot be swapped or removed while a payment is in flight through them (its webhook needs them); the same keys again can', async () => {
+    const stripe = fakeStripe();
+    const { token, eventType } = await paidHost();
+    const booked = await book(eventType.id, at('16:00'));
+    const other = { secret_key: 'sk_test_51AnotherAccountsKey000000', webhook_secret: 'whsec_anotherSigningSecret00000' };
+    expectError(await api('POST', '/v2/payments/stripe/account', { token, body: other }), 409, 'conflict');
+    expectError(await api('DELETE', '/v2/payments/stripe/account', { token }), 409, 'conflict');
+    expect((await api('POST', '/v2/payments/stripe/account', { token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } })).status).toBe(200);
+    // Paid with the keys it was made with: nothing in flight any more.
+    const sessionId = /cs_test_\w+/.exec(booked.json.payment.checkout_url)![0];
+    expect((await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionId)))).status).toBe(200);
+    expect((await api('POST', '/v2/payments/stripe/account', { token, body: other })).status).toBe(200);
+  });
 });
 
 describe('booking a paid event type', () => {

@@ -53,10 +53,12 @@ export const paymentsDocs: ResourceDocs = {
       summary: 'Connect (or replace) your Stripe keys',
       description:
         'Your secret key (or a restricted key with Checkout Sessions and Refunds write access) and the signing secret of the webhook endpoint you ' +
-        'registered in Stripe for /v2/payments/stripe/webhook. Stored encrypted (AES-256-GCM under CALENDAR_ENCRYPTION_KEY); Stripe Connect is a later step.',
+        'registered in Stripe for /v2/payments/stripe/webhook. Stored encrypted (AES-256-GCM under CALENDAR_ENCRYPTION_KEY); Stripe Connect is a later step. ' +
+        'Other keys than the current ones are refused (409) while payments are in flight through them (open checkouts, refunds not yet confirmed).',
       auth: 'session',
       body: { schema: stripeAccountBody },
       success: { status: 200, description: 'Connected', schema: stripeAccountResponse },
+      errors: { conflict: 'Payments are in flight through the current keys' },
     },
     {
       operationId: 'disconnectStripeAccount',
@@ -64,10 +66,12 @@ export const paymentsDocs: ResourceDocs = {
       path: '/v2/payments/stripe/account',
       tag: 'Payments',
       summary: 'Forget your Stripe keys',
-      description: 'Paid bookings already made keep their payment; new ones are refused (409) unless the deployment has Stripe secrets.',
+      description:
+        'Refused (409) while payments are in flight through these keys (open checkouts, refunds not yet confirmed). Paid bookings already made keep ' +
+        'their payment; new ones are refused (409) unless the deployment has Stripe secrets.',
       auth: 'session',
       success: { status: 204, description: 'Forgotten' },
-      errors: { not_found: 'No keys of yours are stored' },
+      errors: { not_found: 'No keys of yours are stored', conflict: 'Payments are in flight through these keys' },
     },
     {
       operationId: 'refundBooking',

@@ -105,3 +105,25 @@ export function purgeStripeEvents(db: Db, before: number, limit: number): Promis
     .run()
     .then((r) => r.meta.changes ?? 0);
 }
+
+/**
+ * Payments still in flight through this user's Stripe account: checkouts open (bookings and seats) and refunds Stripe
+ * has not confirmed. Their webhooks and refunds need the keys they were made with. Each count walks a partial index
+ * of in-flight rows only.
+ */
+export async function paymentsInFlight(db: Db, userId: number): Promise<number> {
+  const row = await db.$client
+    .prepare(
+      `SELECT
+         (SELECT COUNT(*) FROM bookings WHERE status = 'awaiting_payment' AND json_extract(payment, '$.account_user_id') = ?1)
+       + (SELECT COUNT(*) FROM bookings WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')
+            AND json_extract(payment, '$.account_user_id') = ?1)
+       + (SELECT COUNT(*) FROM booking_attendees WHERE cancelled_at IS NULL AND payment_expires_at IS NOT NULL
+            AND json_extract(payment, '$.status') = 'unpaid' AND json_extract(payment, '$.account_user_id') = ?1)
+       + (SELECT COUNT(*) FROM booking_attendees WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')
+            AND json_extract(payment, '$.account_user_id') = ?1) AS n`,
+    )
+    .bind(userId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

@@ -14,7 +14,7 @@ export const paymentRoutes = new Hono<AppEnv>()
   .get('/stripe/account', requireUser, async (c) => c.json(await stripeAccount(c.var.db, c.env, currentUser(c).id)))
   .post('/stripe/account', requireUser, validate('json', stripeAccountBody), async (c) => c.json(await connectStripe(c.var.db, c.env, currentUser(c).id, c.req.valid('json'))))
   .delete('/stripe/account', requireUser, async (c) => {
-    await disconnectStripe(c.var.db, currentUser(c).id);
+    await disconnectStripe(c.var.db, c.env, currentUser(c).id);
     return c.body(null, 204);
   })
   .post('/refunds', requireUser, validate('json', refundBody), async (c) => {

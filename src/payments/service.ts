@@ -14,15 +14,33 @@ import { bookingJson, findBooking, byUid, seriesForWrite, type AttendeeInput, ty
 import { recordCheckout } from '../bookings/paid-repo';
 import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
-import { createCheckout, stripeClient, verifiedEvent } from './stripe';
-import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, overdueUnpaidSeats, purgeStripeEvents, recordEvent, refundsDue, seatRefundsDue, upsertPaymentAccount } from './repo';
+import { createCheckout, stripeClient, verifiedEvent, type StripeKeys } from './stripe';
+import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, overdueUnpaidSeats, paymentsInFlight, purgeStripeEvents, recordEvent, refundsDue, seatRefundsDue, upsertPaymentAccount } from './repo';
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
 import { afterEffects, paymentOf, performPaymentEffects, performPaymentWork } from './effects';
 import { refundable } from './machine';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
+/**
+ * Keys change only when no payment is in flight through the current ones: an open checkout's webhook and a pending
+ * refund are verified and sent with the keys they were made with, so swapping them mid-flight would leave a payment
+ * unverifiable (never booked, never refunded). Putting the same keys again is always fine.
+ */
+async function assertKeysMayChange(db: Db, env: Bindings, userId: number, next: StripeKeys | null) {
+  const current = await paymentKeys(db, env, userId);
+  if (!current || (next && next.secretKey === current.secretKey && next.webhookSecret === current.webhookSecret)) return;
+  const inFlight = await paymentsInFlight(db, userId);
+  if (inFlight > 0) {
+    throw new ApiError(
+      'conflict',
+      `${inFlight} payment${inFlight === 1 ? ' is' : 's are'} in flight through your current Stripe keys (open checkouts, or refunds Stripe has not confirmed); change the keys once they settle (a checkout closes at its payment deadline)`,
+    );
+  }
+}
+
 export async function connectStripe(db: Db, env: Bindings, userId: number, body: { secret_key: string; webhook_secret: string }) {
+  await assertKeysMayChange(db, env, userId, { secretKey: body.secret_key, webhookSecret: body.webhook_secret });
   const row = await upsertPaymentAccount(
     db,
     {
@@ -44,7 +62,9 @@ export async function stripeAccount(db: Db, env: Bindings, userId: number) {
   return accountJson(userId, null);
 }
 
-export async function disconnectStripe(db: Db, userId: number): Promise<void> {
+export async function disconnectStripe(db: Db, env: Bindings, userId: number): Promise<void> {
+  if (!(await findPaymentAccount(db, userId))) throw notFound('Stripe account');
+  await assertKeysMayChange(db, env, userId, null);
   if (!(await deletePaymentAccount(db, userId))) throw notFound('Stripe account');
 }
 
