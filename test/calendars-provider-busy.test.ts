@@ -193,5 +193,12 @@ describe('push notifications', () => {
     await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = 0, last_attempt_at = 1 WHERE id = ?').bind(id).run();
     expect((await notify(sub.clientState)).status).toBe(202);
     expect(await queuedAt()).toBeGreaterThan(0);
+    // Anyone may post here: a batch naming 100 connections (ours among them, forged) is one D1 read and no write.
+    await env.DB.prepare('UPDATE calendar_connections SET enqueued_at = 0, last_attempt_at = 1 WHERE id = ?').bind(id).run();
+    const value = Array.from({ length: 100 }, (_, i) => ({ subscriptionId: `sub-${i}`, clientState: `${id + i}.forged`, changeType: 'updated' }));
+    const flood = await SELF.fetch('https://calflare.test/v2/calendar-push/microsoft', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+    expect(flood.status).toBe(202);
+    expect(flood.headers.get('server-timing')).toMatch(/(^|, )d1;[^,]*desc="1"/);
+    expect(await queuedAt()).toBe(0);
   });
 });

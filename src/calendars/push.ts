@@ -114,36 +114,58 @@ async function graphSubscribe(
   return { id: String(res.json?.id), tokenHash: await sha256Hex(`${connectionId}.${secret}`), expiresAt: now + GRAPH_TTL_MS };
 }
 
-/** Queues a sync of the connection whose channel this is, if the secret matches (coalesced). */
-async function pushed(d1: D1Queryable, env: Bindings, connectionId: number, channelId: string, secret: string, now: number): Promise<boolean> {
-  if (!Number.isSafeInteger(connectionId) || connectionId <= 0) return false;
-  const row = await d1.prepare('SELECT push_channels FROM calendar_connections WHERE id = ? AND enabled = 1').bind(connectionId).first<{ push_channels: string | null }>();
-  const channels = row?.push_channels ? (JSON.parse(row.push_channels) as Record<string, PushChannel>) : {};
+/** The push channels of these enabled connections, in one read. */
+async function channelsOf(d1: D1Queryable, connectionIds: number[]): Promise<Map<number, PushChannel[]>> {
+  const ids = connectionIds.filter((id) => Number.isSafeInteger(id) && id > 0);
+  if (!ids.length) return new Map();
+  const { results } = await d1
+    .prepare('SELECT id, push_channels FROM calendar_connections WHERE id IN (SELECT value FROM json_each(?)) AND enabled = 1')
+    .bind(JSON.stringify(ids))
+    .all<{ id: number; push_channels: string | null }>();
+  return new Map(results.map((r) => [r.id, Object.values(r.push_channels ? (JSON.parse(r.push_channels) as Record<string, PushChannel>) : {})]));
+}
+
+async function channelMatches(channels: PushChannel[] | undefined, channelId: string, secret: string): Promise<boolean> {
+  if (!channels?.length) return false;
   const hash = await sha256Hex(secret);
-  if (!Object.values(channels).some((c) => c.id === channelId && c.tokenHash === hash)) return false;
+  return channels.some((c) => c.id === channelId && c.tokenHash === hash);
+}
+
+/** Queues a sync of the connection (coalesced: a burst of notifications is one sync). */
+async function queueSync(d1: D1Queryable, env: Bindings, connectionId: number, now: number): Promise<void> {
   const claim = await claimRefresh(d1, connectionId, now, 0, PUSH_PENDING_MS);
   if (claim?.claimed) await env.CALENDAR_SYNC.send({ connection_id: connectionId });
-  return true;
 }
 
 /** POST /v2/calendar-push/google: X-Goog-Channel-ID / -Token / X-Goog-Resource-State (`sync` is the channel's hello). */
 export async function onGooglePush(d1: D1Queryable, env: Bindings, headers: { channelId?: string; token?: string; state?: string }, now: number): Promise<boolean> {
   if (!headers.channelId || !headers.token || headers.state === 'sync') return false;
   const connectionId = Number(/^cf-(\d+)-/.exec(headers.channelId)?.[1]);
-  return pushed(d1, env, connectionId, headers.channelId, headers.token, now);
+  if (!(await channelMatches((await channelsOf(d1, [connectionId])).get(connectionId), headers.channelId, headers.token))) return false;
+  await queueSync(d1, env, connectionId, now);
+  return true;
 }
 
-/** POST /v2/calendar-push/microsoft: a batch of change notifications, each with its subscription and clientState. */
+/**
+ * POST /v2/calendar-push/microsoft: a batch of change notifications (up to 100 read), each with its subscription and
+ * clientState `<connection>.<secret>`. Anyone can post here, so the batch costs one D1 read whatever it names; only a
+ * connection whose channel and secret match gets a write (its sync queued once).
+ */
 export async function onGraphPush(d1: D1Queryable, env: Bindings, body: unknown, now: number): Promise<number> {
   const value = (body as { value?: unknown })?.value;
   if (!Array.isArray(value)) return 0;
-  let queued = 0;
-  for (const n of value.slice(0, 100)) {
-    const state = typeof n?.clientState === 'string' ? n.clientState : '';
-    const connectionId = Number(state.split('.')[0]);
-    if (typeof n?.subscriptionId === 'string' && (await pushed(d1, env, connectionId, n.subscriptionId, state, now))) queued++;
+  const notes = value.slice(0, 100).flatMap((n) =>
+    typeof n?.subscriptionId === 'string' && typeof n?.clientState === 'string'
+      ? [{ subscriptionId: n.subscriptionId as string, state: n.clientState as string, connectionId: Number((n.clientState as string).split('.')[0]) }]
+      : [],
+  );
+  const channels = await channelsOf(d1, [...new Set(notes.map((n) => n.connectionId))]);
+  const matched = new Set<number>();
+  for (const n of notes) {
+    if (!matched.has(n.connectionId) && (await channelMatches(channels.get(n.connectionId), n.subscriptionId, n.state))) matched.add(n.connectionId);
   }
-  return queued;
+  for (const connectionId of matched) await queueSync(d1, env, connectionId, now);
+  return matched.size;
 }
 
 /** Disconnect: stop the channels at the provider (best effort). */
