@@ -5,7 +5,7 @@
 // through STRIPE_API_BASE (vitest.config.ts) and the stubbed global fetch; webhooks are signed with the SDK's own
 // test-header helper. Other URLs (webhook subscribers) answer 200.
 import Stripe from 'stripe';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { api, createEventType, makeUser } from './helpers';
 import { makeTeam, teamEventType } from './teams-helpers';
 
@@ -203,4 +203,22 @@ export async function paidTeam(eventType: Record<string, unknown>) {
   await api('POST', '/v2/payments/stripe/account', { token: team.members[0]!.token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } });
   const hosts = team.members.map((m) => ({ user_id: m.user.id }));
   return { team, et: await teamEventType(team.id, team.owner.token, { hosts, price: 3000, currency: 'EUR', ...eventType }) };
+}
+
+/**
+ * Two refunds by hand of 500 each on a paid booking (or seat) `uid`, the second decided and sent while the first one's
+ * request to Stripe is on its way: Stripe must get 1000 in all, each refund its own amount.
+ */
+export async function expectRacingRefundsSendTheirOwnAmounts(stripe: ReturnType<typeof fakeStripe>, token: string, uid: string) {
+  const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token, body: { booking_uid: uid, amount } });
+  const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
+  let second: Promise<{ status: number }> | null = null;
+  vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+    if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
+    return fake(input, init);
+  });
+  expect((await refund(500)).status).toBe(200);
+  expect((await second!).status).toBe(200);
+  expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
+  expect((await api('GET', `/v2/bookings/${uid}`)).json.payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
 }

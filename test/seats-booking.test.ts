@@ -4,7 +4,7 @@
 // test/payments-booking.test.ts).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
-import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
+import { expectRacingRefundsSendTheirOwnAmounts, fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
 const MONDAY = upcomingDate(1, 7);
 const at = (time: string) => `${MONDAY}T${time}:00.000Z`;
@@ -256,18 +256,7 @@ describe('paid', () => {
 
   it("a seat's second refund by hand decided while the first is on its way to Stripe sends only its own amount", async () => {
     const { stripe, host, uid } = await paidSeat({ seats_per_time_slot: 2 });
-    const refund = (amount: number) => api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount } });
-    // The second refund is made (decided and sent) while the first one's request to Stripe is on its way.
-    const fake = vi.mocked(globalThis.fetch).getMockImplementation()!;
-    let second: Promise<{ status: number }> | null = null;
-    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
-      if (!second && new Request(input, init).url.endsWith('/v1/refunds')) await (second = refund(500));
-      return fake(input, init);
-    });
-    expect((await refund(500)).status).toBe(200);
-    expect((await second!).status).toBe(200);
-    expect(stripe.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(1000);
-    expect((await api('GET', `/v2/bookings/${uid}`)).json.payment).toMatchObject({ refunded_amount: 1000, refund_pending: false });
+    await expectRacingRefundsSendTheirOwnAmounts(stripe, host.token, uid);
   });
 
   it('a booking or seat moved after its refund window closed does not open it again: a cancel then refunds nothing', async () => {
