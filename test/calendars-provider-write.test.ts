@@ -359,7 +359,7 @@ describe('seated slots', () => {
   const written = (eventTypeId: number, requests: unknown[], count: number) =>
     waitFor(async () => requests.length === count && (await writesOf(eventTypeId, "w.status != 'synced'")) === 0, `${count} requests written`);
 
-  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go, deleted with the last', async () => {
+  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go (hidden from each other), deleted with the last', async () => {
     const { eventType, google } = await providerHost('google', undefined, { seats_per_time_slot: 3 });
     const ann = await seat(eventType.id, at('10:00'), 'Ann');
     await written(eventType.id, google.requests, 1);
@@ -371,6 +371,8 @@ describe('seated slots', () => {
     expect(insert).toMatchObject({ method: 'POST', body: { sequence: 0, attendees: [{ email: 'ann@example.com', displayName: 'Ann' }] } });
     expect(update).toMatchObject({ method: 'PUT', body: { id: insert!.body.id, sequence: 1 } });
     expect(update!.body.attendees.map((a: { email: string }) => a.email)).toEqual(['ann@example.com', 'bob@example.com']);
+    // Google puts the event in each guest's own calendar: a seat holder must not read the other seats' names and emails there.
+    expect([insert!.body.guestsCanSeeOtherGuests, update!.body.guestsCanSeeOtherGuests]).toEqual([false, false]);
     // The slot's event is the host's copy of the booking: no seat's capability in it.
     expect(JSON.stringify(google.requests.map((r) => r.body))).not.toMatch(new RegExp(`${ann}|${bob}`));
 
