@@ -346,6 +346,20 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     expect(await unsent(later.json.uid)).toEqual({ emails: 0, hooks: 0 });
     expect(await dbCount('SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.uid = ?', later.json.uid)).toBe(0);
   });
+
+  it('a booking cancelled while its confirmation waits for the link: the attendee and host get the cancellation, never the confirmation after it', async () => {
+    const { token, eventType } = await providerHost('google');
+    await generate(token, eventType.id, 'google_meet');
+    const { id, uid } = await heldWrite(eventType.id, at('12:00'), attendee('cancelled'));
+    expect((await unsent(uid)).emails).toBe(2);
+    expect((await api('DELETE', `/v2/bookings/${uid}`, { body: {} })).status).toBe(200);
+    await runCalendarWrite(env, id);
+    await sweepEmailOutbox(env, Date.now() + EMAIL_SWEEP_GRACE_MS + 1);
+    const emails = await env.DB.prepare('SELECT n.trigger_event, n.status, n.enqueued_at FROM booking_email_notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.uid = ? ORDER BY n.id').bind(uid).all();
+    const sent = emails.results.filter((e) => e.enqueued_at !== null).map((e) => e.trigger_event);
+    expect(sent).toEqual(['BOOKING_CANCELLED', 'BOOKING_CANCELLED']);
+    expect(emails.results.filter((e) => e.trigger_event === 'BOOKING_CREATED').map((e) => e.status)).toEqual(['suppressed', 'suppressed']);
+  });
 });
 
 describe('seated slots', () => {
