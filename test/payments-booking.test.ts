@@ -210,8 +210,11 @@ describe('a paid team event type', () => {
     expect(await hostsOfBooking(booked.json.uid)).toEqual([a.user.id, b.user.id].sort((x, y) => x - y));
     expectError(await book((await createEventType(b.token)).id, at('10:00')), 409, 'slot_unavailable');
     expect(await dbRow('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_uid = ?', booked.json.uid)).toEqual({ n: 0 });
-    // The same email again: the same booking and checkout (never a second one).
+    // The same email again: the same booking and checkout (never a second one); with another name, nothing of it.
     expect((await book(et.id, at('10:00'))).json.uid).toBe(booked.json.uid);
+    const mallory = await book(et.id, at('10:00'), { attendee: { ...ATTENDEE, name: 'Mallory' } });
+    expect(mallory.status).toBe(409);
+    expect(JSON.stringify(mallory.json)).not.toContain(booked.json.uid);
     expectError(await api('PATCH', `/v2/bookings/${booked.json.uid}`, { body: { start: at('11:00') } }), 409, 'conflict');
 
     // Stripe signs the owner's account's events with the owner's secret: a host's secret is refused.

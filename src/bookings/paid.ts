@@ -71,11 +71,11 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
   // A paid seat: the same email's open seat in this slot (asked before the slot rules, which see the slot full).
   const seatUid = ctx.eventType.seatsPerTimeSlot !== null ? await openSeatAt(e.db, ctx.eventType.id, req.start, req.attendee.email, e.now) : null;
   const seat = seatUid ? await findSeat(e.db, seatUid) : undefined;
-  if (seat && sameForm(req, ctx, seat.attendee, seat.attendee.bookingFieldsResponses)) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
+  if (seat && sameForm(req, ctx.eventType.bookingFields, seat.attendee, seat.attendee.bookingFieldsResponses)) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
   const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
   const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(e.db, same.uid));
-  if (resumed && sameForm(req, ctx, resumed.attendee, resumed.booking.bookingFieldsResponses)) {
+  if (resumed && sameForm(req, ctx.eventType.bookingFields, resumed.attendee, resumed.booking.bookingFieldsResponses)) {
     const series = resumed.booking.recurringBookingUid;
     const occurrences = series ? (await seriesForWrite(e.db, series)).map((o) => bookingJson(o)) : undefined;
     return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
@@ -93,9 +93,14 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
  * the booking's uid (which cancels it) and what its invitee wrote. The name, time zone, notes and answers must be the
  * ones stored (a retried request and the browser's back button send them again); any other asker meets a taken slot.
  */
-function sameForm(req: BookRequest, ctx: SlotContext, stored: { name: string; timezone: string; notes: string | null } | null, storedAnswers: unknown): boolean {
+export function sameForm(
+  req: BookRequest,
+  bookingFields: SlotContext['eventType']['bookingFields'],
+  stored: { name: string; timezone: string; notes: string | null } | null | undefined,
+  storedAnswers: unknown,
+): boolean {
   if (!stored) return false;
-  const answers = checkAnswers(completeFields(ctx.eventType.bookingFields), req.attendee.notes, req.responses);
+  const answers = checkAnswers(completeFields(bookingFields), req.attendee.notes, req.responses);
   if (!answers.ok) return false;
   const asked = Object.keys(answers.responses).length ? answers.responses : null;
   return (

@@ -48,7 +48,7 @@ import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slot
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
 import { holdForBooking } from '../reservations/holds';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { DEFAULT_MAX_OPEN_UNPAID, isPaidEventType } from '../bookings/paid';
+import { DEFAULT_MAX_OPEN_UNPAID, isPaidEventType, sameForm } from '../bookings/paid';
 import { openUnpaidOf } from '../bookings/paid-repo';
 import { positiveIntVar } from '../reservations/rules';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
@@ -166,7 +166,7 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
   if (!answers.ok) throw new ApiError('validation_failed', 'Request validation failed', answers.issues);
   const location = attendeeLocation(et, req.location);
   if (!location.ok) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'location', message: location.message }]);
-  const paid = isPaidEventType(et) ? await paidBookingTerms(d1, env, req, et.id, first.team.id) : null;
+  const paid = isPaidEventType(et) ? await paidBookingTerms(d1, env, req, et, first.team.id) : null;
   if (paid && 'resumed' in paid) return { booking: paid.resumed, replayed: true };
 
   let lastMessage = 'That time was just taken by another booking.';
@@ -194,12 +194,19 @@ export async function bookTeamEventType(d1: RequestDb, env: Bindings, req: BookR
  * it gets 409, and the payment goes to the team owner's Stripe account (`payee`). Read before the leases: the cap is
  * a brake on squatting, the overlap guard is what keeps the time.
  */
-async function paidBookingTerms(d1: RequestDb, env: Bindings, req: BookRequest, eventTypeId: number, teamId: number): Promise<{ resumed: BookingJson } | { payee: number }> {
+async function paidBookingTerms(
+  d1: RequestDb,
+  env: Bindings,
+  req: BookRequest,
+  et: { id: number; bookingFields: Parameters<typeof sameForm>[1] },
+  teamId: number,
+): Promise<{ resumed: BookingJson } | { payee: number }> {
   const now = Date.now();
-  const open = await openUnpaidOf(d1.db, { eventTypeId }, req.attendee.email, now);
+  const open = await openUnpaidOf(d1.db, { eventTypeId: et.id }, req.attendee.email, now);
   const same = open.find((b) => b.startAt === req.start);
   const resumed = same && (await findBookingForWrite(d1.db, same.uid));
-  if (resumed) return { resumed: bookingJson(resumed) };
+  // Only to the same form, as for a personal one (sameForm): an email and a start are easy to know.
+  if (resumed && sameForm(req, et.bookingFields, resumed.attendee, resumed.booking.bookingFieldsResponses)) return { resumed: bookingJson(resumed) };
   const maxOpen = positiveIntVar(env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
   if (open.length >= maxOpen) {
     throw new ApiError('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} of this event type; pay for one or let it expire to book another`);

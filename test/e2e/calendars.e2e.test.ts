@@ -23,6 +23,8 @@ import { freePort, startGroup, stopGroup, waitUntil, type Started } from '../../
 import { expectAccessible } from './axe';
 import { connectBrowser, seedShared } from './harness';
 
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
 const HOST = { email: 'e2e-cal-host@calflare.dev', password: 'e2e-cal-host-password', name: 'Cal Host' };
 const DAV_USER = { username: 'host', password: 'radicale-pass-123' };
 
@@ -434,6 +436,12 @@ describe('the host’s /settings page in Chromium (issue #28)', () => {
       // Nothing wider than the phone: no sideways scrolling.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await expectAccessible(page, 'settings calendars');
+      // For a person to look at (CI keeps test-results/screenshots): the page on a phone, light and dark.
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'settings-calendars-phone.png'), fullPage: true });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(SCREENSHOTS, 'settings-calendars-phone-dark.png'), fullPage: true });
+      await page.emulateMedia({ colorScheme: 'light' });
       await Promise.all([page.waitForURL(`${base}/settings/calendars/${id}/disconnect`), page.click(`#calendar-${id} a.danger`)]);
       await Promise.all([page.waitForURL(`${base}/settings/calendars`), page.click('.confirm button[type=submit]')]);
       expect(await page.textContent('.flash.ok')).toContain('Disconnected Phone calendar.');
