@@ -341,6 +341,16 @@ describe("the host's refund by hand", () => {
     expect((await getBooking(uid)).status).toBe('accepted');
   });
 
+  it('in a three-decimal currency, only an amount Stripe can refund (a multiple of 10) is taken; anything else is a 400 and nothing is sent', async () => {
+    const { stripe, host, uid } = await settledBooking({ price: 5000, currency: 'kwd' });
+    const odd = await api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount: 1005 } });
+    expectError(odd, 400, 'validation_failed');
+    expect(odd.json.error.issues[0].path).toBe('amount');
+    expect((await getBooking(uid)).payment).toMatchObject({ status: 'paid', refunded_amount: 0 });
+    expect((await api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount: 1010 } })).json.payment).toMatchObject({ refunded_amount: 1010, refund_pending: false });
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([1010]);
+  });
+
   it('a refund Stripe did not confirm stays pending and the cron sends it again, once', async () => {
     const { stripe, host, uid } = await settledBooking();
     stripe.setDown(true);

@@ -452,7 +452,7 @@ export const bookingPages = new Hono<AdminEnv>()
       await refundByHost(c.var.d1, c.env, c.get('user')!, uid, amount);
       return redirectWith(c, back, { kind: 'ok', text: `Refunded ${formatMoney(amount, found.payment.currency)}.` });
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: `Nothing refunded: ${error.message}` });
+      if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: `Nothing refunded: ${error.issues?.[0]?.message ?? error.message}` });
       throw error;
     }
   })

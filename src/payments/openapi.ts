@@ -81,7 +81,8 @@ export const paymentsDocs: ResourceDocs = {
       summary: 'Refund a paid booking by hand',
       description:
         "For the booking's host or a super admin (anyone else: 404). `amount` defaults to everything still refundable. The refund goes to Stripe " +
-        'with an idempotency key from the booking uid and the refunded total, so a retry never refunds twice; an unconfirmed refund is retried by the cron.',
+        'with an idempotency key from the booking uid and the refunded total, so a retry never refunds twice; an unconfirmed refund is retried by the cron. ' +
+        'In a three-decimal currency (bhd, jod, kwd, omr, tnd) the amount must be a multiple of 10 minor units, as Stripe takes them (else 400 on `amount`).',
       auth: 'session',
       body: { schema: refundBody },
       success: { status: 200, description: 'The booking with its payment after the refund', schema: bookingResponse },

@@ -19,6 +19,7 @@ import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, ove
 import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
 import { afterEffects, paymentOf, performPaymentEffects, performPaymentWork } from './effects';
 import { refundable } from './machine';
+import { priceProblem } from './money';
 
 const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -246,6 +247,9 @@ export async function refundByHost(d1: RequestDb, env: Bindings, actor: User, ui
   // The host, or the account holder the money went to (a team booking's team owner).
   const mayRefund = actor.role === 'super_admin' || actor.id === found?.hostId || actor.id === found?.payment.account_user_id;
   if (!found || !mayRefund) throw notFound('Booking');
+  // Stripe takes three-decimal amounts in tens only: a refund it refuses would stay pending (and retried) for ever.
+  const problem = requested === undefined ? null : priceProblem(requested, found.payment.currency);
+  if (problem) throw new ApiError('validation_failed', 'Request validation failed', [{ path: 'amount', message: problem }]);
   // Default: everything still refundable (the machine checks it again under the lock; the booking's status plays no part).
   const p = found.payment;
   const amount = requested ?? refundable({ booking: 'accepted', payment: p.status, amount: p.amount, refunded: p.refunded_amount });
