@@ -346,6 +346,20 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     expect(await unsent(later.json.uid)).toEqual({ emails: 0, hooks: 0 });
     expect(await dbCount('SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.uid = ?', later.json.uid)).toBe(0);
   });
+
+  it('a booking cancelled while its confirmation waits for the link: the attendee and host get the cancellation, never the confirmation after it', async () => {
+    const { token, eventType } = await providerHost('google');
+    await generate(token, eventType.id, 'google_meet');
+    const { id, uid } = await heldWrite(eventType.id, at('12:00'), attendee('cancelled'));
+    expect((await unsent(uid)).emails).toBe(2);
+    expect((await api('DELETE', `/v2/bookings/${uid}`, { body: {} })).status).toBe(200);
+    await runCalendarWrite(env, id);
+    await sweepEmailOutbox(env, Date.now() + EMAIL_SWEEP_GRACE_MS + 1);
+    const emails = await env.DB.prepare('SELECT n.trigger_event, n.status, n.enqueued_at FROM booking_email_notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.uid = ? ORDER BY n.id').bind(uid).all();
+    const sent = emails.results.filter((e) => e.enqueued_at !== null).map((e) => e.trigger_event);
+    expect(sent).toEqual(['BOOKING_CANCELLED', 'BOOKING_CANCELLED']);
+    expect(emails.results.filter((e) => e.trigger_event === 'BOOKING_CREATED').map((e) => e.status)).toEqual(['suppressed', 'suppressed']);
+  });
 });
 
 describe('seated slots', () => {
@@ -359,7 +373,7 @@ describe('seated slots', () => {
   const written = (eventTypeId: number, requests: unknown[], count: number) =>
     waitFor(async () => requests.length === count && (await writesOf(eventTypeId, "w.status != 'synced'")) === 0, `${count} requests written`);
 
-  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go, deleted with the last', async () => {
+  it('Google: the slot is ONE event, inserted by the first seat, its attendees updated as seats come and go (hidden from each other), deleted with the last', async () => {
     const { eventType, google } = await providerHost('google', undefined, { seats_per_time_slot: 3 });
     const ann = await seat(eventType.id, at('10:00'), 'Ann');
     await written(eventType.id, google.requests, 1);
@@ -371,6 +385,8 @@ describe('seated slots', () => {
     expect(insert).toMatchObject({ method: 'POST', body: { sequence: 0, attendees: [{ email: 'ann@example.com', displayName: 'Ann' }] } });
     expect(update).toMatchObject({ method: 'PUT', body: { id: insert!.body.id, sequence: 1 } });
     expect(update!.body.attendees.map((a: { email: string }) => a.email)).toEqual(['ann@example.com', 'bob@example.com']);
+    // Google puts the event in each guest's own calendar: a seat holder must not read the other seats' names and emails there.
+    expect([insert!.body.guestsCanSeeOtherGuests, update!.body.guestsCanSeeOtherGuests]).toEqual([false, false]);
     // The slot's event is the host's copy of the booking: no seat's capability in it.
     expect(JSON.stringify(google.requests.map((r) => r.body))).not.toMatch(new RegExp(`${ann}|${bob}`));
 

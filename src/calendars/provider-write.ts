@@ -65,6 +65,8 @@ export async function googleEventBody(payload: CalendarWritePayload, site: Site)
     transparency: 'opaque',
     sequence: payload.sequence,
     attendees: attendeesOf(payload).map((a) => ({ email: a.email, displayName: a.name, responseStatus: 'accepted' })),
+    // Google shows the event in each guest's own calendar: a seat holder must not read the other seats there.
+    ...(payload.seats ? { guestsCanSeeOtherGuests: false } : {}),
     ...(copy.link ? { source: { title: 'calflare', url: copy.link } } : {}),
     extendedProperties: { private: { calflareEvent: copy.eventUid } },
     ...(linkToRequest(payload, 'google') ? { conferenceData: googleConferenceRequest(id) } : {}),

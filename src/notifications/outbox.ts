@@ -118,6 +118,21 @@ const NOTIFIABLE_BOOKING = `${BOOKING_IN_SNAPSHOT_STATE} AND (b.sequence = ? OR 
   AND (e.id IS NULL OR e.email_notifications = 1)`;
 
 /**
+ * A booking that ended while its confirmation waited for the generated meeting link (src/calendars/meeting-link-settle.ts):
+ * that confirmation must never go after the cancellation, so it is not sent at all. Answers no ids.
+ */
+function suppressHeldConfirmations(d1: D1Queryable, uid: string, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE booking_email_notifications SET status = 'suppressed', last_error = 'Not sent: the booking ended before its meeting link was made', updated_at = ?2
+       WHERE booking_id = (SELECT id FROM bookings WHERE uid = ?1 AND status IN ('cancelled', 'rejected'))
+         AND status = 'pending' AND enqueued_at IS NULL AND json_extract(payload, '$.booking.status') = 'accepted'
+         AND json_extract(payload, '$.booking.generatedLink') IS NOT NULL AND json_extract(payload, '$.booking.locationValue') IS NULL`,
+    )
+    .bind(uid, now);
+}
+
+/**
  * Statements to put in the same D1 batch as the booking write (after it, and after a team booking's booking_hosts
  * rows): one pending notification per recipient of this change (RECIPIENTS), each answering its new id (see
  * `notificationIdsOf`). None when emails are off. Where the host hears of a change, so does every other host
@@ -155,6 +170,7 @@ export function notificationInserts(
       )
       .bind(newNotificationId(), event.trigger, role, to.email, to.name, ...look.binds, now, now, ...check.binds, ...where);
   });
+  if (!event.seat && (event.trigger === 'BOOKING_CANCELLED' || event.trigger === 'BOOKING_REJECTED')) statements.unshift(suppressHeldConfirmations(d1, event.booking.uid, now));
   if (!RECIPIENTS[event.trigger].includes('host')) return statements;
   // The co-hosts: the host's message, read in each one's own zone (the payload's hostTimezone is the reader's).
   const coHosts = d1
