@@ -2,6 +2,7 @@
 // row with its seats.
 import { describe, expect, it } from 'vitest';
 import { api, ATTENDEE, book, eventTypeEditForm, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
+import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
 describe('seats in the admin', () => {
   it('saves seats, refuses them with confirmation at the seats box, and lists them', async () => {
@@ -39,5 +40,27 @@ describe('seats in the admin', () => {
     expect(row).toContain(emails[1]);
     // One row for the slot.
     expect(list.html.split(emails[1]!).length - 1).toBe(2); // the mailto link and its text
+  });
+
+  it('a paid seat shows its payment and is refunded by hand from the Bookings tab, the other seat untouched', async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost({ seats_per_time_slot: 3, price: 1500, currency: 'usd' });
+    const start = `${upcomingDate(2, 7)}T10:00:00.000Z`;
+    const seats = [];
+    for (const name of ['ann', 'bob']) {
+      const seat = (await book(host.eventType.id, start, { attendee: { ...ATTENDEE, name, email: `${name}-${crypto.randomUUID().slice(0, 8)}@example.com` } })).json;
+      await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(seat.payment.checkout_url)![0])));
+      seats.push(seat);
+    }
+    const [ann, bob] = seats as [any, any];
+    const { cookie, post } = await signedInAdmin();
+    const list = await page('/admin/bookings?limit=200', { cookie });
+    const row = list.html.slice(list.html.lastIndexOf('<tr', list.html.indexOf(ann.attendee.email)), list.html.indexOf('</tr>', list.html.indexOf(ann.attendee.email)));
+    expect(row).toContain('$15.00 paid');
+    expect(row).toContain(`action="/admin/bookings/${ann.seat_uid}/refund"`);
+    expect((await post(`/admin/bookings/${ann.seat_uid}/refund`, { amount: '5.00' })).status).toBe(303);
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([500]);
+    expect((await api('GET', `/v2/bookings/${ann.seat_uid}`)).json.payment).toMatchObject({ status: 'partially_refunded', refunded_amount: 500 });
+    expect((await api('GET', `/v2/bookings/${bob.seat_uid}`)).json.payment).toMatchObject({ status: 'paid', refunded_amount: 0 });
   });
 });

@@ -4,11 +4,12 @@ import { formatInTimeZone } from 'date-fns-tz';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { bookingJson, bookingSortKey, byUid, findBooking, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
+import { bookingJson, bookingSortKey, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
 import { liveSeatsOf } from '../bookings/seat-repo';
-import type { Attendee, Booking } from '../db/schema';
+import type { Attendee } from '../db/schema';
 import { formatMoney, minorDigits } from '../payments/money';
 import { refundByHost } from '../payments/service';
+import { paymentOf } from '../payments/effects';
 import { reasonBody, uidParam } from '../bookings/schemas';
 import { cancelBooking, settleBooking } from '../bookings/service';
 import { labelledAnswers } from '../event-types/booking-fields';
@@ -22,7 +23,7 @@ import { HoldsPanel, loadHoldRows, releaseHoldFromAdmin, type HoldRows } from '.
 import { field, formOf, pageOf, redirectWith, safeReturn, type AdminContext, type AdminEnv, type Page } from './http';
 import { Badge, CsrfField, Empty, ErrorSummary, ListTable, Layout, PageHead, Pager, PostButton, type Tone } from './layout';
 import { isLive } from '../bookings/occupancy';
-import type { BookingField } from '../db/json-types';
+import type { BookingField, PaymentRecord } from '../db/json-types';
 
 const LIST = '/admin/bookings';
 const PAGE_SIZE = 25;
@@ -184,8 +185,8 @@ const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: stri
   </details>
 );
 
-/** A seated slot: how many seats are taken, and who holds them. */
-const SeatsCell: FC<{ seats: Attendee[] }> = ({ seats }) => (
+/** A seated slot: how many seats are taken, and who holds them; a paid seat its own payment and refund by hand. */
+const SeatsCell: FC<{ seats: Attendee[]; csrf: string; back: string }> = ({ seats, csrf, back }) => (
   <td class="stack attendee seats">
     <div>
       <Badge tone="info">{`${seats.length} seat${seats.length === 1 ? '' : 's'} taken`}</Badge>
@@ -193,14 +194,19 @@ const SeatsCell: FC<{ seats: Attendee[] }> = ({ seats }) => (
     {seats.map((s) => (
       <div class="small seat">
         <strong>{s.name}</strong> <a href={`mailto:${s.email}`}>{s.email}</a>
+        {s.payment && s.seatUid && (
+          <>
+            <PaymentLine p={s.payment} />
+            <RefundForm uid={s.seatUid} p={s.payment} csrf={csrf} back={back} />
+          </>
+        )}
       </div>
     ))}
   </td>
 );
 
 /** A paid booking (issue #30): its amount and payment status, what was refunded, and a refund by hand while money is left. */
-const PaymentLine: FC<{ b: Booking }> = ({ b }) => {
-  const p = b.payment!;
+const PaymentLine: FC<{ p: PaymentRecord }> = ({ p }) => {
   const money = (n: number) => formatMoney(n, p.currency);
   const word = p.status === 'unpaid' ? 'unpaid' : p.status === 'void' ? 'not paid (checkout closed)' : 'paid';
   return (
@@ -211,15 +217,15 @@ const PaymentLine: FC<{ b: Booking }> = ({ b }) => {
   );
 };
 
-const RefundForm: FC<{ b: Booking; csrf: string; back: string }> = ({ b, csrf, back }) => {
-  const p = b.payment!;
+/** `uid`: the booking's, or a paid seat's seat_uid (each seat paid on its own). */
+const RefundForm: FC<{ uid: string; p: PaymentRecord; csrf: string; back: string }> = ({ uid, p, csrf, back }) => {
   const left = p.status === 'paid' || p.status === 'partially_refunded' ? p.amount - p.refunded_amount : 0;
   if (left <= 0) return null;
   const digits = minorDigits(p.currency);
   return (
     <details class="inline">
       <summary>Refund…</summary>
-      <form method="post" action={`${LIST}/${b.uid}/refund`}>
+      <form method="post" action={`${LIST}/${uid}/refund`}>
         <CsrfField token={csrf} />
         <input type="hidden" name="back" value={back} />
         <input type="text" name="amount" inputmode="decimal" value={(left / 10 ** digits).toFixed(digits)} aria-label={`Amount in ${p.currency.toUpperCase()}`} />
@@ -251,7 +257,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         {row.coHosts.length > 0 && <div class="small co-hosts">with {row.coHosts.map((h) => h.name).join(', ')}</div>}
       </td>
       {row.seats ? (
-        <SeatsCell seats={row.seats} />
+        <SeatsCell seats={row.seats} csrf={csrf} back={back} />
       ) : (
       <td class="stack attendee">
         <div>
@@ -271,7 +277,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
       )}
       <td class="stack">
         <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
-        {b.payment && <PaymentLine b={b} />}
+        {b.payment && <PaymentLine p={b.payment} />}
         {reason && <div class="muted small">Reason: {reason}</div>}
       </td>
       <td>
@@ -280,11 +286,11 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
             {status === 'pending' && <PostButton action={`${LIST}/${b.uid}/confirm`} csrf={csrf} label="Confirm" class="btn small primary" hidden={{ back }} />}
             {b.status === 'pending' && <ReasonForm action={`${LIST}/${b.uid}/decline`} csrf={csrf} back={back} summary="Decline…" button="Decline booking" danger />}
             <ReasonForm action={`${LIST}/${b.uid}/cancel`} csrf={csrf} back={back} summary="Cancel…" button="Cancel booking" danger />
-            {b.payment && <RefundForm b={b} csrf={csrf} back={back} />}
+            {b.payment && <RefundForm uid={b.uid} p={b.payment} csrf={csrf} back={back} />}
           </div>
         ) : b.payment ? (
           <div class="actions">
-            <RefundForm b={b} csrf={csrf} back={back} />
+            <RefundForm uid={b.uid} p={b.payment} csrf={csrf} back={back} />
           </div>
         ) : (
           <span class="muted small">None</span>
@@ -432,9 +438,10 @@ export const bookingPages = new Hono<AdminEnv>()
     const uid = uidOf(c);
     const form = (await formOf(c))!;
     const back = safeReturn(form.get('back'), LIST);
-    const found = await findBooking(c.var.db, byUid(uid));
-    if (!found?.booking.payment) throw notFound('Booking');
-    const digits = minorDigits(found.booking.payment.currency);
+    // A paid booking or a paid seat (by its seat_uid).
+    const found = await paymentOf(c.var.db, uid);
+    if (!found) throw notFound('Booking');
+    const digits = minorDigits(found.payment.currency);
     const text = field(form, 'amount').trim();
     // The amount as people write it (12.50), in the booking's currency: minor units by its number of decimals.
     if (!new RegExp(`^\\d{1,8}(\\.\\d{1,${Math.max(digits, 1)}})?$`).test(text) || (digits === 0 && text.includes('.'))) {
@@ -443,7 +450,7 @@ export const bookingPages = new Hono<AdminEnv>()
     const amount = Math.round(Number(text) * 10 ** digits);
     try {
       await refundByHost(c.var.d1, c.env, c.get('user')!, uid, amount);
-      return redirectWith(c, back, { kind: 'ok', text: `Refunded ${formatMoney(amount, found.booking.payment.currency)} of “${found.booking.title}”.` });
+      return redirectWith(c, back, { kind: 'ok', text: `Refunded ${formatMoney(amount, found.payment.currency)}.` });
     } catch (error) {
       if (error instanceof ApiError && error.status < 500) return redirectWith(c, back, { kind: 'error', text: `Nothing refunded: ${error.message}` });
       throw error;
