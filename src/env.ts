@@ -72,6 +72,7 @@ export interface Bindings {
   STRIPE_API_BASE?: string;
   /** Open unpaid bookings one attendee email may have with one host (default 2): a cap on slot squatting. */
   PAYMENT_MAX_OPEN_PER_ATTENDEE?: string;
+  PAYMENT_MAX_OPEN_PER_CLIENT?: string;
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: string;

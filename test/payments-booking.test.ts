@@ -7,7 +7,7 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, issuePaths, makeUser, page, postForm, publicHost, signedInAdmin, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, freshIp, issuePaths, makeUser, page, postForm, publicHost, signedInAdmin, upcomingDate } from './helpers';
 import worker from '../src/index';
 import { expectRacingRefundsSendTheirOwnAmounts, fakeStripe, HOST_KEY, OWNER_KEY, OWNER_WHSEC, paidHost, paidTeam, sendWebhook, stripeEvent, WEBHOOK_SECRET } from './payments-helpers';
 import { hostsOfBooking, makeTeam, type TestUser } from './teams-helpers';
@@ -136,6 +136,21 @@ describe('booking a paid event type', () => {
     expect(first.json.payment).toMatchObject({ amount: 500, currency: 'jpy' });
     expect(stripe.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(1);
     expect(stripe.requests[0]!.form.get('line_items[0][price_data][unit_amount]')).toBe('500');
+  });
+
+  it('one client network holds at most 5 open checkouts with a host, whatever the emails; another network still books', async () => {
+    fakeStripe();
+    const { eventType } = await paidHost();
+    const ip = freshIp();
+    const from = (client: string, i: number) =>
+      book(eventType.id, at(`${String(9 + i).padStart(2, '0')}:00`), { attendee: { ...ATTENDEE, email: `squat${i}@example.com` } }, { 'cf-connecting-ip': client });
+    for (let i = 0; i < 5; i++) {
+      const held = await from(ip, i);
+      expect(held.json.status).toBe('awaiting_payment');
+      expect(Object.keys(held.json.payment)).not.toContain('client');
+    }
+    expectError(await from(ip, 5), 409, 'too_many_bookings');
+    expect((await from(freshIp(), 6)).json.status).toBe('awaiting_payment');
   });
 
   it('Stripe unreachable: the booking holds its time without a link, and booking again opens the same session', async () => {

@@ -24,7 +24,7 @@ import { createBooking, rescheduleBooking } from '../dispatch/bookings';
 import { completeFields } from '../event-types/booking-fields';
 import type { Bindings, Variables } from '../env';
 import { ApiError, type ErrorIssue } from '../lib/errors';
-import { chargeRateLimit, clientHash, enforceRateLimit } from '../lib/rate-limit';
+import { chargeRateLimit, clientHash, enforceRateLimit, namedClientHash } from '../lib/rate-limit';
 import { isoInstant, toIssues } from '../lib/validation';
 import { findLiveHold } from '../reservations/repo';
 import { holdForForm } from '../dispatch/holds';
@@ -447,6 +447,7 @@ async function submitForm(c: PublicContext, mode: BookerMode) {
       idempotencyHash: hash,
       reservationUid,
       ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
+      clientHash: await namedClientHash(c),
     });
   try {
     // The form's hold is consumed by the booking; a hold that expired or was released meanwhile is simply left out

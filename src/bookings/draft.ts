@@ -23,6 +23,8 @@ export interface BookRequest {
   responses?: Record<string, unknown>;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
+  /** The client's network (src/lib/rate-limit.ts clientHash), when the request names one: caps its open unpaid bookings. */
+  clientHash?: string | null;
   /** The holder's slot reservation that this booking replaces (POST /v2/bookings `reservation_uid`). */
   reservationUid?: string | null;
   /** A recurring event type: book only the first this many occurrences of its series (POST /v2/bookings `recurrence_count`). */

@@ -371,7 +371,7 @@ export class HostCalendar extends DurableObject<Bindings> {
     const seriesUid = newBookingUid();
     // A paid series (price per series) waits for its one payment: its payment is the commitment, so the anonymous
     // long-series rule does not hold it for confirmation (the event type's own requires_confirmation does, once paid).
-    const paid = isPaidEventType(ctx.eventType) ? paidSeries(ctx, starts, now) : null;
+    const paid = isPaidEventType(ctx.eventType) ? paidSeries(ctx, starts, now, req.clientHash ?? null) : null;
     const needsConfirmation = paid ? true : seriesNeedsConfirmation(count, req.signedIn === true);
     const master = { rule, count, zone: ctx.scheduleTimeZone, lastStart: starts.at(-1)! };
     const drafts = [];

@@ -135,6 +135,27 @@ export async function openUnpaidSeatsOf(db: Db, hostId: number, email: string, n
   return row?.n ?? 0;
 }
 
+/**
+ * Open unpaid checkouts one client (its network's hash) has with a host, or on a team event type: bookings (a series
+ * counts once: one checkout) and seats. Each part walks a partial index of open unpaid rows (`+` keeps SQLite off the
+ * host's or event type's whole history).
+ */
+export async function openUnpaidOfClient(db: Db, scope: { hostId: number } | { eventTypeId: number }, client: string, now: number): Promise<number> {
+  const [column, id] = 'hostId' in scope ? ['host_id', scope.hostId] : ['event_type_id', scope.eventTypeId];
+  const row = await db.$client
+    .prepare(
+      `SELECT
+         (SELECT COUNT(DISTINCT coalesce(recurring_booking_uid, uid)) FROM bookings
+          WHERE status = 'awaiting_payment' AND payment_expires_at > ?2 AND +${column} = ?1 AND json_extract(payment, '$.client') = ?3)
+       + (SELECT COUNT(*) FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+          WHERE a.cancelled_at IS NULL AND a.payment_expires_at IS NOT NULL AND a.payment_expires_at > ?2 AND +b.${column} = ?1
+            AND json_extract(a.payment, '$.client') = ?3) AS n`,
+    )
+    .bind(id, now, client)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /** What a payment event needs of the booking's event type beyond BookingForWrite (null: the event type was deleted). */
 export async function paidTerms(db: Db, eventTypeId: number | null) {
   if (eventTypeId === null) return null;

@@ -27,10 +27,10 @@ import { seatFromRow, type SeatForWrite } from './seat-repo';
 import { seatJson, seatSnapshot, type SeatEnv, type SeatWritten } from './seat-views';
 
 /** A new paid seat's payment (the event type's price, per seat) and deadline (never after the slot's start). */
-export function newSeatPayment(ctx: SlotContext, start: number, now: number): { payment: PaymentRecord; paymentExpiresAt: number } {
+export function newSeatPayment(ctx: SlotContext, start: number, now: number, client: string | null): { payment: PaymentRecord; paymentExpiresAt: number } {
   const et = ctx.eventType;
   return {
-    payment: newPaymentRecord(et.price!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+    payment: newPaymentRecord(et.price!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY, client),
     paymentExpiresAt: paymentDeadline(now, et.paymentDeadlineMinutes, start),
   };
 }

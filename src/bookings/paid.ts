@@ -25,7 +25,7 @@ import { checkAnswers, completeFields } from '../event-types/booking-fields';
 import { bookingFromRow, bookingJson, findBookingForWrite, guardedInsert, insertAttendee, acceptedLocation, seriesForWrite, type BookingForWrite, type BookingJson, type NewBooking } from './repo';
 import type { PaymentRecord } from '../db/json-types';
 import type { BookingEventSnapshot } from '../webhooks/payload';
-import { openSeatAt, openUnpaidOf, openUnpaidSeatsOf, paymentUpdate, spanFreeFor } from './paid-repo';
+import { openSeatAt, openUnpaidOf, openUnpaidOfClient, openUnpaidSeatsOf, paymentUpdate, spanFreeFor } from './paid-repo';
 import { findSeat } from './seat-repo';
 import { seatJson } from './seat-views';
 import { newBookingUid } from './uid';
@@ -59,6 +59,16 @@ export interface PaidEnv {
 const fail = (code: ErrorCode, message: string): PaidWritten => ({ ok: false, code, message });
 
 export const DEFAULT_MAX_OPEN_UNPAID = 2;
+/** Open unpaid checkouts one client network may hold with one host (many emails from one place squat no more). */
+export const DEFAULT_MAX_OPEN_UNPAID_PER_CLIENT = 5;
+
+/** The per-client cap (null: go on). Read under the host's lock (or, for a team, before its leases). */
+export async function clientCapFailure(db: Db, env: Pick<Bindings, 'PAYMENT_MAX_OPEN_PER_CLIENT'>, scope: { hostId: number } | { eventTypeId: number }, client: string | null | undefined, now: number) {
+  if (!client) return null;
+  const max = positiveIntVar(env.PAYMENT_MAX_OPEN_PER_CLIENT, DEFAULT_MAX_OPEN_UNPAID_PER_CLIENT);
+  if ((await openUnpaidOfClient(db, scope, client, now)) < max) return null;
+  return `This network already has ${max} unpaid booking${max === 1 ? '' : 's'} here; pay for one or let it expire to book another`;
+}
 
 export const isPaidEventType = (et: { price: number | null; currency: string | null }) => et.price !== null && et.currency !== null;
 
@@ -85,7 +95,8 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
   if (new Set(open.map((b) => b.recurringBookingUid ?? b.uid)).size + seats >= maxOpen) {
     return fail('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} with this host; pay for one or let it expire to book another`);
   }
-  return null;
+  const squatting = await clientCapFailure(e.db, e.env, { hostId: ctx.host.id }, req.clientHash, e.now);
+  return squatting ? fail('too_many_bookings', squatting) : null;
 }
 
 /**
@@ -116,14 +127,14 @@ export function sameForm(
  * first start), each with its share of the price (`seriesShares`) and the series' price; the first occurrence carries
  * the checkout and the invitation's series master for when it is paid. Only BOOKING_PAYMENT_INITIATED goes out.
  */
-export function paidSeries(ctx: SlotContext, starts: number[], now: number) {
+export function paidSeries(ctx: SlotContext, starts: number[], now: number, client: string | null) {
   const et = ctx.eventType;
   const shares = seriesShares(et.price!, starts.length, et.currency!);
   const expiresAt = paymentDeadline(now, et.paymentDeadlineMinutes, starts[0]!);
   return {
     awaiting<D extends { booking: NewBooking; snapshot: BookingEventSnapshot }>(draft: D, index: number, master: NonNullable<PaymentRecord['series_master']>): D {
       const payment: PaymentRecord = {
-        ...newPaymentRecord(shares[index]!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+        ...newPaymentRecord(shares[index]!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY, client),
         series_amount: et.price!,
         ...(index === 0 ? { series_master: { rule: { freq: master.rule.freq, interval: master.rule.interval }, count: master.count, zone: master.zone, lastStart: master.lastStart } } : {}),
       };
@@ -154,7 +165,7 @@ export async function bookPaid(e: PaidEnv, req: BookRequest, ctx: SlotContext, h
     ...draft.booking,
     status: 'awaiting_payment' as const,
     paymentExpiresAt: paymentDeadline(e.now, et.paymentDeadlineMinutes, req.start),
-    payment: newPaymentRecord(et.price!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY),
+    payment: newPaymentRecord(et.price!, et.currency!, ctx.host.id, et.refundPolicy ?? DEFAULT_REFUND_POLICY, req.clientHash ?? null),
   };
   const snapshot = { ...draft.snapshot, trigger: 'BOOKING_PAYMENT_INITIATED' as const, booking: { ...draft.snapshot.booking, status: booking.status } };
   const d1 = e.db.$client;

@@ -4,7 +4,7 @@ import { sha256Hex } from '../lib/crypto';
 import type { User } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import { chargeRateLimit, rateLimit } from '../lib/rate-limit';
+import { chargeRateLimit, namedClientHash, rateLimit } from '../lib/rate-limit';
 import { listPage } from '../lib/pagination';
 import { toIssues, validate } from '../lib/validation';
 import { scopedIdempotencyKey, type IdempotencyScope } from './idempotency';
@@ -38,6 +38,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       reservationUid: body.reservation_uid ?? null,
       ...(body.recurrence_count === undefined ? {} : { recurrenceCount: body.recurrence_count }),
       signedIn: Boolean(c.get('user')),
+      clientHash: await namedClientHash(c),
     });
     // A recurring event type answers the first occurrence with the whole series in `occurrences`; each occurrence
     // spends the client's write budget like a booking of its own.

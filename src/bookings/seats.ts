@@ -57,7 +57,7 @@ export async function bookSeat(e: SeatEnv, req: BookRequest, ctx: SlotContext): 
   const person = { ...req.attendee, seatUid };
   // A paid seat (price per seat) waits for its payment: it holds its place until its deadline, and only
   // BOOKING_PAYMENT_INITIATED goes out (no email, no calendar write) until it is paid (src/bookings/paid-seats.ts).
-  const paid = isPaidEventType(ctx.eventType) ? newSeatPayment(ctx, req.start, e.now) : null;
+  const paid = isPaidEventType(ctx.eventType) ? newSeatPayment(ctx, req.start, e.now, req.clientHash ?? null) : null;
   const newSeat = { ...req.attendee, seatUid, responses: draft.responses, sequence: 0, ...(paid ?? {}) };
   const trigger = paid ? 'BOOKING_PAYMENT_INITIATED' : 'BOOKING_CREATED';
   const cap = e.attendeeCap(req.attendee.email);

@@ -77,6 +77,8 @@ export interface PaymentRecord {
   refund_totals?: number[];
   /** Whose Stripe account takes the money: the host, or a team event type's team owner. */
   account_user_id: number;
+  /** The booking client's network (the SHA-256 the rate limits use), for the cap on its open unpaid bookings; never answered. */
+  client?: string;
   checkout_session_id: string | null;
   checkout_url: string | null;
   payment_intent_id: string | null;

@@ -29,6 +29,11 @@ export async function clientHash(c: Pick<Context<AppEnv>, 'req'>): Promise<strin
   return sha256Hex(`net:${clientNetwork(clientIp(c))}`);
 }
 
+/** clientHash, or null when the request names no client (no CF-Connecting-IP: tests and local tools). */
+export async function namedClientHash(c: Pick<Context<AppEnv>, 'req'>): Promise<string | null> {
+  return clientIp(c) ? clientHash(c) : null;
+}
+
 /**
  * Counts one request of this client against `limiter` under `scope` (e.g. `booking`, `slots:12`), and throws a 429
  * with Retry-After once the limit is reached. Without CF-Connecting-IP nothing is counted: that header is always

@@ -53,8 +53,9 @@ export function checkoutParams(b: CheckoutBooking, appUrl: string, now: number) 
   };
 }
 
-export function newPaymentRecord(price: number, currency: string, accountUserId: number, refundPolicy: RefundPolicy): PaymentRecord {
+export function newPaymentRecord(price: number, currency: string, accountUserId: number, refundPolicy: RefundPolicy, client: string | null = null): PaymentRecord {
   return {
+    ...(client ? { client } : {}),
     status: 'unpaid',
     amount: price,
     currency,

@@ -48,7 +48,7 @@ import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slot
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
 import { holdForBooking } from '../reservations/holds';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { DEFAULT_MAX_OPEN_UNPAID, isPaidEventType, sameForm } from '../bookings/paid';
+import { clientCapFailure, DEFAULT_MAX_OPEN_UNPAID, isPaidEventType, sameForm } from '../bookings/paid';
 import { openUnpaidOf } from '../bookings/paid-repo';
 import { positiveIntVar } from '../reservations/rules';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
@@ -211,6 +211,8 @@ async function paidBookingTerms(
   if (open.length >= maxOpen) {
     throw new ApiError('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} of this event type; pay for one or let it expire to book another`);
   }
+  const squatting = await clientCapFailure(d1.db, env, { eventTypeId: et.id }, req.clientHash, now);
+  if (squatting) throw new ApiError('too_many_bookings', squatting);
   const payee = await teamPayee(d1.db, teamId);
   if (payee === undefined) throw new ApiError('conflict', 'This team cannot take payments: it has no owner');
   return { payee };
@@ -245,7 +247,7 @@ async function write(
     idempotencyHash: req.idempotencyHash,
     assignmentReason: attempt.reason,
     paymentExpiresAt: paid ? paymentDeadline(now, et.paymentDeadlineMinutes, req.start) : null,
-    payment: paid ? newPaymentRecord(et.price!, et.currency!, extra.payee!, et.refundPolicy ?? DEFAULT_REFUND_POLICY) : null,
+    payment: paid ? newPaymentRecord(et.price!, et.currency!, extra.payee!, et.refundPolicy ?? DEFAULT_REFUND_POLICY, req.clientHash ?? null) : null,
     now,
   };
   const trigger = paid ? 'BOOKING_PAYMENT_INITIATED' : booking.status === 'pending' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED';
