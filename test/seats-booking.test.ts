@@ -269,4 +269,20 @@ describe('paid', () => {
       expect(stripe.refunds).toEqual([]);
     }
   });
+  it('a paid seat in a zero-decimal currency: an unpaid one cannot move (409), cancelled twice refunds its price once; one past its deadline cancels to nothing', async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost({ seats_per_time_slot: 3, price: 1500, currency: 'jpy' });
+    const unpaid = (await book(host.eventType.id, at('11:00'), { attendee: person() })).json;
+    expectError(await api('PATCH', `/v2/bookings/${unpaid.seat_uid}`, { body: { start: at('12:00') } }), 409, 'conflict');
+    const paid = (await book(host.eventType.id, at('11:00'), { attendee: person() })).json;
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(paid.payment.checkout_url)![0])));
+    for (let i = 0; i < 2; i++) expect((await api('DELETE', `/v2/bookings/${paid.seat_uid}`, { body: {} })).json.payment).toMatchObject({ status: 'refunded', refunded_amount: 1500 });
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([1500]);
+    await dbRow('UPDATE booking_attendees SET payment_expires_at = ? WHERE seat_uid = ? RETURNING id', Date.now() - 1000, unpaid.seat_uid);
+    const late = await api('DELETE', `/v2/bookings/${unpaid.seat_uid}`, { body: {} });
+    expect(late.status).toBe(200);
+    expect(late.json.payment).toMatchObject({ refunded_amount: 0 });
+    expect(stripe.refunds).toHaveLength(1);
+    expect(stripe.violations).toEqual([]);
+  });
 });
