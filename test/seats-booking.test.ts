@@ -1,8 +1,11 @@
 // Seated event types over the API (issue #16 item 1): the event type fields, taking seats (races included), the
 // seat_uid's reach, cancelling seats, and what the slot's booking holds against the host's other event types. Paid
-// seats' refunds by hand racing, and a paid booking or seat moved after its refund window (the rest of paid seats:
-// test/payments-booking.test.ts).
+// seats' refunds by hand racing, the cron's refund retries, and a paid booking or seat moved after its refund window
+// (the rest of paid seats: test/payments-booking.test.ts).
+import { createScheduledController } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../src/index';
 import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, hostWithEventType, makeUser, upcomingDate } from './helpers';
 import { expectRacingRefundsSendTheirOwnAmounts, fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
@@ -284,5 +287,30 @@ describe('paid', () => {
     expect(late.json.payment).toMatchObject({ refunded_amount: 0 });
     expect(stripe.refunds).toHaveLength(1);
     expect(stripe.violations).toEqual([]);
+  });
+  it("the cron's refund retries are not starved by 20 older refunds that keep failing: each try goes to the back of the line", async () => {
+    const { stripe, host, uid } = await paidSeat({});
+    const cols = (await env.DB.prepare('SELECT name FROM pragma_table_info(?)').bind('bookings').all<{ name: string }>()).results.map((c) => c.name).filter((c) => c !== 'id');
+    const stuck: Record<string, string> = {
+      uid: "uid || '-stuck-' || i",
+      idempotency_key: 'NULL',
+      status: "'cancelled'",
+      updated_at: '1',
+      payment: "json_set(payment, '$.payment_intent_id', NULL, '$.checkout_session_id', NULL, '$.refunded_amount', 100, '$.refund_totals', json('[100]'))",
+    };
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+       INSERT INTO bookings (${cols.join(', ')}) SELECT ${cols.map((c) => stuck[c] ?? c).join(', ')} FROM bookings, n WHERE uid = ?`,
+    ).bind(uid).run();
+    const seatCols = (await env.DB.prepare('SELECT name FROM pragma_table_info(?)').bind('booking_attendees').all<{ name: string }>()).results.map((c) => c.name).filter((c) => c !== 'id');
+    await env.DB.prepare(
+      `INSERT INTO booking_attendees (${seatCols.join(', ')}) SELECT ${seatCols.map((c) => (c === 'booking_id' ? 'nb.id' : `a.${c}`)).join(', ')}
+       FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id JOIN bookings nb ON nb.uid LIKE b.uid || '-stuck-%' WHERE b.uid = ?`,
+    ).bind(uid).run();
+    stripe.setDown(true);
+    expect((await api('POST', '/v2/payments/refunds', { token: host.token, body: { booking_uid: uid, amount: 700 } })).json.payment.refund_pending).toBe(true);
+    stripe.setDown(false);
+    for (let run = 0; run < 2; run++) await worker.scheduled(createScheduledController(), env);
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([700]);
   });
 });

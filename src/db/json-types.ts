@@ -75,6 +75,8 @@ export interface PaymentRecord {
    * the step from the total before. Absent on records from before it was kept (src/payments/money.ts refundSteps).
    */
   refund_totals?: number[];
+  /** When a refund send last failed: the cron retries the longest untried first, so refunds that keep failing cannot starve the others. */
+  refund_tried_at?: number;
   /** Whose Stripe account takes the money: the host, or a team event type's team owner. */
   account_user_id: number;
   /** The booking client's network (the SHA-256 the rate limits use), for the cap on its open unpaid bookings; never answered. */

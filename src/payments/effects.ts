@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import type { PaymentRecord } from '../db/json-types';
 import type { PaymentEffect, PaymentWork } from './machine';
 import { createRefund, expireCheckout, stripeClient } from './stripe';
-import { recordPaymentIntent, settleRefund } from './repo';
+import { recordPaymentIntent, refundTried, settleRefund } from './repo';
 import { paymentKeys } from './keys';
 import { refundSteps } from './money';
 
@@ -25,7 +25,10 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
   const p = (await paymentOf(db, uid))?.payment;
   if (!p) return { refundSettled: false };
   const keys = await paymentKeys(db, env, p.account_user_id);
-  if (!keys) return { refundSettled: false };
+  if (!keys) {
+    if (refund) await refundTried(db, uid, Date.now()).catch(() => undefined);
+    return { refundSettled: false };
+  }
   const stripe = stripeClient(env, keys.secretKey);
   try {
     if (close && p.checkout_session_id) await expireCheckout(stripe, p.checkout_session_id, uid);
@@ -45,6 +48,7 @@ export async function performPaymentEffects(env: Bindings, uid: string, effects:
     }
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'stripe call failed', booking_uid: uid, error: String(error) }));
+    if (refund) await refundTried(db, uid, Date.now()).catch(() => undefined);
   }
   return { refundSettled: false };
 }

@@ -47,10 +47,18 @@ export async function overdueUnpaid(db: Db, now: number, limit: number) {
 /** Must read exactly as the partial index `bookings_refund_due_idx` is written, for SQLite to use it. */
 const REFUND_DUE = sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`;
 
-/** The cron: bookings with a refund decided and not yet confirmed by Stripe, the longest waiting first. */
+/** A due refund's retry order: never tried (or tried longest ago) first, so refunds that keep failing go to the back. */
+const TRIED_AT = sql`coalesce(json_extract(payment, '$.refund_tried_at'), 0)`;
+
+/** The cron: bookings with a refund decided and not yet confirmed by Stripe, the longest untried first. */
 export async function refundsDue(db: Db, limit: number) {
   // `updated_at >= 0` makes the partial index a range search rather than a walk of all of it.
-  return db.select({ uid: bookings.uid }).from(bookings).where(and(REFUND_DUE, gte(bookings.updatedAt, 0))).orderBy(bookings.updatedAt).limit(limit).all();
+  return db.select({ uid: bookings.uid }).from(bookings).where(and(REFUND_DUE, gte(bookings.updatedAt, 0))).orderBy(TRIED_AT, bookings.updatedAt).limit(limit).all();
+}
+
+/** A refund send failed (Stripe down, or refusing it): it waits behind the others for the next run. */
+export async function refundTried(db: Db, uid: string, now: number): Promise<void> {
+  await onPaymentOf(db, uid, `payment = json_set(payment, '$.refund_tried_at', ?)`, [now]);
 }
 
 /** Stripe confirmed the refunds up to this total (never lowers what is recorded). */
@@ -90,7 +98,7 @@ export async function seatRefundsDue(db: Db, limit: number): Promise<{ uid: stri
     .prepare(
       `SELECT seat_uid AS uid FROM booking_attendees
        WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount') AND id >= 0
-       ORDER BY id LIMIT ?`,
+       ORDER BY coalesce(json_extract(payment, '$.refund_tried_at'), 0), id LIMIT ?`,
     )
     .bind(limit)
     .all<{ uid: string }>();
