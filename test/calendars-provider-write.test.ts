@@ -347,6 +347,24 @@ describe('Generated meeting links (Google Meet, Microsoft Teams)', () => {
     expect(await dbCount('SELECT count(*) AS n FROM calendar_writes w JOIN bookings b ON b.id = w.booking_id WHERE b.uid = ?', later.json.uid)).toBe(0);
   });
 
+  it('a provider answer whose link is not https (javascript:, http:) is never stored or sent: the messages go without a link', async () => {
+    const { token, eventType, google } = await providerHost('google');
+    await generate(token, eventType.id, 'google_meet');
+    const { id, uid } = await heldWrite(eventType.id, at('11:00'), attendee('bad-link'));
+    const handle = google.handle;
+    google.handle = async (request: Request) => {
+      const res = await handle(request);
+      if (!res?.ok) return res;
+      const event = await res.json<calendar_v3.Schema$Event>();
+      return Response.json({ ...event, hangoutLink: 'http://meet.google.com/mee-0001-tin', conferenceData: { ...event.conferenceData, entryPoints: [{ entryPointType: 'video', uri: 'javascript:alert(1)//meet.google.com' }] } });
+    };
+    expect(await runCalendarWrite(env, id)).toEqual({ outcome: 'synced' });
+    expect(await locationOf(uid)).toBeNull();
+    expect(await unsent(uid)).toEqual({ emails: 0, hooks: 0 });
+    const emails = await env.DB.prepare('SELECT n.payload FROM booking_email_notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.uid = ?').bind(uid).all<{ payload: string }>();
+    expect(emails.results.map((e) => JSON.parse(e.payload).booking.locationValue)).toEqual([null, null]);
+  });
+
   it('a booking cancelled while its confirmation waits for the link: the attendee and host get the cancellation, never the confirmation after it', async () => {
     const { token, eventType } = await providerHost('google');
     await generate(token, eventType.id, 'google_meet');
