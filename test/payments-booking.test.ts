@@ -2,13 +2,11 @@
 // Checkout Session (the request checked against Stripe's shapes), the abandoned-checkout rebook, the unpaid cap and
 // 20 parallel bookings of one paid slot; the booking pages (on to Checkout, "Pay to confirm" with the time left, the
 // refund a cancel gives) and the admin bookings tab (payment, unpaid/expired filter, refund behind the CSRF check);
-// paid team event types (the team owner's account) and paid seats (each seat its own checkout, place and refund).
+// paid team event types (the team owner's account). Paid seats: test/seats-booking.test.ts.
 // The state machine itself is pure: test/payments-machine.unit.ts (run by test/rules.test.ts).
-import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, freshIp, issuePaths, makeUser, page, postForm, publicHost, signedInAdmin, upcomingDate } from './helpers';
-import worker from '../src/index';
 import { expectRacingRefundsSendTheirOwnAmounts, fakeStripe, HOST_KEY, OWNER_KEY, OWNER_WHSEC, paidHost, paidTeam, sendWebhook, stripeEvent, WEBHOOK_SECRET } from './payments-helpers';
 import { hostsOfBooking, makeTeam, type TestUser } from './teams-helpers';
 
@@ -16,7 +14,6 @@ const MONDAY = upcomingDate(1, 7);
 const at = (hhmm: string) => `${MONDAY}T${hhmm}:00Z`;
 
 afterEach(() => vi.restoreAllMocks());
-const sweep = () => worker.scheduled(createScheduledController(), env);
 
 describe('price fields on an event type', () => {
   it('take a price in minor units, an ISO 4217 currency in any case, a deadline and a refund policy', async () => {
@@ -374,107 +371,5 @@ describe('refunds racing', () => {
     const booked = await book(host.eventType.id, at('11:00'));
     await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(booked.json.payment.checkout_url)![0])));
     await expectRacingRefundsSendTheirOwnAmounts(stripe, host.token, booked.json.uid);
-  });
-});
-
-// ---- Paid seats: a price per seat, each seat its own checkout, place, expiry and refund ----
-
-const FRIDAY = upcomingDate(5, 7);
-const SEAT_START = `${FRIDAY}T10:00:00Z`;
-const person = (name: string) => ({ attendee: { ...ATTENDEE, name, email: `${name.toLowerCase()}@example.com` } });
-const getSeat = async (uid: string) => (await api('GET', `/v2/bookings/${uid}`)).json;
-const sessionOf = (seat: { payment: { checkout_url: string } }) => /cs_test_\w+/.exec(seat.payment.checkout_url)![0];
-
-async function paidSeats(seats = 2, eventType: Record<string, unknown> = {}) {
-  const stripe = fakeStripe();
-  const host = await paidHost({ seats_per_time_slot: seats, price: 1500, currency: 'usd', ...eventType });
-  return { stripe, host, et: host.eventType };
-}
-
-describe('a paid seat', () => {
-  it('awaits its own payment with its own checkout and holds its place until its deadline; paid, it is booked alone', async () => {
-    const { stripe, et } = await paidSeats(2);
-    const ann = await book(et.id, SEAT_START, person('Ann'));
-    expect(ann.status).toBe(201);
-    expect(ann.json).toMatchObject({ status: 'awaiting_payment', uid: ann.json.seat_uid, payment: { status: 'unpaid', amount: 1500, currency: 'usd' } });
-    const bob = await book(et.id, SEAT_START, person('Bob'));
-    expect(bob.json.status).toBe('awaiting_payment');
-    expect(sessionOf(bob.json)).not.toBe(sessionOf(ann.json));
-    expect(stripe.requests.map((r) => r.form.get('metadata[booking_uid]'))).toEqual([ann.json.seat_uid, bob.json.seat_uid]);
-    // Both places are held by unpaid seats: a third booker is refused, and the slot is not offered.
-    expectError(await book(et.id, SEAT_START, person('Cid')), 409, 'slot_unavailable');
-    const slots = await api('GET', `/v2/slots/available?event_type_id=${et.id}&start_time=${FRIDAY}T09:00:00Z&end_time=${FRIDAY}T12:00:00Z&timezone=UTC`);
-    expect(JSON.stringify(slots.json)).not.toContain(`"start":"${SEAT_START.replace('Z', '')}`);
-    // The same email again gets its open seat back.
-    expect((await book(et.id, SEAT_START, person('Ann'))).json.seat_uid).toBe(ann.json.seat_uid);
-    const notAnn = await book(et.id, SEAT_START, { attendee: { ...person('Ann').attendee, name: 'Mallory' } });
-    expect(notAnn.status).toBe(409);
-    expect(JSON.stringify(notAnn.json)).not.toContain(ann.json.seat_uid);
-    // Its own page says "Pay to confirm" with its own checkout.
-    const seatPage = await page(`/booking/${bob.json.seat_uid}`);
-    expect(seatPage.html).toMatch(/id="pay-held">[^<]*pay \$15\.00 to book it/);
-    expect(seatPage.html).toContain(`href="${bob.json.payment.checkout_url}"`);
-    const emailsOfSlot = () => dbCount('SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_id = ?', ann.json.id);
-    expect(await emailsOfSlot()).toBe(0);
-
-    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(ann.json))));
-    expect(await getSeat(ann.json.seat_uid)).toMatchObject({ status: 'accepted', payment: { status: 'paid', amount: 1500 } });
-    expect((await page(`/booking/${ann.json.seat_uid}`)).html).toContain('Paid $15.00');
-    expect(await getSeat(bob.json.seat_uid)).toMatchObject({ status: 'awaiting_payment', payment: { status: 'unpaid' } });
-    // Ann (and the host) hear of her seat now; Bob of nothing yet.
-    expect(await emailsOfSlot()).toBe(2);
-    expect(await dbCount("SELECT COUNT(*) AS n FROM booking_email_notifications WHERE booking_id = ? AND recipient_email = 'ann@example.com'", ann.json.id)).toBe(1);
-    expect(await dbCount("SELECT COUNT(*) AS n FROM bookings WHERE event_type_id = ? AND status = 'accepted'", et.id)).toBe(1);
-
-    // Bob's deadline passes: his place is free at once; the cron then expires his seat and closes his checkout.
-    await env.DB.prepare('UPDATE booking_attendees SET payment_expires_at = ? WHERE seat_uid = ?').bind(Date.now() - 1000, bob.json.seat_uid).run();
-    expect((await getSeat(bob.json.seat_uid)).status).toBe('expired');
-    expect((await book(et.id, SEAT_START, person('Cid'))).status).toBe(201);
-    await sweep();
-    expect(await getSeat(bob.json.seat_uid)).toMatchObject({ status: 'expired', payment: { status: 'void' } });
-    expect(stripe.sessions.get(sessionOf(bob.json))!.status).toBe('expired');
-    expect(await getSeat(ann.json.seat_uid)).toMatchObject({ status: 'accepted', payment: { status: 'paid' } });
-    // Bob pays at the last moment anyway: the slot is full again, so it is refunded in full.
-    stripe.sessions.get(sessionOf(bob.json))!.status = 'open';
-    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(bob.json))));
-    expect(await getSeat(bob.json.seat_uid)).toMatchObject({ status: 'expired', payment: { status: 'refunded', refunded_amount: 1500 } });
-    expect(stripe.refunds.map((r) => r.amount)).toEqual([1500]);
-    expect(stripe.violations).toEqual([]);
-  });
-
-  it("its cancel refunds by the policy and leaves the slot's other seats as they are; the host's cancel refunds every seat", async () => {
-    const { stripe, host, et } = await paidSeats(3);
-    const seats = [];
-    for (const name of ['Dee', 'Eve']) {
-      const seat = (await book(et.id, SEAT_START, person(name))).json;
-      await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionOf(seat))));
-      seats.push(seat);
-    }
-    const [dee, eve] = seats as [any, any];
-    const unpaid = (await book(et.id, SEAT_START, person('Fay'))).json;
-    expect((await getSeat(dee.seat_uid)).payment.cancel_refund_amount).toBe(1500);
-    const cancelled = await api('DELETE', `/v2/bookings/${dee.seat_uid}`, { body: {} });
-    expect(cancelled.json).toMatchObject({ status: 'cancelled', payment: { status: 'refunded', refunded_amount: 1500 } });
-    expect(await getSeat(eve.seat_uid)).toMatchObject({ status: 'accepted', payment: { status: 'paid', refunded_amount: 0 } });
-    expect(await getSeat(unpaid.seat_uid)).toMatchObject({ status: 'awaiting_payment' });
-    // The host cancels the slot: every paid seat refunded in full, the unpaid seat's checkout closed.
-    const slotUid = (await env.DB.prepare('SELECT uid FROM bookings WHERE id = ?').bind(dee.id).first<{ uid: string }>())!.uid;
-    const slot = await api('DELETE', `/v2/bookings/${slotUid}`, { token: host.token, body: { reason: 'Ill' } });
-    expect(slot.status).toBe(200);
-    expect(await getSeat(eve.seat_uid)).toMatchObject({ status: 'cancelled', payment: { status: 'refunded', refunded_amount: 1500 } });
-    expect(await getSeat(unpaid.seat_uid)).toMatchObject({ status: 'cancelled', payment: { status: 'void' } });
-    expect(stripe.sessions.get(sessionOf(unpaid))!.status).toBe('expired');
-    expect(stripe.refunds.map((r) => r.amount)).toEqual([1500, 1500]);
-    expect(stripe.violations).toEqual([]);
-  });
-
-  it('12 parallel bookings of the last paid seat: one awaiting seat, the rest 409', async () => {
-    const { et } = await paidSeats(3);
-    expect((await book(et.id, SEAT_START, person('Gus'))).status).toBe(201);
-    expect((await book(et.id, SEAT_START, person('Hal'))).status).toBe(201);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => book(et.id, SEAT_START, person(`Racer${i}`))));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409 && r.json.error.code === 'slot_unavailable')).toHaveLength(11);
-    expect(await dbCount("SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id WHERE b.event_type_id = ? AND a.cancelled_at IS NULL AND a.payment_expires_at IS NOT NULL", et.id)).toBe(3);
   });
 });
