@@ -68,6 +68,7 @@ calflare local dev: ${base}
   demo host     ${DEMO_HOST.email} / ${DEMO_HOST.password}  (event type "30 Minute Meeting", slug 30min)
   booking page  ${base}/${DEMO_HOST.username}  (book: ${base}/${DEMO_HOST.username}/30min)
   admin pages   ${base}/admin/bookings  (sign in as the super admin)
+  host pages    ${base}/settings/calendars  (sign in as the demo host: connect calendars)
   API reference ${base}/docs
   emails        caught by a local SMTP server on 127.0.0.1:${catcher.port}, saved in ${MAIL_DIR}/ and listed here
   SMS           caught by a local Twilio stand-in on 127.0.0.1:${smsCatcher.port}, saved in ${SMS_DIR}/ and listed here
