@@ -4,7 +4,9 @@
 // refund a cancel gives) and the admin bookings tab (payment, unpaid/expired filter, refund behind the CSRF check);
 // paid team event types (the team owner's account). Paid seats: test/seats-booking.test.ts.
 // The state machine itself is pure: test/payments-machine.unit.ts (run by test/rules.test.ts).
+import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import worker from '../src/index';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ATTENDEE, book, createEventType, dbCount, dbRow, expectError, freshIp, issuePaths, makeUser, page, postForm, publicHost, signedInAdmin, upcomingDate } from './helpers';
 import { expectRacingRefundsSendTheirOwnAmounts, fakeStripe, HOST_KEY, OWNER_KEY, OWNER_WHSEC, paidHost, paidTeam, sendWebhook, stripeEvent, WEBHOOK_SECRET } from './payments-helpers';
@@ -67,6 +69,44 @@ describe("a host's Stripe keys", () => {
     const sessionId = /cs_test_\w+/.exec(booked.json.payment.checkout_url)![0];
     expect((await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(sessionId)))).status).toBe(200);
     expect((await api('POST', '/v2/payments/stripe/account', { token, body: other })).status).toBe(200);
+  });
+
+  it('a refund of a payment taken with keys since changed is the host\'s to give by hand: nothing sent to Stripe, not by the cron either; the same keys again refund as before', async () => {
+    const stripe = fakeStripe();
+    const { token, eventType } = await paidHost();
+    const day = upcomingDate(5, 14);
+    const paid = [];
+    for (const start of [`${day}T10:00:00Z`, `${day}T11:00:00Z`]) {
+      const booked = await book(eventType.id, start);
+      await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(booked.json.payment.checkout_url)![0])));
+      paid.push(booked.json.uid as string);
+    }
+    const fingerprint = await dbRow<{ f: string }>("SELECT json_extract(payment, '$.key_fingerprint') AS f FROM bookings WHERE uid = ?", paid[0]);
+    expect(fingerprint!.f).toMatch(/^[0-9a-f]{16}$/);
+    expect(HOST_KEY).not.toContain(fingerprint!.f);
+    // The same keys saved again: the refund goes to Stripe as before.
+    expect((await api('POST', '/v2/payments/stripe/account', { token, body: { secret_key: HOST_KEY, webhook_secret: WEBHOOK_SECRET } })).status).toBe(200);
+    const same = await api('DELETE', `/v2/bookings/${paid[0]}`, { body: {} });
+    expect(same.json.payment).toMatchObject({ status: 'refunded', refunded_amount: 2500, refund_pending: false });
+    expect(same.json.payment.refund_manual).toBeUndefined();
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([2500]);
+
+    const other = { secret_key: 'sk_test_51AnotherAccountsKey000000', webhook_secret: 'whsec_anotherSigningSecret00000' };
+    expect((await api('POST', '/v2/payments/stripe/account', { token, body: other })).status).toBe(200);
+    const sentBefore = stripe.requests.length;
+    const changed = await api('DELETE', `/v2/bookings/${paid[1]}`, { body: {} });
+    const manual = { status: 'refunded', refunded_amount: 2500, refund_pending: false, refund_manual: true, refund_manual_amount: 2500 };
+    expect(changed.json.payment).toMatchObject(manual);
+    expect((await api('GET', `/v2/bookings/${paid[1]}`)).json.payment).toMatchObject(manual);
+    await worker.scheduled(createScheduledController(), env);
+    expect(stripe.requests.slice(sentBefore).filter((r) => r.path === '/v1/refunds')).toEqual([]);
+    expect(stripe.refunds).toHaveLength(1);
+    // Decided, not settled: the amounts stay honest; nothing is in flight, so the keys can change again.
+    expect(await dbRow("SELECT json_extract(payment, '$.refunded_amount') AS decided, json_extract(payment, '$.refund_settled_amount') AS settled FROM bookings WHERE uid = ?", paid[1])).toEqual({ decided: 2500, settled: 0 });
+    expect((await api('DELETE', '/v2/payments/stripe/account', { token })).status).toBe(204);
+    const { cookie } = await signedInAdmin();
+    const tab = await page(`/admin/bookings?from=${day}&to=${day}`, { cookie });
+    expect(tab.html).toContain('Refund $25.00 in the Stripe account that took the payment');
   });
 });
 

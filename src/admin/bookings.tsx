@@ -212,7 +212,12 @@ const PaymentLine: FC<{ p: PaymentRecord }> = ({ p }) => {
   return (
     <div class="small payment" data-payment={p.status}>
       {money(p.amount)} {word}
-      {p.refunded_amount > 0 && <> · {money(p.refunded_amount)} refunded{p.refunded_amount > p.refund_settled_amount ? ' (pending at Stripe)' : ''}</>}
+      {p.refunded_amount > 0 && <> · {money(p.refunded_amount)} refunded{p.refunded_amount > p.refund_settled_amount && !p.refund_manual ? ' (pending at Stripe)' : ''}</>}
+      {p.refund_manual && p.refunded_amount > p.refund_settled_amount && (
+        <div class="refund-manual">
+          Refund {money(p.refunded_amount - p.refund_settled_amount)} in the Stripe account that took the payment: its keys were changed since, so it was not sent.
+        </div>
+      )}
     </div>
   );
 };

@@ -92,19 +92,30 @@ export function paymentUpdate(d1: D1Queryable, b: { id: number; occupiedStart: n
     );
 }
 
-/** Records the Checkout Session a paid booking opened (once: a second one is never recorded over the first). */
-export async function recordCheckout(db: Db, uid: string, sessionId: string, url: string): Promise<void> {
+/**
+ * Records the Checkout Session a paid booking opened (once: a second one is never recorded over the first), with the
+ * fingerprint of the keys it was opened with; a paid series' other occurrences (paid by the same checkout) get the
+ * fingerprint too, so each occurrence's refund knows which account holds its money.
+ */
+export async function recordCheckout(db: Db, uid: string, sessionId: string, url: string, keyFingerprint: string): Promise<void> {
   // A booking's, or a paid seat's (named by its seat_uid; its live row holds the payment).
-  await db.$client.batch(
-    (['bookings WHERE uid = ?', 'booking_attendees WHERE seat_uid = ?'] as const).map((target) =>
+  await db.$client.batch([
+    ...(['bookings WHERE uid = ?', 'booking_attendees WHERE seat_uid = ?'] as const).map((target) =>
       db.$client
         .prepare(
-          `UPDATE ${target.split(' ')[0]} SET payment = json_set(payment, '$.checkout_session_id', ?, '$.checkout_url', ?)
+          `UPDATE ${target.split(' ')[0]} SET payment = json_set(payment, '$.checkout_session_id', ?, '$.checkout_url', ?, '$.key_fingerprint', ?)
            WHERE ${target.split(' WHERE ')[1]} AND payment IS NOT NULL AND json_extract(payment, '$.checkout_session_id') IS NULL`,
         )
-        .bind(sessionId, url, uid),
+        .bind(sessionId, url, keyFingerprint, uid),
     ),
-  );
+    db.$client
+      .prepare(
+        `UPDATE bookings SET payment = json_set(payment, '$.key_fingerprint', ?)
+         WHERE recurring_booking_uid = (SELECT recurring_booking_uid FROM bookings WHERE uid = ?) AND recurring_booking_uid IS NOT NULL
+           AND payment IS NOT NULL AND json_extract(payment, '$.key_fingerprint') IS NULL`,
+      )
+      .bind(keyFingerprint, uid),
+  ]);
 }
 
 /** The seat_uid of this email's open unpaid seat in this event type's slot at `start`, if any. */

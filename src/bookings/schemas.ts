@@ -142,6 +142,11 @@ export const bookingResponse = z.strictObject({
       currency: z.string().describe('Lower-case ISO 4217'),
       refunded_amount: z.number().int().describe('Refunds decided so far (minor units)'),
       refund_pending: z.boolean().describe('A refund decided that Stripe has not confirmed yet (retried by the cron)'),
+      refund_manual: z
+        .literal(true)
+        .optional()
+        .describe('The Stripe keys that took the payment were changed or removed since: the refund is not sent; the host gives it in the Stripe account that took the payment'),
+      refund_manual_amount: z.number().int().optional().describe('With `refund_manual`: the minor units the host is to refund by hand'),
       expires_at: z.iso.datetime().nullable().describe('While awaiting payment: when the held time is let go'),
       refund_policy: refundPolicySchema.describe("The event type's refund policy when the booking was made"),
       cancel_refund_amount: z.number().int().describe("What the attendee's cancel would refund now (minor units); a host's cancel and a decline refund everything"),

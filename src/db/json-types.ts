@@ -79,6 +79,17 @@ export interface PaymentRecord {
   refund_tried_at?: number;
   /** Whose Stripe account takes the money: the host, or a team event type's team owner. */
   account_user_id: number;
+  /**
+   * Which keys took the payment: the first 16 hex of the SHA-256 of the Stripe secret key the checkout was opened
+   * with (never the key). A refund through other keys would be refused by Stripe (src/payments/keys.ts keyFingerprint).
+   * Absent on records from before it was kept: those refund through the current keys.
+   */
+  key_fingerprint?: string;
+  /**
+   * The host changed or removed the keys that took the payment: the refunds decided and not settled
+   * (`refunded_amount - refund_settled_amount`) are the host's to give in that Stripe account; the cron leaves them.
+   */
+  refund_manual?: boolean;
   /** The booking client's network (the SHA-256 the rate limits use), for the cap on its open unpaid bookings; never answered. */
   client?: string;
   checkout_session_id: string | null;

@@ -80,7 +80,9 @@ export function paymentJson(p: PaymentRecord, bookingStatus: string, paymentExpi
     amount: p.amount,
     currency: p.currency,
     refunded_amount: p.refunded_amount,
-    refund_pending: p.refunded_amount > p.refund_settled_amount,
+    refund_pending: p.refunded_amount > p.refund_settled_amount && !p.refund_manual,
+    // The keys that took the payment are gone: this much is the host's to refund in that Stripe account.
+    ...(p.refund_manual ? { refund_manual: true, refund_manual_amount: p.refunded_amount - p.refund_settled_amount } : {}),
     expires_at: open && paymentExpiresAt !== null ? new Date(paymentExpiresAt).toISOString() : null,
     refund_policy: p.refund_policy,
     // An occurrence of a paid series: the series' price (one checkout, on its first occurrence); `amount` is its share.

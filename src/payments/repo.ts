@@ -47,18 +47,29 @@ export async function overdueUnpaid(db: Db, now: number, limit: number) {
 /** Must read exactly as the partial index `bookings_refund_due_idx` is written, for SQLite to use it. */
 const REFUND_DUE = sql`json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')`;
 
+/** A refund left to the host's hand (the keys that took its payment are gone): never retried, not in flight. */
+const NOT_MANUAL = sql`json_extract(payment, '$.refund_manual') IS NULL`;
+
 /** A due refund's retry order: never tried (or tried longest ago) first, so refunds that keep failing go to the back. */
 const TRIED_AT = sql`coalesce(json_extract(payment, '$.refund_tried_at'), 0)`;
 
 /** The cron: bookings with a refund decided and not yet confirmed by Stripe, the longest untried first. */
 export async function refundsDue(db: Db, limit: number) {
   // `updated_at >= 0` makes the partial index a range search rather than a walk of all of it.
-  return db.select({ uid: bookings.uid }).from(bookings).where(and(REFUND_DUE, gte(bookings.updatedAt, 0))).orderBy(TRIED_AT, bookings.updatedAt).limit(limit).all();
+  return db.select({ uid: bookings.uid }).from(bookings).where(and(REFUND_DUE, NOT_MANUAL, gte(bookings.updatedAt, 0))).orderBy(TRIED_AT, bookings.updatedAt).limit(limit).all();
 }
 
 /** A refund send failed (Stripe down, or refusing it): it waits behind the others for the next run. */
 export async function refundTried(db: Db, uid: string, now: number): Promise<void> {
   await onPaymentOf(db, uid, `payment = json_set(payment, '$.refund_tried_at', ?)`, [now]);
+}
+
+/**
+ * The keys that took this payment are gone (changed or removed): its unsettled refunds are the host's to give by hand
+ * in that Stripe account. The cron and the in-flight count leave it from now on.
+ */
+export async function refundManual(db: Db, uid: string): Promise<void> {
+  await onPaymentOf(db, uid, `payment = json_set(payment, '$.refund_manual', json('true'))`, []);
 }
 
 /** Stripe confirmed the refunds up to this total (never lowers what is recorded). */
@@ -98,6 +109,7 @@ export async function seatRefundsDue(db: Db, limit: number): Promise<{ uid: stri
     .prepare(
       `SELECT seat_uid AS uid FROM booking_attendees
        WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount') AND id >= 0
+         AND json_extract(payment, '$.refund_manual') IS NULL
        ORDER BY coalesce(json_extract(payment, '$.refund_tried_at'), 0), id LIMIT ?`,
     )
     .bind(limit)
@@ -125,11 +137,11 @@ export async function paymentsInFlight(db: Db, userId: number): Promise<number> 
       `SELECT
          (SELECT COUNT(*) FROM bookings WHERE status = 'awaiting_payment' AND json_extract(payment, '$.account_user_id') = ?1)
        + (SELECT COUNT(*) FROM bookings WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')
-            AND json_extract(payment, '$.account_user_id') = ?1)
+            AND json_extract(payment, '$.account_user_id') = ?1 AND json_extract(payment, '$.refund_manual') IS NULL)
        + (SELECT COUNT(*) FROM booking_attendees WHERE cancelled_at IS NULL AND payment_expires_at IS NOT NULL
             AND json_extract(payment, '$.status') = 'unpaid' AND json_extract(payment, '$.account_user_id') = ?1)
        + (SELECT COUNT(*) FROM booking_attendees WHERE json_extract(payment, '$.refunded_amount') > json_extract(payment, '$.refund_settled_amount')
-            AND json_extract(payment, '$.account_user_id') = ?1) AS n`,
+            AND json_extract(payment, '$.account_user_id') = ?1 AND json_extract(payment, '$.refund_manual') IS NULL) AS n`,
     )
     .bind(userId)
     .first<{ n: number }>();

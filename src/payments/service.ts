@@ -16,7 +16,7 @@ import type { CalendarReply, PaymentCall } from '../bookings/host-calendar';
 import { checkoutParams } from './checkout';
 import { createCheckout, stripeClient, verifiedEvent, type StripeKeys } from './stripe';
 import { deletePaymentAccount, eventSeen, findPaymentAccount, overdueUnpaid, overdueUnpaidSeats, paymentsInFlight, purgeStripeEvents, recordEvent, refundsDue, seatRefundsDue, upsertPaymentAccount } from './repo';
-import { paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
+import { keyFingerprint, paymentKeys, PURPOSE_KEY, PURPOSE_WEBHOOK } from './keys';
 import { afterEffects, paymentOf, performPaymentEffects, performPaymentWork } from './effects';
 import { refundable } from './machine';
 import { priceProblem } from './money';
@@ -120,7 +120,7 @@ export async function withCheckout(d1: RequestDb, env: Bindings, booking: Bookin
   );
   try {
     const session = await createCheckout(stripeClient(env, keys.secretKey), params, booking.uid);
-    await recordCheckout(db, booking.uid, session.id, session.url);
+    await recordCheckout(db, booking.uid, session.id, session.url, await keyFingerprint(keys.secretKey));
     return { ...booking, payment: { ...booking.payment, checkout_url: session.url } };
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'stripe checkout failed', booking_uid: booking.uid, error: String(error) }));
