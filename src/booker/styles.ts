@@ -5,6 +5,9 @@ body.public { color-scheme: light dark; }
 .public main { max-width: 760px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 .public .card { background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 1.25rem; }
 .public .card + .card { margin-top: 1rem; }
+/* A card's own padding is its edge: a paragraph first or last (the paid amount, the pay button) adds no gap to it. */
+.public .card > :first-child { margin-top: 0; }
+.public .card > :last-child { margin-bottom: 0; }
 .public h1 { font-size: 1.5rem; margin: .1rem 0 .4rem; }
 .public h2 { font-size: 1.1rem; margin: 0 0 .6rem; }
 .public .host { color: var(--muted); font-weight: 600; margin: 0; }
