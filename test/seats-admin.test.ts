@@ -1,7 +1,7 @@
 // The admin edits an event type's seats (checked by the API's rules) and the Bookings tab shows a seated slot as one
-// row with its seats.
+// row with its seats (paid ones with their payment and refund by hand; cancelled paid seats that kept money too).
 import { describe, expect, it } from 'vitest';
-import { api, ATTENDEE, book, eventTypeEditForm, hostWithEventType, page, signedInAdmin, upcomingDate } from './helpers';
+import { api, ATTENDEE, book, eventTypeEditForm, hostWithEventType, page, postForm, signedInAdmin, upcomingDate } from './helpers';
 import { fakeStripe, paidHost, sendWebhook, stripeEvent } from './payments-helpers';
 
 describe('seats in the admin', () => {
@@ -62,5 +62,34 @@ describe('seats in the admin', () => {
     expect(stripe.refunds.map((r) => r.amount)).toEqual([500]);
     expect((await api('GET', `/v2/bookings/${ann.seat_uid}`)).json.payment).toMatchObject({ status: 'partially_refunded', refunded_amount: 500 });
     expect((await api('GET', `/v2/bookings/${bob.seat_uid}`)).json.payment).toMatchObject({ status: 'paid', refunded_amount: 0 });
+  });
+
+  it('a cancelled paid seat that kept its money (policy none) is listed under its slot with its payment and refund by hand (CSRF-checked); refunded, it goes', async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost({ seats_per_time_slot: 3, price: 1500, currency: 'usd', refund_policy: { type: 'none' } });
+    const start = `${upcomingDate(3, 7)}T10:00:00.000Z`;
+    const seats = [];
+    for (const name of ['cat', 'dan']) {
+      const seat = (await book(host.eventType.id, start, { attendee: { ...ATTENDEE, name, email: `${name}-${crypto.randomUUID().slice(0, 8)}@example.com` } })).json;
+      await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(seat.payment.checkout_url)![0])));
+      seats.push(seat);
+    }
+    const [cat, dan] = seats as [any, any];
+    const left = await api('DELETE', `/v2/bookings/${cat.seat_uid}`, { body: { reason: 'Cannot come' } });
+    expect(left.json.payment).toMatchObject({ status: 'paid', refunded_amount: 0 });
+    const { cookie, csrf } = await signedInAdmin();
+    const rowOf = (html: string) => html.slice(html.lastIndexOf('<tr', html.indexOf(dan.attendee.email)), html.indexOf('</tr>', html.indexOf(dan.attendee.email)));
+    const row = rowOf((await page('/admin/bookings?limit=200', { cookie })).html);
+    expect(row).toContain('1 seat taken');
+    const catLine = row.slice(row.indexOf(cat.attendee.email));
+    expect(catLine).toContain('cancelled');
+    expect(catLine).toContain('$15.00 paid');
+    expect(catLine).toContain(`action="/admin/bookings/${cat.seat_uid}/refund"`);
+    expect((await postForm(`/admin/bookings/${cat.seat_uid}/refund`, { _csrf: 'wrong', amount: '15.00' }, { cookie })).status).toBe(403);
+    expect(stripe.refunds).toEqual([]);
+    expect((await postForm(`/admin/bookings/${cat.seat_uid}/refund`, { _csrf: csrf, amount: '15.00' }, { cookie })).status).toBe(303);
+    expect(stripe.refunds.map((r) => r.amount)).toEqual([1500]);
+    expect((await api('GET', `/v2/bookings/${cat.seat_uid}`)).json.payment).toMatchObject({ status: 'refunded', refunded_amount: 1500, refund_pending: false });
+    expect(rowOf((await page('/admin/bookings?limit=200', { cookie })).html)).not.toContain(cat.attendee.email);
   });
 });

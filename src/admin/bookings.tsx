@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { bookingJson, bookingSortKey, isBookingSortKey, listBookings, type BookingWithAttendee } from '../bookings/repo';
-import { liveSeatsOf } from '../bookings/seat-repo';
+import { cancelledPaidSeatsOf, liveSeatsOf } from '../bookings/seat-repo';
 import type { Attendee } from '../db/schema';
 import { formatMoney, minorDigits } from '../payments/money';
 import { refundByHost } from '../payments/service';
@@ -147,6 +147,8 @@ interface Row {
   eventType?: { title: string; slug: string; bookingFields: BookingField[] | null };
   /** A seated slot's live seats (seated event types); undefined for a booking with one attendee. */
   seats?: Attendee[];
+  /** A seated slot's cancelled seats whose payment kept money (or awaits a refund by the host's hand). */
+  cancelledSeats?: Attendee[];
 }
 
 const When: FC<{ startMs: number; endMs: number; tz: string }> = ({ startMs, endMs, tz }) => {
@@ -185,24 +187,35 @@ const ReasonForm: FC<{ action: string; csrf: string; back: string; summary: stri
   </details>
 );
 
-/** A seated slot: how many seats are taken, and who holds them; a paid seat its own payment and refund by hand. */
-const SeatsCell: FC<{ seats: Attendee[]; csrf: string; back: string }> = ({ seats, csrf, back }) => (
+/**
+ * A seated slot: how many seats are taken, and who holds them; a paid seat its own payment and refund by hand. A
+ * cancelled paid seat that kept money is listed too (its refund by hand is here, not only in the API).
+ */
+const SeatsCell: FC<{ seats: Attendee[]; cancelled: Attendee[]; csrf: string; back: string }> = ({ seats, cancelled, csrf, back }) => (
   <td class="stack attendee seats">
     <div>
       <Badge tone="info">{`${seats.length} seat${seats.length === 1 ? '' : 's'} taken`}</Badge>
     </div>
     {seats.map((s) => (
-      <div class="small seat">
-        <strong>{s.name}</strong> <a href={`mailto:${s.email}`}>{s.email}</a>
-        {s.payment && s.seatUid && (
-          <>
-            <PaymentLine p={s.payment} />
-            <RefundForm uid={s.seatUid} p={s.payment} csrf={csrf} back={back} />
-          </>
-        )}
-      </div>
+      <SeatLine seat={s} csrf={csrf} back={back} />
+    ))}
+    {cancelled.map((s) => (
+      <SeatLine seat={s} csrf={csrf} back={back} cancelled />
     ))}
   </td>
+);
+
+const SeatLine: FC<{ seat: Attendee; csrf: string; back: string; cancelled?: boolean }> = ({ seat: s, csrf, back, cancelled }) => (
+  <div class={cancelled ? 'small seat cancelled-seat' : 'small seat'}>
+    <strong>{s.name}</strong> <a href={`mailto:${s.email}`}>{s.email}</a>
+    {cancelled && <span class="muted"> · cancelled</span>}
+    {s.payment && s.seatUid && (
+      <>
+        <PaymentLine p={s.payment} />
+        <RefundForm uid={s.seatUid} p={s.payment} csrf={csrf} back={back} />
+      </>
+    )}
+  </div>
 );
 
 /** A paid booking (issue #30): its amount and payment status, what was refunded, and a refund by hand while money is left. */
@@ -262,7 +275,7 @@ const BookingRow: FC<{ row: Row; tz: string; csrf: string; back: string }> = ({ 
         {row.coHosts.length > 0 && <div class="small co-hosts">with {row.coHosts.map((h) => h.name).join(', ')}</div>}
       </td>
       {row.seats ? (
-        <SeatsCell seats={row.seats} csrf={csrf} back={back} />
+        <SeatsCell seats={row.seats} cancelled={row.cancelledSeats ?? []} csrf={csrf} back={back} />
       ) : (
       <td class="stack attendee">
         <div>
@@ -414,18 +427,19 @@ export const bookingPages = new Hono<AdminEnv>()
     );
     // Seats are read only when the page has seated slots (their shown attendee holds a seat).
     const seated = result.data.filter((r) => r.attendee.seatUid !== null).map((r) => r.booking.id);
-    const [hosts, eventTypes, holds, seats] = await Promise.all([
+    const [hosts, eventTypes, holds, seats, cancelledSeats] = await Promise.all([
       hostsOfBookings(db, result.data.map((r) => r.booking.id)),
       eventTypesByIds(db, result.data.flatMap((r) => (r.booking.eventTypeId === null ? [] : [r.booking.eventTypeId]))),
       loadHoldRows(db),
       seated.length ? liveSeatsOf(db, seated) : Promise.resolve(new Map<number, Attendee[]>()),
+      seated.length ? cancelledPaidSeatsOf(db, seated) : Promise.resolve(new Map<number, Attendee[]>()),
     ]);
     const rows: Row[] = result.data.map((item) => ({
       item,
       host: hosts.get(item.booking.id)?.find((h) => h.id === item.booking.hostId),
       coHosts: hosts.get(item.booking.id)?.filter((h) => h.id !== item.booking.hostId) ?? [],
       eventType: item.booking.eventTypeId === null ? undefined : eventTypes.get(item.booking.eventTypeId),
-      ...(item.attendee.seatUid !== null ? { seats: seats.get(item.booking.id) ?? [] } : {}),
+      ...(item.attendee.seatUid !== null ? { seats: seats.get(item.booking.id) ?? [], cancelledSeats: cancelledSeats.get(item.booking.id) ?? [] } : {}),
     }));
     const next = result.next_cursor ? listUrl(filters.input, result.next_cursor) : null;
     return c.html(<BookingList page={pageOf(c)} filters={filters} rows={rows} next={next} back={listUrl(filters.input, filters.cursor)} holds={holds} />);

@@ -172,6 +172,32 @@ export async function liveSeatsOf(db: Db, bookingIds: number[]): Promise<Map<num
 
 
 /**
+ * Cancelled seats of several bookings whose payment still needs the host (the admin's refund by hand): money kept
+ * (the policy refunded part or nothing), or a refund left to the host's hand (the keys that took it are gone). One query.
+ */
+export async function cancelledPaidSeatsOf(db: Db, bookingIds: number[]): Promise<Map<number, Attendee[]>> {
+  const seats = new Map<number, Attendee[]>();
+  if (bookingIds.length === 0) return seats;
+  const rows = await db
+    .select()
+    .from(attendees)
+    .where(
+      and(
+        inArray(attendees.bookingId, bookingIds),
+        isNotNull(attendees.seatUid),
+        isNotNull(attendees.cancelledAt),
+        sql`(json_extract(${attendees.payment}, '$.status') IN ('paid', 'partially_refunded')
+          OR (json_extract(${attendees.payment}, '$.refund_manual') IS NOT NULL
+            AND json_extract(${attendees.payment}, '$.refunded_amount') > json_extract(${attendees.payment}, '$.refund_settled_amount')))`,
+      ),
+    )
+    .orderBy(attendees.id)
+    .all();
+  for (const row of rows) seats.set(row.bookingId, [...(seats.get(row.bookingId) ?? []), row]);
+  return seats;
+}
+
+/**
  * A seat seen as its holder's own booking: the slot's booking with the seat's uid, answers, SEQUENCE and (once the
  * seat left) a cancelled status. What the public booking page and the seat's .ics show; undefined for an unknown uid.
  */
