@@ -92,4 +92,22 @@ describe('seats in the admin', () => {
     expect((await api('GET', `/v2/bookings/${cat.seat_uid}`)).json.payment).toMatchObject({ status: 'refunded', refunded_amount: 1500, refund_pending: false });
     expect(rowOf((await page('/admin/bookings?limit=200', { cookie })).html)).not.toContain(cat.attendee.email);
   });
+
+  it("a paid seat cancelled after its host changed Stripe keys: the refund is the host's by hand (nothing sent), and the slot's row says so", async () => {
+    const stripe = fakeStripe();
+    const host = await paidHost({ seats_per_time_slot: 3, price: 1500, currency: 'usd' });
+    const start = `${upcomingDate(4, 7)}T10:00:00.000Z`;
+    const seat = (await book(host.eventType.id, start, { attendee: { ...ATTENDEE, email: `eve-${crypto.randomUUID().slice(0, 8)}@example.com` } })).json;
+    await sendWebhook(await stripeEvent('checkout.session.completed', stripe.pay(/cs_test_\w+/.exec(seat.payment.checkout_url)![0])));
+    const other = { secret_key: 'sk_test_51AnotherAccountsKey000000', webhook_secret: 'whsec_anotherSigningSecret00000' };
+    expect((await api('POST', '/v2/payments/stripe/account', { token: host.token, body: other })).status).toBe(200);
+    const left = await api('DELETE', `/v2/bookings/${seat.seat_uid}`, { body: {} });
+    expect(left.json.payment).toMatchObject({ status: 'refunded', refunded_amount: 1500, refund_pending: false, refund_manual: true, refund_manual_amount: 1500 });
+    expect(stripe.requests.filter((r) => r.path === '/v1/refunds')).toEqual([]);
+    const { cookie } = await signedInAdmin();
+    const html = (await page('/admin/bookings?limit=200', { cookie })).html;
+    const line = html.slice(html.indexOf(seat.attendee.email), html.indexOf('</tr>', html.indexOf(seat.attendee.email)));
+    expect(line).toContain('cancelled');
+    expect(line).toContain('Refund $15.00 in the Stripe account that took the payment');
+  });
 });
