@@ -2,6 +2,7 @@
 // secrets (single-tenant). Plain keys live only in memory for the call that needs them.
 import type { Db } from '../db/client';
 import type { Bindings } from '../env';
+import { sha256Hex } from '../lib/crypto';
 import { unseal } from '../lib/sealed';
 import { findPaymentAccount } from './repo';
 import type { StripeKeys } from './stripe';
@@ -17,9 +18,7 @@ export async function paymentKeys(db: Db, env: Bindings, userId: number): Promis
   return null;
 }
 
-
 /** The fingerprint of the keys a payment was taken with: the first 16 hex of the secret key's SHA-256 (not reversible, short). */
 export async function keyFingerprint(secretKey: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secretKey)));
-  return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return (await sha256Hex(secretKey)).slice(0, 16);
 }
