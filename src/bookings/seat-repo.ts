@@ -1,7 +1,7 @@
 // SQL for seats (seated event types, issue #16). A seated slot is one `bookings` row; each attendee holds a seat, a
 // `booking_attendees` row with its own `seat_uid`. Every seat write is guarded in SQL like every booking write: a
 // seat insert that would exceed the capacity, or give one email two seats of a slot, inserts nothing.
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { D1Queryable, Db } from '../db/client';
 import { attendees, bookings, eventTypes, users, type Attendee } from '../db/schema';
 import { holdsTimeSql, liveSql, seatHoldsSql, seatPaidStatus } from './occupancy';
@@ -156,45 +156,40 @@ export async function findBookingForWriteById(db: Db, id: number): Promise<Booki
   return selectBookingsForWrite(db).where(eq(bookings.id, id)).get();
 }
 
-/** The live seats of several bookings (a page of the admin list), by booking id; one query. */
-export async function liveSeatsOf(db: Db, bookingIds: number[]): Promise<Map<number, Attendee[]>> {
+/** Seats of several bookings matching `which`, by booking id, in seat order; one query. */
+async function seatsByBooking(db: Db, bookingIds: number[], which: SQL): Promise<Map<number, Attendee[]>> {
   const seats = new Map<number, Attendee[]>();
   if (bookingIds.length === 0) return seats;
   const rows = await db
     .select()
     .from(attendees)
-    .where(and(inArray(attendees.bookingId, bookingIds), isNotNull(attendees.seatUid), isNull(attendees.cancelledAt)))
+    .where(and(inArray(attendees.bookingId, bookingIds), isNotNull(attendees.seatUid), which))
     .orderBy(attendees.id)
     .all();
   for (const row of rows) seats.set(row.bookingId, [...(seats.get(row.bookingId) ?? []), row]);
   return seats;
 }
 
+/** The live seats of several bookings (a page of the admin list), by booking id; one query. */
+export function liveSeatsOf(db: Db, bookingIds: number[]): Promise<Map<number, Attendee[]>> {
+  return seatsByBooking(db, bookingIds, isNull(attendees.cancelledAt));
+}
 
 /**
  * Cancelled seats of several bookings whose payment still needs the host (the admin's refund by hand): money kept
  * (the policy refunded part or nothing), or a refund left to the host's hand (the keys that took it are gone). One query.
  */
-export async function cancelledPaidSeatsOf(db: Db, bookingIds: number[]): Promise<Map<number, Attendee[]>> {
-  const seats = new Map<number, Attendee[]>();
-  if (bookingIds.length === 0) return seats;
-  const rows = await db
-    .select()
-    .from(attendees)
-    .where(
-      and(
-        inArray(attendees.bookingId, bookingIds),
-        isNotNull(attendees.seatUid),
-        isNotNull(attendees.cancelledAt),
-        sql`(json_extract(${attendees.payment}, '$.status') IN ('paid', 'partially_refunded')
-          OR (json_extract(${attendees.payment}, '$.refund_manual') IS NOT NULL
-            AND json_extract(${attendees.payment}, '$.refunded_amount') > json_extract(${attendees.payment}, '$.refund_settled_amount')))`,
-      ),
-    )
-    .orderBy(attendees.id)
-    .all();
-  for (const row of rows) seats.set(row.bookingId, [...(seats.get(row.bookingId) ?? []), row]);
-  return seats;
+export function cancelledPaidSeatsOf(db: Db, bookingIds: number[]): Promise<Map<number, Attendee[]>> {
+  return seatsByBooking(
+    db,
+    bookingIds,
+    and(
+      isNotNull(attendees.cancelledAt),
+      sql`(json_extract(${attendees.payment}, '$.status') IN ('paid', 'partially_refunded')
+        OR (json_extract(${attendees.payment}, '$.refund_manual') IS NOT NULL
+          AND json_extract(${attendees.payment}, '$.refunded_amount') > json_extract(${attendees.payment}, '$.refund_settled_amount')))`,
+    )!,
+  );
 }
 
 /**
