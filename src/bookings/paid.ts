@@ -82,10 +82,8 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
   const seatUid = ctx.eventType.seatsPerTimeSlot !== null ? await openSeatAt(e.db, ctx.eventType.id, req.start, req.attendee.email, e.now) : null;
   const seat = seatUid ? await findSeat(e.db, seatUid) : undefined;
   if (seat && sameForm(req, ctx.eventType.bookingFields, seat.attendee, seat.attendee.bookingFieldsResponses)) return { ok: true, booking: seatJson(seat.booking, seat.attendee, null, e.now), replayed: true };
-  const open = await openUnpaidOf(e.db, { hostId: ctx.host.id }, req.attendee.email, e.now);
-  const same = open.find((b) => b.eventTypeId === ctx.eventType.id && b.startAt === req.start);
-  const resumed = same && (await findBookingForWrite(e.db, same.uid));
-  if (resumed && sameForm(req, ctx.eventType.bookingFields, resumed.attendee, resumed.booking.bookingFieldsResponses)) {
+  const { open, resumed } = await openCheckoutsOf(e.db, { hostId: ctx.host.id }, req, ctx.eventType, e.now);
+  if (resumed) {
     const series = resumed.booking.recurringBookingUid;
     const occurrences = series ? (await seriesForWrite(e.db, series)).map((o) => bookingJson(o)) : undefined;
     return { ok: true, booking: bookingJson(resumed), replayed: true, ...(occurrences ? { occurrences } : {}) };
@@ -100,11 +98,30 @@ export async function unpaidAgain(e: PaidEnv, req: BookRequest, ctx: SlotContext
 }
 
 /**
+ * The same email's open unpaid bookings in `scope` (a host's, or a team event type's), and among them the one at this
+ * start of this event type that the request may resume: only asked with the same form (`sameForm`). Both booking
+ * paths (personal and team) resume through here, so neither can answer a booking to someone else.
+ */
+export async function openCheckoutsOf(
+  db: Db,
+  scope: { hostId: number } | { eventTypeId: number },
+  req: BookRequest,
+  et: { id: number; bookingFields: SlotContext['eventType']['bookingFields'] },
+  now: number,
+) {
+  const open = await openUnpaidOf(db, scope, req.attendee.email, now);
+  const same = open.find((b) => b.eventTypeId === et.id && b.startAt === req.start);
+  const found = same && (await findBookingForWrite(db, same.uid));
+  const resumed = found && sameForm(req, et.bookingFields, found.attendee, found.booking.bookingFieldsResponses) ? found : undefined;
+  return { open, resumed };
+}
+
+/**
  * The open checkout comes back only to the same form: an email and a start are easy to know, and the answer carries
  * the booking's uid (which cancels it) and what its invitee wrote. The name, time zone, notes and answers must be the
  * ones stored (a retried request and the browser's back button send them again); any other asker meets a taken slot.
  */
-export function sameForm(
+function sameForm(
   req: BookRequest,
   bookingFields: SlotContext['eventType']['bookingFields'],
   stored: { name: string; timezone: string; notes: string | null } | null | undefined,

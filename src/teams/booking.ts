@@ -48,8 +48,7 @@ import { loadTeamSlotContext, type TeamHost, type TeamSlotContext } from './slot
 import { checkHost, checkTeamStart, checkWindow, splitHosts } from './slots';
 import { holdForBooking } from '../reservations/holds';
 import { deleteHoldIfBooked } from '../reservations/repo';
-import { clientCapFailure, DEFAULT_MAX_OPEN_UNPAID, isPaidEventType, sameForm } from '../bookings/paid';
-import { openUnpaidOf } from '../bookings/paid-repo';
+import { clientCapFailure, DEFAULT_MAX_OPEN_UNPAID, isPaidEventType, openCheckoutsOf } from '../bookings/paid';
 import { positiveIntVar } from '../reservations/rules';
 import { newPaymentRecord, paymentDeadline } from '../payments/checkout';
 import { DEFAULT_REFUND_POLICY } from '../payments/money';
@@ -198,15 +197,13 @@ async function paidBookingTerms(
   d1: RequestDb,
   env: Bindings,
   req: BookRequest,
-  et: { id: number; bookingFields: Parameters<typeof sameForm>[1] },
+  et: Parameters<typeof openCheckoutsOf>[3],
   teamId: number,
 ): Promise<{ resumed: BookingJson } | { payee: number }> {
   const now = Date.now();
-  const open = await openUnpaidOf(d1.db, { eventTypeId: et.id }, req.attendee.email, now);
-  const same = open.find((b) => b.startAt === req.start);
-  const resumed = same && (await findBookingForWrite(d1.db, same.uid));
-  // Only to the same form, as for a personal one (sameForm): an email and a start are easy to know.
-  if (resumed && sameForm(req, et.bookingFields, resumed.attendee, resumed.booking.bookingFieldsResponses)) return { resumed: bookingJson(resumed) };
+  // Resumed only to the same form, as a personal one (openCheckoutsOf): an email and a start are easy to know.
+  const { open, resumed } = await openCheckoutsOf(d1.db, { eventTypeId: et.id }, req, et, now);
+  if (resumed) return { resumed: bookingJson(resumed) };
   const maxOpen = positiveIntVar(env.PAYMENT_MAX_OPEN_PER_ATTENDEE, DEFAULT_MAX_OPEN_UNPAID);
   if (open.length >= maxOpen) {
     throw new ApiError('too_many_bookings', `This email already has ${maxOpen} unpaid booking${maxOpen === 1 ? '' : 's'} of this event type; pay for one or let it expire to book another`);
